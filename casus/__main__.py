@@ -1,0 +1,5 @@
+import sys
+
+from casus.cli import main
+
+sys.exit(main())

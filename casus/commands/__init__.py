@@ -1,0 +1,1 @@
+"""Subcommands of `casus`, one module each, each with `register(subparsers)`."""

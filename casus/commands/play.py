@@ -1,0 +1,94 @@
+"""`casus play`, `casus replay` and `casus backtest`: the engine on the terminal."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ._common import load_or_exit, open_store
+
+# The engine is imported when a command runs, not when the parser is built:
+# `casus --help` and the other subcommands should not pay for it.
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("play", help="play a scenario with the doctrine deciding for every state",
+                       description="Play a scenario headless: the doctrine decides for every state, "
+                                   "player cells included. Prints the turn-by-turn narrative.")
+    _game_args(p)
+    p.add_argument("--stochastic", action="store_true",
+                   help="sample each decision from the doctrine's distribution (seeded) instead of "
+                        "taking the most probable answer")
+    p.set_defaults(run=lambda a: _play(a, "play"))
+
+    r = sub.add_parser("replay", help="replay a past crisis from its script",
+                       description="Replay a scenario: recorded decisions come from its script; where the "
+                                   "script is silent the doctrine decides, and the narrative says so.")
+    _game_args(r)
+    r.set_defaults(run=lambda a: _play(a, "replay"), stochastic=False)
+
+    b = sub.add_parser("backtest", help="the doctrine's predictions beside what history did",
+                       description="For every script entry, the doctrine's prediction given only what came "
+                                   "before it, beside the historical decision, with scores and baselines.")
+    b.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    b.add_argument("--json", action="store_true", help="print decisions and summary as JSON")
+    b.set_defaults(run=_backtest)
+
+
+def _game_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", metavar="SCENARIO")
+    p.add_argument("--seed", type=int, default=0, help="seed of the game's random generator (default 0)")
+    p.add_argument("--turns", type=int, default=None, help="stop after this many turns")
+    p.add_argument("--json", action="store_true", help="print the event log as JSON lines")
+    p.add_argument("--db", default=None, metavar="PATH", help="also save the game in this SQLite file")
+    p.add_argument("--explain", action="store_true", help="give every state's reasons in the narrative")
+
+
+def _play(args: argparse.Namespace, mode_name: str) -> int:
+    from engine import events as ev
+    from engine.game import Game
+    from engine.narrative import narrate
+    from engine.state import Mode
+    mode = Mode(mode_name)
+    scenario = load_or_exit(args.scenario)
+    game = Game.new(scenario, seed=args.seed, mode=mode, stochastic=args.stochastic)
+    game.play(args.turns)
+    if args.db:
+        store = open_store(args.db)
+        game_id = f"{scenario.id}-{mode}-{args.seed}-{len(store.games()) + 1}"
+        store.create(game_id, {"scenario": scenario.id, "title": scenario.title, "mode": str(mode),
+                               "origin": scenario.origin})
+        store.append(game_id, game.events, 0)
+        print(f"saved as {game_id} in {args.db}", file=sys.stderr)
+    sys.stdout.write(ev.dumps(game.events) if args.json else narrate(scenario, game.events, explain=args.explain))
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from engine.backtest import run_all, summarise
+    scenarios = [load_or_exit(path) for path in args.scenarios]
+    preds, unmatched = run_all(scenarios)
+    summary = summarise(preds)
+    if args.json:
+        out = {"decisions": [p.to_dict() for p in preds], "summary": summary,
+               "unmatched": [u.__dict__ for u in unmatched]}
+        print(json.dumps(out, indent=2, sort_keys=True))
+        return 0
+    print(f"{'scenario':<22} {'turn':>4}  {'state':<6} {'treaty':<22} {'history':<10} {'doctrine':<10} p(hist)")
+    for p in preds:
+        mark = "=" if p.predicted is p.historical else " "
+        print(f"{p.scenario[:22]:<22} {p.turn:>4}  {p.state:<6} {(p.treaty or '-')[:22]:<22} "
+              f"{p.historical:<10} {p.predicted:<9}{mark} {p.probabilities[p.historical.rank]:.2f}")
+    print()
+    for name, s in summary.items():
+        if isinstance(s, dict):
+            print(f"{name:<22} n={s['n']} exact={_pct(s['exact'])} within-one={_pct(s['within_one'])} "
+                  f"honour-agreement={_pct(s['honour_agreement'])} brier={s['brier']}")
+    print(f"historical honour rate: {_pct(summary['historical_honour_rate'])}")
+    for u in unmatched:
+        print(f"not asked in the replay: {u.scenario} turn {u.turn} {u.state} on {u.inject}")
+    return 0
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{x:.0%}"

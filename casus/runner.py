@@ -1,0 +1,274 @@
+"""Run a Monte Carlo plan here, on a pool of processes, or on a Dask cluster.
+
+The engine plays runs and tallies chunks of them (`engine.montecarlo`); this
+module only decides where chunks run, merges their tallies as they come back,
+shows progress and stops cleanly on Ctrl-C. Tallies merge exactly in any order,
+so the results do not depend on the back-end, the number of workers or the
+chunk size, only on which runs finished.
+
+Ctrl-C: in this process the run under way finishes and the rest are skipped;
+with a process pool, chunks not yet started are cancelled and those under way
+finish (they are short) and are kept, a second Ctrl-C drops them; on Dask
+every unfinished chunk is cancelled. Either way the results of every finished
+run are returned, marked interrupted.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import math
+import os
+import resource
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
+
+from engine.montecarlo import Plan, Results, Tally, chunks, play_run, run_chunk
+
+# A chunk should take a second or two: long enough that sending its tally back
+# costs little, short enough for a live progress bar and a prompt Ctrl-C.
+MAX_CHUNK = 25
+CHUNKS_PER_WORKER = 8
+POLL_SECONDS = 0.1  # how often the loops look for a Ctrl-C while chunks run
+
+
+@dataclass
+class Outcome:
+    """What a run of the plan gave: the merged tally and how far it got."""
+    plan: Plan
+    tally: Tally
+    interrupted: bool
+    elapsed: float
+    workers: int
+    backend: str
+
+    @property
+    def done(self) -> int:
+        return self.tally.runs
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        """Sum over this process and every worker process of its peak resident memory."""
+        return 1024 * sum(self.tally.peak_rss.values())
+
+    def results(self) -> Results:
+        return self.tally.results(self.plan, interrupted=self.interrupted)
+
+
+OnChunk = Callable[[int, int], None]  # (runs in the chunk just merged, runs done so far)
+
+
+def default_chunk_size(runs: int, workers: int) -> int:
+    return max(1, min(MAX_CHUNK, math.ceil(runs / (max(1, workers) * CHUNKS_PER_WORKER))))
+
+
+def run(plan: Plan, *, workers: int = 1, chunk_size: int | None = None,
+        scheduler: object | None = None, progress: bool = False,
+        on_chunk: OnChunk | None = None) -> Outcome:
+    """Play every run of the plan and merge the tallies.
+
+    `workers` > 1 uses a local process pool; `scheduler` (an address such as
+    tcp://host:8786, or a dask.distributed Client) sends chunks to a Dask
+    cluster instead. `on_chunk` is called after each merged chunk, in the
+    caller's thread; a KeyboardInterrupt it raises counts as a Ctrl-C. The
+    outcome of an interrupted run is marked so and holds the finished runs.
+    """
+    bar = _progress_bar(plan.runs, progress)
+    start = time.perf_counter()
+    try:
+        with _Stop.installed() as stop:
+            notify = _chain(bar, on_chunk, stop)
+            if scheduler is not None:
+                tally, n, backend = _run_dask(plan, scheduler, chunk_size, notify, stop)
+            elif workers > 1:
+                size = chunk_size or default_chunk_size(plan.runs, workers)
+                tally = _run_pool(plan, workers, chunks(plan.runs, size), notify, stop)
+                n, backend = workers, "processes"
+            else:
+                size = chunk_size or default_chunk_size(plan.runs, 1)
+                tally = _run_here(plan, size, notify, stop)
+                n, backend = 1, "this process"
+    finally:
+        if bar is not None:
+            bar.close()
+    tally.peak_rss[_me()] = max(tally.peak_rss.get(_me(), 0), _peak_rss_kib())
+    interrupted = tally.runs < plan.runs
+    return Outcome(plan, tally, interrupted, time.perf_counter() - start, n, backend)
+
+
+class _Stop:
+    """Ctrl-C as a flag the loops read between chunks, never an exception mid-merge."""
+
+    def __init__(self) -> None:
+        self.presses = 0
+
+    def __call__(self, signum=None, frame=None) -> None:
+        self.presses += 1
+
+    @property
+    def requested(self) -> bool:
+        return self.presses > 0
+
+    @classmethod
+    @contextlib.contextmanager
+    def installed(cls) -> Iterator["_Stop"]:
+        stop = cls()
+        # Only the main thread may set handlers; elsewhere Ctrl-C is not ours to catch.
+        if threading.current_thread() is not threading.main_thread():
+            yield stop
+            return
+        previous = signal.signal(signal.SIGINT, stop)
+        try:
+            yield stop
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+# --- back-ends ---------------------------------------------------------------------------
+
+def _run_here(plan: Plan, size: int, notify: OnChunk, stop: _Stop) -> Tally:
+    """In this process, one run at a time: Ctrl-C stops after the run under way."""
+    total = Tally.empty(plan)
+    since = 0
+    for index in range(plan.runs):
+        if stop.requested:
+            break
+        total.add(play_run(plan, index))
+        since += 1
+        if since == size or index == plan.runs - 1:
+            notify(since, total.runs)
+            since = 0
+    return total
+
+
+_WORKER_PLAN: Plan | None = None
+
+
+def _init_worker(plan: Plan) -> None:
+    """Each worker process holds the plan (scenario included) once, not once per chunk."""
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan
+    # Ctrl-C is the parent's to handle: a worker killed mid-chunk would break the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_chunk(a: int, b: int) -> Tally:
+    assert _WORKER_PLAN is not None, "worker started without its plan"
+    return _tagged(run_chunk(_WORKER_PLAN, a, b))
+
+
+def _run_pool(plan: Plan, workers: int, plan_chunks: Sequence[tuple[int, int]],
+              notify: OnChunk, stop: _Stop) -> Tally:
+    import multiprocessing as mp
+    # fork shares the loaded engine with the workers; elsewhere the plan is pickled once each.
+    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    total = Tally.empty(plan)
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                  initializer=_init_worker, initargs=(plan,))
+    try:
+        sizes = {pool.submit(_pool_chunk, a, b): b - a for a, b in plan_chunks}
+        pending, cancelled = set(sizes), False
+        while pending and stop.presses < 2:
+            done, pending = cf.wait(pending, timeout=POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                if not future.cancelled():
+                    total.merge(future.result())
+                    notify(sizes[future], total.runs)
+            if stop.requested and not cancelled:
+                # Chunks not yet started are dropped; those under way finish and are kept.
+                for future in pending:
+                    future.cancel()
+                cancelled = True
+    finally:
+        pool.shutdown(wait=stop.presses < 2, cancel_futures=True)
+    return total
+
+
+def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnChunk,
+              stop: _Stop) -> tuple[Tally, int, str]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError("--scheduler needs Dask: pip install 'casus[dask]'") from None
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler, set_as_default=False) if own else scheduler
+    total = Tally.empty(plan)
+    try:
+        n = max(1, len(client.scheduler_info().get("workers", {})))
+        size = chunk_size or default_chunk_size(plan.runs, n)
+        [plan_future] = client.scatter([plan], broadcast=True, hash=False)
+        futures = [client.submit(_dask_chunk, plan_future, a, b, pure=False)
+                   for a, b in chunks(plan.runs, size)]
+        sizes = {f.key: b - a for f, (a, b) in zip(futures, chunks(plan.runs, size))}
+        queue = as_completed(futures, loop=client.loop)
+        while not queue.is_empty() and not stop.requested:
+            batch = queue.next_batch(block=False)
+            if not batch:
+                time.sleep(POLL_SECONDS)
+            for future in batch:
+                total.merge(future.result())
+                notify(sizes[future.key], total.runs)
+        if stop.requested:
+            client.cancel(futures)
+        return total, n, f"dask ({client.scheduler.address})"
+    finally:
+        if own:
+            client.close()
+
+
+def _dask_chunk(plan: Plan, a: int, b: int) -> Tally:
+    return _tagged(run_chunk(plan, a, b))
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _tagged(tally: Tally) -> Tally:
+    """Note this worker's peak memory on the tally it sends back."""
+    tally.peak_rss[_me()] = _peak_rss_kib()
+    return tally
+
+
+def _me() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _peak_rss_kib() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, unit="run", file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
+                desc="runs")
+
+
+def _chain(bar, on_chunk: OnChunk | None, stop: _Stop) -> OnChunk:
+    def notify(n: int, done: int) -> None:
+        if bar is not None:
+            bar.update(n)
+        if on_chunk is not None:
+            try:
+                on_chunk(n, done)
+            except KeyboardInterrupt:
+                stop()
+    return notify
+
+
+def progress_wanted(quiet: bool, stream=None) -> bool:
+    """A bar only on a terminal: a log file or a pipe gets no carriage returns."""
+    stream = stream or sys.stderr
+    return not quiet and hasattr(stream, "isatty") and stream.isatty()
+
+
+__all__: Iterable[str] = ("Outcome", "run", "default_chunk_size", "progress_wanted")

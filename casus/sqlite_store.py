@@ -1,0 +1,150 @@
+"""The embedded event store: one SQLite file, write-ahead logged.
+
+One transaction per appended batch, taken with BEGIN IMMEDIATE so that the
+check of the sequence number and the insert are one step: a stale writer is
+refused instead of interleaving. Undone events move to a table of their own;
+nothing a facilitator did is ever lost.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from engine.errors import CasusError
+from engine.events import Event
+from engine.store import GameRecord, StaleWrite, UnknownGame
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS games (
+    id TEXT PRIMARY KEY,
+    meta TEXT NOT NULL,
+    created TEXT NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0   -- number of events: checked on every append
+);
+CREATE TABLE IF NOT EXISTS events (
+    game TEXT NOT NULL REFERENCES games(id),
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (game, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS undone (
+    game TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    undone_at TEXT NOT NULL
+);
+"""
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._db().executescript(SCHEMA)  # idempotent; executescript commits by itself
+
+    # A connection per thread: waitress serves requests on several threads.
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=10, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+        return db
+
+    def _tx(self):
+        store = self
+
+        class _Tx:
+            def __enter__(self_inner):
+                self_inner.db = store._db()
+                self_inner.db.execute("BEGIN IMMEDIATE")
+                return self_inner.db
+
+            def __exit__(self_inner, exc_type, exc, tb):
+                self_inner.db.execute("ROLLBACK" if exc_type else "COMMIT")
+                return False
+        return _Tx()
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    def create(self, game_id: str, meta: Mapping[str, Any]) -> None:
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM games WHERE id=?", (game_id,)).fetchone():
+                raise CasusError(f"a game {game_id!r} exists already")
+            db.execute("INSERT INTO games (id, meta, created) VALUES (?, ?, ?)",
+                       (game_id, json.dumps(dict(meta), sort_keys=True), _now()))
+
+    def _seq(self, db: sqlite3.Connection, game_id: str) -> int:
+        row = db.execute("SELECT seq FROM games WHERE id=?", (game_id,)).fetchone()
+        if not row:
+            raise UnknownGame(f"no game {game_id!r}")
+        return row[0]
+
+    def append(self, game_id: str, events: Sequence[Event], expected_seq: int) -> int:
+        with self._tx() as db:
+            seq = self._seq(db, game_id)
+            if seq != expected_seq:
+                raise StaleWrite(f"game {game_id!r} is at event {seq}, not {expected_seq}: reload it")
+            db.executemany("INSERT INTO events (game, seq, body) VALUES (?, ?, ?)",
+                           [(game_id, seq + i, e.to_json()) for i, e in enumerate(events)])
+            db.execute("UPDATE games SET seq=? WHERE id=?", (seq + len(events), game_id))
+            return seq + len(events)
+
+    def events(self, game_id: str, since: int = 0) -> list[Event]:
+        db = self._db()
+        self._seq(db, game_id)
+        rows = db.execute("SELECT body FROM events WHERE game=? AND seq>=? ORDER BY seq",
+                          (game_id, since)).fetchall()
+        return [Event.from_json(r[0]) for r in rows]
+
+    def seq(self, game_id: str) -> int:
+        return self._seq(self._db(), game_id)
+
+    def truncate(self, game_id: str, keep: int, expected_seq: int) -> list[Event]:
+        with self._tx() as db:
+            seq = self._seq(db, game_id)
+            if seq != expected_seq:
+                raise StaleWrite(f"game {game_id!r} is at event {seq}, not {expected_seq}: reload it")
+            rows = db.execute("SELECT seq, body FROM events WHERE game=? AND seq>=? ORDER BY seq",
+                              (game_id, keep)).fetchall()
+            now = _now()
+            db.executemany("INSERT INTO undone (game, seq, body, undone_at) VALUES (?, ?, ?, ?)",
+                           [(game_id, s, b, now) for s, b in rows])
+            db.execute("DELETE FROM events WHERE game=? AND seq>=?", (game_id, keep))
+            db.execute("UPDATE games SET seq=? WHERE id=?", (min(keep, seq), game_id))
+            return [Event.from_json(b) for _, b in rows]
+
+    def games(self) -> list[GameRecord]:
+        rows = self._db().execute(
+            "SELECT id, meta, created, seq FROM games ORDER BY created, id").fetchall()
+        return [GameRecord(r[0], json.loads(r[1]), r[3], r[2]) for r in rows]
+
+    def meta(self, game_id: str) -> Mapping[str, Any]:
+        row = self._db().execute("SELECT meta FROM games WHERE id=?", (game_id,)).fetchone()
+        if not row:
+            raise UnknownGame(f"no game {game_id!r}")
+        return json.loads(row[0])
+
+    def update_meta(self, game_id: str, changes: Mapping[str, Any]) -> None:
+        with self._tx() as db:
+            row = db.execute("SELECT meta FROM games WHERE id=?", (game_id,)).fetchone()
+            if not row:
+                raise UnknownGame(f"no game {game_id!r}")
+            meta = json.loads(row[0]) | dict(changes)
+            db.execute("UPDATE games SET meta=? WHERE id=?", (json.dumps(meta, sort_keys=True), game_id))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,135 @@
+"""The doctrine against the record: for every recorded decision of a past
+crisis, what the doctrine predicted given only what came before it.
+
+The replay answers each bound state from the script; at that moment the
+doctrine is asked the same question in the same world (history so far, the
+leader's recorded answer included), and both answers are kept. Scores are
+computed against two naive baselines: every bound ally honours, every ally
+stays out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from .doctrine import Doctrine
+from .events import Kind
+from .game import Game
+from .model import RESPONSES, ObligationType, Response, Scenario, honours
+from .state import Mode
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    scenario: str
+    turn: int
+    state: str
+    treaty: str | None
+    inject: str
+    historical: Response
+    predicted: Response
+    probabilities: tuple[float, ...]
+    obligation: str | None = None   # the obligation type in play, None for a state with a stake
+
+    def to_dict(self) -> dict:
+        return {"scenario": self.scenario, "turn": self.turn, "state": self.state, "treaty": self.treaty,
+                "inject": self.inject, "obligation": self.obligation, "historical": str(self.historical),
+                "predicted": str(self.predicted),
+                "probabilities": {str(r): p for r, p in zip(RESPONSES, self.probabilities)}}
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A script entry the replay never asked about (its inject did not bind that state)."""
+    scenario: str
+    turn: int
+    state: str
+    inject: str | None
+
+
+@dataclass(frozen=True)
+class Backtest:
+    predictions: tuple[Prediction, ...]
+    unmatched: tuple[Unmatched, ...] = field(default=())
+
+
+def backtest(scenario: Scenario, doctrine: Doctrine | None = None) -> Backtest:
+    game = Game.new(scenario, mode=Mode.REPLAY, doctrine=doctrine)
+    game.play()
+    obligation_of = _obligation_types(game)
+    preds = []
+    for e in game.events:
+        if e.kind is Kind.DECISION and e.payload["source"] == "script":
+            p = e.payload
+            attack = game.state.attacks[p["attack"]]
+            preds.append(Prediction(
+                scenario=scenario.id, turn=e.turn, state=p["state"], treaty=p.get("treaty"),
+                inject=attack.origin, historical=Response(p["response"]),
+                predicted=Response(p["predicted"]), probabilities=tuple(p["probabilities"]),
+                obligation=obligation_of.get((p["attack"], p["state"], p.get("treaty")))))
+    answered = {(p.state, p.inject) for p in preds}
+    unmatched = tuple(Unmatched(scenario.id, s.turn, s.state, s.inject) for s in scenario.script
+                      if (s.state, s.inject) not in answered)
+    return Backtest(tuple(preds), unmatched)
+
+
+def _obligation_types(game: Game) -> dict[tuple[str, str, str], str]:
+    """The strongest obligation each decision answered, by (attack, state, treaty)."""
+    order = [ObligationType.DEFENSE, ObligationType.OFFENSE, ObligationType.NEUTRALITY,
+             ObligationType.CONSULTATION, ObligationType.NONAGGRESSION]
+    best: dict[tuple[str, str, str], str] = {}
+    for e in game.events:
+        if e.kind is Kind.OBLIGATION and e.payload["triggered"]:
+            p = e.payload
+            key = (p["attack"], p["ally"], p["treaty"])
+            if key not in best or order.index(ObligationType(p["type"])) < order.index(ObligationType(best[key])):
+                best[key] = p["type"]
+    return best
+
+
+def came(response: Response, obligation: str | None) -> bool:
+    """Honoured the obligation in play; for a state with no obligation, came to the victim's aid."""
+    if obligation is None:
+        return response in (Response.LIMITED, Response.FULL)
+    return honours(ObligationType(obligation), response)
+
+
+def summarise(predictions: Sequence[Prediction]) -> dict:
+    """Exact, within one level, honour agreement and Brier score, with the two baselines."""
+    def score(pred_of) -> dict:
+        n = len(predictions)
+        if n == 0:
+            return {"n": 0, "exact": None, "within_one": None, "honour_agreement": None, "brier": None}
+        exact = within = agree = 0
+        brier = 0.0
+        for p in predictions:
+            predicted, probs = pred_of(p)
+            exact += predicted is p.historical
+            within += abs(predicted.rank - p.historical.rank) <= 1
+            agree += came(predicted, p.obligation) == came(p.historical, p.obligation)
+            brier += sum((q - (r is p.historical)) ** 2 for r, q in zip(RESPONSES, probs))
+        return {"n": n, "exact": round(exact / n, 4), "within_one": round(within / n, 4),
+                "honour_agreement": round(agree / n, 4), "brier": round(brier / n, 4)}
+
+    def one_hot(r: Response) -> tuple[Response, tuple[float, ...]]:
+        return r, tuple(1.0 if x is r else 0.0 for x in RESPONSES)
+
+    return {
+        "doctrine": score(lambda p: (p.predicted, p.probabilities)),
+        "baseline_all_honour": score(lambda p: one_hot(Response.FULL)),
+        "baseline_all_neutral": score(lambda p: one_hot(Response.NEUTRAL)),
+        "historical_honour_rate": round(sum(came(p.historical, p.obligation) for p in predictions
+                                            if p.obligation) / max(1, sum(1 for p in predictions if p.obligation)), 4),
+    }
+
+
+def run_all(scenarios: Iterable[Scenario], doctrine: Doctrine | None = None,
+            weights: Mapping[str, float] | None = None) -> tuple[list[Prediction], list[Unmatched]]:
+    preds: list[Prediction] = []
+    unmatched: list[Unmatched] = []
+    for sc in scenarios:
+        d = doctrine or (Doctrine(weights) if weights is not None else Doctrine.for_scenario(sc))
+        result = backtest(sc, d)
+        preds += result.predictions
+        unmatched += result.unmatched
+    return preds, unmatched

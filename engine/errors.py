@@ -1,0 +1,39 @@
+"""Errors a facilitator can act on.
+
+Each problem names the file, the line and column where the offending value
+stands, the JSON path to it, and what was expected, in the manner of
+jsonschema's `best_match`. The loader collects every problem of a file before
+it raises, so one run of `casus validate` shows them all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CasusError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int          # 1-based; 0 when the problem has no place in the file
+    column: int        # 1-based
+    path: str          # JSON path such as states[4].regime, or "" for the file itself
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ScenarioError(CasusError):
+    """A scenario file that cannot be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class GameError(CasusError):
+    """An action that the rules do not allow at this moment of play."""

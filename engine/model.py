@@ -1,0 +1,419 @@
+"""The value types of a scenario and of play.
+
+Every type here is a frozen dataclass: a loaded scenario cannot drift during a
+game, and two runs that share a scenario cannot disturb each other. Names follow
+the alliance literature (ATOP, COW) and SCENARIO_FORMAT.md so that a historian
+reading the code meets the words of the field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Mapping
+
+
+class Regime(StrEnum):
+    DEMOCRACY = "democracy"
+    HYBRID = "hybrid"
+    AUTOCRACY = "autocracy"
+
+
+class Control(StrEnum):
+    NPC = "npc"        # the engine's doctrine decides
+    PLAYER = "player"  # a cell decides
+
+
+class ForceSize(StrEnum):
+    TOKEN = "token"
+    BATTALION = "battalion"
+    BRIGADE = "brigade"
+    DIVISION = "division"
+    CORPS = "corps"
+
+    @property
+    def weight(self) -> float:
+        """Skin in the game, 0..1: a corps is a commitment, a token a flag."""
+        return _FORCE_WEIGHT[self]
+
+
+_FORCE_WEIGHT = {
+    ForceSize.TOKEN: 0.2, ForceSize.BATTALION: 0.4, ForceSize.BRIGADE: 0.6,
+    ForceSize.DIVISION: 0.8, ForceSize.CORPS: 1.0,
+}
+
+
+class Formality(StrEnum):
+    TREATY = "treaty"
+    EXECUTIVE_AGREEMENT = "executive-agreement"
+    DECLARATION = "declaration"
+    VERBAL = "verbal"
+
+
+class Openness(StrEnum):
+    OPEN = "open"
+    PARTIALLY_SECRET = "partially-secret"
+    SECRET = "secret"
+
+
+class Governance(StrEnum):
+    LIBERAL = "liberal"
+    COERCIVE = "coercive"
+
+
+class Invocation(StrEnum):
+    MEMBER = "member"          # the attacked member alone declares it
+    CONSENSUS = "consensus"    # every member agrees (NATO's council)
+    TWO_THIRDS = "two-thirds"  # Rio Treaty
+    MAJORITY = "majority"
+
+
+class ObligationType(StrEnum):
+    DEFENSE = "defense"
+    OFFENSE = "offense"
+    NEUTRALITY = "neutrality"
+    NONAGGRESSION = "nonaggression"
+    CONSULTATION = "consultation"
+
+
+class Commitment(StrEnum):
+    AUTOMATIC = "automatic"
+    DISCRETIONARY = "discretionary"
+
+
+class InjectKind(StrEnum):
+    ARMED_ATTACK = "armed-attack"
+    CYBER_ATTACK = "cyber-attack"
+    HYBRID_ATTACK = "hybrid-attack"
+    TERRORIST_ATTACK = "terrorist-attack"
+    BORDER_INCIDENT = "border-incident"
+    MOBILIZATION = "mobilization"
+    DEPLOYMENT = "deployment"
+    WITHDRAWAL = "withdrawal"
+    REGIME_CHANGE = "regime-change"
+    ELECTION = "election"
+    SANCTIONS = "sanctions"
+    TREATY_SIGNED = "treaty-signed"
+    TREATY_WITHDRAWAL = "treaty-withdrawal"
+    DISCLOSURE = "disclosure"
+    STATEMENT = "statement"
+    INTELLIGENCE = "intelligence"
+
+    @property
+    def is_attack(self) -> bool:
+        return self in ATTACK_KINDS
+
+
+ATTACK_KINDS = frozenset({
+    InjectKind.ARMED_ATTACK, InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
+    InjectKind.TERRORIST_ATTACK, InjectKind.BORDER_INCIDENT,
+})
+TREATY_KINDS = frozenset({
+    InjectKind.TREATY_SIGNED, InjectKind.TREATY_WITHDRAWAL, InjectKind.DISCLOSURE,
+})
+
+
+class Response(StrEnum):
+    """The response scale, an ordinal variable: hostile < neutral < ... < full."""
+    HOSTILE = "hostile"
+    NEUTRAL = "neutral"
+    DIPLOMATIC = "diplomatic"
+    LIMITED = "limited"
+    FULL = "full"
+
+    @property
+    def rank(self) -> int:
+        return RESPONSES.index(self)
+
+    @classmethod
+    def from_rank(cls, rank: int) -> "Response":
+        return RESPONSES[rank]
+
+
+RESPONSES: tuple[Response, ...] = tuple(Response)
+
+
+def honours(obligation: ObligationType, response: Response) -> bool:
+    """Whether a response honours an obligation of this type (SCENARIO_FORMAT.md).
+
+    Defense and offense need military support; consultation needs at least
+    diplomacy; neutrality and non-aggression are broken only by siding with the
+    attacker against the co-signatory.
+    """
+    if obligation in (ObligationType.DEFENSE, ObligationType.OFFENSE):
+        return response in (Response.LIMITED, Response.FULL)
+    if obligation is ObligationType.CONSULTATION:
+        return response.rank >= Response.DIPLOMATIC.rank
+    return response is not Response.HOSTILE
+
+
+# --- scenario ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    cite: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    id: str
+    name: str
+    power: float
+    regime: Regime
+    nuclear: bool = False
+    region: str | None = None
+    burden_sharing: float = 0.5
+    control: Control = Control.NPC
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How `source` sees `target` (directed)."""
+    source: str
+    target: str
+    threat: float = 0.0
+    affinity: float = 0.0
+    trade: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    state: str
+    host: str
+    size: ForceSize = ForceSize.BATTALION
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    type: ObligationType
+    article: str | None = None
+    commitment: Commitment = Commitment.DISCRETIONARY
+    adversaries: tuple[str, ...] | None = None   # None: any adversary
+    regions: tuple[str, ...] | None = None       # None: anywhere
+    non_provocation: bool = False
+    secret: bool = False
+    asymmetric_to: tuple[str, ...] | None = None  # None: every member owes it
+    min_adversaries: int = 1
+    only_if_attacked: bool = False
+    own_territory_only: bool = False
+
+    def binds(self, member: str) -> bool:
+        """Whether `member` owes this obligation (one-sided obligations bind only some)."""
+        return self.asymmetric_to is None or member in self.asymmetric_to
+
+    @property
+    def label(self) -> str:
+        return f"art. {self.article} ({self.type})" if self.article else str(self.type)
+
+
+@dataclass(frozen=True, slots=True)
+class Treaty:
+    id: str
+    name: str
+    members: tuple[str, ...]
+    obligations: tuple[Obligation, ...]
+    signed: dt.date | None = None
+    formality: Formality = Formality.TREATY
+    openness: Openness = Openness.OPEN
+    governance: Governance = Governance.LIBERAL
+    leader: str | None = None
+    institutionalization: float = 0.0
+    beneficiaries: tuple[str, ...] = ()
+    invocation: Invocation = Invocation.MEMBER
+
+    @property
+    def secret(self) -> bool:
+        """The treaty's very existence is hidden from non-members."""
+        return self.openness is Openness.SECRET
+
+    @property
+    def protected(self) -> tuple[str, ...]:
+        """Everyone the obligations protect: members and beneficiaries."""
+        return self.members + tuple(b for b in self.beneficiaries if b not in self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """`{set: PATH, value: V}`: PATH is relations.FROM.TO.field or states.ID.field."""
+    path: str
+    value: Any
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.path.split("."))
+
+
+ALL = "all"
+UMPIRE = "umpire"
+
+
+@dataclass(frozen=True, slots=True)
+class Inject:
+    id: str
+    turn: int
+    kind: InjectKind
+    actors: tuple[str, ...] = ()          # several for a joint attack
+    target: str | None = None
+    severity: float = 0.5
+    attribution: float = 1.0
+    region: str | None = None
+    territory: str | None = None          # None: the target's own territory
+    provoked: bool = False
+    visibility: str | tuple[str, ...] = ALL  # "all" | "umpire" | state ids
+    text: str = ""
+    requires: tuple[str, ...] = ()
+    manual: bool = False
+    treaty: str | None = None
+    effects: tuple[Effect, ...] = ()
+
+    @property
+    def is_attack(self) -> bool:
+        return self.kind.is_attack
+
+    @property
+    def territory_of(self) -> str | None:
+        """Whose recognised territory the attack falls on."""
+        return self.territory if self.territory is not None else self.target
+
+    def visible_to(self, state_ids: frozenset[str] | set[str]) -> bool:
+        """Whether a cell playing `state_ids` learns of this inject."""
+        if self.visibility == ALL:
+            return True
+        if self.visibility == UMPIRE:
+            return False
+        return bool(set(self.visibility) & set(state_ids))
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptEntry:
+    """A recorded decision of a past crisis."""
+    turn: int
+    state: str
+    response: Response
+    inject: str | None = None
+    treaty: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+class DecisionSource(StrEnum):
+    PLAYER = "player"      # a cell decided
+    DOCTRINE = "doctrine"  # the engine's decision model decided
+    SCRIPT = "script"      # the historical record decided (replay)
+    UMPIRE = "umpire"      # the umpire overrode
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A state's answer to an attack, on the response scale, and who gave it.
+
+    `side` is the state whose side the response is on (the attacked, or for
+    offense and neutrality obligations the attacking partner); `treaty` the
+    commitment in play, or None for a state with a stake but no obligation.
+    """
+    turn: int
+    state: str
+    attack: str
+    response: Response
+    source: DecisionSource
+    side: str | None = None
+    treaty: str | None = None
+    rationale: str = ""
+    statement: str = ""
+
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnLength:
+    """An ISO 8601 duration (P1D, P1W, PT6H, P1M): the game time one turn covers."""
+    iso: str = "P1D"
+    months: int = 0
+    delta: dt.timedelta = dt.timedelta(days=1)
+
+    @classmethod
+    def parse(cls, iso: str) -> "TurnLength":
+        m = _DURATION.match(iso)
+        if not m:
+            raise ValueError(f"{iso!r} is not an ISO 8601 duration such as P1D, P1W or PT12H")
+        y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+        return cls(iso, y * 12 + mo, dt.timedelta(weeks=w, days=d, hours=h, minutes=mi, seconds=s))
+
+
+def add_months(day: dt.datetime, months: int) -> dt.datetime:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    start: dt.date
+    turns: int
+    states: tuple[State, ...]
+    format: str = "casus/1"
+    description: str = ""
+    turn_length: TurnLength = TurnLength()
+    sources: tuple[Source, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    treaties: tuple[Treaty, ...] = ()
+    injects: tuple[Inject, ...] = ()
+    script: tuple[ScriptEntry, ...] = ()
+    doctrine_weights: Mapping[str, float] = field(default_factory=dict)
+    extensions: Mapping[str, Any] = field(default_factory=dict)  # the file's x- keys
+    origin: str | None = None  # the file it was loaded from, for messages
+
+    # Lookups are cached: the scenario is frozen, so they cannot go stale.
+    @cached_property
+    def state_by_id(self) -> Mapping[str, State]:
+        return {s.id: s for s in self.states}
+
+    @cached_property
+    def treaty_by_id(self) -> Mapping[str, Treaty]:
+        return {t.id: t for t in self.treaties}
+
+    @cached_property
+    def inject_by_id(self) -> Mapping[str, Inject]:
+        return {i.id: i for i in self.injects}
+
+    @cached_property
+    def relation_by_pair(self) -> Mapping[tuple[str, str], Relation]:
+        return {(r.source, r.target): r for r in self.relations}
+
+    @cached_property
+    def state_order(self) -> Mapping[str, int]:
+        """Each state's place in the file: the order in which lists are shown and states asked."""
+        return {s.id: i for i, s in enumerate(self.states)}
+
+    def state(self, state_id: str) -> State:
+        return self.state_by_id[state_id]
+
+    def treaty(self, treaty_id: str) -> Treaty:
+        return self.treaty_by_id[treaty_id]
+
+    def inject(self, inject_id: str) -> Inject:
+        return self.inject_by_id[inject_id]
+
+    def relation(self, source: str, target: str) -> Relation:
+        """How `source` sees `target`; a missing dyad is all zeros."""
+        return self.relation_by_pair.get((source, target)) or Relation(source, target)
+
+    def injects_at(self, turn: int) -> tuple[Inject, ...]:
+        return tuple(i for i in self.injects if i.turn == turn)
+
+    def date_of(self, turn: int) -> dt.datetime:
+        """Game time at the start of `turn` (turn 1 is `start`)."""
+        day = dt.datetime.combine(self.start, dt.time())
+        n = turn - 1
+        if self.turn_length.months:
+            day = add_months(day, self.turn_length.months * n)
+        return day + self.turn_length.delta * n

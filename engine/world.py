@@ -1,0 +1,123 @@
+"""The world as it stands at a moment of play: what injects and wars have changed.
+
+A `World` is an immutable snapshot. The scenario says how things were at turn 1;
+the world says how they are now (effects applied, treaties signed or left,
+secrets disclosed, wars begun, reputations earned or lost). The alliance graph
+and the doctrine read the world, never the game's event log, so both can be
+tested on a world built by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Mapping
+
+from .model import Deployment, InjectKind, Relation, Scenario, State, Treaty
+
+# Reputation runs 0..1; every state starts with an unremarkable record.
+INITIAL_REPUTATION = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class War:
+    """Two states at war, with the side that struck first."""
+    aggressor: str
+    defender: str
+
+    @property
+    def pair(self) -> frozenset[str]:
+        return frozenset((self.aggressor, self.defender))
+
+
+@dataclass(frozen=True)
+class World:
+    scenario: Scenario
+    turn: int = 1
+    states: Mapping[str, State] = field(default_factory=dict)
+    relations: Mapping[tuple[str, str], Relation] = field(default_factory=dict)
+    members_in_force: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    known_to: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    reputation: Mapping[str, float] = field(default_factory=dict)
+    wars: tuple[War, ...] = ()
+
+    @classmethod
+    def initial(cls, scenario: Scenario) -> "World":
+        """The world at turn 1, before any inject has fired."""
+        return cls(
+            scenario=scenario,
+            states=dict(scenario.state_by_id),
+            relations=dict(scenario.relation_by_pair),
+            members_in_force={t.id: _members_at_start(scenario, t) for t in scenario.treaties},
+            known_to={t.id: frozenset(t.members) for t in scenario.treaties},
+            reputation={s.id: INITIAL_REPUTATION for s in scenario.states},
+        )
+
+    def evolve(self, **changes) -> "World":
+        return replace(self, **changes)
+
+    # --- reading -------------------------------------------------------------
+    def state(self, state_id: str) -> State:
+        return self.states[state_id]
+
+    def relation(self, source: str, target: str) -> Relation:
+        """How `source` sees `target` now; a missing dyad is all zeros."""
+        return self.relations.get((source, target)) or Relation(source, target)
+
+    def treaty(self, treaty_id: str) -> Treaty:
+        return self.scenario.treaty(treaty_id)
+
+    def in_force(self, treaty_id: str, member: str | None = None) -> bool:
+        """Whether the treaty (or `member`'s part in it) binds at this moment."""
+        members = self.members_in_force.get(treaty_id, frozenset())
+        return member in members if member is not None else len(members) >= 2
+
+    def knows(self, state_id: str, treaty_id: str) -> bool:
+        """Whether `state_id` knows of the treaty (members always do)."""
+        return state_id in self.known_to.get(treaty_id, frozenset())
+
+    @cached_property
+    def _deployments(self) -> Mapping[tuple[str, str], tuple[Deployment, ...]]:
+        out: dict[tuple[str, str], list[Deployment]] = {}
+        for d in self.scenario.deployments:
+            out.setdefault((d.state, d.host), []).append(d)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def deployments(self, state_id: str, host: str) -> tuple[Deployment, ...]:
+        return self._deployments.get((state_id, host), ())
+
+    # The world is frozen, so what is derived from its wars is computed once.
+    @cached_property
+    def _enemies(self) -> Mapping[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for w in self.wars:
+            out.setdefault(w.aggressor, set()).add(w.defender)
+            out.setdefault(w.defender, set()).add(w.aggressor)
+        return {s: frozenset(e) for s, e in out.items()}
+
+    def at_war(self, a: str, b: str) -> bool:
+        return b in self._enemies.get(a, ())
+
+    def belligerents(self) -> frozenset[str]:
+        return frozenset(self._enemies)
+
+    def enemies(self, state_id: str) -> frozenset[str]:
+        return self._enemies.get(state_id, frozenset())
+
+    def coalition(self, state_id: str) -> frozenset[str]:
+        """`state_id` and the states fighting its enemies alongside it."""
+        foes = self.enemies(state_id)
+        friends = {state_id}
+        for foe in foes:
+            friends |= self.enemies(foe)
+        return frozenset(friends)
+
+
+def _members_at_start(scenario: Scenario, treaty: Treaty) -> frozenset[str]:
+    """Members bound at turn 1: a treaty signed in play binds nobody yet, and a
+    member who accedes by a `treaty-signed` inject with an actor waits for it."""
+    later = [i for i in scenario.injects
+             if i.kind is InjectKind.TREATY_SIGNED and i.treaty == treaty.id]
+    if any(not i.actors for i in later):
+        return frozenset()
+    acceding = {a for i in later for a in i.actors}
+    return frozenset(m for m in treaty.members if m not in acceding)

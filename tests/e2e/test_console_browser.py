@@ -1,0 +1,117 @@
+"""The console in a real browser (Debian's chromium, driven by Playwright).
+
+A real server; the umpire creates an exercise, two cells join in separate
+browser contexts, an attack fires, the cells decide, the umpire overrides one
+and closes the turn, both cells see the result without reloading, and the
+report opens. Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.support import UMPIRE_TOKEN, Server, write_scenarios
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                     "(apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = Server(tmp_path / "casus.db", write_scenarios(tmp_path / "scenarios"), tmp_path / "instance")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_an_exercise_from_creation_to_the_report(server, browser):
+    umpire = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
+    assert "token=" not in umpire.url                    # the token leaves the address bar
+    umpire.check("input[value='narva-drill.yaml']")
+    umpire.fill("input[name=title]", "Syndicate A")
+    umpire.click("#create-form button[type=submit]")
+    umpire.wait_for_url(re.compile(r"/setup$"))
+    links = {cell: umpire.input_value(f"input[aria-label='join link for {cell}']")
+             for cell in ("United States", "Poland")}
+    shot(umpire, "umpire-setup")
+    umpire.click("button[name=start][value='1']")
+    umpire.wait_for_url(re.compile(r"/x/[^/]+$"))
+
+    cells = {}
+    for name, link in links.items():
+        page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+        page.goto(link)
+        assert "token=" not in page.url
+        page.get_by_text("Nothing to decide").wait_for()
+        cells[name] = page
+
+    umpire.click("#open-turn")
+    umpire.click("#close-turn")
+    umpire.click("#open-turn")                            # turn 2: the attack at Narva fires
+    umpire.get_by_text("Russian forces cross at Narva.").first.wait_for()
+    shot(umpire, "umpire-dashboard-attack")
+
+    for name, page in cells.items():                      # no reload: the page follows the game by itself
+        page.get_by_text("Russian forces cross at Narva.").first.wait_for(timeout=10_000)
+    usa, pol = cells["United States"], cells["Poland"]
+    usa.check("input[name=response][value=full]")
+    usa.fill("textarea[name=rationale]", "Article 5 is the core of the alliance.")
+    usa.fill("textarea[name=statement]", "We stand with Estonia.")
+    usa.click(".decide-form button[type=submit]")
+    usa.get_by_text("Decision recorded").wait_for()
+    shot(usa, "cell-usa-decided")
+    pol.check("input[name=response][value=diplomatic]")
+    pol.fill("textarea[name=rationale]", "We wait for the council.")
+    pol.click(".decide-form button[type=submit]")
+    pol.get_by_text("Decision recorded").wait_for()
+
+    umpire.reload()
+    card = umpire.locator("#due-POL-narva")
+    card.get_by_text("diplomatic").first.wait_for()
+    card.locator("summary", has_text="Override").click()
+    card.locator("select[name=response]").select_option("limited")
+    card.locator("input[name=reason]").fill("Warsaw comes round: a teaching point.")
+    card.locator("button[type=submit]").click()
+    umpire.locator("#due-POL-narva .pill.answer", has_text="limited").wait_for()
+    umpire.click("#close-turn")
+    umpire.get_by_text("turn 2 closed").wait_for()
+    shot(umpire, "umpire-dashboard-closed")
+
+    for name, page in cells.items():
+        page.locator("details.answers").first.wait_for(timeout=10_000)   # appears without a reload
+    usa_text = usa.inner_text("main")
+    assert "We stand with Estonia." in usa_text or "United Kingdom" in usa_text
+    assert "limited" in usa.inner_text("details.answers")                 # Poland's answer, as overridden
+    assert "We wait for the council." not in usa_text                     # Poland's rationale is Poland's
+    shot(usa, "cell-usa-after-close")
+    shot(pol, "cell-poland-after-close")
+
+    umpire.click("#report-link")
+    umpire.get_by_text("After-action report: Syndicate A").wait_for()
+    body = umpire.inner_text("main")
+    assert "Warsaw comes round: a teaching point." in body and "Article 5 is the core" in body
+    shot(umpire, "report")

@@ -1,0 +1,604 @@
+"""Specification of the decision model (DOCTRINE.md).
+
+The worlds here are built by hand: a five-member pact (the Baltic Pact) led by
+the United States, Germany deciding whether to come to Estonia's aid when
+Russia attacks. Each factor case moves one input of the world and nothing
+else, and checks that the factor, and only it, moves, and that the chance of
+honouring moves the way its default weight says.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.doctrine import (
+    DATA, DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS, TREATY_FACTORS, Advice, Doctrine, Factor,
+    Situation,
+)
+from engine.model import (
+    RESPONSES, Commitment, Deployment, ForceSize, Formality, InjectKind, Obligation,
+    ObligationType, Openness, Regime, Relation, Response, Scenario, State, Treaty,
+)
+from engine.network import Attack
+from engine.world import War, World
+
+START = dt.date(2030, 1, 1)
+
+
+def _state(id_: str, name: str, power: float, regime: Regime = Regime.DEMOCRACY,
+           region: str = "europe", **kw) -> State:
+    return State(id_, name, power, regime, region=region, **kw)
+
+
+STATES = {s.id: s for s in (
+    _state("DEU", "Germany", 8.0),
+    _state("EST", "Estonia", 0.3),
+    _state("RUS", "Russia", 40.0, Regime.AUTOCRACY),
+    _state("USA", "United States", 100.0, region="north-america"),
+    _state("FRA", "France", 10.0),
+    _state("ITA", "Italy", 6.0),
+    _state("CHN", "China", 60.0, Regime.AUTOCRACY, region="asia"),
+)}
+RELATIONS = {(r.source, r.target): r for r in (
+    Relation("DEU", "RUS", threat=0.4, affinity=-0.2, trade=0.1),
+    Relation("DEU", "EST", affinity=0.3),
+    Relation("USA", "EST", affinity=0.2),
+    Relation("FRA", "EST", affinity=0.2),
+    Relation("EST", "RUS", threat=0.9, affinity=-0.7),
+)}
+PACT = Treaty(
+    id="pact", name="Baltic Pact", members=("USA", "FRA", "DEU", "EST", "ITA"),
+    obligations=(Obligation(ObligationType.CONSULTATION, "4"),
+                 Obligation(ObligationType.DEFENSE, "5")),
+    signed=dt.date(2020, 1, 1), leader="USA", institutionalization=0.5,
+)
+DEFENSE = 1  # index of art. 5 in PACT.obligations
+STRIKE = Attack("strike", ("RUS",), "EST", region="europe", attribution=0.8, severity=0.6,
+                origin="strike")
+
+
+@dataclasses.dataclass(frozen=True)
+class Setup:
+    """Every input of one decision, with a way to change exactly one of them."""
+    states: dict = dataclasses.field(default_factory=lambda: dict(STATES))
+    relations: dict = dataclasses.field(default_factory=lambda: dict(RELATIONS))
+    deployments: tuple[Deployment, ...] = ()
+    treaty: Treaty | None = PACT
+    attack: Attack = STRIKE
+    now: dict = dataclasses.field(default_factory=dict)        # states changed in play
+    reputation: dict = dataclasses.field(default_factory=dict)
+    wars: tuple[War, ...] = ()
+    turn: int = 1
+    ally: str = "DEU"
+    partner: str = "EST"
+    article: int | None = DEFENSE
+    leader_response: Response | None = None
+    triggered: bool = True
+    weights: dict = dataclasses.field(default_factory=dict)
+
+    def change(self, **kw) -> "Setup":
+        return dataclasses.replace(self, **kw)
+
+    def state(self, id_: str, **kw) -> "Setup":
+        return self.change(states={**self.states, id_: dataclasses.replace(self.states[id_], **kw)})
+
+    def relation(self, source: str, target: str, **kw) -> "Setup":
+        old = self.relations.get((source, target), Relation(source, target))
+        return self.change(relations={**self.relations,
+                                      (source, target): dataclasses.replace(old, **kw)})
+
+    def pact(self, **kw) -> "Setup":
+        return self.change(treaty=dataclasses.replace(self.treaty, **kw))
+
+    def article5(self, **kw) -> "Setup":
+        obligations = list(self.treaty.obligations)
+        obligations[DEFENSE] = dataclasses.replace(obligations[DEFENSE], **kw)
+        return self.pact(obligations=tuple(obligations))
+
+    def strike(self, **kw) -> "Setup":
+        return self.change(attack=dataclasses.replace(self.attack, **kw))
+
+    def in_play(self, id_: str, **kw) -> "Setup":
+        """A state changed by an inject's effects, after the scenario began."""
+        return self.change(now={**self.now, id_: dataclasses.replace(self.states[id_], **kw)})
+
+    def scenario(self) -> Scenario:
+        return Scenario(
+            id="baltic", title="Baltic Pact", start=START, turns=12,
+            states=tuple(self.states.values()), relations=tuple(self.relations.values()),
+            deployments=self.deployments, treaties=(self.treaty,) if self.treaty else (),
+            doctrine_weights=self.weights,
+        )
+
+    def world(self) -> World:
+        world = World.initial(self.scenario())
+        return world.evolve(
+            turn=self.turn, states={**world.states, **self.now},
+            reputation={**world.reputation, **self.reputation}, wars=self.wars)
+
+    def situation(self, world: World | None = None) -> Situation:
+        return Situation(
+            world=world or self.world(), ally=self.ally, partner=self.partner,
+            attack=self.attack, treaty=self.treaty.id if self.treaty else None,
+            article=self.article if self.treaty else None,
+            leader_response=self.leader_response, triggered=self.triggered)
+
+
+BASE = Setup()
+DOCTRINE = Doctrine()
+
+
+def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
+    return doctrine.advise(setup.situation()).p_honour(ObligationType.DEFENSE)
+
+
+# --- one case per factor: (factor, before, after) where `after` moves the factor's
+# input in the direction DOCTRINE.md's table documents ---------------------------------
+FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
+    ("casus_foederis", BASE.change(triggered=False), BASE),
+    ("formality", BASE.pact(formality=Formality.VERBAL), BASE.pact(formality=Formality.TREATY)),
+    ("commitment", BASE.article5(commitment=Commitment.DISCRETIONARY),
+     BASE.article5(commitment=Commitment.AUTOMATIC)),
+    ("institutionalization", BASE.pact(institutionalization=0.1),
+     BASE.pact(institutionalization=0.9)),
+    ("tripwire", BASE, BASE.change(deployments=(Deployment("DEU", "EST", ForceSize.BRIGADE),))),
+    ("threat", BASE.relation("DEU", "RUS", threat=0.1), BASE.relation("DEU", "RUS", threat=0.9)),
+    ("affinity", BASE.relation("DEU", "EST", affinity=-0.2),
+     BASE.relation("DEU", "EST", affinity=0.8)),
+    ("leader", BASE.relation("USA", "EST", affinity=-0.5).relation("FRA", "EST", affinity=-0.5),
+     BASE.relation("USA", "EST", affinity=0.8).relation("FRA", "EST", affinity=0.8)),
+    ("burden_sharing", BASE.state("EST", burden_sharing=0.1),
+     BASE.state("EST", burden_sharing=0.9)),
+    ("regime", BASE.state("DEU", regime=Regime.AUTOCRACY),
+     BASE.state("DEU", regime=Regime.DEMOCRACY)),
+    ("reputation", BASE.change(reputation={"DEU": 0.2}), BASE.change(reputation={"DEU": 0.9})),
+    ("cost_of_war", BASE.state("RUS", power=10.0), BASE.state("RUS", power=80.0)),
+    ("interdependence", BASE.relation("DEU", "RUS", trade=0.0),
+     BASE.relation("DEU", "RUS", trade=0.5)),
+    ("entrapment", BASE.strike(provoked=False), BASE.strike(provoked=True)),
+    ("attribution", BASE.strike(attribution=0.9), BASE.strike(attribution=0.2)),
+    ("obsolescence", BASE, BASE.in_play("ITA", regime=Regime.AUTOCRACY)),
+]
+
+
+def test_every_factor_has_a_case_and_the_data_documents_it():
+    assert [name for name, _, _ in FACTOR_CASES] == list(FACTORS)
+    for entry in DATA["factors"]:
+        assert entry["description"] and entry["source"]
+        assert DEFAULT_WEIGHTS[entry["name"]] == entry["weight"]
+
+
+@pytest.mark.parametrize("name, before, after", FACTOR_CASES, ids=[c[0] for c in FACTOR_CASES])
+def test_moving_one_factor_moves_honouring_the_way_its_weight_says(name, before, after):
+    x0, x1 = DOCTRINE.features(before.situation()), DOCTRINE.features(after.situation())
+    assert x1[name] > x0[name], f"{name} should rise when its input moves as documented"
+    assert {k for k in FACTORS if x0[k] != x1[k]} == {name}, "only this factor may move"
+    change = p_defense(after) - p_defense(before)
+    assert math.copysign(1, change) == math.copysign(1, DEFAULT_WEIGHTS[name])
+    assert abs(change) > 1e-6
+
+
+@pytest.mark.parametrize("name, before, after", FACTOR_CASES, ids=[c[0] for c in FACTOR_CASES])
+def test_expected_rank_follows_the_weight_too(name, before, after):
+    r0 = DOCTRINE.advise(before.situation()).expected_rank
+    r1 = DOCTRINE.advise(after.situation()).expected_rank
+    assert (r1 - r0) * DEFAULT_WEIGHTS[name] > 0
+
+
+def test_forces_on_the_attacked_territory_are_a_tripwire_too():
+    # The attack falls on Italian soil where Estonia's forces stand, beside Germany's.
+    abroad = BASE.strike(territory="ITA")
+    there = abroad.change(deployments=(Deployment("DEU", "ITA", ForceSize.DIVISION),))
+    assert DOCTRINE.features(abroad.situation())["tripwire"] == 0.0
+    assert DOCTRINE.features(there.situation())["tripwire"] == pytest.approx(0.8)
+    assert "Germany has a division in Italy" in DOCTRINE.advise(there.situation()).explain(16)
+
+
+@pytest.mark.parametrize("before, after", [
+    (BASE.state("RUS", nuclear=False), BASE.state("RUS", nuclear=True)),
+    (BASE, BASE.strike(attackers=("RUS", "CHN"))),
+], ids=["attacker-nuclear", "joint-attack"])
+def test_a_nuclear_or_stronger_attacker_raises_the_cost_of_war(before, after):
+    assert (DOCTRINE.features(after.situation())["cost_of_war"]
+            > DOCTRINE.features(before.situation())["cost_of_war"])
+    assert p_defense(after) < p_defense(before)
+
+
+def test_allies_at_war_beside_the_victim_lower_the_cost_of_war():
+    alone = BASE.change(wars=(War("RUS", "EST"),))
+    helped = BASE.change(wars=(War("RUS", "EST"), War("FRA", "RUS")))
+    assert (DOCTRINE.features(helped.situation())["cost_of_war"]
+            < DOCTRINE.features(alone.situation())["cost_of_war"])
+
+
+@pytest.mark.parametrize("after", [
+    BASE.in_play("ITA", power=1.0),
+    BASE.in_play("ITA", regime=Regime.HYBRID),
+    BASE.pact(signed=dt.date(1950, 1, 1)),
+    BASE.change(turn=12).pact(signed=dt.date(2029, 12, 1)),
+], ids=["power-changed", "regime-changed", "old-treaty", "time-passes"])
+def test_obsolescence_grows_with_change_since_signing(after):
+    before = BASE.pact(signed=dt.date(2029, 12, 1)) if after.turn == 12 else BASE
+    assert (DOCTRINE.features(after.situation())["obsolescence"]
+            > DOCTRINE.features(before.situation())["obsolescence"])
+
+
+def test_the_leaders_answer_pulls_the_others_along():
+    p = {r: p_defense(BASE.change(leader_response=r)) for r in RESPONSES}
+    assert p[Response.HOSTILE] < p[Response.NEUTRAL] < p[Response.DIPLOMATIC] < p[
+        Response.LIMITED] < p[Response.FULL]
+
+
+@pytest.mark.parametrize("leader", [BASE.change(ally="USA"),
+                                    BASE.pact(leader=None).change(ally="USA")],
+                         ids=["designated", "most-powerful"])
+def test_the_leader_does_not_follow_itself(leader):
+    assert (DOCTRINE.features(leader.change(leader_response=Response.FULL).situation())
+            == DOCTRINE.features(leader.situation()))
+
+
+def test_a_coercive_alliance_follows_its_leader_more_closely():
+    liberal = BASE.change(leader_response=Response.FULL)
+    coercive = liberal.pact(governance="coercive")
+    assert (DOCTRINE.features(coercive.situation())["leader"]
+            > DOCTRINE.features(liberal.situation())["leader"])
+
+
+def test_without_a_treaty_the_treaty_factors_are_zero_and_casus_counts_against():
+    bystander = BASE.change(ally="CHN", treaty=None)
+    x = DOCTRINE.features(bystander.situation())
+    assert x["casus_foederis"] == -1.0
+    assert all(x[name] == 0.0 for name in TREATY_FACTORS)
+    assert DOCTRINE.advise(bystander.situation()).toward == "support"
+
+
+def test_a_provoked_attack_voids_a_non_provocation_clause():
+    clause = BASE.article5(non_provocation=True)
+    assert DOCTRINE.features(clause.situation())["casus_foederis"] == 1.0
+    assert DOCTRINE.features(clause.strike(provoked=True).situation())["casus_foederis"] == -1.0
+
+
+def test_an_obligation_that_binds_only_others_does_not_bind_the_ally():
+    one_sided = BASE.article5(asymmetric_to=("USA",))
+    assert DOCTRINE.features(one_sided.situation())["casus_foederis"] == -1.0
+
+
+def test_offense_reads_the_other_side_from_the_partner_that_attacks():
+    # Germany owes Estonia help in Estonia's own attack on Russia: the opponent is Russia.
+    attack = Attack("push", ("EST",), "RUS", region="europe")
+    setup = BASE.change(attack=attack).relation("DEU", "RUS", threat=0.7)
+    assert DOCTRINE.features(setup.situation())["threat"] == pytest.approx(0.7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(threat=st.floats(0, 1), affinity=st.floats(-1, 1), trade=st.floats(0, 1),
+       to_partner=st.floats(-1, 1), attribution=st.floats(0, 1), severity=st.floats(0, 1),
+       reputation=st.floats(0, 1), burden=st.floats(0, 1),
+       kind=st.sampled_from(sorted(k for k in InjectKind if k.is_attack)))
+def test_every_factor_stays_in_its_documented_range(threat, affinity, trade, to_partner,
+                                                     attribution, severity, reputation,
+                                                     burden, kind):
+    setup = (BASE.relation("DEU", "RUS", threat=threat, affinity=affinity, trade=trade)
+             .relation("DEU", "EST", affinity=to_partner)
+             .strike(attribution=attribution, severity=severity, kind=kind)
+             .change(reputation={"DEU": reputation}).state("EST", burden_sharing=burden))
+    x = DOCTRINE.features(setup.situation())
+    ranges = {f["name"]: f["range"] for f in DATA["factors"]}
+    assert list(x) == list(FACTORS)
+    for name, value in x.items():
+        low, high = ranges[name]
+        assert low <= value <= high, name
+
+
+# --- the ordered logit ------------------------------------------------------------
+
+def test_the_score_is_linear_in_the_weights_and_the_link_is_an_ordered_logit():
+    situation = BASE.change(deployments=(Deployment("DEU", "EST"),)).situation()
+    advice = DOCTRINE.advise(situation)
+    x = DOCTRINE.features(situation)
+    assert advice.score == pytest.approx(sum(DEFAULT_WEIGHTS[k] * x[k] for k in FACTORS))
+    cumulative = 0.0
+    for k, cut in enumerate(DEFAULT_CUTS):
+        cumulative += advice.probabilities[k]
+        assert cumulative == pytest.approx(1 / (1 + math.exp(-(cut - advice.score))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-30, 30), st.floats(-30, 30))
+def test_probabilities_sum_to_one_and_rise_with_the_score(low, high):
+    low, high = sorted((low, high))
+    p_low, p_high = DOCTRINE.distribution(low), DOCTRINE.distribution(high)
+    for p in (p_low, p_high):
+        assert len(p) == len(RESPONSES)
+        assert all(q >= 0 for q in p)
+        assert sum(p) == pytest.approx(1.0)
+    rank = lambda p: sum(k * q for k, q in enumerate(p))
+    assert rank(p_high) >= rank(p_low) - 1e-12
+    for k in range(1, len(RESPONSES)):  # every "at least level k" grows with the score
+        assert sum(p_high[k:]) >= sum(p_low[k:]) - 1e-12
+
+
+def test_p_honour_sums_the_levels_that_honour_each_obligation_type():
+    advice = Advice((0.1, 0.2, 0.3, 0.25, 0.15), (), 0.0)
+    assert advice.p_honour(ObligationType.DEFENSE) == pytest.approx(0.4)
+    assert advice.p_honour(ObligationType.OFFENSE) == pytest.approx(0.4)
+    assert advice.p_honour(ObligationType.CONSULTATION) == pytest.approx(0.7)
+    assert advice.p_honour(ObligationType.NEUTRALITY) == pytest.approx(0.9)
+    assert advice.p_honour("nonaggression") == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ((0.1, 0.2, 0.3, 0.25, 0.15), Response.DIPLOMATIC),
+    ((0.0, 0.4, 0.1, 0.4, 0.1), Response.NEUTRAL),      # a tie goes to the lower level
+    ((0.0, 0.0, 0.0, 0.3, 0.7), Response.FULL),
+])
+def test_the_response_is_the_most_probable_level(probabilities, expected):
+    assert Advice(probabilities, (), 0.0).response is expected
+
+
+@pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None),
+                                   BASE.change(leader_response=Response.FULL)],
+                         ids=["ally", "bystander", "leader-in"])
+def test_deterministic_mode_returns_the_most_probable_level(setup):
+    response, advice = DOCTRINE.decide(setup.situation())
+    assert response is advice.response
+    assert advice.probabilities[response.rank] == max(advice.probabilities)
+
+
+class CountingRandom(random.Random):
+    calls = 0
+
+    def random(self) -> float:
+        self.calls += 1
+        return super().random()
+
+
+def test_stochastic_mode_draws_exactly_once_and_is_reproducible():
+    situation = BASE.situation()
+    rng = CountingRandom(7)
+    DOCTRINE.decide(situation, rng)
+    assert rng.calls == 1
+    first = [DOCTRINE.decide(situation, random.Random(42))[0] for _ in range(3)]
+    again = [DOCTRINE.decide(situation, random.Random(42))[0] for _ in range(3)]
+    assert first == again
+    a, b = random.Random(3), random.Random(3)
+    assert ([DOCTRINE.decide(situation, a)[0] for _ in range(50)]
+            == [DOCTRINE.decide(situation, b)[0] for _ in range(50)])
+
+
+@pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None)],
+                         ids=["ally", "bystander"])
+def test_stochastic_frequencies_match_the_probabilities(setup):
+    situation, n = setup.situation(), 2000
+    rng = random.Random(2024)
+    counts = Counter(DOCTRINE.decide(situation, rng)[0] for _ in range(n))
+    probabilities = DOCTRINE.advise(situation).probabilities
+    for response, p in zip(RESPONSES, probabilities):
+        tolerance = 4.5 * math.sqrt(p * (1 - p) / n) + 1e-3
+        assert abs(counts[response] / n - p) <= tolerance, response
+
+
+# --- weights ---------------------------------------------------------------------
+
+def test_the_scenario_overrides_weights_and_keeps_the_rest():
+    scenario = BASE.change(weights={"tripwire": 3.0, "formality": 0.5}).scenario()
+    doctrine = Doctrine.for_scenario(scenario)
+    assert doctrine.weights["tripwire"] == 3.0 and doctrine.weights["formality"] == 0.5
+    assert all(doctrine.weights[k] == DEFAULT_WEIGHTS[k] for k in FACTORS
+               if k not in ("tripwire", "formality"))
+    deployed = BASE.change(deployments=(Deployment("DEU", "EST", ForceSize.CORPS),))
+    assert p_defense(deployed, doctrine) > p_defense(deployed)
+
+
+def test_an_unknown_weight_name_is_refused_with_the_known_names():
+    with pytest.raises(ValueError) as error:
+        Doctrine(weights={"tripwires": 1.0})
+    message = str(error.value)
+    assert "tripwires" in message
+    assert all(name in message for name in FACTORS)
+    with pytest.raises(ValueError, match="casus_foederis"):
+        Doctrine.for_scenario(BASE.change(weights={"prestige": 1.0}).scenario())
+
+
+@pytest.mark.parametrize("cuts", [(0.0, 1.0, 2.0), (0.0, 2.0, 1.0, 3.0), (0, 0, 1, 2),
+                                  (0.0, 1.0, 2.0, math.inf)])
+def test_cut_points_must_be_four_and_increasing(cuts):
+    with pytest.raises(ValueError, match="cut point"):
+        Doctrine(cuts=cuts)
+
+
+def test_a_weight_must_be_a_finite_number():
+    with pytest.raises(ValueError, match="threat"):
+        Doctrine(weights={"threat": math.nan})
+
+
+# --- explanation -------------------------------------------------------------------
+
+def test_explain_lists_the_largest_reasons_first_with_state_names():
+    setup = BASE.change(deployments=(Deployment("DEU", "EST", ForceSize.BRIGADE),))
+    advice = DOCTRINE.advise(setup.situation())
+    text = advice.explain(limit=4)
+    top = [f for f in advice.factors if f.contribution][:4]
+    assert text.startswith(f"Most likely: {advice.response} (p=")
+    for f in top:
+        assert f.text in text
+    for f in advice.factors[4:]:
+        assert f.text not in text
+    pro = [f for f in top if f.contribution > 0]
+    con = [f for f in top if f.contribution < 0]
+    positions = [text.index(f.text) for f in pro] + [text.index(f.text) for f in con]
+    assert positions == sorted(positions)
+    assert "Germany has a brigade in Estonia (skin in the game)" in text
+    assert "Germany" in text and "DEU" not in text and "EST " not in text
+
+
+def test_factors_are_sorted_by_contribution_and_carry_words():
+    advice = DOCTRINE.advise(BASE.situation())
+    sizes = [abs(f.contribution) for f in advice.factors]
+    assert sizes == sorted(sizes, reverse=True)
+    assert {f.name for f in advice.factors} == set(FACTORS)
+    assert all(isinstance(f, Factor) and f.text for f in advice.factors)
+    ties = [(abs(f.contribution), f.name) for f in advice.factors]
+    assert ties == sorted(ties, key=lambda t: (-t[0], t[1]))
+
+
+def test_evidence_against_intuition_is_said_out_loud():
+    text = {f.name: f.text for f in DOCTRINE.advise(BASE.situation()).factors}
+    for name in ("formality", "institutionalization"):
+        assert DEFAULT_WEIGHTS[name] < 0
+        assert "counter-intuitively lowers the odds of honouring" in text[name]
+        assert "Leeds & Anac 2005" in text[name]
+    assert "counter-intuitively" not in text["threat"]
+    refit = Doctrine(weights={"institutionalization": 0.5})
+    refit_text = {f.name: f.text for f in refit.advise(BASE.situation()).factors}
+    assert "counter-intuitively" not in refit_text["institutionalization"]
+
+
+def test_a_bystander_is_explained_as_owing_nothing():
+    text = DOCTRINE.advise(BASE.change(ally="CHN", treaty=None).situation()).explain()
+    assert "Pushing toward support" in text
+    assert "China has no obligation to Estonia" in text
+
+
+# --- votes -------------------------------------------------------------------------
+
+LOYAL = (BASE.relation("DEU", "RUS", threat=0.9)
+         .change(deployments=(Deployment("DEU", "EST", ForceSize.CORPS),)))
+RELUCTANT = (BASE.relation("DEU", "RUS", threat=0.0, affinity=0.6, trade=0.6)
+             .relation("DEU", "EST", affinity=-0.5))
+
+
+def test_a_member_votes_yes_when_it_expects_to_honour_the_defense_article():
+    assert p_defense(LOYAL) > 0.5
+    yes, reason = DOCTRINE.vote(LOYAL.world(), "DEU", "pact", STRIKE)
+    assert yes and reason.startswith("Germany votes yes") and "art. 5" in reason
+
+
+def test_a_member_votes_no_when_it_does_not_and_says_why():
+    advice = DOCTRINE.advise(RELUCTANT.situation())
+    assert advice.p_honour(ObligationType.DEFENSE) <= 0.5
+    strongest_against = next(f for f in advice.factors if f.contribution < 0)
+    yes, reason = DOCTRINE.vote(RELUCTANT.world(), "DEU", "pact", STRIKE)
+    assert not yes and reason.startswith("Germany votes no")
+    assert strongest_against.text in reason
+
+
+def test_the_support_rule_blocks_only_a_member_that_would_stay_out():
+    doctrine = Doctrine(vote_rule="support")
+    advice = doctrine.advise(RELUCTANT.situation())
+    honours_, _ = DOCTRINE.vote(RELUCTANT.world(), "DEU", "pact", STRIKE)
+    supports, _ = doctrine.vote(RELUCTANT.world(), "DEU", "pact", STRIKE)
+    assert supports == (sum(advice.probabilities[Response.DIPLOMATIC.rank:]) > 0.5)
+    assert not honours_ and supports
+
+
+def test_the_attacked_member_votes_yes_and_an_attacker_no():
+    world = BASE.world()
+    assert DOCTRINE.vote(world, "EST", "pact", STRIKE)[0]
+    assert not DOCTRINE.vote(world, "DEU", "pact", dataclasses.replace(
+        STRIKE, attackers=("DEU",)))[0]
+
+
+@pytest.mark.parametrize("setup, words", [
+    (LOYAL.article5(adversaries=("CHN",)), "adversaries"),
+    (LOYAL.article5(regions=("asia",)), "regions"),
+    (LOYAL.article5(non_provocation=True).strike(provoked=True), "provoked"),
+    (LOYAL.article5(min_adversaries=2), "at least 2"),
+], ids=["adversary", "region", "provoked", "min-adversaries"])
+def test_a_member_votes_no_when_the_attack_falls_outside_the_article(setup, words):
+    yes, reason = DOCTRINE.vote(setup.world(), "DEU", "pact", setup.attack)
+    assert not yes and words in reason
+
+
+def test_the_graphs_verdict_overrides_the_members_own_reading():
+    yes, _ = DOCTRINE.vote(LOYAL.world(), "DEU", "pact", STRIKE, triggered=False)
+    assert not yes
+
+
+# --- credibility and fears --------------------------------------------------------------
+
+def credibility(setup: Setup) -> float:
+    return DOCTRINE.credibility(setup.world(), "pact", "RUS")
+
+
+@pytest.mark.parametrize("before, after", [
+    (BASE.pact(institutionalization=0.1), BASE.pact(institutionalization=0.9)),
+    (BASE, BASE.change(deployments=(Deployment("USA", "EST", ForceSize.BRIGADE),))),
+    (BASE.pact(openness=Openness.PARTIALLY_SECRET), BASE),
+    (BASE.pact(formality=Formality.DECLARATION), BASE),
+    (BASE, BASE.state("USA", nuclear=True)),
+    (BASE.change(reputation={"USA": 0.1, "FRA": 0.1}), BASE),
+], ids=["institutionalization", "tripwire", "public", "written", "nuclear", "reputation"])
+def test_credibility_rises_with_what_the_adversary_can_see(before, after):
+    assert 0.0 <= credibility(before) < credibility(after) <= 1.0
+
+
+def test_a_secret_pact_deters_nobody_who_does_not_know_of_it():
+    secret = BASE.pact(openness=Openness.SECRET)
+    assert credibility(secret) == 0.0
+    world = secret.world()
+    told = world.evolve(known_to={"pact": world.known_to["pact"] | {"RUS"}})
+    assert DOCTRINE.credibility(told, "pact", "RUS") > 0.0
+
+
+def test_credibility_is_not_reliability():
+    # Institutionalization deters, yet lowers the odds of honouring once challenged.
+    low, high = BASE.pact(institutionalization=0.1), BASE.pact(institutionalization=0.9)
+    assert credibility(high) > credibility(low)
+    assert p_defense(high) < p_defense(low)
+
+
+def fears(setup: Setup, member: str = "DEU") -> tuple[float, float]:
+    return DOCTRINE.fears(setup.world(), "pact", member)
+
+
+@pytest.mark.parametrize("before, after", [
+    (BASE.relation("DEU", "RUS", threat=0.1), BASE.relation("DEU", "RUS", threat=0.9)),
+    (BASE.state("USA", power=10.0), BASE.state("USA", power=300.0)),
+    (BASE.change(reputation={m: 0.9 for m in PACT.members}),
+     BASE.change(reputation={m: 0.1 for m in PACT.members})),
+], ids=["own-threat", "dependence-on-allies", "allies-poor-reputation"])
+def test_fear_of_abandonment_rises_as_documented(before, after):
+    assert fears(before)[0] < fears(after)[0]
+
+
+@pytest.mark.parametrize("before, after", [
+    (BASE, BASE.relation("USA", "CHN", threat=0.9)),
+    (BASE.relation("USA", "CHN", threat=0.9).relation("DEU", "CHN", threat=0.9),
+     BASE.relation("USA", "CHN", threat=0.9)),
+    (BASE, BASE.change(wars=(War("FRA", "CHN"),))),
+], ids=["ally-has-an-adversary", "not-my-threat", "ally-provokes"])
+def test_fear_of_entrapment_rises_as_documented(before, after):
+    assert fears(before)[1] < fears(after)[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_fears_and_credibility_stay_between_zero_and_one(threat, ally_threat, rep):
+    setup = (BASE.relation("DEU", "RUS", threat=threat).relation("USA", "CHN", threat=ally_threat)
+             .change(reputation={"USA": rep}))
+    for value in (*fears(setup), credibility(setup)):
+        assert 0.0 <= value <= 1.0
+
+
+# --- the memo is per world ----------------------------------------------------------------
+
+def test_a_later_world_is_not_read_from_an_earlier_worlds_memo():
+    world = BASE.world()
+    before = DOCTRINE.features(BASE.situation(world))
+    later = world.evolve(
+        states={**world.states, "ITA": dataclasses.replace(world.states["ITA"], power=1.0)},
+        relations={**world.relations, ("USA", "EST"): Relation("USA", "EST", affinity=-1.0)},
+        wars=(War("RUS", "EST"), War("FRA", "RUS")))
+    after = DOCTRINE.features(BASE.situation(later))
+    assert after["obsolescence"] > before["obsolescence"]
+    assert after["leader"] < before["leader"]
+    assert after["cost_of_war"] < before["cost_of_war"]
+    assert DOCTRINE.features(BASE.situation(world)) == before

@@ -1,0 +1,70 @@
+"""The event store's contract, held by the in-memory store and by SQLite alike."""
+from __future__ import annotations
+
+import pytest
+
+from casus.sqlite_store import SQLiteStore
+from engine.events import Event, Kind, Phase
+from engine.store import MemoryStore, StaleWrite, UnknownGame
+
+
+def _events(n: int, start: int = 0) -> list[Event]:
+    return [Event(1, Phase.DECISIONS, Kind.NOTE, {"text": f"note {i}", "bookmark": False})
+            for i in range(start, start + n)]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request, tmp_path):
+    if request.param == "memory":
+        return MemoryStore()
+    return SQLiteStore(tmp_path / "casus.db")
+
+
+def test_append_then_read_back(store):
+    store.create("g1", {"scenario": "baltic-2027"})
+    assert store.append("g1", _events(3), 0) == 3
+    assert store.append("g1", _events(2, 3), 3) == 5
+    assert store.events("g1") == _events(5)
+    assert store.events("g1", since=3) == _events(2, 3)
+    assert store.seq("g1") == 5
+
+
+def test_a_stale_writer_is_refused_and_nothing_is_written(store):
+    store.create("g1", {})
+    store.append("g1", _events(2), 0)
+    with pytest.raises(StaleWrite, match="reload"):
+        store.append("g1", _events(1), 1)
+    assert store.seq("g1") == 2
+
+
+def test_undo_keeps_what_it_drops(store):
+    store.create("g1", {})
+    store.append("g1", _events(5), 0)
+    dropped = store.truncate("g1", 2, 5)
+    assert dropped == _events(3, 2)
+    assert store.events("g1") == _events(2)
+    assert store.append("g1", _events(1, 9), 2) == 3
+
+
+def test_unknown_games_are_named(store):
+    with pytest.raises(UnknownGame, match="nope"):
+        store.events("nope")
+
+
+def test_meta_and_listing(store):
+    store.create("a", {"title": "A"})
+    store.create("b", {"title": "B"})
+    store.update_meta("a", {"paused": True})
+    assert store.meta("a") == {"title": "A", "paused": True}
+    assert [g.id for g in store.games()] == ["a", "b"]
+
+
+def test_sqlite_keeps_everything_across_a_reopen(tmp_path):
+    path = tmp_path / "casus.db"
+    first = SQLiteStore(path)
+    first.create("g", {"x": 1})
+    first.append("g", _events(4), 0)
+    first.close()
+    again = SQLiteStore(path)
+    assert again.events("g") == _events(4)
+    assert again.meta("g") == {"x": 1}

@@ -1,0 +1,131 @@
+"""The umpire console: a Flask application over the engine and an event store.
+
+`create_app(config)` builds it. Configuration, later sources winning: the
+defaults below, `instance/config.py` when present, the environment
+(`CASUS_UMPIRE_TOKEN`, `CASUS_SECRET_KEY`, `CASUS_DB`, `CASUS_SECURE_COOKIES`),
+then the `config` mapping given. The secret key, when none is given, is
+generated once and kept in the instance folder, so sessions and cells' join
+links survive a restart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask, render_template, request
+
+from engine.scenario import MAX_BYTES
+
+from .security import SECURITY_HEADERS, csrf_token, is_umpire
+from .service import Console, umpire_token_hash
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    config = dict(config or {})
+    app = Flask(__name__, instance_path=config.pop("INSTANCE_PATH", None) or os.environ.get("CASUS_INSTANCE")
+                or None, instance_relative_config=True)
+    app.config.update(
+        # A scenario file may be 5 MB; the rest is room for the multipart envelope.
+        MAX_CONTENT_LENGTH=MAX_BYTES + 64 * 1024,
+        SESSION_COOKIE_NAME="casus_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        SCENARIO_PATHS=None,
+        DEBUG=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    _from_environment(app)
+    app.config.update(config)
+    app.debug = False  # never: the debugger runs arbitrary code
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _persisted_secret(Path(app.instance_path) / "secret_key")
+    if not app.config.get("UMPIRE_TOKEN"):
+        app.config["UMPIRE_TOKEN"] = secrets.token_urlsafe(24)
+    app.config["UMPIRE_TOKEN_HASH"] = umpire_token_hash(app.config["UMPIRE_TOKEN"])
+    store = app.config.get("STORE")
+    if store is None:
+        from casus.sqlite_store import SQLiteStore
+        store = SQLiteStore(app.config.get("DB") or Path(app.instance_path) / "casus.db")
+    paths = app.config.get("SCENARIO_PATHS")
+    app.extensions["casus"] = Console(store, app.config["SECRET_KEY"],
+                                      [Path(p) for p in paths] if paths is not None else None)
+
+    from . import api, cell, umpire
+    app.register_blueprint(umpire.bp)
+    app.register_blueprint(cell.bp)
+    app.register_blueprint(api.bp)
+    _install_hooks(app)
+    return app
+
+
+def _from_environment(app: Flask) -> None:
+    env = os.environ
+    if env.get("CASUS_UMPIRE_TOKEN"):
+        app.config["UMPIRE_TOKEN"] = env["CASUS_UMPIRE_TOKEN"]
+    if env.get("CASUS_SECRET_KEY"):
+        app.config["SECRET_KEY"] = env["CASUS_SECRET_KEY"]
+    if env.get("CASUS_DB"):
+        app.config["DB"] = env["CASUS_DB"]
+    if env.get("CASUS_SECURE_COOKIES"):
+        app.config["SESSION_COOKIE_SECURE"] = env["CASUS_SECURE_COOKIES"].lower() in ("1", "true", "yes")
+
+
+def _persisted_secret(path: Path) -> str:
+    if path.is_file():
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            return text
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _install_hooks(app: Flask) -> None:
+    from .views import register_filters
+    register_filters(app)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"csrf_token": csrf_token, "is_umpire": is_umpire}
+
+    @app.after_request
+    def _headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        else:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(400)
+    @app.errorhandler(401)
+    @app.errorhandler(403)
+    @app.errorhandler(404)
+    @app.errorhandler(405)
+    @app.errorhandler(409)
+    @app.errorhandler(413)
+    def _error(exc):
+        from flask import jsonify
+        code = getattr(exc, "code", 500) or 500
+        message = getattr(exc, "description", "") or str(exc)
+        if code == 413:
+            message = f"The file is too large: a scenario may be at most {MAX_BYTES // (1024 * 1024)} MB."
+        if request.path.startswith("/api/"):
+            response = jsonify({"error": message, "status": code})
+            if code == 401:
+                response.headers["WWW-Authenticate"] = 'Bearer realm="casus"'
+            return response, code
+        if code == 401:
+            return render_template("login.html", message=None), 401
+        return render_template("error.html", code=code, message=message), code

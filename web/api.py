@@ -1,0 +1,263 @@
+"""The JSON API, `/api/v1`: the same service as the pages, with bearer tokens.
+
+No cookies are read here, so a page elsewhere cannot make a browser act
+through the API (no CSRF token is needed). No or an unknown token gives 401;
+a token of the wrong role for the route gives 403.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+
+from engine import report
+from engine.errors import ScenarioError
+from engine.events import Kind
+from engine.model import RESPONSES, InjectKind
+
+from . import views
+from .security import bearer, console
+from .service import ConsoleError, Snapshot
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.errorhandler(ConsoleError)
+def _refused(exc: ConsoleError):
+    return jsonify({"error": str(exc), "status": exc.status}), exc.status
+
+
+@bp.errorhandler(ScenarioError)
+def _invalid(exc: ScenarioError):
+    return jsonify({"error": "the scenario has problems", "status": 422,
+                    "problems": [{"file": p.file, "line": p.line, "column": p.column, "path": p.path,
+                                  "message": p.message} for p in exc.problems]}), 422
+
+
+def role(*allowed: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            caller = bearer()
+            if caller is None:
+                abort(401, description="a bearer token is required: the umpire's or a cell's")
+            if caller.role not in allowed:
+                abort(403, description=f"this needs the {' or '.join(allowed)} role")
+            eid = kwargs.get("eid")
+            if caller.role == "cell" and eid is not None and caller.exercise != eid:
+                abort(403, description="a cell may act only in its own exercise")
+            g.caller = caller
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        abort(400, description="the body must be a JSON object")
+    return data
+
+
+def _seq(body: dict[str, Any]) -> int | None:
+    raw = body.get("expected_seq")
+    if raw is None:
+        return None
+    if not isinstance(raw, int) or isinstance(raw, bool):
+        abort(400, description="expected_seq must be an integer")
+    return raw
+
+
+def _text(body: dict[str, Any], key: str, default: str = "") -> str:
+    value = body.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        abort(400, description=f"{key} must be a string")
+    return value
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import spec
+    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]))
+
+
+@bp.get("/scenarios")
+@role("umpire")
+def scenarios():
+    return jsonify([{"key": s.key, "id": s.id, "title": s.title, "turns": s.turns, "states": s.states,
+                     "players": list(s.players)} for s in console().scenarios()])
+
+
+@bp.get("/exercises")
+@role("umpire", "cell")
+def exercises():
+    items = console().exercises()
+    if g.caller.role == "cell":
+        items = [x for x in items if x.id == g.caller.exercise]
+    return jsonify([{"id": x.id, "title": x.title, "scenario": x.scenario_id, "turn": x.turn,
+                     "status": x.status, "seq": x.seq, "parent": x.parent} for x in items])
+
+
+@bp.post("/exercises")
+@role("umpire")
+def create():
+    body = _body()
+    c = console()
+    cells = body.get("cells")
+    if cells is not None and not (isinstance(cells, dict) and all(
+            isinstance(v, list) and all(isinstance(s, str) for s in v) for v in cells.values())):
+        abort(400, description="cells must map a cell's name to a list of state ids")
+    if isinstance(body.get("yaml"), str):
+        eid = c.create(body["yaml"], _text(body, "name", "upload.yaml") or "upload.yaml",
+                       title=_text(body, "title") or None, cells=cells,
+                       cell_advice=bool(body.get("cell_advice")))
+    else:
+        shipped = c.shipped(_text(body, "scenario"))
+        eid = c.create(shipped.path.read_bytes(), shipped.path.name, title=_text(body, "title") or None,
+                       cells=cells, cell_advice=bool(body.get("cell_advice")))
+    if body.get("start", True):
+        c.start(eid)
+    snap = c.get(eid)
+    return jsonify({"id": eid, "seq": snap.seq, "cells": {
+        cell.name: {"states": list(cell.states),
+                    "token": c.cell_token(eid, cell.name, cell.nonce),
+                    "join_url": url_for("cell.join", eid=eid, token=c.cell_token(eid, cell.name, cell.nonce),
+                                        _external=True)}
+        for cell in snap.cells.values()}}), 201
+
+
+@bp.get("/exercises/<eid>")
+@role("umpire", "cell")
+def exercise(eid: str):
+    snap = console().get(eid)
+    if g.caller.role == "umpire":
+        return jsonify(_umpire_view(snap))
+    cell = snap.cells.get(g.caller.cell)
+    if cell is None:
+        abort(403)
+    return jsonify(_cell_view(snap, cell.viewer, cell.name))
+
+
+def _head(snap: Snapshot) -> dict[str, Any]:
+    gs = snap.state
+    left = snap.seconds_left()
+    return {"id": snap.id, "title": snap.title, "scenario": snap.scenario.id, "seq": snap.seq,
+            "turn": gs.turn if gs else 0, "status": str(gs.status) if gs else "setup",
+            "date": snap.scenario.date_of(max(gs.turn if gs else 1, 1)).isoformat(),
+            "paused": snap.paused, "seconds_left": None if left is None else round(left),
+            "cell_advice": snap.cell_advice}
+
+
+def _event(e, viewer) -> dict[str, Any]:
+    d = e.to_dict()
+    d["payload"] = report.public_payload(e, viewer)
+    if viewer is not None:
+        d.pop("visibility", None)
+    return d
+
+
+def _umpire_view(snap: Snapshot) -> dict[str, Any]:
+    out = _head(snap)
+    out["cells"] = {c.name: list(c.states) for c in snap.cells.values()}
+    if snap.game is None:
+        return out | {"events": [], "due": [], "waiting": []}
+    gs = snap.state
+    return out | {"events": [_event(e, None) for e in snap.game.events],
+                  "due": [_due(d) for d in report.decisions_due(gs)],
+                  "waiting": [{"attack": a, "state": s} for a, s in report.waiting_on_cells(gs)],
+                  "awaiting_injects": list(gs.awaiting_manual)}
+
+
+def _due(d) -> dict[str, Any]:
+    return {"attack": d.attack, "state": d.state, "treaty": d.treaty, "control": d.control,
+            "status": d.status, "response": d.response, "source": d.source,
+            "rationale": d.rationale, "statement": d.statement}
+
+
+def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str) -> dict[str, Any]:
+    out = _head(snap) | {"cell": name, "states": sorted(viewer)}
+    if snap.game is None:
+        return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
+    gs = snap.state
+    seen = report.cell_events(gs, snap.game.view(viewer), viewer)
+    return out | {
+        "events": [_event(e, viewer) for e in seen],
+        "due": [_due(d) for d in report.decisions_due(gs) if d.state in viewer],
+        "treaties": [{"id": t["id"], "name": t["name"], "members": t["members"], "articles": t["articles"]}
+                     for t in views.treaty_rows(gs, viewer)],
+        "public_decisions": [{"turn": p.turn, "attack": p.attack, "state": p.state, "response": p.response,
+                              "statement": p.statement}
+                             for p in report.public_decisions(gs, snap.game.events, viewer)
+                             if p.state not in viewer],
+    }
+
+
+@bp.post("/exercises/<eid>/decisions")
+@role("cell")
+def decide(eid: str):
+    body = _body()
+    turn = body.get("turn")
+    if turn is not None and (not isinstance(turn, int) or isinstance(turn, bool)):
+        abort(400, description="turn must be an integer")
+    events = console().submit(eid, g.caller.cell, _text(body, "state"), _text(body, "attack"),
+                              _text(body, "response"), rationale=_text(body, "rationale"),
+                              statement=_text(body, "statement"), turn=turn)
+    return jsonify({"seq": console().get(eid).seq, "events": len(events)}), 201
+
+
+@bp.post("/exercises/<eid>/override")
+@role("umpire")
+def override(eid: str):
+    body = _body()
+    console().override(eid, _text(body, "state"), _text(body, "attack"), _text(body, "response"),
+                       _text(body, "reason"), _seq(body))
+    return jsonify({"seq": console().get(eid).seq}), 201
+
+
+@bp.post("/exercises/<eid>/open-turn")
+@role("umpire")
+def open_turn(eid: str):
+    events = console().open_turn(eid, _seq(_body()))
+    snap = console().get(eid)
+    return jsonify({"seq": snap.seq, "turn": snap.state.turn, "events": len(events)})
+
+
+@bp.post("/exercises/<eid>/close-turn")
+@role("umpire")
+def close_turn(eid: str):
+    events = console().close_turn(eid, _seq(_body()))
+    snap = console().get(eid)
+    waiting = [e for e in events if e.kind is Kind.AWAITING]
+    return jsonify({"seq": snap.seq, "turn": snap.state.turn, "status": str(snap.state.status),
+                    "waiting": waiting[-1].payload["pending"] if waiting else []})
+
+
+@bp.post("/exercises/<eid>/undo")
+@role("umpire")
+def undo(eid: str):
+    dropped = console().undo(eid, _seq(_body()))
+    snap = console().get(eid)
+    return jsonify({"seq": snap.seq, "turn": snap.state.turn, "dropped": len(dropped)})
+
+
+@bp.get("/exercises/<eid>/export")
+@role("umpire")
+def export(eid: str):
+    snap = console().get(eid)
+    fmt = request.args.get("format", "jsonl")
+    if fmt == "jsonl":
+        return Response(views.events_jsonl(snap), mimetype="application/x-ndjson")
+    if fmt == "csv":
+        return Response(report.decisions_csv(views.after_action(snap)), mimetype="text/csv")
+    if fmt == "md":
+        return Response(report.to_markdown(views.after_action(snap)), mimetype="text/markdown")
+    abort(400, description="format is one of jsonl, csv, md")
+
+
+RESPONSE_VALUES = [str(r) for r in RESPONSES]
+INJECT_KINDS = [str(k) for k in InjectKind]

@@ -1,0 +1,78 @@
+"""A player cell's pages: its states' view of the crisis, and its decisions."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from engine.errors import GameError
+
+from . import views
+from .security import cell_required, check_csrf, console, join_cell
+from .service import ConsoleError
+
+bp = Blueprint("cell", __name__)
+bp.before_request(check_csrf)
+
+
+@bp.errorhandler(ConsoleError)
+def _refused(exc: ConsoleError):
+    back = url_for("cell.page", eid=request.view_args["eid"]) if request.view_args else None
+    return render_template("error.html", code=exc.status, message=str(exc), back=back), exc.status
+
+
+@bp.get("/x/<eid>/join")
+def join(eid: str):
+    name = join_cell(eid, request.args.get("token", ""))
+    if name is None:
+        return render_template("login.html", cell_link=True,
+                               message="This join link is not valid (it may have been replaced): "
+                                       "ask the umpire for a new one."), 401
+    return redirect(url_for("cell.page", eid=eid), code=303)  # the token leaves the address bar
+
+
+def _render(eid: str, advice=None, status: int = 200):
+    snap = console().get(eid)
+    return render_template("cell.html", snap=snap, cell=g.cell, p=views.cell_page(snap, g.cell), preview=False,
+                           name=lambda s: views.name(snap.scenario, s), left=snap.seconds_left(),
+                           advice=advice), status
+
+
+@bp.get("/x/<eid>/cell")
+@cell_required
+def page(eid: str):
+    return _render(eid)
+
+
+@bp.get("/x/<eid>/cell/poll")
+@cell_required
+def poll(eid: str):
+    return views.poll_json(console().get(eid), g.cell.viewer)
+
+
+@bp.post("/x/<eid>/cell/decide")
+@cell_required
+def decide(eid: str):
+    f = request.form
+    turn = views.form_int(f, "turn")
+    console().submit(eid, g.cell.name, f.get("state", ""), f.get("attack", ""), f.get("response", ""),
+                     rationale=f.get("rationale", ""), statement=f.get("statement", ""), turn=turn)
+    flash(f"Decision recorded for {views.name(console().get(eid).scenario, f.get('state'))}. "
+          "You may revise it until the deadline or the umpire closes the turn.")
+    return redirect(url_for("cell.page", eid=eid), code=303)
+
+
+@bp.get("/x/<eid>/cell/advice")
+@cell_required
+def advice(eid: str):
+    snap = console().get(eid)
+    if not snap.cell_advice:
+        abort(403, description="The umpire has not opened the doctrine's advice to cells in this exercise.")
+    state, attack = request.args.get("state", ""), request.args.get("attack", "")
+    if state not in g.cell.states:
+        abort(403, description="A cell may ask advice only for its own states.")
+    if snap.game is None or (attack, state) not in snap.state.requests:
+        abort(404, description="No such decision is due this turn.")
+    try:
+        text = snap.game.advise(state, attack)
+    except GameError as exc:
+        raise ConsoleError(str(exc)) from None
+    return _render(eid, advice={"state": state, "attack": attack, "advice": text})

@@ -1,0 +1,631 @@
+"""The console's service layer: exercises kept in an event store, played through the engine.
+
+Views never touch the engine or the store directly: they ask this layer to
+load an exercise (a consistent snapshot) or to perform an action on it. An
+action runs the engine on a copy of the snapshot's `Game` (no fold of the log),
+appends only the new events in one store transaction (refused with
+`Conflict` when the log moved on), then publishes the new snapshot. A
+published snapshot is never changed, so a page can be rendered from it while
+another thread writes.
+
+Exercise metadata lives in the store's meta: the scenario text (so uploads
+persist), the title, the cells and their token hashes, the decision deadline,
+whether the clock is paused, whether cells may ask the doctrine, and the
+exercise a what-if was branched from.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import engine
+from engine import report
+from engine.errors import CasusError, GameError, ScenarioError
+from engine.events import Event, Kind, Phase
+from engine.game import Game
+from engine.model import Control, Inject, InjectKind, Response, Scenario
+from engine.scenario import loads
+from engine.state import GameState, Mode, Status
+from engine.store import EventStore, StaleWrite, UnknownGame
+
+
+class ConsoleError(CasusError):
+    """An action the console refuses, with the HTTP status that says why."""
+    status = 400
+
+
+class Conflict(ConsoleError):
+    status = 409
+
+
+class NotFound(ConsoleError):
+    status = 404
+
+
+class Forbidden(ConsoleError):
+    status = 403
+
+
+# --- shipped scenarios ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ShippedScenario:
+    key: str          # what forms and the API name it by: the file's path under the scenario folder
+    path: Path
+    id: str
+    title: str
+    turns: int
+    states: int
+    players: tuple[str, ...]
+
+
+def scenario_root() -> Path:
+    """The scenario folder of a source checkout, else the one an installation shares."""
+    here = Path(engine.__file__).resolve().parents[1] / "scenarios"
+    return here if here.is_dir() else Path(sys.prefix) / "share" / "casus" / "scenarios"
+
+
+def shipped_paths(root: Path | None = None) -> list[Path]:
+    root = root or scenario_root()
+    return sorted(root.glob("*.yaml")) + sorted((root / "history").glob("*.yaml"))
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    name: str
+    states: tuple[str, ...]
+    token_hash: str
+    nonce: int
+
+    @property
+    def viewer(self) -> frozenset[str]:
+        return frozenset(self.states)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An exercise as it stands: its meta, its scenario and the game folded from its log."""
+    id: str
+    meta: Mapping[str, Any]
+    seq: int
+    scenario: Scenario
+    game: Game | None          # None until the umpire starts the exercise
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def started(self) -> bool:
+        return self.game is not None
+
+    @property
+    def state(self) -> GameState | None:
+        return self.game.state if self.game else None
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.scenario.title)
+
+    @property
+    def cells(self) -> dict[str, Cell]:
+        raw = self.meta.get("cells") or {}
+        return {name: Cell(name, tuple(c.get("states", ())), c.get("token_hash", ""), int(c.get("nonce", 0)))
+                for name, c in sorted(raw.items())}
+
+    def cell_of_state(self, state: str) -> str | None:
+        return next((c.name for c in self.cells.values() if state in c.states), None)
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.meta.get("paused"))
+
+    @property
+    def cell_advice(self) -> bool:
+        return bool(self.meta.get("cell_advice"))
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """Wall-clock seconds until the decision deadline (frozen while paused); None: no deadline."""
+        if self.paused:
+            left = self.meta.get("paused_left")
+            return None if left is None else float(left)
+        deadline = self.meta.get("deadline")
+        if not deadline:
+            return None
+        when = dt.datetime.fromisoformat(deadline).timestamp()
+        return max(0.0, when - (time.time() if now is None else now))
+
+    def deadline_passed(self) -> bool:
+        left = self.seconds_left()
+        return left is not None and left <= 0 and not self.paused
+
+    def memoised(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A value derived from this snapshot, computed once (the snapshot never changes)."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = build()
+            return value
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    id: str
+    title: str
+    scenario_id: str
+    turn: int
+    status: str
+    seq: int
+    created: str
+    parent: str | None
+
+
+# --- the service ------------------------------------------------------------------------------
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_SLUG = re.compile(r"[^a-z0-9-]+")
+
+
+class Console:
+    """Exercises in an event store, for the umpire's and the cells' pages and the API."""
+
+    def __init__(self, store: EventStore, secret: str, scenario_paths: Sequence[Path] | None = None):
+        self.store = store
+        self._secret = secret.encode("utf-8")
+        self._paths = list(scenario_paths) if scenario_paths is not None else shipped_paths()
+        self._shipped: list[ShippedScenario] | None = None
+        self._shipped_problems: list[str] = []
+        self._scenarios: dict[str, Scenario] = {}          # by hash of the scenario text
+        self._cache: dict[str, Snapshot] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
+        self._tokens_built = 0.0
+
+    # --- scenarios -------------------------------------------------------------------
+    def scenarios(self) -> list[ShippedScenario]:
+        if self._shipped is None:
+            found, problems = [], []
+            root = scenario_root()
+            for path in self._paths:
+                try:
+                    sc = self._scenario(path.read_bytes(), path.name)
+                except ScenarioError as exc:
+                    problems.append(f"{path.name}: {len(exc.problems)} problem(s), not offered")
+                    continue
+                except OSError as exc:
+                    problems.append(f"{path}: {exc.strerror}")
+                    continue
+                try:
+                    key = path.resolve().relative_to(root.resolve()).as_posix()
+                except ValueError:
+                    key = path.name
+                found.append(ShippedScenario(key, path, sc.id, sc.title, sc.turns, len(sc.states),
+                                             tuple(s.id for s in sc.states if s.control is Control.PLAYER)))
+            self._shipped, self._shipped_problems = found, problems
+        return list(self._shipped)
+
+    def scenario_problems(self) -> list[str]:
+        self.scenarios()
+        return list(self._shipped_problems)
+
+    def shipped(self, key: str) -> ShippedScenario:
+        for s in self.scenarios():
+            if s.key == key or s.id == key:
+                return s
+        raise NotFound(f"no scenario {key!r}: choose one of {', '.join(s.key for s in self.scenarios())}")
+
+    def _scenario(self, text: str | bytes, name: str) -> Scenario:
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        digest = hashlib.sha256(name.encode() + b"\0" + raw).hexdigest()
+        found = self._scenarios.get(digest)
+        if found is None:
+            found = self._scenarios[digest] = loads(raw, name)
+        return found
+
+    # --- exercises -------------------------------------------------------------------
+    def create(self, text: str | bytes, name: str, *, title: str | None = None,
+               cells: Mapping[str, Iterable[str]] | None = None, cell_advice: bool = False) -> str:
+        """A new exercise from scenario text (ScenarioError when the loader refuses it)."""
+        if isinstance(text, bytes):
+            scenario = self._scenario(text, name)
+            text = text.decode("utf-8-sig")
+        else:
+            scenario = self._scenario(text, name)
+        eid = self._new_id(scenario.id)
+        if cells is None:
+            cells = {scenario.state(s).name: [s] for s in
+                     (st.id for st in scenario.states if st.control is Control.PLAYER)}
+        meta = {"scenario_yaml": text, "scenario_name": name, "scenario_id": scenario.id,
+                "title": (title or scenario.title).strip()[:200], "cells": {}, "deadline": None,
+                "paused": False, "paused_left": None, "cell_advice": bool(cell_advice),
+                "parent": None, "branch_turn": None}
+        self.store.create(eid, meta)
+        self.set_cells(eid, cells)
+        return eid
+
+    def _new_id(self, scenario_id: str) -> str:
+        base = _SLUG.sub("-", scenario_id.lower()).strip("-")[:40] or "exercise"
+        return f"{base}-{secrets.token_hex(3)}"
+
+    def exercises(self) -> list[Summary]:
+        out = []
+        for rec in self.store.games():
+            try:
+                snap = self.get(rec.id)
+            except (ConsoleError, ScenarioError):
+                continue
+            gs = snap.state
+            out.append(Summary(rec.id, snap.title, snap.scenario.id, gs.turn if gs else 0,
+                               str(gs.status) if gs else "setup", rec.seq, rec.created,
+                               snap.meta.get("parent")))
+        return out
+
+    def _lock(self, eid: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(eid, threading.Lock())
+
+    def get(self, eid: str) -> Snapshot:
+        """The exercise as the store has it now (cached while its log and meta are unchanged)."""
+        try:
+            seq = self.store.seq(eid)
+            meta = self.store.meta(eid)
+        except UnknownGame:
+            raise NotFound(f"no exercise {eid!r}") from None
+        cached = self._cache.get(eid)
+        if cached is not None and cached.seq == seq:
+            if cached.meta == meta:
+                return cached
+            snap = Snapshot(eid, meta, seq, cached.scenario, cached.game)
+        else:
+            scenario = self._scenario(meta["scenario_yaml"], meta.get("scenario_name") or "scenario.yaml")
+            snap = self._fold(eid, meta, seq, scenario, cached)
+        self._cache[eid] = snap
+        return snap
+
+    def _fold(self, eid: str, meta: Mapping[str, Any], seq: int, scenario: Scenario,
+              cached: Snapshot | None) -> Snapshot:
+        if seq == 0:
+            return Snapshot(eid, meta, 0, scenario, None)
+        if cached is not None and cached.game is not None and 0 < cached.seq < seq \
+                and cached.scenario is scenario:
+            game = cached.game.copy()  # fold only what was appended since
+            game.push(self.store.events(eid, since=cached.seq))
+            return Snapshot(eid, meta, len(game), scenario, game)
+        events = self.store.events(eid)
+        return Snapshot(eid, meta, len(events), scenario, _game(scenario, events))
+
+    def _publish(self, snap: Snapshot) -> Snapshot:
+        self._cache[snap.id] = snap
+        return snap
+
+    def act(self, eid: str, action: Callable[[Game], list[Event]], *,
+            expected_seq: int | None = None, check: Callable[[Snapshot], None] | None = None) -> list[Event]:
+        """Perform an action on the exercise and append its events in one transaction."""
+        with self._lock(eid):
+            cur = self.get(eid)
+            if cur.game is None:
+                raise Conflict("the exercise has not started: assign the cells and start it first")
+            if expected_seq is not None and expected_seq != cur.seq:
+                raise Conflict(f"the exercise has moved on since this page was loaded "
+                               f"(event {cur.seq}, the page knew {expected_seq}): reload and try again")
+            if check is not None:
+                check(cur)
+            game = cur.game.copy()  # the published snapshot stays as it was for its readers
+            try:
+                new = action(game)
+            except GameError as exc:
+                raise Conflict(str(exc)) from None
+            if not new:
+                return []
+            try:
+                seq = self.store.append(eid, new, cur.seq)
+            except StaleWrite as exc:
+                self._cache.pop(eid, None)
+                raise Conflict(str(exc)) from None
+            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
+            return new
+
+    def update_meta(self, eid: str, changes: Mapping[str, Any]) -> Snapshot:
+        with self._lock(eid):
+            self.get(eid)
+            self.store.update_meta(eid, changes)
+            return self.get(eid)
+
+    # --- setting up ----------------------------------------------------------------
+    def set_cells(self, eid: str, cells: Mapping[str, Iterable[str]]) -> Snapshot:
+        """Which states each cell plays; the rest are the doctrine's. Only before the start."""
+        snap = self.get(eid)
+        if snap.started:
+            raise Conflict("the exercise has started: its cells can no longer change (branch it instead)")
+        known, taken = snap.scenario.state_by_id, {}
+        out: dict[str, Any] = {}
+        old = snap.cells
+        for raw_name, states in cells.items():
+            name = " ".join(str(raw_name).split())[:60]
+            states = [s for s in states]
+            if not name or not states:
+                continue
+            for s in states:
+                if s not in known:
+                    raise ConsoleError(f"no state {s!r} in {snap.scenario.id}")
+                if s in taken:
+                    raise ConsoleError(f"{known[s].name} is given to two cells: {taken[s]} and {name}")
+                taken[s] = name
+            nonce = old[name].nonce if name in old else 0
+            out[name] = {"states": sorted(states, key=lambda s: list(known).index(s)), "nonce": nonce,
+                         "token_hash": token_hash(self.cell_token(eid, name, nonce))}
+        snap = self.update_meta(eid, {"cells": out})
+        self._index_tokens(snap)
+        return snap
+
+    def start(self, eid: str, *, expected_seq: int | None = 0) -> list[Event]:
+        with self._lock(eid):
+            snap = self.get(eid)
+            if snap.started:
+                raise Conflict("the exercise has already started")
+            players = {s for c in snap.cells.values() for s in c.states}
+            controls = {s.id: (Control.PLAYER if s.id in players else Control.NPC) for s in snap.scenario.states}
+            game = Game.new(snap.scenario, mode=Mode.EXERCISE, controls=controls)
+            try:
+                seq = self.store.append(eid, list(game.events), 0)
+            except StaleWrite as exc:
+                raise Conflict(str(exc)) from None
+            self._publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
+            return list(game.events)
+
+    def cell_token(self, eid: str, cell: str, nonce: int) -> str:
+        """The cell's join token: derived from the server's secret, never stored (only its hash is)."""
+        mac = hmac.new(self._secret, f"cell\0{eid}\0{cell}\0{nonce}".encode("utf-8"), hashlib.sha256)
+        return base64.urlsafe_b64encode(mac.digest()[:24]).decode("ascii")
+
+    def reissue(self, eid: str, cell: str) -> Snapshot:
+        """A new join link for a cell; the old one stops working (a lost sheet of paper)."""
+        snap = self.get(eid)
+        cells = dict(snap.meta.get("cells") or {})
+        if cell not in cells:
+            raise NotFound(f"no cell {cell!r} in this exercise")
+        entry = dict(cells[cell])
+        entry["nonce"] = int(entry.get("nonce", 0)) + 1
+        entry["token_hash"] = token_hash(self.cell_token(eid, cell, entry["nonce"]))
+        cells[cell] = entry
+        snap = self.update_meta(eid, {"cells": cells})
+        self._index_tokens(snap)
+        return snap
+
+    def _index_tokens(self, snap: Snapshot) -> None:
+        with self._guard:
+            for h in [h for h, (e, _) in self._tokens.items() if e == snap.id]:
+                del self._tokens[h]
+            for c in snap.cells.values():
+                self._tokens[c.token_hash] = (snap.id, c.name)
+
+    def find_cell(self, token: str) -> tuple[str, str] | None:
+        """(exercise, cell) whose join token this is, or None."""
+        h = token_hash(token)
+        found = self._tokens.get(h)
+        if found is None and time.monotonic() - self._tokens_built > 1.0:
+            self._tokens_built = time.monotonic()
+            for rec in self.store.games():
+                for name, c in (rec.meta.get("cells") or {}).items():
+                    self._tokens[c.get("token_hash", "")] = (rec.id, name)
+            found = self._tokens.get(h)
+        if found is None:
+            return None
+        eid, name = found
+        try:
+            cell = self.get(eid).cells.get(name)
+        except NotFound:
+            return None
+        if cell is None or not hmac.compare_digest(cell.token_hash, h):
+            return None
+        return found
+
+    # --- the umpire's actions --------------------------------------------------------
+    def open_turn(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+        events = self.act(eid, lambda g: g.open_turn(), expected_seq=expected_seq)
+        self.update_meta(eid, {"deadline": None, "paused_left": None})
+        return events
+
+    def close_turn(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+        events = self.act(eid, lambda g: g.close_turn(), expected_seq=expected_seq)
+        if any(e.kind is Kind.TURN_CLOSED for e in events):
+            self.update_meta(eid, {"deadline": None, "paused_left": None})
+        return events
+
+    def override(self, eid: str, state: str, attack: str, response: str, reason: str,
+                 expected_seq: int | None = None) -> list[Event]:
+        if not reason.strip():
+            raise ConsoleError("an override needs a reason: it is logged for the debrief")
+        _response(response)
+        return self.act(eid, lambda g: g.override(state, attack, response, reason.strip()),
+                        expected_seq=expected_seq)
+
+    def trigger(self, eid: str, inject: str, expected_seq: int | None = None) -> list[Event]:
+        return self.act(eid, lambda g: g.trigger(inject), expected_seq=expected_seq)
+
+    def fire(self, eid: str, fields: Mapping[str, Any], expected_seq: int | None = None) -> list[Event]:
+        def action(game: Game) -> list[Event]:
+            return game.fire(adhoc_inject(game, fields))
+        return self.act(eid, action, expected_seq=expected_seq)
+
+    def note(self, eid: str, text: str, *, bookmark: bool = False, turn: int | None = None) -> list[Event]:
+        text = text.strip()
+        if not text:
+            raise ConsoleError("a note needs some text")
+
+        def action(game: Game) -> list[Event]:
+            at = game.state.turn if turn is None else max(0, min(turn, game.state.turn))
+            return game.push([Event(at, Phase.ADJUDICATION, Kind.NOTE, {"text": text[:4000], "bookmark": bookmark},
+                                    actor="umpire", visibility="umpire", reason="the umpire's note")])
+        return self.act(eid, action)
+
+    def undo(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+        with self._lock(eid):
+            cur = self.get(eid)
+            if cur.game is None or cur.game.state.turn == 0:
+                raise Conflict("nothing to undo: no turn has been played")
+            if expected_seq is not None and expected_seq != cur.seq:
+                raise Conflict(f"the exercise has moved on since this page was loaded "
+                               f"(event {cur.seq}, the page knew {expected_seq}): reload and try again")
+            keep = cur.game.turn_start(cur.game.state.turn)
+            try:
+                dropped = self.store.truncate(eid, keep, cur.seq)
+            except StaleWrite as exc:
+                self._cache.pop(eid, None)
+                raise Conflict(str(exc)) from None
+            game = _game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
+            self._publish(Snapshot(eid, cur.meta, keep, cur.scenario, game))
+        self.update_meta(eid, {"deadline": None, "paused": False, "paused_left": None})
+        return dropped
+
+    def branch(self, eid: str, turn: int, title: str | None = None) -> str:
+        """A what-if: a new exercise with this one's log up to the opening of `turn`."""
+        cur = self.get(eid)
+        if cur.game is None:
+            raise Conflict("the exercise has not started: there is nothing to branch from")
+        try:
+            what_if = cur.game.branch(turn)
+        except GameError as exc:
+            raise ConsoleError(str(exc)) from None
+        new = self._new_id(cur.scenario.id)
+        meta = dict(cur.meta) | {"title": (title or f"{cur.title} — what-if from turn {turn}")[:200],
+                                 "parent": eid, "branch_turn": turn, "deadline": None, "paused": False,
+                                 "paused_left": None}
+        cells = {}
+        for name, c in (cur.meta.get("cells") or {}).items():
+            cells[name] = {"states": list(c.get("states", ())), "nonce": 0,
+                           "token_hash": token_hash(self.cell_token(new, name, 0))}
+        meta["cells"] = cells
+        self.store.create(new, meta)
+        self.store.append(new, list(what_if.events), 0)
+        self._index_tokens(self.get(new))
+        return new
+
+    # --- the clock ---------------------------------------------------------------------
+    def set_deadline(self, eid: str, minutes: float | None) -> Snapshot:
+        if minutes is None or minutes <= 0:
+            return self.update_meta(eid, {"deadline": None, "paused_left": None})
+        if minutes > 24 * 60:
+            raise ConsoleError("a deadline is at most 24 hours away")
+        if self.get(eid).paused:
+            return self.update_meta(eid, {"paused_left": minutes * 60})
+        when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+        return self.update_meta(eid, {"deadline": when.isoformat(timespec="seconds")})
+
+    def pause(self, eid: str) -> Snapshot:
+        snap = self.get(eid)
+        if snap.paused:
+            return snap
+        return self.update_meta(eid, {"paused": True, "paused_left": snap.seconds_left()})
+
+    def resume(self, eid: str) -> Snapshot:
+        snap = self.get(eid)
+        if not snap.paused:
+            return snap
+        left = snap.meta.get("paused_left")
+        deadline = None if left is None else (dt.datetime.now(dt.timezone.utc)
+                                              + dt.timedelta(seconds=float(left))).isoformat(timespec="seconds")
+        return self.update_meta(eid, {"paused": False, "paused_left": None, "deadline": deadline})
+
+    # --- the cells' actions ------------------------------------------------------------
+    def submit(self, eid: str, cell: str, state: str, attack: str, response: str, *,
+               rationale: str = "", statement: str = "", turn: int | None = None) -> list[Event]:
+        """A cell's decision; it may revise it until the deadline or the umpire's close."""
+        _response(response)
+
+        def check(snap: Snapshot) -> None:
+            c = snap.cells.get(cell)
+            if c is None or state not in c.states:
+                raise Forbidden(f"the cell {cell} does not play {state}")
+            gs = snap.state
+            if turn is not None and gs.turn != turn:
+                raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
+            if snap.paused:
+                raise Conflict("the umpire has paused the exercise: wait for it to resume")
+            if snap.deadline_passed():
+                raise Conflict("the deadline has passed: the umpire decides now")
+            if (attack, state) in gs.overrides:
+                raise Conflict("the umpire has decided this one")
+        return self.act(eid, lambda g: g.submit(state, attack, response, rationale=rationale[:4000],
+                                                statement=statement[:2000]), check=check)
+
+
+def _game(scenario: Scenario, events: Sequence[Event], doctrine=None) -> Game:
+    started = next((e for e in events if e.kind is Kind.GAME_STARTED), None)
+    stochastic = bool(started.payload.get("stochastic")) if started else False
+    return Game(scenario, events, doctrine=doctrine, stochastic=stochastic)
+
+
+def _response(value: str) -> Response:
+    try:
+        return Response(value)
+    except ValueError:
+        raise ConsoleError(f"{value!r} is not on the response scale: "
+                           f"{', '.join(str(r) for r in Response)}") from None
+
+
+def _number(fields: Mapping[str, Any], name: str, default: float) -> float:
+    raw = fields.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ConsoleError(f"{name} must be a number between 0 and 1, not {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConsoleError(f"{name} must be between 0 and 1, not {value}")
+    return value
+
+
+def adhoc_inject(game: Game, fields: Mapping[str, Any]) -> Inject:
+    """An inject the umpire writes during play, checked like a scenario's own."""
+    try:
+        kind = InjectKind(str(fields.get("kind", "")))
+    except ValueError:
+        raise ConsoleError(f"unknown kind {fields.get('kind')!r}: one of "
+                           f"{', '.join(str(k) for k in InjectKind)}") from None
+    actors = tuple(a for a in str(fields.get("actor") or "").replace(",", " ").split() if a)
+    target = str(fields.get("target") or "").strip() or None
+    known = game.scenario.state_by_id
+    for s in (*actors, *([target] if target else [])):
+        if s not in known:
+            raise ConsoleError(f"no state {s!r} in this scenario")
+    if kind.is_attack and not target:
+        raise ConsoleError(f"a {kind} needs a target")
+    if kind.is_attack and kind is not InjectKind.TERRORIST_ATTACK and not actors:
+        raise ConsoleError(f"a {kind} needs an actor")
+    visibility = str(fields.get("visibility") or "all")
+    if visibility not in ("all", "umpire"):
+        vis_states = tuple(s for s in visibility.replace(",", " ").split() if s)
+        for s in vis_states:
+            if s not in known:
+                raise ConsoleError(f"no state {s!r} in this scenario")
+        visibility_value: str | tuple[str, ...] = vis_states
+    else:
+        visibility_value = visibility
+    n = 1 + sum(1 for i in game.state.fired if i.startswith("adhoc-"))
+    inject_id = f"adhoc-{game.state.turn}-{n}"
+    while inject_id in game.scenario.inject_by_id or inject_id in game.state.fired:
+        n += 1
+        inject_id = f"adhoc-{game.state.turn}-{n}"
+    return Inject(id=inject_id, turn=max(game.state.turn, 1), kind=kind, actors=actors, target=target,
+                  severity=_number(fields, "severity", 0.5), attribution=_number(fields, "attribution", 1.0),
+                  region=known[target].region if target else None, visibility=visibility_value,
+                  text=str(fields.get("text") or "").strip()[:2000])
+
+
+def umpire_token_hash(token: str) -> str:
+    return token_hash("umpire\0" + token)

@@ -1,0 +1,86 @@
+// Casus console: live updates by polling, deadline countdowns, confirmations.
+// No inline scripts (the Content-Security-Policy forbids them).
+(function () {
+  "use strict";
+
+  function dirty() {
+    // A form being filled in must not be lost to a reload.
+    var active = document.activeElement;
+    if (active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) && active.type !== "submit") return true;
+    var fields = document.querySelectorAll("textarea, input[type=text], input[type=radio]");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.type === "radio" ? f.checked !== f.defaultChecked : f.value !== f.defaultValue) return true;
+    }
+    return false;
+  }
+
+  function startPolling() {
+    var url = document.body.getAttribute("data-poll");
+    if (!url) return;
+    var known = null;
+    var stale = document.getElementById("stale");
+    function tick() {
+      fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          syncCountdown(data.seconds_left, data.paused);
+          if (known === null) { known = data.version; return; }
+          if (data.version !== known) {
+            if (dirty()) { if (stale) stale.hidden = false; }
+            else { window.location.reload(); }
+          }
+        })
+        .catch(function () { /* the server may be restarting: try again at the next tick */ })
+        .then(function () { window.setTimeout(tick, 2500); });
+    }
+    tick();
+  }
+
+  var countdowns = [];
+  function format(s) {
+    s = Math.max(0, Math.round(s));
+    var m = Math.floor(s / 60), r = s % 60;
+    return m + ":" + (r < 10 ? "0" : "") + r;
+  }
+  function syncCountdown(seconds, paused) {
+    countdowns.forEach(function (c) {
+      if (seconds === null || seconds === undefined) return;
+      c.left = seconds; c.paused = !!paused; c.el.textContent = format(c.left);
+    });
+  }
+  function startCountdowns() {
+    var els = document.querySelectorAll(".countdown[data-seconds]");
+    for (var i = 0; i < els.length; i++) {
+      countdowns.push({el: els[i], left: parseFloat(els[i].getAttribute("data-seconds")),
+                       paused: els[i].getAttribute("data-paused") === "1"});
+    }
+    if (!countdowns.length) return;
+    window.setInterval(function () {
+      countdowns.forEach(function (c) {
+        if (c.paused) return;
+        c.left = Math.max(0, c.left - 1);
+        c.el.textContent = format(c.left);
+        c.el.classList.toggle("late", c.left <= 60);
+      });
+    }, 1000);
+  }
+
+  function confirmations() {
+    document.addEventListener("click", function (ev) {
+      var t = ev.target;
+      if (t && t.getAttribute && t.getAttribute("data-confirm") && !window.confirm(t.getAttribute("data-confirm"))) {
+        ev.preventDefault();
+      }
+    });
+    var reload = document.getElementById("stale-reload");
+    if (reload) reload.addEventListener("click", function (ev) { ev.preventDefault(); window.location.reload(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    startPolling();
+    startCountdowns();
+    confirmations();
+  });
+})();

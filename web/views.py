@@ -1,0 +1,234 @@
+"""What the pages show, assembled from a snapshot with the engine's reading functions.
+
+No rule of the game here: who may see what comes from `Game.view` and
+`engine.report`; this module only arranges it for the templates, and memoises
+what is costly on the snapshot (which never changes once published).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from flask import Flask, Response as FlaskResponse, jsonify
+
+from engine import report
+from engine.errors import GameError
+from engine.events import Event, Kind
+from engine.model import RESPONSES, InjectKind, Scenario
+from engine.state import GameState, Status
+
+from .service import Cell, Snapshot
+
+RESPONSE_HELP = {
+    "hostile": "sides with or aids the attacker",
+    "neutral": "no action",
+    "diplomatic": "consultation, statements, sanctions",
+    "limited": "weapons, intelligence, basing, logistics, token forces",
+    "full": "combat forces, belligerency",
+}
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["pct"] = lambda x: "" if x is None else f"{float(x) * 100:.0f}%"
+    app.jinja_env.filters["num"] = lambda x: "" if x is None else f"{float(x):.2f}"
+    app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
+                                 INJECT_KINDS=[str(k) for k in InjectKind])
+
+
+def game_date(sc: Scenario, gs: GameState | None) -> str:
+    turn = gs.turn if gs and gs.turn else 1
+    return sc.date_of(turn).strftime("%-d %B %Y") if sc.turn_length.delta.days or sc.turn_length.months \
+        else sc.date_of(turn).strftime("%-d %B %Y, %H:%M")
+
+
+def status_words(snap: Snapshot) -> str:
+    gs = snap.state
+    if gs is None:
+        return "not started"
+    if gs.status is Status.FINISHED:
+        return "finished"
+    if gs.turn == 0:
+        return "ready to open turn 1"
+    return f"turn {gs.turn} open" if gs.status is Status.OPEN else f"turn {gs.turn} closed"
+
+
+@dataclass(frozen=True)
+class Line:
+    turn: int
+    kind: str
+    text: str
+    quiet: bool
+
+
+def lines(sc: Scenario, events: list[Event], viewer: frozenset[str] | None) -> list[Line]:
+    return [Line(e.turn, str(e.kind), report.event_line(sc, e, report.public_payload(e, viewer)),
+                 report.is_quiet(e)) for e in events if e.kind is not Kind.GAME_STARTED]
+
+
+def name(sc: Scenario, state: str | None) -> str:
+    return report.name_of(sc, state)
+
+
+# --- the umpire's dashboard ----------------------------------------------------------------------
+
+def dashboard(snap: Snapshot) -> dict[str, Any]:
+    return snap.memoised("dashboard", lambda: _dashboard(snap))
+
+
+def _dashboard(snap: Snapshot) -> dict[str, Any]:
+    game, gs, sc = snap.game, snap.state, snap.scenario
+    events = list(game.events)
+    due = report.decisions_due(gs)
+    advice = {}
+    for d in due:
+        if d.status != "overridden":
+            found = _advice(game, d.state, d.attack)
+            if found is not None:
+                advice[(d.attack, d.state)] = found.explain()
+    now = [e for e in events if e.turn == gs.turn and gs.turn > 0]
+    cells_waiting: dict[str, list[tuple[str, str]]] = {}
+    for attack, state in report.waiting_on_cells(gs):
+        cells_waiting.setdefault(snap.cell_of_state(state) or state, []).append((attack, state))
+    notes = [e for e in events if e.kind is Kind.NOTE and not e.payload.get("truncated")]
+    return {
+        "date": game_date(sc, gs), "status": status_words(snap),
+        "network": report.network_svg(gs, None, highlight=gs.player_states()),
+        "turn_lines": [l for l in lines(sc, now, None) if not l.quiet],
+        "upcoming": report.upcoming_injects(gs, events),
+        "due": due, "advice": advice, "waiting": report.waiting_on_cells(gs), "cells_waiting": cells_waiting,
+        "indicators": report.latest_indicators(gs),
+        "notes": notes, "last_awaiting": _last_awaiting(events, gs),
+        "can_open": gs.status is Status.READY and gs.turn < sc.turns,
+        "can_close": gs.status is Status.OPEN,
+    }
+
+
+def _advice(game, state: str, attack: str):
+    try:
+        return game.advise(state, attack)
+    except (GameError, KeyError, StopIteration):
+        return None
+
+
+def _last_awaiting(events: list[Event], gs: GameState) -> Event | None:
+    if gs.status is not Status.OPEN:
+        return None
+    for e in reversed(events):
+        if e.kind is Kind.TURN_OPENED:
+            return None
+        if e.kind is Kind.AWAITING:
+            return e
+    return None
+
+
+def treaty_rows(gs: GameState, viewer: frozenset[str] | None) -> list[dict[str, Any]]:
+    out = []
+    for tv in report.treaties_seen(gs, viewer):
+        t = tv.treaty
+        arts = [t.obligations[k] for k in tv.obligations]
+        out.append({"id": t.id, "name": t.name, "openness": str(t.openness), "invocation": str(t.invocation),
+                    "members": [name(gs.scenario, m) for m in t.members],
+                    "in_force": [name(gs.scenario, m) for m in tv.members_in_force],
+                    "articles": [f"{o.label}{' — secret' if o.secret else ''}, {o.commitment}" for o in arts],
+                    "hidden": tv.secret_terms_hidden})
+    return out
+
+
+# --- a cell's page ----------------------------------------------------------------------------------
+
+def cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
+    return snap.memoised(("cell", cell.name, cell.states), lambda: _cell_page(snap, cell))
+
+
+def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
+    sc, viewer = snap.scenario, cell.viewer
+    if snap.game is None:
+        return {"started": False, "date": game_date(sc, None), "status": "not started"}
+    game, gs = snap.game, snap.state
+    seen = report.cell_events(gs, game.view(viewer), viewer)
+    log = [l for l in lines(sc, seen, viewer) if not l.quiet]
+    due = [d for d in report.decisions_due(gs) if d.state in viewer]
+    return {
+        "started": True, "date": game_date(sc, gs), "status": status_words(snap), "turn": gs.turn,
+        "open": gs.status is Status.OPEN,
+        "due": due,
+        "log_now": [l for l in log if l.turn == gs.turn],
+        "log_before": [l for l in log if l.turn < gs.turn and l.turn > 0],
+        "treaties": treaty_rows(gs, viewer),
+        "public": _grouped(sc, [p for p in report.public_decisions(gs, game.events, viewer) if p.state not in viewer]),
+        "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500),
+        "indicators": report.latest_indicators(gs, viewer),
+        "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
+    }
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    turn: int
+    attack: str
+    levels: tuple[tuple[str, tuple[str, ...]], ...]      # (response, state names), strongest first
+    statements: tuple[tuple[str, str], ...]              # (state name, statement)
+
+
+def _grouped(sc: Scenario, public: list[report.PublicDecision]) -> list[AnswerGroup]:
+    """Other states' public answers by attack, newest first, grouped by level."""
+    keys: dict[tuple[int, str], list[report.PublicDecision]] = {}
+    for p in public:
+        keys.setdefault((p.turn, p.attack), []).append(p)
+    out = []
+    for (turn, attack), items in keys.items():
+        levels = tuple((str(r), tuple(name(sc, p.state) for p in items if p.response == str(r)))
+                       for r in reversed(RESPONSES))
+        out.append(AnswerGroup(turn, attack, tuple(x for x in levels if x[1]),
+                               tuple((name(sc, p.state), p.statement) for p in items if p.statement)))
+    return sorted(out, key=lambda g: -g.turn)
+
+
+def _attack_words(gs: GameState, attack_id: str) -> str:
+    a = gs.attacks.get(attack_id)
+    if a is None:
+        return attack_id
+    who = ", ".join(name(gs.scenario, x) for x in a.attackers) or "unknown attackers"
+    return f"{who} → {name(gs.scenario, a.target)} ({a.kind}, attribution {a.attribution:.0%})"
+
+
+def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
+    """Changes whenever what this viewer sees changes, and only then (no hint of hidden events)."""
+    def build() -> str:
+        gs = snap.state
+        count = len(snap.game.view(viewer)) if snap.game is not None else 0
+        left = snap.meta.get("deadline") or ""
+        return (f"{count}.{gs.turn if gs else 0}.{gs.status if gs else 'setup'}.{left}."
+                f"{int(snap.paused)}.{int(snap.cell_advice)}.{snap.meta.get('paused_left')}")
+    return snap.memoised(("version", viewer), build)
+
+
+def poll_json(snap: Snapshot, viewer: frozenset[str] | None) -> FlaskResponse:
+    gs = snap.state
+    left = snap.seconds_left()
+    return jsonify({"version": view_version(snap, viewer), "turn": gs.turn if gs else 0,
+                    "status": str(gs.status) if gs else "setup", "paused": snap.paused,
+                    "seconds_left": None if left is None else round(left)})
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+def after_action(snap: Snapshot) -> report.AfterAction:
+    return snap.memoised("aar", lambda: report.after_action(
+        snap.scenario, list(snap.game.events) if snap.game else [], title=snap.title,
+        doctrine=snap.game.ctx.doctrine if snap.game else None))
+
+
+def events_jsonl(snap: Snapshot) -> str:
+    from engine.events import dumps
+    return dumps(snap.game.events if snap.game else [])
+
+
+def form_int(form: Mapping[str, Any], key: str) -> int | None:
+    raw = form.get(key)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
