@@ -202,7 +202,10 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
     order: list[tuple[str, str, int]] = []  # decisions in log order, for the script
     rank = _RANK
     for e in events:
-        kind, p = e.kind, e.payload
+        kind = e.kind
+        if kind in _SKIP:  # most of a log (OBLIGATION, REPUTATION, VOTE) says nothing new here
+            continue
+        p = e.payload
         if kind is Kind.DECISION:
             key = (p["attack"], p["state"])
             decided[key] = (e.turn, rank[p["response"]])
@@ -232,7 +235,7 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
         elif kind is Kind.OVERRIDE:
             overridden[(p["attack"], p["state"])] = (e.turn, rank[p["response"]])
     decided.update(overridden)
-    final = {k: v for k, v in decided.items()}
+    final = decided
     script = _script_matches(scenario, order, final, origins) if scenario.script else None
     return RunSummary(
         index=index,
@@ -245,6 +248,9 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
 
 
 _RANK = {str(r): r.rank for r in RESPONSES}
+_READ = frozenset({Kind.DECISION, Kind.HONOURED, Kind.BREACH, Kind.INDICATORS, Kind.WAR, Kind.ATTACK,
+                   Kind.OVERRIDE})
+_SKIP = frozenset(Kind) - _READ
 
 
 def _script_matches(scenario: Scenario, order: list[tuple[str, str, int]],

@@ -446,10 +446,11 @@ class AllianceGraph:
                            if every or t.triggered)
             return
         # What depends on the partner alone is judged once, not once per ally.
+        live = self._world.members_in_force.get(entry.treaty.id, frozenset())
         verdicts = []
         for partner, role in self._partners(entry, kind, view):
-            before = self._before_ally(entry, art, partner, role)
-            after = self._after_ally(entry, art, partner, role, view, explain=every)
+            before = self._before_ally(entry, art, partner, role, live)
+            after = self._after_ally(entry, art, partner, role, view, live, explain=every)
             if before is None and after is None:
                 verdicts.append((partner, None, None, self._binds_to(entry, art, partner, role, view)))
             elif every:
@@ -457,7 +458,7 @@ class AllianceGraph:
         if not verdicts:
             return
         ob, tid, index, attack_id = art.obligation, entry.treaty.id, art.index, attack.id
-        names, live, parties = self._names_by_id, self._world.members_in_force.get(tid, ()), view.parties
+        names, parties = self._names_by_id, view.parties
         for ally in entry.treaty.members:
             if ally in parties:
                 continue
@@ -478,18 +479,19 @@ class AllianceGraph:
         partners += [(x, _ATTACKING) for x in view.attackers if x in owed_to]
         return partners
 
-    def _before_ally(self, entry: _TreatyEntry, art: _Article, partner: str, role: str
-                     ) -> str | None:
+    def _before_ally(self, entry: _TreatyEntry, art: _Article, partner: str, role: str,
+                     live: frozenset[str]) -> str | None:
         """Why the article does not apply to this partner at all, or the treaty is dead."""
-        if not self._world.in_force(entry.treaty.id):
+        if len(live) < 2:
             return self._not_in_force(entry, None, partner)
         return self._wrong_role(art.obligation, partner, role)
 
     def _after_ally(self, entry: _TreatyEntry, art: _Article, partner: str, role: str,
-                    view: "_AttackView", explain: bool = True) -> str | None:
+                    view: "_AttackView", live: frozenset[str], explain: bool = True) -> str | None:
         """The partner's part, provocation and the article's conditions."""
-        return (self._not_in_force(entry, None, partner)
-                or self._void(art, partner, role, view)
+        if partner in entry.members and partner not in live:
+            return f"not in force: {self._absence(entry, partner)}" if explain else _FAILS
+        return (self._void(art, partner, role, view)
                 or self._unmet(entry, art, partner, role, view, explain))
 
     def _one_sided(self, ob: Obligation) -> str:

@@ -587,7 +587,11 @@ def _schema_pass(data: dict[str, Any], report: _Report) -> None:
 def _explain(error: jsonschema.ValidationError, report: _Report) -> None:
     path: Path = tuple(error.absolute_path)
     handler = _EXPLAIN.get(str(error.validator))
-    if "propertyNames" in error.absolute_schema_path:
+    if "propertyNames" in error.absolute_schema_path and error.validator == "enum":
+        report.flag(path + (error.instance,), f"unknown key; expected one of "
+                    f"{', '.join(error.validator_value)}{_suggest(error.instance, error.validator_value)}",
+                    key=True)
+    elif "propertyNames" in error.absolute_schema_path:
         report.flag(path + (error.instance,), f"{_show(error.instance)} is not "
                     f"{_pattern_name(error.validator_value)}", key=True)
     elif handler is not None:

@@ -469,12 +469,17 @@ class _Decider:
         # One answer per victim and turn: a state that has chosen its side in a war keeps it
         # when a further enemy joins, rather than being asked (and credited) once per attacker.
         self.stands: dict[tuple[str, str], Response] = {
-            (gs.attacks[a].target, s): d.response for (a, s), d in gs.turn_decisions.items()}
+            (gs.attacks[a].target, s): _toward(d.response, d.side, gs.attacks[a], gs.attacks[a].target)
+            for (a, s), d in gs.turn_decisions.items()}
 
-    def _standing(self, attack: Attack, world: World, state: str) -> Decision | None:
-        """An answer the state has already given: its side in this war, or a war it is in."""
+    def _standing(self, attack: Attack, world: World, state: str, trigger: Trigger | None) -> Decision | None:
+        """An answer the state has already given: its side in this war, or a war it is in.
+        The record's own answer to this link of the chain comes first in a replay."""
         gs, key = self.gs, (attack.id, state)
         if key in gs.overrides or key in gs.turn_decisions:
+            return None
+        if gs.mode is Mode.REPLAY and _script_entry(gs, attack, state, trigger,
+                                                    self.bound_by.get(state, set())) is not None:
             return None
         response = self.stands.get((attack.target, state))
         if response is None and attack.attackers and all(world.at_war(state, x) for x in attack.attackers):
@@ -491,10 +496,13 @@ class _Decider:
         for t in binding:
             self.bound_by.setdefault(t.ally, set()).add(t.treaty)
         for state, trigger in answerers(self.gs, attack, binding):
-            d = self._standing(attack, world, state) or self._answer(attack, world, state, trigger, leader_says)
+            d = (self._standing(attack, world, state, trigger)
+                 or self._answer(attack, world, state, trigger, leader_says))
             if d is None:
                 continue
-            self.stands.setdefault((attack.target, state), d.response)
+            # A stand is kept as seen from the attacked: support for an attacking partner
+            # is hostility toward its victim.
+            self.stands.setdefault((attack.target, state), _toward(d.response, d.side, attack, attack.target))
             if trigger and self.gs.scenario.treaty(trigger.treaty).leader == state:
                 leader_says[trigger.treaty] = d.response
             out.append(d)

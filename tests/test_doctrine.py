@@ -602,3 +602,10 @@ def test_a_later_world_is_not_read_from_an_earlier_worlds_memo():
     assert after["leader"] < before["leader"]
     assert after["cost_of_war"] < before["cost_of_war"]
     assert DOCTRINE.features(BASE.situation(world)) == before
+
+
+def test_the_schema_names_exactly_the_doctrine_factors():
+    """A misspelt weight in a scenario is caught by the loader, with its line."""
+    from engine.scenario import schema
+    names = schema()["properties"]["doctrine"]["properties"]["weights"]["propertyNames"]["enum"]
+    assert tuple(names) == FACTORS

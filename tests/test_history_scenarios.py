@@ -108,16 +108,6 @@ WARS = {
     "1967-six-day-war.yaml": {("ISR", "EGY"): 24, ("SYR", "ISR"): 24, ("JOR", "ISR"): 24, ("IRQ", "ISR"): 24},
 }
 
-# The engine keeps a state's stand in a war as an answer toward the attacked
-# state even when it was given for an attacking ally (Prussia joining Bavaria's
-# war on France), and then reads it as war on the next ally that joins.
-ENGINE_STAND_SIDE = pytest.mark.xfail(
-    strict=True,
-    reason="engine/turn.py _Decider.stands records a response given on an attacker's side as if "
-           "given on the victim's; Prussia's offense obligations to its three southern allies then "
-           "start wars between the allies")
-
-
 @functools.cache
 def _load(name: str) -> Scenario:
     return load(HISTORY / name)
@@ -224,8 +214,7 @@ def test_the_replay_answers_every_question_from_the_record(name: str) -> None:
     assert silent == []
 
 
-@pytest.mark.parametrize("war_file", [
-    pytest.param(f, marks=ENGINE_STAND_SIDE) if f == "1870-franco-prussian.yaml" else f for f in FILES])
+@pytest.mark.parametrize("war_file", FILES)
 def test_the_replay_ends_with_the_wars_of_the_record(war_file: str) -> None:
     begun = {frozenset((e.payload["aggressor"], e.payload["defender"])): e.turn
              for e in _events(war_file, Kind.WAR)}
