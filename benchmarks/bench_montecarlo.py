@@ -60,6 +60,7 @@ def profile_one(runs: int, top: int = 18) -> None:
         name = "builtins" if path == "~" else Path(path).name
         by_module[name] = by_module.get(name, 0.0) + own
     total = sum(by_module.values())
+    whole = max(cum for (_, _, _, cum, _) in stats.stats.values())
     print(f"\nprofile of {runs} runs in one process ({1000 * cpu / runs:.0f} ms CPU per run under the profiler):")
     print("  own time by module:  " + ", ".join(
         f"{name} {share / total:.0%}" for name, share in sorted(by_module.items(), key=lambda kv: -kv[1])[:9]))
@@ -70,7 +71,7 @@ def profile_one(runs: int, top: int = 18) -> None:
         if "engine" not in path or shown >= top:
             continue
         shown += 1
-        print(f"    {cum / total:5.1%} cum {own / total:5.1%} own {calls / runs:9.0f} calls/run  "
+        print(f"    {min(cum / whole, 1.0):6.1%} cum {own / total:5.1%} own {calls / runs:9.0f} calls/run  "
               f"{Path(path).name}:{line} {func}")
 
 

@@ -16,6 +16,7 @@ from typing import Sequence
 COMMANDS = (
     "casus.commands.validate",
     "casus.commands.play",
+    "casus.commands.calibrate",
     "casus.commands.import_atop",
     "casus.commands.serve",
     "casus.commands.run",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import gc
 import math
 import os
 import resource
@@ -132,20 +133,49 @@ class _Stop:
             signal.signal(signal.SIGINT, previous)
 
 
+# --- the garbage collector -------------------------------------------------------------------
+
+# A run allocates some 10^5 short-lived containers, nearly all freed by reference counting
+# alone; with the default thresholds the cyclic collector runs hundreds of times per run and
+# its full passes rescan the loaded engine and scenario. Freezing what is loaded and
+# collecting less often saves about a tenth of the time per run. Collection never changes
+# what the engine computes, so results are the same.
+LEAN_THRESHOLDS = (50_000, 20, 100)
+
+
+def _lean_gc_forever() -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*LEAN_THRESHOLDS)
+
+
+@contextlib.contextmanager
+def lean_gc() -> Iterator[None]:
+    """The lean collector for a while, then the process's own settings back."""
+    before = gc.get_threshold()
+    _lean_gc_forever()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 # --- back-ends ---------------------------------------------------------------------------
 
 def _run_here(plan: Plan, size: int, notify: OnChunk, stop: _Stop) -> Tally:
     """In this process, one run at a time: Ctrl-C stops after the run under way."""
     total = Tally.empty(plan)
     since = 0
-    for index in range(plan.runs):
-        if stop.requested:
-            break
-        total.add(play_run(plan, index))
-        since += 1
-        if since == size or index == plan.runs - 1:
-            notify(since, total.runs)
-            since = 0
+    with lean_gc():
+        for index in range(plan.runs):
+            if stop.requested:
+                break
+            total.add(play_run(plan, index))
+            since += 1
+            if since == size or index == plan.runs - 1:
+                notify(since, total.runs)
+                since = 0
     return total
 
 
@@ -158,6 +188,7 @@ def _init_worker(plan: Plan) -> None:
     _WORKER_PLAN = plan
     # Ctrl-C is the parent's to handle: a worker killed mid-chunk would break the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _lean_gc_forever()  # a worker lives only to play runs
 
 
 def _pool_chunk(a: int, b: int) -> Tally:
@@ -179,9 +210,10 @@ def _run_pool(plan: Plan, workers: int, plan_chunks: Sequence[tuple[int, int]],
         while pending and stop.presses < 2:
             done, pending = cf.wait(pending, timeout=POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
             for future in done:
+                n = sizes.pop(future)  # drop the future, and with it the chunk's tally
                 if not future.cancelled():
                     total.merge(future.result())
-                    notify(sizes[future], total.runs)
+                    notify(n, total.runs)
             if stop.requested and not cancelled:
                 # Chunks not yet started are dropped; those under way finish and are kept.
                 for future in pending:
@@ -205,19 +237,20 @@ def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnC
         n = max(1, len(client.scheduler_info().get("workers", {})))
         size = chunk_size or default_chunk_size(plan.runs, n)
         [plan_future] = client.scatter([plan], broadcast=True, hash=False)
-        futures = [client.submit(_dask_chunk, plan_future, a, b, pure=False)
-                   for a, b in chunks(plan.runs, size)]
-        sizes = {f.key: b - a for f, (a, b) in zip(futures, chunks(plan.runs, size))}
-        queue = as_completed(futures, loop=client.loop)
+        sizes = {client.submit(_dask_chunk, plan_future, a, b, pure=False): b - a
+                 for a, b in chunks(plan.runs, size)}
+        queue = as_completed(list(sizes), loop=client.loop)
         while not queue.is_empty() and not stop.requested:
             batch = queue.next_batch(block=False)
             if not batch:
                 time.sleep(POLL_SECONDS)
             for future in batch:
                 total.merge(future.result())
-                notify(sizes[future.key], total.runs)
+                notify(sizes.pop(future), total.runs)
+                future.release()  # the cluster may forget the chunk's tally now
         if stop.requested:
-            client.cancel(futures)
+            queue.clear()
+            client.cancel(list(sizes))
         return total, n, f"dask ({client.scheduler.address})"
     finally:
         if own:

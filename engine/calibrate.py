@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from .backtest import Prediction, summarise
-from .doctrine import DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS, Doctrine, Situation
+from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation
 from .events import Kind
 from .game import Game
 from .model import RESPONSES, Response, Scenario
 from .state import Mode
 
-RIDGE = 2.0          # pull toward the priors, in units of squared weight
+RIDGE = 10.0         # pull toward the priors, in units of squared weight
 ITERATIONS = 600
 
 
@@ -61,7 +61,7 @@ class _Recorder(Doctrine):
 def observations(scenario: Scenario) -> list[Observation]:
     """One observation per decision the record answers in a replay of `scenario`."""
     from .backtest import _obligation_types
-    recorder = _Recorder(Doctrine())
+    recorder = _Recorder(prior_doctrine())  # factor values do not depend on the weights
     game = Game.new(scenario, mode=Mode.REPLAY, doctrine=recorder)
     game.play()
     kinds = _obligation_types(game)
@@ -129,7 +129,7 @@ def _project(w: list[float], cuts: list[float], prior: Sequence[float]) -> None:
 def fit(obs: Sequence[Observation], prior: Doctrine | None = None, *, ridge: float = RIDGE,
         iterations: int = ITERATIONS) -> Doctrine:
     """The doctrine whose weights and cuts best explain `obs` (see the module docstring)."""
-    prior = prior or Doctrine()
+    prior = prior or prior_doctrine()
     p = [prior.weights[f] for f in FACTORS]
     w, cuts = list(p), list(prior.cuts)
     step = 0.05
@@ -182,7 +182,7 @@ def calibrate(scenarios: Sequence[Scenario], *, ridge: float = RIDGE) -> Calibra
         per_crisis[crisis] = summarise(preds)["doctrine"]
         held_out += preds
     return Calibration(fitted, summarise(predict(fitted, everything)), summarise(held_out),
-                       summarise(predict(Doctrine(), everything)), per_crisis, len(everything))
+                       summarise(predict(prior_doctrine(), everything)), per_crisis, len(everything))
 
 
 # The population rates a backtest report shows beside its own (DOCTRINE.md).
@@ -194,19 +194,21 @@ PUBLISHED_RATES = (
 )
 
 
-def weights_document(cal: Calibration, sources: Sequence[str]) -> dict:
+def weights_document(cal: Calibration, sources: Sequence[str], ridge: float = RIDGE) -> dict:
     """What `casus calibrate --out` writes: the weights, the cuts and how they were made."""
     return {
         "doctrine": {"weights": dict(cal.doctrine.weights)},
         "x-cuts": list(cal.doctrine.cuts),
         "x-calibration": {
             "procedure": "penalised ordered logit, weights kept on their prior's side of zero "
-                         f"(ridge {RIDGE} toward engine/doctrine.json), leave-one-crisis-out scores",
+                         f"(ridge {ridge} toward the priors of engine/doctrine.json), "
+                         "leave-one-crisis-out scores",
             "crises": list(sources), "observations": cal.n_observations,
             "in_sample": cal.in_sample["doctrine"], "leave_one_out": cal.leave_one_out,
         },
     }
 
 
-def prior_vector() -> tuple[tuple[float, ...], tuple[float, ...]]:
-    return tuple(DEFAULT_WEIGHTS[f] for f in FACTORS), tuple(DEFAULT_CUTS)
+def prior_doctrine() -> Doctrine:
+    """The literature's weights and cuts, before any fit."""
+    return Doctrine(dict(PRIOR_WEIGHTS), PRIOR_CUTS)

@@ -59,6 +59,10 @@ _FACTOR_DATA: Mapping[str, Mapping[str, Any]] = {f["name"]: f for f in DATA["fac
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {name: float(_FACTOR_DATA[name]["weight"]) for name in FACTORS})
 DEFAULT_CUTS: tuple[float, ...] = tuple(float(c) for c in DATA["cuts"]["values"])
+# The literature's values, before calibration: what a refit is pulled toward (engine/calibrate.py).
+PRIOR_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {name: float(_FACTOR_DATA[name].get("prior", _FACTOR_DATA[name]["weight"])) for name in FACTORS})
+PRIOR_CUTS: tuple[float, ...] = tuple(float(c) for c in DATA["cuts"].get("prior", DATA["cuts"]["values"]))
 DEFAULT_VOTE_THRESHOLD: float = float(DATA["vote"]["threshold"])
 # "honour": declare only a duty one means to meet (P(honour) > threshold);
 # "support": declare unless one would rather stay out (P(diplomatic or above) > threshold).

@@ -19,7 +19,8 @@ size.
 Definitions (each the same in the JSON, the CSV and the report):
 
 * a *decision* is the answer that stands for (attack, state): the umpire's
-  override if any, else the state's last DECISION event. Attacks are the
+  override if any, else the state's last DECISION event; `bound` counts the
+  runs in which it answered under a treaty (the others had only a stake). Attacks are the
   injects' attacks and the wars decisions begin in cascades (`ORIGIN/A>B`).
   Response probabilities are conditional on the state being asked; `asked` says
   in how many runs it was.
@@ -58,7 +59,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .doctrine import FACTORS, Doctrine
 from .events import Event, Kind
-from .model import RESPONSES, Response, Scenario
+from .game import Game
+from .model import RESPONSES, Scenario
+from .state import Status
 
 __all__ = [
     "Vary", "Plan", "RunSummary", "Tally", "Results", "ExactSum",
@@ -169,7 +172,7 @@ def chunks(runs: int, size: int, start: int = 0) -> list[tuple[int, int]]:
 class RunSummary:
     """What one run leaves behind; its event log is dropped."""
     index: int
-    decisions: tuple[tuple[str, str, int, int], ...]   # (attack, state, turn, response rank)
+    decisions: tuple[tuple[str, str, int, int, bool], ...]  # (attack, state, turn, rank, bound)
     honour: tuple[tuple[str, str, bool], ...]         # (attack, state, every commitment kept)
     honoured: int                                      # commitments kept ...
     tested: int                                        # ... of those put to the test
@@ -191,8 +194,8 @@ class RunSummary:
 def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
               weights: Sequence[float] = ()) -> RunSummary:
     """One pass over a finished game's events (see the module's definitions)."""
-    decided: dict[tuple[str, str], tuple[int, int]] = {}
-    overridden: dict[tuple[str, str], tuple[int, int]] = {}
+    decided: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    overridden: dict[tuple[str, str], tuple[int, int, bool]] = {}
     kept: dict[tuple[str, str], bool] = {}
     honoured = tested = 0
     cohesion: dict[str, list[float]] = {}
@@ -208,7 +211,7 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
         p = e.payload
         if kind is Kind.DECISION:
             key = (p["attack"], p["state"])
-            decided[key] = (e.turn, rank[p["response"]])
+            decided[key] = (e.turn, rank[p["response"]], p.get("treaty") is not None)
             order.append((p["attack"], p["state"], e.turn))
         elif kind is Kind.HONOURED or kind is Kind.BREACH:
             if p["type"] == "nonaggression":
@@ -233,13 +236,14 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
         elif kind is Kind.ATTACK:
             origins.setdefault(p["attack"], p.get("origin") or p["attack"])
         elif kind is Kind.OVERRIDE:
-            overridden[(p["attack"], p["state"])] = (e.turn, rank[p["response"]])
+            overridden[(p["attack"], p["state"])] = (e.turn, rank[p["response"]],
+                                                     p.get("treaty") is not None)
     decided.update(overridden)
     final = decided
     script = _script_matches(scenario, order, final, origins) if scenario.script else None
     return RunSummary(
         index=index,
-        decisions=tuple((a, s, t, r) for (a, s), (t, r) in final.items()),
+        decisions=tuple((a, s, t, r, b) for (a, s), (t, r, b) in final.items()),
         honour=tuple((a, s, ok) for (a, s), ok in kept.items()),
         honoured=honoured, tested=tested,
         cohesion=tuple((t, total / n) for t, (total, n) in cohesion.items() if n),
@@ -254,7 +258,7 @@ _SKIP = frozenset(Kind) - _READ
 
 
 def _script_matches(scenario: Scenario, order: list[tuple[str, str, int]],
-                    final: Mapping[tuple[str, str], tuple[int, int]],
+                    final: Mapping[tuple[str, str], tuple[int, int, bool]],
                     origins: Mapping[str, str]) -> tuple[bool, ...]:
     out = []
     for entry in scenario.script:
@@ -293,8 +297,6 @@ _PLAYERS = _Players()
 
 def play_run(plan: Plan, index: int) -> RunSummary:
     """Play run `index` of the plan to the end and summarise it."""
-    from .game import Game  # the game imports the turn engine: load it only to play
-    from .state import Status
     scenario = plan.scenario
     seed = run_seed(plan.seed, index)
     drawn = run_weights(plan.seed, index, plan.vary)
@@ -452,7 +454,7 @@ class Tally:
 
     def __init__(self, n_vary: int, n_script: int) -> None:
         self.runs = 0
-        # (attack, state) -> [asked, hostile..full counts (5), tested, honoured, first turn]
+        # (attack, state) -> [asked, hostile..full (5), tested, honoured, first turn, bound]
         self.pairs: dict[tuple[str, str], list[int]] = {}
         self.cohesion: dict[str, Counter] = {}          # treaty -> Counter(round(c, 4))
         self.cohesion_sum: dict[str, ExactSum] = {}
@@ -472,18 +474,19 @@ class Tally:
     def add(self, run: RunSummary) -> None:
         self.runs += 1
         pairs = self.pairs
-        for attack, state, turn, rank in run.decisions:
+        for attack, state, turn, rank, bound in run.decisions:
             row = pairs.get((attack, state))
             if row is None:
-                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, turn]
+                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, turn, 0]
             row[0] += 1
             row[1 + rank] += 1
+            row[9] += bound
             if turn < row[8]:
                 row[8] = turn
         for attack, state, ok in run.honour:
             row = pairs.get((attack, state))
             if row is None:  # tested without a decision of its own (a standing answer)
-                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, 10**9]
+                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, 10**9, 0]
             row[6] += 1
             row[7] += ok
         for treaty, value in run.cohesion:
@@ -511,7 +514,7 @@ class Tally:
             if mine is None:
                 self.pairs[key] = list(row)
             else:
-                for i in range(8):
+                for i in (0, 1, 2, 3, 4, 5, 6, 7, 9):
                     mine[i] += row[i]
                 mine[8] = min(mine[8], row[8])
         for treaty, counts in other.cohesion.items():
@@ -609,6 +612,7 @@ def _results_dict(t: Tally, plan: Plan, interrupted: bool) -> dict[str, Any]:
             "attack": attack, "state": state, "turn": row[8] if row[8] < 10**9 else None,
             "scenario_attack": attack in sc.inject_by_id,
             "asked": _proportion(asked, t.runs),
+            "bound": _proportion(row[9], asked),
             "responses": {lvl: _proportion(row[1 + k], asked) for k, lvl in enumerate(_LEVELS)},
             "honour": _proportion(row[7], row[6]),
         })
@@ -686,7 +690,7 @@ class Results:
         for d in self.data["decisions"]:
             row: dict[str, Any] = {"attack": d["attack"], "state": d["state"], "turn": d["turn"],
                                    "runs": self.runs, "asked": d["asked"]["count"],
-                                   "p_asked": d["asked"]["p"]}
+                                   "p_asked": d["asked"]["p"], "bound": d["bound"]["count"]}
             for lvl in _LEVELS:
                 r = d["responses"][lvl]
                 row |= {f"p_{lvl}": r["p"], f"p_{lvl}_low": r["low"], f"p_{lvl}_high": r["high"]}
@@ -698,7 +702,7 @@ class Results:
 
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "attack", "state", "turn", "runs", "asked", "p_asked",
+    "attack", "state", "turn", "runs", "asked", "p_asked", "bound",
     *(f"p_{lvl}{suffix}" for lvl in _LEVELS for suffix in ("", "_low", "_high")),
     "tested", "honoured", "p_honour", "p_honour_low", "p_honour_high",
 )
@@ -735,7 +739,7 @@ def report_html(results: Results, *, max_attacks: int = 12) -> str:
         f"<title>{esc(d['title'])}: {d['runs']} runs</title>",
         "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
         "table{border-collapse:collapse;margin:1em 0}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
-        "text-align:right}td:first-child,th:first-child,td.l{text-align:left}figure{margin:1em 0}"
+        "text-align:right}td:first-child,th:first-child,.l{text-align:left}figure{margin:1em 0}"
         "h2{margin-top:2em}.note{color:#555}</style></head><body>",
         f"<h1>{esc(d['title'])}</h1>",
         f"<p>{d['runs']} runs of {d['requested']} (master seed {d['seed']})"
@@ -770,7 +774,7 @@ def _html_honour(d: Mapping[str, Any], svg, max_attacks: int) -> list[str]:
             y_label="probability", y_range=(0.0, 1.0)) + "</figure>")
     if len(by_attack) > max_attacks:
         out.append(f'<p class="note">{len(by_attack) - max_attacks} more attacks in the JSON and CSV.</p>')
-    out.append("<table><tr><th>turn</th><th>attack</th><th>state</th><th>asked</th>"
+    out.append("<table><tr><th>turn</th><th class=l>attack</th><th class=l>state</th><th>asked</th>"
                + "".join(f"<th>{lvl}</th>" for lvl in _LEVELS) + "<th>honoured [95%]</th></tr>")
     for row in d["decisions"]:
         if not row["scenario_attack"]:
@@ -789,17 +793,18 @@ def _html_honour(d: Mapping[str, Any], svg, max_attacks: int) -> list[str]:
 def _html_cohesion(d: Mapping[str, Any], svg) -> list[str]:
     esc = svg.text
     out = ["<h2>Cohesion by treaty</h2>",
-           "<table><tr><th>treaty</th><th>runs</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th></tr>"]
+           "<table><tr><th>treaty</th><th>id</th><th>runs</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th></tr>"]
     for c in d["cohesion"]:
         q = c["quantiles"]
         cells = "".join(f"<td>{v:.2f}</td>" if v is not None else "<td>&ndash;</td>"
                         for v in (c["mean"], q["p5"], q["p50"], q["p95"]))
-        out.append(f"<tr><td class=l>{esc(c['name'])}</td><td>{c['runs']}</td>{cells}</tr>")
+        out.append(f"<tr><td class=l>{esc(c['name'])}</td><td class=l>{esc(c['treaty'])}</td>"
+                   f"<td>{c['runs']}</td>{cells}</tr>")
     out.append("</table>")
     for c in d["cohesion"]:
         if c["runs"]:
             out.append("<figure>" + svg.histogram(
-                counts=[tuple(cell) for cell in c["histogram"]], title=f"{c['name']}: cohesion per run",
+                counts=[tuple(cell) for cell in c["histogram"]], title=f"{c['treaty']}: cohesion per run",
                 x_label="cohesion", y_label="runs") + "</figure>")
     return out
 

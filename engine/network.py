@@ -58,11 +58,16 @@ the bound allies (and whoever else it chooses). A decision begins a war:
 * `full` on the victim's side: the decider against each attacker, with
   provoked=True since the attacker struck first -- so an attacker's allies with
   a non-provocation clause are not bound, as Italy argued in 1914;
-* `full` on an attacker's side, or `hostile` on the victim's side: the decider
-  against the victim (provoked=False).
+* `full` on an attacker's side: the decider against the victim (provoked=False).
 A decision's `side` is read as the victim's unless it names an attacker.
-`limited`, `diplomatic`, `neutral`, and `hostile` toward an attacker begin no
-war, nor do the answers of the attack's own parties. No attack is made on a pair already at war or already
+`limited`, `diplomatic`, `neutral` and `hostile` begin no war: `hostile` is aid
+to the attacker (arms, bases, money: the United States toward Britain in 1982),
+not belligerency, which takes `full` on the attacker's side or an attack of its
+own. Nor do the answers of the attack's own parties begin one.
+
+Grey zone. An attack whose attribution is below 50% (the format's grey zone)
+binds no obligation owed to its victim: allies cannot invoke a treaty against
+an attacker they cannot name. The doctrine still weighs attribution above it. No attack is made on a pair already at war or already
 due to fight. Each war becomes an attack of the next round; the cascade stops
 when a round begins none, or after `max_rounds` (then `truncated`). A state
 that has answered an attack by the same attackers on the same target is not
@@ -193,6 +198,9 @@ class CascadeResult:
 
 
 Decide = Callable[[Attack, World, "tuple[Trigger, ...]"], Sequence[Decision]]
+
+# The format's grey zone: below this confidence nobody can be named the attacker.
+GREY_ZONE = 0.5
 
 _DEFENSE = ObligationType.DEFENSE
 _OFFENSE = ObligationType.OFFENSE
@@ -393,7 +401,7 @@ class AllianceGraph:
                   ) -> tuple[Conflict, ...]:
         """States bound to both sides of the attack with no single answer on the
         response scale that honours all their binding obligations."""
-        found = self.triggers(attack) if triggers is None else tuple(triggers)
+        found = self.binding(attack) if triggers is None else tuple(triggers)
         victim: dict[str, list[Trigger]] = {}
         attacker: dict[str, list[Trigger]] = {}
         for t in found:
@@ -491,6 +499,9 @@ class AllianceGraph:
         """The partner's part, provocation and the article's conditions."""
         if partner in entry.members and partner not in live:
             return f"not in force: {self._absence(entry, partner)}" if explain else _FAILS
+        if role == _ATTACKED and view.attack.attribution < GREY_ZONE:
+            return (f"not triggered: attribution {view.attack.attribution:.0%} is below the "
+                    f"{GREY_ZONE:.0%} at which allies can name the attacker (grey zone)") if explain else _FAILS
         return (self._void(art, partner, role, view)
                 or self._unmet(entry, art, partner, role, view, explain))
 
@@ -714,7 +725,8 @@ class _AttackView:
 # --- cascade ------------------------------------------------------------------
 
 def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
-            max_rounds: int = 12, all_triggers: bool = True) -> CascadeResult:
+            max_rounds: int = 12, all_triggers: bool = True,
+            graph: "AllianceGraph | None" = None) -> CascadeResult:
     """Resolve attacks, the wars their answers begin, the wars those begin, ...
 
     Round 1 examines `attacks`; each later round the wars the previous round's
@@ -722,7 +734,7 @@ def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
     `all_triggers=False` the rounds keep only the binding triggers (faster, for
     batch runs that need no explanation of what did not bind).
     """
-    graph = AllianceGraph(world)
+    graph = graph or AllianceGraph(world)
     at_war = {w.pair for w in world.wars}
     answered: dict[tuple[frozenset[str], str], set[str]] = {}
     rounds: list[Round] = []
@@ -781,8 +793,7 @@ def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], 
     for_attacker = decision.side in attack.attackers
     if decision.response is Response.FULL and not for_attacker:
         return tuple(dict.fromkeys(attack.attackers)), True
-    if (decision.response is Response.FULL and for_attacker) or (
-            decision.response is Response.HOSTILE and not for_attacker):
+    if decision.response is Response.FULL and for_attacker:
         return (attack.target,), False
     return (), False
 

@@ -249,7 +249,7 @@ def close_turn(gs: GameState, ctx: Context) -> Iterator[Event]:
     attacks = [gs.attacks[a] for a in gs.turn_attacks]
     decider = _Decider(gs, ctx)
     try:
-        result = cascade(gs.world, attacks, decider, MAX_CASCADE_ROUNDS)
+        result = cascade(gs.world, attacks, decider, MAX_CASCADE_ROUNDS, graph=alliance_graph(gs))
     except _Awaiting as waiting:
         yield from decider.events()
         yield Event(gs.turn, Phase.DECISIONS, Kind.AWAITING,

@@ -143,8 +143,11 @@ CASES = [
          attack("AUH", "SRB"), ("GER", "AUH"), False,
          ("not triggered", "the article is defensive", "Austria-Hungary is the attacker")),
     Case("defense: the kind of attack is no treaty condition", (nato(),),
-         attack("RUS", "EST", kind="cyber-attack", attribution=0.4), ("GER", "EST"), True,
+         attack("RUS", "EST", kind="cyber-attack", attribution=0.6), ("GER", "EST"), True,
          ("cyber attack by Russia",)),
+    Case("defense: a grey-zone attack names no attacker", (nato(),),
+         attack("RUS", "EST", kind="cyber-attack", attribution=0.4), ("GER", "EST"), False,
+         ("not triggered", "attribution 40%", "grey zone")),
     # offense
     Case("offense binds a member to join an attacking partner",
          (treaty("t", "GER ITA", offense(adversaries="FRA")),), attack("GER", "FRA"),
@@ -446,7 +449,7 @@ def test_1914_one_attack_pulls_four_states_into_war_through_three_treaties():
     (Response.FULL, "EST", ("GER", "RUS", True)),      # fights the attacker
     (Response.FULL, None, ("GER", "RUS", True)),       # no side given: the victim's
     (Response.FULL, "RUS", ("GER", "EST", False)),     # joins the attacker
-    (Response.HOSTILE, "EST", ("GER", "EST", False)),  # sides with the attacker
+    (Response.HOSTILE, "EST", None),                   # aids the attacker, does not fight
     (Response.HOSTILE, "RUS", None),                   # turns on the attacker without fighting
     (Response.LIMITED, "EST", None),
     (Response.DIPLOMATIC, "EST", None),

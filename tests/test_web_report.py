@@ -58,7 +58,10 @@ def test_commitments_timeline_and_exports(played):
     sc, game = played
     aar = report.after_action(sc, game.events)
     kept = {(c.state, c.article): c.honoured for c in aar.commitments}
-    assert kept[("USA", "art. 5 (defense)")] is True
+    assert kept[("USA", "art. 4 (consultation)")] is True
+    # Article 5 counts only if the council declared it, which turns on the doctrine's British answer.
+    declared = any(e.kind is Kind.INVOCATION and e.payload["declared"] for e in game.events)
+    assert (("USA", "art. 5 (defense)") in kept) == declared
     assert [r.turn for r in aar.timeline] == [1, 2]
     assert any(e.kind == "override" for e in aar.timeline[1].entries)
     rows = list(csv.DictReader(io.StringIO(report.decisions_csv(aar))))

@@ -156,10 +156,27 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "log_before": [l for l in log if l.turn < gs.turn and l.turn > 0],
         "treaties": treaty_rows(gs, viewer),
         "public": _grouped(sc, [p for p in report.public_decisions(gs, game.events, viewer) if p.state not in viewer]),
+        "mine": _own_answers(gs, viewer),
         "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500),
         "indicators": report.latest_indicators(gs, viewer),
         "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
     }
+
+
+@dataclass(frozen=True)
+class OwnAnswer:
+    turn: int
+    attack: str
+    state: str
+    response: str
+    by_umpire: bool
+
+
+def _own_answers(gs, viewer: frozenset[str]) -> list[OwnAnswer]:
+    """The answers that stand for the cell's own states, the umpire's overrides included."""
+    out = [OwnAnswer(d.turn, attack, gs.scenario.state(state).name, str(d.response), str(d.source) == "umpire")
+           for (attack, state), d in gs.decisions.items() if state in viewer]
+    return sorted(out, key=lambda a: (-a.turn, a.attack, a.state))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """`casus run`: many stochastic plays of a scenario, and what they say.
 
     casus run SCENARIO --runs N [--seed S] [--workers W] [--vary WEIGHT=LOW:HIGH ...]
-              [--weight WEIGHT=VALUE ...] [--json | --csv FILE] [--html FILE]
+              [--weight WEIGHT=VALUE ...] [--json] [--csv FILE] [--html FILE]
               [--scheduler ADDRESS] [--quiet]
 
 A table on the terminal by default; `--json` prints the results as JSON on
@@ -41,9 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw this doctrine weight uniformly from [LOW, HIGH] in each run (repeatable)")
     p.add_argument("--weight", action="append", default=[], metavar="WEIGHT=VALUE",
                    help="set this doctrine weight for every run (repeatable)")
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
-    out.add_argument("--csv", metavar="FILE", help="write one row per (attack, state) to FILE")
+    p.add_argument("--json", action="store_true", help="print the results as JSON on stdout, not the table")
+    p.add_argument("--csv", metavar="FILE", help="write one row per (attack, state) to FILE")
     p.add_argument("--html", metavar="FILE", help="write a report with charts to FILE")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster (e.g. tcp://10.0.0.5:8786); needs casus[dask]")

@@ -1,0 +1,82 @@
+"""`casus calibrate`: fit the doctrine on past crises and report how well it predicts."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._common import load_or_exit
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "calibrate", help="fit the doctrine's weights on past crises (leave-one-crisis-out scores)",
+        description="Fit the doctrine's weights and cut points on historical scenarios (their "
+                    "scripts), pulled toward the literature's priors and keeping their signs, and "
+                    "report leave-one-crisis-out scores beside the naive baselines and the "
+                    "published rates. See engine/calibrate.py for the procedure.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    p.add_argument("--ridge", type=float, default=None, help="pull toward the priors (default 10)")
+    p.add_argument("--out", metavar="FILE", help="write the fitted weights as a YAML `doctrine:` block")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--update-defaults", action="store_true",
+                   help="write the fitted weights and cuts into engine/doctrine.json (maintainers)")
+    p.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import yaml
+
+    from engine import calibrate as cal_mod
+    from engine.doctrine import FACTORS, PRIOR_WEIGHTS
+
+    scenarios = [load_or_exit(path) for path in args.scenarios]
+    ridge = cal_mod.RIDGE if args.ridge is None else args.ridge
+    cal = cal_mod.calibrate(scenarios, ridge=ridge)
+    doc = cal_mod.weights_document(cal, [s.id for s in scenarios], ridge)
+    if args.out:
+        Path(args.out).write_text("# Doctrine weights fitted by `casus calibrate`; paste the `doctrine:` block "
+                                  "into a scenario to use them.\n" + yaml.safe_dump(doc, sort_keys=False),
+                                  encoding="utf-8")
+    if args.update_defaults:
+        _update_defaults(cal)
+    if args.json:
+        print(json.dumps({"weights": dict(cal.doctrine.weights), "cuts": list(cal.doctrine.cuts),
+                          "prior": cal.prior, "in_sample": cal.in_sample, "leave_one_out": cal.leave_one_out,
+                          "per_crisis": cal.per_crisis, "observations": cal.n_observations,
+                          "published": [{"source": s, "rate": r} for s, r in cal_mod.PUBLISHED_RATES]},
+                         indent=2, sort_keys=True))
+        return 0
+    print(f"{cal.n_observations} recorded decisions in {len(scenarios)} crises; ridge {ridge}\n")
+    print(f"{'factor':<22}{'prior':>8}{'fitted':>8}")
+    for name in FACTORS:
+        print(f"{name:<22}{PRIOR_WEIGHTS[name]:>8.2f}{cal.doctrine.weights[name]:>8.2f}")
+    print(f"{'cuts':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.cuts)}\n")
+    rows = [("doctrine, left-out crisis", cal.leave_one_out["doctrine"]),
+            ("doctrine, priors (not fitted)", cal.prior["doctrine"]),
+            ("doctrine, in sample", cal.in_sample["doctrine"]),
+            ("every bound ally honours", cal.leave_one_out["baseline_all_honour"]),
+            ("every ally stays out", cal.leave_one_out["baseline_all_neutral"])]
+    print(f"{'':<32}{'exact':>8}{'within 1':>10}{'honour':>8}{'Brier':>8}")
+    for label, s in rows:
+        print(f"{label:<32}{s['exact']:>8.0%}{s['within_one']:>10.0%}{s['honour_agreement']:>8.0%}{s['brier']:>8.3f}")
+    print(f"\nhonoured in these crises: {cal.leave_one_out['historical_honour_rate']:.0%}; published rates:")
+    for source, rate in cal_mod.PUBLISHED_RATES:
+        print(f"  {rate:.1%}  {source}")
+    print("\nleft-out crisis by crisis:")
+    for crisis, s in cal.per_crisis.items():
+        print(f"  {crisis:<24} n={s['n']:<3} exact {s['exact']:.0%}, honour agreement {s['honour_agreement']:.0%}, "
+              f"Brier {s['brier']:.3f}")
+    return 0
+
+
+def _update_defaults(cal) -> None:
+    from importlib import resources
+    target = Path(str(resources.files("engine").joinpath("doctrine.json")))
+    data = json.loads(target.read_text(encoding="utf-8"))
+    for factor in data["factors"]:
+        factor["weight"] = cal.doctrine.weights[factor["name"]]
+    data["cuts"]["values"] = list(cal.doctrine.cuts)
+    target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote the fitted weights into {target}", file=sys.stderr)

@@ -1,0 +1,76 @@
+"""The doctrine against history, out of sample.
+
+The leave-one-crisis-out figures are computed here from the shipped historical
+scenarios, so they cannot drift from the code: for each crisis the doctrine is
+fitted on the others and scored on it. The doctrine must beat both naive
+baselines ("every bound ally honours", "every ally stays out") on every score.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from engine.backtest import summarise
+from engine.calibrate import calibrate, fit, observations, predict, prior_doctrine
+from engine.doctrine import DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS, PRIOR_WEIGHTS
+from engine.scenario import load
+
+HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
+
+
+@functools.cache
+def _calibration():
+    scenarios = [load(p) for p in sorted(HISTORY.glob("*.yaml"))]
+    if len(scenarios) < 3:
+        pytest.skip("fewer than three historical scenarios: nothing to leave out")
+    return calibrate(scenarios)
+
+
+@pytest.mark.parametrize("score,better", [
+    ("exact", max), ("within_one", max), ("honour_agreement", max), ("brier", min)])
+@pytest.mark.parametrize("baseline", ["baseline_all_honour", "baseline_all_neutral"])
+def test_out_of_sample_the_doctrine_beats_the_naive_baselines(score, better, baseline):
+    loo = _calibration().leave_one_out
+    ours, theirs = loo["doctrine"][score], loo[baseline][score]
+    assert better(ours, theirs) == ours and ours != theirs, (score, ours, baseline, theirs)
+
+
+def test_every_recorded_decision_is_scored():
+    cal = _calibration()
+    assert cal.leave_one_out["doctrine"]["n"] == cal.n_observations >= 100
+
+
+def test_fitted_weights_keep_the_sign_of_the_literature():
+    for name, weight in _calibration().doctrine.weights.items():
+        assert weight * PRIOR_WEIGHTS[name] >= 0, name
+
+
+def test_the_shipped_defaults_are_the_fit_on_the_shipped_crises():
+    """`casus calibrate --update-defaults` wrote engine/doctrine.json from these scenarios."""
+    cal = _calibration()
+    for name in FACTORS:
+        assert DEFAULT_WEIGHTS[name] == pytest.approx(cal.doctrine.weights[name], abs=1e-3), name
+    assert DEFAULT_CUTS == pytest.approx(cal.doctrine.cuts, abs=1e-3)
+
+
+def test_the_fit_improves_on_the_priors_in_sample():
+    cal = _calibration()
+    assert cal.in_sample["doctrine"]["brier"] < cal.prior["doctrine"]["brier"]
+
+
+def test_fitting_is_deterministic():
+    obs = observations(load(HISTORY / "2001-article-5.yaml")) + observations(load(HISTORY / "1939-poland.yaml"))
+    one, two = fit(obs, iterations=80), fit(obs, iterations=80)
+    assert dict(one.weights) == dict(two.weights) and one.cuts == two.cuts
+
+
+def test_predictions_come_from_the_fitted_probabilities():
+    obs = observations(load(HISTORY / "1939-poland.yaml"))
+    preds = predict(prior_doctrine(), obs)
+    assert len(preds) == len(obs)
+    for p in preds:
+        assert abs(sum(p.probabilities) - 1) < 1e-5  # each rounded to six places
+        assert p.probabilities[p.predicted.rank] == max(p.probabilities)
+    assert summarise(preds)["doctrine"]["n"] == len(obs)
