@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import re
 import sqlite3
 import statistics
 import sys

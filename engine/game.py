@@ -14,7 +14,7 @@ from .doctrine import Doctrine, Situation, Advice
 from .errors import GameError
 from .events import Event, Kind, Phase
 from .model import Control, Decision, DecisionSource, Inject, Response, Scenario
-from .state import GameState, Key, Mode, Status, apply, fold
+from .state import GameState, Mode, Status, apply, fold
 from .turn import Context
 
 
@@ -157,20 +157,9 @@ class Game:
 
     def advise(self, state: str, attack: str) -> Advice:
         """What the doctrine would answer for `state` now (the console's advice panel)."""
-        gs = self.state
-        if attack not in gs.attacks:
+        if attack not in self.state.attacks:
             raise GameError(f"no attack {attack!r} in this game")
-        req = gs.requests.get((attack, state)) or {}
-        treaty = req.get("treaty")
-        trig = None
-        if treaty:
-            from .network import AllianceGraph
-            trig = next((t for t in AllianceGraph(gs.world).binding(gs.attacks[attack])
-                         if t.ally == state and t.treaty == treaty), None)
-        return self.ctx.doctrine.advise(Situation(
-            world=gs.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
-            attack=gs.attacks[attack], treaty=treaty, article=trig.article if trig else None,
-            triggered=trig is not None))
+        return advise(self.state, self.ctx.doctrine, state, attack)
 
     def _side(self, attack: str) -> str | None:
         a = self.state.attacks.get(attack)
@@ -178,6 +167,20 @@ class Game:
 
     def _request_treaty(self, attack: str, state: str) -> str | None:
         return (self.state.requests.get((attack, state)) or {}).get("treaty")
+
+
+def advise(gs: GameState, doctrine: Doctrine, state: str, attack: str) -> Advice:
+    """What the doctrine would answer for `state` on `attack` in the game state `gs`
+    (now, or any past state of a game: the after-action report asks both)."""
+    treaty = (gs.requests.get((attack, state)) or {}).get("treaty")
+    trig = None
+    if treaty:
+        trig = next((t for t in phases.alliance_graph(gs).binding(gs.attacks[attack])
+                     if t.ally == state and t.treaty == treaty), None)
+    return doctrine.advise(Situation(
+        world=gs.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
+        attack=gs.attacks[attack], treaty=treaty, article=trig.article if trig else None,
+        triggered=trig is not None))
 
 
 def replay(scenario: Scenario, events: Sequence[Event], **kwargs) -> Game:

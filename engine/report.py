@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import svg
-from .doctrine import Advice, Doctrine, Situation
+from .doctrine import Advice, Doctrine
+from .game import advise
 from .events import Event, Kind
 from .model import (RESPONSES, Control, Inject, ObligationType, Openness, Response, Scenario,
                     Treaty)
@@ -177,21 +178,6 @@ def latest_indicators(gs: GameState, viewer: Viewer = None) -> dict[str, Mapping
             if knows(gs, viewer, treaty):
                 out[treaty] = dict(payload, turn=turn)
     return out
-
-
-def advise_at(gs: GameState, doctrine: Doctrine, state: str, attack: str) -> Advice:
-    """What the doctrine would answer for `state` in the game state `gs` (as `Game.advise`)."""
-    from .network import AllianceGraph
-    req = gs.requests.get((attack, state)) or {}
-    treaty = req.get("treaty")
-    trig = None
-    if treaty:
-        trig = next((t for t in AllianceGraph(gs.world).binding(gs.attacks[attack])
-                     if t.ally == state and t.treaty == treaty), None)
-    return doctrine.advise(Situation(
-        world=gs.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
-        attack=gs.attacks[attack], treaty=treaty, article=trig.article if trig else None,
-        triggered=trig is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +429,7 @@ def after_action(scenario: Scenario, events: Sequence[Event], *, title: str | No
     for i, e in enumerate(events):
         if i in final and e.kind in (Kind.DECISION, Kind.OVERRIDE) and e.payload.get("source") in ("player", "umpire"):
             try:
-                advice[i] = advise_at(gs, doctrine, e.payload["state"], e.payload["attack"])
+                advice[i] = advise(gs, doctrine, e.payload["state"], e.payload["attack"])
             except (KeyError, StopIteration):
                 pass
         apply(gs, e)

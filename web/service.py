@@ -29,13 +29,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import engine
-from engine import report
 from engine.errors import CasusError, GameError, ScenarioError
 from engine.events import Event, Kind, Phase
 from engine.game import Game
 from engine.model import Control, Inject, InjectKind, Response, Scenario
 from engine.scenario import loads
-from engine.state import GameState, Mode, Status
+from engine.state import GameState, Mode
 from engine.store import EventStore, StaleWrite, UnknownGame
 
 
