@@ -91,7 +91,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from .model import (Decision, Inject, InjectKind, Obligation, ObligationType, Response,
                     Treaty)
@@ -347,10 +350,11 @@ class AllianceGraph:
         return self._world
 
     @cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> "nx.MultiDiGraph":
         """Node per state; an edge ally -> partner per obligation owed, keyed
         (treaty id, article index), with the obligation, the treaty and whether
         the treaty and both parts are in force in this world."""
+        import networkx as nx  # the casus foederis runs on plain indexes; the graph is for readers
         g = nx.MultiDiGraph()
         g.add_nodes_from((sid, {"state": s}) for sid, s in self._world.states.items())
         g.add_edges_from(self._edges())

@@ -60,6 +60,7 @@ class GameState:
     wars: list[War] = field(default_factory=list)
     _world: World | None = field(default=None, repr=False)
     _graph: Any = field(default=None, repr=False, compare=False)  # the AllianceGraph's indexes
+    _stakes: Any = field(default=None, repr=False, compare=False)  # who cares for whom (turn.py)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> "GameState":
@@ -127,6 +128,7 @@ def apply(gs: GameState, e: Event) -> None:
 
 def _world_changed(gs: GameState) -> None:
     gs._world = None
+    gs._stakes = None
 
 
 def _game_started(gs: GameState, e: Event) -> None:

@@ -164,7 +164,8 @@ def examine(gs: GameState, attack: Attack, ctx: Context, *, round_: int,
                 reason=f"{_names(gs, attack.attackers) or 'unknown attackers'} "
                        f"{'attacks' if len(attack.attackers) == 1 else 'attack'} {_name(gs, attack.target)}")
     graph = alliance_graph(gs)
-    triggers = graph.triggers(attack)
+    # Without explanations (batch runs) only what binds is logged.
+    triggers = graph.triggers(attack) if ctx.verbose else graph.binding(attack)
     for t in triggers:
         yield Event(turn, Phase.CASUS_FOEDERIS, Kind.OBLIGATION, _trigger_payload(t),
                     actor=t.ally, visibility=_obligation_visibility(gs, t), reason=t.reason)
@@ -207,10 +208,25 @@ def _stakeholders(gs: GameState, attack: Attack) -> list[str]:
         named = {e.state for e in gs.scenario.script if e.treaty is None and _entry_matches(e, attack)
                  and _same_victim(gs, e, attack)}
         return [s.id for s in gs.scenario.states if s.id in named and s.id not in involved]
-    world = gs.world
-    return [s.id for s in gs.scenario.states if s.id not in involved and (
-        world.relation(s.id, attack.target).affinity >= STAKE_AFFINITY
-        or any(world.relation(s.id, x).threat >= STAKE_THREAT for x in attack.attackers))]
+    friends, fearful = _stake_index(gs)
+    stake = set(friends.get(attack.target, ()))
+    for x in attack.attackers:
+        stake.update(fearful.get(x, ()))
+    return sorted(stake - involved, key=lambda s: _order(gs, s))
+
+
+def _stake_index(gs: GameState) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Who holds each state dear, and who fears it: read off the relations once per world."""
+    if gs._stakes is None:
+        friends: dict[str, list[str]] = {}
+        fearful: dict[str, list[str]] = {}
+        for (src, dst), r in gs.relations.items():
+            if r.affinity >= STAKE_AFFINITY:
+                friends.setdefault(dst, []).append(src)
+            if r.threat >= STAKE_THREAT:
+                fearful.setdefault(dst, []).append(src)
+        gs._stakes = (friends, fearful)
+    return gs._stakes
 
 
 # --- 3. and 4. decisions and adjudication ---------------------------------------------------
@@ -249,7 +265,8 @@ def close_turn(gs: GameState, ctx: Context) -> Iterator[Event]:
     attacks = [gs.attacks[a] for a in gs.turn_attacks]
     decider = _Decider(gs, ctx)
     try:
-        result = cascade(gs.world, attacks, decider, MAX_CASCADE_ROUNDS, graph=alliance_graph(gs))
+        result = cascade(gs.world, attacks, decider, MAX_CASCADE_ROUNDS, graph=alliance_graph(gs),
+                         all_triggers=ctx.verbose)
     except _Awaiting as waiting:
         yield from decider.events()
         yield Event(gs.turn, Phase.DECISIONS, Kind.AWAITING,
