@@ -42,6 +42,7 @@ def bench_throughput(runs: int, workers: int) -> dict:
     return {"runs": outcome.done, "workers": outcome.workers, "wall_s": outcome.elapsed,
             "rate": outcome.rate, "cpu_ms_per_run": 1000 * cpu / max(outcome.done, 1),
             "peak_bytes": outcome.peak_rss_bytes, "processes": len(outcome.tally.peak_rss),
+            "each_mib": sorted(round(kib / 1024) for kib in outcome.tally.peak_rss.values()),
             "load": os.getloadavg()[0]}
 
 
@@ -117,6 +118,7 @@ def main() -> None:
           f"{r['rate']:.1f} runs/s [target >= {TARGET_RATE:.0f}: {ok_rate}]; "
           f"{r['cpu_ms_per_run']:.1f} ms CPU per run")
     print(f"peak memory, sum over {r['processes']} processes: {r['peak_bytes'] / 2**20:.0f} MiB "
+          f"(each {', '.join(str(m) for m in r['each_mib'])} MiB) "
           f"[target < 1024 MiB: {ok_mem}]; load average during the run {r['load']:.1f} "
           f"on {os.cpu_count()} cores")
     if not args.skip_profile:

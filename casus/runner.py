@@ -35,6 +35,7 @@ from engine.montecarlo import Plan, Results, Tally, chunks, play_run, run_chunk
 MAX_CHUNK = 25
 CHUNKS_PER_WORKER = 8
 POLL_SECONDS = 0.1  # how often the loops look for a Ctrl-C while chunks run
+CONNECT_TIMEOUT = "10s"
 
 
 @dataclass
@@ -231,7 +232,10 @@ def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnC
     except ImportError:
         raise RuntimeError("--scheduler needs Dask: pip install 'casus[dask]'") from None
     own = not isinstance(scheduler, Client)
-    client = Client(scheduler, set_as_default=False) if own else scheduler
+    try:
+        client = Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT) if own else scheduler
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     total = Tally.empty(plan)
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})))

@@ -277,19 +277,31 @@ def _script_matches(scenario: Scenario, order: list[tuple[str, str, int]],
 
 
 class _Players:
-    """Per-process memo of doctrines: building one per run would redo the same checks."""
+    """Per-process memo of doctrines: building one per run would redo the same checks.
+
+    The base is the game's own default for the scenario (`Doctrine.for_scenario`),
+    so a plan without overrides plays exactly the game `casus play` would. Entries
+    hold their scenario, so a reused id() cannot hand out another's doctrine, and
+    every lookup reads one entry, so threads sharing the memo (a Dask worker) are safe.
+    """
+    LIMIT = 64  # varied weights make every run's doctrine new: keep a few, not all
 
     def __init__(self) -> None:
-        self._doctrines: dict[tuple[tuple[str, float], ...], Doctrine] = {}
+        self._memo: dict[tuple[int, tuple[tuple[str, float], ...]], tuple[Scenario, Doctrine]] = {}
 
-    def doctrine(self, weights: Mapping[str, float]) -> Doctrine:
-        key = tuple(sorted(weights.items()))
-        found = self._doctrines.get(key)
-        if found is None:
-            if len(self._doctrines) > 64:  # varied weights: every run differs, keep few
-                self._doctrines.clear()
-            found = self._doctrines[key] = Doctrine(weights=dict(weights))
-        return found
+    def doctrine(self, scenario: Scenario, overrides: Mapping[str, float]) -> Doctrine:
+        key = (id(scenario), tuple(sorted(overrides.items())))
+        entry = self._memo.get(key)
+        if entry is not None and entry[0] is scenario:
+            return entry[1]
+        base = Doctrine.for_scenario(scenario)
+        doctrine = base if not overrides else Doctrine(
+            weights=dict(base.weights) | dict(overrides), cuts=base.cuts,
+            vote_threshold=base.vote_threshold, vote_rule=base.vote_rule)
+        if len(self._memo) >= self.LIMIT:
+            self._memo.clear()
+        self._memo[key] = (scenario, doctrine)
+        return doctrine
 
 
 _PLAYERS = _Players()
@@ -300,8 +312,7 @@ def play_run(plan: Plan, index: int) -> RunSummary:
     scenario = plan.scenario
     seed = run_seed(plan.seed, index)
     drawn = run_weights(plan.seed, index, plan.vary)
-    weights = dict(scenario.doctrine_weights) | dict(plan.weights) | drawn
-    doctrine = _PLAYERS.doctrine(weights)
+    doctrine = _PLAYERS.doctrine(scenario, dict(plan.weights) | drawn)
     if plan.prefix:
         game = Game(scenario, reseed(plan.prefix, seed), doctrine=doctrine,
                     stochastic=True, verbose=False)

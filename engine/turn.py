@@ -441,22 +441,30 @@ def _indicators(gs: GameState, ctx: Context, result) -> Iterator[Event]:
                 honoured.setdefault(t.treaty, []).append((world.state(t.ally).power, kept))
     attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
     for treaty in gs.scenario.treaties:
-        if not world.in_force(treaty.id):
-            continue
-        members = sorted(world.members_in_force[treaty.id], key=lambda s: _order(gs, s))
-        adversary = _main_adversary(world, treaty.id, members, attackers)
         cases = honoured.get(treaty.id, [])
+        # Batch runs (no explanations) need cohesion only, and only where something was at stake.
+        if not world.in_force(treaty.id) or not (ctx.verbose or cases):
+            continue
         weight = sum(p for p, _ in cases)
         cohesion = (sum(p for p, kept in cases if kept) / weight if weight else
                     (sum(kept for _, kept in cases) / len(cases) if cases else None))
-        fears = {m: doctrine.fears(world, treaty.id, m) for m in members} if ctx.verbose else {}
-        yield Event(gs.turn, Phase.INDICATORS, Kind.INDICATORS, {
-            "treaty": treaty.id, "cohesion": _r(cohesion), "triggered": len(cases),
-            "adversary": adversary,
-            "credibility": _r(doctrine.credibility(world, treaty.id, adversary)) if adversary else None,
+        payload = {"treaty": treaty.id, "cohesion": _r(cohesion), "triggered": len(cases)}
+        if ctx.verbose:
+            payload |= _deterrence(world, doctrine, treaty.id, sorted(
+                world.members_in_force[treaty.id], key=lambda s: _order(gs, s)), attackers)
+        yield Event(gs.turn, Phase.INDICATORS, Kind.INDICATORS, payload,
+                    visibility=_treaty_visibility(gs, treaty.id), reason=f"indicators of {treaty.name}")
+
+
+def _deterrence(world: World, doctrine: Doctrine, treaty_id: str, members: list[str],
+                attackers: list[str]) -> dict:
+    """Credibility as the adversary sees it, and each member's fears (Snyder's alliance dilemma)."""
+    adversary = _main_adversary(world, treaty_id, members, attackers)
+    fears = {m: doctrine.fears(world, treaty_id, m) for m in members}
+    return {"adversary": adversary,
+            "credibility": _r(doctrine.credibility(world, treaty_id, adversary)) if adversary else None,
             "abandonment": {m: _r(f[0]) for m, f in fears.items()},
-            "entrapment": {m: _r(f[1]) for m, f in fears.items()},
-        }, visibility=_treaty_visibility(gs, treaty.id), reason=f"indicators of {treaty.name}")
+            "entrapment": {m: _r(f[1]) for m, f in fears.items()}}
 
 
 def _main_adversary(world: World, treaty_id: str, members: list[str], attackers: list[str]) -> str | None:

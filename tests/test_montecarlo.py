@@ -103,8 +103,9 @@ def test_run_seeds_differ_by_index_and_master_and_are_stable():
     assert all(0 <= s < 2**63 for s in seeds)
 
 
-def test_a_run_is_the_game_played_with_its_seed():
-    scenario = small()
+@pytest.mark.parametrize("own_weights", [{}, {"casus_foederis": 3.0, "threat": -1.0}])
+def test_a_run_is_the_game_played_with_its_seed(own_weights):
+    scenario = small(doctrine_weights=own_weights)
     game = Game.new(scenario, seed=mc.run_seed(5, 2), stochastic=True, verbose=False)
     game.play()
     plan = mc.Plan(scenario, 3, seed=5)

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = runner.run(plan, workers=workers, chunk_size=args.chunk_size,
                              scheduler=args.scheduler,
                              progress=runner.progress_wanted(args.quiet))
-    except RuntimeError as exc:  # Dask missing
+    except RuntimeError as exc:  # Dask missing, or its scheduler out of reach
         raise UsageError(str(exc)) from None
     results = outcome.results()
     if outcome.interrupted:
@@ -195,12 +195,12 @@ def _wars(data: Mapping[str, Any]) -> list[str]:
     spread, first = data["war_spread"], data["first_war"]
     q = spread["quantiles"]
     out = [f"War spread (belligerents at the end): mean {_num(spread['mean'])}, "
-           f"median {_num(q['p50'])}, 5-95% {_num(q['p5'])}-{_num(q['p95'])}"]
+           f"median {_num(q['p50'])}, 90% of runs between {_num(q['p5'])} and {_num(q['p95'])}"]
     w = first["war"]
     if w["count"]:
         fq = first["quantiles"]
         out.append(f"First armed clash: in {_interval(w)} runs; turn mean {_num(first['mean'])}, "
-                   f"median {_num(fq['p50'])}, 5-95% {_num(fq['p5'])}-{_num(fq['p95'])}")
+                   f"median {_num(fq['p50'])}, 90% between {_num(fq['p5'])} and {_num(fq['p95'])}")
     else:
         out.append("First armed clash: no war in any run")
     rate = data["honour_rate"]
