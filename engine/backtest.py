@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 from .doctrine import Doctrine
 from .events import Kind
 from .game import Game
-from .model import RESPONSES, ObligationType, Response, Scenario, honours
+from .model import OBLIGATION_ORDER, RESPONSES, ObligationType, Response, Scenario, honours
 from .state import Mode
 
 
@@ -75,8 +75,7 @@ def backtest(scenario: Scenario, doctrine: Doctrine | None = None) -> Backtest:
 
 def _obligation_types(game: Game) -> dict[tuple[str, str, str], str]:
     """The strongest obligation each decision answered, by (attack, state, treaty)."""
-    order = [ObligationType.DEFENSE, ObligationType.OFFENSE, ObligationType.NEUTRALITY,
-             ObligationType.CONSULTATION, ObligationType.NONAGGRESSION]
+    order = list(OBLIGATION_ORDER)
     best: dict[tuple[str, str, str], str] = {}
     for e in game.events:
         if e.kind is Kind.OBLIGATION and e.payload["triggered"]:

@@ -175,8 +175,10 @@ def advise(gs: GameState, doctrine: Doctrine, state: str, attack: str) -> Advice
     treaty = (gs.requests.get((attack, state)) or {}).get("treaty")
     trig = None
     if treaty:
-        trig = next((t for t in phases.alliance_graph(gs).binding(gs.attacks[attack])
-                     if t.ally == state and t.treaty == treaty), None)
+        owed = [t for t in phases.alliance_graph(gs).binding(gs.attacks[attack])
+                if t.ally == state and t.treaty == treaty]
+        # The weightiest article in play, as the decision itself is taken (defense before consultation).
+        trig = min(owed, key=lambda t: phases.STRENGTH[t.type], default=None)
     return doctrine.advise(Situation(
         world=gs.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
         attack=gs.attacks[attack], treaty=treaty, article=trig.article if trig else None,

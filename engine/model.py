@@ -78,6 +78,13 @@ class ObligationType(StrEnum):
     CONSULTATION = "consultation"
 
 
+# From the weightiest obligation to the lightest: which one a state's answer is
+# judged by when one attack brings several of its obligations into play.
+OBLIGATION_ORDER: tuple[ObligationType, ...] = (
+    ObligationType.DEFENSE, ObligationType.OFFENSE, ObligationType.NEUTRALITY,
+    ObligationType.CONSULTATION, ObligationType.NONAGGRESSION)
+
+
 class Commitment(StrEnum):
     AUTOMATIC = "automatic"
     DISCRETIONARY = "discretionary"

@@ -24,7 +24,7 @@ from . import svg
 from .doctrine import Advice, Doctrine
 from .game import advise
 from .events import Event, Kind
-from .model import (RESPONSES, Control, Inject, ObligationType, Openness, Response, Scenario,
+from .model import (OBLIGATION_ORDER, RESPONSES, Control, Inject, ObligationType, Openness, Response, Scenario,
                     Treaty)
 from .state import GameState, Status, apply
 
@@ -38,7 +38,7 @@ OBLIGATION_COLOURS: Mapping[str, str] = {
     "consultation": "#56B4E9", "nonaggression": "#CC79A7",
 }
 WAR_COLOUR = "#C62828"
-_STRENGTH = ("defense", "offense", "neutrality", "consultation", "nonaggression")
+_STRENGTH = tuple(str(t) for t in OBLIGATION_ORDER)
 
 
 # --- fog of war ----------------------------------------------------------------------------

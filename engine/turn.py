@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 from .doctrine import Doctrine, Situation
 from .errors import GameError
 from .events import Event, Kind, Phase
-from .model import (ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind,
+from .model import (ALL, OBLIGATION_ORDER, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind,
                     ObligationType, Response, ScriptEntry, honours)
 from .network import AllianceGraph, Attack, Trigger, cascade
 from .state import (GameState, Key, Mode, Status, attack_payload, decision_payload)
@@ -40,8 +40,7 @@ STAKE_AFFINITY = 0.6
 STAKE_THREAT = 0.75
 
 _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
-_STRENGTH = {ObligationType.DEFENSE: 0, ObligationType.OFFENSE: 1, ObligationType.NEUTRALITY: 2,
-             ObligationType.CONSULTATION: 3, ObligationType.NONAGGRESSION: 4}
+STRENGTH = {t: i for i, t in enumerate(OBLIGATION_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -189,7 +188,7 @@ def examine(gs: GameState, attack: Attack, ctx: Context, *, round_: int,
 def answerers(gs: GameState, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
     """Who answers the attack, leaders first: bound allies, then states with a stake."""
     strongest: dict[str, Trigger] = {}
-    for t in sorted(binding, key=lambda t: _STRENGTH[t.type]):
+    for t in sorted(binding, key=lambda t: STRENGTH[t.type]):
         if t.ally not in attack.attackers and t.type is not ObligationType.NONAGGRESSION:
             strongest.setdefault(t.ally, t)
     leaders = {gs.scenario.treaty(t.treaty).leader for t in strongest.values()}

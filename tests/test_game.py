@@ -292,3 +292,11 @@ def test_a_copy_is_independent_and_equal_to_a_fold(july):
     assert game.state.turn == 1 and twin.state.turn == 3
     assert fold(july, twin.events).decisions == twin.state.decisions
     assert fold(july, game.events).decisions == game.state.decisions
+
+
+def test_advice_weighs_the_weightiest_article_in_play(council):
+    game = Game.new(council, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER})
+    game.open_turn()
+    advice = game.advise("USA", "narva")
+    casus = next(f for f in advice.factors if f.name == "casus_foederis")
+    assert "art. 5 (defense)" in casus.text
