@@ -19,16 +19,22 @@ import contextlib
 import gc
 import math
 import os
-import resource
 import signal
 import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from engine.montecarlo import Plan, Results, Tally, chunks, play_run, run_chunk
+
+try:
+    import resource
+except ImportError:  # not on Windows: memory is then not reported
+    resource = None  # type: ignore[assignment]
+
+__all__ = ["Outcome", "run", "lean_gc", "default_chunk_size", "progress_wanted"]
 
 # A chunk should take a second or two: long enough that sending its tally back
 # costs little, short enough for a live progress bar and a prompt Ctrl-C.
@@ -278,6 +284,8 @@ def _me() -> str:
 
 
 def _peak_rss_kib() -> int:
+    if resource is None:
+        return 0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes
 
@@ -307,5 +315,3 @@ def progress_wanted(quiet: bool, stream=None) -> bool:
     stream = stream or sys.stderr
     return not quiet and hasattr(stream, "isatty") and stream.isatty()
 
-
-__all__: Iterable[str] = ("Outcome", "run", "default_chunk_size", "progress_wanted")
