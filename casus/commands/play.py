@@ -70,7 +70,9 @@ def _backtest(args: argparse.Namespace) -> int:
     preds, unmatched = run_all(scenarios)
     summary = summarise(preds)
     if args.json:
-        out = {"decisions": [p.to_dict() for p in preds], "summary": summary,
+        # The doctrine's figures at the top of the summary, the baselines beside them.
+        flat = dict(summary["doctrine"]) | {k: v for k, v in summary.items() if k != "doctrine"}
+        out = {"decisions": [p.to_dict() for p in preds], "summary": flat,
                "unmatched": [u.__dict__ for u in unmatched]}
         print(json.dumps(out, indent=2, sort_keys=True))
         return 0
@@ -85,6 +87,8 @@ def _backtest(args: argparse.Namespace) -> int:
             print(f"{name:<22} n={s['n']} exact={_pct(s['exact'])} within-one={_pct(s['within_one'])} "
                   f"honour-agreement={_pct(s['honour_agreement'])} brier={s['brier']}")
     print(f"historical honour rate: {_pct(summary['historical_honour_rate'])}")
+    print("(the default weights were fitted on the shipped crises, so these figures are in sample "
+          "for them; `casus calibrate` gives the leave-one-crisis-out figures)")
     for u in unmatched:
         print(f"not asked in the replay: {u.scenario} turn {u.turn} {u.state} on {u.inject}")
     return 0
