@@ -12,6 +12,11 @@ Exercise metadata lives in the store's meta: the scenario text (so uploads
 persist), the title, the cells and their token hashes, the decision deadline,
 whether the clock is paused, whether cells may ask the doctrine, and the
 exercise a what-if was branched from.
+
+A Monte Carlo what-if (`Console.what_if`) plays the exercise on from where it
+stands many times with the doctrine deciding for every state; it runs inside
+the request, bounded in runs and in wall-clock time, and only its latest
+results per exercise are kept, in memory.
 """
 from __future__ import annotations
 
@@ -29,12 +34,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import engine
+from engine.doctrine import Doctrine
 from engine.errors import CasusError, GameError, ScenarioError
 from engine.events import Event, Kind, Phase
 from engine.game import Game
 from engine.model import Control, Inject, InjectKind, Response, Scenario
+from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
 from engine.scenario import loads
-from engine.state import GameState, Mode
+from engine.state import GameState, Mode, Status
 from engine.store import EventStore, StaleWrite, UnknownGame
 
 
@@ -53,6 +60,15 @@ class NotFound(ConsoleError):
 
 class Forbidden(ConsoleError):
     status = 403
+
+
+# A what-if runs inside a request: bounded in runs and in wall-clock time.
+WHAT_IF_RUNS = 200         # what the dashboard's form offers
+MAX_WHAT_IF_RUNS = 1000    # played inside a request: more belong to `casus run`
+WHAT_IF_SECONDS = 30.0     # the wall-clock budget of one what-if (the app's WHATIF_SECONDS)
+WHAT_IF_CHUNK = 20         # runs between two looks at the clock
+WHAT_IFS_KEPT = 8          # exercises whose latest what-if stays in memory (a large one is a few MB)
+_MAX_SEED = 2**63 - 1
 
 
 # --- shipped scenarios ----------------------------------------------------------------------
@@ -192,6 +208,8 @@ class Console:
         self._guard = threading.Lock()
         self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
         self._tokens_built = 0.0
+        self._what_ifs: dict[str, WhatIf] = {}             # exercise -> its latest what-if
+        self._what_if_slot = threading.Lock()               # one what-if at a time: each is CPU-bound
 
     # --- scenarios -------------------------------------------------------------------
     def scenarios(self) -> list[ShippedScenario]:
@@ -490,6 +508,43 @@ class Console:
         self.update_meta(eid, {"deadline": None, "paused": False, "paused_left": None})
         return dropped
 
+    # --- what-ifs: the exercise played on many times by the doctrine -------------------
+    def what_if(self, eid: str, request: WhatIfRequest, *, seconds: float = WHAT_IF_SECONDS) -> WhatIf:
+        """Play the exercise on from where it stands `request.runs` times; kept as its latest what-if.
+
+        Decisions already taken stand (the cells' submissions of an open turn
+        included); from there the doctrine answers for every state, re-seeded
+        per run. Waits at most `seconds` for another what-if to finish, then
+        plays for at most `seconds` more.
+        """
+        snap = self.get(eid)
+        gs = snap.state
+        if gs is not None and gs.status is Status.FINISHED:
+            raise Conflict("the exercise has finished: there is nothing left to play on")
+        if not self._what_if_slot.acquire(timeout=max(seconds, 0.0)):
+            raise Conflict("another what-if is still running: try again when it has finished")
+        try:
+            began = time.perf_counter()
+            results = play_on(snap.scenario, request, snap.game.events if snap.game else (), seconds=seconds)
+            elapsed = time.perf_counter() - began
+        except (GameError, ValueError) as exc:
+            raise ConsoleError(f"the what-if could not be played: {exc}") from None
+        finally:
+            self._what_if_slot.release()
+        found = WhatIf(eid, snap.seq, gs.turn if gs else 0, str(gs.status) if gs else "setup",
+                       request, results, elapsed)
+        with self._guard:
+            self._what_ifs.pop(eid, None)
+            self._what_ifs[eid] = found
+            while len(self._what_ifs) > WHAT_IFS_KEPT:
+                del self._what_ifs[next(iter(self._what_ifs))]   # the oldest
+        return found
+
+    def last_what_if(self, eid: str) -> WhatIf | None:
+        """The exercise's latest what-if since the server started, if any."""
+        self.get(eid)
+        return self._what_ifs.get(eid)
+
     def branch(self, eid: str, turn: int, title: str | None = None) -> str:
         """A what-if: a new exercise with this one's log up to the opening of `turn`."""
         cur = self.get(eid)
@@ -560,6 +615,97 @@ class Console:
                 raise Conflict("the umpire has decided this one")
         return self.act(eid, lambda g: g.submit(state, attack, response, rationale=rationale[:4000],
                                                 statement=statement[:2000]), check=check)
+
+
+# --- what-ifs -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class WhatIfRequest:
+    """What the umpire asked for: how many runs, the master seed, at most one weight varied."""
+    runs: int = WHAT_IF_RUNS
+    seed: int = 0
+    vary: Vary | None = None
+
+    @property
+    def vary_text(self) -> str:
+        v = self.vary
+        return "" if v is None else f"{v.name}={v.low:g}:{v.high:g}"
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A what-if's results, with what it was played from."""
+    exercise: str
+    seq: int            # the exercise's events it played on from
+    turn: int
+    status: str         # of that turn: open | ready | setup
+    request: WhatIfRequest
+    results: Results
+    seconds: float
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self.results.data["interrupted"])
+
+
+def what_if_request(fields: Mapping[str, Any]) -> WhatIfRequest:
+    """A what-if from the form's fields (blank ones take the defaults); ConsoleError says what is wrong."""
+    runs = _whole(fields, "runs", WHAT_IF_RUNS, f"the number of runs must be a whole number from 1 to "
+                                                f"{MAX_WHAT_IF_RUNS}")
+    if runs < 1:
+        raise ConsoleError(f"the number of runs must be a whole number from 1 to {MAX_WHAT_IF_RUNS}, not {runs}")
+    if runs > MAX_WHAT_IF_RUNS:
+        raise ConsoleError(f"{runs} runs is too many for the console: a what-if plays at most "
+                           f"{MAX_WHAT_IF_RUNS} runs (for more, use casus run on the command line)")
+    seed = _whole(fields, "seed", 0, f"the seed must be a whole number from 0 to {_MAX_SEED}")
+    if not 0 <= seed <= _MAX_SEED:
+        raise ConsoleError(f"the seed must be a whole number from 0 to {_MAX_SEED}, not {seed}")
+    text = str(fields.get("vary") or "").strip()
+    vary = None
+    if text:
+        if len(text) > 200:
+            raise ConsoleError("the weight to vary is written NAME=LOW:HIGH, e.g. reputation=0.5:1.5")
+        try:
+            vary = parse_vary(text)
+        except ValueError as exc:
+            raise ConsoleError(str(exc)) from None
+    return WhatIfRequest(runs, seed, vary)
+
+
+def _whole(fields: Mapping[str, Any], name: str, default: int, expected: str) -> int:
+    raw = str(fields.get(name) or "").strip()
+    if not raw:
+        return default
+    if len(raw) > 20:
+        raise ConsoleError(f"{expected}, not {raw[:20]!r}…")
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConsoleError(f"{expected}, not {raw!r}") from None
+
+
+def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event], *,
+            seconds: float = WHAT_IF_SECONDS) -> Results:
+    """`engine.montecarlo.simulate`, a chunk of runs at a time, stopping at the time budget.
+
+    Tallies merge exactly and runs are seeded by their index, so when the
+    budget suffices these are the very results `simulate` gives for the same
+    arguments; when it does not, the runs played so far, marked interrupted.
+    """
+    plan = Plan(scenario, request.runs, request.seed, vary=(request.vary,) if request.vary else (),
+                prefix=tuple(prefix))
+    deadline = time.monotonic() + seconds
+    tally = Tally.empty(plan)
+    for start, stop in chunks(plan.runs, WHAT_IF_CHUNK):
+        tally.merge(run_chunk(plan, start, stop))
+        if tally.runs < plan.runs and time.monotonic() >= deadline:
+            return tally.results(plan, interrupted=True)
+    return tally.results(plan)
+
+
+def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
+    """The doctrine's weights as the scenario sets them: what a what-if may vary."""
+    return list(Doctrine.for_scenario(scenario).weights.items())
 
 
 def _game(scenario: Scenario, events: Sequence[Event], doctrine=None) -> Game:

@@ -1,7 +1,8 @@
-"""The umpire's pages: exercises, setup, dashboard, history, report, comparison."""
+"""The umpire's pages: exercises, setup, dashboard, history, report, comparison, Monte Carlo what-ifs."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 
 from engine import report
 from engine.errors import ScenarioError
@@ -10,7 +11,7 @@ from engine.scenario import MAX_BYTES
 
 from . import views
 from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, umpire_required
-from .service import ConsoleError, Snapshot
+from .service import WHAT_IF_SECONDS, ConsoleError, Snapshot, WhatIf, doctrine_weights, what_if_request
 
 bp = Blueprint("umpire", __name__)
 bp.before_request(check_csrf)
@@ -280,6 +281,37 @@ def branch(eid: str):
     new = console().branch(eid, turn, request.form.get("title", "").strip() or None)
     flash("A what-if has been branched: new join links below (the original's no longer apply here).")
     return redirect(url_for("umpire.setup", eid=new), code=303)
+
+
+@bp.get("/x/<eid>/whatif")
+@umpire_required
+def what_if(eid: str):
+    """The exercise's latest what-if, and the form to play another."""
+    snap = _snap(eid)
+    last = console().last_what_if(eid)
+    form = ({"runs": last.request.runs, "seed": last.request.seed, "vary": last.request.vary_text}
+            if last else {})
+    return _what_if_page(snap, last, form)
+
+
+@bp.post("/x/<eid>/whatif")
+@umpire_required
+def run_what_if(eid: str):
+    """Play the exercise on many times (inside this request, bounded), then show the results."""
+    snap = _snap(eid)
+    try:
+        asked = what_if_request(request.form)
+        console().what_if(eid, asked, seconds=float(current_app.config.get("WHATIF_SECONDS", WHAT_IF_SECONDS)))
+    except ConsoleError as exc:   # the form again, as typed, with what is wrong
+        form = {k: request.form.get(k, "")[:200] for k in ("runs", "seed", "vary")}
+        return _what_if_page(snap, console().last_what_if(eid), form, error=str(exc)), exc.status
+    return redirect(url_for("umpire.what_if", eid=eid), code=303)
+
+
+def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict, error: str | None = None) -> str:
+    return render_template("whatif.html", snap=snap, sc=snap.scenario, gs=snap.state, w=last, form=form,
+                           error=error, page=views.what_if_page(snap.scenario, last) if last else None,
+                           weights=doctrine_weights(snap.scenario), name=lambda s: views.name(snap.scenario, s))
 
 
 @bp.get("/x/<eid>/preview/<cell>")

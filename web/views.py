@@ -11,13 +11,13 @@ from typing import Any, Mapping
 
 from flask import Flask, Response as FlaskResponse, jsonify
 
-from engine import report
+from engine import report, svg
 from engine.errors import GameError
 from engine.events import Event, Kind
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.state import GameState, Status
 
-from .service import Cell, Snapshot
+from .service import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, Cell, Snapshot, WhatIf
 
 RESPONSE_HELP = {
     "hostile": "sides with or aids the attacker",
@@ -32,7 +32,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["pct"] = lambda x: "" if x is None else f"{float(x) * 100:.0f}%"
     app.jinja_env.filters["num"] = lambda x: "" if x is None else f"{float(x):.2f}"
     app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
-                                 INJECT_KINDS=[str(k) for k in InjectKind])
+                                 INJECT_KINDS=[str(k) for k in InjectKind],
+                                 WHAT_IF_RUNS=WHAT_IF_RUNS, MAX_WHAT_IF_RUNS=MAX_WHAT_IF_RUNS)
 
 
 def game_date(sc: Scenario, gs: GameState | None) -> str:
@@ -226,6 +227,72 @@ def poll_json(snap: Snapshot, viewer: frozenset[str] | None) -> FlaskResponse:
     return jsonify({"version": view_version(snap, viewer), "turn": gs.turn if gs else 0,
                     "status": str(gs.status) if gs else "setup", "paused": snap.paused,
                     "seconds_left": None if left is None else round(left)})
+
+
+# --- a Monte Carlo what-if -------------------------------------------------------------------------
+
+MAX_ATTACK_CHARTS = 12   # past a dozen attacks the charts stop and the tables go on
+_SHARE = (0.0, 1.12)     # a probability axis, with room above 1 for the value written over a bar
+_WIDEST = 960            # px: a chart stays within the page on a tablet held sideways
+
+
+@dataclass(frozen=True)
+class AttackResults:
+    attack: str
+    turn: int | None
+    text: str                          # the inject's text (scenario text: escaped by the template)
+    rows: tuple[Mapping[str, Any], ...]  # Results' decision rows, in the scenario's order of states
+    chart: str | None                  # P(honoured) with 95% intervals, where a commitment was tested
+
+
+def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
+    """Results of a what-if arranged for the page: tables' rows and SVG charts (all text escaped)."""
+    d = w.results.data
+    runs = max(int(d["runs"]), 1)
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for row in d["decisions"]:
+        if row["scenario_attack"]:
+            grouped.setdefault(row["attack"], []).append(row)
+    attacks = []
+    for k, (attack, rows) in enumerate(grouped.items()):
+        tested = [r for r in rows if r["honour"]["n"]]
+        chart = None
+        if tested and k < MAX_ATTACK_CHARTS:
+            chart = _bars([svg.Bar(r["state"], r["honour"]["p"], r["honour"]["low"], r["honour"]["high"])
+                           for r in tested], f"{attack}: P(honoured), 95% interval", "", "probability", slot=56)
+        inject = sc.inject_by_id.get(attack)
+        attacks.append(AttackResults(attack, rows[0]["turn"], inject.text if inject else "", tuple(rows), chart))
+    spread = {int(k): v for k, v in d["war_spread"]["counts"].items()}
+    first = {int(k): v for k, v in d["first_war"]["counts"].items()}
+    spread_bars = [svg.Bar(str(k), spread.get(k, 0) / runs)
+                   for k in range(min(spread, default=0), max(spread, default=0) + 1)]
+    first_bars = [svg.Bar(str(t), first.get(t, 0) / runs) for t in range(1, sc.turns + 1)]
+    first_bars.append(svg.Bar("none", d["first_war"]["none"] / runs, color=svg.PALETTE[1]))
+    return {
+        "attacks": attacks,
+        "charted": min(len(attacks), MAX_ATTACK_CHARTS),
+        "cascades": sum(1 for row in d["decisions"] if not row["scenario_attack"]),
+        "spread_chart": _bars(spread_bars, "states at war at the end", "belligerents", "share of runs"),
+        "first_chart": _bars(first_bars, "turn of the first armed clash", "turn", "share of runs"),
+        "cohesion": [c | {"chart": svg.histogram(counts=[tuple(cell) for cell in c["histogram"]], width=420,
+                                                  height=240, title=_fit(c["name"], 420), x_label="cohesion",
+                                                  y_label="runs") if c["runs"] else None}
+                     for c in d["cohesion"]],
+        "sensitivity": d.get("sensitivity"),
+    }
+
+
+def _bars(bars: list[svg.Bar], title: str, x_label: str, y_label: str, slot: int = 34) -> str:
+    """Shares (0 to 1) as bars, written as percentages; wide enough for the bars, never wider than the page."""
+    width = min(_WIDEST, max(420, slot * len(bars) + 90))
+    return svg.bar_chart(bars, width=width, height=260, title=_fit(title, width), x_label=x_label,
+                         y_label=y_label, y_range=_SHARE, value_format="{:.0%}")
+
+
+def _fit(title: str, width: int) -> str:
+    """A chart title cut to what its width shows (about 9 px a character in bold 14 px)."""
+    room = max(12, int(width / 9))
+    return title if len(title) <= room else title[:room - 1].rstrip() + "…"
 
 
 # --- exports -----------------------------------------------------------------------------------------

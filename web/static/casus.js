@@ -19,8 +19,12 @@
     var url = document.body.getAttribute("data-poll");
     if (!url) return;
     var known = null;
+    var leaving = false;
     var stale = document.getElementById("stale");
+    // A submitted form is on its way (a what-if can take seconds): a reload would abandon its answer.
+    document.addEventListener("submit", function () { leaving = true; });
     function tick() {
+      if (leaving) return;
       fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
