@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import weakref
 from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
@@ -31,7 +30,7 @@ from .model import (
     Openness, Regime, Response, Scenario, State, Treaty, honours,
 )
 from .network import Attack
-from .world import World
+from .world import IdentityMemo, World
 
 # Documentation order: the order of DOCTRINE.md's table, of doctrine.json, and
 # of every feature vector this module returns.
@@ -82,6 +81,12 @@ _OBSOLETE = _parts("obsolescence")
 _CREDIBILITY = DATA["credibility"]["parts"]
 _ABANDON = DATA["fears"]["abandonment"]
 _ENTRAPMENT_FEAR = DATA["fears"]["entrapment"]
+
+# Read for every decision, so looked up once (and an enum member read through its class
+# is slow on Python 3.11).
+_COERCIVE, _LIMITED_RANK = Governance.COERCIVE, Response.LIMITED.rank
+_RANK = {r: r.rank for r in RESPONSES}
+_MAJOR_ALLIES = int(_LEADER["major_allies"])
 
 _FORM = {Formality.TREATY: 1.0, Formality.EXECUTIVE_AGREEMENT: 2 / 3,
          Formality.DECLARATION: 1 / 3, Formality.VERBAL: 0.0}
@@ -217,39 +222,9 @@ class Advice:
 
 # --- per-world scratch ------------------------------------------------------------
 
-class _IdentityMemo:
-    """Scratch dicts keyed by object identity, dropped when the object dies.
-
-    A World holds dicts, so it cannot be hashed; id() alone could be reused by a
-    later world, so each entry keeps a weak reference to prove it is the same one.
-    A world is immutable, so nothing cached from it can go stale.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[int, tuple[weakref.ref, dict]] = {}
-
-    def scratch(self, obj: object) -> dict:
-        key = id(obj)
-        entry = self._entries.get(key)
-        if entry is not None and entry[0]() is obj:
-            return entry[1]
-        entries = self._entries
-
-        def forget(ref: weakref.ref, key: int = key) -> None:
-            current = entries.get(key)
-            if current is not None and current[0] is ref:
-                del entries[key]
-
-        memo: dict = {}
-        try:
-            ref = weakref.ref(obj, forget)
-        except TypeError:  # not weakly referenceable: work uncached rather than risk staleness
-            return memo
-        entries[key] = (ref, memo)
-        return memo
-
-
-_MEMO = _IdentityMemo()
+# What is derived from one world (its wars, its members in force) is kept in that
+# world's scratch; what the scenario alone decides, in the scenario's, for all its worlds.
+_MEMO = IdentityMemo()
 
 
 def _coalition(world: World, memo: dict, state: str) -> frozenset[str]:
@@ -260,11 +235,13 @@ def _coalition(world: World, memo: dict, state: str) -> frozenset[str]:
     return found
 
 
-def _tripwire(world: World, memo: dict, ally: str, host: str) -> float:
+def _tripwire(world: World, shared: dict, ally: str, host: str) -> float:
+    """`ally`'s skin in the game in `host`. Deployments are the scenario's and never change
+    in play, so `shared` is the scenario's scratch: one answer for all its worlds."""
     key = ("tripwire", ally, host)
-    found = memo.get(key)
+    found = shared.get(key)
     if found is None:
-        found = memo[key] = min(1.0, sum(d.size.weight for d in world.deployments(ally, host)))
+        found = shared[key] = min(1.0, sum(d.size.weight for d in world.deployments(ally, host)))
     return found
 
 
@@ -325,19 +302,41 @@ def _years(world: World, memo: dict, treaty: Treaty) -> float:
     """The treaty's age at the game's date, in years (0 when its signature is unknown)."""
     if treaty.signed is None:
         return 0.0
-    key = ("years", treaty.id)
-    found = memo.get(key)
+    # The date is the scenario's calendar at this turn: the same in every world of that turn.
+    shared = _MEMO.scratch(world.scenario)
+    key = ("years", treaty.id, world.turn)
+    found = shared.get(key)
     if found is None:
         today = world.scenario.date_of(world.turn).date()
-        found = memo[key] = max(0.0, (today - treaty.signed).days / _DAYS_PER_YEAR)
+        found = shared[key] = max(0.0, (today - treaty.signed).days / _DAYS_PER_YEAR)
     return found
 
 
 def _obsolescence(world: World, memo: dict, treaty: Treaty) -> float:
-    survey = _survey(world, memo, treaty)
-    age = min(1.0, _years(world, memo, treaty) / float(_OBSOLETE["age_years_full"]))
-    return (_OBSOLETE["power_change"] * survey.power_change
-            + _OBSOLETE["regime_change"] * survey.regime_change + _OBSOLETE["age"] * age)
+    key = ("obsolescence", treaty.id)
+    found = memo.get(key)
+    if found is None:
+        survey = _survey(world, memo, treaty)
+        age = min(1.0, _years(world, memo, treaty) / float(_OBSOLETE["age_years_full"]))
+        found = memo[key] = (_OBSOLETE["power_change"] * survey.power_change
+                             + _OBSOLETE["regime_change"] * survey.regime_change + _OBSOLETE["age"] * age)
+    return found
+
+
+def _terms(shared: dict, treaty: Treaty, article: int | None,
+           ally: str) -> tuple[Obligation | None, float, float, float]:
+    """The commitment in play and what its wording alone gives: (obligation, formality,
+    commitment, publicity). A scenario's treaties never change, so `shared` is the
+    scenario's scratch."""
+    key = ("terms", treaty.id, article, ally)
+    found = shared.get(key)
+    if found is None:
+        obligation = _obligation(treaty, article, ally)
+        commitment = (1.0 if obligation is not None
+                      and obligation.commitment == Commitment.AUTOMATIC else 0.0)
+        found = shared[key] = (obligation, _formality(treaty, obligation), commitment,
+                               _publicity(treaty, obligation))
+    return found
 
 
 def _obligation(treaty: Treaty, article: int | None, ally: str) -> Obligation | None:
@@ -581,24 +580,22 @@ def _values(s: Situation) -> tuple[float, ...]:
     to_partner = relations.get((ally, partner))
     affinity = 0.5 * ((to_partner.affinity if to_partner is not None else 0.0) - affinity_x)
 
-    tripwire = _tripwire(world, memo, ally, partner)
+    shared = _MEMO.scratch(world.scenario)
+    tripwire = _tripwire(world, shared, ally, partner)
     territory = attack.territory_of
     if territory != partner and partner == attack.target and territory in states:
-        tripwire = min(1.0, tripwire + _tripwire(world, memo, ally, territory))
+        tripwire = min(1.0, tripwire + _tripwire(world, shared, ally, territory))
 
     treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
     if treaty is None:
         casus, formality, commitment, institution, leader, regime, obsolete = (
             -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     else:
-        obligation = _obligation(treaty, s.article, ally)
+        obligation, formality, commitment, publicity = _terms(shared, treaty, s.article, ally)
         casus = 1.0 if s.triggered and _holds(obligation, ally, partner, attack) else -1.0
-        formality = _formality(treaty, obligation)
-        commitment = (1.0 if obligation is not None
-                      and obligation.commitment == Commitment.AUTOMATIC else 0.0)
         institution = treaty.institutionalization
         leader = _leader_value(s, world, memo, treaty)
-        regime = _DEMOCRACY[me.regime] * _publicity(treaty, obligation)
+        regime = _DEMOCRACY[me.regime] * publicity
         obsolete = _obsolescence(world, memo, treaty)
 
     cost = _cost_of_war(world, memo, _our_side(s, memo, treaty), opponents)
@@ -626,10 +623,9 @@ def _majors(world: World, memo: dict, treaty: Treaty, ally: str,
     key = ("majors", treaty.id, ally, partner)
     found = memo.get(key)
     if found is None:
-        count = int(_LEADER["major_allies"])
         majors: list[str] = []
-        for m in _ranked_members(world, memo, treaty):
-            if len(majors) == count:
+        for m in _survey(world, memo, treaty).ranked:
+            if len(majors) == _MAJOR_ALLIES:
                 break
             if m != ally and m != partner:
                 majors.append(m)
@@ -645,7 +641,7 @@ def _majors(world: World, memo: dict, treaty: Treaty, ally: str,
 
 def _leader_of(world: World, memo: dict, treaty: Treaty) -> str | None:
     """The designated leader if in force, else the most powerful member in force."""
-    ranked = _ranked_members(world, memo, treaty)
+    ranked = _survey(world, memo, treaty).ranked
     return ranked[0] if ranked else None
 
 
@@ -653,9 +649,9 @@ def _leader_value(s: Situation, world: World, memo: dict, treaty: Treaty) -> flo
     _, alignment = _majors(world, memo, treaty, s.ally, s.partner)
     if s.leader_response is None or _leader_of(world, memo, treaty) == s.ally:
         return alignment
-    share = _LEADER["answer_share_coercive" if treaty.governance == Governance.COERCIVE
+    share = _LEADER["answer_share_coercive" if treaty.governance == _COERCIVE
                    else "answer_share_liberal"]
-    answer = (s.leader_response.rank - 2) / 2.0
+    answer = (_RANK[s.leader_response] - 2) / 2.0
     return share * answer + (1.0 - share) * alignment
 
 
@@ -664,12 +660,13 @@ def _side_power(world: World, memo: dict, core: tuple[str, ...]) -> tuple[float,
     key = ("side", core)
     found = memo.get(key)
     if found is None:
-        side: set[str] = set()
-        for c in core:
-            side |= _coalition(world, memo, c)
+        side: set[str] = set(core)
+        if world.wars:  # without wars everyone's coalition is itself
+            for c in core:
+                side |= _coalition(world, memo, c)
         states = world.states
-        found = memo[key] = (sum(states[x].power for x in sorted(side)),
-                             any(states[x].nuclear for x in side))
+        members = [states[x] for x in sorted(side)]
+        found = memo[key] = (sum([m.power for m in members]), any(m.nuclear for m in members))
     return found
 
 
@@ -677,7 +674,7 @@ def _our_side(s: Situation, memo: dict, treaty: Treaty | None) -> tuple[str, ...
     """Who would fight beside the deciding state: the partner, and a leader that has come in."""
     leader = _leader_of(s.world, memo, treaty) if treaty is not None else None
     if (leader is not None and s.leader_response is not None
-            and s.leader_response.rank >= Response.LIMITED.rank
+            and _RANK[s.leader_response] >= _LIMITED_RANK
             and leader != s.ally and leader != s.partner):
         return (s.ally, s.partner, leader)
     return (s.ally, s.partner)
@@ -716,7 +713,8 @@ def _hosted(world: World, memo: dict) -> Mapping[str, tuple[tuple[str, float], .
         pairs = sorted({(d.state, d.host) for d in world.scenario.deployments})
         hosted: dict[str, list[tuple[str, float]]] = {}
         for state, host in pairs:
-            hosted.setdefault(host, []).append((state, _tripwire(world, memo, state, host)))
+            hosted.setdefault(host, []).append(
+                (state, _tripwire(world, _MEMO.scratch(world.scenario), state, host)))
         found = memo["hosted"] = {h: tuple(v) for h, v in hosted.items()}
     return found
 

@@ -81,11 +81,13 @@ chain six rounds).
 
 The graph itself is a networkx MultiDiGraph built on first use; the casus
 foederis runs on indexes built once per scenario, so finding the triggers of an
-attack reads only the treaties of the states involved.
+attack reads only the treaties of the states involved. What binds is a function
+of the attack and of the members in force of those treaties (and, for articles
+that count adversaries, of the parties' wars): it is remembered per scenario,
+for the next turn, cascade round or Monte Carlo run that meets the same attack.
 """
 from __future__ import annotations
 
-import copy
 import weakref
 from dataclasses import dataclass
 from functools import cached_property
@@ -205,6 +207,7 @@ Decide = Callable[[Attack, World, "tuple[Trigger, ...]"], Sequence[Decision]]
 # The format's grey zone: below this confidence nobody can be named the attacker.
 GREY_ZONE = 0.5
 
+_ARMED_ATTACK, _FULL = InjectKind.ARMED_ATTACK, Response.FULL
 _DEFENSE = ObligationType.DEFENSE
 _OFFENSE = ObligationType.OFFENSE
 _NEUTRALITY = ObligationType.NEUTRALITY
@@ -245,6 +248,7 @@ class _TreatyEntry:
     signing: str | None                 # inject that brings the whole treaty into force
     accessions: dict[str, str]          # member -> inject of its accession
     withdrawals: dict[str, Inject]      # member -> inject of its withdrawal
+    counts_wars: bool                   # an article needs more than one adversary
 
 
 def _treaty_phrase(treaty: Treaty) -> str:
@@ -258,17 +262,41 @@ def _article_title(obligation: Obligation, treaty_phrase: str) -> str:
     return f"The {obligation.type} clause of {treaty_phrase}"
 
 
+class _Index:
+    """What the casus foederis reads of a scenario, built once for all its worlds and games."""
+    __slots__ = ("binding", "by_id", "conflicts", "protecting", "relevant", "treaties")
+    # Binding triggers kept for reuse (see AllianceGraph.binding): enough for the
+    # attacks and alliance states of a scenario's runs, bounded for large ones.
+    BINDING_LIMIT = 4096
+
+    def __init__(self, world: World):
+        self.treaties, self.protecting = _index_treaties(world)
+        self.by_id = {e.treaty.id: e for e in self.treaties}
+        self.relevant: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
+        self.binding: dict[tuple, tuple[Trigger, ...]] = {}
+        # id(remembered triggers) -> [those triggers, their attack, conflicts once found]; the
+        # entry holds the triggers, so their id cannot be another's while it stands
+        self.conflicts: dict[int, list] = {}
+
+    def remember(self, key: tuple, attack: Attack, triggers: tuple[Trigger, ...]) -> None:
+        if len(self.binding) >= self.BINDING_LIMIT:
+            self.binding.clear()
+            self.conflicts.clear()
+        self.binding[key] = triggers
+        self.conflicts[id(triggers)] = [triggers, attack, None]
+
+
 # Indexes depend on the scenario alone, which is frozen: each turn's graph of
 # the same scenario reuses them. Keyed by identity, dropped with the scenario.
 _INDEXES: dict[int, tuple] = {}
 
 
-def _indexes(world: World) -> tuple[tuple[_TreatyEntry, ...], dict[str, tuple[int, ...]]]:
+def _indexes(world: World) -> _Index:
     scenario = world.scenario
     cached = _INDEXES.get(id(scenario))
     if cached is not None and cached[0]() is scenario:
         return cached[1]
-    built = _index_treaties(world)
+    built = _Index(world)
     _INDEXES[id(scenario)] = (weakref.ref(scenario), built)
     weakref.finalize(scenario, _INDEXES.pop, id(scenario), None)
     return built
@@ -303,7 +331,8 @@ def _index_treaties(world: World) -> tuple[tuple[_TreatyEntry, ...], dict[str, t
                     withdrawals.setdefault(actor, inject)
         entries.append(_TreatyEntry(position, treaty, frozenset(treaty.members),
                                     frozenset(treaty.protected), articles, signing,
-                                    accessions, withdrawals))
+                                    accessions, withdrawals,
+                                    any(ob.min_adversaries > 1 for ob in treaty.obligations)))
         for state in treaty.protected:
             protecting.setdefault(state, []).append(position)
     return tuple(entries), {s: tuple(p) for s, p in protecting.items()}
@@ -332,17 +361,18 @@ class AllianceGraph:
 
     def __init__(self, world: World):
         self._world = world
-        self._treaties, self._protecting = _indexes(world)
+        self._index = _indexes(world)
+        self._treaties, self._protecting = self._index.treaties, self._index.protecting
 
     def at(self, world: World) -> "AllianceGraph":
         """The same alliance system read in a later world of the same scenario
         (wars, accessions and withdrawals as they stand there); the indexes are shared."""
         if world.scenario is not self._world.scenario:
             return AllianceGraph(world)
-        other = copy.copy(self)
-        other._world = world
-        for cached in ("_enemies", "graph", "_names_by_id"):
-            other.__dict__.pop(cached, None)
+        # Made bare rather than copied: nothing derived from the other world may carry over.
+        other = object.__new__(AllianceGraph)
+        other._world, other._index = world, self._index
+        other._treaties, other._protecting = self._treaties, self._protecting
         return other
 
     @property
@@ -390,7 +420,53 @@ class AllianceGraph:
     def binding(self, attack: Attack) -> tuple[Trigger, ...]:
         """The triggered obligations alone, in the same order (and cheaper:
         no trigger is made for what does not bind)."""
-        return self._find(attack, every=False)
+        if not self._scenario_words:
+            return self._find(attack, every=False)
+        # The same attack meets the same alliance state again and again (when it
+        # fires and when the cascade answers it; in run after run of a Monte Carlo),
+        # so what binds is kept per scenario, keyed by everything it depends on.
+        key = self._binding_key(attack)
+        memo = self._index.binding
+        try:
+            found = memo.get(key)
+        except TypeError:  # a world built by hand with mutable members: nothing to key on
+            return self._find(attack, every=False)
+        if found is None:
+            found = self._find(attack, every=False)
+            self._index.remember(key, attack, found)
+        return found
+
+    def _binding_key(self, attack: Attack) -> tuple:
+        """What the binding triggers of `attack` depend on besides the scenario: the
+        attack, the members in force of each treaty it brings into play and, where an
+        article counts adversaries, the wars of the parties (the world's names and
+        regions are the scenario's: see `_scenario_words`)."""
+        live = self._world.members_in_force
+        key: list = [attack]
+        wars = False
+        for position in self._relevant(attack):
+            entry = self._treaties[position]
+            key.append(live.get(entry.treaty.id))
+            wars = wars or entry.counts_wars
+        if wars:
+            enemies = self._enemies
+            key.extend(frozenset(enemies.get(s, ())) for s in (attack.target, *attack.attackers))
+        return tuple(key)
+
+    @cached_property
+    def _scenario_words(self) -> bool:
+        """Whether this world names and places its states as the scenario does, as every
+        world of a game does (effects change neither): then the words of a trigger found
+        in one world are those of any other with the same alliances in force."""
+        original = self._world.scenario.state_by_id
+        states = self._world.states
+        if len(states) != len(original):
+            return False
+        for sid, s in states.items():
+            o = original.get(sid)
+            if o is None or (o is not s and (o.name != s.name or o.region != s.region)):
+                return False
+        return True
 
     def _find(self, attack: Attack, every: bool) -> tuple[Trigger, ...]:
         found: list[Trigger] = []
@@ -406,6 +482,17 @@ class AllianceGraph:
         """States bound to both sides of the attack with no single answer on the
         response scale that honours all their binding obligations."""
         found = self.binding(attack) if triggers is None else tuple(triggers)
+        if not found:
+            return ()
+        # Triggers remembered by `binding` meet their attack again and again: so do their conflicts.
+        known = self._index.conflicts.get(id(found)) if self._scenario_words else None
+        if known is None or known[0] is not found or known[1] != attack:
+            return self._conflicts(attack, found)
+        if known[2] is None:
+            known[2] = self._conflicts(attack, found)
+        return known[2]
+
+    def _conflicts(self, attack: Attack, found: tuple[Trigger, ...]) -> tuple[Conflict, ...]:
         victim: dict[str, list[Trigger]] = {}
         attacker: dict[str, list[Trigger]] = {}
         for t in found:
@@ -433,11 +520,16 @@ class AllianceGraph:
             enemies.setdefault(war.defender, set()).add(war.aggressor)
         return enemies
 
-    def _relevant(self, attack: Attack) -> list[int]:
-        positions = set(self._protecting.get(attack.target, ()))
-        for x in attack.attackers:
-            positions.update(self._protecting.get(x, ()))
-        return sorted(positions)
+    def _relevant(self, attack: Attack) -> tuple[int, ...]:
+        """The treaties protecting the target or an attacker, in scenario order."""
+        key = (attack.target, attack.attackers)
+        found = self._index.relevant.get(key)
+        if found is None:
+            positions = set(self._protecting.get(attack.target, ()))
+            for x in attack.attackers:
+                positions.update(self._protecting.get(x, ()))
+            found = self._index.relevant[key] = tuple(sorted(positions))
+        return found
 
     def name(self, state: str) -> str:
         return self._names_by_id.get(state, state)
@@ -474,8 +566,13 @@ class AllianceGraph:
         for ally in entry.treaty.members:
             if ally in parties:
                 continue
-            one_sided = None if ob.binds(ally) else self._one_sided(ob)
-            absent = None if ally in live else f"not in force: {self._absence(entry, ally)}"
+            if not every:  # only what binds is wanted: no words for why an ally is not bound
+                if not ob.binds(ally) or ally not in live:
+                    continue
+                one_sided = absent = None
+            else:
+                one_sided = None if ob.binds(ally) else self._one_sided(ob)
+                absent = None if ally in live else f"not in force: {self._absence(entry, ally)}"
             for partner, before, after, binds in verdicts:
                 reason = one_sided or before or absent or after
                 if reason is None:
@@ -673,9 +770,9 @@ class AllianceGraph:
                 f"{'; '.join(owed(t) for t in victim)}, against {'; '.join(owed(t) for t in attacker)}")
         return Conflict(state, tuple(victim), tuple(attacker), text)
 
-    @cached_property
+    @property
     def _treaties_by_id(self) -> dict[str, _TreatyEntry]:
-        return {e.treaty.id: e for e in self._treaties}
+        return self._index.by_id
 
 
 # On the victim's scale (hostile = aiding the attacker), the answers that honour
@@ -778,7 +875,7 @@ def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
 
 def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:
     """The wars an attack begins (and records in `at_war`)."""
-    if not attack.starts_war:
+    if attack.kind is not _ARMED_ATTACK:  # only an armed attack starts a war (Attack.starts_war)
         return []
     begun = []
     for x in dict.fromkeys(attack.attackers):
@@ -795,9 +892,9 @@ def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], 
     if decision.state == attack.target or decision.state in attack.attackers:
         return (), False
     for_attacker = decision.side in attack.attackers
-    if decision.response is Response.FULL and not for_attacker:
+    if decision.response is _FULL and not for_attacker:
         return tuple(dict.fromkeys(attack.attackers)), True
-    if decision.response is Response.FULL and for_attacker:
+    if decision.response is _FULL and for_attacker:
         return (attack.target,), False
     return (), False
 
@@ -805,7 +902,7 @@ def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], 
 def _war_on(state: str, enemy: str, provoked: bool, attack: Attack, world: World) -> Attack:
     origin = attack.origin or attack.id
     return Attack(id=f"{origin}/{state}>{enemy}", attackers=(state,), target=enemy,
-                  kind=InjectKind.ARMED_ATTACK, region=_region(world, enemy), provoked=provoked,
+                  kind=_ARMED_ATTACK, region=_region(world, enemy), provoked=provoked,
                   severity=attack.severity, origin=origin)
 
 

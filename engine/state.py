@@ -61,6 +61,7 @@ class GameState:
     _world: World | None = field(default=None, repr=False)
     _graph: Any = field(default=None, repr=False, compare=False)  # the AllianceGraph's indexes
     _stakes: Any = field(default=None, repr=False, compare=False)  # who cares for whom (turn.py)
+    _facts: Any = field(default=None, repr=False, compare=False)   # the scenario's lookups (turn.py)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> "GameState":
@@ -128,7 +129,6 @@ def apply(gs: GameState, e: Event) -> None:
 
 def _world_changed(gs: GameState) -> None:
     gs._world = None
-    gs._stakes = None
 
 
 def _game_started(gs: GameState, e: Event) -> None:
@@ -162,6 +162,7 @@ def _effect_applied(gs: GameState, e: Event) -> None:
         src, dst, name = rest
         old = gs.relations.get((src, dst)) or Relation(src, dst)
         gs.relations[(src, dst)] = _replace(old, **{name: float(value)})
+        gs._stakes = None  # read off the relations alone (turn.py)
     else:
         sid, name = rest
         cast = Regime if name == "regime" else float
@@ -274,10 +275,26 @@ def attack_payload(attack: Attack, round_: int = 1) -> dict[str, Any]:
     }
 
 
+# The fold decodes an answer or an attack per event of those kinds: enum members are
+# looked up by value in these tables, faster than calling the enum (which still says
+# what is wrong with a bad value).
+_RESPONSES = {str(r): r for r in Response}
+_SOURCES = {str(s): s for s in DecisionSource}
+_KINDS = {str(k): k for k in InjectKind}
+
+
+def _member(table: dict, enum: type, value: Any) -> Any:
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        pass
+    return enum(value)
+
+
 def attack_from_payload(p: dict[str, Any]) -> Attack:
     return Attack(
         id=p["attack"], attackers=tuple(p["attackers"]), target=p["target"],
-        kind=InjectKind(p["kind"]), region=p.get("region"), territory=p.get("territory"),
+        kind=_member(_KINDS, InjectKind, p["kind"]), region=p.get("region"), territory=p.get("territory"),
         provoked=bool(p.get("provoked")), attribution=float(p.get("attribution", 1.0)),
         severity=float(p.get("severity", 0.5)), origin=p.get("origin") or p["attack"])
 
@@ -292,6 +309,6 @@ def decision_payload(d: Decision) -> dict[str, Any]:
 
 def decision_from_payload(turn: int, p: dict[str, Any]) -> Decision:
     return Decision(
-        turn=turn, state=p["state"], attack=p["attack"], response=Response(p["response"]),
-        source=DecisionSource(p["source"]), side=p.get("side"), treaty=p.get("treaty"),
+        turn=turn, state=p["state"], attack=p["attack"], response=_member(_RESPONSES, Response, p["response"]),
+        source=_member(_SOURCES, DecisionSource, p["source"]), side=p.get("side"), treaty=p.get("treaty"),
         rationale=p.get("rationale", ""), statement=p.get("statement", ""))

@@ -25,10 +25,10 @@ from .doctrine import Doctrine, Situation
 from .errors import GameError
 from .events import Event, Kind, Phase
 from .model import (ALL, OBLIGATION_ORDER, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind,
-                    ObligationType, Response, ScriptEntry, honours)
+                    Invocation, ObligationType, Response, ScriptEntry, honours)
 from .network import AllianceGraph, Attack, Trigger, cascade
 from .state import (GameState, Key, Mode, Status, attack_payload, decision_payload)
-from .world import World
+from .world import IdentityMemo, World
 
 MAX_CASCADE_ROUNDS = 12
 # Honouring earns a little standing; abandoning costs more (allies remember
@@ -41,6 +41,22 @@ STAKE_THREAT = 0.75
 
 _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
 STRENGTH = {t: i for i, t in enumerate(OBLIGATION_ORDER)}
+_LAST = 10**6  # the place in order of a state the scenario does not list
+# `honours` for every (obligation type, response): asked for each commitment tested, a
+# thousand times a run, so looked up rather than worked out.
+_HONOURS = {(t, r): honours(t, r) for t in ObligationType for r in Response}
+# Enum members read for most events and decisions, bound once: on Python 3.11 reading a
+# member through its class passes the enum metaclass's __getattr__ hook, some twenty times
+# the cost of reading a global.
+_NONAGGRESSION, _MEMBER = ObligationType.NONAGGRESSION, Invocation.MEMBER
+_HOSTILE, _LIMITED, _FULL = Response.HOSTILE, Response.LIMITED, Response.FULL
+_REPLAY, _EXERCISE, _NPC, _PLAYER = Mode.REPLAY, Mode.EXERCISE, Control.NPC, Control.PLAYER
+_DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
+_CASUS_FOEDERIS, _DECISIONS, _INVOCATION, _RESOLUTION, _INDICATORS = (
+    Phase.CASUS_FOEDERIS, Phase.DECISIONS, Phase.INVOCATION, Phase.RESOLUTION, Phase.INDICATORS)
+_ATTACK, _OBLIGATION, _DECISION_REQUESTED, _DECISION, _VOTE, _HONOURED, _BREACH, _REPUTATION = (
+    Kind.ATTACK, Kind.OBLIGATION, Kind.DECISION_REQUESTED, Kind.DECISION, Kind.VOTE, Kind.HONOURED,
+    Kind.BREACH, Kind.REPUTATION)
 
 
 @dataclass(frozen=True)
@@ -158,41 +174,50 @@ def examine(gs: GameState, attack: Attack, ctx: Context, *, round_: int,
             visibility=ALL) -> Iterator[Event]:
     """The attack, every obligation it brings into play, conflicts, and the answers due."""
     turn = gs.turn
-    yield Event(turn, Phase.CASUS_FOEDERIS, Kind.ATTACK, attack_payload(attack, round_),
+    yield Event(turn, _CASUS_FOEDERIS, _ATTACK, attack_payload(attack, round_),
                 actor=_first(attack.attackers), visibility=visibility,
                 reason=f"{_names(gs, attack.attackers) or 'unknown attackers'} "
                        f"{'attacks' if len(attack.attackers) == 1 else 'attack'} {_name(gs, attack.target)}")
     graph = alliance_graph(gs)
     # Without explanations (batch runs) only what binds is logged.
     triggers = graph.triggers(attack) if ctx.verbose else graph.binding(attack)
-    for t in triggers:
-        yield Event(turn, Phase.CASUS_FOEDERIS, Kind.OBLIGATION, _trigger_payload(t),
-                    actor=t.ally, visibility=_obligation_visibility(gs, t), reason=t.reason)
+    yield from _obligations(gs, triggers)
     for c in graph.conflicts(attack, triggers):
         yield Event(turn, Phase.CASUS_FOEDERIS, Kind.CONFLICT,
                     {"attack": attack.id, "state": c.state,
                      "victim_side": [_trigger_ref(t) for t in c.honour_victim],
                      "attacker_side": [_trigger_ref(t) for t in c.honour_attacker]},
                     actor=c.state, visibility=UMPIRE, reason=c.text)
-    binding = tuple(t for t in triggers if t.triggered)
+    binding = tuple(t for t in triggers if t.triggered) if ctx.verbose else triggers
     for state, trigger in answerers(gs, attack, binding):
         if (attack.id, state) in gs.decisions:
             continue
-        yield Event(turn, Phase.DECISIONS, Kind.DECISION_REQUESTED,
+        yield Event(turn, _DECISIONS, _DECISION_REQUESTED,
                     {"attack": attack.id, "state": state, "treaty": trigger.treaty if trigger else None,
                      "round": round_, "control": str(_control(gs, state))},
                     actor=state, visibility=(state,),
                     reason=trigger.reason if trigger else "a state with a stake in the attack")
 
 
+def _obligations(gs: GameState, triggers: Sequence[Trigger]) -> Iterator[Event]:
+    """An event per obligation examined: the commonest event of all."""
+    turn, hidden = gs.turn, _facts(gs).hidden
+    for t in triggers:
+        vis = _obligation_visibility(gs, t) if (t.treaty, t.article) in hidden else ALL
+        # actor, visibility and reason given by position, here and in the other hottest
+        # loops: keyword arguments cost a dict per event
+        yield Event(turn, _CASUS_FOEDERIS, _OBLIGATION, _trigger_payload(t), t.ally, vis, t.reason)
+
+
 def answerers(gs: GameState, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
     """Who answers the attack, leaders first: bound allies, then states with a stake."""
     strongest: dict[str, Trigger] = {}
     for t in sorted(binding, key=lambda t: STRENGTH[t.type]):
-        if t.ally not in attack.attackers and t.type is not ObligationType.NONAGGRESSION:
+        if t.ally not in attack.attackers and t.type is not _NONAGGRESSION:
             strongest.setdefault(t.ally, t)
-    leaders = {gs.scenario.treaty(t.treaty).leader for t in strongest.values()}
-    bound = sorted(strongest, key=lambda s: (s not in leaders, _order(gs, s)))
+    treaties, order = gs.scenario.treaty_by_id, gs.scenario.state_order
+    leaders = {treaties[t.treaty].leader for t in strongest.values()}
+    bound = sorted(strongest, key=lambda s: (s not in leaders, order.get(s, _LAST)))
     out: list[tuple[str, Trigger | None]] = [(s, strongest[s]) for s in bound]
     for s in _stakeholders(gs, attack):
         if s not in strongest:
@@ -202,7 +227,7 @@ def answerers(gs: GameState, attack: Attack, binding: Sequence[Trigger]) -> list
 
 def _stakeholders(gs: GameState, attack: Attack) -> list[str]:
     involved = {*attack.attackers, attack.target}
-    if gs.mode is Mode.REPLAY:
+    if gs.mode is _REPLAY:
         # The record's answers outside any treaty; one under a treaty answers only where it binds.
         named = {e.state for e in gs.scenario.script if e.treaty is None and _entry_matches(e, attack)
                  and _same_victim(gs, e, attack)}
@@ -211,11 +236,13 @@ def _stakeholders(gs: GameState, attack: Attack) -> list[str]:
     stake = set(friends.get(attack.target, ()))
     for x in attack.attackers:
         stake.update(fearful.get(x, ()))
-    return sorted(stake - involved, key=lambda s: _order(gs, s))
+    order = gs.scenario.state_order
+    return sorted(stake - involved, key=lambda s: order.get(s, _LAST))
 
 
 def _stake_index(gs: GameState) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Who holds each state dear, and who fears it: read off the relations once per world."""
+    """Who holds each state dear, and who fears it: read off the relations once, again
+    only when an effect changes them (engine.state)."""
     if gs._stakes is None:
         friends: dict[str, list[str]] = {}
         fearful: dict[str, list[str]] = {}
@@ -279,6 +306,7 @@ def close_turn(gs: GameState, ctx: Context) -> Iterator[Event]:
 
 def _resolve(gs: GameState, ctx: Context, result) -> Iterator[Event]:
     turn = gs.turn
+    at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
     for rnd in result.rounds:
         if rnd.number > 1:
             yield Event(turn, Phase.RESOLUTION, Kind.CASCADE_ROUND,
@@ -288,15 +316,14 @@ def _resolve(gs: GameState, ctx: Context, result) -> Iterator[Event]:
                 yield Event(turn, Phase.CASUS_FOEDERIS, Kind.ATTACK, attack_payload(attack, rnd.number),
                             actor=_first(attack.attackers),
                             reason=f"{_names(gs, attack.attackers)} now at war with {_name(gs, attack.target)}")
-            for t in rnd.triggers:
-                yield Event(turn, Phase.CASUS_FOEDERIS, Kind.OBLIGATION, _trigger_payload(t),
-                            actor=t.ally, visibility=_obligation_visibility(gs, t), reason=t.reason)
+            yield from _obligations(gs, rnd.triggers)
         for war in rnd.wars_begun:
-            if not any(w.pair == war.pair for w in gs.wars):
+            if war.pair not in at_war:
                 yield Event(turn, Phase.RESOLUTION, Kind.WAR,
                             {"aggressor": war.aggressor, "defender": war.defender, "round": rnd.number},
                             actor=war.aggressor,
                             reason=f"{_name(gs, war.aggressor)} and {_name(gs, war.defender)} are at war")
+                at_war.add(war.pair)
         yield from _invocations_and_honour(gs, rnd)
     if result.truncated:
         yield Event(turn, Phase.RESOLUTION, Kind.NOTE, {"truncated": True}, visibility=UMPIRE,
@@ -317,13 +344,14 @@ def _invocations_and_honour(gs: GameState, rnd) -> Iterator[Event]:
         # The council votes on the call to arms; consultation and neutrality are owed regardless.
         armed = [t for t in triggers if t.type in _CALLS_TO_ARMS]
         declared = (yield from _invocation(gs, treaty_id, attack_id, armed)) if armed else False
-        yield from _honour(gs, [t for t in triggers if _answered_now(gs, t)
-                                and (declared or t.type not in _CALLS_TO_ARMS)])
+        owed = [t for t in triggers if _answered_now(gs, t) and (declared or t.type not in _CALLS_TO_ARMS)]
+        if owed:
+            yield from _honour(gs, owed)
 
 
 def _answered_now(gs: GameState, t: Trigger) -> bool:
     """Accounted once: an answer given this turn, or a non-aggression pact broken by a new attack."""
-    if t.type is ObligationType.NONAGGRESSION:
+    if t.type is _NONAGGRESSION:
         return gs.attack_turn.get(t.attack, gs.turn) == gs.turn and t.attack == gs.attacks[t.attack].origin
     key = (t.attack, t.ally)
     return key in gs.turn_decisions or key in gs.overrides
@@ -333,34 +361,39 @@ def _invocation(gs: GameState, treaty_id: str, attack_id: str, triggers: list[Tr
     """The council's vote, taken once per treaty and attack: each member votes for the call
     to arms when its answer honours it (in a replay, its answer as the record gives it)."""
     treaty = gs.scenario.treaty(treaty_id)
-    if treaty.invocation.value == "member":
+    if treaty.invocation is _MEMBER:
         return True
     if (treaty_id, attack_id) in gs.invocations:
         return gs.invocations[(treaty_id, attack_id)]
     attack = gs.attacks[attack_id]
+    order = gs.scenario.state_order
     voters = sorted(gs.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers),
-                    key=lambda s: _order(gs, s))
+                    key=lambda s: order.get(s, _LAST))
+    owed_by: dict[str, list[Trigger]] = {}
+    for t in triggers:
+        owed_by.setdefault(t.ally, []).append(t)
+    # Votes change neither what is known of the treaty nor anyone's decision: read both once.
+    vis, name = _treaty_visibility(gs, treaty_id), _facts(gs).name
     yes, no = [], []
     for member in voters:
-        owed = [t for t in triggers if t.ally == member]
+        owed = owed_by.get(member, [])
         response, source = _vote_basis(gs, attack, member, owed, treaty_id)
         aye = member == attack.target or (response is not None and bool(owed) and all(
-            honours(t.type, _toward(response, response_side(gs, attack, member, owed[0]), attack, t.partner))
+            _HONOURS[t.type, _toward(response, response_side(gs, attack, member, owed[0]), attack, t.partner)]
             for t in owed))
         (yes if aye else no).append(member)
-        yield Event(gs.turn, Phase.INVOCATION, Kind.VOTE,
+        yield Event(gs.turn, _INVOCATION, _VOTE,  # actor, visibility, reason (see _obligations)
                     {"treaty": treaty_id, "attack": attack_id, "member": member, "vote": aye,
-                     "source": "attacked" if member == attack.target else source},
-                    actor=member, visibility=_treaty_visibility(gs, treaty_id),
-                    reason=f"{_name(gs, member)} votes {'for' if aye else 'against'} invoking {treaty.name}")
+                     "source": "attacked" if member == attack.target else source}, member, vis,
+                    f"{name(member)} votes {'for' if aye else 'against'} invoking {treaty.name}")
     need = {"consensus": len(voters), "two-thirds": -(-2 * len(voters) // 3),
-            "majority": len(voters) // 2 + 1}[treaty.invocation.value]
+            "majority": len(voters) // 2 + 1}[treaty.invocation]
     declared = len(yes) >= need
     blocked = [] if declared else no
-    yield Event(gs.turn, Phase.INVOCATION, Kind.INVOCATION,
+    yield Event(gs.turn, _INVOCATION, Kind.INVOCATION,
                 {"treaty": treaty_id, "attack": attack_id, "declared": declared, "yes": yes, "no": no,
                  "rule": str(treaty.invocation), "needed": need, "blocked_by": blocked},
-                visibility=_treaty_visibility(gs, treaty_id),
+                visibility=vis,
                 reason=(f"{treaty.name}: casus foederis declared ({len(yes)} of {len(voters)}, "
                         f"{treaty.invocation} needs {need})") if declared else
                        (f"{treaty.name}: casus foederis not declared ({len(yes)} of {len(voters)}, "
@@ -373,7 +406,7 @@ def _vote_basis(gs: GameState, attack: Attack, member: str, owed: list[Trigger],
     d = gs.decisions.get((attack.id, member))
     if d is not None:
         return d.response, str(d.source)
-    if gs.mode is Mode.REPLAY and owed:
+    if gs.mode is _REPLAY and owed:
         entry = _script_entry(gs, attack, member, owed[0], {treaty_id})
         if entry is not None:
             return entry.response, "script"
@@ -388,31 +421,33 @@ def response_side(gs: GameState, attack: Attack, member: str, trigger: Trigger |
 
 
 def _honour(gs: GameState, triggers: list[Trigger]) -> Iterator[Event]:
-    reputation = dict(gs.reputation)
+    # A third of a batch run's events come from here: names and wordings are looked up, not rebuilt.
+    facts = _facts(gs)
+    name, hidden = facts.name, facts.hidden
+    turn, reputation = gs.turn, dict(gs.reputation)
     for t in triggers:
-        treaty = gs.scenario.treaty(t.treaty)
-        if t.type is ObligationType.NONAGGRESSION:
+        ally, treaty, kind = t.ally, t.treaty, t.type
+        if kind is _NONAGGRESSION:
             kept, d = False, None
         else:
-            d = gs.decisions[(t.attack, t.ally)]
-            kept = honours(t.type, _toward(d.response, d.side, gs.attacks[t.attack], t.partner))
-        label = treaty.obligations[t.article].label
-        payload = {"state": t.ally, "treaty": t.treaty, "article": t.article, "attack": t.attack,
-                   "partner": t.partner, "type": str(t.type), "response": str(d.response) if d else None}
-        vis = _obligation_visibility(gs, t)
-        if kept:
-            yield Event(gs.turn, Phase.RESOLUTION, Kind.HONOURED, payload, actor=t.ally, visibility=vis,
-                        reason=f"{_name(gs, t.ally)} honours {treaty.name} {label} toward {_name(gs, t.partner)}")
+            d = gs.decisions[(t.attack, ally)]
+            kept = _HONOURS[kind, _toward(d.response, d.side, gs.attacks[t.attack], t.partner)]
+        payload = {"state": ally, "treaty": treaty, "article": t.article, "attack": t.attack,
+                   "partner": t.partner, "type": str(kind), "response": str(d.response) if d else None}
+        vis = _obligation_visibility(gs, t) if (treaty, t.article) in hidden else ALL
+        ally_name, commitment = name(ally), facts.commitments[treaty, t.article]
+        if kept:  # actor, visibility, reason (see _obligations)
+            yield Event(turn, _RESOLUTION, _HONOURED, payload, ally, vis,
+                        f"{ally_name} honours {commitment} toward {name(t.partner)}")
         else:
-            yield Event(gs.turn, Phase.RESOLUTION, Kind.BREACH, payload, actor=t.ally, visibility=vis,
-                        reason=f"{_name(gs, t.ally)} abandons {treaty.name} {label} toward {_name(gs, t.partner)}")
-        before = reputation[t.ally]
+            yield Event(turn, _RESOLUTION, _BREACH, payload, ally, vis,
+                        f"{ally_name} abandons {commitment} toward {name(t.partner)}")
+        before = reputation[ally]
         after = round(before + REPUTATION_GAIN * (1 - before) if kept else before * (1 - REPUTATION_LOSS), 6)
-        reputation[t.ally] = after
-        yield Event(gs.turn, Phase.RESOLUTION, Kind.REPUTATION,
-                    {"state": t.ally, "before": before, "after": after, "treaty": t.treaty},
-                    actor=t.ally, visibility=vis, reason=f"{_name(gs, t.ally)}'s reputation as an ally "
-                                         f"{'rises' if kept else 'falls'} to {after:.2f}")
+        reputation[ally] = after
+        yield Event(turn, _RESOLUTION, _REPUTATION,
+                    {"state": ally, "before": before, "after": after, "treaty": treaty}, ally, vis,
+                    f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}")
 
 
 def _toward(response: Response, side: str | None, attack: Attack, partner: str) -> Response:
@@ -422,22 +457,23 @@ def _toward(response: Response, side: str | None, attack: Attack, partner: str) 
     side = side or attack.target
     if side == partner or (side in attack.attackers) == (partner in attack.attackers):
         return response
-    if response is Response.HOSTILE:
-        return Response.FULL
-    if response in (Response.LIMITED, Response.FULL):
-        return Response.HOSTILE
+    if response is _HOSTILE:
+        return _FULL
+    if response in (_LIMITED, _FULL):
+        return _HOSTILE
     return response
 
 
 def _indicators(gs: GameState, ctx: Context, result) -> Iterator[Event]:
     world, doctrine = result.world, ctx.doctrine
     honoured: dict[str, list[tuple[float, bool]]] = {}
+    decisions, attacks, states, turn = gs.decisions, gs.attacks, world.states, gs.turn
     for rnd in result.rounds:
         for t in rnd.triggers:
-            d = gs.decisions.get((t.attack, t.ally))
-            if t.triggered and d is not None and d.turn == gs.turn and t.type is not ObligationType.NONAGGRESSION:
-                kept = honours(t.type, _toward(d.response, d.side, gs.attacks[t.attack], t.partner))
-                honoured.setdefault(t.treaty, []).append((world.state(t.ally).power, kept))
+            d = decisions.get((t.attack, t.ally))
+            if t.triggered and d is not None and d.turn == turn and t.type is not _NONAGGRESSION:
+                kept = _HONOURS[t.type, _toward(d.response, d.side, attacks[t.attack], t.partner)]
+                honoured.setdefault(t.treaty, []).append((states[t.ally].power, kept))
     attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
     for treaty in gs.scenario.treaties:
         cases = honoured.get(treaty.id, [])
@@ -451,7 +487,7 @@ def _indicators(gs: GameState, ctx: Context, result) -> Iterator[Event]:
         if ctx.verbose:
             payload |= _deterrence(world, doctrine, treaty.id, sorted(
                 world.members_in_force[treaty.id], key=lambda s: _order(gs, s)), attackers)
-        yield Event(gs.turn, Phase.INDICATORS, Kind.INDICATORS, payload,
+        yield Event(gs.turn, _INDICATORS, Kind.INDICATORS, payload,
                     visibility=_treaty_visibility(gs, treaty.id), reason=f"indicators of {treaty.name}")
 
 
@@ -487,6 +523,7 @@ class _Decider:
 
     def __init__(self, gs: GameState, ctx: Context):
         self.gs, self.ctx = gs, ctx
+        self.rng: random.Random | None = None
         self.new: list[tuple[Event, ...]] = []
         self.missing: list[Key] = []
         self.bound_by: dict[str, set[str]] = {}
@@ -502,16 +539,16 @@ class _Decider:
         gs, key = self.gs, (attack.id, state)
         if key in gs.overrides or key in gs.turn_decisions:
             return None
-        if gs.mode is Mode.REPLAY and _script_entry(gs, attack, state, trigger,
+        if gs.mode is _REPLAY and _script_entry(gs, attack, state, trigger,
                                                     self.bound_by.get(state, set())) is not None:
             return None
         response = self.stands.get((attack.target, state))
-        if response is None and attack.attackers and all(world.at_war(state, x) for x in attack.attackers):
-            response = Response.FULL  # already fighting the attacker: nothing left to decide
+        if response is None and attack.attackers and world.enemies(state).issuperset(attack.attackers):
+            response = _FULL  # already fighting the attacker: nothing left to decide
         if response is None:
             return None
         return Decision(turn=gs.turn, state=state, attack=attack.id, response=response,
-                        source=DecisionSource.DOCTRINE, side=attack.target)
+                        source=_DOCTRINE, side=attack.target)
 
     def __call__(self, attack: Attack, world: World, binding: tuple[Trigger, ...]) -> list[Decision]:
         out: list[Decision] = []
@@ -527,7 +564,7 @@ class _Decider:
             # A stand is kept as seen from the attacked: support for an attacking partner
             # is hostility toward its victim.
             self.stands.setdefault((attack.target, state), _toward(d.response, d.side, attack, attack.target))
-            if trigger and self.gs.scenario.treaty(trigger.treaty).leader == state:
+            if trigger and self.gs.scenario.treaty_by_id[trigger.treaty].leader == state:
                 leader_says[trigger.treaty] = d.response
             out.append(d)
         if self.missing:
@@ -547,13 +584,13 @@ class _Decider:
                               attack=attack, treaty=treaty, article=trigger.article if trigger else None,
                               leader_response=leader_says.get(treaty) if treaty else None,
                               triggered=trigger is not None)
-        if gs.mode is Mode.EXERCISE and _control(gs, state) is Control.PLAYER:
+        if gs.mode is _EXERCISE and _control(gs, state) is _PLAYER:
             self.missing.append(key)
             if key not in gs.requests:
                 self.new.append(tuple(examine_request(gs, attack, state, trigger)))
             return None
         entry = (_script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()))
-                 if gs.mode is Mode.REPLAY else None)
+                 if gs.mode is _REPLAY else None)
         if entry is not None and entry.turn > gs.turn:
             self.new.append((Event(gs.turn, Phase.DECISIONS, Kind.DECISION_DEFERRED,
                                    {"attack": attack.id, "state": state, "until": entry.turn},
@@ -564,25 +601,30 @@ class _Decider:
 
     def _decide(self, situation, state, entry, attack, trigger) -> Decision:
         gs, ctx = self.gs, self.ctx
-        rng = random.Random(f"{gs.seed}|{gs.turn}|{attack.id}|{state}") if ctx.stochastic else None
+        rng = None
+        if ctx.stochastic:
+            # One generator reseeded per decision: the very draws of a new Random(seed)
+            # per decision, without making one each time.
+            rng = self.rng = self.rng or random.Random(0)
+            rng.seed(f"{gs.seed}|{gs.turn}|{attack.id}|{state}")
         response, advice = ctx.doctrine.decide(situation, rng)
         payload_extra = {"probabilities": [round(p, 4) for p in advice.probabilities]}
         if entry is not None:
-            source, rationale = DecisionSource.SCRIPT, entry.note or ""
+            source, rationale = _SCRIPT, entry.note or ""
             payload_extra |= {"predicted": str(response), "source_ref": entry.source}
             response = entry.response
             reason = f"the record: {entry.note}" if entry.note else "the historical record"
         else:
-            source = DecisionSource.DOCTRINE
+            source = _DOCTRINE
             rationale = advice.explain() if ctx.verbose else ""
-            reason = ("the script is silent; the doctrine decides" if gs.mode is Mode.REPLAY
+            reason = ("the script is silent; the doctrine decides" if gs.mode is _REPLAY
                       else "the doctrine decides")
         decision = Decision(turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
                             side=trigger.partner if trigger else attack.target,
                             treaty=trigger.treaty if trigger else None,
                             rationale=rationale)
         payload = decision_payload(decision) | payload_extra
-        self.new.append((Event(gs.turn, Phase.DECISIONS, Kind.DECISION, payload, actor=state,
+        self.new.append((Event(gs.turn, _DECISIONS, _DECISION, payload, actor=state,
                                visibility=_decision_visibility(gs, decision), reason=reason),))
         return decision
 
@@ -637,7 +679,7 @@ def _entry_matches(entry: ScriptEntry, attack: Attack) -> bool:
 
 
 def _control(gs: GameState, state: str) -> Control:
-    return gs.controller(state) if gs.mode is Mode.EXERCISE else Control.NPC
+    return gs.controller(state) if gs.mode is _EXERCISE else _NPC
 
 
 def _require_open(gs: GameState) -> None:
@@ -649,21 +691,59 @@ def _visibility(vis):
     return vis if isinstance(vis, str) else tuple(vis)
 
 
+class _Facts:
+    """What the phases look up about a scenario for almost every event, read once:
+    the scenario is frozen, so its games and runs share one copy."""
+    __slots__ = ("commitments", "hidden", "names", "secret")
+
+    def __init__(self, scenario) -> None:
+        self.names = {s.id: s.name for s in scenario.states}
+        self.secret = frozenset(t.id for t in scenario.treaties if t.secret)
+        # (treaty, article) whose obligation is known only to those who know the treaty
+        self.hidden = frozenset((t.id, i) for t in scenario.treaties
+                                for i, ob in enumerate(t.obligations) if t.secret or ob.secret)
+        # "the North Atlantic Treaty art. 5 (defense)", as the honour events word it
+        self.commitments = {(t.id, i): f"{t.name} {ob.label}" for t in scenario.treaties
+                            for i, ob in enumerate(t.obligations)}
+
+    def name(self, state: str | None) -> str:
+        if not state:
+            return "?"
+        name = self.names.get(state)
+        return state if name is None else name
+
+
+_FACTS = IdentityMemo()
+
+
+def _facts(gs: GameState) -> _Facts:
+    facts = gs._facts
+    if facts is None:
+        memo = _FACTS.scratch(gs.scenario)
+        facts = memo.get("facts")
+        if facts is None:
+            facts = memo["facts"] = _Facts(gs.scenario)
+        gs._facts = facts
+    return facts
+
+
 def _treaty_visibility(gs: GameState, treaty_id: str):
+    if treaty_id not in _facts(gs).secret:
+        return ALL
     treaty = gs.scenario.treaty(treaty_id)
-    return tuple(sorted(gs.known_to.get(treaty_id, frozenset(treaty.members)))) if treaty.secret else ALL
+    return tuple(sorted(gs.known_to.get(treaty_id, frozenset(treaty.members))))
 
 
 def _obligation_visibility(gs: GameState, t: Trigger):
+    if (t.treaty, t.article) not in _facts(gs).hidden:
+        return ALL
     treaty = gs.scenario.treaty(t.treaty)
-    if treaty.secret or treaty.obligations[t.article].secret:
-        return tuple(sorted(gs.known_to.get(t.treaty, frozenset(treaty.members))))
-    return ALL
+    return tuple(sorted(gs.known_to.get(t.treaty, frozenset(treaty.members))))
 
 
 def _decision_visibility(gs: GameState, d: Decision):
     """A decision under a secret commitment is known to those who know the commitment."""
-    if d.treaty and gs.scenario.treaty(d.treaty).secret:
+    if d.treaty and d.treaty in _facts(gs).secret:
         return tuple(sorted(gs.known_to.get(d.treaty, frozenset())))
     return ALL
 
@@ -678,23 +758,27 @@ def _trigger_ref(t: Trigger) -> dict:
 
 
 def _order(gs: GameState, state: str) -> int:
-    return gs.scenario.state_order.get(state, 10**6)
+    return gs.scenario.state_order.get(state, _LAST)
 
 
 def alliance_graph(gs: GameState) -> AllianceGraph:
-    """The alliance graph of the world as it stands; its indexes are built once per game."""
-    if gs._graph is None:
-        gs._graph = AllianceGraph(gs.world)
-    return gs._graph.at(gs.world)
+    """The alliance graph of the world as it stands; its indexes are built once per scenario,
+    and the graph once per world."""
+    world, graph = gs.world, gs._graph
+    if graph is None:
+        graph = gs._graph = AllianceGraph(world)
+    elif graph.world is not world:
+        graph = gs._graph = graph.at(world)
+    return graph
 
 
 def _name(gs: GameState, state: str | None) -> str:
-    s = gs.scenario.state_by_id.get(state) if state else None
-    return s.name if s else (state or "?")
+    return _facts(gs).name(state)
 
 
 def _names(gs: GameState, states) -> str:
-    return ", ".join(_name(gs, s) for s in states)
+    name = _facts(gs).name
+    return ", ".join(name(s) for s in states)
 
 
 def _first(xs):

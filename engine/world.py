@@ -8,6 +8,7 @@ tested on a world built by hand.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Mapping
@@ -16,6 +17,39 @@ from .model import Deployment, InjectKind, Relation, Scenario, State, Treaty
 
 # Reputation runs 0..1; every state starts with an unremarkable record.
 INITIAL_REPUTATION = 0.5
+_NOBODY: frozenset[str] = frozenset()
+
+
+class IdentityMemo:
+    """Scratch dicts keyed by object identity, dropped when the object dies.
+
+    A World or a Scenario holds dicts, so it cannot be hashed; id() alone could be
+    reused by a later object, so each entry keeps a weak reference to prove it is the
+    same one. Both are immutable, so nothing cached from them can go stale.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[weakref.ref, dict]] = {}
+
+    def scratch(self, obj: object) -> dict:
+        key = id(obj)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0]() is obj:
+            return entry[1]
+        entries = self._entries
+
+        def forget(ref: weakref.ref, key: int = key) -> None:
+            current = entries.get(key)
+            if current is not None and current[0] is ref:
+                del entries[key]
+
+        memo: dict = {}
+        try:
+            ref = weakref.ref(obj, forget)
+        except TypeError:  # not weakly referenceable: work uncached rather than risk staleness
+            return memo
+        entries[key] = (ref, memo)
+        return memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +135,32 @@ class World:
         return frozenset(self._enemies)
 
     def enemies(self, state_id: str) -> frozenset[str]:
-        return self._enemies.get(state_id, frozenset())
+        return self._enemies.get(state_id, _NOBODY)
 
     def coalition(self, state_id: str) -> frozenset[str]:
         """`state_id` and the states fighting its enemies alongside it."""
-        foes = self.enemies(state_id)
+        enemies = self._enemies
         friends = {state_id}
-        for foe in foes:
-            friends |= self.enemies(foe)
+        for foe in enemies.get(state_id, _NOBODY):
+            friends |= enemies[foe]  # an enemy's enemies: it has some, state_id among them
         return frozenset(friends)
+
+
+_AT_START = IdentityMemo()
 
 
 def _members_at_start(scenario: Scenario, treaty: Treaty) -> frozenset[str]:
     """Members bound at turn 1: a treaty signed in play binds nobody yet, and a
     member who accedes by a `treaty-signed` inject with an actor waits for it."""
+    # Asked for every treaty by every new game (a Monte Carlo run is one): read once per scenario.
+    memo = _AT_START.scratch(scenario)
+    found = memo.get(treaty.id)
+    if found is None:
+        found = memo[treaty.id] = _read_members_at_start(scenario, treaty)
+    return found
+
+
+def _read_members_at_start(scenario: Scenario, treaty: Treaty) -> frozenset[str]:
     later = [i for i in scenario.injects
              if i.kind is InjectKind.TREATY_SIGNED and i.treaty == treaty.id]
     if any(not i.actors for i in later):
