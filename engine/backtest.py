@@ -53,20 +53,41 @@ class Backtest:
     unmatched: tuple[Unmatched, ...] = field(default=())
 
 
-def backtest(scenario: Scenario, doctrine: Doctrine | None = None) -> Backtest:
+@dataclass(frozen=True)
+class Recorded:
+    """A decision the record answered in a replay, with what the doctrine said at that moment."""
+    turn: int
+    state: str
+    attack: str                  # the attack answered (a link of a chain has its own id)
+    inject: str                  # the inject the chain began from
+    treaty: str | None
+    obligation: str | None       # the weightiest obligation in play, None for a state with a stake
+    historical: Response
+    predicted: Response
+    probabilities: tuple[float, ...]
+
+
+def replay_record(scenario: Scenario, doctrine: Doctrine | None = None) -> list[Recorded]:
+    """Replay `scenario` from its script and list every decision the record answered."""
     game = Game.new(scenario, mode=Mode.REPLAY, doctrine=doctrine)
     game.play()
     obligation_of = _obligation_types(game)
-    preds = []
+    out = []
     for e in game.events:
         if e.kind is Kind.DECISION and e.payload["source"] == "script":
             p = e.payload
-            attack = game.state.attacks[p["attack"]]
-            preds.append(Prediction(
-                scenario=scenario.id, turn=e.turn, state=p["state"], treaty=p.get("treaty"),
-                inject=attack.origin, historical=Response(p["response"]),
-                predicted=Response(p["predicted"]), probabilities=tuple(p["probabilities"]),
-                obligation=obligation_of.get((p["attack"], p["state"], p.get("treaty")))))
+            out.append(Recorded(
+                e.turn, p["state"], p["attack"], game.state.attacks[p["attack"]].origin, p.get("treaty"),
+                obligation_of.get((p["attack"], p["state"], p.get("treaty"))), Response(p["response"]),
+                Response(p["predicted"]), tuple(p["probabilities"])))
+    return out
+
+
+def backtest(scenario: Scenario, doctrine: Doctrine | None = None) -> Backtest:
+    preds = [Prediction(scenario=scenario.id, turn=r.turn, state=r.state, treaty=r.treaty, inject=r.inject,
+                        historical=r.historical, predicted=r.predicted, probabilities=r.probabilities,
+                        obligation=r.obligation)
+             for r in replay_record(scenario, doctrine)]
     answered = {(p.state, p.inject) for p in preds}
     unmatched = tuple(Unmatched(scenario.id, s.turn, s.state, s.inject) for s in scenario.script
                       if (s.state, s.inject) not in answered)

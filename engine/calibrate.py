@@ -22,12 +22,9 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from .backtest import Prediction, summarise
+from .backtest import Prediction, replay_record, summarise
 from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation
-from .events import Kind
-from .game import Game
 from .model import RESPONSES, Response, Scenario
-from .state import Mode
 
 RIDGE = 10.0         # pull toward the priors, in units of squared weight
 ITERATIONS = 600
@@ -60,21 +57,13 @@ class _Recorder(Doctrine):
 
 def observations(scenario: Scenario) -> list[Observation]:
     """One observation per decision the record answers in a replay of `scenario`."""
-    from .backtest import _obligation_types
     recorder = _Recorder(prior_doctrine())  # factor values do not depend on the weights
-    game = Game.new(scenario, mode=Mode.REPLAY, doctrine=recorder)
-    game.play()
-    kinds = _obligation_types(game)
     out = []
-    for e in game.events:
-        if e.kind is Kind.DECISION and e.payload["source"] == "script":
-            p = e.payload
-            features = recorder.seen.get((e.turn, p["attack"], p["state"]))
-            if features is None:
-                continue
-            out.append(Observation(
-                scenario.id, e.turn, p["state"], p.get("treaty"), game.state.attacks[p["attack"]].origin,
-                kinds.get((p["attack"], p["state"], p.get("treaty"))), Response(p["response"]), features))
+    for r in replay_record(scenario, recorder):
+        features = recorder.seen.get((r.turn, r.attack, r.state))
+        if features is not None:
+            out.append(Observation(scenario.id, r.turn, r.state, r.treaty, r.inject, r.obligation,
+                                   r.historical, features))
     return out
 
 
