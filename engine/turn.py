@@ -17,7 +17,7 @@ yields the same events.
 """
 from __future__ import annotations
 
-import random
+import hashlib
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
@@ -179,9 +179,11 @@ def examine(gs: GameState, attack: Attack, ctx: Context, *, round_: int,
                 reason=f"{_names(gs, attack.attackers) or 'unknown attackers'} "
                        f"{'attacks' if len(attack.attackers) == 1 else 'attack'} {_name(gs, attack.target)}")
     graph = alliance_graph(gs)
-    # Without explanations (batch runs) only what binds is logged.
+    # A batch run (no explanations) reads only what binds, and logs none of it: what
+    # binds shows again in the requests, decisions and honour events it leads to.
     triggers = graph.triggers(attack) if ctx.verbose else graph.binding(attack)
-    yield from _obligations(gs, triggers)
+    if ctx.verbose:
+        yield from _obligations(gs, triggers)
     for c in graph.conflicts(attack, triggers):
         yield Event(turn, Phase.CASUS_FOEDERIS, Kind.CONFLICT,
                     {"attack": attack.id, "state": c.state,
@@ -316,7 +318,8 @@ def _resolve(gs: GameState, ctx: Context, result) -> Iterator[Event]:
                 yield Event(turn, Phase.CASUS_FOEDERIS, Kind.ATTACK, attack_payload(attack, rnd.number),
                             actor=_first(attack.attackers),
                             reason=f"{_names(gs, attack.attackers)} now at war with {_name(gs, attack.target)}")
-            yield from _obligations(gs, rnd.triggers)
+            if ctx.verbose:
+                yield from _obligations(gs, rnd.triggers)
         for war in rnd.wars_begun:
             if war.pair not in at_war:
                 yield Event(turn, Phase.RESOLUTION, Kind.WAR,
@@ -324,7 +327,7 @@ def _resolve(gs: GameState, ctx: Context, result) -> Iterator[Event]:
                             actor=war.aggressor,
                             reason=f"{_name(gs, war.aggressor)} and {_name(gs, war.defender)} are at war")
                 at_war.add(war.pair)
-        yield from _invocations_and_honour(gs, rnd)
+        yield from _invocations_and_honour(gs, ctx, rnd)
     if result.truncated:
         yield Event(turn, Phase.RESOLUTION, Kind.NOTE, {"truncated": True}, visibility=UMPIRE,
                     reason=f"the cascade was stopped after {MAX_CASCADE_ROUNDS} rounds")
@@ -334,7 +337,7 @@ def _resolve(gs: GameState, ctx: Context, result) -> Iterator[Event]:
         yield Event(turn, Phase.TURN, Kind.GAME_ENDED, {}, reason="the last turn of the scenario is played")
 
 
-def _invocations_and_honour(gs: GameState, rnd) -> Iterator[Event]:
+def _invocations_and_honour(gs: GameState, ctx: Context, rnd) -> Iterator[Event]:
     """Votes where a treaty's council declares the casus foederis; then who honoured what."""
     bound: dict[tuple[str, str], list[Trigger]] = {}
     for t in rnd.triggers:
@@ -343,10 +346,10 @@ def _invocations_and_honour(gs: GameState, rnd) -> Iterator[Event]:
     for (treaty_id, attack_id), triggers in bound.items():
         # The council votes on the call to arms; consultation and neutrality are owed regardless.
         armed = [t for t in triggers if t.type in _CALLS_TO_ARMS]
-        declared = (yield from _invocation(gs, treaty_id, attack_id, armed)) if armed else False
+        declared = (yield from _invocation(gs, ctx, treaty_id, attack_id, armed)) if armed else False
         owed = [t for t in triggers if _answered_now(gs, t) and (declared or t.type not in _CALLS_TO_ARMS)]
         if owed:
-            yield from _honour(gs, owed)
+            yield from _honour(gs, ctx, owed)
 
 
 def _answered_now(gs: GameState, t: Trigger) -> bool:
@@ -357,9 +360,10 @@ def _answered_now(gs: GameState, t: Trigger) -> bool:
     return key in gs.turn_decisions or key in gs.overrides
 
 
-def _invocation(gs: GameState, treaty_id: str, attack_id: str, triggers: list[Trigger]):
+def _invocation(gs: GameState, ctx: Context, treaty_id: str, attack_id: str, triggers: list[Trigger]):
     """The council's vote, taken once per treaty and attack: each member votes for the call
-    to arms when its answer honours it (in a replay, its answer as the record gives it)."""
+    to arms when its answer honours it (in a replay, its answer as the record gives it).
+    A batch run logs the outcome alone, which names who voted each way."""
     treaty = gs.scenario.treaty(treaty_id)
     if treaty.invocation is _MEMBER:
         return True
@@ -382,10 +386,11 @@ def _invocation(gs: GameState, treaty_id: str, attack_id: str, triggers: list[Tr
             _HONOURS[t.type, _toward(response, response_side(gs, attack, member, owed[0]), attack, t.partner)]
             for t in owed))
         (yes if aye else no).append(member)
-        yield Event(gs.turn, _INVOCATION, _VOTE,  # actor, visibility, reason (see _obligations)
-                    {"treaty": treaty_id, "attack": attack_id, "member": member, "vote": aye,
-                     "source": "attacked" if member == attack.target else source}, member, vis,
-                    f"{name(member)} votes {'for' if aye else 'against'} invoking {treaty.name}")
+        if ctx.verbose:
+            yield Event(gs.turn, _INVOCATION, _VOTE,  # actor, visibility, reason (see _obligations)
+                        {"treaty": treaty_id, "attack": attack_id, "member": member, "vote": aye,
+                         "source": "attacked" if member == attack.target else source}, member, vis,
+                        f"{name(member)} votes {'for' if aye else 'against'} invoking {treaty.name}")
     need = {"consensus": len(voters), "two-thirds": -(-2 * len(voters) // 3),
             "majority": len(voters) // 2 + 1}[treaty.invocation]
     declared = len(yes) >= need
@@ -420,10 +425,11 @@ def response_side(gs: GameState, attack: Attack, member: str, trigger: Trigger |
     return trigger.partner if trigger else attack.target
 
 
-def _honour(gs: GameState, triggers: list[Trigger]) -> Iterator[Event]:
-    # A third of a batch run's events come from here: names and wordings are looked up, not rebuilt.
+def _honour(gs: GameState, ctx: Context, triggers: list[Trigger]) -> Iterator[Event]:
+    # Half of a batch run's events come from here: names and wordings are looked up, not
+    # rebuilt, and a batch run (no explanations) goes without them.
     facts = _facts(gs)
-    name, hidden = facts.name, facts.hidden
+    name, hidden, say = facts.name, facts.hidden, ctx.verbose
     turn, reputation = gs.turn, dict(gs.reputation)
     for t in triggers:
         ally, treaty, kind = t.ally, t.treaty, t.type
@@ -435,19 +441,18 @@ def _honour(gs: GameState, triggers: list[Trigger]) -> Iterator[Event]:
         payload = {"state": ally, "treaty": treaty, "article": t.article, "attack": t.attack,
                    "partner": t.partner, "type": str(kind), "response": str(d.response) if d else None}
         vis = _obligation_visibility(gs, t) if (treaty, t.article) in hidden else ALL
-        ally_name, commitment = name(ally), facts.commitments[treaty, t.article]
-        if kept:  # actor, visibility, reason (see _obligations)
-            yield Event(turn, _RESOLUTION, _HONOURED, payload, ally, vis,
-                        f"{ally_name} honours {commitment} toward {name(t.partner)}")
-        else:
-            yield Event(turn, _RESOLUTION, _BREACH, payload, ally, vis,
-                        f"{ally_name} abandons {commitment} toward {name(t.partner)}")
+        ally_name = name(ally) if say else ""
+        verb = "honours" if kept else "abandons"
+        yield Event(turn, _RESOLUTION, _HONOURED if kept else _BREACH, payload, ally, vis,  # (see _obligations)
+                    f"{ally_name} {verb} {facts.commitments[treaty, t.article]} toward {name(t.partner)}"
+                    if say else "")
         before = reputation[ally]
         after = round(before + REPUTATION_GAIN * (1 - before) if kept else before * (1 - REPUTATION_LOSS), 6)
         reputation[ally] = after
         yield Event(turn, _RESOLUTION, _REPUTATION,
                     {"state": ally, "before": before, "after": after, "treaty": treaty}, ally, vis,
-                    f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}")
+                    f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"
+                    if say else "")
 
 
 def _toward(response: Response, side: str | None, attack: Attack, partner: str) -> Response:
@@ -518,12 +523,29 @@ def _main_adversary(world: World, treaty_id: str, members: list[str], attackers:
 
 # --- the decision callback of the cascade ------------------------------------------------------
 
+class _Draw:
+    """The uniform draw of one decision, a hash of the game's seed and the decision's place
+    (turn, attack, state): a counter-based generator (Salmon et al. 2011, as JAX's keys). A
+    draw does not depend on the draws before it, on the order decisions are taken or on the
+    process taking them, and costs one hash rather than seeding a generator per decision."""
+    __slots__ = ("u",)
+
+    def __init__(self, key: str) -> None:
+        digest = hashlib.blake2b(key.encode(), digest_size=8, person=b"casus-decision").digest()
+        self.u = (int.from_bytes(digest, "big") >> 11) * _2_TO_MINUS_53  # 53 bits: a double in [0, 1)
+
+    def random(self) -> float:
+        return self.u
+
+
+_2_TO_MINUS_53 = 2.0 ** -53
+
+
 class _Decider:
     """Answers for every state the cascade asks, in order, and remembers what it decided."""
 
     def __init__(self, gs: GameState, ctx: Context):
         self.gs, self.ctx = gs, ctx
-        self.rng: random.Random | None = None
         self.new: list[tuple[Event, ...]] = []
         self.missing: list[Key] = []
         self.bound_by: dict[str, set[str]] = {}
@@ -601,14 +623,10 @@ class _Decider:
 
     def _decide(self, situation, state, entry, attack, trigger) -> Decision:
         gs, ctx = self.gs, self.ctx
-        rng = None
-        if ctx.stochastic:
-            # One generator reseeded per decision: the very draws of a new Random(seed)
-            # per decision, without making one each time.
-            rng = self.rng = self.rng or random.Random(0)
-            rng.seed(f"{gs.seed}|{gs.turn}|{attack.id}|{state}")
-        response, advice = ctx.doctrine.decide(situation, rng)
-        payload_extra = {"probabilities": [round(p, 4) for p in advice.probabilities]}
+        draw = _Draw(f"{gs.seed}|{gs.turn}|{attack.id}|{state}") if ctx.stochastic else None
+        response, advice = ctx.doctrine.decide(situation, draw)
+        # The probabilities explain the answer; a batch run tallies answers alone.
+        payload_extra = {"probabilities": [round(p, 4) for p in advice.probabilities]} if ctx.verbose else {}
         if entry is not None:
             source, rationale = _SCRIPT, entry.note or ""
             payload_extra |= {"predicted": str(response), "source_ref": entry.source}

@@ -121,6 +121,20 @@ def test_same_seed_same_results_whatever_the_workers(workers, chunk):
     assert as_json(pooled.results()) == as_json(alone.results())
 
 
+def test_sampled_answers_follow_the_doctrines_probabilities():
+    # The leader answers first, from the same state in every run: its answers over the
+    # runs are draws from one distribution, the one the doctrine states.
+    scenario, n = small(turns=1), 2000
+    game = Game.new(scenario)
+    game.play()
+    first = next(e.payload for e in game.events if e.kind is Kind.DECISION and e.payload["state"] == "USA")
+    row = mc.simulate(scenario, n, seed=8).decision("narva", "USA")
+    assert row["asked"]["p"] == 1.0
+    for level, p in zip(("hostile", "neutral", "diplomatic", "limited", "full"), first["probabilities"]):
+        observed = row["responses"].get(level, {"p": 0.0})["p"]
+        assert abs(observed - p) <= 4 * math.sqrt(p * (1 - p) / n) + 1 / n, (level, observed, p)
+
+
 def test_a_different_master_seed_gives_different_runs():
     a, b = mc.simulate(small(), 20, seed=1), mc.simulate(small(), 20, seed=2)
     assert as_json(a) != as_json(b)
