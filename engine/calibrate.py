@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from .backtest import Prediction, replay_record, summarise
-from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation
+from .doctrine import (FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation, below_armed_attack,
+                       within_threshold)
 from .model import RESPONSES, Response, Scenario
 
 RIDGE = 10.0         # pull toward the priors, in units of squared weight
@@ -40,6 +41,7 @@ class Observation:
     obligation: str | None
     historical: Response
     features: tuple[float, ...]
+    capped: bool = False   # short of an armed attack: `full` is no answer (doctrine.below_armed_attack)
 
 
 class _Recorder(Doctrine):
@@ -47,11 +49,11 @@ class _Recorder(Doctrine):
 
     def __init__(self, base: Doctrine):
         super().__init__(dict(base.weights), base.cuts)
-        self.seen: dict[tuple[int, str, str], tuple[float, ...]] = {}
+        self.seen: dict[tuple[int, str, str], tuple[tuple[float, ...], bool]] = {}
 
     def decide(self, situation: Situation, rng=None):
         key = (situation.world.turn, situation.attack.id, situation.ally)
-        self.seen[key] = tuple(self.features(situation).values())
+        self.seen[key] = (tuple(self.features(situation).values()), below_armed_attack(situation.attack))
         return super().decide(situation, rng)
 
 
@@ -60,10 +62,10 @@ def observations(scenario: Scenario) -> list[Observation]:
     recorder = _Recorder(prior_doctrine())  # factor values do not depend on the weights
     out = []
     for r in replay_record(scenario, recorder):
-        features = recorder.seen.get((r.turn, r.attack, r.state))
-        if features is not None:
+        seen = recorder.seen.get((r.turn, r.attack, r.state))
+        if seen is not None:
             out.append(Observation(scenario.id, r.turn, r.state, r.treaty, r.inject, r.obligation,
-                                   r.historical, features))
+                                   r.historical, *seen))
     return out
 
 
@@ -76,8 +78,13 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _cdf(cuts: Sequence[float], score: float) -> list[float]:
-    return [0.0] + [_sigmoid(c - score) for c in cuts] + [1.0]
+def _cdf(cuts: Sequence[float], score: float, capped: bool = False) -> list[float]:
+    """P(answer <= level) for each level from below hostile to full. Short of an armed
+    attack `full` is folded into `limited`, so `limited` already takes every case."""
+    inner = [_sigmoid(c - score) for c in cuts]
+    if capped:
+        inner[-1] = 1.0
+    return [0.0, *inner, 1.0]
 
 
 def _nll_and_grad(obs: Sequence[Observation], w: list[float], cuts: list[float],
@@ -87,10 +94,11 @@ def _nll_and_grad(obs: Sequence[Observation], w: list[float], cuts: list[float],
     nll = 0.0
     for o in obs:
         s = sum(wi * xi for wi, xi in zip(w, o.features))
-        F = _cdf(cuts, s)
+        F = _cdf(cuts, s, o.capped)
         k = o.historical.rank
         p = max(F[k + 1] - F[k], 1e-12)
         nll -= math.log(p)
+        # The logistic's density at each bound; none where a bound is fixed at 0 or 1.
         dens_hi = F[k + 1] * (1 - F[k + 1]) if k < 4 else 0.0
         dens_lo = F[k] * (1 - F[k]) if k > 0 else 0.0
         ds = (dens_hi - dens_lo) / p   # d(-log p)/ds
@@ -143,6 +151,8 @@ def predict(doctrine: Doctrine, obs: Iterable[Observation]) -> list[Prediction]:
     out = []
     for o in obs:
         probs = doctrine.distribution(doctrine.score(o.features))
+        if o.capped:
+            probs = within_threshold(probs)
         best = max(range(len(RESPONSES)), key=lambda k: (probs[k], -k))
         out.append(Prediction(o.scenario, o.turn, o.state, o.treaty, o.inject, o.historical,
                               RESPONSES[best], tuple(round(x, 6) for x in probs), o.obligation))

@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .model import (
     RESPONSES, Commitment, Formality, ForceSize, Governance, Obligation, ObligationType,
-    Openness, Regime, Response, Scenario, State, Treaty, honours,
+    InjectKind, Openness, Regime, Response, Scenario, State, Treaty, honours,
 )
 from .network import Attack
 from .world import IdentityMemo, World
@@ -130,6 +130,29 @@ class Factor:
         return self.value * self.weight
 
 
+# Combat forces answer an armed attack. A cyber operation, a hybrid campaign or a border
+# incident is no armed attack in law (UN Charter art. 51; ICJ, Nicaragua v. United States,
+# 1986, paras 195, 211 and 249: acts short of an armed attack open no right of collective
+# self-defence to third states), and in this engine it starts no war between attacker and
+# victim (network.Attack.starts_war). So the doctrine sends no combat forces to one: what
+# the ordered logit gives `full` goes to `limited`, the most a state does short of war
+# (Crimea 2014: arms and training, no troops). A terrorist attack keeps `full` open, as
+# NATO held on 12 September 2001 and UN Security Council resolution 1368 allowed.
+_BELOW_ARMED_ATTACK = frozenset({InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
+                                 InjectKind.BORDER_INCIDENT})
+
+
+def below_armed_attack(attack: Attack) -> bool:
+    """The attack is short of an armed attack: the doctrine answers it with `limited` at most."""
+    return attack.kind in _BELOW_ARMED_ATTACK
+
+
+def within_threshold(probabilities: Sequence[float]) -> tuple[float, ...]:
+    """The distribution with the probability of `full` given to `limited`."""
+    *lower, limited, full = probabilities
+    return (*lower, limited + full, 0.0)
+
+
 class _Pending:
     """The makings of an advice's factor list, kept until someone reads it.
 
@@ -161,15 +184,17 @@ class Advice:
     probabilities: tuple[float, ...]
     score: float
     toward: str
+    ceiling: "Response | None"
     _factors: "tuple[Factor, ...] | None" = field(repr=False)
     _pending: "_Pending | None" = field(repr=False)
 
     def __init__(self, probabilities: Sequence[float], factors: "Sequence[Factor] | _Pending",
-                 score: float, toward: str = "honouring") -> None:
+                 score: float, toward: str = "honouring", *, ceiling: "Response | None" = None) -> None:
         put = object.__setattr__
         put(self, "probabilities", tuple(probabilities))
         put(self, "score", score)
         put(self, "toward", toward)
+        put(self, "ceiling", ceiling)
         lazy = isinstance(factors, _Pending)
         put(self, "_factors", None if lazy else tuple(factors))
         put(self, "_pending", factors if lazy else None)
@@ -184,8 +209,8 @@ class Advice:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Advice):
             return NotImplemented
-        return ((self.probabilities, self.score, self.toward, self.factors)
-                == (other.probabilities, other.score, other.toward, other.factors))
+        return ((self.probabilities, self.score, self.toward, self.ceiling, self.factors)
+                == (other.probabilities, other.score, other.toward, other.ceiling, other.factors))
 
     def __hash__(self) -> int:
         return hash((self.probabilities, self.score, self.toward))
@@ -215,9 +240,11 @@ class Advice:
         pro = [f"{f.text} ({f.contribution:+.2f})" for f in top if f.contribution > 0]
         con = [f"{f.text} ({f.contribution:+.2f})" for f in top if f.contribution < 0]
         best = self.response
+        ceiling = (f" No combat forces: the attack is short of an armed attack, so {self.ceiling} "
+                   f"support is the most it calls for." if self.ceiling is not None else "")
         return (f"Most likely: {best} (p={self.probabilities[best.rank]:.2f}). "
                 f"Pushing toward {self.toward}: {'; '.join(pro) or 'nothing'}; "
-                f"against: {'; '.join(con) or 'nothing'}.")
+                f"against: {'; '.join(con) or 'nothing'}.{ceiling}")
 
 
 # --- per-world scratch ------------------------------------------------------------
@@ -436,8 +463,12 @@ class Doctrine:
         values = _values(situation)
         score = self.score(values)
         toward = "honouring" if situation.treaty is not None else "support"
-        return Advice(self.distribution(score), _Pending(situation, values, self._vector),
-                      score, toward)
+        probabilities = self.distribution(score)
+        capped = below_armed_attack(situation.attack)
+        if capped:
+            probabilities = within_threshold(probabilities)
+        return Advice(probabilities, _Pending(situation, values, self._vector), score, toward,
+                      ceiling=Response.LIMITED if capped else None)
 
     def decide(self, situation: Situation,
                rng: random.Random | None = None) -> tuple[Response, Advice]:

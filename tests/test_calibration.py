@@ -8,13 +8,15 @@ baselines ("every bound ally honours", "every ally stays out") on every score.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 
 import pytest
 
 from engine.backtest import summarise
-from engine.calibrate import calibrate, fit, observations, predict, prior_doctrine
-from engine.doctrine import DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS, PRIOR_WEIGHTS
+from engine.calibrate import Observation, _nll_and_grad, calibrate, fit, observations, predict, prior_doctrine
+from engine.doctrine import DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS, PRIOR_WEIGHTS, Doctrine
+from engine.model import Response
 from engine.scenario import load
 
 HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
@@ -74,3 +76,20 @@ def test_predictions_come_from_the_fitted_probabilities():
         assert abs(sum(p.probabilities) - 1) < 1e-5  # each rounded to six places
         assert p.probabilities[p.predicted.rank] == max(p.probabilities)
     assert summarise(preds)["doctrine"]["n"] == len(obs)
+
+
+@pytest.mark.parametrize("historical", [Response.NEUTRAL, Response.DIPLOMATIC, Response.LIMITED])
+def test_short_of_an_armed_attack_limited_takes_the_mass_of_full(historical):
+    """A capped observation is scored as the doctrine answers it: `limited` means
+    `limited or more`, so the top cut point plays no part."""
+    cuts, weights = [-4.0, -2.0, 0.5, 2.0], [0.0] * len(FACTORS)
+    weights[0] = 1.0
+    obs = Observation("x", 1, "DEU", "pact", "jam", "defense", historical,
+                      tuple([0.8] + [0.0] * (len(FACTORS) - 1)), capped=True)
+    nll, _, grad_cuts = _nll_and_grad([obs], weights, cuts, weights, ridge=0.0)
+    F = [0.0] + [1 / (1 + math.exp(-(c - 0.8))) for c in cuts[:3]] + [1.0, 1.0]
+    k = historical.rank
+    assert math.isclose(nll, -math.log(F[k + 1] - F[k]))
+    assert grad_cuts[3] == 0.0
+    (prediction,) = predict(Doctrine(dict(zip(FACTORS, weights)), cuts), [obs])
+    assert prediction.probabilities[4] == 0.0 and math.isclose(sum(prediction.probabilities), 1.0, abs_tol=1e-5)

@@ -385,6 +385,30 @@ def test_stochastic_frequencies_match_the_probabilities(setup):
         assert abs(counts[response] / n - p) <= tolerance, response
 
 
+# --- the armed-attack threshold ----------------------------------------------------
+
+@pytest.mark.parametrize("kind, capped", [
+    (InjectKind.ARMED_ATTACK, False), (InjectKind.TERRORIST_ATTACK, False),
+    (InjectKind.CYBER_ATTACK, True), (InjectKind.HYBRID_ATTACK, True), (InjectKind.BORDER_INCIDENT, True),
+])
+@pytest.mark.parametrize("leader", [None, Response.FULL], ids=["alone", "leader-in"])
+def test_no_combat_forces_for_an_attack_short_of_an_armed_attack(kind, capped, leader):
+    # Pushed hard toward honouring, so that the logit puts most of its mass on `full`.
+    doctrine = Doctrine(DEFAULT_WEIGHTS | {"casus_foederis": 6.0})
+    situation = BASE.change(attack=dataclasses.replace(STRIKE, kind=kind), leader_response=leader).situation()
+    advice = doctrine.advise(situation)
+    logit = doctrine.distribution(advice.score)
+    assert math.isclose(sum(advice.probabilities), 1.0)
+    if capped:
+        assert advice.probabilities == (*logit[:3], logit[3] + logit[4], 0.0)
+        assert advice.ceiling is Response.LIMITED and advice.response is Response.LIMITED
+        assert "short of an armed attack" in advice.explain()
+        assert all(doctrine.decide(situation, random.Random(i))[0] is not Response.FULL for i in range(200))
+    else:
+        assert advice.probabilities == logit and advice.ceiling is None
+        assert advice.response is Response.FULL
+
+
 # --- weights ---------------------------------------------------------------------
 
 def test_the_scenario_overrides_weights_and_keeps_the_rest():

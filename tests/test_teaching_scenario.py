@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from engine.events import Kind
+from engine.game import Game
 from engine.model import ALL, ATTACK_KINDS, Control, InjectKind, ObligationType, Scenario
 from engine.scenario import load
 from engine.world import World
 
+GREY_ZONE = frozenset({InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK, InjectKind.BORDER_INCIDENT})
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "baltic-2027.yaml"
 
 REQUIRED_STATES = (
@@ -200,3 +203,18 @@ def test_efp_host_has_a_deployment(scenario: Scenario, host: str) -> None:
 
 def test_russian_forces_are_stationed_in_belarus(scenario: Scenario) -> None:
     assert any(d.state == "RUS" and d.host == "BLR" for d in scenario.deployments)
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 8))
+def test_the_grey_zone_stays_short_of_war_whatever_the_dice(scenario: Scenario, seed: int) -> None:
+    """The cable cut, the jamming, the cyber attack and the border incident are answered
+    with at most limited support: war comes with the first armed attack, on turn 3, or
+    the lesson of the grey zone is lost in a war nobody would have fought over it."""
+    game = Game.new(scenario, seed=seed, stochastic=True, verbose=False)
+    game.play()
+    kinds = {i.id: i.kind for i in scenario.injects}
+    grey = {i for i, kind in kinds.items() if kind in GREY_ZONE}
+    answers = [e.payload for e in game.events if e.kind is Kind.DECISION and e.payload["attack"] in grey]
+    assert answers and all(a["response"] != "full" for a in answers)
+    wars = [e.turn for e in game.events if e.kind is Kind.WAR]
+    assert wars and min(wars) >= 3
