@@ -18,8 +18,8 @@ Both passes always run, and every problem of the file is raised at once in a
 frozen `engine.model.Scenario`.
 
 jsonschema is thorough but slow on large files, so the schema pass first asks a
-compiled copy of the same schema (plain closures) whether the data is certainly
-valid; jsonschema runs only when it is not, to find and word the errors.
+compiled copy of the same schema (`engine.schemacheck`) whether the data is
+certainly valid; jsonschema runs only when it is not, to find and word the errors.
 """
 from __future__ import annotations
 
@@ -29,13 +29,10 @@ import datetime as dt
 import difflib
 import functools
 import gc
-import json
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, ScenarioError
 from .model import (
@@ -43,6 +40,7 @@ from .model import (
     Governance, Inject, InjectKind, Invocation, Obligation, ObligationType, Openness, Regime,
     Relation, Response, Scenario, ScriptEntry, Source, State, Treaty, TurnLength,
 )
+from .schemacheck import Check, fast_check, fast_ref, restore_strings, scenario_schema
 from .yamlsource import Document, Path, SourceError, decode, read_json, read_yaml
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file has a schema problem to explain
@@ -51,7 +49,6 @@ if TYPE_CHECKING:  # jsonschema is imported only when a file has a schema proble
 __all__ = ["MAX_BYTES", "load", "loads", "from_data", "schema", "format_path"]
 
 MAX_BYTES = 5 * 1024 * 1024
-SCHEMA_FILE = "scenario.schema.json"
 
 
 # --- public API ----------------------------------------------------------------
@@ -100,7 +97,7 @@ def _loads(data: bytes, name: str) -> Scenario:
         doc = read_json(text) if name.lower().endswith(".json") else read_yaml(text)
     except SourceError as exc:
         raise ScenarioError(_sorted(_problem(name, f.mark, f.path, f.message) for f in exc.flaws)) from None
-    _restore_strings(doc)
+    restore_strings(doc)
     return _check_and_build(doc, name)
 
 
@@ -112,7 +109,7 @@ def from_data(data: dict[str, Any], name: str = "<data>") -> Scenario:
 
 def schema() -> dict[str, Any]:
     """The scenario JSON Schema (draft 2020-12), a fresh copy the caller may change."""
-    return copy.deepcopy(_schema())
+    return copy.deepcopy(scenario_schema())
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -128,22 +125,6 @@ def format_path(path: Iterable[str | int]) -> str:
 
 # --- schema --------------------------------------------------------------------
 
-def _schema_file() -> FilePath:
-    candidates = (
-        FilePath(__file__).resolve().parents[1] / "schemas" / SCHEMA_FILE,
-        FilePath(sys.prefix) / "share" / "casus" / "schemas" / SCHEMA_FILE,
-    )
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"{SCHEMA_FILE} is missing from the installation "
-                            f"(looked in {', '.join(str(c.parent) for c in candidates)})")
-
-
-@functools.cache
-def _schema() -> dict[str, Any]:
-    return json.loads(_schema_file().read_text(encoding="utf-8"))
-
 
 def _make_validator(node: dict[str, Any]) -> "jsonschema.Draft202012Validator":
     import jsonschema  # here, not at the top: only files with problems pay for the import
@@ -155,20 +136,20 @@ def _make_validator(node: dict[str, Any]) -> "jsonschema.Draft202012Validator":
 @functools.cache
 def _validator() -> "jsonschema.Draft202012Validator":
     """The whole schema, as the tests' reference."""
-    return _make_validator(_schema())
+    return _make_validator(scenario_schema())
 
 
 @functools.cache
 def _parts() -> tuple[Any, dict[str, tuple[Check, Any]]]:
     """The schema in pieces: the top level without the items of its lists, and a
     (fast check, validator) pair for the items of each list (states, injects, ...)."""
-    top = copy.deepcopy(_schema())
+    top = copy.deepcopy(scenario_schema())
     items: dict[str, tuple[Check, Any]] = {}
     for key, prop in top["properties"].items():
         ref = prop.get("items", {}).get("$ref")
         if ref is not None:
             item_schema = {"$defs": top["$defs"], "$ref": ref}
-            items[key] = (_fast_ref(ref.rsplit("/", 1)[-1]), _make_validator(item_schema))
+            items[key] = (fast_ref(ref.rsplit("/", 1)[-1]), _make_validator(item_schema))
             prop["items"] = {}
     return _make_validator(top), items
 
@@ -189,276 +170,6 @@ def _schema_errors(data: dict[str, Any]) -> list["jsonschema.ValidationError"]:
                 error.path.extendleft((index, key))  # extendleft reverses: key, then index
                 errors.append(error)
     return errors
-
-
-# --- the fast check -----------------------------------------------------------------
-# jsonschema spends about a second on a large valid scenario. The schema uses a
-# small set of keywords, so it is compiled once into plain closures that answer
-# one question: is the document certainly valid? Only when the answer is no does
-# jsonschema run, to find and word every error. The closures must never accept
-# what jsonschema refuses; where in doubt they say no (a test compares the two).
-
-Check = Callable[[Any], bool]
-_NOTES = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples"})
-_OBJECT_KEYS = frozenset({"properties", "patternProperties", "additionalProperties"})
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-_TYPES: dict[str, Check] = {
-    "string": lambda x: isinstance(x, str),
-    "number": _is_number,
-    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool))
-    or (isinstance(x, float) and x.is_integer()),
-    "boolean": lambda x: isinstance(x, bool),
-    "null": lambda x: x is None,
-    "array": lambda x: isinstance(x, list),
-    "object": lambda x: isinstance(x, dict),
-}
-
-
-def _all(checks: list[Check]) -> Check:
-    if not checks:
-        return lambda x: True
-    if len(checks) == 1:
-        return checks[0]
-
-    def check(x: Any) -> bool:
-        for one in checks:
-            if not one(x):
-                return False
-        return True
-    return check
-
-
-@functools.cache
-def _fast_ref(name: str) -> Check:
-    return _fast(_schema()["$defs"][name])
-
-
-def _fast(node: dict[str, Any]) -> Check:
-    """Compile a subschema; an unknown keyword is a programming error, not a pass."""
-    checks = []
-    for keyword, value in node.items():
-        if keyword in _NOTES or keyword == "then" or (keyword in _OBJECT_KEYS and keyword != "properties"
-                                                      and "properties" in node):
-            continue
-        maker = _FAST.get(keyword)
-        if maker is None:
-            raise ValueError(f"the fast check does not know the keyword {keyword!r}")
-        checks.append(maker(value, node))
-    return _all(checks)
-
-
-def _fast_type(value: Any, node: dict[str, Any]) -> Check:
-    tests = [_TYPES[t] for t in ([value] if isinstance(value, str) else value)]
-    return tests[0] if len(tests) == 1 else (lambda x: any(t(x) for t in tests))
-
-
-def _fast_enum(value: list[Any], node: dict[str, Any]) -> Check:
-    if not all(isinstance(v, str) for v in value):
-        raise ValueError("the fast check knows string enums only")
-    choices = frozenset(value)
-    return lambda x: isinstance(x, str) and x in choices
-
-
-def _fast_const(value: Any, node: dict[str, Any]) -> Check:
-    return _fast_enum([value], node)
-
-
-def _fast_pattern(value: str, node: dict[str, Any]) -> Check:
-    search = re.compile(value).search
-    return lambda x: not isinstance(x, str) or search(x) is not None
-
-
-def _fast_format(value: str, node: dict[str, Any]) -> Check:
-    if value != "date":
-        raise ValueError(f"the fast check knows the date format only, not {value!r}")
-    shape = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII).fullmatch
-
-    def check(x: Any) -> bool:
-        if not isinstance(x, str):
-            return True
-        try:
-            return bool(shape(x)) and bool(dt.date.fromisoformat(x))
-        except ValueError:
-            return False
-    return check
-
-
-def _fast_unique(value: bool, node: dict[str, Any]) -> Check:
-    # Only lists of strings are judged here; anything else goes to jsonschema.
-    return lambda x: not isinstance(x, list) or (
-        all(isinstance(i, str) for i in x) and len(set(x)) == len(x))
-
-
-def _fast_items(value: dict[str, Any], node: dict[str, Any]) -> Check:
-    item = _fast(value)
-    return lambda x: not isinstance(x, list) or all(item(i) for i in x)
-
-
-def _fast_object(value: dict[str, Any], node: dict[str, Any]) -> Check:
-    """properties, patternProperties and additionalProperties in one pass over the keys."""
-    props = {k: _fast(v) for k, v in value.items()}
-    patterns = [(re.compile(p).search, _fast(v)) for p, v in node.get("patternProperties", {}).items()]
-    extra = node.get("additionalProperties", True)
-    other = _fast(extra) if isinstance(extra, dict) else (lambda x: extra)
-
-    def check(x: Any) -> bool:
-        if not isinstance(x, dict):
-            return True
-        for key, item in x.items():
-            prop = props.get(key)
-            if prop is not None:
-                if not prop(item):
-                    return False
-                continue
-            matched = [sub for search, sub in patterns if search(key)]
-            if not matched and not other(item):
-                return False
-            if not all(sub(item) for sub in matched):
-                return False
-        return True
-    return check
-
-
-def _fast_lone(keyword: str) -> Callable[[Any, dict[str, Any]], Check]:
-    """patternProperties or additionalProperties without properties."""
-    return lambda value, node: _fast_object({}, node)
-
-
-def _fast_required(value: list[str], node: dict[str, Any]) -> Check:
-    return lambda x: not isinstance(x, dict) or all(k in x for k in value)
-
-
-def _fast_property_names(value: dict[str, Any], node: dict[str, Any]) -> Check:
-    name = _fast(value)
-    return lambda x: not isinstance(x, dict) or all(name(k) for k in x)
-
-
-def _fast_if(value: dict[str, Any], node: dict[str, Any]) -> Check:
-    if "else" in node:
-        raise ValueError("the fast check does not know else")
-    test, then = _fast(value), _fast(node.get("then", {}))
-    return lambda x: not test(x) or then(x)
-
-
-def _bound(test: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any]], Check]:
-    return lambda value, node: (lambda x: not _is_number(x) or test(x, value))
-
-
-def _sized(kind: type) -> Callable[[Any, dict[str, Any]], Check]:
-    return lambda value, node: (lambda x: not isinstance(x, kind) or len(x) >= value)
-
-
-_FAST: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
-    "$ref": lambda value, node: _fast_ref(value.rsplit("/", 1)[-1]),
-    "type": _fast_type,
-    "enum": _fast_enum,
-    "const": _fast_const,
-    "pattern": _fast_pattern,
-    "format": _fast_format,
-    "minimum": _bound(lambda x, low: x >= low),
-    "maximum": _bound(lambda x, high: x <= high),
-    "minLength": _sized(str),
-    "minItems": _sized(list),
-    "uniqueItems": _fast_unique,
-    "items": _fast_items,
-    "properties": _fast_object,
-    "patternProperties": _fast_lone("patternProperties"),
-    "additionalProperties": _fast_lone("additionalProperties"),
-    "required": _fast_required,
-    "propertyNames": _fast_property_names,
-    "allOf": lambda value, node: _all([_fast(v) for v in value]),
-    "if": _fast_if,
-}
-
-
-@functools.cache
-def _fast_check() -> Check:
-    return _fast(_schema())
-
-
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow local $refs (the schema uses only #/$defs/NAME)."""
-    while "$ref" in node:
-        node = _schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-    return node
-
-
-def _wants_string(node: dict[str, Any]) -> bool:
-    types = node.get("type")
-    types = {types} if isinstance(types, str) else set(types or ())
-    return "string" in types and not types & {"number", "integer", "boolean"}
-
-
-def _restore_strings(doc: Document) -> None:
-    """Give string-typed fields the text that was written (`article: 5` means "5")."""
-    if doc.raw:
-        restore = _restorer(_schema())
-        if restore is not None:
-            restore(doc.raw, doc.data)
-
-
-Restore = Callable[[dict[tuple[int, Any], str], Any], None]
-
-
-@functools.cache
-def _restorer_ref(name: str) -> Restore | None:
-    return _restorer(_schema()["$defs"][name])
-
-
-def _restorer(node: dict[str, Any]) -> Restore | None:
-    """Compile the schema into walkers that put back the written text of scalars
-    where a string is wanted; None where nothing below can want one."""
-    if "$ref" in node:
-        return _restorer_ref(node["$ref"].rsplit("/", 1)[-1])
-    if "properties" in node:
-        return _object_restorer(node["properties"])
-    if isinstance(node.get("items"), dict):
-        return _list_restorer(node["items"])
-    return None
-
-
-def _object_restorer(props: dict[str, Any]) -> Restore | None:
-    strings = tuple(k for k, v in props.items() if _wants_string(_resolve(v)))
-    children = tuple((k, r) for k, r in ((k, _restorer(v)) for k, v in props.items()) if r is not None)
-    if not strings and not children:
-        return None
-
-    def restore(raw: dict[tuple[int, Any], str], obj: Any) -> None:
-        if not isinstance(obj, dict):
-            return
-        for key in strings:
-            if key in obj and not isinstance(obj[key], str):
-                text = raw.get((id(obj), key))
-                if text is not None:
-                    obj[key] = text
-        for key, child in children:
-            if key in obj:
-                child(raw, obj[key])
-    return restore
-
-
-def _list_restorer(item_schema: dict[str, Any]) -> Restore | None:
-    wants = _wants_string(_resolve(item_schema))
-    child = _restorer(item_schema)
-    if not wants and child is None:
-        return None
-
-    def restore(raw: dict[tuple[int, Any], str], obj: Any) -> None:
-        if not isinstance(obj, list):
-            return
-        for index, value in enumerate(obj):
-            if wants and not isinstance(value, str):
-                text = raw.get((id(obj), index))
-                if text is not None:
-                    obj[index] = text
-            elif child is not None:
-                child(raw, value)
-    return restore
 
 
 # --- checking ------------------------------------------------------------------
@@ -573,7 +284,7 @@ def _suggest(word: Any, choices: Iterable[str]) -> str:
 
 
 def _schema_pass(data: dict[str, Any], report: _Report) -> None:
-    if _fast_check()(data):
+    if fast_check()(data):
         return
     errors = _schema_errors(data)
     # A date such as 'April 1949' fails both its pattern and its format: say it once.

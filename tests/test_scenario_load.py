@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import engine.scenario as scenario_module
+import engine.schemacheck as schemacheck_module
 from benchmarks.generate import KINDS, OBLIGATIONS, generate_scenario
 from engine.errors import ScenarioError
 from engine.model import (
@@ -380,9 +381,9 @@ def test_schema_is_found_in_the_installed_data_files(tmp_path: Path, monkeypatch
     installed = tmp_path / "share" / "casus" / "schemas"
     installed.mkdir(parents=True)
     (installed / "scenario.schema.json").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(scenario_module, "__file__", str(tmp_path / "site" / "engine" / "scenario.py"))
+    monkeypatch.setattr(schemacheck_module, "__file__", str(tmp_path / "site" / "engine" / "schemacheck.py"))
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
-    assert scenario_module._schema_file() == installed / "scenario.schema.json"
+    assert schemacheck_module.schema_file() == installed / "scenario.schema.json"
 
 
 @pytest.mark.parametrize("path, text", [((), ""), (("states", 4, "regime"), "states[4].regime"),
