@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import engine.scenario as scenario_module
@@ -19,6 +19,7 @@ from benchmarks.generate import generate_scenario
 from engine.errors import ScenarioError
 from engine.model import Scenario
 from engine.scenario import from_data, loads
+from engine.schemacheck import fast_check
 
 BASE = generate_scenario(6, 5, 24, seed=3)
 IDS = sorted({s["id"] for s in BASE["states"]} | {t["id"] for t in BASE["treaties"]}
@@ -103,7 +104,7 @@ def test_mutated_files_load_or_are_refused_with_located_problems(data: dict[str,
 @PROFILE
 @given(mutated())
 def test_the_fast_check_never_accepts_what_jsonschema_refuses(data: dict[str, Any]) -> None:
-    if scenario_module._fast_check()(data):
+    if fast_check()(data):
         assert list(scenario_module._validator().iter_errors(data)) == []
 
 
@@ -120,6 +121,9 @@ def test_checking_in_pieces_finds_what_jsonschema_finds_on_the_whole(data: dict[
 def test_text_is_as_strict_as_data_save_for_numbers_written_where_text_is_wanted(data: dict[str, Any]) -> None:
     """A file may write `article: 5` and mean "5"; data must say "5". Otherwise the verdicts agree."""
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    # PyYAML's emitter writes U+0085 (and U+2028, U+2029) raw inside quoted scalars, where
+    # YAML reads a line break and folds it: such a file no longer says what the data says.
+    assume(not any(c in text for c in "\x85\u2028\u2029"))
     from_text = outcome(lambda: loads(text, "m.yaml"))
     from_dict = outcome(lambda: from_data(data, "m.yaml"))
     if isinstance(from_dict, Scenario):
