@@ -64,7 +64,9 @@ class Context:
     """What a phase needs besides the state: the decision model and how much to say."""
     doctrine: Doctrine
     stochastic: bool = False   # sample the doctrine's decisions with the seeded generator
-    verbose: bool = True       # explanations in the events (Monte Carlo turns them off)
+    # Explanations in the events. A batch run (Monte Carlo) turns them off and logs what
+    # it tallies: no entry per obligation examined or per vote, no wording, no probabilities.
+    verbose: bool = True
 
 
 # --- 1. injects ---------------------------------------------------------------------

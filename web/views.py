@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+import segno
 from flask import Flask, Response as FlaskResponse, jsonify
+from markupsafe import Markup
 
 from engine import report, svg
 from engine.errors import GameError
@@ -31,9 +33,18 @@ RESPONSE_HELP = {
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["pct"] = lambda x: "" if x is None else f"{float(x) * 100:.0f}%"
     app.jinja_env.filters["num"] = lambda x: "" if x is None else f"{float(x):.2f}"
+    app.jinja_env.filters["qr"] = qr_svg
     app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
                                  INJECT_KINDS=[str(k) for k in InjectKind],
                                  WHAT_IF_RUNS=WHAT_IF_RUNS, MAX_WHAT_IF_RUNS=MAX_WHAT_IF_RUNS)
+
+
+def qr_svg(url: str) -> Markup:
+    """A join link as a QR code for the printed slips: inline SVG sized by the style sheet
+    (no image request, no inline style for the CSP to refuse). Error correction level M
+    survives a creased or smudged slip."""
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(border=4, omitsize=True, title=None, svgclass="qr", lineclass=None))
 
 
 def game_date(sc: Scenario, gs: GameState | None) -> str:

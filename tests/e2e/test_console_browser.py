@@ -8,6 +8,8 @@ report opens. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,7 +49,8 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_an_exercise_from_creation_to_the_report(server, browser):
+def create_exercise(server, browser):
+    """The umpire logs in and creates an exercise of the drill: its page and the join links."""
     umpire = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
     assert "token=" not in umpire.url                    # the token leaves the address bar
@@ -57,6 +60,29 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     umpire.wait_for_url(re.compile(r"/setup$"))
     links = {cell: umpire.input_value(f"input[aria-label='join link for {cell}']")
              for cell in ("United States", "Poland")}
+    return umpire, links
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="needs zbarimg to read QR codes (apt-get install zbar-tools)")
+def test_the_printed_slips_scan_to_their_cells_links(server, browser, tmp_path):
+    umpire, links = create_exercise(server, browser)
+    umpire.get_by_text("Printable sheet").click()
+    umpire.wait_for_url(re.compile(r"/links$"))
+    shot(umpire, "join-slips")
+    slips = umpire.locator(".slip")
+    assert slips.count() == len(links)
+    for i in range(slips.count()):
+        slip = slips.nth(i)
+        cell = slip.locator("h2").inner_text()
+        image = tmp_path / f"slip-{i}.png"
+        slip.locator("figure.qr svg").screenshot(path=str(image))   # as chromium draws it
+        scanned = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True,
+                                 text=True, timeout=30).stdout.strip()
+        assert scanned == links[cell] == slip.locator(".url").inner_text()
+
+
+def test_an_exercise_from_creation_to_the_report(server, browser):
+    umpire, links = create_exercise(server, browser)
     shot(umpire, "umpire-setup")
     umpire.click("button[name=start][value='1']")
     umpire.wait_for_url(re.compile(r"/x/[^/]+$"))
