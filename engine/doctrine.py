@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from .model import (
     RESPONSES, Commitment, Formality, ForceSize, Governance, Obligation, ObligationType,
@@ -140,6 +139,12 @@ class Factor:
 # NATO held on 12 September 2001 and UN Security Council resolution 1368 allowed.
 _BELOW_ARMED_ATTACK = frozenset({InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
                                  InjectKind.BORDER_INCIDENT})
+
+
+class Uniform(Protocol):
+    """Where a sampled decision takes its one uniform draw: a `random.Random`, or the
+    turn engine's per-decision hash (engine.turn._Draw)."""
+    def random(self) -> float: ...
 
 
 def below_armed_attack(attack: Attack) -> bool:
@@ -470,8 +475,7 @@ class Doctrine:
         return Advice(probabilities, _Pending(situation, values, self._vector), score, toward,
                       ceiling=Response.LIMITED if capped else None)
 
-    def decide(self, situation: Situation,
-               rng: random.Random | None = None) -> tuple[Response, Advice]:
+    def decide(self, situation: Situation, rng: "Uniform | None" = None) -> tuple[Response, Advice]:
         """The most probable level (rng None), or one drawn with a single rng.random()."""
         advice = self.advise(situation)
         if rng is None:

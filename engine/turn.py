@@ -63,7 +63,7 @@ _ATTACK, _OBLIGATION, _DECISION_REQUESTED, _DECISION, _VOTE, _HONOURED, _BREACH,
 class Context:
     """What a phase needs besides the state: the decision model and how much to say."""
     doctrine: Doctrine
-    stochastic: bool = False   # sample the doctrine's decisions with the seeded generator
+    stochastic: bool = False   # sample the doctrine's decisions, each draw a hash of the seed (_Draw)
     # Explanations in the events. A batch run (Monte Carlo) turns them off and logs what
     # it tallies: no entry per obligation examined or per vote, no wording, no probabilities.
     verbose: bool = True
