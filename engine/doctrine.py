@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from .model import (
     RESPONSES, Commitment, Formality, ForceSize, Governance, Obligation, ObligationType,
-    InjectKind, Openness, Regime, Response, Scenario, State, Treaty, honours,
+    Openness, Regime, Response, Scenario, State, Treaty, honours,
 )
 from .network import Attack
 from .world import IdentityMemo, World
@@ -133,12 +133,11 @@ class Factor:
 # incident is no armed attack in law (UN Charter art. 51; ICJ, Nicaragua v. United States,
 # 1986, paras 195, 211 and 249: acts short of an armed attack open no right of collective
 # self-defence to third states), and in this engine it starts no war between attacker and
-# victim (network.Attack.starts_war). So the doctrine sends no combat forces to one: what
-# the ordered logit gives `full` goes to `limited`, the most a state does short of war
-# (Crimea 2014: arms and training, no troops). A terrorist attack keeps `full` open, as
-# NATO held on 12 September 2001 and UN Security Council resolution 1368 allowed.
-_BELOW_ARMED_ATTACK = frozenset({InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
-                                 InjectKind.BORDER_INCIDENT})
+# victim (network.Attack.starts_war). So the doctrine sends no combat forces to one
+# (network.Attack.short_of_armed_attack): what the ordered logit gives `full` goes to
+# `limited`, the most a state does short of war (Crimea 2014: arms and training, no
+# troops). A terrorist attack keeps `full` open, as NATO held on 12 September 2001 and
+# UN Security Council resolution 1368 allowed.
 
 
 class Uniform(Protocol):
@@ -149,7 +148,7 @@ class Uniform(Protocol):
 
 def below_armed_attack(attack: Attack) -> bool:
     """The attack is short of an armed attack: the doctrine answers it with `limited` at most."""
-    return attack.kind in _BELOW_ARMED_ATTACK
+    return attack.short_of_armed_attack
 
 
 def within_threshold(probabilities: Sequence[float]) -> tuple[float, ...]:

@@ -103,6 +103,10 @@ from .model import (Decision, Inject, InjectKind, Obligation, ObligationType, Re
 from .world import War, World
 
 
+_SHORT_OF_ARMED_ATTACK = frozenset({InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
+                                    InjectKind.BORDER_INCIDENT})
+
+
 @dataclass(frozen=True, slots=True)
 class Attack:
     """An attack that may trigger commitments: an inject, or a war a decision began.
@@ -140,6 +144,13 @@ class Attack:
     def starts_war(self) -> bool:
         """Only an armed attack makes the attacker and the target belligerents."""
         return self.kind is InjectKind.ARMED_ATTACK
+
+    @property
+    def short_of_armed_attack(self) -> bool:
+        """A cyber attack, hybrid campaign or border incident: no armed attack in law, which
+        the doctrine answers with no combat forces (see engine.doctrine). A terrorist attack
+        is not among them, though it starts no war with a state by itself."""
+        return self.kind in _SHORT_OF_ARMED_ATTACK
 
 
 @dataclass(frozen=True, slots=True)
