@@ -9,7 +9,8 @@ import pytest
 
 from engine.events import loads as load_events
 from engine.scenario import MAX_BYTES
-from tests.e2e.support import NARVA, bearer, cell_client, csrf, make_app, new_exercise, umpire_client
+from tests.e2e.support import (NARVA, bearer, cell_client, csrf, make_app, narva_under_way,
+                                umpire_client)
 
 
 @pytest.fixture
@@ -19,12 +20,7 @@ def app(tmp_path):
 
 @pytest.fixture
 def drill(app):
-    """The Narva drill, started, turn 1 played, turn 2 open: the attack asks both cells."""
-    ex = new_exercise(app, "narva-drill.yaml")
-    umpire = umpire_client(app)
-    for url in ("open-turn", "close-turn", "open-turn"):
-        assert umpire.post(f"/x/{ex['id']}/{url}", data={"csrf_token": csrf(umpire)}).status_code == 303
-    return ex, umpire
+    return narva_under_way(app)
 
 
 def post(client, url, **data):

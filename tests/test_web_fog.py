@@ -13,7 +13,8 @@ import re
 import pytest
 
 from engine.store import MemoryStore
-from tests.e2e.support import SECRETS, UMPIRE_TOKEN, bearer, cell_client, csrf, make_app, new_exercise, umpire_client
+from tests.e2e.support import (SECRETS, UMPIRE_TOKEN, bearer, cell_client, csrf, make_app, narva_under_way,
+                                new_exercise, umpire_client)
 
 ROME_PRIVATE = "Rome-private-rationale-7731"
 
@@ -111,11 +112,8 @@ def test_a_cell_cannot_decide_for_a_state_it_does_not_play(game):
 
 def test_the_doctrine_explains_itself_to_the_umpire_not_to_the_cells(tmp_path):
     app = make_app(tmp_path, store=MemoryStore())
-    ex = new_exercise(app, "narva-drill.yaml")
+    ex, umpire = narva_under_way(app)
     eid = ex["id"]
-    umpire = umpire_client(app)
-    for url in ("open-turn", "close-turn", "open-turn"):
-        umpire.post(f"/x/{eid}/{url}", data={"csrf_token": csrf(umpire)})
     app.test_client().post(f"/api/v1/exercises/{eid}/decisions", headers=bearer(ex["cells"]["United States"]["token"]),
                            json={"state": "USA", "attack": "narva", "response": "full", "rationale": "usa-private-9"})
     umpire.post(f"/x/{eid}/override", data={"csrf_token": csrf(umpire), "state": "POL", "attack": "narva",

@@ -14,7 +14,8 @@ import pytest
 from engine.doctrine import FACTORS
 from engine.montecarlo import simulate
 from engine.store import MemoryStore
-from tests.e2e.support import NARVA, cell_client, csrf, make_app, new_exercise, umpire_client
+from tests.e2e.support import (NARVA, cell_client, csrf, make_app, narva_under_way, new_exercise,
+                                umpire_client)
 
 RUNS = 30
 
@@ -26,12 +27,7 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def drill(app):
-    """The Narva drill with turn 2 open: the attack has fired, the cells have not answered."""
-    ex = new_exercise(app, "narva-drill.yaml")
-    umpire = umpire_client(app)
-    for step in ("open-turn", "close-turn", "open-turn"):
-        assert umpire.post(f"/x/{ex['id']}/{step}", data={"csrf_token": csrf(umpire)}).status_code == 303
-    return ex, umpire
+    return narva_under_way(app)
 
 
 def play_on(client, eid: str, **fields):

@@ -139,6 +139,16 @@ def new_exercise(app, scenario: str = "secret-pact.yaml", **body: Any) -> dict[s
     return r.get_json()
 
 
+def narva_under_way(app) -> tuple[dict[str, Any], Any]:
+    """The Narva drill started, turn 1 played and turn 2 open: the attack has fired and asks
+    both cells, who have not answered. The exercise and the umpire's client."""
+    ex = new_exercise(app, "narva-drill.yaml")
+    umpire = umpire_client(app)
+    for step in ("open-turn", "close-turn", "open-turn"):
+        assert umpire.post(f"/x/{ex['id']}/{step}", data={"csrf_token": csrf(umpire)}).status_code == 303
+    return ex, umpire
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
