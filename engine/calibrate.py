@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from .backtest import Prediction, replay_record, summarise
-from .doctrine import (FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation, below_armed_attack,
+from .doctrine import (FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation,
                        within_threshold)
 from .model import RESPONSES, Response, Scenario
 
@@ -41,7 +41,7 @@ class Observation:
     obligation: str | None
     historical: Response
     features: tuple[float, ...]
-    capped: bool = False   # short of an armed attack: `full` is no answer (doctrine.below_armed_attack)
+    capped: bool = False   # short of an armed attack: `full` is no answer (Attack.short_of_armed_attack)
 
 
 class _Recorder(Doctrine):
@@ -53,7 +53,7 @@ class _Recorder(Doctrine):
 
     def decide(self, situation: Situation, rng=None):
         key = (situation.world.turn, situation.attack.id, situation.ally)
-        self.seen[key] = (tuple(self.features(situation).values()), below_armed_attack(situation.attack))
+        self.seen[key] = (tuple(self.features(situation).values()), situation.attack.short_of_armed_attack)
         return super().decide(situation, rng)
 
 

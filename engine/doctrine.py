@@ -129,6 +129,12 @@ class Factor:
         return self.value * self.weight
 
 
+class Uniform(Protocol):
+    """Where a sampled decision takes its one uniform draw: a `random.Random`, or the
+    turn engine's per-decision hash (engine.turn._Draw)."""
+    def random(self) -> float: ...
+
+
 # Combat forces answer an armed attack. A cyber operation, a hybrid campaign or a border
 # incident is no armed attack in law (UN Charter art. 51; ICJ, Nicaragua v. United States,
 # 1986, paras 195, 211 and 249: acts short of an armed attack open no right of collective
@@ -138,19 +144,6 @@ class Factor:
 # `limited`, the most a state does short of war (Crimea 2014: arms and training, no
 # troops). A terrorist attack keeps `full` open, as NATO held on 12 September 2001 and
 # UN Security Council resolution 1368 allowed.
-
-
-class Uniform(Protocol):
-    """Where a sampled decision takes its one uniform draw: a `random.Random`, or the
-    turn engine's per-decision hash (engine.turn._Draw)."""
-    def random(self) -> float: ...
-
-
-def below_armed_attack(attack: Attack) -> bool:
-    """The attack is short of an armed attack: the doctrine answers it with `limited` at most."""
-    return attack.short_of_armed_attack
-
-
 def within_threshold(probabilities: Sequence[float]) -> tuple[float, ...]:
     """The distribution with the probability of `full` given to `limited`."""
     *lower, limited, full = probabilities
@@ -468,7 +461,7 @@ class Doctrine:
         score = self.score(values)
         toward = "honouring" if situation.treaty is not None else "support"
         probabilities = self.distribution(score)
-        capped = below_armed_attack(situation.attack)
+        capped = situation.attack.short_of_armed_attack
         if capped:
             probabilities = within_threshold(probabilities)
         return Advice(probabilities, _Pending(situation, values, self._vector), score, toward,
