@@ -103,7 +103,8 @@ def _treaty(rng: random.Random, i: int, ids: list[str]) -> dict[str, Any]:
     outsiders = [s for s in ids if s not in members]
     kinds = [OBLIGATIONS[i % len(OBLIGATIONS)]] + rng.sample(OBLIGATIONS, rng.randint(0, 2))
     treaty: dict[str, Any] = {
-        "id": f"T{i:04d}", "name": f"Treaty {i}", "signed": f"{rng.randint(1900, 2029)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        "id": f"T{i:04d}", "name": f"Treaty {i}", 
+        "signed": f"{rng.randint(1900, 2029)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
         "members": members,
         "formality": rng.choice(("treaty", "executive-agreement", "declaration", "verbal")),
         "openness": rng.choice(("open", "open", "partially-secret", "secret")),
@@ -122,9 +123,8 @@ def _treaty(rng: random.Random, i: int, ids: list[str]) -> dict[str, Any]:
 def _inject(rng: random.Random, i: int, ids: list[str], treaties: list[dict[str, Any]],
             turns: int) -> dict[str, Any]:
     kind = KINDS[i % len(KINDS)]
-    if kind.startswith("treaty") or kind == "disclosure":
-        if not treaties:
-            kind = "statement"
+    if (kind.startswith("treaty") or kind == "disclosure") and not treaties:
+        kind = "statement"
     inject: dict[str, Any] = {"id": f"I{i:05d}", "turn": rng.randint(1, turns), "kind": kind,
                               "text": f"Event {i}."}
     if kind in ATTACKS:

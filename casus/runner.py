@@ -24,8 +24,8 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 from engine.montecarlo import Plan, Results, Tally, chunks, play_run, run_chunk
 
@@ -127,7 +127,7 @@ class _Stop:
 
     @classmethod
     @contextlib.contextmanager
-    def installed(cls) -> Iterator["_Stop"]:
+    def installed(cls) -> Iterator[_Stop]:
         stop = cls()
         # Only the main thread may set handlers; elsewhere Ctrl-C is not ours to catch.
         if threading.current_thread() is not threading.main_thread():

@@ -9,8 +9,8 @@ stays out.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 from .doctrine import Doctrine
 from .events import Kind

@@ -19,12 +19,11 @@ The procedure, reproducible and deterministic:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from .backtest import Prediction, replay_record, summarise
-from .doctrine import (FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation,
-                       within_threshold)
+from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation, within_threshold
 from .model import RESPONSES, Response, Scenario
 
 RIDGE = 10.0         # pull toward the priors, in units of squared weight

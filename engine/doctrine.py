@@ -19,14 +19,27 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from .model import (
-    RESPONSES, Commitment, Formality, ForceSize, Governance, Obligation, ObligationType,
-    Openness, Regime, Response, Scenario, State, Treaty, honours,
+    RESPONSES,
+    Commitment,
+    ForceSize,
+    Formality,
+    Governance,
+    Obligation,
+    ObligationType,
+    Openness,
+    Regime,
+    Response,
+    Scenario,
+    State,
+    Treaty,
+    honours,
 )
 from .network import Attack
 from .world import IdentityMemo, World
@@ -158,14 +171,14 @@ class _Pending:
     """
     __slots__ = ("situation", "values", "weights")
 
-    def __init__(self, situation: "Situation", values: tuple[float, ...],
+    def __init__(self, situation: Situation, values: tuple[float, ...],
                  weights: tuple[float, ...]) -> None:
         self.situation, self.values, self.weights = situation, values, weights
 
     def __reduce__(self):
         return (_Pending, (self.situation, self.values, self.weights))
 
-    def build(self) -> "tuple[Factor, ...]":
+    def build(self) -> tuple[Factor, ...]:
         return _factors(self.situation, self.values, self.weights)
 
 
@@ -181,12 +194,12 @@ class Advice:
     probabilities: tuple[float, ...]
     score: float
     toward: str
-    ceiling: "Response | None"
-    _factors: "tuple[Factor, ...] | None" = field(repr=False)
-    _pending: "_Pending | None" = field(repr=False)
+    ceiling: Response | None
+    _factors: tuple[Factor, ...] | None = field(repr=False)
+    _pending: _Pending | None = field(repr=False)
 
-    def __init__(self, probabilities: Sequence[float], factors: "Sequence[Factor] | _Pending",
-                 score: float, toward: str = "honouring", *, ceiling: "Response | None" = None) -> None:
+    def __init__(self, probabilities: Sequence[float], factors: Sequence[Factor] | _Pending,
+                 score: float, toward: str = "honouring", *, ceiling: Response | None = None) -> None:
         put = object.__setattr__
         put(self, "probabilities", tuple(probabilities))
         put(self, "score", score)
@@ -427,7 +440,7 @@ class Doctrine:
         self._vector = tuple(merged[name] for name in FACTORS)
 
     @classmethod
-    def for_scenario(cls, scenario: Scenario) -> "Doctrine":
+    def for_scenario(cls, scenario: Scenario) -> Doctrine:
         """The defaults with the scenario's `doctrine.weights` applied."""
         return cls(weights=scenario.doctrine_weights)
 
@@ -467,7 +480,7 @@ class Doctrine:
         return Advice(probabilities, _Pending(situation, values, self._vector), score, toward,
                       ceiling=Response.LIMITED if capped else None)
 
-    def decide(self, situation: Situation, rng: "Uniform | None" = None) -> tuple[Response, Advice]:
+    def decide(self, situation: Situation, rng: Uniform | None = None) -> tuple[Response, Advice]:
         """The most probable level (rng None), or one drawn with a single rng.random()."""
         advice = self.advise(situation)
         if rng is None:

@@ -8,9 +8,10 @@ and no incidental whitespace, so that the same game gives the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from .model import ALL, UMPIRE
 
@@ -115,7 +116,7 @@ class Event:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Event":
+    def from_dict(cls, data: Mapping[str, Any]) -> Event:
         vis = data.get("visibility", ALL)
         return cls(
             turn=int(data["turn"]), phase=Phase(data["phase"]), kind=Kind(data["kind"]),
@@ -127,7 +128,7 @@ class Event:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, line: str) -> "Event":
+    def from_json(cls, line: str) -> Event:
         return cls.from_dict(json.loads(line))
 
 

@@ -7,10 +7,10 @@ events, fold them.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from . import turn as phases
-from .doctrine import Doctrine, Situation, Advice
+from .doctrine import Advice, Doctrine, Situation
 from .errors import GameError
 from .events import Event, Kind, Phase
 from .model import Control, Decision, DecisionSource, Inject, Response, Scenario
@@ -29,7 +29,7 @@ class Game:
     @classmethod
     def new(cls, scenario: Scenario, *, seed: int = 0, mode: Mode = Mode.PLAY,
             controls: Mapping[str, Control] | None = None, stochastic: bool = False,
-            verbose: bool = True, doctrine: Doctrine | None = None) -> "Game":
+            verbose: bool = True, doctrine: Doctrine | None = None) -> Game:
         game = cls(scenario, doctrine=doctrine, stochastic=stochastic, verbose=verbose)
         unknown = sorted(set(controls or {}) - set(scenario.state_by_id))
         if unknown:
@@ -40,7 +40,7 @@ class Game:
                          reason=f"{scenario.title}: a new game ({mode})")])
         return game
 
-    def copy(self) -> "Game":
+    def copy(self) -> Game:
         """An independent game with the same log and state (no fold: see GameState.copy)."""
         other = object.__new__(Game)
         other.scenario, other.ctx = self.scenario, self.ctx
@@ -139,7 +139,7 @@ class Game:
         self.state = fold(self.scenario, self._events)
         return dropped
 
-    def branch(self, turn: int) -> "Game":
+    def branch(self, turn: int) -> Game:
         """A what-if: a new game with this one's events before `turn` opened."""
         if not 1 <= turn <= max(self.state.turn, 1):
             raise GameError(f"can branch from turns 1 to {max(self.state.turn, 1)}, not {turn}")

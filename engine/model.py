@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 
 class Regime(StrEnum):
@@ -135,7 +136,7 @@ class Response(StrEnum):
         return RESPONSES.index(self)
 
     @classmethod
-    def from_rank(cls, rank: int) -> "Response":
+    def from_rank(cls, rank: int) -> Response:
         return RESPONSES[rank]
 
 
@@ -344,7 +345,7 @@ class TurnLength:
     delta: dt.timedelta = dt.timedelta(days=1)
 
     @classmethod
-    def parse(cls, iso: str) -> "TurnLength":
+    def parse(cls, iso: str) -> TurnLength:
         m = _DURATION.match(iso)
         if not m:
             raise ValueError(f"{iso!r} is not an ISO 8601 duration such as P1D, P1W or PT12H")

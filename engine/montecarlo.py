@@ -54,8 +54,9 @@ import hashlib
 import math
 import random
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .doctrine import FACTORS, Doctrine
 from .events import Event, Kind
@@ -324,7 +325,7 @@ def play_run(plan: Plan, index: int) -> RunSummary:
     return summarise(scenario, game.events, index, tuple(drawn.values()))
 
 
-def run_chunk(plan: Plan, start: int, stop: int) -> "Tally":
+def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
     """The tally of runs start..stop-1: what a worker sends back."""
     tally = Tally.empty(plan)
     for index in range(start, stop):
@@ -358,7 +359,7 @@ class ExactSum:
             x = hi
         partials[i:] = [x]
 
-    def merge(self, other: "ExactSum") -> None:
+    def merge(self, other: ExactSum) -> None:
         for p in other.partials:
             self.add(p)
 
@@ -396,7 +397,7 @@ class _Moments:
                 self.xx[t].add(xi * xj)
                 t += 1
 
-    def merge(self, other: "_Moments") -> None:
+    def merge(self, other: _Moments) -> None:
         self.n += other.n
         for mine, theirs in zip(self._all(), other._all()):
             mine.merge(theirs)
@@ -479,7 +480,7 @@ class Tally:
         self.peak_rss: dict[str, int] = {}              # worker -> max RSS in KiB (runner's)
 
     @classmethod
-    def empty(cls, plan: Plan) -> "Tally":
+    def empty(cls, plan: Plan) -> Tally:
         return cls(len(plan.vary), len(plan.scenario.script))
 
     def add(self, run: RunSummary) -> None:
@@ -518,7 +519,7 @@ class Tally:
                 self.moments[0].add(run.weights, rate)
             self.moments[1].add(run.weights, float(run.belligerents))
 
-    def merge(self, other: "Tally") -> "Tally":
+    def merge(self, other: Tally) -> Tally:
         self.runs += other.runs
         for key, row in other.pairs.items():
             mine = self.pairs.get(key)
@@ -543,7 +544,7 @@ class Tally:
             self.peak_rss[worker] = max(rss, self.peak_rss.get(worker, 0))
         return self
 
-    def results(self, plan: Plan, *, interrupted: bool = False) -> "Results":
+    def results(self, plan: Plan, *, interrupted: bool = False) -> Results:
         return Results(_results_dict(self, plan, interrupted))
 
 

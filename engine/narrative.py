@@ -7,8 +7,8 @@ alliance reads in a few lines; `explain=True` adds each state's reasons.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from itertools import groupby
-from typing import Callable, Iterable
 
 from .events import Event, Kind
 from .model import RESPONSES, Scenario

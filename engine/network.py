@@ -67,9 +67,9 @@ own. Nor do the answers of the attack's own parties begin one.
 
 Grey zone. An attack whose attribution is below 50% (the format's grey zone)
 binds no obligation owed to its victim: allies cannot invoke a treaty against
-an attacker they cannot name. The doctrine still weighs attribution above it. No attack is made on a pair already at war or already
-due to fight. Each war becomes an attack of the next round; the cascade stops
-when a round begins none, or after `max_rounds` (then `truncated`). A state
+an attacker they cannot name. The doctrine still weighs attribution above it.
+No attack is made on a pair already at war or already due to fight. Each war
+becomes an attack of the next round; the cascade stops when a round begins none, or after `max_rounds` (then `truncated`). A state
 that has answered an attack by the same attackers on the same target is not
 asked again, and only a state's first answer to an attack counts.
 
@@ -89,19 +89,16 @@ for the next turn, cascade round or Monte Carlo run that meets the same attack.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterable, Iterator, Sequence
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
 
-from .model import (Decision, Inject, InjectKind, Obligation, ObligationType, Response,
-                    Treaty)
+from .model import Decision, Inject, InjectKind, Obligation, ObligationType, Response, Treaty
 from .world import War, World
-
 
 _SHORT_OF_ARMED_ATTACK = frozenset({InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
                                     InjectKind.BORDER_INCIDENT})
@@ -128,7 +125,7 @@ class Attack:
     origin: str = ""
 
     @classmethod
-    def from_inject(cls, inject: Inject) -> "Attack":
+    def from_inject(cls, inject: Inject) -> Attack:
         assert inject.is_attack and inject.target is not None
         return cls(
             id=inject.id, attackers=inject.actors, target=inject.target, kind=inject.kind,
@@ -375,7 +372,7 @@ class AllianceGraph:
         self._index = _indexes(world)
         self._treaties, self._protecting = self._index.treaties, self._index.protecting
 
-    def at(self, world: World) -> "AllianceGraph":
+    def at(self, world: World) -> AllianceGraph:
         """The same alliance system read in a later world of the same scenario
         (wars, accessions and withdrawals as they stand there); the indexes are shared."""
         if world.scenario is not self._world.scenario:
@@ -391,7 +388,7 @@ class AllianceGraph:
         return self._world
 
     @cached_property
-    def graph(self) -> "nx.MultiDiGraph":
+    def graph(self) -> nx.MultiDiGraph:
         """Node per state; an edge ally -> partner per obligation owed, keyed
         (treaty id, article index), with the obligation, the treaty and whether
         the treaty and both parts are in force in this world."""
@@ -549,7 +546,7 @@ class AllianceGraph:
     def _names_by_id(self) -> dict[str, str]:
         return {sid: s.name for sid, s in self._world.states.items()}
 
-    def _examine(self, entry: _TreatyEntry, art: _Article, view: "_AttackView",
+    def _examine(self, entry: _TreatyEntry, art: _Article, view: _AttackView,
                  out: list[Trigger], every: bool) -> None:
         attack = view.attack
         kind = art.obligation.type
@@ -592,7 +589,7 @@ class AllianceGraph:
                 elif every:
                     out.append(Trigger(tid, index, ally, partner, attack_id, kind, False, reason))
 
-    def _partners(self, entry: _TreatyEntry, kind: ObligationType, view: "_AttackView"
+    def _partners(self, entry: _TreatyEntry, kind: ObligationType, view: _AttackView
                   ) -> list[tuple[str, str]]:
         owed_to = entry.members if kind is _OFFENSE else entry.protected
         partners = [(view.attack.target, _ATTACKED)] if view.attack.target in owed_to else []
@@ -607,7 +604,7 @@ class AllianceGraph:
         return self._wrong_role(art.obligation, partner, role)
 
     def _after_ally(self, entry: _TreatyEntry, art: _Article, partner: str, role: str,
-                    view: "_AttackView", live: frozenset[str], explain: bool = True) -> str | None:
+                    view: _AttackView, live: frozenset[str], explain: bool = True) -> str | None:
         """The partner's part, provocation and the article's conditions."""
         if partner in entry.members and partner not in live:
             return f"not in force: {self._absence(entry, partner)}" if explain else _FAILS
@@ -658,7 +655,7 @@ class AllianceGraph:
             return f"{self.name(member)} has left the treaty (inject {left.id})"
         return f"{self.name(member)}'s part is not in force"
 
-    def _void(self, art: _Article, partner: str, role: str, view: "_AttackView") -> str | None:
+    def _void(self, art: _Article, partner: str, role: str, view: _AttackView) -> str | None:
         if not art.obligation.non_provocation:
             return None
         if role == _ATTACKED and view.attack.provoked:
@@ -670,7 +667,7 @@ class AllianceGraph:
         return None
 
     def _unmet(self, entry: _TreatyEntry, art: _Article, partner: str, role: str,
-               view: "_AttackView", explain: bool = True) -> str | None:
+               view: _AttackView, explain: bool = True) -> str | None:
         """The article's conditions the attack fails, all of them, in words."""
         ob = art.obligation
         attacked = role == _ATTACKED
@@ -712,13 +709,13 @@ class AllianceGraph:
         return (f"none of the attackers ({_and([self.name(x) for x in foes])}) is among the "
                 f"named adversaries ({named})")
 
-    def _adversaries(self, partner: str, role: str, view: "_AttackView") -> tuple[str, ...]:
+    def _adversaries(self, partner: str, role: str, view: _AttackView) -> tuple[str, ...]:
         """Whom the partner fights: the attack's other side, then those already at war with it."""
         direct = view.attackers if role == _ATTACKED else (view.attack.target,)
         already = sorted(self._enemies.get(partner, set()) - set(direct) - {partner})
         return direct + tuple(already)
 
-    def _too_few(self, needed: int, partner: str, role: str, view: "_AttackView") -> str:
+    def _too_few(self, needed: int, partner: str, role: str, view: _AttackView) -> str:
         direct = view.attackers if role == _ATTACKED else (view.attack.target,)
         already = self._adversaries(partner, role, view)[len(direct):]
         count = len(direct) + len(already)
@@ -733,7 +730,7 @@ class AllianceGraph:
         return ", ".join(self.name(s) for s in ids)
 
     def _binds_to(self, entry: _TreatyEntry, art: _Article, partner: str, role: str,
-                  view: "_AttackView") -> str:
+                  view: _AttackView) -> str:
         """The words after "Article 5 of ... binds Germany" when the article binds."""
         notes = []
         if role == _ATTACKED:
@@ -747,7 +744,7 @@ class AllianceGraph:
         return f" {_BINDS_TO[art.obligation.type]} {self.name(partner)}: {view.description}{tail}"
 
     def _nonaggression(self, entry: _TreatyEntry, art: _Article, attacker: str,
-                       view: "_AttackView") -> Trigger:
+                       view: _AttackView) -> Trigger:
         target = view.attack.target
         ob = art.obligation
         reason = (None if ob.binds(attacker) else self._one_sided(ob)) or self._not_in_force(
@@ -838,7 +835,7 @@ class _AttackView:
 
 def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
             max_rounds: int = 12, all_triggers: bool = True,
-            graph: "AllianceGraph | None" = None) -> CascadeResult:
+            graph: AllianceGraph | None = None) -> CascadeResult:
     """Resolve attacks, the wars their answers begin, the wars those begin, ...
 
     Round 1 examines `attacks`; each later round the wars the previous round's

@@ -15,17 +15,18 @@ visibility says.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import svg
 from .doctrine import Advice, Doctrine
-from .game import advise
 from .events import Event, Kind
-from .model import (OBLIGATION_ORDER, RESPONSES, Control, Inject, ObligationType, Openness, Response, Scenario,
-                    Treaty)
+from .game import advise
+from .model import OBLIGATION_ORDER, RESPONSES, Control, Inject, ObligationType, Openness, Response, Scenario, Treaty
 from .state import GameState, Status, apply
 
 Viewer = frozenset[str] | None  # None: the umpire, who sees everything
@@ -428,10 +429,8 @@ def after_action(scenario: Scenario, events: Sequence[Event], *, title: str | No
     advice: dict[int, Advice] = {}
     for i, e in enumerate(events):
         if i in final and e.kind in (Kind.DECISION, Kind.OVERRIDE) and e.payload.get("source") in ("player", "umpire"):
-            try:
+            with contextlib.suppress(KeyError, StopIteration):
                 advice[i] = advise(gs, doctrine, e.payload["state"], e.payload["attack"])
-            except (KeyError, StopIteration):
-                pass
         apply(gs, e)
     decisions = _decision_rows(scenario, events, final, advice)
     return AfterAction(

@@ -36,9 +36,29 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, ScenarioError
 from .model import (
-    ATTACK_KINDS, Commitment, Control, Deployment, Effect, ForceSize, Formality,
-    Governance, Inject, InjectKind, Invocation, Obligation, ObligationType, Openness, Regime,
-    Relation, Response, Scenario, ScriptEntry, Source, State, Treaty, TurnLength,
+    ATTACK_KINDS,
+    Commitment,
+    Control,
+    Deployment,
+    Effect,
+    ForceSize,
+    Formality,
+    Governance,
+    Inject,
+    InjectKind,
+    Invocation,
+    Obligation,
+    ObligationType,
+    Openness,
+    Regime,
+    Relation,
+    Response,
+    Scenario,
+    ScriptEntry,
+    Source,
+    State,
+    Treaty,
+    TurnLength,
 )
 from .schemacheck import Check, fast_check, fast_ref, restore_strings, scenario_schema
 from .yamlsource import Document, Path, SourceError, decode, read_json, read_yaml
@@ -126,7 +146,7 @@ def format_path(path: Iterable[str | int]) -> str:
 # --- schema --------------------------------------------------------------------
 
 
-def _make_validator(node: dict[str, Any]) -> "jsonschema.Draft202012Validator":
+def _make_validator(node: dict[str, Any]) -> jsonschema.Draft202012Validator:
     import jsonschema  # here, not at the top: only files with problems pay for the import
 
     checker = jsonschema.FormatChecker(formats=("date",))
@@ -134,7 +154,7 @@ def _make_validator(node: dict[str, Any]) -> "jsonschema.Draft202012Validator":
 
 
 @functools.cache
-def _validator() -> "jsonschema.Draft202012Validator":
+def _validator() -> jsonschema.Draft202012Validator:
     """The whole schema, as the tests' reference."""
     return _make_validator(scenario_schema())
 
@@ -154,7 +174,7 @@ def _parts() -> tuple[Any, dict[str, tuple[Check, Any]]]:
     return _make_validator(top), items
 
 
-def _schema_errors(data: dict[str, Any]) -> list["jsonschema.ValidationError"]:
+def _schema_errors(data: dict[str, Any]) -> list[jsonschema.ValidationError]:
     """jsonschema's errors, asked only of the top level and of the list items the
     fast check finds fault with: one bad state in a large file costs one state."""
     top, items = _parts()

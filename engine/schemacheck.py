@@ -22,8 +22,9 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path as FilePath
-from typing import Any, Callable
+from typing import Any
 
 from .yamlsource import Document
 
@@ -85,10 +86,7 @@ def _all(checks: list[Check]) -> Check:
         return checks[0]
 
     def check(x: Any) -> bool:
-        for one in checks:
-            if not one(x):
-                return False
-        return True
+        return all(one(x) for one in checks)
     return check
 
 

@@ -6,13 +6,13 @@ state: undo, branching and replay are all "fold these events".
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any
 
 from .events import Event, Kind
-from .model import (Control, Decision, DecisionSource, InjectKind, Regime, Relation,
-                    Response, Scenario, State)
+from .model import Control, Decision, DecisionSource, InjectKind, Regime, Relation, Response, Scenario, State
 from .network import Attack
 from .world import INITIAL_REPUTATION, War, World, _members_at_start
 
@@ -64,7 +64,7 @@ class GameState:
     _facts: Any = field(default=None, repr=False, compare=False)   # the scenario's lookups (turn.py)
 
     @classmethod
-    def initial(cls, scenario: Scenario) -> "GameState":
+    def initial(cls, scenario: Scenario) -> GameState:
         return cls(
             scenario=scenario,
             controls={s.id: s.control for s in scenario.states},
@@ -75,7 +75,7 @@ class GameState:
             reputation={s.id: INITIAL_REPUTATION for s in scenario.states},
         )
 
-    def copy(self) -> "GameState":
+    def copy(self) -> GameState:
         """An independent copy, cheaper than folding the log again (its size is the state's,
         not the log's): what a server does before trying an action on a shared game."""
         return replace(

@@ -10,8 +10,9 @@ The console and the CLI's `--db` use the SQLite implementation in
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from .errors import CasusError
 from .events import Event

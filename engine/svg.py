@@ -13,8 +13,8 @@ same data always give the same bytes.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 from xml.sax.saxutils import escape as _escape
 
 __all__ = [
@@ -104,7 +104,7 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 720, h
     margin = max((n.radius for n in nodes), default=16) + 34
     radius = max(10.0, min(width, height - legend_h) / 2 - margin)
     placed = circle_layout(free, width / 2, (height - legend_h) / 2, radius)
-    pos = {n.id: (n.x, n.y) if n.id not in placed else placed[n.id] for n in nodes}
+    pos = {n.id: placed.get(n.id, (n.x, n.y)) for n in nodes}
     out = _open(width, height, title, css_class)
     out.append('<g class="edges" fill="none">')
     for e in edges:
@@ -153,7 +153,8 @@ def _legend(items: Sequence[LegendItem], width: int, top: float, columns: int = 
     for k, item in enumerate(items):
         x, y = 10 + col * (k % columns), top + 22 * (k // columns) + 8
         if item.marker == "circle":
-            mark = f'<circle cx="{_n(x + 10)}" cy="{_n(y)}" r="6" fill="#fff" stroke="{attr(item.color)}" stroke-width="2.5"/>'
+            mark = (f'<circle cx="{_n(x + 10)}" cy="{_n(y)}" r="6" fill="#fff" '
+                    f'stroke="{attr(item.color)}" stroke-width="2.5"/>')
         elif item.marker == "square":
             mark = f'<rect x="{_n(x + 4)}" y="{_n(y - 6)}" width="12" height="12" fill="{attr(item.color)}"/>'
         else:

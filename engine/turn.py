@@ -18,16 +18,29 @@ yields the same events.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 from .doctrine import Doctrine, Situation
 from .errors import GameError
 from .events import Event, Kind, Phase
-from .model import (ALL, OBLIGATION_ORDER, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind,
-                    Invocation, ObligationType, Response, ScriptEntry, honours)
+from .model import (
+    ALL,
+    OBLIGATION_ORDER,
+    UMPIRE,
+    Control,
+    Decision,
+    DecisionSource,
+    Inject,
+    InjectKind,
+    Invocation,
+    ObligationType,
+    Response,
+    ScriptEntry,
+    honours,
+)
 from .network import AllianceGraph, Attack, Trigger, cascade
-from .state import (GameState, Key, Mode, Status, attack_payload, decision_payload)
+from .state import GameState, Key, Mode, Status, attack_payload, decision_payload
 from .world import IdentityMemo, World
 
 MAX_CASCADE_ROUNDS = 12

@@ -9,9 +9,9 @@ tested on a world built by hand.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Mapping
 
 from .model import Deployment, InjectKind, Relation, Scenario, State, Treaty
 
@@ -75,7 +75,7 @@ class World:
     wars: tuple[War, ...] = ()
 
     @classmethod
-    def initial(cls, scenario: Scenario) -> "World":
+    def initial(cls, scenario: Scenario) -> World:
         """The world at turn 1, before any inject has fired."""
         return cls(
             scenario=scenario,
@@ -86,7 +86,7 @@ class World:
             reputation={s.id: INITIAL_REPUTATION for s in scenario.states},
         )
 
-    def evolve(self, **changes) -> "World":
+    def evolve(self, **changes) -> World:
         return replace(self, **changes)
 
     # --- reading -------------------------------------------------------------

@@ -12,10 +12,24 @@ name, in order of first mention, in Europe, as democracies of power 1.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from engine.model import (Commitment, Effect, Inject, InjectKind, Invocation, Obligation,
-                          ObligationType, Openness, Regime, Relation, Scenario, State, Treaty)
+from engine.model import (
+    Commitment,
+    Effect,
+    Inject,
+    InjectKind,
+    Invocation,
+    Obligation,
+    ObligationType,
+    Openness,
+    Regime,
+    Relation,
+    Scenario,
+    State,
+    Treaty,
+)
 from engine.network import Attack
 from engine.world import War, World
 

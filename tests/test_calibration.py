@@ -54,7 +54,7 @@ def test_the_shipped_defaults_are_the_fit_on_the_shipped_crises():
     cal = _calibration()
     for name in FACTORS:
         assert DEFAULT_WEIGHTS[name] == pytest.approx(cal.doctrine.weights[name], abs=1e-3), name
-    assert DEFAULT_CUTS == pytest.approx(cal.doctrine.cuts, abs=1e-3)
+    assert pytest.approx(cal.doctrine.cuts, abs=1e-3) == DEFAULT_CUTS
 
 
 def test_the_fit_improves_on_the_priors_in_sample():

@@ -19,12 +19,32 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.doctrine import (
-    DATA, DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS, TREATY_FACTORS, Advice, Doctrine, Factor,
+    DATA,
+    DEFAULT_CUTS,
+    DEFAULT_WEIGHTS,
+    FACTORS,
+    TREATY_FACTORS,
+    Advice,
+    Doctrine,
+    Factor,
     Situation,
 )
 from engine.model import (
-    RESPONSES, Commitment, Deployment, ForceSize, Formality, InjectKind, Obligation,
-    ObligationType, Openness, Regime, Relation, Response, Scenario, State, Treaty,
+    RESPONSES,
+    Commitment,
+    Deployment,
+    ForceSize,
+    Formality,
+    InjectKind,
+    Obligation,
+    ObligationType,
+    Openness,
+    Regime,
+    Relation,
+    Response,
+    Scenario,
+    State,
+    Treaty,
 )
 from engine.network import Attack
 from engine.world import War, World
@@ -83,29 +103,29 @@ class Setup:
     triggered: bool = True
     weights: dict = dataclasses.field(default_factory=dict)
 
-    def change(self, **kw) -> "Setup":
+    def change(self, **kw) -> Setup:
         return dataclasses.replace(self, **kw)
 
-    def state(self, id_: str, **kw) -> "Setup":
+    def state(self, id_: str, **kw) -> Setup:
         return self.change(states={**self.states, id_: dataclasses.replace(self.states[id_], **kw)})
 
-    def relation(self, source: str, target: str, **kw) -> "Setup":
+    def relation(self, source: str, target: str, **kw) -> Setup:
         old = self.relations.get((source, target), Relation(source, target))
         return self.change(relations={**self.relations,
                                       (source, target): dataclasses.replace(old, **kw)})
 
-    def pact(self, **kw) -> "Setup":
+    def pact(self, **kw) -> Setup:
         return self.change(treaty=dataclasses.replace(self.treaty, **kw))
 
-    def article5(self, **kw) -> "Setup":
+    def article5(self, **kw) -> Setup:
         obligations = list(self.treaty.obligations)
         obligations[DEFENSE] = dataclasses.replace(obligations[DEFENSE], **kw)
         return self.pact(obligations=tuple(obligations))
 
-    def strike(self, **kw) -> "Setup":
+    def strike(self, **kw) -> Setup:
         return self.change(attack=dataclasses.replace(self.attack, **kw))
 
-    def in_play(self, id_: str, **kw) -> "Setup":
+    def in_play(self, id_: str, **kw) -> Setup:
         """A state changed by an inject's effects, after the scenario began."""
         return self.change(now={**self.now, id_: dataclasses.replace(self.states[id_], **kw)})
 
@@ -319,7 +339,8 @@ def test_probabilities_sum_to_one_and_rise_with_the_score(low, high):
         assert len(p) == len(RESPONSES)
         assert all(q >= 0 for q in p)
         assert sum(p) == pytest.approx(1.0)
-    rank = lambda p: sum(k * q for k, q in enumerate(p))
+    def rank(p):
+        return sum(k * q for k, q in enumerate(p))
     assert rank(p_high) >= rank(p_low) - 1e-12
     for k in range(1, len(RESPONSES)):  # every "at least level k" grows with the score
         assert sum(p_high[k:]) >= sum(p_low[k:]) - 1e-12

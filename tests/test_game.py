@@ -6,7 +6,8 @@ so the rules of play are tested apart from the doctrine's judgement.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine import events as ev
 from engine.errors import GameError

@@ -21,7 +21,13 @@ import pytest
 import yaml
 
 from engine.model import (
-    ATTACK_KINDS, Invocation, ObligationType, Regime, Response, Scenario, Treaty,
+    ATTACK_KINDS,
+    Invocation,
+    ObligationType,
+    Regime,
+    Response,
+    Scenario,
+    Treaty,
 )
 from engine.network import AllianceGraph, Attack
 from engine.scenario import load

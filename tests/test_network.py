@@ -2,19 +2,29 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.model import (Decision, DecisionSource, InjectKind, ObligationType, Response,
-                          Treaty)
+from engine.model import Decision, DecisionSource, InjectKind, ObligationType, Response, Treaty
 from engine.network import AllianceGraph, Attack, Trigger, cascade
 from engine.world import War, World
-from tests.builders import (attack, consultation, defense, inject, make_world, neutrality,
-                            nonaggression, obligation, offense, state, treaty)
+from tests.builders import (
+    attack,
+    consultation,
+    defense,
+    inject,
+    make_world,
+    neutrality,
+    nonaggression,
+    obligation,
+    offense,
+    state,
+    treaty,
+)
 
 DEFENSE, OFFENSE, NEUTRALITY = ObligationType.DEFENSE, ObligationType.OFFENSE, ObligationType.NEUTRALITY
 NONAGGRESSION, CONSULTATION = ObligationType.NONAGGRESSION, ObligationType.CONSULTATION
@@ -527,8 +537,9 @@ def test_decide_sees_the_wars_of_its_round():
 
 def test_a_cascade_beyond_max_rounds_is_truncated():
     world = make_world(STATES + ["OTT"], EUROPE_1914)
-    decide = lambda a, w, b: every_bound_ally_fights(a, w, b) + (
-        [decision(a, "RUS", Response.FULL, "SRB")] if a.id == "sarajevo" else [])
+    def decide(a, w, b):
+        return every_bound_ally_fights(a, w, b) + (
+            [decision(a, "RUS", Response.FULL, "SRB")] if a.id == "sarajevo" else [])
     result = cascade(world, [attack("AUH", "SRB", id="sarajevo")], decide, max_rounds=2)
     assert result.truncated and len(result.rounds) == 2
     assert [a.id for a in result.pending] == ["sarajevo/GER>RUS"]

@@ -17,9 +17,28 @@ import engine.schemacheck as schemacheck_module
 from benchmarks.generate import KINDS, OBLIGATIONS, generate_scenario
 from engine.errors import ScenarioError
 from engine.model import (
-    Commitment, Control, Deployment, Effect, ForceSize, Formality, Governance, Inject, InjectKind,
-    Invocation, Obligation, ObligationType, Openness, Regime, Relation, Response, Scenario, ScriptEntry,
-    Source, State, Treaty, TurnLength,
+    Commitment,
+    Control,
+    Deployment,
+    Effect,
+    ForceSize,
+    Formality,
+    Governance,
+    Inject,
+    InjectKind,
+    Invocation,
+    Obligation,
+    ObligationType,
+    Openness,
+    Regime,
+    Relation,
+    Response,
+    Scenario,
+    ScriptEntry,
+    Source,
+    State,
+    Treaty,
+    TurnLength,
 )
 from engine.scenario import MAX_BYTES, format_path, from_data, load, loads, schema
 

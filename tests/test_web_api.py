@@ -1,10 +1,10 @@
 """The JSON API: the same actions as the pages, by bearer token; its OpenAPI description."""
 from __future__ import annotations
 
+import pytest
+
 from engine.store import MemoryStore
 from tests.e2e.support import NARVA, UMPIRE_TOKEN, bearer, make_app
-
-import pytest
 
 UMPIRE = bearer(UMPIRE_TOKEN)
 

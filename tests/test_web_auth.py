@@ -75,10 +75,7 @@ def test_pages_check_the_role(world, role, method, path, allowed):
     app, eid, clients, _ = world
     client = clients[role]
     url = _path(path, eid)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, data={"csrf_token": csrf(client)})
+    response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": csrf(client)})
     want = expected(role, allowed)
     if want is None:
         assert response.status_code not in (401, 403), response.get_data(as_text=True)[:400]

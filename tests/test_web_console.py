@@ -9,8 +9,7 @@ import pytest
 
 from engine.events import loads as load_events
 from engine.scenario import MAX_BYTES
-from tests.e2e.support import (NARVA, bearer, cell_client, csrf, make_app, narva_under_way,
-                                umpire_client)
+from tests.e2e.support import NARVA, bearer, cell_client, csrf, make_app, narva_under_way, umpire_client
 
 
 @pytest.fixture

@@ -13,8 +13,17 @@ import re
 import pytest
 
 from engine.store import MemoryStore
-from tests.e2e.support import (SECRETS, UMPIRE_TOKEN, bearer, cell_client, csrf, make_app, narva_under_way,
-                                new_exercise, umpire_client)
+from tests.e2e.support import (
+    SECRETS,
+    UMPIRE_TOKEN,
+    bearer,
+    cell_client,
+    csrf,
+    make_app,
+    narva_under_way,
+    new_exercise,
+    umpire_client,
+)
 
 ROME_PRIVATE = "Rome-private-rationale-7731"
 

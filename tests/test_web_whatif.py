@@ -14,8 +14,7 @@ import pytest
 from engine.doctrine import FACTORS
 from engine.montecarlo import simulate
 from engine.store import MemoryStore
-from tests.e2e.support import (NARVA, cell_client, csrf, make_app, narva_under_way, new_exercise,
-                                umpire_client)
+from tests.e2e.support import NARVA, cell_client, csrf, make_app, narva_under_way, new_exercise, umpire_client
 
 RUNS = 30
 

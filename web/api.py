@@ -6,8 +6,9 @@ a token of the wrong role for the route gives 403.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 

@@ -43,7 +43,8 @@ def spec(server: str) -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Response": {"type": "string", "enum": responses,
-                             "description": "the response scale, in order: hostile < neutral < diplomatic < limited < full"},
+                             "description": "the response scale, in order: "
+                                            "hostile < neutral < diplomatic < limited < full"},
                 "Error": {"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
                           "required": ["error"]},
             },
@@ -64,7 +65,8 @@ def spec(server: str) -> dict[str, Any]:
                                     "cells": {"type": "object", "additionalProperties": {
                                         "type": "array", "items": {"type": "string"}},
                                               "description": "cell name -> the state ids it plays"},
-                                    "cell_advice": {"type": "boolean"}, "start": {"type": "boolean", "default": True}}}),
+                                    "cell_advice": {"type": "boolean"},
+                                    "start": {"type": "boolean", "default": True}}}),
             },
             "/exercises/{eid}": {"get": _op("the exercise as the caller may see it (fog of war for cells)",
                                             "umpire, cell", params=[_EID])},

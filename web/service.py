@@ -29,9 +29,10 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import engine
 from engine.doctrine import Doctrine
@@ -405,7 +406,7 @@ class Console:
 
     def cell_token(self, eid: str, cell: str, nonce: int) -> str:
         """The cell's join token: derived from the server's secret, never stored (only its hash is)."""
-        mac = hmac.new(self._secret, f"cell\0{eid}\0{cell}\0{nonce}".encode("utf-8"), hashlib.sha256)
+        mac = hmac.new(self._secret, f"cell\0{eid}\0{cell}\0{nonce}".encode(), hashlib.sha256)
         return base64.urlsafe_b64encode(mac.digest()[:24]).decode("ascii")
 
     def reissue(self, eid: str, cell: str) -> Snapshot:
@@ -576,7 +577,7 @@ class Console:
             raise ConsoleError("a deadline is at most 24 hours away")
         if self.get(eid).paused:
             return self.update_meta(eid, {"paused_left": minutes * 60})
-        when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
         return self.update_meta(eid, {"deadline": when.isoformat(timespec="seconds")})
 
     def pause(self, eid: str) -> Snapshot:
@@ -590,7 +591,7 @@ class Console:
         if not snap.paused:
             return snap
         left = snap.meta.get("paused_left")
-        deadline = None if left is None else (dt.datetime.now(dt.timezone.utc)
+        deadline = None if left is None else (dt.datetime.now(dt.UTC)
                                               + dt.timedelta(seconds=float(left))).isoformat(timespec="seconds")
         return self.update_meta(eid, {"paused": False, "paused_left": None, "deadline": deadline})
 

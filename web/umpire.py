@@ -1,8 +1,7 @@
 """The umpire's pages: exercises, setup, dashboard, history, report, comparison, Monte Carlo what-ifs."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from engine import report
 from engine.errors import ScenarioError
@@ -341,7 +340,7 @@ def history(eid: str):
     bookmarks = [e for e in game.events if e.kind is Kind.NOTE and e.payload.get("bookmark")]
     return render_template(
         "history.html", snap=snap, sc=sc, turn=turn, last=last, at=at, show_all=show_all,
-        lines=[l for l in views.lines(sc, events, None) if show_all or not l.quiet],
+        lines=[ln for ln in views.lines(sc, events, None) if show_all or not ln.quiet],
         decisions=[d for d in at.decisions.values() if d.turn == turn],
         notes=[e for e in events if e.kind is Kind.NOTE and not e.payload.get("truncated")],
         bookmarks=bookmarks, network=snap.memoised(("net", turn), lambda: report.network_svg(

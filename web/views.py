@@ -6,11 +6,13 @@ what is costly on the snapshot (which never changes once published).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import segno
-from flask import Flask, Response as FlaskResponse, jsonify
+from flask import Flask, jsonify
+from flask import Response as FlaskResponse
 from markupsafe import Markup
 
 from engine import report, svg
@@ -105,7 +107,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     return {
         "date": game_date(sc, gs), "status": status_words(snap),
         "network": report.network_svg(gs, None, highlight=gs.player_states()),
-        "turn_lines": [l for l in lines(sc, now, None) if not l.quiet],
+        "turn_lines": [ln for ln in lines(sc, now, None) if not ln.quiet],
         "upcoming": report.upcoming_injects(gs, events),
         "due": due, "advice": advice, "waiting": report.waiting_on_cells(gs), "cells_waiting": cells_waiting,
         "indicators": report.latest_indicators(gs),
@@ -158,14 +160,14 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         return {"started": False, "date": game_date(sc, None), "status": "not started"}
     game, gs = snap.game, snap.state
     seen = report.cell_events(gs, game.view(viewer), viewer)
-    log = [l for l in lines(sc, seen, viewer) if not l.quiet]
+    log = [ln for ln in lines(sc, seen, viewer) if not ln.quiet]
     due = [d for d in report.decisions_due(gs) if d.state in viewer]
     return {
         "started": True, "date": game_date(sc, gs), "status": status_words(snap), "turn": gs.turn,
         "open": gs.status is Status.OPEN,
         "due": due,
-        "log_now": [l for l in log if l.turn == gs.turn],
-        "log_before": [l for l in log if l.turn < gs.turn and l.turn > 0],
+        "log_now": [ln for ln in log if ln.turn == gs.turn],
+        "log_before": [ln for ln in log if 0 < ln.turn < gs.turn],
         "treaties": treaty_rows(gs, viewer),
         "public": _grouped(sc, [p for p in report.public_decisions(gs, game.events, viewer) if p.state not in viewer]),
         "mine": _own_answers(gs, viewer),

@@ -15,7 +15,8 @@ import csv
 import json
 import os
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..cli import UsageError
 from ._common import load_or_exit
@@ -66,6 +67,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from engine import montecarlo as mc
+
     from .. import runner
     vary = _parse_vary(args.vary, mc)
     weights = _parse_weights(args.weight)

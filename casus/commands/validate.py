@@ -9,7 +9,8 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from casus.cli import UsageError
 from engine.errors import ScenarioError

@@ -37,9 +37,10 @@ import csv
 import datetime as dt
 import operator
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -93,7 +94,7 @@ class DataPaths:
     polity: Path
 
     @classmethod
-    def under(cls, root: Path | str, **overrides: Path | str | None) -> "DataPaths":
+    def under(cls, root: Path | str, **overrides: Path | str | None) -> DataPaths:
         """The files laid out under `root` as in the distributions; `overrides` by DataFile.key."""
         paths = {}
         for spec in DATA_FILES:
@@ -134,7 +135,7 @@ def check_files(paths: DataPaths) -> None:
 def _columns(spec: DataFile, path: Path, names: Sequence[str]) -> Iterator[tuple[str, ...]]:
     """The named columns of every row, as strings, in the order of `names`."""
     try:
-        handle = open(path, newline="", encoding="utf-8-sig", errors="replace")
+        handle = open(path, newline="", encoding="utf-8-sig", errors="replace")  # noqa: SIM115 (closed below)
     except FileNotFoundError:
         raise MissingDataError(spec, path) from None
     except OSError as exc:

@@ -183,7 +183,7 @@ class Server:
                 return
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"casus serve stopped: {self.banner}{self.proc.stdout.read()}")
+                    raise RuntimeError(f"casus serve stopped: {self.banner}{self.proc.stdout.read()}") from None
                 time.sleep(0.1)
         raise RuntimeError("casus serve did not answer within 20 s")
 

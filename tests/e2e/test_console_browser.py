@@ -101,7 +101,7 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     umpire.get_by_text("Russian forces cross at Narva.").first.wait_for()
     shot(umpire, "umpire-dashboard-attack")
 
-    for name, page in cells.items():                      # no reload: the page follows the game by itself
+    for page in cells.values():                      # no reload: the page follows the game by itself
         page.get_by_text("Russian forces cross at Narva.").first.wait_for(timeout=10_000)
     usa, pol = cells["United States"], cells["Poland"]
     usa.check("input[name=response][value=full]")
@@ -128,7 +128,7 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     umpire.get_by_text("turn 2 closed").wait_for()
     shot(umpire, "umpire-dashboard-closed")
 
-    for name, page in cells.items():
+    for page in cells.values():
         page.locator("details.answers").first.wait_for(timeout=10_000)   # appears without a reload
     usa_text = usa.inner_text("main")
     assert "We stand with Estonia." in usa_text or "United Kingdom" in usa_text
