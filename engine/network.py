@@ -70,8 +70,8 @@ binds no obligation owed to its victim: allies cannot invoke a treaty against
 an attacker they cannot name. The doctrine still weighs attribution above it.
 No attack is made on a pair already at war or already due to fight. Each war
 becomes an attack of the next round; the cascade stops when a round begins
-none, or after `max_rounds` (then `truncated`). A state that has answered an attack by the same attackers on the same target is not
-asked again, and only a state's first answer to an attack counts.
+none, or after `max_rounds` (then `truncated`). A state that has answered an
+attack by the same attackers on the same target is not asked again, and only a state's first answer to an attack counts.
 
 How long a cascade can run: every round after the first begins at least one
 war between a pair not at war before, so a cascade never needs more than
