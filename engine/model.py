@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 class Regime(StrEnum):
@@ -110,17 +112,66 @@ class InjectKind(StrEnum):
     INTELLIGENCE = "intelligence"
 
     @property
+    def traits(self) -> KindTraits:
+        return KIND_TRAITS[self]
+
+    @property
     def is_attack(self) -> bool:
-        return self in ATTACK_KINDS
+        return KIND_TRAITS[self].attack
 
 
-ATTACK_KINDS = frozenset({
-    InjectKind.ARMED_ATTACK, InjectKind.CYBER_ATTACK, InjectKind.HYBRID_ATTACK,
-    InjectKind.TERRORIST_ATTACK, InjectKind.BORDER_INCIDENT,
-})
-TREATY_KINDS = frozenset({
-    InjectKind.TREATY_SIGNED, InjectKind.TREATY_WITHDRAWAL, InjectKind.DISCLOSURE,
-})
+@dataclass(frozen=True, slots=True)
+class KindTraits:
+    """What an inject of one kind means to the rules. The one table every reader consults
+    (the loader, the turn, the doctrine, the console): a new kind without its row fails at
+    import, never silently."""
+    attack: bool = False          # an act against `target` by `actor`s: it may trigger obligations
+    starts_war: bool = False      # makes attacker and target belligerents by itself
+    # Reaches the armed-attack threshold of the UN Charter's art. 51 (ICJ, Nicaragua 1986):
+    # an attack short of it calls for consultation and no combat forces (DOCTRINE.md).
+    armed_attack: bool = False
+    needs_actor: bool = False     # the act has an author to name (a terrorist attack may not)
+    treaty: bool = False          # changes or reveals a treaty (`treaty` names it)
+    label: str = ""               # in words, for the console and the report
+
+
+KIND_TRAITS: Mapping[InjectKind, KindTraits] = {
+    InjectKind.ARMED_ATTACK: KindTraits(attack=True, starts_war=True, armed_attack=True, needs_actor=True,
+                                        label="armed attack"),
+    # A terrorist attack can reach the threshold (11 September 2001) but starts no war with a
+    # state by itself.
+    InjectKind.TERRORIST_ATTACK: KindTraits(attack=True, armed_attack=True, label="terrorist attack"),
+    InjectKind.CYBER_ATTACK: KindTraits(attack=True, needs_actor=True, label="cyber attack"),
+    InjectKind.HYBRID_ATTACK: KindTraits(attack=True, needs_actor=True, label="hybrid campaign"),
+    InjectKind.BORDER_INCIDENT: KindTraits(attack=True, needs_actor=True, label="border incident"),
+    InjectKind.MOBILIZATION: KindTraits(label="mobilization"),
+    InjectKind.DEPLOYMENT: KindTraits(label="deployment"),
+    InjectKind.WITHDRAWAL: KindTraits(label="withdrawal of forces"),
+    InjectKind.REGIME_CHANGE: KindTraits(label="change of regime"),
+    InjectKind.ELECTION: KindTraits(label="election"),
+    InjectKind.SANCTIONS: KindTraits(label="sanctions"),
+    InjectKind.TREATY_SIGNED: KindTraits(treaty=True, label="treaty signed"),
+    InjectKind.TREATY_WITHDRAWAL: KindTraits(treaty=True, label="withdrawal from a treaty"),
+    InjectKind.DISCLOSURE: KindTraits(treaty=True, label="disclosure of a treaty"),
+    InjectKind.STATEMENT: KindTraits(label="statement"),
+    InjectKind.INTELLIGENCE: KindTraits(label="intelligence report"),
+}
+if set(KIND_TRAITS) != set(InjectKind):  # pragma: no cover - fails at import, by design
+    raise ImportError("engine.model.KIND_TRAITS lacks a row for: "
+                      + ", ".join(sorted(set(InjectKind) - set(KIND_TRAITS))))
+
+ATTACK_KINDS = frozenset(k for k, t in KIND_TRAITS.items() if t.attack)
+TREATY_KINDS = frozenset(k for k, t in KIND_TRAITS.items() if t.treaty)
+
+
+def weightiest(items: Iterable[_T], type_of: Callable[[_T], ObligationType]) -> _T | None:
+    """Of several obligations in play, the one a state's answer is judged by (OBLIGATION_ORDER:
+    defense before offense, neutrality, consultation and non-aggression); None if there are none.
+    `type_of` reads the obligation type of an item (a trigger, a request, a type itself)."""
+    return min(items, key=lambda item: _WEIGHT[type_of(item)], default=None)
+
+
+_WEIGHT = {t: i for i, t in enumerate(OBLIGATION_ORDER)}
 
 
 class Response(StrEnum):
