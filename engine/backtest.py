@@ -13,10 +13,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .doctrine import Doctrine
-from .events import Kind
+from .events import DecisionTaken, ObligationExamined
 from .game import Game
-from .model import OBLIGATION_ORDER, RESPONSES, ObligationType, Response, Scenario, honours
-from .state import Mode
+from .model import (
+    RESPONSES,
+    DecisionSource,
+    Mode,
+    ObligationType,
+    Response,
+    Scenario,
+    honours,
+    weightiest,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +82,12 @@ def replay_record(scenario: Scenario, doctrine: Doctrine | None = None) -> list[
     obligation_of = _obligation_types(game)
     out = []
     for e in game.events:
-        if e.kind is Kind.DECISION and e.payload["source"] == "script":
-            p = e.payload
+        if isinstance(e, DecisionTaken) and e.source is DecisionSource.SCRIPT:
+            assert e.predicted is not None and e.probabilities is not None  # a replay explains each answer
             out.append(Recorded(
-                e.turn, p["state"], p["attack"], game.state.attacks[p["attack"]].origin, p.get("treaty"),
-                obligation_of.get((p["attack"], p["state"], p.get("treaty"))), Response(p["response"]),
-                Response(p["predicted"]), tuple(p["probabilities"])))
+                e.turn, e.state, e.attack, game.state.attacks[e.attack].origin, e.treaty,
+                obligation_of.get((e.attack, e.state, e.treaty or "")), e.response, e.predicted,
+                e.probabilities))
     return out
 
 
@@ -95,16 +103,12 @@ def backtest(scenario: Scenario, doctrine: Doctrine | None = None) -> Backtest:
 
 
 def _obligation_types(game: Game) -> dict[tuple[str, str, str], str]:
-    """The strongest obligation each decision answered, by (attack, state, treaty)."""
-    order = list(OBLIGATION_ORDER)
-    best: dict[tuple[str, str, str], str] = {}
+    """The weightiest obligation each decision answered, by (attack, state, treaty)."""
+    owed: dict[tuple[str, str, str], list[ObligationType]] = {}
     for e in game.events:
-        if e.kind is Kind.OBLIGATION and e.payload["triggered"]:
-            p = e.payload
-            key = (p["attack"], p["ally"], p["treaty"])
-            if key not in best or order.index(ObligationType(p["type"])) < order.index(ObligationType(best[key])):
-                best[key] = p["type"]
-    return best
+        if isinstance(e, ObligationExamined) and e.triggered:
+            owed.setdefault((e.attack, e.ally, e.treaty), []).append(e.type)
+    return {key: str(weightiest(types, lambda t: t)) for key, types in owed.items()}
 
 
 def came(response: Response, obligation: str | None) -> bool:

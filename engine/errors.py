@@ -37,3 +37,25 @@ class ScenarioError(CasusError):
 
 class GameError(CasusError):
     """An action that the rules do not allow at this moment of play."""
+
+
+class WrongMoment(GameError):
+    """Not now: no turn is open, a turn is still open, every turn has been played, or cells
+    must answer first. The facilitator waits or takes the step that comes first."""
+
+
+class NotDue(GameError):
+    """The action names a decision or inject that is not due: nothing is asked of that state
+    on that attack this turn, the umpire has already decided it, or the inject is not waiting."""
+
+
+class UnknownName(GameError):
+    """The action names a state, inject or attack that this game does not have."""
+
+
+class InvalidAction(GameError):
+    """The action is malformed: an override without a reason, a turn out of range, an id taken."""
+
+
+class NotPermitted(GameError):
+    """The one asking may not take this action (a cell answering for a state it does not play)."""

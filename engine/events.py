@@ -1,19 +1,42 @@
 """Typed events: every step of play, with who saw it and why.
 
 A game is its event log. The state of play is a fold over the log (see
-`engine.game`), so undo, branching and replay all come down to choosing which
-events to fold. Events serialise to one JSON object per line, with sorted keys
-and no incidental whitespace, so that the same game gives the same bytes.
+`engine.state`), so undo, branching and replay all come down to choosing which
+events to fold. Each kind of event is a frozen dataclass with typed fields
+(python-chess keeps its moves, the eventsourcing library its domain events, the
+same way): a reader names the field it wants and a type checker follows it.
+
+Events serialise to one JSON object per line, with sorted keys and no incidental
+whitespace, so that the same game gives the same bytes. The first event of every
+log, `GameStarted`, names the event format's version and every setting that
+changes play, so a game rebuilt from its log continues exactly like the live one.
+Logs of the untyped format before version 1 are migrated on load
+(`engine.migrate`), never rewritten in place.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from .model import ALL, UMPIRE
+from .model import (
+    ALL,
+    UMPIRE,
+    Control,
+    Decision,
+    DecisionSource,
+    InjectKind,
+    Invocation,
+    Mode,
+    ObligationType,
+    Response,
+)
+from .network import Attack
+
+# Version 1: typed events, and the settings of play in the first event.
+FORMAT_VERSION = 1
 
 
 class Phase(StrEnum):
@@ -48,6 +71,7 @@ class Kind(StrEnum):
     VOTE = "vote"
     INVOCATION = "invocation"
     CASCADE_ROUND = "cascade-round"
+    CASCADE_TRUNCATED = "cascade-truncated"  # stopped after MAX_CASCADE_ROUNDS
     WAR = "war"
     BREACH = "breach"                        # an obligation abandoned or broken
     HONOURED = "honoured"
@@ -62,78 +86,498 @@ class Kind(StrEnum):
 Visibility = str | tuple[str, ...]
 
 
-class _NoPayload:
-    """`payload` left out: each event gets an empty dict of its own."""
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "{}"
-
-
-_NO_PAYLOAD: Any = _NoPayload()
-
-
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
+    """What every event has: when, in which phase, by whom, seen by whom, and why.
+
+    `visibility` is ALL, UMPIRE, or the states that see the event (their cells)."""
+    KIND: ClassVar[Kind]
+    PHASE: ClassVar[Phase]
     turn: int
-    phase: Phase
-    kind: Kind
-    payload: Mapping[str, Any] = field(default_factory=dict)
     actor: str | None = None
     visibility: Visibility = ALL
     reason: str = ""
 
-    def __init__(self, turn: int, phase: Phase, kind: Kind, payload: Mapping[str, Any] = _NO_PAYLOAD,
-                 actor: str | None = None, visibility: Visibility = ALL, reason: str = "") -> None:
-        # A game makes thousands of events. The frozen dataclass's own __init__ sets each
-        # field through object.__setattr__ by name; setting the slots directly does the
-        # same at two thirds of the cost (_SLOTS is filled in below the class).
-        turn_, phase_, kind_, payload_, actor_, visibility_, reason_ = _SLOTS
-        turn_(self, turn)
-        phase_(self, phase)
-        kind_(self, kind)
-        payload_(self, {} if payload is _NO_PAYLOAD else payload)
-        actor_(self, actor)
-        visibility_(self, visibility)
-        reason_(self, reason)
+    @property
+    def kind(self) -> Kind:
+        return self.KIND
+
+    @property
+    def phase(self) -> Phase:
+        return self.PHASE
 
     def visible_to(self, states: frozenset[str] | None) -> bool:
         """Whether a cell playing `states` sees this event (None: the umpire sees all)."""
-        if states is None:
-            return True
-        if self.visibility == ALL:
+        if states is None or self.visibility == ALL:
             return True
         if self.visibility == UMPIRE:
             return False
         return not states.isdisjoint(self.visibility)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "turn": self.turn, "phase": str(self.phase), "kind": str(self.kind),
-            "actor": self.actor,
-            "visibility": self.visibility if isinstance(self.visibility, str) else list(self.visibility),
-            "payload": dict(self.payload), "reason": self.reason,
-        }
+    def data(self) -> dict[str, Any]:
+        """The fields of this kind (not the common ones) as JSON values."""
+        return {name: _encode(getattr(self, name)) for name in _own_fields(type(self))}
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Event:
-        vis = data.get("visibility", ALL)
-        return cls(
-            turn=int(data["turn"]), phase=Phase(data["phase"]), kind=Kind(data["kind"]),
-            payload=dict(data.get("payload") or {}), actor=data.get("actor"),
-            visibility=vis if isinstance(vis, str) else tuple(vis), reason=data.get("reason", ""),
-        )
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The fields as a dict: for readers not yet moved to the typed fields."""
+        return self.data()
+
+    def to_dict(self) -> dict[str, Any]:
+        vis = self.visibility
+        return {"turn": self.turn, "phase": str(self.PHASE), "kind": str(self.KIND), "actor": self.actor,
+                "visibility": vis if isinstance(vis, str) else list(vis),
+                "payload": self.data(), "reason": self.reason}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-    @classmethod
-    def from_json(cls, line: str) -> Event:
-        return cls.from_dict(json.loads(line))
+
+_E = TypeVar("_E", bound=type[Event])
+EVENT_TYPES: dict[Kind, type[Event]] = {}
 
 
-# The setters of Event's slots, in field order (see Event.__init__).
-_SLOTS = tuple(Event.__dict__[f.name].__set__ for f in fields(Event))
+def _kind(kind: Kind, phase: Phase) -> Callable[[_E], _E]:
+    """Register an event class for its kind (one class per kind, checked at import)."""
+    def register(cls: _E) -> _E:
+        if kind in EVENT_TYPES:
+            raise TypeError(f"two event classes for {kind}")
+        cls.KIND, cls.PHASE = kind, phase
+        EVENT_TYPES[kind] = cls
+        return cls
+    return register
+
+
+# --- the setup and the clock --------------------------------------------------------------
+
+@_kind(Kind.GAME_STARTED, Phase.SETUP)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GameStarted(Event):
+    """The first event of every log: every setting that changes play."""
+    scenario: str
+    seed: int = 0
+    mode: Mode = Mode.PLAY
+    stochastic: bool = False                   # sample the doctrine's answers (seeded draws)
+    verbose: bool = True                       # explanations in the log (False: a batch run)
+    controls: Mapping[str, Control] = field(default_factory=dict)  # states played by cells
+    weights: Mapping[str, float] = field(default_factory=dict)     # the doctrine's, every factor
+    cuts: tuple[float, ...] = ()
+    format: int = FORMAT_VERSION
+
+
+@_kind(Kind.TURN_OPENED, Phase.TURN)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnOpened(Event):
+    date: str
+
+
+@_kind(Kind.TURN_CLOSED, Phase.TURN)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnClosed(Event):
+    pass
+
+
+@_kind(Kind.GAME_ENDED, Phase.TURN)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GameEnded(Event):
+    pass
+
+
+@_kind(Kind.NOTE, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note(Event):
+    """The umpire's note; a bookmark marks a moment for the debrief."""
+    text: str
+    bookmark: bool = False
+
+
+# --- injects --------------------------------------------------------------------------------
+
+@_kind(Kind.INJECT_FIRED, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InjectFired(Event):
+    inject: str
+    inject_kind: InjectKind
+    text: str = ""
+    actors: tuple[str, ...] = ()
+    target: str | None = None
+    treaty: str | None = None
+    adhoc: bool = False                        # written by the umpire during play
+
+
+@_kind(Kind.INJECT_HELD, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InjectHeld(Event):
+    inject: str
+    missing: tuple[str, ...]
+
+
+@_kind(Kind.INJECT_AWAITING, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InjectAwaiting(Event):
+    inject: str
+
+
+@_kind(Kind.EFFECT_APPLIED, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EffectApplied(Event):
+    inject: str
+    path: str                                  # "relations.A.B.threat" or "states.A.power"
+    value: float | str
+
+
+@_kind(Kind.TREATY_IN_FORCE, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreatyInForce(Event):
+    treaty: str
+    members: tuple[str, ...]
+
+
+@_kind(Kind.MEMBER_WITHDREW, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberWithdrew(Event):
+    treaty: str
+    member: str
+
+
+@_kind(Kind.TREATY_DISCLOSED, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreatyDisclosed(Event):
+    treaty: str
+    to: tuple[str, ...]
+
+
+# --- the casus foederis ---------------------------------------------------------------------
+
+@_kind(Kind.ATTACK, Phase.CASUS_FOEDERIS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttackMade(Event):
+    """An attack that may trigger commitments: an inject, or a war a cascade began (round > 1)."""
+    attack: Attack
+    round: int = 1
+    reopened: bool = False                     # answered by the record on a later turn
+
+    def data(self) -> dict[str, Any]:
+        # Flat, as the untyped format had it: an attack's fields beside its round.
+        a = self.attack
+        out = {"attack": a.id, "attackers": list(a.attackers), "target": a.target, "kind": str(a.kind),
+               "region": a.region, "territory": a.territory, "provoked": a.provoked,
+               "attribution": a.attribution, "severity": a.severity, "origin": a.origin, "round": self.round}
+        if self.reopened:
+            out["reopened"] = True
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRef:
+    """One obligation, as a conflict names it."""
+    treaty: str
+    article: int
+    partner: str
+    type: ObligationType
+
+
+@_kind(Kind.OBLIGATION, Phase.CASUS_FOEDERIS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObligationExamined(Event):
+    treaty: str
+    article: int
+    ally: str
+    partner: str
+    attack: str
+    type: ObligationType
+    triggered: bool
+
+
+@_kind(Kind.CONFLICT, Phase.CASUS_FOEDERIS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conflict(Event):
+    attack: str
+    state: str
+    victim_side: tuple[TriggerRef, ...]
+    attacker_side: tuple[TriggerRef, ...]
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+@_kind(Kind.DECISION_REQUESTED, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionRequested(Event):
+    attack: str
+    state: str
+    treaty: str | None = None
+    round: int = 1
+    control: Control = Control.NPC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Answer(Event):
+    """A state's answer as an event (a decision or the umpire's override of one)."""
+    state: str
+    attack: str
+    response: Response
+    source: DecisionSource
+    side: str | None = None
+    treaty: str | None = None
+    rationale: str = ""
+    statement: str = ""
+
+    @property
+    def decision(self) -> Decision:
+        return Decision(turn=self.turn, state=self.state, attack=self.attack, response=self.response,
+                        source=self.source, side=self.side, treaty=self.treaty, rationale=self.rationale,
+                        statement=self.statement)
+
+
+@_kind(Kind.DECISION, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionTaken(_Answer):
+    probabilities: tuple[float, ...] | None = None  # the doctrine's distribution, when explained
+    predicted: Response | None = None               # replay: what the doctrine would have answered
+    source_ref: str | None = None                   # replay: the record's source
+
+    def data(self) -> dict[str, Any]:
+        out = _Answer.data(self)
+        for optional in ("probabilities", "predicted", "source_ref"):
+            if out[optional] is None:
+                del out[optional]
+        return out
+
+
+@_kind(Kind.OVERRIDE, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Overridden(_Answer):
+    pass
+
+
+@_kind(Kind.DECISION_DEFERRED, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionDeferred(Event):
+    attack: str
+    state: str
+    until: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    attack: str
+    state: str
+
+
+@_kind(Kind.AWAITING, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AwaitingDecisions(Event):
+    """The turn cannot close before these cells answer: a state of the game, not an error."""
+    pending: tuple[Pending, ...]
+
+
+# --- invocation and resolution --------------------------------------------------------------
+
+@_kind(Kind.VOTE, Phase.INVOCATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoteCast(Event):
+    treaty: str
+    attack: str
+    member: str
+    vote: bool
+    source: str                                # whose answer the vote follows, or "attacked"
+
+
+@_kind(Kind.INVOCATION, Phase.INVOCATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvocationResolved(Event):
+    treaty: str
+    attack: str
+    declared: bool
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    rule: Invocation
+    needed: int
+    blocked_by: tuple[str, ...]
+
+
+@_kind(Kind.CASCADE_ROUND, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CascadeRound(Event):
+    round: int
+    attacks: tuple[str, ...]
+
+
+@_kind(Kind.CASCADE_TRUNCATED, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CascadeTruncated(Event):
+    rounds: int
+
+
+@_kind(Kind.WAR, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarBegun(Event):
+    aggressor: str
+    defender: str
+    round: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Commitment(Event):
+    state: str
+    treaty: str
+    article: int
+    attack: str
+    partner: str
+    type: ObligationType
+    response: Response | None                  # None: a non-aggression pact broken by attacking
+
+
+@_kind(Kind.HONOURED, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Honoured(_Commitment):
+    pass
+
+
+@_kind(Kind.BREACH, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Breach(_Commitment):
+    pass
+
+
+@_kind(Kind.REPUTATION, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReputationChanged(Event):
+    state: str
+    before: float
+    after: float
+    treaty: str
+
+
+@_kind(Kind.INDICATORS, Phase.INDICATORS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndicatorsMeasured(Event):
+    """A treaty's indicators at the close of a turn. A batch run measures cohesion alone."""
+    treaty: str
+    cohesion: float | None
+    triggered: int
+    adversary: str | None = None
+    credibility: float | None = None
+    abandonment: Mapping[str, float] | None = None
+    entrapment: Mapping[str, float] | None = None
+
+    def data(self) -> dict[str, Any]:
+        out = Event.data(self)
+        if self.abandonment is None:  # a batch run's: cohesion alone
+            for name in ("adversary", "credibility", "abandonment", "entrapment"):
+                del out[name]
+        return out
+
+
+_MISSING = set(Kind) - set(EVENT_TYPES)
+if _MISSING:  # pragma: no cover - fails at import, by design
+    raise ImportError(f"no event class for: {', '.join(sorted(_MISSING))}")
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+class EventFormatError(ValueError):
+    """A line of a log that is not an event of this format."""
+
+
+def _own_fields(cls: type[Event]) -> tuple[str, ...]:
+    return _OWN.get(cls) or _own_fields_of(cls)
+
+
+_COMMON = frozenset(("turn", "actor", "visibility", "reason"))
+_OWN: dict[type[Event], tuple[str, ...]] = {}
+
+
+def _own_fields_of(cls: type[Event]) -> tuple[str, ...]:
+    names = tuple(f.name for f in fields(cls) if f.name not in _COMMON)
+    _OWN[cls] = names
+    return names
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+Decoder = Callable[[Any], Any]
+
+
+def _decoder(hint: Any) -> Decoder:
+    """A function that turns a JSON value into a value of the annotated type."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Union or (origin is not None and type(None) in args and len(args) >= 2):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            one = _decoder(inner[0])
+            return lambda v: None if v is None else one(v)
+        return lambda v: v  # float | str: as written
+    if origin is tuple:
+        item = _decoder(args[0])
+        return lambda v: tuple(item(x) for x in v)
+    if origin is Mapping or origin is dict:
+        val = _decoder(args[1])
+        return lambda v: {str(k): val(x) for k, x in v.items()}
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        return hint
+    if isinstance(hint, type) and is_dataclass(hint):
+        inner_hints = get_type_hints(hint)
+        decs = {f.name: _decoder(inner_hints[f.name]) for f in fields(hint)}
+        return lambda v: hint(**{k: decs[k](x) for k, x in v.items()})
+    if hint is float:
+        return float
+    if hint is int:
+        return int
+    if hint is bool:
+        return bool
+    return lambda v: v
+
+
+_DECODERS: dict[type[Event], dict[str, Decoder]] = {}
+
+
+def _decoders(cls: type[Event]) -> dict[str, Decoder]:
+    decs = _DECODERS.get(cls)
+    if decs is None:
+        hints = get_type_hints(cls, globalns=globals())
+        decs = _DECODERS[cls] = {name: _decoder(hints[name]) for name in _own_fields(cls)}
+    return decs
+
+
+def from_dict(data: Mapping[str, Any]) -> Event:
+    """An event from its JSON form (version 1). Raises EventFormatError saying what is wrong."""
+    try:
+        cls = EVENT_TYPES[Kind(data["kind"])]
+        payload = dict(data.get("payload") or {})
+        vis = data.get("visibility", ALL)
+        common = {"turn": int(data["turn"]), "actor": data.get("actor"),
+                  "visibility": vis if isinstance(vis, str) else tuple(vis), "reason": data.get("reason", "")}
+        if cls is AttackMade:
+            return AttackMade(**common, attack=attack_from_data(payload), round=int(payload.get("round", 1)),
+                              reopened=bool(payload.get("reopened", False)))
+        decs = _decoders(cls)
+        unknown = set(payload) - set(decs)
+        if unknown:
+            raise EventFormatError(f"{data['kind']} has no field {', '.join(sorted(unknown))}")
+        return cls(**common, **{k: decs[k](v) for k, v in payload.items()})
+    except EventFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise EventFormatError(f"not an event of format {FORMAT_VERSION}: {exc!r}") from None
+
+
+def attack_from_data(p: Mapping[str, Any]) -> Attack:
+    return Attack(
+        id=p["attack"], attackers=tuple(p["attackers"]), target=p["target"], kind=InjectKind(p["kind"]),
+        region=p.get("region"), territory=p.get("territory"), provoked=bool(p.get("provoked")),
+        attribution=float(p.get("attribution", 1.0)), severity=float(p.get("severity", 0.5)),
+        origin=p.get("origin") or p["attack"])
 
 
 def dumps(events: Iterable[Event]) -> str:
@@ -142,7 +586,9 @@ def dumps(events: Iterable[Event]) -> str:
 
 
 def loads(text: str) -> list[Event]:
-    return [Event.from_json(line) for line in text.splitlines() if line.strip()]
+    """Events from JSON lines, of this format or migrated from an older one."""
+    from .migrate import migrate  # the migration knows the old formats; it imports this module
+    return migrate([json.loads(line) for line in text.splitlines() if line.strip()])
 
 
 def iter_visible(events: Iterable[Event], states: frozenset[str] | None) -> Iterator[Event]:

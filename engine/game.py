@@ -3,47 +3,78 @@
 Like python-chess's `Board.push()` / `pop()`, every action pushes events and
 `undo()` pops a whole turn; the state is always `fold(scenario, events)`.
 Undo, branching a what-if and replaying a record are one mechanism: choose the
-events, fold them.
+events, fold them. The log's first event records every setting that changes
+play, so a game rebuilt from any prefix of its own log continues exactly as the
+live game would.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from . import turn as phases
 from .doctrine import Advice, Doctrine, Situation
-from .errors import GameError
-from .events import Event, Kind, Phase
-from .model import Control, Decision, DecisionSource, Inject, Response, Scenario
-from .state import GameState, Mode, Status, apply, fold
-from .turn import Context
+from .errors import InvalidAction, UnknownName, WrongMoment
+from .events import Event, GameStarted, Note, TurnOpened
+from .model import Control, Decision, DecisionSource, Inject, Mode, Response, Scenario, weightiest
+from .play import Context, Play, Step
+from .state import GameState, Status, apply, fold
+from .view import View, view_for
+
+__all__ = ["Game", "Mode", "advise", "replay"]
 
 
 class Game:
-    def __init__(self, scenario: Scenario, events: Iterable[Event] = (), *,
-                 doctrine: Doctrine | None = None, stochastic: bool = False, verbose: bool = True):
+    """A scenario and its event log, with the actions of play."""
+
+    def __init__(self, scenario: Scenario, events: Iterable[Event], *, doctrine: Doctrine | None = None) -> None:
+        """`doctrine`, when given, is the decision model object to play with (one that also
+        records what it sees, for calibration); its weights must be those the log records."""
         self.scenario = scenario
-        self.ctx = Context(doctrine or Doctrine.for_scenario(scenario), stochastic, verbose)
         self._events: list[Event] = list(events)
+        if not self._events or not isinstance(self._events[0], GameStarted):
+            raise InvalidAction("a game's log begins with its game-started event (use Game.new)")
+        self.started: GameStarted = self._events[0]
+        self.ctx = Context.of(self.started, scenario)
+        if doctrine is not None:
+            if (dict(doctrine.weights), tuple(doctrine.cuts)) != (dict(self.ctx.doctrine.weights),
+                                                                  tuple(self.ctx.doctrine.cuts)):
+                raise InvalidAction("the doctrine given is not the one this game's log records")
+            self.ctx = replace(self.ctx, doctrine=doctrine)
         self.state: GameState = fold(scenario, self._events)
 
     @classmethod
     def new(cls, scenario: Scenario, *, seed: int = 0, mode: Mode = Mode.PLAY,
             controls: Mapping[str, Control] | None = None, stochastic: bool = False,
             verbose: bool = True, doctrine: Doctrine | None = None) -> Game:
-        game = cls(scenario, doctrine=doctrine, stochastic=stochastic, verbose=verbose)
         unknown = sorted(set(controls or {}) - set(scenario.state_by_id))
         if unknown:
-            raise GameError(f"no such state in {scenario.id}: {', '.join(unknown)}")
-        payload = {"scenario": scenario.id, "seed": seed, "mode": str(mode), "stochastic": stochastic,
-                   "controls": {s: str(c) for s, c in (controls or {}).items()}}
-        game.push([Event(0, Phase.SETUP, Kind.GAME_STARTED, payload, actor="umpire",
-                         reason=f"{scenario.title}: a new game ({mode})")])
-        return game
+            raise UnknownName(f"no such state in {scenario.id}: {', '.join(unknown)}")
+        doctrine = doctrine or Doctrine.for_scenario(scenario)
+        started = GameStarted(
+            turn=0, scenario=scenario.id, seed=seed, mode=mode, stochastic=stochastic, verbose=verbose,
+            controls={s: Control(c) for s, c in (controls or {}).items()}, weights=dict(doctrine.weights),
+            cuts=tuple(doctrine.cuts), actor="umpire", reason=f"{scenario.title}: a new game ({mode})")
+        return cls(scenario, [started], doctrine=doctrine)
+
+    @classmethod
+    def from_log(cls, scenario: Scenario, events: Sequence[Event], **settings: object) -> Game:
+        """A game rebuilt from a log, with some settings of its first event changed (a Monte
+        Carlo run from a what-if's prefix: its own seed, no explanations, varied weights). The
+        new game's log records the settings it plays with."""
+        started = events[0]
+        if not isinstance(started, GameStarted):
+            raise InvalidAction("a game's log begins with its game-started event")
+        doctrine = settings.pop("doctrine", None)
+        if isinstance(doctrine, Doctrine):
+            settings |= {"weights": dict(doctrine.weights), "cuts": tuple(doctrine.cuts)}
+        return cls(scenario, [replace(started, **settings), *events[1:]],  # type: ignore[arg-type]
+                   doctrine=doctrine if isinstance(doctrine, Doctrine) else None)
 
     def copy(self) -> Game:
         """An independent game with the same log and state (no fold: see GameState.copy)."""
         other = object.__new__(Game)
-        other.scenario, other.ctx = self.scenario, self.ctx
+        other.scenario, other.started, other.ctx = self.scenario, self.started, self.ctx
         other._events = list(self._events)
         other.state = self.state.copy()
         return other
@@ -57,36 +88,32 @@ class Game:
         return len(self._events)
 
     def push(self, events: Iterable[Event]) -> list[Event]:
-        pushed = []
-        for e in events:
+        """Append events to the log and fold them in (the umpire's notes; a stored log)."""
+        pushed = list(events)
+        for e in pushed:
             apply(self.state, e)
-            self._events.append(e)
-            pushed.append(e)
+        self._events += pushed
         return pushed
 
-    def _run(self, phase: Iterator[Event]) -> list[Event]:
-        """Drive a phase, applying each event before the phase goes on (see engine.turn)."""
-        out: list[Event] = []
-        for e in phase:
-            apply(self.state, e)
-            self._events.append(e)
-            out.append(e)
-        return out
+    def _take(self, step: Step) -> list[Event]:
+        self._events += step.events
+        self.state = step.state
+        return list(step.events)
 
     # --- actions ----------------------------------------------------------------------
     def open_turn(self) -> list[Event]:
-        return self._run(phases.open_turn(self.state, self.ctx))
+        return self._take(phases.open_turn(self.state, self.ctx))
 
     def close_turn(self) -> list[Event]:
-        return self._run(phases.close_turn(self.state, self.ctx))
+        return self._take(phases.close_turn(self.state, self.ctx))
 
     def play_turn(self) -> list[Event]:
         """Open and close the next turn with nobody waiting for cells (headless play)."""
         events = self.open_turn()
         events += self.close_turn()
-        if self.state.status is Status.OPEN:
-            raise GameError("cells must decide before the turn can close: "
-                            + ", ".join(f"{s} on {a}" for a, s in self.state.pending()))
+        if self.state.awaiting:
+            raise WrongMoment("cells must decide before the turn can close: "
+                              + ", ".join(f"{s} on {a}" for a, s in self.state.pending()))
         return events
 
     def play(self, turns: int | None = None) -> list[Event]:
@@ -99,40 +126,43 @@ class Game:
 
     def submit(self, state: str, attack: str, response: Response | str, *, rationale: str = "",
                statement: str = "") -> list[Event]:
-        d = Decision(turn=self.state.turn, state=state, attack=attack, response=Response(response),
-                     source=DecisionSource.PLAYER, side=self._side(attack),
-                     treaty=self._request_treaty(attack, state), rationale=rationale, statement=statement)
-        return self._run(phases.submit(self.state, d))
+        d = self._decision(state, attack, response, DecisionSource.PLAYER, rationale, statement)
+        return self._take(phases.submit(self.state, d, self.ctx))
 
     def override(self, state: str, attack: str, response: Response | str, reason: str) -> list[Event]:
-        d = Decision(turn=self.state.turn, state=state, attack=attack, response=Response(response),
-                     source=DecisionSource.UMPIRE, side=self._side(attack),
-                     treaty=self._request_treaty(attack, state), rationale=reason)
-        return self._run(phases.override(self.state, d, reason))
+        d = self._decision(state, attack, response, DecisionSource.UMPIRE, reason, "")
+        return self._take(phases.override(self.state, d, reason, self.ctx))
 
     def trigger(self, inject_id: str) -> list[Event]:
-        return self._run(phases.trigger_inject(self.state, inject_id, self.ctx))
+        return self._take(phases.trigger_inject(self.state, inject_id, self.ctx))
 
     def fire(self, inject: Inject) -> list[Event]:
-        return self._run(phases.fire_adhoc(self.state, inject, self.ctx))
+        return self._take(phases.fire_adhoc(self.state, inject, self.ctx))
 
     def note(self, text: str, *, bookmark: bool = False) -> list[Event]:
-        return self.push([Event(self.state.turn, Phase.ADJUDICATION, Kind.NOTE,
-                                {"text": text, "bookmark": bookmark}, actor="umpire",
-                                visibility="umpire", reason="the umpire's note")])
+        return self.push([Note(turn=self.state.turn, text=text, bookmark=bookmark, actor="umpire",
+                               visibility="umpire", reason="the umpire's note")])
+
+    def _decision(self, state: str, attack: str, response: Response | str, source: DecisionSource,
+                  rationale: str, statement: str) -> Decision:
+        a = self.state.attacks.get(attack)
+        req = self.state.requests.get((attack, state))
+        return Decision(turn=self.state.turn, state=state, attack=attack, response=Response(response),
+                        source=source, side=a.target if a else None, treaty=req.treaty if req else None,
+                        rationale=rationale, statement=statement)
 
     # --- undo, branch, replay ------------------------------------------------------------
     def turn_start(self, turn: int) -> int:
         """Index in the log where `turn` opened (the log's length if it has not)."""
         for i, e in enumerate(self._events):
-            if e.kind is Kind.TURN_OPENED and e.turn == turn:
+            if isinstance(e, TurnOpened) and e.turn == turn:
                 return i
         return len(self._events)
 
     def undo(self) -> list[Event]:
         """Drop the last turn (open or closed) and fold again; returns what was dropped."""
         if self.state.turn == 0:
-            raise GameError("nothing to undo: no turn has been played")
+            raise WrongMoment("nothing to undo: no turn has been played")
         cut = self.turn_start(self.state.turn)
         dropped = self._events[cut:]
         self._events = self._events[:cut]
@@ -142,9 +172,8 @@ class Game:
     def branch(self, turn: int) -> Game:
         """A what-if: a new game with this one's events before `turn` opened."""
         if not 1 <= turn <= max(self.state.turn, 1):
-            raise GameError(f"can branch from turns 1 to {max(self.state.turn, 1)}, not {turn}")
-        return Game(self.scenario, self._events[:self.turn_start(turn)], doctrine=self.ctx.doctrine,
-                    stochastic=self.ctx.stochastic, verbose=self.ctx.verbose)
+            raise InvalidAction(f"can branch from turns 1 to {max(self.state.turn, 1)}, not {turn}")
+        return Game(self.scenario, self._events[:self.turn_start(turn)], doctrine=self.ctx.doctrine)
 
     def at(self, turn: int) -> GameState:
         """The state as it stood when `turn` closed (for stepping through a finished game)."""
@@ -155,36 +184,34 @@ class Game:
         """The events a cell playing `states` may see (None: the umpire, who sees all)."""
         return [e for e in self._events if e.visible_to(states)]
 
+    def view_for(self, viewer: frozenset[str] | None) -> View:
+        """All a cell playing `viewer` sees now (None: the umpire): see engine.view."""
+        return view_for(self.state, self._events, viewer)
+
     def advise(self, state: str, attack: str) -> Advice:
         """What the doctrine would answer for `state` now (the console's advice panel)."""
         if attack not in self.state.attacks:
-            raise GameError(f"no attack {attack!r} in this game")
+            raise UnknownName(f"no attack {attack!r} in this game")
         return advise(self.state, self.ctx.doctrine, state, attack)
-
-    def _side(self, attack: str) -> str | None:
-        a = self.state.attacks.get(attack)
-        return a.target if a else None
-
-    def _request_treaty(self, attack: str, state: str) -> str | None:
-        return (self.state.requests.get((attack, state)) or {}).get("treaty")
 
 
 def advise(gs: GameState, doctrine: Doctrine, state: str, attack: str) -> Advice:
     """What the doctrine would answer for `state` on `attack` in the game state `gs`
     (now, or any past state of a game: the after-action report asks both)."""
-    treaty = (gs.requests.get((attack, state)) or {}).get("treaty")
+    req = gs.requests.get((attack, state))
+    treaty = req.treaty if req else None
     trig = None
+    play = Play(gs, Context(doctrine))
     if treaty:
-        owed = [t for t in phases.alliance_graph(gs).binding(gs.attacks[attack])
-                if t.ally == state and t.treaty == treaty]
+        owed = [t for t in play.graph.binding(gs.attacks[attack]) if t.ally == state and t.treaty == treaty]
         # The weightiest article in play, as the decision itself is taken (defense before consultation).
-        trig = min(owed, key=lambda t: phases.STRENGTH[t.type], default=None)
+        trig = weightiest(owed, lambda t: t.type)
     return doctrine.advise(Situation(
-        world=gs.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
+        world=play.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
         attack=gs.attacks[attack], treaty=treaty, article=trig.article if trig else None,
         triggered=trig is not None))
 
 
-def replay(scenario: Scenario, events: Sequence[Event], **kwargs) -> Game:
+def replay(scenario: Scenario, events: Sequence[Event]) -> Game:
     """A game folded from recorded events (a saved exercise, a golden log)."""
-    return Game(scenario, events, **kwargs)
+    return Game(scenario, events)

@@ -24,6 +24,13 @@ class Regime(StrEnum):
     AUTOCRACY = "autocracy"
 
 
+class Mode(StrEnum):
+    """How a game gets its answers."""
+    PLAY = "play"          # the doctrine plays every state, cells included
+    REPLAY = "replay"      # the script answers where it can, the doctrine elsewhere
+    EXERCISE = "exercise"  # player cells answer for their states; the doctrine for the rest
+
+
 class Control(StrEnum):
     NPC = "npc"        # the engine's doctrine decides
     PLAYER = "player"  # a cell decides

@@ -10,8 +10,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
-from .events import Event, Kind
-from .model import RESPONSES, Scenario
+from .events import (
+    AttackMade,
+    AwaitingDecisions,
+    Breach,
+    CascadeRound,
+    Conflict,
+    DecisionDeferred,
+    DecisionTaken,
+    Event,
+    Honoured,
+    IndicatorsMeasured,
+    InjectAwaiting,
+    InjectFired,
+    InjectHeld,
+    InvocationResolved,
+    MemberWithdrew,
+    ObligationExamined,
+    Overridden,
+    ReputationChanged,
+    TreatyDisclosed,
+    TreatyInForce,
+    TurnOpened,
+    WarBegun,
+)
+from .model import RESPONSES, ObligationType, Scenario
 
 _SOURCE_WORDS = {"doctrine": "doctrine", "script": "history", "player": "cell", "umpire": "umpire"}
 Name = Callable[[str], str]
@@ -19,140 +42,126 @@ Name = Callable[[str], str]
 
 def narrate(scenario: Scenario, events: Iterable[Event], *, explain: bool = False) -> str:
     lines = [scenario.title, "=" * len(scenario.title)]
-    name = lambda s: scenario.state_by_id[s].name if s in scenario.state_by_id else str(s)  # noqa: E731
+
+    def name(s: str) -> str:
+        return scenario.state_by_id[s].name if s in scenario.state_by_id else str(s)
+
     for turn, group in groupby((e for e in events if e.turn > 0), key=lambda e: e.turn):
         lines += [""] + _turn(scenario, turn, list(group), name, explain)
     return "\n".join(lines) + "\n"
 
 
 def _turn(sc: Scenario, turn: int, events: list[Event], name: Name, explain: bool) -> list[str]:
-    date = next((e.payload["date"][:10] for e in events if e.kind is Kind.TURN_OPENED), "")
+    date = next((e.date[:10] for e in events if isinstance(e, TurnOpened)), "")
     out = [f"Turn {turn} — {date}"]
     i = 0
     while i < len(events):
         e = events[i]
-        if e.kind is Kind.OBLIGATION:
-            j = _run_end(events, i, {Kind.OBLIGATION})
+        if isinstance(e, ObligationExamined):
+            j = _run_end(events, i, (ObligationExamined,))
             out += _bound(sc, events[i:j], name)
-            i = j
-        elif e.kind in (Kind.DECISION, Kind.DECISION_DEFERRED):
-            j = _run_end(events, i, {Kind.DECISION, Kind.DECISION_DEFERRED})
+        elif isinstance(e, DecisionTaken | DecisionDeferred):
+            j = _run_end(events, i, (DecisionTaken, DecisionDeferred))
             out += _answers(events[i:j], name, explain)
-            i = j
-        elif e.kind in (Kind.HONOURED, Kind.BREACH, Kind.REPUTATION):
-            j = _run_end(events, i, {Kind.HONOURED, Kind.BREACH, Kind.REPUTATION})
+        elif isinstance(e, Honoured | Breach | ReputationChanged):
+            j = _run_end(events, i, (Honoured, Breach, ReputationChanged))
             out += _kept(sc, events[i:j], name)
-            i = j
         else:
+            j = i + 1
             line = _line(sc, e, name)
             if line:
                 out.append("  " + line)
-            i += 1
+        i = j
     return out
 
 
-def _run_end(events: list[Event], i: int, kinds: set[Kind]) -> int:
+def _run_end(events: list[Event], i: int, kinds: tuple[type[Event], ...]) -> int:
     j = i
-    while j < len(events) and events[j].kind in kinds:
+    while j < len(events) and isinstance(events[j], kinds):
         j += 1
     return j
 
 
 def _bound(sc: Scenario, events: list[Event], name: Name) -> list[str]:
     """Binding obligations grouped by treaty and article: 'NATO art. 5 (defense): 29 allies'."""
+    examined = [e for e in events if isinstance(e, ObligationExamined) and e.triggered]
     groups: dict[tuple[str, int], list[str]] = {}
-    for e in events:
-        p = e.payload
-        if p["triggered"] and p["type"] != "nonaggression":
-            allies = groups.setdefault((p["treaty"], p["article"]), [])
-            if p["ally"] not in allies:
-                allies.append(p["ally"])
+    for e in examined:
+        if e.type is not ObligationType.NONAGGRESSION:
+            allies = groups.setdefault((e.treaty, e.article), [])
+            if e.ally not in allies:
+                allies.append(e.ally)
     lines = []
     for (treaty_id, article), allies in groups.items():
         treaty = sc.treaty_by_id[treaty_id]
         label = treaty.obligations[article].label
-        who = _list([name(a) for a in allies], limit=6)
-        lines.append(f"    bound by {treaty.name} {label}: {who}")
-    for e in events:
-        if e.payload["triggered"] and e.payload["type"] == "nonaggression":
-            lines.append(f"    breach: {e.reason}")
+        lines.append(f"    bound by {treaty.name} {label}: {_list([name(a) for a in allies], limit=6)}")
+    lines += [f"    breach: {e.reason}" for e in examined if e.type is ObligationType.NONAGGRESSION]
     return lines
 
 
 def _answers(events: list[Event], name: Name, explain: bool) -> list[str]:
     lines = []
-    for attack, group in groupby(events, key=lambda e: e.payload["attack"]):
-        group = list(group)
+    answers = [e for e in events if isinstance(e, DecisionTaken | DecisionDeferred)]
+    for attack, grouped in groupby(answers, key=lambda e: e.attack):
+        group = list(grouped)
         by_level: dict[str, list[str]] = {}
         for e in group:
-            p = e.payload
-            if e.kind is Kind.DECISION_DEFERRED:
-                by_level.setdefault("later", []).append(name(p["state"]))
+            if isinstance(e, DecisionDeferred):
+                by_level.setdefault("later", []).append(name(e.state))
                 continue
-            tag = _SOURCE_WORDS.get(p["source"], p["source"])
-            if p.get("predicted") and p["predicted"] != p["response"]:
-                tag += f"; doctrine: {p['predicted']}"
-            by_level.setdefault(p["response"], []).append(f"{name(p['state'])} ({tag})")
+            tag = _SOURCE_WORDS.get(str(e.source), str(e.source))
+            if e.predicted and e.predicted != e.response:
+                tag += f"; doctrine: {e.predicted}"
+            by_level.setdefault(str(e.response), []).append(f"{name(e.state)} ({tag})")
         lines.append(f"  Answers on {attack}:")
         for level in [str(r) for r in reversed(RESPONSES)] + ["later"]:
             if level in by_level:
                 lines.append(f"    {level}: {_list(by_level[level], limit=12)}")
         if explain:
-            lines += _explanations(group, name)
+            lines += [f"      {name(e.state)}: {e.reason if e.source == 'script' else (e.rationale or e.reason)}"
+                      for e in group if isinstance(e, DecisionTaken)]
     return lines
-
-
-def _explanations(group: list[Event], name: Name) -> list[str]:
-    out = []
-    for e in group:
-        p = e.payload
-        if e.kind is not Kind.DECISION:
-            continue
-        why = p.get("rationale") or e.reason
-        if p["source"] == "script":
-            why = e.reason
-        out.append(f"      {name(p['state'])}: {why}")
-    return out
 
 
 def _kept(sc: Scenario, events: list[Event], name: Name) -> list[str]:
     honoured: dict[str, list[str]] = {}
     broken: dict[str, list[str]] = {}
     for e in events:
-        if e.kind in (Kind.HONOURED, Kind.BREACH):
-            p = e.payload
-            treaty = sc.treaty_by_id[p["treaty"]]
-            key = f"{treaty.name} {treaty.obligations[p['article']].label}"
-            (honoured if e.kind is Kind.HONOURED else broken).setdefault(key, []).append(name(p["state"]))
+        if isinstance(e, Honoured | Breach):
+            treaty = sc.treaty_by_id[e.treaty]
+            key = f"{treaty.name} {treaty.obligations[e.article].label}"
+            (honoured if isinstance(e, Honoured) else broken).setdefault(key, []).append(name(e.state))
     lines = [f"  Honoured {k}: {_list(v, limit=8)}" for k, v in honoured.items()]
     lines += [f"  Abandoned {k}: {_list(v, limit=8)}" for k, v in broken.items()]
     return lines
 
 
+_HEADINGS: dict[type[Event], str] = {
+    InvocationResolved: "Council", WarBegun: "War", TreatyInForce: "Treaty", MemberWithdrew: "Treaty",
+    TreatyDisclosed: "Disclosure", AwaitingDecisions: "Waiting"}
+
+
 def _line(sc: Scenario, e: Event, name: Name) -> str | None:
-    p, k = e.payload, e.kind
-    if k is Kind.INJECT_FIRED:
-        return f"[{p['kind']}] {p['inject']}: {p.get('text') or ''}".rstrip(": ")
-    if k in (Kind.INJECT_HELD, Kind.INJECT_AWAITING):
-        return f"(held) {p['inject']}: {e.reason}"
-    if k is Kind.ATTACK and not p.get("reopened") and p.get("round", 1) == 1:
-        return f"Attack ({p['attack']}): {e.reason}, attribution {p['attribution']:.0%}"
-    if k is Kind.CONFLICT:
-        return f"Torn between allies: {e.reason}"
-    if k is Kind.CASCADE_ROUND:
-        return f"Cascade, round {p['round']}: {', '.join(p['attacks'])}"
-    if k is Kind.OVERRIDE:
-        return f"Umpire overrides {name(p['state'])}: {p['response']} — {e.reason}"
-    words = {Kind.INVOCATION: "Council", Kind.WAR: "War", Kind.TREATY_IN_FORCE: "Treaty",
-             Kind.MEMBER_WITHDREW: "Treaty", Kind.TREATY_DISCLOSED: "Disclosure",
-             Kind.AWAITING: "Waiting"}
-    if k in words:
-        return f"{words[k]}: {e.reason}"
-    if k is Kind.INDICATORS and p.get("cohesion") is not None:
-        cred = p.get("credibility")
-        return (f"Indicators, {sc.treaty_by_id[p['treaty']].name}: cohesion {p['cohesion']:.2f}"
-                + (f", credibility {cred:.2f}" if cred is not None else ""))
-    return None
+    match e:
+        case InjectFired():
+            return f"[{e.inject_kind}] {e.inject}: {e.text or ''}".rstrip(": ")
+        case InjectHeld() | InjectAwaiting():
+            return f"(held) {e.inject}: {e.reason}"
+        case AttackMade(reopened=False, round=1):
+            return f"Attack ({e.attack.id}): {e.reason}, attribution {e.attack.attribution:.0%}"
+        case Conflict():
+            return f"Torn between allies: {e.reason}"
+        case CascadeRound():
+            return f"Cascade, round {e.round}: {', '.join(e.attacks)}"
+        case Overridden():
+            return f"Umpire overrides {name(e.state)}: {e.response} — {e.reason}"
+        case IndicatorsMeasured(cohesion=float() as cohesion):
+            cred = e.credibility
+            return (f"Indicators, {sc.treaty_by_id[e.treaty].name}: cohesion {cohesion:.2f}"
+                    + (f", credibility {cred:.2f}" if cred is not None else ""))
+    heading = _HEADINGS.get(type(e))
+    return f"{heading}: {e.reason}" if heading else None
 
 
 def _list(items: list[str], limit: int) -> str:

@@ -1,0 +1,56 @@
+"""Older event logs, read as events of the current format.
+
+Format 0 (before typed events) wrote the same JSON lines with an untyped payload and
+recorded only the seed, the mode, the controls and `stochastic` in its first event.
+A log is migrated when it is read, never rewritten in place: an exercise stored by
+an older version still opens, and its file or database keeps what was written.
+
+What format 0 left unsaid is filled in as that version played: explanations on
+(every stored game was explained; batch runs were never stored) and no doctrine
+weights, which `engine.game` reads as "the scenario's", as format 0 did. A cascade
+stopped at its bound was an umpire's note with `truncated`; it is its own kind now.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .events import FORMAT_VERSION, Event, EventFormatError, from_dict
+
+# The bound on cascade rounds when format 0 was written (engine.turn.MAX_CASCADE_ROUNDS).
+_FORMAT0_MAX_ROUNDS = 12
+
+
+def format_of(records: Sequence[Mapping[str, Any]]) -> int:
+    """The format a log was written in, from its first event."""
+    if not records:
+        return FORMAT_VERSION
+    first = records[0]
+    if first.get("kind") != "game-started":
+        raise EventFormatError("a log begins with its game-started event")
+    return int((first.get("payload") or {}).get("format", 0))
+
+
+def migrate(records: Sequence[Mapping[str, Any]]) -> list[Event]:
+    """Events of the current format from the JSON records of a log of any known format."""
+    version = format_of(records)
+    if version > FORMAT_VERSION:
+        raise EventFormatError(f"this log was written in event format {version}, newer than this "
+                               f"version of Casus reads ({FORMAT_VERSION}): upgrade Casus to open it")
+    if version == 0:
+        records = [_from_format0(r) for r in records]
+    return [from_dict(r) for r in records]
+
+
+def _from_format0(record: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(record)
+    payload = dict(record.get("payload") or {})
+    kind = record.get("kind")
+    if kind == "game-started":
+        payload.update(verbose=True, format=FORMAT_VERSION)
+    elif kind == "inject-fired":
+        payload["inject_kind"] = payload.pop("kind")
+    elif kind == "note" and payload.get("truncated"):
+        out["kind"], payload = "cascade-truncated", {"rounds": _FORMAT0_MAX_ROUNDS}
+    out["payload"] = payload
+    return out

@@ -1,0 +1,201 @@
+"""What a phase of a turn works on: its own copy of the state, and what is derived from it.
+
+A phase is a function of the state, the settings and the seed that returns its
+events (`engine.turn`). Inside, it works on a `Play`: a private copy of the state
+to which each event is applied as it is made, so that a later step of the phase
+sees what an earlier one did (a treaty signed this turn binds an attack later in
+the same turn), without touching the caller's state. The values derived from the
+state (the world snapshot the doctrine reads, the alliance graph, who holds whom
+dear) are kept on the Play and renewed when an event changes what they read;
+what depends on the scenario alone is memoised on the scenario (`facts`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .doctrine import Doctrine
+from .events import EffectApplied, Event, GameStarted, ObligationExamined, Visibility
+from .model import ALL, UMPIRE, Decision, Scenario
+from .network import AllianceGraph, Trigger
+from .state import GameState, apply
+from .world import IdentityMemo, World
+
+# A state outside the treaties still answers an attack when it has a real stake: it holds
+# the victim dear, or fears the attacker (Walt 1987: balancing against threat), on the
+# relations scale of SCENARIO_FORMAT.md (affinity and threat, 0..1; the upper band).
+STAKE_AFFINITY = 0.6
+STAKE_THREAT = 0.75
+
+
+@dataclass(frozen=True)
+class Context:
+    """The settings of play a phase reads besides the state (recorded in GameStarted)."""
+    doctrine: Doctrine
+    stochastic: bool = False   # sample the doctrine's decisions, each draw a hash of the seed
+    # Explanations in the events. A batch run (Monte Carlo) turns them off and logs what
+    # it tallies: no entry per obligation examined or per vote, no wording, no probabilities.
+    verbose: bool = True
+
+    @classmethod
+    def of(cls, started: GameStarted, scenario: Scenario) -> Context:
+        """The settings a log's first event records (a log migrated from format 0 recorded no
+        weights: the scenario's are used, as that version did)."""
+        doctrine = (Doctrine(dict(started.weights), started.cuts or None) if started.weights
+                    else Doctrine.for_scenario(scenario))
+        return cls(doctrine, started.stochastic, started.verbose)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a phase returns: its events, and the state they lead to."""
+    events: tuple[Event, ...]
+    state: GameState
+
+
+class Play:
+    """A phase's working copy of the state; see the module's docstring."""
+    __slots__ = ("_graph", "_stakes", "_world", "ctx", "events", "gs")
+
+    def __init__(self, gs: GameState, ctx: Context) -> None:
+        self.gs, self.ctx = gs.copy(), ctx
+        self.events: list[Event] = []
+        self._world: World | None = None
+        self._graph: AllianceGraph | None = None
+        self._stakes: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+
+    def run(self, events: Iterable[Event]) -> Step:
+        """Apply each event as it comes (a generator sees its own earlier events), then return all."""
+        for e in events:
+            self.emit(e)
+        return Step(tuple(self.events), self.gs)
+
+    def emit(self, e: Event) -> None:
+        if apply(self.gs, e):
+            self._world = None
+            if isinstance(e, EffectApplied):
+                self._stakes = None
+        self.events.append(e)
+
+    @property
+    def world(self) -> World:
+        if self._world is None:
+            self._world = self.gs.world
+        return self._world
+
+    @property
+    def graph(self) -> AllianceGraph:
+        """The alliance graph of the world as it stands (its indexes are built once per scenario)."""
+        world, graph = self.world, self._graph
+        if graph is None:
+            graph = self._graph = AllianceGraph(world)
+        elif graph.world is not world:
+            graph = self._graph = graph.at(world)
+        return graph
+
+    def stakes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Who holds each state dear, and who fears it: read off the relations once per phase,
+        again only when an effect changes them."""
+        if self._stakes is None:
+            friends: dict[str, list[str]] = {}
+            fearful: dict[str, list[str]] = {}
+            for (src, dst), r in self.gs.relations.items():
+                if r.affinity >= STAKE_AFFINITY:
+                    friends.setdefault(dst, []).append(src)
+                if r.threat >= STAKE_THREAT:
+                    fearful.setdefault(dst, []).append(src)
+            self._stakes = (friends, fearful)
+        return self._stakes
+
+
+# --- what the phases look up about a scenario ------------------------------------------------
+
+_LAST = 10**6  # the place in order of a state the scenario does not list
+
+
+class Facts:
+    """What the phases look up about a scenario for almost every event, read once:
+    the scenario is frozen, so its games and runs share one copy."""
+    __slots__ = ("commitments", "hidden", "names", "order", "secret")
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.names = {s.id: s.name for s in scenario.states}
+        self.order = scenario.state_order
+        self.secret = frozenset(t.id for t in scenario.treaties if t.secret)
+        # (treaty, article) whose obligation is known only to those who know the treaty
+        self.hidden = frozenset((t.id, i) for t in scenario.treaties
+                                for i, ob in enumerate(t.obligations) if t.secret or ob.secret)
+        # "the North Atlantic Treaty art. 5 (defense)", as the honour events word it
+        self.commitments = {(t.id, i): f"{t.name} {ob.label}" for t in scenario.treaties
+                            for i, ob in enumerate(t.obligations)}
+
+    def name(self, state: str | None) -> str:
+        if not state:
+            return "?"
+        name = self.names.get(state)
+        return state if name is None else name
+
+    def names_of(self, states: Iterable[str]) -> str:
+        return ", ".join(self.name(s) for s in states)
+
+    def rank(self, state: str) -> int:
+        return self.order.get(state, _LAST)
+
+
+_FACTS = IdentityMemo()
+
+
+def facts(scenario: Scenario) -> Facts:
+    memo = _FACTS.scratch(scenario)
+    found = memo.get("facts")
+    if found is None:
+        found = memo["facts"] = Facts(scenario)
+    assert isinstance(found, Facts)
+    return found
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+def treaty_visibility(gs: GameState, treaty_id: str) -> Visibility:
+    """A secret treaty's events are seen by those who know it; an open one's by all."""
+    if treaty_id not in facts(gs.scenario).secret:
+        return ALL
+    treaty = gs.scenario.treaty(treaty_id)
+    return tuple(sorted(gs.known_to.get(treaty_id, frozenset(treaty.members))))
+
+
+def obligation_visibility(gs: GameState, t: Trigger) -> Visibility:
+    if (t.treaty, t.article) not in facts(gs.scenario).hidden:
+        return ALL
+    treaty = gs.scenario.treaty(t.treaty)
+    return tuple(sorted(gs.known_to.get(t.treaty, frozenset(treaty.members))))
+
+
+def decision_visibility(gs: GameState, d: Decision) -> Visibility:
+    """A decision under a secret commitment is known to those who know the commitment."""
+    if d.treaty and d.treaty in facts(gs.scenario).secret:
+        return tuple(sorted(gs.known_to.get(d.treaty, frozenset())))
+    return ALL
+
+
+def obligations(gs: GameState, triggers: Sequence[Trigger]) -> Iterator[Event]:
+    """An event per obligation examined (casus foederis, in the first round of an attack and in
+    each round of a cascade): the commonest event of all."""
+    turn, hidden = gs.turn, facts(gs.scenario).hidden
+    for t in triggers:
+        vis = obligation_visibility(gs, t) if (t.treaty, t.article) in hidden else ALL
+        yield ObligationExamined(turn=turn, treaty=t.treaty, article=t.article, ally=t.ally, partner=t.partner,
+                                 attack=t.attack, type=t.type, triggered=t.triggered, actor=t.ally,
+                                 visibility=vis, reason=t.reason)
+
+
+def inject_visibility(vis: str | Iterable[str]) -> Visibility:
+    return vis if isinstance(vis, str) else tuple(vis)
+
+
+def first(xs: tuple[str, ...] | list[str]) -> str | None:
+    return xs[0] if xs else None
+
+
+__all__ = ["ALL", "UMPIRE", "Context", "Facts", "Play", "Step", "decision_visibility", "facts",
+           "first", "inject_visibility", "obligation_visibility", "obligations", "treaty_visibility"]

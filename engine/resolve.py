@@ -1,0 +1,259 @@
+"""Phase 5 of a turn: the wars the answers began, the councils' votes, honour and reputation,
+and the indicators.
+
+Reputation moves by named constants: honouring earns a little standing, abandoning
+costs more, because allies remember broken promises longer than kept ones
+(Crescenzi 2018; Berkemeier & Fuhrmann 2018 find commitments tested and broken
+weigh on later alliance choices). Cohesion is the share of the power of a treaty's
+tested members that honoured (Snyder 1997's "alliance cohesion" read off the
+record of a turn); credibility and the fears are the doctrine's (DOCTRINE.md).
+"""
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+
+from .decide import script_entry, toward
+from .doctrine import Doctrine
+from .events import (
+    AttackMade,
+    Breach,
+    CascadeRound,
+    CascadeTruncated,
+    Event,
+    GameEnded,
+    Honoured,
+    IndicatorsMeasured,
+    InvocationResolved,
+    ReputationChanged,
+    TurnClosed,
+    VoteCast,
+    WarBegun,
+)
+from .model import ALL, Decision, Invocation, Mode, ObligationType, Response, honours
+from .network import Attack, CascadeResult, Round, Trigger
+from .play import Play, facts, first, obligation_visibility, obligations, treaty_visibility
+from .state import GameState, Key
+from .world import World
+
+REPUTATION_GAIN = 0.10   # honouring: a tenth of the way up to a perfect record
+REPUTATION_LOSS = 0.25   # abandoning: a quarter of the standing lost
+_CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
+# `honours` for every (obligation type, response): asked for each commitment tested, a
+# thousand times a run, so looked up rather than worked out.
+_HONOURS = {(t, r): honours(t, r) for t in ObligationType for r in Response}
+_NONAGGRESSION, _MEMBER, _REPLAY = ObligationType.NONAGGRESSION, Invocation.MEMBER, Mode.REPLAY
+# How many of the voters each rule needs (ceiling of two thirds; more than half).
+_NEEDED = {Invocation.CONSENSUS: lambda n: n, Invocation.TWO_THIRDS: lambda n: -(-2 * n // 3),
+           Invocation.MAJORITY: lambda n: n // 2 + 1}
+
+
+def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
+    gs, turn, name = play.gs, play.gs.turn, facts(play.gs.scenario).name
+    at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
+    for rnd in result.rounds:
+        if rnd.number > 1:
+            yield from _new_round(play, rnd)
+        for war in rnd.wars_begun:
+            if war.pair not in at_war:
+                yield WarBegun(turn=turn, aggressor=war.aggressor, defender=war.defender, round=rnd.number,
+                               actor=war.aggressor,
+                               reason=f"{name(war.aggressor)} and {name(war.defender)} are at war")
+                at_war.add(war.pair)
+        yield from _invocations_and_honour(play, rnd)
+    if result.truncated:
+        yield CascadeTruncated(turn=turn, rounds=max_rounds, visibility="umpire",
+                               reason=f"the cascade was stopped after {max_rounds} rounds")
+    yield from _indicators(play, result)
+    yield TurnClosed(turn=turn, reason=f"turn {turn} closes")
+    if turn >= gs.scenario.turns:
+        yield GameEnded(turn=turn, reason="the last turn of the scenario is played")
+
+
+def _new_round(play: Play, rnd: Round) -> Iterator[Event]:
+    gs, turn, f = play.gs, play.gs.turn, facts(play.gs.scenario)
+    yield CascadeRound(turn=turn, round=rnd.number, attacks=tuple(a.id for a in rnd.attacks),
+                       reason=f"round {rnd.number}: the new wars bring further obligations into play")
+    for attack in rnd.attacks:
+        yield AttackMade(turn=turn, attack=attack, round=rnd.number, actor=first(attack.attackers),
+                         reason=f"{f.names_of(attack.attackers)} now at war with {f.name(attack.target)}")
+    if play.ctx.verbose:
+        yield from obligations(gs, rnd.triggers)
+
+
+def _invocations_and_honour(play: Play, rnd: Round) -> Iterator[Event]:
+    """Votes where a treaty's council declares the casus foederis; then who honoured what."""
+    gs = play.gs
+    bound: dict[tuple[str, str], list[Trigger]] = {}
+    for t in rnd.triggers:
+        if t.triggered:
+            bound.setdefault((t.treaty, t.attack), []).append(t)
+    # Every answer of the round, the implicit ones too (a state already fighting the attacker).
+    answers = {(d.attack, d.state): d for d in rnd.decisions}
+    for (treaty_id, attack_id), triggers in bound.items():
+        # The council votes on the call to arms; consultation and neutrality are owed regardless.
+        armed = [t for t in triggers if t.type in _CALLS_TO_ARMS]
+        declared = (yield from _invocation(play, treaty_id, attack_id, armed, answers)) if armed else False
+        owed = [t for t in triggers if _answered_now(gs, t) and (declared or t.type not in _CALLS_TO_ARMS)]
+        if owed:
+            yield from _honour(play, owed)
+
+
+def _answered_now(gs: GameState, t: Trigger) -> bool:
+    """Accounted once: an answer given this turn, or a non-aggression pact broken by a new attack."""
+    if t.type is _NONAGGRESSION:
+        return gs.attack_turn.get(t.attack, gs.turn) == gs.turn and t.attack == gs.attacks[t.attack].origin
+    key = (t.attack, t.ally)
+    return key in gs.turn_decisions or key in gs.overrides
+
+
+def _invocation(play: Play, treaty_id: str, attack_id: str, triggers: list[Trigger],
+                answers: dict[Key, Decision]) -> Generator[Event, None, bool]:
+    """The council's vote, taken once per treaty and attack: each member votes for the call
+    to arms when its answer honours it (in a replay, its answer as the record gives it).
+    A batch run logs the outcome alone, which names who voted each way."""
+    gs = play.gs
+    treaty = gs.scenario.treaty(treaty_id)
+    if treaty.invocation is _MEMBER:
+        return True
+    if (treaty_id, attack_id) in gs.invocations:
+        return gs.invocations[(treaty_id, attack_id)]
+    attack, f = gs.attacks[attack_id], facts(gs.scenario)
+    voters = sorted(gs.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers), key=f.rank)
+    owed_by: dict[str, list[Trigger]] = {}
+    for t in triggers:
+        owed_by.setdefault(t.ally, []).append(t)
+    vis = treaty_visibility(gs, treaty_id)
+    yes, no = [], []
+    for member in voters:
+        aye, source = _vote(gs, attack, member, owed_by.get(member, []), treaty_id, answers)
+        (yes if aye else no).append(member)
+        if play.ctx.verbose:
+            yield VoteCast(turn=gs.turn, treaty=treaty_id, attack=attack_id, member=member, vote=aye,
+                           source=source, actor=member, visibility=vis,
+                           reason=f"{f.name(member)} votes {'for' if aye else 'against'} invoking {treaty.name}")
+    need = _NEEDED[treaty.invocation](len(voters))
+    declared = len(yes) >= need
+    blocked = () if declared else tuple(no)
+    tally = f"{len(yes)} of {len(voters)}, {treaty.invocation} needs {need}"
+    yield InvocationResolved(
+        turn=gs.turn, treaty=treaty_id, attack=attack_id, declared=declared, yes=tuple(yes), no=tuple(no),
+        rule=treaty.invocation, needed=need, blocked_by=blocked, visibility=vis,
+        reason=(f"{treaty.name}: casus foederis declared ({tally})" if declared else
+                f"{treaty.name}: casus foederis not declared ({tally}); blocked by {f.names_of(blocked)}"))
+    return declared
+
+
+def _vote(gs: GameState, attack: Attack, member: str, owed: list[Trigger], treaty_id: str,
+          answers: dict[Key, Decision]) -> tuple[bool, str]:
+    """A member's vote and whose answer it follows: the attacked votes for; a member votes for
+    when its answer (given, implicit or recorded) honours every obligation it owes here."""
+    if member == attack.target:
+        return True, "attacked"
+    d = gs.decisions.get((attack.id, member)) or answers.get((attack.id, member))
+    response, source = (d.response, str(d.source)) if d is not None else _recorded(gs, attack, member, owed,
+                                                                                    treaty_id)
+    if response is None or not owed:
+        return False, source
+    side = d.side if d is not None and d.side else owed[0].partner
+    return all(_HONOURS[t.type, toward(response, side, attack, t.partner)] for t in owed), source
+
+
+def _recorded(gs: GameState, attack: Attack, member: str, owed: list[Trigger],
+              treaty_id: str) -> tuple[Response | None, str]:
+    if gs.mode is _REPLAY and owed:
+        entry = script_entry(gs, attack, member, owed[0], {treaty_id})
+        if entry is not None:
+            return entry.response, "script"
+    return None, "absent"
+
+
+def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
+    # Half of a batch run's events come from here: names and wordings are looked up, not
+    # rebuilt, and a batch run (no explanations) goes without them.
+    gs, say = play.gs, play.ctx.verbose
+    f = facts(gs.scenario)
+    turn, reputation = gs.turn, dict(gs.reputation)
+    for t in triggers:
+        ally = t.ally
+        if t.type is _NONAGGRESSION:
+            kept, response = False, None
+        else:
+            d = gs.decisions[(t.attack, ally)]
+            response = d.response
+            kept = _HONOURS[t.type, toward(d.response, d.side, gs.attacks[t.attack], t.partner)]
+        vis = obligation_visibility(gs, t) if (t.treaty, t.article) in f.hidden else ALL
+        ally_name = f.name(ally) if say else ""
+        cls = Honoured if kept else Breach
+        yield cls(turn=turn, state=ally, treaty=t.treaty, article=t.article, attack=t.attack, partner=t.partner,
+                  type=t.type, response=response, actor=ally, visibility=vis,
+                  reason=f"{ally_name} {'honours' if kept else 'abandons'} {f.commitments[t.treaty, t.article]} "
+                         f"toward {f.name(t.partner)}" if say else "")
+        before = reputation[ally]
+        after = round(before + REPUTATION_GAIN * (1 - before) if kept else before * (1 - REPUTATION_LOSS), 6)
+        reputation[ally] = after
+        yield ReputationChanged(
+            turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally, visibility=vis,
+            reason=f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"
+            if say else "")
+
+
+def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
+    gs, world, verbose = play.gs, result.world, play.ctx.verbose
+    honoured = _tested(gs, result)
+    attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
+    rank = facts(gs.scenario).rank
+    for treaty in gs.scenario.treaties:
+        cases = honoured.get(treaty.id, [])
+        # Batch runs (no explanations) need cohesion only, and only where something was at stake.
+        if not world.in_force(treaty.id) or not (verbose or cases):
+            continue
+        weight = sum(p for p, _ in cases)
+        cohesion = (sum(p for p, kept in cases if kept) / weight if weight else
+                    (sum(kept for _, kept in cases) / len(cases) if cases else None))
+        extra = (_deterrence(world, play.ctx.doctrine, treaty.id,
+                             sorted(world.members_in_force[treaty.id], key=rank), attackers) if verbose else {})
+        yield IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
+                                 visibility=treaty_visibility(gs, treaty.id),
+                                 reason=f"indicators of {treaty.name}", **extra)
+
+
+def _tested(gs: GameState, result: CascadeResult) -> dict[str, list[tuple[float, bool]]]:
+    """Per treaty, each commitment tested this turn: the ally's power and whether it honoured."""
+    honoured: dict[str, list[tuple[float, bool]]] = {}
+    decisions, attacks, states, turn = gs.decisions, gs.attacks, result.world.states, gs.turn
+    for rnd in result.rounds:
+        for t in rnd.triggers:
+            d = decisions.get((t.attack, t.ally))
+            if t.triggered and d is not None and d.turn == turn and t.type is not _NONAGGRESSION:
+                kept = _HONOURS[t.type, toward(d.response, d.side, attacks[t.attack], t.partner)]
+                honoured.setdefault(t.treaty, []).append((states[t.ally].power, kept))
+    return honoured
+
+
+def _deterrence(world: World, doctrine: Doctrine, treaty_id: str, members: list[str],
+                attackers: list[str]) -> dict[str, object]:
+    """Credibility as the adversary sees it, and each member's fears (Snyder's alliance dilemma)."""
+    adversary = _main_adversary(world, members, attackers)
+    fears = {m: doctrine.fears(world, treaty_id, m) for m in members}
+    return {"adversary": adversary,
+            "credibility": _r(doctrine.credibility(world, treaty_id, adversary)) if adversary else None,
+            "abandonment": {m: _r(f[0]) for m, f in fears.items()},
+            "entrapment": {m: _r(f[1]) for m, f in fears.items()}}
+
+
+def _main_adversary(world: World, members: list[str], attackers: list[str]) -> str | None:
+    """Whose eyes credibility is judged through: this turn's attacker of a member, else the top threat."""
+    for x in attackers:
+        if x not in members:
+            return x
+    threats: dict[str, float] = {}
+    for m in members:
+        for s in world.scenario.states:
+            if s.id not in members:
+                threats[s.id] = threats.get(s.id, 0.0) + world.relation(m, s.id).threat
+    best = max(sorted(threats), key=lambda s: threats[s], default=None)
+    return best if best and threats[best] > 0 else None
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
