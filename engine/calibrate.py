@@ -31,7 +31,8 @@ from .model import RESPONSES, Response, Scenario
 # Pull toward the priors, in units of squared weight: strong enough that a handful of
 # crises moves no weight far from the literature's (the shipped defaults lie within 0.3).
 RIDGE = 10.0
-# Most projected gradient steps taken; the search usually stops earlier, at _SMALLEST_STEP.
+# At most this many projected gradient steps; the search stops sooner once a step shrinks
+# below _SMALLEST_STEP.
 ITERATIONS = 600
 _FIRST_STEP = 0.05   # a step small against weights of order 1
 _GROW, _SHRINK = 1.2, 0.5   # grow while a step pays, halve when it does not
