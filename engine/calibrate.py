@@ -112,10 +112,16 @@ def _nll_and_grad(obs: Sequence[Observation], w: list[float], cuts: list[float],
             gc[k] -= dens_hi / p
         if k > 0:
             gc[k - 1] += dens_lo / p
+    return _with_ridge(nll, gw, w, prior, ridge), gw, gc
+
+
+def _with_ridge(nll: float, gw: list[float], w: Sequence[float], prior: Sequence[float],
+                ridge: float) -> float:
+    """The penalty toward the priors added to the loss (returned) and to its gradient `gw`."""
     for i, (wi, pi) in enumerate(zip(w, prior)):
         nll += ridge * (wi - pi) ** 2
         gw[i] += 2 * ridge * (wi - pi)
-    return nll, gw, gc
+    return nll
 
 
 def _project(w: list[float], cuts: list[float], prior: Sequence[float]) -> None:

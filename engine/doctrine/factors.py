@@ -64,6 +64,7 @@ def _relations(world: World, ally: str, partner: str,
         else:
             affinity_x = max(affinity_x, 0.0)
     to_partner = relations.get((ally, partner))
+    # Half the difference keeps it in [-1, 1] (doctrine.json, affinity).
     affinity = 0.5 * ((to_partner.affinity if to_partner is not None else 0.0) - affinity_x)
     return threat, affinity, trade
 
@@ -125,7 +126,7 @@ def _cost_of_war(world: World, memo: rd.Memo, ours_core: tuple[str, ...],
         return 0.0
     ours, _ = rd.side_power(world, memo, ours_core)
     theirs, nuclear = rd.side_power(world, memo, opponents)
-    share = theirs / (theirs + ours) if theirs + ours > 0 else 0.5  # no power on either side: even
+    share = rd.share_of(theirs, ours)
     cost: float = COST["power_share"] * share + COST["nuclear"] * (1.0 if nuclear else 0.0)
     return cost
 

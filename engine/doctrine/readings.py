@@ -63,6 +63,12 @@ def shared_scratch(world: World) -> Memo:
 
 # --- sides and forces -------------------------------------------------------------
 
+def share_of(part: float, other: float) -> float:
+    """`part`'s share of `part` and `other` (powers); with no power on either side, an
+    even balance."""
+    return part / (part + other) if part + other > 0 else 0.5
+
+
 def opponents(attack: Attack, partner: str) -> tuple[str, ...]:
     """The other side: the attackers, or the target when the partner is an attacker."""
     return (attack.target,) if partner in attack.attackers else attack.attackers
@@ -257,7 +263,7 @@ def formality(treaty: Treaty, ob: Obligation | None) -> float:
     openness = OPEN[treaty.openness]
     if ob is not None and ob.secret:
         openness = min(openness, _SECRET_ARTICLE_OPENNESS)
-    return 0.5 * (FORM[treaty.formality] + openness)
+    return 0.5 * (FORM[treaty.formality] + openness)  # the mean of the two scales
 
 
 def publicity(treaty: Treaty, ob: Obligation | None) -> float:

@@ -15,8 +15,6 @@ from . import readings as rd
 from .data import ABANDONMENT_FEAR, CREDIBILITY, ENTRAPMENT_FEAR
 from .factors import clip01
 
-# An adversary and a leader with no power between them: an even balance.
-_EVEN = 0.5
 Threats = Mapping[str, Mapping[str, float]]
 
 
@@ -35,7 +33,7 @@ def credibility(world: World, treaty: str, adversary: str) -> float:
         "institutionalization": t.institutionalization,
         "tripwire": _coverage(world, memo, t, members, adversary),
         "publicity": rd.formality(t, None),
-        "leader_power": lp / (lp + xp) if lp + xp > 0 else _EVEN,
+        "leader_power": rd.share_of(lp, xp),
         "nuclear": 1.0 if any(world.states[m].nuclear for m in members) else 0.0,
         "reputation": _mean_reputation(world, members),
     }
