@@ -26,11 +26,17 @@ The house, one seam per module:
     advice.py     an answer: its distribution and its reasons
     standing.py   a treaty's credibility and its members' fears
     core.py       the Doctrine, tying them together
+
+To add a factor: its row in doctrine.json (weight, prior, range, intuition,
+source) and its name in data.FACTORS, in the same place (checked at import);
+its value in factors.values, at that place in the tuple; its words in
+explain._SAY (checked at import); a case in tests/test_doctrine.py's
+FACTOR_CASES; then `casus calibrate --update-defaults` to refit the weights.
 """
 from __future__ import annotations
 
 from .advice import Advice
-from .core import VOTE_RULES, Doctrine
+from .core import Doctrine
 from .data import (
     DATA,
     DEFAULT_CUTS,
@@ -46,6 +52,6 @@ from .situation import Factor, Situation
 
 __all__ = [
     "DATA", "DEFAULT_CUTS", "DEFAULT_WEIGHTS", "FACTORS", "KIND_CLARITY", "PRIOR_CUTS",
-    "PRIOR_WEIGHTS", "TREATY_FACTORS", "VOTE_RULES", "Advice", "Doctrine", "Factor",
+    "PRIOR_WEIGHTS", "TREATY_FACTORS", "Advice", "Doctrine", "Factor",
     "Situation", "Uniform", "within_threshold",
 ]

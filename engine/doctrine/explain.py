@@ -224,6 +224,9 @@ _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "cost_of_war": _say_cost, "interdependence": _say_trade, "entrapment": _say_entrapment,
     "attribution": _say_attribution, "obsolescence": _say_obsolescence,
 }
+if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
+    raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "
+                      f"the model computes {FACTORS}")
 
 
 def _against_intuition(name: str, weight: float) -> str:
