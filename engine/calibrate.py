@@ -21,13 +21,25 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from .backtest import Prediction, replay_record, summarise
-from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, Situation, within_threshold
+from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Advice, Doctrine, Situation, Uniform, within_threshold
+from .doctrine.logit import logistic
 from .model import RESPONSES, Response, Scenario
 
-RIDGE = 10.0         # pull toward the priors, in units of squared weight
+# Pull toward the priors, in units of squared weight: strong enough that a handful of
+# crises moves no weight far from the literature's (the shipped defaults lie within 0.3).
+RIDGE = 10.0
+# At most this many projected gradient steps; the search stops sooner once a step shrinks
+# below _SMALLEST_STEP.
 ITERATIONS = 600
+_FIRST_STEP = 0.05   # a step small against weights of order 1
+_GROW, _SHRINK = 1.2, 0.5   # grow while a step pays, halve when it does not
+_SMALLEST_STEP = 1e-7       # converged: steps this small have stopped lowering the loss
+_MIN_GAP = 0.05      # between successive cut points, so that every level keeps some probability
+_FLOOR = 1e-12       # a probability never taken as 0, so that its log stays finite
+_TOP = len(RESPONSES) - 1   # the rank of `full`: no cut point above it
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +58,11 @@ class Observation:
 class _Recorder(Doctrine):
     """A doctrine that also writes down what it saw at each decision."""
 
-    def __init__(self, base: Doctrine):
+    def __init__(self, base: Doctrine) -> None:
         super().__init__(dict(base.weights), base.cuts)
         self.seen: dict[tuple[int, str, str], tuple[tuple[float, ...], bool]] = {}
 
-    def decide(self, situation: Situation, rng=None):
+    def decide(self, situation: Situation, rng: Uniform | None = None) -> tuple[Response, Advice]:
         key = (situation.world.turn, situation.attack.id, situation.ally)
         self.seen[key] = (tuple(self.features(situation).values()), situation.attack.short_of_armed_attack)
         return super().decide(situation, rng)
@@ -70,17 +82,10 @@ def observations(scenario: Scenario) -> list[Observation]:
 
 # --- the ordered logit ------------------------------------------------------------------
 
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
 def _cdf(cuts: Sequence[float], score: float, capped: bool = False) -> list[float]:
     """P(answer <= level) for each level from below hostile to full. Short of an armed
     attack `full` is folded into `limited`, so `limited` already takes every case."""
-    inner = [_sigmoid(c - score) for c in cuts]
+    inner = [logistic(c - score) for c in cuts]
     if capped:
         inner[-1] = 1.0
     return [0.0, *inner, 1.0]
@@ -95,22 +100,28 @@ def _nll_and_grad(obs: Sequence[Observation], w: list[float], cuts: list[float],
         s = sum(wi * xi for wi, xi in zip(w, o.features))
         F = _cdf(cuts, s, o.capped)
         k = o.historical.rank
-        p = max(F[k + 1] - F[k], 1e-12)
+        p = max(F[k + 1] - F[k], _FLOOR)
         nll -= math.log(p)
         # The logistic's density at each bound; none where a bound is fixed at 0 or 1.
-        dens_hi = F[k + 1] * (1 - F[k + 1]) if k < 4 else 0.0
+        dens_hi = F[k + 1] * (1 - F[k + 1]) if k < _TOP else 0.0
         dens_lo = F[k] * (1 - F[k]) if k > 0 else 0.0
         ds = (dens_hi - dens_lo) / p   # d(-log p)/ds
         for i, x in enumerate(o.features):
             gw[i] += ds * x
-        if k < 4:
+        if k < _TOP:
             gc[k] -= dens_hi / p
         if k > 0:
             gc[k - 1] += dens_lo / p
+    return _with_ridge(nll, gw, w, prior, ridge), gw, gc
+
+
+def _with_ridge(nll: float, gw: list[float], w: Sequence[float], prior: Sequence[float],
+                ridge: float) -> float:
+    """The penalty toward the priors added to the loss (returned) and to its gradient `gw`."""
     for i, (wi, pi) in enumerate(zip(w, prior)):
         nll += ridge * (wi - pi) ** 2
         gw[i] += 2 * ridge * (wi - pi)
-    return nll, gw, gc
+    return nll
 
 
 def _project(w: list[float], cuts: list[float], prior: Sequence[float]) -> None:
@@ -119,7 +130,7 @@ def _project(w: list[float], cuts: list[float], prior: Sequence[float]) -> None:
         if pi > 0 and w[i] < 0 or pi < 0 and w[i] > 0:
             w[i] = 0.0
     for j in range(1, len(cuts)):
-        cuts[j] = max(cuts[j], cuts[j - 1] + 0.05)
+        cuts[j] = max(cuts[j], cuts[j - 1] + _MIN_GAP)
 
 
 def fit(obs: Sequence[Observation], prior: Doctrine | None = None, *, ridge: float = RIDGE,
@@ -128,7 +139,7 @@ def fit(obs: Sequence[Observation], prior: Doctrine | None = None, *, ridge: flo
     prior = prior or prior_doctrine()
     p = [prior.weights[f] for f in FACTORS]
     w, cuts = list(p), list(prior.cuts)
-    step = 0.05
+    step = _FIRST_STEP
     loss, gw, gc = _nll_and_grad(obs, w, cuts, p, ridge)
     for _ in range(iterations):
         # Projected gradient descent with a step that grows while it pays and halves when it does not.
@@ -138,10 +149,10 @@ def fit(obs: Sequence[Observation], prior: Doctrine | None = None, *, ridge: flo
         new_loss, ngw, ngc = _nll_and_grad(obs, nw, nc, p, ridge)
         if new_loss <= loss:
             w, cuts, loss, gw, gc = nw, nc, new_loss, ngw, ngc
-            step *= 1.2
+            step *= _GROW
         else:
-            step *= 0.5
-            if step < 1e-7:
+            step *= _SHRINK
+            if step < _SMALLEST_STEP:
                 break
     return Doctrine(dict(zip(FACTORS, (round(x, 4) for x in w))), [round(c, 4) for c in cuts])
 
@@ -158,13 +169,17 @@ def predict(doctrine: Doctrine, obs: Iterable[Observation]) -> list[Prediction]:
     return out
 
 
+# What engine.backtest.summarise gives: scores by predictor ("doctrine", the baselines).
+Summary: TypeAlias = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Calibration:
     doctrine: Doctrine                       # fitted on every crisis
-    in_sample: dict
-    leave_one_out: dict
-    prior: dict                              # the uncalibrated defaults, scored the same way
-    per_crisis: Mapping[str, dict]           # held-out scores of each crisis
+    in_sample: Summary
+    leave_one_out: Summary
+    prior: Summary                           # the uncalibrated defaults, scored the same way
+    per_crisis: Mapping[str, Summary]        # held-out scores of each crisis
     n_observations: int
 
 
@@ -192,7 +207,7 @@ PUBLISHED_RATES = (
 )
 
 
-def weights_document(cal: Calibration, sources: Sequence[str], ridge: float = RIDGE) -> dict:
+def weights_document(cal: Calibration, sources: Sequence[str], ridge: float = RIDGE) -> dict[str, Any]:
     """What `casus calibrate --out` writes: the weights, the cuts and how they were made."""
     return {
         "doctrine": {"weights": dict(cal.doctrine.weights)},

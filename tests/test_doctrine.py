@@ -29,13 +29,19 @@ from engine.doctrine import (
     Factor,
     Situation,
 )
+from engine.doctrine.data import KIND_CLARITY, kind_clarity
+from engine.events import Event, Kind
+from engine.game import Game
 from engine.model import (
+    KIND_TRAITS,
     RESPONSES,
     Commitment,
     Deployment,
     ForceSize,
     Formality,
+    Inject,
     InjectKind,
+    Invocation,
     Obligation,
     ObligationType,
     Openness,
@@ -45,8 +51,9 @@ from engine.model import (
     Scenario,
     State,
     Treaty,
+    honours,
 )
-from engine.network import Attack
+from engine.network import AllianceGraph, Attack
 from engine.world import War, World
 
 START = dt.date(2030, 1, 1)
@@ -419,6 +426,7 @@ def test_no_combat_forces_for_an_attack_short_of_an_armed_attack(kind, capped, l
     situation = BASE.change(attack=dataclasses.replace(STRIKE, kind=kind), leader_response=leader).situation()
     advice = doctrine.advise(situation)
     logit = doctrine.distribution(advice.score)
+    assert capped is not KIND_TRAITS[kind].armed_attack  # the table the engine reads agrees
     assert math.isclose(sum(advice.probabilities), 1.0)
     if capped:
         assert advice.probabilities == (*logit[:3], logit[3] + logit[4], 0.0)
@@ -428,6 +436,24 @@ def test_no_combat_forces_for_an_attack_short_of_an_armed_attack(kind, capped, l
     else:
         assert advice.probabilities == logit and advice.ceiling is None
         assert advice.response is Response.FULL
+
+
+def test_every_kind_of_attack_and_only_an_attack_has_a_clarity():
+    assert set(KIND_CLARITY) == {kind for kind, traits in KIND_TRAITS.items() if traits.attack}
+    assert all(0.0 <= c <= 1.0 for c in KIND_CLARITY.values())
+
+
+CLARITY = dict(DATA["factors"][FACTORS.index("attribution")]["parts"]["kind_clarity"])
+
+
+@pytest.mark.parametrize("table, words", [
+    ({k: v for k, v in CLARITY.items() if k != "cyber-attack"}, "no value for the attack kind(s) cyber-attack"),
+    (CLARITY | {"election": 0.9}, "a value for election, which is no kind of attack"),
+], ids=["missing", "not-an-attack"])
+def test_a_clarity_table_out_of_step_with_the_kinds_of_attack_is_refused(table, words):
+    with pytest.raises(ValueError, match=r"engine/doctrine.json: factors\[attribution\]") as raised:
+        kind_clarity(table)
+    assert words in str(raised.value)
 
 
 # --- weights ---------------------------------------------------------------------
@@ -512,7 +538,7 @@ def test_a_bystander_is_explained_as_owing_nothing():
     assert "China has no obligation to Estonia" in text
 
 
-# --- votes -------------------------------------------------------------------------
+# --- votes: a council's vote follows each member's own answer (engine.turn) ----------------
 
 LOYAL = (BASE.relation("DEU", "RUS", threat=0.9)
          .change(deployments=(Deployment("DEU", "EST", ForceSize.CORPS),)))
@@ -520,51 +546,71 @@ RELUCTANT = (BASE.relation("DEU", "RUS", threat=0.0, affinity=0.6, trade=0.6)
              .relation("DEU", "EST", affinity=-0.5))
 
 
-def test_a_member_votes_yes_when_it_expects_to_honour_the_defense_article():
-    assert p_defense(LOYAL) > 0.5
-    yes, reason = DOCTRINE.vote(LOYAL.world(), "DEU", "pact", STRIKE)
-    assert yes and reason.startswith("Germany votes yes") and "art. 5" in reason
+def council_turn(setup: Setup) -> tuple[Event, ...]:
+    """The first turn of the setup played by the doctrine, its attack an inject and the
+    pact's council deciding the casus foederis by consensus."""
+    a = setup.attack
+    inject = Inject(a.id, 1, a.kind, actors=a.attackers, target=a.target, region=a.region,
+                    territory=a.territory, provoked=a.provoked, attribution=a.attribution,
+                    severity=a.severity)
+    scenario = dataclasses.replace(setup.pact(invocation=Invocation.CONSENSUS).scenario(),
+                                   injects=(inject,))
+    game = Game.new(scenario)
+    game.play_turn()
+    return game.events
 
 
-def test_a_member_votes_no_when_it_does_not_and_says_why():
-    advice = DOCTRINE.advise(RELUCTANT.situation())
-    assert advice.p_honour(ObligationType.DEFENSE) <= 0.5
+def votes(events: tuple[Event, ...]) -> dict[str, bool]:
+    return {e.payload["member"]: e.payload["vote"] for e in events if e.kind is Kind.VOTE}
+
+
+def decisions(events: tuple[Event, ...]) -> dict[str, dict]:
+    return {e.payload["state"]: e.payload for e in events if e.kind is Kind.DECISION}
+
+
+@pytest.mark.parametrize("setup, germany", [(LOYAL, True), (RELUCTANT, False)],
+                         ids=["loyal", "reluctant"])
+def test_a_member_votes_for_the_call_to_arms_exactly_when_its_answer_honours_it(setup, germany):
+    events = council_turn(setup)
+    answers = decisions(events)
+    for member, aye in votes(events).items():
+        if member != setup.attack.target:
+            assert aye == honours(ObligationType.DEFENSE, Response(answers[member]["response"])), member
+    assert votes(events)["DEU"] is germany
+    [invocation] = [e for e in events if e.kind is Kind.INVOCATION]
+    assert ("DEU" in invocation.payload["blocked_by"]) is not germany
+
+
+def test_a_member_that_votes_against_says_why_in_its_answer():
+    events = council_turn(RELUCTANT)
+    answer = decisions(events)["DEU"]
+    # Germany decides after the alliance leader, knowing its answer.
+    leader = Response(decisions(events)["USA"]["response"])
+    advice = DOCTRINE.advise(RELUCTANT.change(leader_response=leader).situation())
+    assert not votes(events)["DEU"] and answer["response"] == advice.response
     strongest_against = next(f for f in advice.factors if f.contribution < 0)
-    yes, reason = DOCTRINE.vote(RELUCTANT.world(), "DEU", "pact", STRIKE)
-    assert not yes and reason.startswith("Germany votes no")
-    assert strongest_against.text in reason
+    assert strongest_against.text in answer["rationale"]
 
 
-def test_the_support_rule_blocks_only_a_member_that_would_stay_out():
-    doctrine = Doctrine(vote_rule="support")
-    advice = doctrine.advise(RELUCTANT.situation())
-    honours_, _ = DOCTRINE.vote(RELUCTANT.world(), "DEU", "pact", STRIKE)
-    supports, _ = doctrine.vote(RELUCTANT.world(), "DEU", "pact", STRIKE)
-    assert supports == (sum(advice.probabilities[Response.DIPLOMATIC.rank:]) > 0.5)
-    assert not honours_ and supports
-
-
-def test_the_attacked_member_votes_yes_and_an_attacker_no():
-    world = BASE.world()
-    assert DOCTRINE.vote(world, "EST", "pact", STRIKE)[0]
-    assert not DOCTRINE.vote(world, "DEU", "pact", dataclasses.replace(
-        STRIKE, attackers=("DEU",)))[0]
+def test_the_attacked_member_votes_for_and_an_attacker_has_no_vote():
+    assert votes(council_turn(BASE))["EST"]
+    by_a_member = votes(council_turn(BASE.strike(attackers=("DEU",))))
+    assert by_a_member["EST"] and "DEU" not in by_a_member
 
 
 @pytest.mark.parametrize("setup, words", [
-    (LOYAL.article5(adversaries=("CHN",)), "adversaries"),
-    (LOYAL.article5(regions=("asia",)), "regions"),
+    (LOYAL.article5(adversaries=("CHN",)), "named adversaries"),
+    (LOYAL.article5(regions=("asia",)), "outside the article's regions"),
     (LOYAL.article5(non_provocation=True).strike(provoked=True), "provoked"),
-    (LOYAL.article5(min_adversaries=2), "at least 2"),
+    (LOYAL.article5(min_adversaries=2), "the article needs 2"),
 ], ids=["adversary", "region", "provoked", "min-adversaries"])
-def test_a_member_votes_no_when_the_attack_falls_outside_the_article(setup, words):
-    yes, reason = DOCTRINE.vote(setup.world(), "DEU", "pact", setup.attack)
-    assert not yes and words in reason
-
-
-def test_the_graphs_verdict_overrides_the_members_own_reading():
-    yes, _ = DOCTRINE.vote(LOYAL.world(), "DEU", "pact", STRIKE, triggered=False)
-    assert not yes
+def test_an_attack_outside_the_article_binds_nobody_and_calls_no_vote(setup, words):
+    # Which obligations an attack triggers is the alliance graph's rule (engine.network).
+    [article5] = [t for t in AllianceGraph(setup.world()).triggers(setup.attack)
+                  if t.ally == "DEU" and t.article == DEFENSE]
+    assert not article5.triggered and words in article5.reason
+    events = council_turn(setup)
+    assert not votes(events) and not [e for e in events if e.kind is Kind.INVOCATION]
 
 
 # --- credibility and fears --------------------------------------------------------------

@@ -1,0 +1,252 @@
+"""The factors in plain words, to read out to the players and the facilitator.
+
+Each factor has one sentence builder, given what the texts need about the
+situation (`_Words`) and the factor's value. Written only when an advice's
+reasons are read (advice.py), never on the hot path of a batch run.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from ..model import ForceSize, Formality, Openness, Treaty
+from ..world import INITIAL_REPUTATION, World
+from . import readings as rd
+from .data import FACTOR_DATA, FACTORS
+from .situation import Factor, Situation
+
+
+def _name(world: World, state_id: str) -> str:
+    state = world.states.get(state_id)
+    return state.name if state is not None else state_id
+
+
+def _the(treaty: Treaty) -> str:
+    """'the North Atlantic Treaty', without doubling a name's own article."""
+    return treaty.name if treaty.name.lower().startswith("the ") else f"the {treaty.name}"
+
+
+def _names(world: World, ids: Sequence[str]) -> str:
+    names = [_name(world, i) for i in ids]
+    if not names:
+        return "an unknown attacker"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+_ARTICLE = {ForceSize.TOKEN: "a token force", ForceSize.BATTALION: "a battalion",
+            ForceSize.BRIGADE: "a brigade", ForceSize.DIVISION: "a division",
+            ForceSize.CORPS: "a corps"}
+_FORM_WORDS = {Formality.TREATY: "written treaty", Formality.EXECUTIVE_AGREEMENT:
+               "executive agreement", Formality.DECLARATION: "declaration",
+               Formality.VERBAL: "verbal commitment"}
+_OPEN_WORDS = {Openness.OPEN: "public", Openness.PARTIALLY_SECRET: "partly secret",
+               Openness.SECRET: "secret"}
+
+
+class _Words:
+    """What the texts need to know about one situation, looked up once."""
+
+    def __init__(self, s: Situation) -> None:
+        world = s.world
+        self.s = s
+        self.world = world
+        self.A = _name(world, s.ally)
+        self.P = _name(world, s.partner)
+        self.opponents = rd.opponents(s.attack, s.partner)
+        self.X = _names(world, self.opponents)
+        self.treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
+        self.obligation = (rd.obligation(self.treaty, s.article, s.ally)
+                           if self.treaty is not None else None)
+        self.T = _the(self.treaty) if self.treaty is not None else "no treaty"
+        self.label = (f"{self.T} {self.obligation.label}" if self.obligation is not None
+                      else self.T)
+
+
+def _say_casus(w: _Words, v: float) -> str:
+    if w.treaty is None:
+        return f"{w.A} has no obligation to {w.P}"
+    if v > 0:
+        return f"the attack falls under {w.label}, which binds {w.A}"
+    ob = w.obligation
+    if ob is not None and ob.non_provocation and w.s.attack.provoked:
+        return f"{w.label} is void: {w.P} provoked the attack (non-provocation clause)"
+    return f"the attack does not trigger {w.label} for {w.A}"
+
+
+def _say_formality(w: _Words, v: float) -> str:
+    t = w.treaty
+    if t is None:
+        return "no written commitment"
+    return f"{w.T} is a {_OPEN_WORDS[t.openness]} {_FORM_WORDS[t.formality]}"
+
+
+def _say_commitment(w: _Words, v: float) -> str:
+    if w.obligation is None:
+        return f"{w.A} has no commitment in play"
+    if v > 0:
+        return f"{w.label} obliges automatic assistance"
+    return f"{w.label} leaves {w.A} to decide how to help (discretionary)"
+
+
+def _say_institution(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.T} has no integrated command, planning or bases"
+    return f"{w.T} is institutionalized ({v:.2f}: integrated command, planning, bases)"
+
+
+def _say_tripwire(w: _Words, v: float) -> str:
+    s = w.s
+    hosts = [s.partner]
+    if s.attack.territory_of != s.partner and s.partner == s.attack.target:
+        hosts.append(s.attack.territory_of)
+    units = [(d, h) for h in hosts for d in w.world.deployments(s.ally, h)]
+    if not units:
+        return f"{w.A} has no forces in {w.P}"
+    d, host = max(units, key=lambda u: u[0].size.weight)
+    more = " among other forces" if len(units) > 1 else ""
+    return f"{w.A} has {_ARTICLE[d.size]} in {_name(w.world, host)}{more} (skin in the game)"
+
+
+def _say_threat(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.A} does not see {w.X} as a threat"
+    return f"{w.A} sees {w.X} as a threat ({v:.2f})"
+
+
+def _say_affinity(w: _Words, v: float) -> str:
+    if v > 0:
+        return f"{w.A} is closer to {w.P} than to {w.X} (affinity {v:+.2f})"
+    if v < 0:
+        return f"{w.A} is closer to {w.X} than to {w.P} (affinity {v:+.2f})"
+    return f"{w.A} is as close to {w.X} as to {w.P}"
+
+
+def _say_leader(w: _Words, v: float) -> str:
+    s, t = w.s, w.treaty
+    if t is None:
+        return "no alliance leader to follow"
+    memo = rd.scratch(w.world)
+    majors, alignment = rd.majors(w.world, memo, t, s.ally, s.partner)
+    feeling = "favour" if alignment >= 0 else "are cool towards"
+    view = (f"the major allies ({_names(w.world, majors)}) {feeling} {w.P}" if majors
+            else "no major ally has a view")
+    leader = rd.leader_of(w.world, memo, t)
+    if s.leader_response is not None and leader is not None and leader != s.ally:
+        return (f"{_name(w.world, leader)} (alliance leader) has answered "
+                f"{s.leader_response}, and {view}")
+    return view
+
+
+def _say_burden(w: _Words, v: float) -> str:
+    share = w.world.states[w.s.partner].burden_sharing
+    if v == 0:
+        return f"{w.P} has carried an average share of allied objectives"
+    if v > 0:
+        return f"{w.P} has carried its share of allied objectives (burden sharing {share:.2f})"
+    return f"{w.P} has not carried its share of allied objectives (burden sharing {share:.2f})"
+
+
+def _say_regime(w: _Words, v: float) -> str:
+    regime = w.world.states[w.s.ally].regime
+    if v > 0:
+        return f"{w.A} is a {regime} bound by a public commitment (audience costs of abandoning)"
+    return f"no audience costs for {w.A} ({regime}, or the commitment is not public)"
+
+
+def _say_reputation(w: _Words, v: float) -> str:
+    r = w.world.reputation.get(w.s.ally, INITIAL_REPUTATION)
+    if v > 0:
+        return f"{w.A} has a record of keeping its word (reputation {r:.2f})"
+    if v < 0:
+        return f"{w.A} has a record of abandoning allies (reputation {r:.2f})"
+    return f"{w.A} has an unremarkable record (reputation {r:.2f})"
+
+
+def _say_cost(w: _Words, v: float) -> str:
+    s = w.s
+    if not w.opponents:
+        return "no known enemy to fight"
+    memo = rd.scratch(w.world)
+    core = rd.our_side(s, memo, w.treaty)
+    ours, _ = rd.side_power(w.world, memo, core)
+    theirs, nuclear = rd.side_power(w.world, memo, w.opponents)
+    share = rd.share_of(theirs, ours)
+    return (f"war with {w.X} would be costly: {w.X}'s side holds {share:.0%} of the power "
+            f"against {_names(w.world, core)}{', with nuclear weapons' if nuclear else ''}")
+
+
+def _say_trade(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.A} does not trade with {w.X}"
+    return f"{w.A} depends on trade with {w.X} ({v:.0%} of its trade)"
+
+
+def _say_entrapment(w: _Words, v: float) -> str:
+    s, parts = w.s, []
+    if s.attack.provoked and s.partner == s.attack.target:
+        parts.append(f"{w.P} provoked the attack")
+    region = rd.war_region(w.world, s.attack)
+    mine = w.world.states[s.ally].region
+    if mine is not None and region is not None and region != mine:
+        parts.append(f"the war in {region} lies outside {w.A}'s region")
+    return " and ".join(parts) if parts else f"no risk of entrapment for {w.A}"
+
+
+def _say_attribution(w: _Words, v: float) -> str:
+    a = w.s.attack
+    if v <= 0:
+        return f"the {a.kind} is unambiguous"
+    return (f"the {a.kind} is open to doubt (attribution {a.attribution:.2f}, "
+            f"severity {a.severity:.2f})")
+
+
+def _say_obsolescence(w: _Words, v: float) -> str:
+    if w.treaty is None:
+        return "no treaty to grow obsolete"
+    memo = rd.scratch(w.world)
+    d, years = rd.survey(w.world, memo, w.treaty), rd.years(w.world, w.treaty)
+    parts = []
+    if d.power_member is not None:
+        parts.append(f"{_name(w.world, d.power_member)}'s power has changed by "
+                     f"{d.power_change:.0%}")
+    if d.regime_member is not None:
+        parts.append(f"{_name(w.world, d.regime_member)} is now a "
+                     f"{w.world.states[d.regime_member].regime}")
+    if years > 0:
+        parts.append(f"it was signed {years:.0f} years ago")
+    return f"{w.T} fits reality less: {', '.join(parts)}" if parts else f"{w.T} still fits"
+
+
+_SAY: Mapping[str, Callable[[_Words, float], str]] = {
+    "casus_foederis": _say_casus, "formality": _say_formality, "commitment": _say_commitment,
+    "institutionalization": _say_institution, "tripwire": _say_tripwire,
+    "threat": _say_threat, "affinity": _say_affinity, "leader": _say_leader,
+    "burden_sharing": _say_burden, "regime": _say_regime, "reputation": _say_reputation,
+    "cost_of_war": _say_cost, "interdependence": _say_trade, "entrapment": _say_entrapment,
+    "attribution": _say_attribution, "obsolescence": _say_obsolescence,
+}
+if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
+    raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "
+                      f"the model computes {FACTORS}")
+
+
+def _against_intuition(name: str, weight: float) -> str:
+    """The note for a weight whose sign the evidence, not intuition, set."""
+    data = FACTOR_DATA[name]
+    if weight == 0 or (weight > 0) == (data["intuition"] > 0):
+        return ""
+    evidence = data.get("evidence", "the fitted weights")
+    direction = "lowers" if weight < 0 else "raises"
+    return f": counter-intuitively {direction} the odds of honouring once challenged ({evidence})"
+
+
+def factors(s: Situation, values: Sequence[float], weights: Sequence[float]) -> tuple[Factor, ...]:
+    """Each factor with its words, the largest contribution first (ties by name)."""
+    words = _Words(s)
+    found = []
+    for name, value, weight in zip(FACTORS, values, weights):
+        text = _SAY[name](words, value)
+        if value != 0.0:
+            text += _against_intuition(name, weight)
+        found.append(Factor(name, value, weight, text))
+    found.sort(key=lambda f: (-abs(f.contribution), f.name))
+    return tuple(found)

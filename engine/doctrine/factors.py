@@ -1,0 +1,151 @@
+"""The sixteen factors' values in one situation: the hot path of every decision.
+
+One pass, numbers only: Monte Carlo draws thousands of decisions, and the words
+that explain them are written apart (explain.py), only when someone reads them.
+Each value is scaled to [0, 1] or [-1, 1] as doctrine.json's `range` says.
+"""
+from __future__ import annotations
+
+from ..model import Obligation, Response, State, Treaty
+from ..network import Attack
+from ..world import INITIAL_REPUTATION, World
+from . import readings as rd
+from .data import ATTRIB, COST, ENTRAP, KIND_CLARITY, LEADER, OBSOLETE
+from .situation import Situation
+
+# A factor with no commitment in play: the casus foederis fails (-1), the commitment's own
+# factors are absent (0). Order: casus_foederis, formality, commitment, institutionalization,
+# leader, regime, obsolescence.
+_NO_TREATY = (-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+# The middle of the response scale (diplomatic, rank 2) and its half-width: the leader's
+# answer centred on [-1, 1] (hostile -1 ... full +1, doctrine.json, leader).
+_MID_RANK, _HALF_SCALE = Response.DIPLOMATIC.rank, 2.0
+_SEVERITY_FLOOR = float(ATTRIB["severity_floor"])
+_AGE_FULL = float(OBSOLETE["age_years_full"])
+
+
+def values(s: Situation) -> tuple[float, ...]:
+    """The factor values before weighting, in documentation order (data.FACTORS)."""
+    world, attack, ally, partner = s.world, s.attack, s.ally, s.partner
+    me, them = world.states[ally], world.states[partner]
+    memo, shared = rd.scratch(world), rd.shared_scratch(world)
+    opponents = rd.opponents(attack, partner)
+    threat, affinity, trade = _relations(world, ally, partner, opponents)
+    treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
+    casus, formality, commitment, institution, leader, regime, obsolete = (
+        _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
+    cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
+    return (
+        casus, formality, commitment, institution, _tripwire(world, shared, attack, ally, partner),
+        threat, affinity, leader, _centred(them.burden_sharing), regime,
+        _centred(world.reputation.get(ally, INITIAL_REPUTATION)),
+        cost, trade, _entrapment(world, attack, me, partner), _ambiguity(attack), obsolete,
+    )
+
+
+def _centred(share: float) -> float:
+    """A share in [0, 1] on [-1, 1], its middle at 0: 2 * share - 1."""
+    return 2.0 * share - 1.0
+
+
+def _relations(world: World, ally: str, partner: str,
+               opponents: tuple[str, ...]) -> tuple[float, float, float]:
+    """(threat, affinity, interdependence): the highest threat and trade the ally has with an
+    opponent, and half its affinity for the partner less that for the friendliest opponent."""
+    relations = world.relations
+    threat = trade = 0.0
+    affinity_x = -1.0 if opponents else 0.0  # the friendliest opponent; none: neutral
+    for x in opponents:
+        r = relations.get((ally, x))
+        if r is not None:
+            threat = max(threat, r.threat)
+            affinity_x = max(affinity_x, r.affinity)
+            trade = max(trade, r.trade)
+        else:
+            affinity_x = max(affinity_x, 0.0)
+    to_partner = relations.get((ally, partner))
+    # Half the difference keeps it in [-1, 1] (doctrine.json, affinity).
+    affinity = 0.5 * ((to_partner.affinity if to_partner is not None else 0.0) - affinity_x)
+    return threat, affinity, trade
+
+
+def _tripwire(world: World, shared: rd.Memo, attack: Attack, ally: str, partner: str) -> float:
+    """The ally's forces in the partner, and in the attacked territory when it is another's."""
+    found = rd.tripwire(world, shared, ally, partner)
+    territory = attack.territory_of
+    if territory != partner and partner == attack.target and territory in world.states:
+        found = min(1.0, found + rd.tripwire(world, shared, ally, territory))
+    return found
+
+
+def _commitment(s: Situation, memo: rd.Memo, shared: rd.Memo, treaty: Treaty,
+                me: State) -> tuple[float, float, float, float, float, float, float]:
+    """The factors of the commitment in play, in the order of _NO_TREATY."""
+    obligation, formality, commitment, publicity = rd.terms(shared, treaty, s.article, s.ally)
+    casus = 1.0 if s.triggered and _holds(obligation, s.ally, s.partner, s.attack) else -1.0
+    return (casus, formality, commitment, treaty.institutionalization,
+            _leader(s, memo, treaty), rd.DEMOCRACY[me.regime] * publicity,
+            _obsolescence(s.world, memo, treaty))
+
+
+def _holds(obligation: Obligation | None, ally: str, partner: str, attack: Attack) -> bool:
+    """The obligation binds the ally and no non-provocation clause voids it."""
+    if obligation is None or not obligation.binds(ally):
+        return False
+    return not (obligation.non_provocation and attack.provoked and partner == attack.target)
+
+
+def _leader(s: Situation, memo: rd.Memo, treaty: Treaty) -> float:
+    """The major allies' mood toward the partner, mixed with the leader's answer once given."""
+    _, alignment = rd.majors(s.world, memo, treaty, s.ally, s.partner)
+    if s.leader_response is None or rd.leader_of(s.world, memo, treaty) == s.ally:
+        return alignment
+    share = LEADER["answer_share_coercive" if treaty.governance == rd.COERCIVE
+                   else "answer_share_liberal"]
+    answer = (rd.RANK[s.leader_response] - _MID_RANK) / _HALF_SCALE
+    mixed: float = share * answer + (1.0 - share) * alignment
+    return mixed
+
+
+def _obsolescence(world: World, memo: rd.Memo, treaty: Treaty) -> float:
+    """How far the treaty fits reality less: drift in its members' power and regime, and age."""
+    key = ("obsolescence", treaty.id)
+    found: float | None = memo.get(key)
+    if found is None:
+        survey = rd.survey(world, memo, treaty)
+        age = min(1.0, rd.years(world, treaty) / _AGE_FULL)
+        found = memo[key] = (OBSOLETE["power_change"] * survey.power_change
+                             + OBSOLETE["regime_change"] * survey.regime_change + OBSOLETE["age"] * age)
+    return found
+
+
+def _cost_of_war(world: World, memo: rd.Memo, ours_core: tuple[str, ...],
+                 opponents: tuple[str, ...]) -> float:
+    """The other side's share of the two sides' power, and whether it has nuclear weapons."""
+    if not opponents:
+        return 0.0
+    ours, _ = rd.side_power(world, memo, ours_core)
+    theirs, nuclear = rd.side_power(world, memo, opponents)
+    share = rd.share_of(theirs, ours)
+    cost: float = COST["power_share"] * share + COST["nuclear"] * (1.0 if nuclear else 0.0)
+    return cost
+
+
+def _entrapment(world: World, attack: Attack, me: State, partner: str) -> float:
+    """A partner that provoked the attack, and a war outside the deciding state's region."""
+    provoked = 1.0 if attack.provoked and partner == attack.target else 0.0
+    region = rd.war_region(world, attack)
+    outside = 1.0 if me.region is not None and region is not None and region != me.region else 0.0
+    value: float = ENTRAP["provoked"] * provoked + ENTRAP["outside_region"] * outside
+    return value
+
+
+def _ambiguity(attack: Attack) -> float:
+    """1 - attribution * clarity of its kind * (floor + (1 - floor) * severity), in [0, 1]."""
+    clarity = (attack.attribution * KIND_CLARITY[attack.kind]
+               * (_SEVERITY_FLOOR + (1.0 - _SEVERITY_FLOOR) * attack.severity))
+    return clip01(1.0 - clarity)
+
+
+def clip01(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x

@@ -1,0 +1,273 @@
+"""What the doctrine reads off a world: sides, members, terms, deployments.
+
+The factors' values, their words and the credibility of a treaty all read the
+same things, so each reading is computed once and kept in a scratch dict. What
+is derived from one world (its wars, its members in force) is kept in that
+world's scratch; what the scenario alone decides (its treaties' wording, its
+deployments, its calendar) in the scenario's, for all its worlds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from ..model import (
+    Commitment,
+    Formality,
+    Governance,
+    Obligation,
+    ObligationType,
+    Openness,
+    Regime,
+    Response,
+    Treaty,
+)
+from ..network import Attack
+from ..world import IdentityMemo, World
+from .data import LEADER
+from .situation import Situation
+
+Memo: TypeAlias = dict[Any, Any]
+MEMO = IdentityMemo()
+
+# The scales of DOCTRINE.md's table (doctrine.json, the formality and regime factors):
+# evenly spaced from the weakest form, the most secret terms, the least democratic regime.
+FORM = {Formality.TREATY: 1.0, Formality.EXECUTIVE_AGREEMENT: 2 / 3,
+        Formality.DECLARATION: 1 / 3, Formality.VERBAL: 0.0}
+OPEN = {Openness.OPEN: 1.0, Openness.PARTIALLY_SECRET: 0.5, Openness.SECRET: 0.0}
+DEMOCRACY = {Regime.DEMOCRACY: 1.0, Regime.HYBRID: 0.5, Regime.AUTOCRACY: 0.0}
+# A secret article of a public treaty: its terms are partly secret (doctrine.json, formality).
+_SECRET_ARTICLE_OPENNESS = OPEN[Openness.PARTIALLY_SECRET]
+# The Julian year, the astronomers' and the calendar's mean: ages in years of 365.25 days.
+_DAYS_PER_YEAR = 365.25
+
+# Read for every decision, so looked up once (and an enum member read through its class
+# is slow on Python 3.11).
+COERCIVE = Governance.COERCIVE
+RANK = {r: r.rank for r in Response}
+_LIMITED_RANK = Response.LIMITED.rank
+MAJOR_ALLIES = int(LEADER["major_allies"])
+
+
+def scratch(world: World) -> Memo:
+    """The world's own scratch dict."""
+    memo: Memo = MEMO.scratch(world)
+    return memo
+
+
+def shared_scratch(world: World) -> Memo:
+    """The scratch dict of the world's scenario, shared by all its worlds."""
+    memo: Memo = MEMO.scratch(world.scenario)
+    return memo
+
+
+# --- sides and forces -------------------------------------------------------------
+
+def share_of(part: float, other: float) -> float:
+    """`part`'s share of `part` and `other` (powers); with no power on either side, an
+    even balance."""
+    return part / (part + other) if part + other > 0 else 0.5
+
+
+def opponents(attack: Attack, partner: str) -> tuple[str, ...]:
+    """The other side: the attackers, or the target when the partner is an attacker."""
+    return (attack.target,) if partner in attack.attackers else attack.attackers
+
+
+def coalition(world: World, memo: Memo, state: str) -> frozenset[str]:
+    key = ("coalition", state)
+    found: frozenset[str] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = world.coalition(state) if world.wars else frozenset((state,))
+    return found
+
+
+def tripwire(world: World, shared: Memo, ally: str, host: str) -> float:
+    """`ally`'s skin in the game in `host`. Deployments are the scenario's and never change
+    in play, so `shared` is the scenario's scratch: one answer for all its worlds."""
+    key = ("tripwire", ally, host)
+    found: float | None = shared.get(key)
+    if found is None:
+        found = shared[key] = min(1.0, sum(d.size.weight for d in world.deployments(ally, host)))
+    return found
+
+
+def side_power(world: World, memo: Memo, core: tuple[str, ...]) -> tuple[float, bool]:
+    """Power of `core` and everyone fighting alongside any of them; whether any is nuclear."""
+    key = ("side", core)
+    found: tuple[float, bool] | None = memo.get(key)
+    if found is None:
+        side: set[str] = set(core)
+        if world.wars:  # without wars everyone's coalition is itself
+            for c in core:
+                side |= coalition(world, memo, c)
+        states = world.states
+        members = [states[x] for x in sorted(side)]
+        found = memo[key] = (sum([m.power for m in members]), any(m.nuclear for m in members))
+    return found
+
+
+def our_side(s: Situation, memo: Memo, treaty: Treaty | None) -> tuple[str, ...]:
+    """Who would fight beside the deciding state: the partner, and a leader that has come in."""
+    leader = leader_of(s.world, memo, treaty) if treaty is not None else None
+    if (leader is not None and s.leader_response is not None
+            and RANK[s.leader_response] >= _LIMITED_RANK
+            and leader != s.ally and leader != s.partner):
+        return (s.ally, s.partner, leader)
+    return (s.ally, s.partner)
+
+
+def war_region(world: World, attack: Attack) -> str | None:
+    """Where the fighting is, for entrapment: the attack's region, else the region of the
+    state whose territory is struck. (Whether an article's `regions` cover the attack is
+    the alliance graph's rule, engine.network, which defaults to the target's region.)"""
+    if attack.region is not None:
+        return attack.region
+    owner = world.states.get(attack.territory_of)
+    return owner.region if owner is not None else None
+
+
+# --- a treaty's members -------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """A treaty's members in force now: their ranking, and what changed since the start."""
+    ranked: tuple[str, ...]        # most powerful first (ties by id), the leader at the head
+    power_change: float            # largest relative change in a member's power
+    power_member: str | None
+    regime_change: float           # largest change in a member's democracy (0, 1/2 or 1)
+    regime_member: str | None
+
+
+def survey(world: World, memo: Memo, treaty: Treaty) -> Survey:
+    key = ("survey", treaty.id)
+    found: Survey | None = memo.get(key)
+    if found is None:
+        found = memo[key] = _survey_members(world, treaty)
+    return found
+
+
+def _survey_members(world: World, treaty: Treaty) -> Survey:
+    # Members' states rarely change in play, so the last survey of this treaty is
+    # reused while the members in force and their State objects are the very same.
+    members = world.members_in_force.get(treaty.id, frozenset())
+    states = world.states
+    shared = shared_scratch(world)
+    key = ("survey", treaty.id)
+    last = shared.get(key)
+    if last is not None:
+        basis, found = last
+        if basis[0] == members and all(states[m] is state for m, state in basis[1]):
+            survey_: Survey = found
+            return survey_
+    ranked = tuple(sorted(members, key=lambda m: (m != treaty.leader, -states[m].power, m)))
+    survey_ = Survey(ranked, *_drift(world, members))
+    shared[key] = ((members, tuple((m, states[m]) for m in ranked)), survey_)
+    return survey_
+
+
+def _drift(world: World, members: frozenset[str]) -> tuple[float, str | None, float, str | None]:
+    """The largest change since the start in a member's power (relative) and democracy,
+    and who changed: (power change, member, regime change, member)."""
+    states, original = world.states, world.scenario.state_by_id
+    power, power_member, regime, regime_member = 0.0, None, 0.0, None
+    for m in sorted(members):
+        now, then = states[m], original[m]
+        if now is then:  # untouched by any effect: nothing has drifted
+            continue
+        top = max(now.power, then.power)
+        change = abs(now.power - then.power) / top if top > 0 else 0.0
+        if change > power:
+            power, power_member = change, m
+        shift = abs(DEMOCRACY[now.regime] - DEMOCRACY[then.regime])
+        if shift > regime:
+            regime, regime_member = shift, m
+    return power, power_member, regime, regime_member
+
+
+def leader_of(world: World, memo: Memo, treaty: Treaty) -> str | None:
+    """The designated leader if in force, else the most powerful member in force."""
+    ranked = survey(world, memo, treaty).ranked
+    return ranked[0] if ranked else None
+
+
+def majors(world: World, memo: Memo, treaty: Treaty, ally: str,
+           partner: str) -> tuple[tuple[str, ...], float]:
+    """The major allies (doctrine.json, leader: `major_allies` of them, leader first) other
+    than `ally` and `partner`, and their mean affinity for `partner`."""
+    key = ("majors", treaty.id, ally, partner)
+    found: tuple[tuple[str, ...], float] | None = memo.get(key)
+    if found is None:
+        chosen: list[str] = []
+        for m in survey(world, memo, treaty).ranked:
+            if len(chosen) == MAJOR_ALLIES:
+                break
+            if m != ally and m != partner:
+                chosen.append(m)
+        relations = world.relations
+        alignment = 0.0
+        for m in chosen:
+            r = relations.get((m, partner))
+            alignment += r.affinity if r is not None else 0.0
+        alignment = alignment / len(chosen) if chosen else 0.0
+        found = memo[key] = (tuple(chosen), alignment)
+    return found
+
+
+def years(world: World, treaty: Treaty) -> float:
+    """The treaty's age at the game's date, in years (0 when its signature is unknown)."""
+    if treaty.signed is None:
+        return 0.0
+    # The date is the scenario's calendar at this turn: the same in every world of that turn.
+    shared = shared_scratch(world)
+    key = ("years", treaty.id, world.turn)
+    found: float | None = shared.get(key)
+    if found is None:
+        today = world.scenario.date_of(world.turn).date()
+        found = shared[key] = max(0.0, (today - treaty.signed).days / _DAYS_PER_YEAR)
+    return found
+
+
+# --- a commitment's terms -----------------------------------------------------------
+
+Terms: TypeAlias = tuple[Obligation | None, float, float, float]
+
+
+def terms(shared: Memo, treaty: Treaty, article: int | None, ally: str) -> Terms:
+    """The commitment in play and what its wording alone gives: (obligation, formality,
+    commitment, publicity). A scenario's treaties never change, so `shared` is the
+    scenario's scratch."""
+    key = ("terms", treaty.id, article, ally)
+    found: Terms | None = shared.get(key)
+    if found is None:
+        ob = obligation(treaty, article, ally)
+        commitment = 1.0 if ob is not None and ob.commitment == Commitment.AUTOMATIC else 0.0
+        found = shared[key] = (ob, formality(treaty, ob), commitment, publicity(treaty, ob))
+    return found
+
+
+def obligation(treaty: Treaty, article: int | None, ally: str) -> Obligation | None:
+    """The obligation in play: the article named, else the first defense one binding `ally`."""
+    obligations = treaty.obligations
+    if article is not None and 0 <= article < len(obligations):
+        return obligations[article]
+    binding = [o for o in obligations if o.binds(ally)]
+    for o in binding:
+        if o.type == ObligationType.DEFENSE:
+            return o
+    return binding[0] if binding else None
+
+
+def formality(treaty: Treaty, ob: Obligation | None) -> float:
+    """The mean of the form and the openness of the commitment (doctrine.json, formality)."""
+    openness = OPEN[treaty.openness]
+    if ob is not None and ob.secret:
+        openness = min(openness, _SECRET_ARTICLE_OPENNESS)
+    return 0.5 * (FORM[treaty.formality] + openness)  # the mean of the two scales
+
+
+def publicity(treaty: Treaty, ob: Obligation | None) -> float:
+    """How far the public knows the commitment (what makes abandoning it costly at home)."""
+    if treaty.secret or (ob is not None and ob.secret):
+        return 0.0
+    return OPEN[treaty.openness]

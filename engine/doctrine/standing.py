@@ -1,0 +1,132 @@
+"""A treaty's standing, apart from any decision: its credibility and its members' fears.
+
+The seed paper keeps them apart from the honouring decision: credibility is what
+an adversary sees, and so what deters (it is not reliability: see the
+institutionalization factor); the fears of abandonment and entrapment are
+Snyder's alliance security dilemma. Weights in doctrine.json 'credibility' and 'fears'.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..model import Treaty
+from ..world import INITIAL_REPUTATION, World
+from . import readings as rd
+from .data import ABANDONMENT_FEAR, CREDIBILITY, ENTRAPMENT_FEAR
+from .factors import clip01
+
+Threats = Mapping[str, Mapping[str, float]]
+
+
+def credibility(world: World, treaty: str, adversary: str) -> float:
+    """The treaty's credibility in `adversary`'s eyes, 0..1 (doctrine.json 'credibility')."""
+    t = world.treaty(treaty)
+    if t.secret and not world.knows(adversary, t.id):
+        return 0.0  # a hidden alliance deters nobody
+    members = sorted(world.members_in_force.get(t.id, ()))
+    if not members:
+        return 0.0
+    memo = rd.scratch(world)
+    leader = rd.survey(world, memo, t).ranked[0]
+    lp, xp = world.states[leader].power, world.states[adversary].power
+    parts = {
+        "institutionalization": t.institutionalization,
+        "tripwire": _coverage(world, memo, t, members, adversary),
+        "publicity": rd.formality(t, None),
+        "leader_power": rd.share_of(lp, xp),
+        "nuclear": 1.0 if any(world.states[m].nuclear for m in members) else 0.0,
+        "reputation": _mean_reputation(world, members),
+    }
+    return clip01(sum(CREDIBILITY[k] * parts[k] for k in sorted(parts)))
+
+
+def fears(world: World, treaty: str, member: str) -> tuple[float, float]:
+    """(fear of abandonment, fear of entrapment), 0..1 each (doctrine.json 'fears')."""
+    t = world.treaty(treaty)
+    allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
+    if not allies:
+        return 0.0, 0.0
+    threats, insiders = _threats(world, rd.scratch(world)), frozenset(t.members)
+    return (clip01(_abandonment(world, threats, insiders, allies, member)),
+            clip01(_entrapment(world, threats, insiders, allies, member)))
+
+
+def _mean_reputation(world: World, states: Sequence[str]) -> float:
+    return sum(world.reputation.get(m, INITIAL_REPUTATION) for m in states) / len(states)
+
+
+def _abandonment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],
+                 member: str) -> float:
+    """The member's threat from outside, its dependence on its allies, their poor record."""
+    own_threat = max((v for y, v in threats.get(member, {}).items() if y not in insiders),
+                     default=0.0)
+    own = world.states[member].power
+    allied = sum(world.states[a].power for a in allies)
+    dependence = allied / (own + allied) if own + allied > 0 else 0.0
+    allies_rep = _mean_reputation(world, allies)
+    return (ABANDONMENT_FEAR["threat"] * own_threat + ABANDONMENT_FEAR["dependence"] * dependence
+            + ABANDONMENT_FEAR["allies_reputation"] * (1.0 - allies_rep))
+
+
+def _entrapment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],
+                member: str) -> float:
+    """Allies' adversaries the member does not fear, and allies that struck first."""
+    divergent = sum(_divergence(threats, a, member, insiders) for a in allies) / len(allies)
+    aggressors = {w.aggressor for w in world.wars}
+    aggression = sum(1 for a in allies if a in aggressors) / len(allies)
+    return (ENTRAPMENT_FEAR["divergent_adversaries"] * divergent
+            + ENTRAPMENT_FEAR["allies_aggression"] * aggression)
+
+
+def _hosted(world: World, memo: rd.Memo) -> Mapping[str, tuple[tuple[str, float], ...]]:
+    """Per host, the foreign forces in it: (state, skin in the game), once per world."""
+    found: Mapping[str, tuple[tuple[str, float], ...]] | None = memo.get("hosted")
+    if found is None:
+        pairs = sorted({(d.state, d.host) for d in world.scenario.deployments})
+        hosted: dict[str, list[tuple[str, float]]] = {}
+        shared = rd.shared_scratch(world)
+        for state, host in pairs:
+            hosted.setdefault(host, []).append((state, rd.tripwire(world, shared, state, host)))
+        found = memo["hosted"] = {h: tuple(v) for h, v in hosted.items()}
+    return found
+
+
+def _coverage(world: World, memo: rd.Memo, treaty: Treaty, members: list[str],
+              adversary: str) -> float:
+    """Mean tripwire cover of the protected states exposed to `adversary`."""
+    relations = world.relations
+    protected = sorted(p for p in treaty.protected if p != adversary and p in world.states)
+    exposed = [p for p in protected
+               if (r := relations.get((p, adversary))) is not None and r.threat > 0] or protected
+    if not exposed:
+        return 0.0
+    hosted, bound = _hosted(world, memo), set(members)
+    cover = [min(1.0, sum(w for m, w in hosted.get(p, ()) if m in bound and m != p))
+             for p in exposed]
+    return sum(cover) / len(cover)
+
+
+def _threats(world: World, memo: rd.Memo) -> Threats:
+    """Who each state fears, and how much (threat > 0, or 1 for a state it is at war with)."""
+    found: Threats | None = memo.get("threats")
+    if found is None:
+        threats: dict[str, dict[str, float]] = {}
+        # Only ever read through max(), so the order of iteration cannot matter.
+        for (source, target), r in world.relations.items():
+            if r.threat > 0:
+                threats.setdefault(source, {})[target] = r.threat
+        for w in world.wars:
+            threats.setdefault(w.aggressor, {})[w.defender] = 1.0
+            threats.setdefault(w.defender, {})[w.aggressor] = 1.0
+        found = memo["threats"] = threats
+    return found
+
+
+def _divergence(threats: Threats, ally: str, member: str, insiders: frozenset[str]) -> float:
+    """How far `ally`'s adversaries (wars, threats) are not `member`'s own threats."""
+    mine = threats.get(member, {})
+    worst = 0.0
+    for y, theirs in threats.get(ally, {}).items():
+        if y != member and y not in insiders:
+            worst = max(worst, theirs * (1.0 - min(1.0, mine.get(y, 0.0))))
+    return worst
