@@ -113,6 +113,7 @@ class Decider:
         self.new: list[tuple[Event, ...]] = []
         self.missing: list[Key] = []
         self.bound_by: dict[str, set[str]] = {}
+        self.asked: dict[str, Attack] = {}  # every attack the cascade asked about, by id
         # One answer per victim and turn: a state that has chosen its side in a war keeps it
         # when a further enemy joins, rather than being asked (and credited) once per attacker.
         gs = self.gs
@@ -123,6 +124,7 @@ class Decider:
     def __call__(self, attack: Attack, world: World, binding: tuple[Trigger, ...]) -> list[Decision]:
         if self.missing:
             return []  # waiting for cells: the cascade ends here and the turn records the wait
+        self.asked.setdefault(attack.id, attack)
         out: list[Decision] = []
         leader_says: dict[str, Response] = {}
         self.bound_by = {}
@@ -218,6 +220,14 @@ class Decider:
     def events(self) -> Iterator[Event]:
         for group in self.new:
             yield from group
+
+    def unrecorded(self, gs: GameState) -> Iterator[Event]:
+        """When the turn waits for cells: the wars this cascade began that the log does not hold
+        yet, for the answers already given on them (the finished cascade records them again)."""
+        for attack in self.asked.values():
+            if attack.id not in gs.attacks:
+                yield AttackMade(turn=gs.turn, attack=attack, round=2, actor=first(attack.attackers),
+                                 reason="a war begun this turn draws in further obligations")
 
 
 def request(gs: GameState, attack: Attack, state: str, trigger: Trigger | None, *,

@@ -228,6 +228,7 @@ def _close_turn(play: Play) -> Iterator[Event]:
                      graph=play.graph, all_triggers=play.ctx.verbose)
     yield from decider.events()
     if decider.missing:
+        yield from decider.unrecorded(gs)
         name = facts(gs.scenario).name
         yield AwaitingDecisions(turn=gs.turn, pending=tuple(Pending(a, s) for a, s in decider.missing),
                                 visibility=UMPIRE,
