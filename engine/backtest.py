@@ -9,7 +9,7 @@ stays out.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .doctrine import Doctrine
@@ -39,7 +39,7 @@ class Prediction:
     probabilities: tuple[float, ...]
     obligation: str | None = None   # the obligation type in play, None for a state with a stake
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"scenario": self.scenario, "turn": self.turn, "state": self.state, "treaty": self.treaty,
                 "inject": self.inject, "obligation": self.obligation, "historical": str(self.historical),
                 "predicted": str(self.predicted),
@@ -118,9 +118,9 @@ def came(response: Response, obligation: str | None) -> bool:
     return honours(ObligationType(obligation), response)
 
 
-def summarise(predictions: Sequence[Prediction]) -> dict:
+def summarise(predictions: Sequence[Prediction]) -> dict[str, object]:
     """Exact, within one level, honour agreement and Brier score, with the two baselines."""
-    def score(pred_of) -> dict:
+    def score(pred_of: Callable[[Prediction], tuple[Response, Sequence[float]]]) -> dict[str, object]:
         n = len(predictions)
         if n == 0:
             return {"n": 0, "exact": None, "within_one": None, "honour_agreement": None, "brier": None}

@@ -10,7 +10,8 @@ record of a turn); credibility and the fears are the doctrine's (DOCTRINE.md).
 """
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 
 from .decide import script_entry, toward
 from .doctrine import Doctrine
@@ -43,8 +44,9 @@ _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
 _HONOURS = {(t, r): honours(t, r) for t in ObligationType for r in Response}
 _NONAGGRESSION, _MEMBER, _REPLAY = ObligationType.NONAGGRESSION, Invocation.MEMBER, Mode.REPLAY
 # How many of the voters each rule needs (ceiling of two thirds; more than half).
-_NEEDED = {Invocation.CONSENSUS: lambda n: n, Invocation.TWO_THIRDS: lambda n: -(-2 * n // 3),
-           Invocation.MAJORITY: lambda n: n // 2 + 1}
+_NEEDED: dict[Invocation, Callable[[int], int]] = {
+    Invocation.CONSENSUS: lambda n: n, Invocation.TWO_THIRDS: lambda n: -(-2 * n // 3),
+    Invocation.MAJORITY: lambda n: n // 2 + 1}
 
 
 def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
@@ -116,14 +118,15 @@ def _invocation(play: Play, treaty_id: str, attack_id: str, triggers: list[Trigg
     if treaty.invocation is _MEMBER:
         return True
     if (treaty_id, attack_id) in gs.invocations:
-        return gs.invocations[(treaty_id, attack_id)]
+        return bool(gs.invocations[(treaty_id, attack_id)])
     attack, f = gs.attacks[attack_id], facts(gs.scenario)
     voters = sorted(gs.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers), key=f.rank)
     owed_by: dict[str, list[Trigger]] = {}
     for t in triggers:
         owed_by.setdefault(t.ally, []).append(t)
     vis = treaty_visibility(gs, treaty_id)
-    yes, no = [], []
+    yes: list[str] = []
+    no: list[str] = []
     for member in voters:
         aye, source = _vote(gs, attack, member, owed_by.get(member, []), treaty_id, answers)
         (yes if aye else no).append(member)
@@ -210,11 +213,13 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
         weight = sum(p for p, _ in cases)
         cohesion = (sum(p for p, kept in cases if kept) / weight if weight else
                     (sum(kept for _, kept in cases) / len(cases) if cases else None))
-        extra = (_deterrence(world, play.ctx.doctrine, treaty.id,
-                             sorted(world.members_in_force[treaty.id], key=rank), attackers) if verbose else {})
-        yield IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
-                                 visibility=treaty_visibility(gs, treaty.id),
-                                 reason=f"indicators of {treaty.name}", **extra)
+        measured = IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
+                                      visibility=treaty_visibility(gs, treaty.id),
+                                      reason=f"indicators of {treaty.name}")
+        if verbose:
+            measured = _deterrence(measured, world, play.ctx.doctrine,
+                                   sorted(world.members_in_force[treaty.id], key=rank), attackers)
+        yield measured
 
 
 def _tested(gs: GameState, result: CascadeResult) -> dict[str, list[tuple[float, bool]]]:
@@ -230,15 +235,15 @@ def _tested(gs: GameState, result: CascadeResult) -> dict[str, list[tuple[float,
     return honoured
 
 
-def _deterrence(world: World, doctrine: Doctrine, treaty_id: str, members: list[str],
-                attackers: list[str]) -> dict[str, object]:
+def _deterrence(measured: IndicatorsMeasured, world: World, doctrine: Doctrine, members: list[str],
+                attackers: list[str]) -> IndicatorsMeasured:
     """Credibility as the adversary sees it, and each member's fears (Snyder's alliance dilemma)."""
     adversary = _main_adversary(world, members, attackers)
-    fears = {m: doctrine.fears(world, treaty_id, m) for m in members}
-    return {"adversary": adversary,
-            "credibility": _r(doctrine.credibility(world, treaty_id, adversary)) if adversary else None,
-            "abandonment": {m: _r(f[0]) for m, f in fears.items()},
-            "entrapment": {m: _r(f[1]) for m, f in fears.items()}}
+    fears = {m: doctrine.fears(world, measured.treaty, m) for m in members}
+    return replace(measured, adversary=adversary,
+                   credibility=_r(doctrine.credibility(world, measured.treaty, adversary)) if adversary else None,
+                   abandonment={m: round(float(f[0]), 4) for m, f in fears.items()},
+                   entrapment={m: round(float(f[1]), 4) for m, f in fears.items()})
 
 
 def _main_adversary(world: World, members: list[str], attackers: list[str]) -> str | None:

@@ -172,10 +172,10 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
     if head == "relations":
         src, dst, name = rest
         old = gs.relations.get((src, dst)) or Relation(src, dst)
-        gs.relations[(src, dst)] = replace(old, **{name: float(e.value)})
+        gs.relations[(src, dst)] = replace(old, **{name: float(e.value)})  # type: ignore[arg-type]
     else:
         sid, name = rest
-        value: Any = Regime(e.value) if name == "regime" else float(e.value)
+        value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)
         gs.states[sid] = replace(gs.states[sid], **{name: value})
     return _WORLD
 
