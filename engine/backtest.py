@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .doctrine import Doctrine
 from .events import DecisionTaken, ObligationExamined
@@ -118,9 +119,9 @@ def came(response: Response, obligation: str | None) -> bool:
     return honours(ObligationType(obligation), response)
 
 
-def summarise(predictions: Sequence[Prediction]) -> dict[str, object]:
+def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
     """Exact, within one level, honour agreement and Brier score, with the two baselines."""
-    def score(pred_of: Callable[[Prediction], tuple[Response, Sequence[float]]]) -> dict[str, object]:
+    def score(pred_of: Callable[[Prediction], tuple[Response, Sequence[float]]]) -> dict[str, Any]:
         n = len(predictions)
         if n == 0:
             return {"n": 0, "exact": None, "within_one": None, "honour_agreement": None, "brier": None}
