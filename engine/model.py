@@ -197,8 +197,20 @@ class Response(StrEnum):
     def from_rank(cls, rank: int) -> Response:
         return RESPONSES[rank]
 
+    @property
+    def meaning(self) -> str:
+        """What the level means, in the words of SCENARIO_FORMAT.md (shown beside every choice)."""
+        return RESPONSE_MEANING[self]
+
 
 RESPONSES: tuple[Response, ...] = tuple(Response)
+RESPONSE_MEANING: Mapping[Response, str] = {
+    Response.HOSTILE: "sides with or aids the attacker",
+    Response.NEUTRAL: "no action",
+    Response.DIPLOMATIC: "consultation, statements, sanctions",
+    Response.LIMITED: "non-combat military support: weapons, intelligence, basing, logistics, token forces",
+    Response.FULL: "combat forces, belligerency",
+}
 
 
 def honours(obligation: ObligationType, response: Response) -> bool:

@@ -95,9 +95,17 @@ def fire_adhoc(gs: GameState, inject: Inject, ctx: Context) -> Step:
     _require_open(gs)
     if inject.id in gs.scenario.inject_by_id or inject.id in gs.fired:
         raise InvalidAction(f"an inject named {inject.id!r} exists already: choose another id")
-    for sid in (*inject.actors, *([inject.target] if inject.target else [])):
+    seen_by = () if isinstance(inject.visibility, str) else tuple(inject.visibility)
+    for sid in (*inject.actors, *([inject.target] if inject.target else []), *seen_by):
         if sid not in gs.scenario.state_by_id:
             raise UnknownName(f"no state {sid!r} in this scenario")
+    traits = inject.kind.traits
+    if traits.attack and not inject.target:
+        raise InvalidAction(f"a {traits.label} needs a target: name the state attacked")
+    if traits.needs_actor and not inject.actors:
+        raise InvalidAction(f"a {traits.label} needs an actor: name the state that carries it out")
+    if traits.treaty and inject.treaty not in gs.scenario.treaty_by_id:
+        raise UnknownName(f"a {traits.label} names a treaty of this scenario; {inject.treaty!r} is none")
     play = Play(gs, ctx)
     return play.run(_fire(play, inject, adhoc=True))
 

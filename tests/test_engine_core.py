@@ -180,3 +180,26 @@ def test_game_errors_are_types_a_caller_can_tell_apart():
     with pytest.raises(GameError) as caught:
         game.close_turn()
     assert type(caught.value).__name__ == "WrongMoment"
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"kind": "armed-attack", "actors": ("RUS",), "target": None}, "needs a target"),
+    ({"kind": "cyber-attack", "actors": (), "target": "EST"}, "needs an actor"),
+    ({"kind": "armed-attack", "actors": ("XXX",), "target": "EST"}, "no state 'XXX'"),
+    ({"kind": "statement", "actors": ("RUS",), "visibility": ("EST", "ZZZ")}, "no state 'ZZZ'"),
+    ({"kind": "treaty-signed", "actors": ("EST",), "treaty": "nothing"}, "names a treaty"),
+])
+def test_the_engine_checks_an_umpires_adhoc_inject(fields, message):
+    from engine.model import Inject, InjectKind
+    game = Game.new(load(TEACHING))
+    game.open_turn()
+    inject = Inject(id="adhoc-1", turn=1, **{**fields, "kind": InjectKind(fields["kind"])})
+    with pytest.raises(GameError, match=message):
+        game.fire(inject)
+
+
+def test_a_terrorist_attack_may_have_no_named_author():
+    from engine.model import Inject, InjectKind
+    game = Game.new(load(TEACHING))
+    game.open_turn()
+    assert game.fire(Inject(id="adhoc-1", turn=1, kind=InjectKind.TERRORIST_ATTACK, target="EST"))
