@@ -43,7 +43,7 @@ from engine.model import Control, Inject, InjectKind, Response, Scenario
 from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
 from engine.scenario import loads
 from engine.state import GameState, Mode, Status
-from engine.store import EventStore, StaleWrite, UnknownGame
+from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
 
 
 class ConsoleError(CasusError):
@@ -187,6 +187,11 @@ class Summary:
 
 # --- the service ------------------------------------------------------------------------------
 
+def is_exercise(meta: Mapping[str, Any]) -> bool:
+    """An exercise keeps its scenario's text; a game the command line recorded keeps only its id."""
+    return isinstance(meta.get("scenario_yaml"), str)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -281,6 +286,8 @@ class Console:
     def exercises(self) -> list[Summary]:
         out = []
         for rec in self.store.games():
+            if not is_exercise(rec.meta):
+                continue
             try:
                 snap = self.get(rec.id)
             except (ConsoleError, ScenarioError):
@@ -290,6 +297,10 @@ class Console:
                                str(gs.status) if gs else "setup", rec.seq, rec.created,
                                snap.meta.get("parent")))
         return out
+
+    def recorded(self) -> list[GameRecord]:
+        """Games the command line kept in this database (`casus play --db`): not exercises."""
+        return [rec for rec in self.store.games() if not is_exercise(rec.meta)]
 
     def _lock(self, eid: str) -> threading.Lock:
         with self._guard:
@@ -302,6 +313,9 @@ class Console:
             meta = self.store.meta(eid)
         except UnknownGame:
             raise NotFound(f"no exercise {eid!r}") from None
+        if not is_exercise(meta):
+            raise NotFound(f"{eid!r} is a game recorded by casus play or casus replay, not an exercise: "
+                           f"the console does not open it (read it on the command line)")
         cached = self._cache.get(eid)
         if cached is not None and cached.seq == seq:
             if cached.meta == meta:

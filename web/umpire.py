@@ -64,7 +64,7 @@ def home():
     c = console()
     return render_template("home.html", exercises=c.exercises(), scenarios=c.scenarios(),
                            problems=c.scenario_problems(), max_mb=MAX_BYTES // (1024 * 1024),
-                           upload_errors=None)
+                           upload_errors=None, recorded=c.recorded())
 
 
 @bp.post("/login")
@@ -100,7 +100,7 @@ def create():
     except ScenarioError as exc:
         return render_template("home.html", exercises=c.exercises(), scenarios=c.scenarios(),
                                problems=c.scenario_problems(), max_mb=MAX_BYTES // (1024 * 1024),
-                               upload_errors=exc.problems), 422
+                               upload_errors=exc.problems, recorded=c.recorded()), 422
     return redirect(url_for("umpire.setup", eid=eid), code=303)
 
 
