@@ -53,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["UMPIRE_TOKEN_HASH"] = umpire_token_hash(app.config["UMPIRE_TOKEN"])
     store = app.config.get("STORE")
     if store is None:
-        from casus.sqlite_store import SQLiteStore
+        from storage.sqlite import SQLiteStore
         store = SQLiteStore(app.config.get("DB") or Path(app.instance_path) / "casus.db")
     paths = app.config.get("SCENARIO_PATHS")
     app.extensions["casus"] = Console(store, app.config["SECRET_KEY"],

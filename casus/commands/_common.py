@@ -26,5 +26,5 @@ def load_or_exit(path: str):
 
 
 def open_store(path: str):
-    from ..sqlite_store import SQLiteStore
+    from storage.sqlite import SQLiteStore
     return SQLiteStore(path)
