@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from engine.scenario import MAX_BYTES
 
@@ -100,7 +102,7 @@ def _install_hooks(app: Flask) -> None:
         return {"csrf_token": csrf_token, "is_umpire": is_umpire}
 
     @app.after_request
-    def _headers(response):
+    def _headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.path.startswith("/static/"):
@@ -116,7 +118,7 @@ def _install_hooks(app: Flask) -> None:
     @app.errorhandler(405)
     @app.errorhandler(409)
     @app.errorhandler(413)
-    def _error(exc):
+    def _error(exc: HTTPException) -> ResponseReturnValue:
         from flask import jsonify
         code = getattr(exc, "code", 500) or 500
         message = getattr(exc, "description", "") or str(exc)

@@ -1,7 +1,10 @@
 """A player cell's pages: its states' view of the crisis, and its decisions."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.errors import GameError
 
@@ -14,13 +17,13 @@ bp.before_request(check_csrf)
 
 
 @bp.errorhandler(ConsoleError)
-def _refused(exc: ConsoleError):
+def _refused(exc: ConsoleError) -> ResponseReturnValue:
     back = url_for("cell.page", eid=request.view_args["eid"]) if request.view_args else None
     return render_template("error.html", code=exc.status, message=str(exc), back=back), exc.status
 
 
 @bp.get("/x/<eid>/join")
-def join(eid: str):
+def join(eid: str) -> ResponseReturnValue:
     name = join_cell(eid, request.args.get("token", ""))
     if name is None:
         return render_template("login.html", cell_link=True,
@@ -29,7 +32,7 @@ def join(eid: str):
     return redirect(url_for("cell.page", eid=eid), code=303)  # the token leaves the address bar
 
 
-def _render(eid: str, advice=None, status: int = 200):
+def _render(eid: str, advice: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
     snap = console().get(eid)
     return render_template("cell.html", snap=snap, cell=g.cell, p=views.cell_page(snap, g.cell), preview=False,
                            name=lambda s: views.name(snap.scenario, s), left=snap.seconds_left(),
@@ -38,19 +41,19 @@ def _render(eid: str, advice=None, status: int = 200):
 
 @bp.get("/x/<eid>/cell")
 @cell_required
-def page(eid: str):
+def page(eid: str) -> ResponseReturnValue:
     return _render(eid)
 
 
 @bp.get("/x/<eid>/cell/poll")
 @cell_required
-def poll(eid: str):
+def poll(eid: str) -> ResponseReturnValue:
     return views.poll_json(console().get(eid), g.cell.viewer)
 
 
 @bp.post("/x/<eid>/cell/decide")
 @cell_required
-def decide(eid: str):
+def decide(eid: str) -> ResponseReturnValue:
     f = request.form
     turn = views.form_int(f, "turn")
     console().submit(eid, g.cell.name, f.get("state", ""), f.get("attack", ""), f.get("response", ""),
@@ -62,14 +65,14 @@ def decide(eid: str):
 
 @bp.get("/x/<eid>/cell/advice")
 @cell_required
-def advice(eid: str):
+def advice(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     if not snap.cell_advice:
         abort(403, description="The umpire has not opened the doctrine's advice to cells in this exercise.")
     state, attack = request.args.get("state", ""), request.args.get("attack", "")
     if state not in g.cell.states:
         abort(403, description="A cell may ask advice only for its own states.")
-    if snap.game is None or (attack, state) not in snap.state.requests:
+    if snap.game is None or (attack, state) not in snap.game.state.requests:
         abort(404, description="No such decision is due this turn.")
     try:
         text = snap.game.advise(state, attack)

@@ -16,8 +16,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from flask import abort, current_app, g, request, session
+from flask.typing import ResponseReturnValue
 
 from .service import Cell, Console, NotFound, token_hash, umpire_token_hash
 
@@ -25,7 +27,8 @@ CSRF_FIELD = "csrf_token"
 
 
 def console() -> Console:
-    return current_app.extensions["casus"]
+    found: Console = current_app.extensions["casus"]
+    return found
 
 
 def is_umpire() -> bool:
@@ -74,18 +77,21 @@ def has_any_role() -> bool:
 
 # --- page decorators: 401 for nobody, 403 for the wrong role ---------------------------------
 
-def umpire_required(view: Callable) -> Callable:
+View = Callable[..., ResponseReturnValue]
+
+
+def umpire_required(view: View) -> View:
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not is_umpire():
             abort(403 if has_any_role() else 401)
         return view(*args, **kwargs)
     return wrapped
 
 
-def cell_required(view: Callable) -> Callable:
+def cell_required(view: View) -> View:
     @wraps(view)
-    def wrapped(eid: str, *args, **kwargs):
+    def wrapped(eid: str, *args: Any, **kwargs: Any) -> ResponseReturnValue:
         cell = session_cell(eid)
         if cell is None:
             abort(403 if has_any_role() else 401)

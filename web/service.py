@@ -29,10 +29,10 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import engine
 from engine.doctrine import Doctrine
@@ -44,6 +44,8 @@ from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, ru
 from engine.scenario import loads
 from engine.state import GameState, Mode, Status
 from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
+
+T = TypeVar("T")
 
 
 class ConsoleError(CasusError):
@@ -118,7 +120,7 @@ class Snapshot:
     seq: int
     scenario: Scenario
     game: Game | None          # None until the umpire starts the exercise
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def started(self) -> bool:
@@ -127,6 +129,13 @@ class Snapshot:
     @property
     def state(self) -> GameState | None:
         return self.game.state if self.game else None
+
+    @property
+    def live(self) -> Game:
+        """The game of a started exercise; Conflict before the start."""
+        if self.game is None:
+            raise Conflict("the exercise has not started: assign the cells and start it first")
+        return self.game
 
     @property
     def title(self) -> str:
@@ -164,10 +173,11 @@ class Snapshot:
         left = self.seconds_left()
         return left is not None and left <= 0 and not self.paused
 
-    def memoised(self, key: Any, build: Callable[[], Any]) -> Any:
+    def memoised(self, key: Hashable, build: Callable[[], T]) -> T:
         """A value derived from this snapshot, computed once (the snapshot never changes)."""
         try:
-            return self.memo[key]
+            found: T = self.memo[key]
+            return found
         except KeyError:
             value = self.memo[key] = build()
             return value
@@ -271,7 +281,7 @@ class Console:
         if cells is None:
             cells = {scenario.state(s).name: [s] for s in
                      (st.id for st in scenario.states if st.control is Control.PLAYER)}
-        meta = {"scenario_yaml": text, "scenario_name": name, "scenario_id": scenario.id,
+        meta: dict[str, Any] = {"scenario_yaml": text, "scenario_name": name, "scenario_id": scenario.id,
                 "title": (title or scenario.title).strip()[:200], "cells": {}, "deadline": None,
                 "paused": False, "paused_left": None, "cell_advice": bool(cell_advice),
                 "parent": None, "branch_turn": None}
@@ -382,7 +392,7 @@ class Console:
         snap = self.get(eid)
         if snap.started:
             raise Conflict("the exercise has started: its cells can no longer change (branch it instead)")
-        known, taken = snap.scenario.state_by_id, {}
+        known, taken = snap.scenario.state_by_id, dict[str, str]()
         out: dict[str, Any] = {}
         old = snap.cells
         for raw_name, states in cells.items():
@@ -619,7 +629,7 @@ class Console:
             c = snap.cells.get(cell)
             if c is None or state not in c.states:
                 raise Forbidden(f"the cell {cell} does not play {state}")
-            gs = snap.state
+            gs = snap.live.state
             if turn is not None and gs.turn != turn:
                 raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
             if snap.paused:
@@ -723,7 +733,7 @@ def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
     return list(Doctrine.for_scenario(scenario).weights.items())
 
 
-def _game(scenario: Scenario, events: Sequence[Event], doctrine=None) -> Game:
+def _game(scenario: Scenario, events: Sequence[Event], doctrine: Doctrine | None = None) -> Game:
     started = next((e for e in events if e.kind is Kind.GAME_STARTED), None)
     stochastic = bool(started.payload.get("stochastic")) if started else False
     return Game(scenario, events, doctrine=doctrine, stochastic=stochastic)

@@ -1,7 +1,10 @@
 """The umpire's pages: exercises, setup, dashboard, history, report, comparison, Monte Carlo what-ifs."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from engine import report
 from engine.errors import ScenarioError
@@ -17,7 +20,7 @@ bp.before_request(check_csrf)
 
 
 @bp.errorhandler(ConsoleError)
-def _refused(exc: ConsoleError):
+def _refused(exc: ConsoleError) -> ResponseReturnValue:
     return render_template("error.html", code=exc.status, message=str(exc),
                            back=request.referrer and _same_site(request.referrer)), exc.status
 
@@ -41,14 +44,14 @@ def _seq() -> int | None:
     return views.form_int(request.form, "expected_seq")
 
 
-def _to_dashboard(eid: str):
+def _to_dashboard(eid: str) -> ResponseReturnValue:
     return redirect(url_for("umpire.dashboard", eid=eid), code=303)
 
 
 # --- signing in --------------------------------------------------------------------------------
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     token = request.args.get("token")
     if token is not None:
         if login_umpire(token):
@@ -68,14 +71,14 @@ def home():
 
 
 @bp.post("/login")
-def login():
+def login() -> ResponseReturnValue:
     if login_umpire(request.form.get("token", "").strip()):
         return redirect(url_for("umpire.home"), code=303)
     return render_template("login.html", message="That umpire token is not valid."), 401
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     session.clear()
     return redirect(url_for("umpire.home"), code=303)
 
@@ -84,7 +87,7 @@ def logout():
 
 @bp.post("/exercises")
 @umpire_required
-def create():
+def create() -> ResponseReturnValue:
     c = console()
     title = request.form.get("title", "").strip() or None
     upload = request.files.get("file")
@@ -111,7 +114,7 @@ def _safe_name(filename: str) -> str:
 
 @bp.get("/x/<eid>/setup")
 @umpire_required
-def setup(eid: str):
+def setup(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     assigned = {s: c.name for c in snap.cells.values() for s in c.states}
     return render_template("setup.html", snap=snap, assigned=assigned, links=_links(snap))
@@ -125,7 +128,7 @@ def _links(snap: Snapshot) -> dict[str, str]:
 
 @bp.post("/x/<eid>/setup")
 @umpire_required
-def save_setup(eid: str):
+def save_setup(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     cells: dict[str, list[str]] = {}
     for s in snap.scenario.states:
@@ -146,7 +149,7 @@ def save_setup(eid: str):
 
 @bp.post("/x/<eid>/cells/<cell>/reissue")
 @umpire_required
-def reissue(eid: str, cell: str):
+def reissue(eid: str, cell: str) -> ResponseReturnValue:
     console().reissue(eid, cell)
     flash(f"A new join link for {cell}: the old one no longer works.")
     return redirect(url_for("umpire.setup", eid=eid), code=303)
@@ -154,7 +157,7 @@ def reissue(eid: str, cell: str):
 
 @bp.get("/x/<eid>/links")
 @umpire_required
-def links(eid: str):
+def links(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     return render_template("links.html", snap=snap, links=_links(snap))
 
@@ -163,7 +166,7 @@ def links(eid: str):
 
 @bp.get("/x/<eid>")
 @umpire_required
-def dashboard(eid: str):
+def dashboard(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     if not snap.started:
         return redirect(url_for("umpire.setup", eid=eid), code=303)
@@ -174,13 +177,13 @@ def dashboard(eid: str):
 
 @bp.get("/x/<eid>/poll")
 @umpire_required
-def poll(eid: str):
+def poll(eid: str) -> ResponseReturnValue:
     return views.poll_json(_snap(eid), None)
 
 
 @bp.post("/x/<eid>/open-turn")
 @umpire_required
-def open_turn(eid: str):
+def open_turn(eid: str) -> ResponseReturnValue:
     _started(eid)
     console().open_turn(eid, _seq())
     return _to_dashboard(eid)
@@ -188,7 +191,7 @@ def open_turn(eid: str):
 
 @bp.post("/x/<eid>/close-turn")
 @umpire_required
-def close_turn(eid: str):
+def close_turn(eid: str) -> ResponseReturnValue:
     _started(eid)
     events = console().close_turn(eid, _seq())
     waiting = [e for e in events if e.kind is Kind.AWAITING]
@@ -200,7 +203,7 @@ def close_turn(eid: str):
 
 @bp.post("/x/<eid>/trigger")
 @umpire_required
-def trigger(eid: str):
+def trigger(eid: str) -> ResponseReturnValue:
     _started(eid)
     console().trigger(eid, request.form.get("inject", ""), _seq())
     return _to_dashboard(eid)
@@ -208,7 +211,7 @@ def trigger(eid: str):
 
 @bp.post("/x/<eid>/fire")
 @umpire_required
-def fire(eid: str):
+def fire(eid: str) -> ResponseReturnValue:
     _started(eid)
     console().fire(eid, request.form, _seq())
     flash("The inject has fired.")
@@ -217,7 +220,7 @@ def fire(eid: str):
 
 @bp.post("/x/<eid>/override")
 @umpire_required
-def override(eid: str):
+def override(eid: str) -> ResponseReturnValue:
     _started(eid)
     f = request.form
     console().override(eid, f.get("state", ""), f.get("attack", ""), f.get("response", ""),
@@ -227,7 +230,7 @@ def override(eid: str):
 
 @bp.post("/x/<eid>/undo")
 @umpire_required
-def undo(eid: str):
+def undo(eid: str) -> ResponseReturnValue:
     _started(eid)
     dropped = console().undo(eid, _seq())
     flash(f"Turn {dropped[0].turn} undone ({len(dropped)} events set aside, not destroyed).")
@@ -236,7 +239,7 @@ def undo(eid: str):
 
 @bp.post("/x/<eid>/deadline")
 @umpire_required
-def deadline(eid: str):
+def deadline(eid: str) -> ResponseReturnValue:
     raw = request.form.get("minutes", "").strip()
     try:
         minutes = float(raw) if raw else None
@@ -248,21 +251,21 @@ def deadline(eid: str):
 
 @bp.post("/x/<eid>/pause")
 @umpire_required
-def pause(eid: str):
+def pause(eid: str) -> ResponseReturnValue:
     console().pause(eid)
     return _to_dashboard(eid)
 
 
 @bp.post("/x/<eid>/resume")
 @umpire_required
-def resume(eid: str):
+def resume(eid: str) -> ResponseReturnValue:
     console().resume(eid)
     return _to_dashboard(eid)
 
 
 @bp.post("/x/<eid>/note")
 @umpire_required
-def note(eid: str):
+def note(eid: str) -> ResponseReturnValue:
     _started(eid)
     turn = views.form_int(request.form, "turn")
     console().note(eid, request.form.get("text", ""), bookmark=request.form.get("bookmark") == "on", turn=turn)
@@ -273,7 +276,7 @@ def note(eid: str):
 
 @bp.post("/x/<eid>/branch")
 @umpire_required
-def branch(eid: str):
+def branch(eid: str) -> ResponseReturnValue:
     turn = views.form_int(request.form, "turn")
     if turn is None:
         raise ConsoleError("name the turn to branch from")
@@ -284,7 +287,7 @@ def branch(eid: str):
 
 @bp.get("/x/<eid>/whatif")
 @umpire_required
-def what_if(eid: str):
+def what_if(eid: str) -> ResponseReturnValue:
     """The exercise's latest what-if, and the form to play another."""
     snap = _snap(eid)
     last = console().last_what_if(eid)
@@ -295,7 +298,7 @@ def what_if(eid: str):
 
 @bp.post("/x/<eid>/whatif")
 @umpire_required
-def run_what_if(eid: str):
+def run_what_if(eid: str) -> ResponseReturnValue:
     """Play the exercise on many times (inside this request, bounded), then show the results."""
     snap = _snap(eid)
     try:
@@ -307,7 +310,7 @@ def run_what_if(eid: str):
     return redirect(url_for("umpire.what_if", eid=eid), code=303)
 
 
-def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict, error: str | None = None) -> str:
+def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict[str, Any], error: str | None = None) -> str:
     return render_template("whatif.html", snap=snap, sc=snap.scenario, gs=snap.state, w=last, form=form,
                            error=error, page=views.what_if_page(snap.scenario, last) if last else None,
                            weights=doctrine_weights(snap.scenario), name=lambda s: views.name(snap.scenario, s))
@@ -315,7 +318,7 @@ def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict, error: str | 
 
 @bp.get("/x/<eid>/preview/<cell>")
 @umpire_required
-def preview(eid: str, cell: str):
+def preview(eid: str, cell: str) -> ResponseReturnValue:
     snap = _snap(eid)
     c = snap.cells.get(cell)
     if c is None:
@@ -328,12 +331,12 @@ def preview(eid: str, cell: str):
 
 @bp.get("/x/<eid>/history")
 @umpire_required
-def history(eid: str):
+def history(eid: str) -> ResponseReturnValue:
     snap = _started(eid)
-    last = max(snap.state.turn, 1)
+    game, sc = snap.live, snap.scenario
+    last = max(game.state.turn, 1)
     turn = request.args.get("turn", type=int) or last
     turn = max(1, min(turn, last))
-    game, sc = snap.game, snap.scenario
     at = snap.memoised(("at", turn), lambda: game.at(turn))
     events = report.events_of_turn(game.events, turn)
     show_all = request.args.get("all") == "1"
@@ -350,7 +353,7 @@ def history(eid: str):
 
 @bp.get("/x/<eid>/report")
 @umpire_required
-def aar(eid: str):
+def aar(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     a = views.after_action(snap)
     charts = snap.memoised("charts", lambda: report.indicator_charts(a))
@@ -359,20 +362,20 @@ def aar(eid: str):
 
 @bp.get("/x/<eid>/report.md")
 @umpire_required
-def aar_markdown(eid: str):
+def aar_markdown(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     return _download(report.to_markdown(views.after_action(snap)), f"{eid}-report.md", "text/markdown")
 
 
 @bp.get("/x/<eid>/events.jsonl")
 @umpire_required
-def export_events(eid: str):
+def export_events(eid: str) -> ResponseReturnValue:
     return _download(views.events_jsonl(_snap(eid)), f"{eid}-events.jsonl", "application/x-ndjson")
 
 
 @bp.get("/x/<eid>/decisions.csv")
 @umpire_required
-def export_decisions(eid: str):
+def export_decisions(eid: str) -> ResponseReturnValue:
     return _download(report.decisions_csv(views.after_action(_snap(eid))), f"{eid}-decisions.csv", "text/csv")
 
 
@@ -384,7 +387,7 @@ def _download(text: str, filename: str, mimetype: str) -> Response:
 
 @bp.get("/compare")
 @umpire_required
-def compare():
+def compare() -> ResponseReturnValue:
     c = console()
     all_ex = c.exercises()
     chosen = [x for x in request.args.getlist("x") if x]
@@ -394,8 +397,8 @@ def compare():
         raise ConsoleError("only exercises of the same scenario can be compared")
     rows = []
     if snaps:
-        games = [s.state for s in snaps if s.started]
         snaps = [s for s in snaps if s.started]
+        games = [s.live.state for s in snaps]
         rows = report.compare(snaps[0].scenario, games) if snaps else []
     return render_template("compare.html", exercises=all_ex, snaps=snaps, rows=rows, chosen=chosen,
                            only_diverging=request.args.get("diverging") == "1")

@@ -11,12 +11,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..cli import UsageError
 from ._common import load_or_exit
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="serve the umpire console (web) for live exercises",
                        description="Serve the umpire console. With SCENARIO files, the console offers those; "
                                    "without, the scenarios that ship with Casus.")
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from waitress import create_server
 
     from web import create_app
-    config: dict = {}
+    config: dict[str, Any] = {}
     if paths:
         config["SCENARIO_PATHS"] = [str(p.resolve()) for p in paths]
     if args.db:
