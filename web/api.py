@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine import report
@@ -19,6 +19,7 @@ from engine.events import Event, Kind
 from engine.model import RESPONSES, InjectKind
 
 from . import views
+from .exports import decisions_csv, safe_markdown, text_response
 from .security import bearer, console
 from .service import ConsoleError, Snapshot
 
@@ -255,11 +256,11 @@ def export(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     fmt = request.args.get("format", "jsonl")
     if fmt == "jsonl":
-        return Response(views.events_jsonl(snap), mimetype="application/x-ndjson")
+        return text_response(views.events_jsonl(snap), "application/x-ndjson")
     if fmt == "csv":
-        return Response(report.decisions_csv(views.after_action(snap)), mimetype="text/csv")
+        return text_response(decisions_csv(views.after_action(snap)), "text/csv")
     if fmt == "md":
-        return Response(report.to_markdown(views.after_action(snap)), mimetype="text/markdown")
+        return text_response(safe_markdown(report.to_markdown(views.after_action(snap))), "text/markdown")
     abort(400, description="format is one of jsonl, csv, md")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from engine import report
@@ -12,6 +12,7 @@ from engine.events import Kind
 from engine.scenario import MAX_BYTES
 
 from . import views
+from .exports import decisions_csv, safe_markdown, text_response
 from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, umpire_required
 from .service import WHAT_IF_SECONDS, ConsoleError, Snapshot, WhatIf, doctrine_weights, what_if_request
 
@@ -364,25 +365,21 @@ def aar(eid: str) -> ResponseReturnValue:
 @umpire_required
 def aar_markdown(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
-    return _download(report.to_markdown(views.after_action(snap)), f"{eid}-report.md", "text/markdown")
+    return text_response(safe_markdown(report.to_markdown(views.after_action(snap))), "text/markdown",
+                         f"{eid}-report.md")
 
 
 @bp.get("/x/<eid>/events.jsonl")
 @umpire_required
 def export_events(eid: str) -> ResponseReturnValue:
-    return _download(views.events_jsonl(_snap(eid)), f"{eid}-events.jsonl", "application/x-ndjson")
+    return text_response(views.events_jsonl(_snap(eid)), "application/x-ndjson", f"{eid}-events.jsonl")
 
 
 @bp.get("/x/<eid>/decisions.csv")
 @umpire_required
 def export_decisions(eid: str) -> ResponseReturnValue:
-    return _download(report.decisions_csv(views.after_action(_snap(eid))), f"{eid}-decisions.csv", "text/csv")
-
-
-def _download(text: str, filename: str, mimetype: str) -> Response:
-    response = Response(text, mimetype=f"{mimetype}; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return text_response(decisions_csv(views.after_action(_snap(eid))), "text/csv",
+                         f"{eid}-decisions.csv")
 
 
 @bp.get("/compare")
