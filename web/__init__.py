@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,12 @@ from .security import SECURITY_HEADERS, csrf_token, is_umpire
 from .service import Console, umpire_token_hash
 
 __all__ = ["create_app"]
+
+# The console's icon: a compass rose in the header's blue, small enough to inline.
+ICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            '<rect width="32" height="32" rx="6" fill="#18324f"/>'
+            '<path d="M16 4l3.5 12L16 28l-3.5-12z" fill="#fff"/>'
+            '<path d="M4 16l12-3.5L28 16l-12 3.5z" fill="#c9d6e6"/></svg>')
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -111,24 +117,37 @@ def _install_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.errorhandler(400)
-    @app.errorhandler(401)
-    @app.errorhandler(403)
-    @app.errorhandler(404)
-    @app.errorhandler(405)
-    @app.errorhandler(409)
-    @app.errorhandler(413)
+    @app.route("/favicon.ico")
+    @app.route("/favicon.svg")
+    def _icon() -> ResponseReturnValue:
+        # Browsers ask for /favicon.ico whatever the page says: an answer, not a 404 in the log.
+        return Response(ICON_SVG, content_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.errorhandler(HTTPException)
     def _error(exc: HTTPException) -> ResponseReturnValue:
-        from flask import jsonify
-        code = getattr(exc, "code", 500) or 500
-        message = getattr(exc, "description", "") or str(exc)
+        code = exc.code or 500
+        message = exc.description or str(exc)
         if code == 413:
             message = f"The file is too large: a scenario may be at most {MAX_BYTES // (1024 * 1024)} MB."
         if request.path.startswith("/api/"):
             response = jsonify({"error": message, "status": code})
             if code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="casus"'
-            return response, code
-        if code == 401:
-            return render_template("login.html", message=None), 401
-        return render_template("error.html", code=code, message=message), code
+        elif code == 401:
+            response = Response(render_template("login.html", message=None))
+        else:
+            response = Response(render_template("error.html", code=code, message=message))
+        allowed = getattr(exc, "valid_methods", None)
+        if code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)   # RFC 9110: a 405 names what is allowed
+        return response, code
+
+    @app.errorhandler(Exception)
+    def _failure(exc: Exception) -> ResponseReturnValue:
+        # Logged in full here; the caller learns only that it failed (no internals leak).
+        app.logger.exception("unexpected failure on %s %s", request.method, request.path)
+        message = "The console failed on this request; the failure is in the server's log."
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message, "status": 500}), 500
+        return render_template("error.html", code=500, message=message), 500

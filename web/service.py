@@ -24,6 +24,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import sys
@@ -72,6 +73,7 @@ WHAT_IF_SECONDS = 30.0     # the wall-clock budget of one what-if (the app's WHA
 WHAT_IF_CHUNK = 20         # runs between two looks at the clock
 WHAT_IFS_KEPT = 8          # exercises whose latest what-if stays in memory (a large one is a few MB)
 _MAX_SEED = 2**63 - 1
+MAX_DEADLINE_MINUTES = 24 * 60
 
 
 # --- shipped scenarios ----------------------------------------------------------------------
@@ -595,10 +597,12 @@ class Console:
 
     # --- the clock ---------------------------------------------------------------------
     def set_deadline(self, eid: str, minutes: float | None) -> Snapshot:
-        if minutes is None or minutes <= 0:
+        """A decision deadline `minutes` from now (frozen while paused); none or 0 clears it."""
+        if minutes is not None and not (math.isfinite(minutes) and 0 <= minutes <= MAX_DEADLINE_MINUTES):
+            raise ConsoleError(f"a deadline is a number of minutes from 0 (no deadline) to "
+                               f"{MAX_DEADLINE_MINUTES} (24 hours), not {minutes:g}")
+        if minutes is None or minutes == 0:
             return self.update_meta(eid, {"deadline": None, "paused_left": None})
-        if minutes > 24 * 60:
-            raise ConsoleError("a deadline is at most 24 hours away")
         if self.get(eid).paused:
             return self.update_meta(eid, {"paused_left": minutes * 60})
         when = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
