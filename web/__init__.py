@@ -81,6 +81,8 @@ def _from_environment(app: Flask) -> None:
         app.config["UMPIRE_TOKEN"] = env["CASUS_UMPIRE_TOKEN"]
     if env.get("CASUS_SECRET_KEY"):
         app.config["SECRET_KEY"] = env["CASUS_SECRET_KEY"]
+    if env.get("CASUS_PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = env["CASUS_PUBLIC_URL"]
     if env.get("CASUS_DB"):
         app.config["DB"] = env["CASUS_DB"]
     if env.get("CASUS_SECURE_COOKIES"):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import Blueprint, abort, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from engine import report
@@ -20,7 +20,7 @@ from engine.model import RESPONSES, InjectKind
 
 from . import views
 from .exports import decisions_csv, safe_markdown, text_response
-from .security import bearer, console
+from .security import bearer, console, public_url
 from .service import ConsoleError, Snapshot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -87,7 +87,7 @@ def _text(body: dict[str, Any], key: str, default: str = "") -> str:
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     from .openapi import spec
-    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]))
+    return jsonify(spec(public_url("api.openapi").rsplit("/openapi.json", 1)[0]))
 
 
 @bp.get("/scenarios")
@@ -130,8 +130,7 @@ def create() -> ResponseReturnValue:
     return jsonify({"id": eid, "seq": snap.seq, "cells": {
         cell.name: {"states": list(cell.states),
                     "token": c.cell_token(eid, cell.name, cell.nonce),
-                    "join_url": url_for("cell.join", eid=eid, token=c.cell_token(eid, cell.name, cell.nonce),
-                                        _external=True)}
+                    "join_url": public_url("cell.join", eid=eid, token=c.cell_token(eid, cell.name, cell.nonce))}
         for cell in snap.cells.values()}}), 201
 
 

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from engine.errors import GameError
 
 from . import views
-from .security import cell_required, check_csrf, console, join_cell
+from .security import cell_of_token, cell_required, check_csrf, console, join_cell, replaced_message, session_cell
 from .service import ConsoleError
 
 bp = Blueprint("cell", __name__)
@@ -24,12 +24,35 @@ def _refused(exc: ConsoleError) -> ResponseReturnValue:
 
 @bp.get("/x/<eid>/join")
 def join(eid: str) -> ResponseReturnValue:
-    name = join_cell(eid, request.args.get("token", ""))
+    token = request.args.get("token", "")
+    name = cell_of_token(eid, token)
     if name is None:
-        return render_template("login.html", cell_link=True,
-                               message="This join link is not valid (it may have been replaced): "
-                                       "ask the umpire for a new one."), 401
+        return _not_joined(eid, token)
+    held = session_cell(eid)
+    if held is not None and held.name != name:
+        # Another cell's link in a browser that plays a cell here: switching is asked, never silent.
+        return render_template("switch.html", eid=eid, held=held.name, new=name, token=token)
+    join_cell(eid, name, token)
     return redirect(url_for("cell.page", eid=eid), code=303)  # the token leaves the address bar
+
+
+@bp.post("/x/<eid>/join")
+def switch(eid: str) -> ResponseReturnValue:
+    """The confirmed switch to the cell of the token posted."""
+    token = request.form.get("token", "")
+    name = cell_of_token(eid, token)
+    if name is None:
+        return _not_joined(eid, token)
+    join_cell(eid, name, token)
+    flash(f"This browser now plays {name}.")
+    return redirect(url_for("cell.page", eid=eid), code=303)
+
+
+def _not_joined(eid: str, token: str) -> ResponseReturnValue:
+    replaced = console().replaced_cell(eid, token) if token else None
+    message = replaced_message(replaced) if replaced else \
+        "This join link is not valid for this exercise: ask the umpire for the link of your cell."
+    return render_template("login.html", cell_link=True, message=message), 401
 
 
 def _render(eid: str, advice: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:

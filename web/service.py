@@ -456,6 +456,17 @@ class Console:
             for c in snap.cells.values():
                 self._tokens[c.token_hash] = (snap.id, c.name)
 
+    def replaced_cell(self, eid: str, token: str) -> str | None:
+        """The cell of `eid` whose earlier join link this token was, if the umpire has replaced it."""
+        try:
+            cells = self.get(eid).cells.values()
+        except NotFound:
+            return None
+        for cell in cells:
+            if any(hmac.compare_digest(self.cell_token(eid, cell.name, n), token) for n in range(cell.nonce)):
+                return cell.name
+        return None
+
     def find_cell(self, token: str) -> tuple[str, str] | None:
         """(exercise, cell) whose join token this is, or None."""
         h = token_hash(token)

@@ -13,7 +13,7 @@ from engine.scenario import MAX_BYTES
 
 from . import views
 from .exports import decisions_csv, safe_markdown, text_response
-from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, umpire_required
+from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, public_url, umpire_required
 from .service import WHAT_IF_SECONDS, ConsoleError, Snapshot, WhatIf, doctrine_weights, what_if_request
 
 bp = Blueprint("umpire", __name__)
@@ -123,8 +123,8 @@ def setup(eid: str) -> ResponseReturnValue:
 
 def _links(snap: Snapshot) -> dict[str, str]:
     c = console()
-    return {cell.name: url_for("cell.join", eid=snap.id, token=c.cell_token(snap.id, cell.name, cell.nonce),
-                               _external=True) for cell in snap.cells.values()}
+    return {cell.name: public_url("cell.join", eid=snap.id, token=c.cell_token(snap.id, cell.name, cell.nonce))
+            for cell in snap.cells.values()}
 
 
 @bp.post("/x/<eid>/setup")

@@ -26,7 +26,11 @@
     function tick() {
       if (leaving) return;
       fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          // Refused (a replaced join link, an ended session): reload, and the page says why.
+          if (r.status === 401 || r.status === 403) { leaving = true; window.location.reload(); return null; }
+          return r.ok ? r.json() : null;
+        })
         .then(function (data) {
           if (!data) return;
           syncCountdown(data.seconds_left, data.paused);
