@@ -244,9 +244,10 @@ def close_turn(eid: str) -> ResponseReturnValue:
 @bp.post("/exercises/<eid>/undo")
 @role("umpire")
 def undo(eid: str) -> ResponseReturnValue:
-    dropped = console().undo(eid, _seq(_body()))
+    undone = console().undo(eid, _seq(_body()))
     snap = console().get(eid)
-    return jsonify({"seq": snap.seq, "turn": snap.live.state.turn, "dropped": len(dropped)})
+    return jsonify({"seq": snap.seq, "turn": snap.live.state.turn, "dropped": len(undone.dropped),
+                    "notes_kept": len(undone.kept)})
 
 
 @bp.get("/exercises/<eid>/export")

@@ -21,6 +21,7 @@ results per exercise are kept, in memory.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -527,7 +528,10 @@ class Console:
                                     actor="umpire", visibility="umpire", reason="the umpire's note")])
         return self.act(eid, action)
 
-    def undo(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+    def undo(self, eid: str, expected_seq: int | None = None) -> Undone:
+        """Take back the last turn. Its events are set aside in the store (not destroyed); the
+        umpire's notes among them are the facilitator's, not the game's, and are written back
+        after the cut, at the turn they were made or, if that turn is gone, the last one left."""
         with self._lock(eid):
             cur = self.get(eid)
             if cur.game is None or cur.game.state.turn == 0:
@@ -542,9 +546,15 @@ class Console:
                 self._cache.pop(eid, None)
                 raise Conflict(str(exc)) from None
             game = _game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
-            self._publish(Snapshot(eid, cur.meta, keep, cur.scenario, game))
+            kept = [dataclasses.replace(e, turn=min(e.turn, game.state.turn)) for e in dropped if _umpires_note(e)]
+            seq = keep
+            if kept:
+                # A second transaction: were it lost, the notes would still lie among the undone events.
+                seq = self.store.append(eid, kept, keep)
+                game.push(kept)
+            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
         self.update_meta(eid, {"deadline": None, "paused": False, "paused_left": None})
-        return dropped
+        return Undone(cur.game.state.turn, [e for e in dropped if not _umpires_note(e)], kept)
 
     # --- what-ifs: the exercise played on many times by the doctrine -------------------
     def what_if(self, eid: str, request: WhatIfRequest, *, seconds: float = WHAT_IF_SECONDS) -> WhatIf:
@@ -746,6 +756,18 @@ def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event],
 def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
     """The doctrine's weights as the scenario sets them: what a what-if may vary."""
     return list(Doctrine.for_scenario(scenario).weights.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo took back: the turn, the game's events set aside, the notes kept."""
+    turn: int
+    dropped: list[Event]
+    kept: list[Event]
+
+
+def _umpires_note(e: Event) -> bool:
+    return e.kind is Kind.NOTE and e.actor == "umpire"
 
 
 def _game(scenario: Scenario, events: Sequence[Event], doctrine: Doctrine | None = None) -> Game:

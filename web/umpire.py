@@ -233,8 +233,10 @@ def override(eid: str) -> ResponseReturnValue:
 @umpire_required
 def undo(eid: str) -> ResponseReturnValue:
     _started(eid)
-    dropped = console().undo(eid, _seq())
-    flash(f"Turn {dropped[0].turn} undone ({len(dropped)} events set aside, not destroyed).")
+    undone = console().undo(eid, _seq())
+    kept = len(undone.kept)
+    flash(f"Turn {undone.turn} undone ({len(undone.dropped)} events set aside, not destroyed; "
+          f"{kept} note{'s' if kept != 1 else ''} kept).")
     return _to_dashboard(eid)
 
 
