@@ -173,7 +173,7 @@ def dashboard(eid: str) -> ResponseReturnValue:
         return redirect(url_for("umpire.setup", eid=eid), code=303)
     return render_template("dashboard.html", snap=snap, gs=snap.state, sc=snap.scenario,
                            dash=views.dashboard(snap), name=lambda s: views.name(snap.scenario, s),
-                           left=snap.seconds_left())
+                           left=snap.seconds_left(), version=views.view_version(snap, None))
 
 
 @bp.get("/x/<eid>/poll")

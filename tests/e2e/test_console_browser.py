@@ -142,3 +142,49 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     body = umpire.inner_text("main")
     assert "Warsaw comes round: a teaching point." in body and "Article 5 is the core" in body
     shot(umpire, "report")
+
+
+def _cell_page(server, browser, width: int = 1100):
+    """The drill started, with the United States cell's page open in its own browser."""
+    ex = server.api("POST", "/exercises", {"scenario": "narva-drill.yaml"})
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    return ex, page
+
+
+def test_response_boxes_stay_inside_the_page_at_1100_pixels(server, browser):
+    ex, page = _cell_page(server, browser)
+    for step in ("open-turn", "close-turn", "open-turn"):       # turn 2: the attack asks the cells
+        server.api("POST", f"/exercises/{ex['id']}/{step}", {})
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.locator(".scale label.level").first.wait_for()
+    shot(page, "cell-response-boxes-1100")
+    overflowing = page.evaluate("""() => {
+        const out = [];
+        for (const box of document.querySelectorAll('.scale label.level')) {
+            const set = box.closest('fieldset').getBoundingClientRect(), r = box.getBoundingClientRect();
+            if (box.scrollWidth > box.clientWidth + 1 || r.right > set.right + 1 || r.left < set.left - 1)
+                out.push(box.innerText);
+            for (const child of box.children) {
+                const c = child.getBoundingClientRect();
+                if (c.right > r.right + 1) out.push(box.innerText + ' / ' + child.innerText);
+            }
+        }
+        if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
+        return out;
+    }""")
+    assert overflowing == []
+
+
+def test_a_cell_page_catches_up_when_a_turn_opens_before_its_first_poll_returns(server, browser):
+    ex, page = _cell_page(server, browser)
+    first = {"held": True}
+
+    def open_turn_meanwhile(route):
+        if first["held"]:
+            first["held"] = False
+            server.api("POST", f"/exercises/{ex['id']}/open-turn", {})   # while the poll is on its way
+        route.continue_()
+
+    page.route("**/cell/poll", open_turn_meanwhile)
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.get_by_text("Moscow warns Tallinn.").first.wait_for(timeout=10_000)   # no reload by hand

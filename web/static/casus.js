@@ -18,7 +18,9 @@
   function startPolling() {
     var url = document.body.getAttribute("data-poll");
     if (!url) return;
-    var known = null;
+    // The version of the state this page shows, rendered with it: a change made between the
+    // render and the first poll's answer then reloads the page instead of becoming its baseline.
+    var known = document.body.getAttribute("data-version");
     var leaving = false;
     var stale = document.getElementById("stale");
     // A submitted form is on its way (a what-if can take seconds): a reload would abandon its answer.
