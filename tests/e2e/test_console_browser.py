@@ -188,3 +188,31 @@ def test_a_cell_page_catches_up_when_a_turn_opens_before_its_first_poll_returns(
     page.route("**/cell/poll", open_turn_meanwhile)
     page.goto(ex["cells"]["United States"]["join_url"])
     page.get_by_text("Moscow warns Tallinn.").first.wait_for(timeout=10_000)   # no reload by hand
+
+
+def test_an_open_page_says_so_when_its_link_is_replaced(server, browser):
+    ex, page = _cell_page(server, browser)
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.get_by_text("Nothing to decide").wait_for()
+    umpire = browser.new_context().new_page()
+    umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
+    umpire.goto(f"{server.base}/x/{ex['id']}/setup")
+    umpire.locator(".card", has_text="United States").get_by_text("Replace this link").click()
+    umpire.get_by_text("A new join link for United States").wait_for()
+    page.get_by_text("The join link of United States has been replaced").wait_for(timeout=10_000)
+    shot(page, "cell-link-replaced")
+
+
+def test_another_cells_link_asks_before_the_browser_switches(server, browser):
+    ex, page = _cell_page(server, browser)
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.get_by_text("Nothing to decide").wait_for()
+    page.goto(ex["cells"]["Poland"]["join_url"])
+    page.get_by_text("Switch to Poland?").wait_for()
+    shot(page, "cell-switch-asked")
+    page.get_by_text("Stay United States").click()
+    assert page.locator(".statusbar .turn").inner_text() == "United States"
+    page.goto(ex["cells"]["Poland"]["join_url"])
+    page.get_by_role("button", name="Switch to Poland").click()
+    page.get_by_text("This browser now plays Poland.").wait_for()
+    assert page.locator(".statusbar .turn").inner_text() == "Poland"
