@@ -21,7 +21,7 @@ from engine.model import RESPONSES, InjectKind
 from . import views
 from .exports import decisions_csv, safe_markdown, text_response
 from .security import bearer, console, public_url
-from .service import ConsoleError, Snapshot
+from .snapshot import ConsoleError, Snapshot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 View = Callable[..., ResponseReturnValue]

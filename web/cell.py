@@ -10,7 +10,7 @@ from engine.errors import GameError
 
 from . import views
 from .security import cell_of_token, cell_required, check_csrf, console, join_cell, replaced_message, session_cell
-from .service import ConsoleError
+from .snapshot import ConsoleError
 
 bp = Blueprint("cell", __name__)
 bp.before_request(check_csrf)

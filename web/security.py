@@ -21,7 +21,8 @@ from typing import Any
 from flask import abort, current_app, g, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from .service import Cell, Console, NotFound, token_hash, umpire_token_hash
+from .service import Console, token_hash, umpire_token_hash
+from .snapshot import Cell, NotFound
 
 CSRF_FIELD = "csrf_token"
 # Where links for other machines point when no address is configured: `casus serve`'s default.

@@ -28,174 +28,37 @@ import hmac
 import math
 import re
 import secrets
-import sys
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import engine
 from engine.doctrine import Doctrine
-from engine.errors import CasusError, GameError, ScenarioError
+from engine.errors import GameError, ScenarioError
 from engine.events import Event, Kind, Phase
 from engine.game import Game
-from engine.model import Control, Inject, InjectKind, Response, Scenario
-from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
+from engine.model import Control, Response, Scenario
 from engine.scenario import loads
-from engine.state import GameState, Mode, Status
+from engine.state import Mode, Status
 from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
 
-T = TypeVar("T")
+from .injects import adhoc_inject
+from .snapshot import (
+    Conflict,
+    ConsoleError,
+    Forbidden,
+    NotFound,
+    ShippedScenario,
+    Snapshot,
+    Summary,
+    scenario_root,
+    shipped_paths,
+)
+from .whatif import WHAT_IF_SECONDS, WHAT_IFS_KEPT, WhatIf, WhatIfRequest, play_on
 
-
-class ConsoleError(CasusError):
-    """An action the console refuses, with the HTTP status that says why."""
-    status = 400
-
-
-class Conflict(ConsoleError):
-    status = 409
-
-
-class NotFound(ConsoleError):
-    status = 404
-
-
-class Forbidden(ConsoleError):
-    status = 403
-
-
-# A what-if runs inside a request: bounded in runs and in wall-clock time.
-WHAT_IF_RUNS = 200         # what the dashboard's form offers
-MAX_WHAT_IF_RUNS = 1000    # played inside a request: more belong to `casus run`
-WHAT_IF_SECONDS = 30.0     # the wall-clock budget of one what-if (the app's WHATIF_SECONDS)
-WHAT_IF_CHUNK = 20         # runs between two looks at the clock
-WHAT_IFS_KEPT = 8          # exercises whose latest what-if stays in memory (a large one is a few MB)
-_MAX_SEED = 2**63 - 1
 MAX_DEADLINE_MINUTES = 24 * 60
-
-
-# --- shipped scenarios ----------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ShippedScenario:
-    key: str          # what forms and the API name it by: the file's path under the scenario folder
-    path: Path
-    id: str
-    title: str
-    turns: int
-    states: int
-    players: tuple[str, ...]
-
-
-def scenario_root() -> Path:
-    """The scenario folder of a source checkout, else the one an installation shares."""
-    here = Path(engine.__file__).resolve().parents[1] / "scenarios"
-    return here if here.is_dir() else Path(sys.prefix) / "share" / "casus" / "scenarios"
-
-
-def shipped_paths(root: Path | None = None) -> list[Path]:
-    root = root or scenario_root()
-    return sorted(root.glob("*.yaml")) + sorted((root / "history").glob("*.yaml"))
-
-
-# --- snapshots ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Cell:
-    name: str
-    states: tuple[str, ...]
-    token_hash: str
-    nonce: int
-
-    @property
-    def viewer(self) -> frozenset[str]:
-        return frozenset(self.states)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """An exercise as it stands: its meta, its scenario and the game folded from its log."""
-    id: str
-    meta: Mapping[str, Any]
-    seq: int
-    scenario: Scenario
-    game: Game | None          # None until the umpire starts the exercise
-    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def started(self) -> bool:
-        return self.game is not None
-
-    @property
-    def state(self) -> GameState | None:
-        return self.game.state if self.game else None
-
-    @property
-    def live(self) -> Game:
-        """The game of a started exercise; Conflict before the start."""
-        if self.game is None:
-            raise Conflict("the exercise has not started: assign the cells and start it first")
-        return self.game
-
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title") or self.scenario.title)
-
-    @property
-    def cells(self) -> dict[str, Cell]:
-        raw = self.meta.get("cells") or {}
-        return {name: Cell(name, tuple(c.get("states", ())), c.get("token_hash", ""), int(c.get("nonce", 0)))
-                for name, c in sorted(raw.items())}
-
-    def cell_of_state(self, state: str) -> str | None:
-        return next((c.name for c in self.cells.values() if state in c.states), None)
-
-    @property
-    def paused(self) -> bool:
-        return bool(self.meta.get("paused"))
-
-    @property
-    def cell_advice(self) -> bool:
-        return bool(self.meta.get("cell_advice"))
-
-    def seconds_left(self, now: float | None = None) -> float | None:
-        """Wall-clock seconds until the decision deadline (frozen while paused); None: no deadline."""
-        if self.paused:
-            left = self.meta.get("paused_left")
-            return None if left is None else float(left)
-        deadline = self.meta.get("deadline")
-        if not deadline:
-            return None
-        when = dt.datetime.fromisoformat(deadline).timestamp()
-        return max(0.0, when - (time.time() if now is None else now))
-
-    def deadline_passed(self) -> bool:
-        left = self.seconds_left()
-        return left is not None and left <= 0 and not self.paused
-
-    def memoised(self, key: Hashable, build: Callable[[], T]) -> T:
-        """A value derived from this snapshot, computed once (the snapshot never changes)."""
-        try:
-            found: T = self.memo[key]
-            return found
-        except KeyError:
-            value = self.memo[key] = build()
-            return value
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    id: str
-    title: str
-    scenario_id: str
-    turn: int
-    status: str
-    seq: int
-    created: str
-    parent: str | None
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -667,97 +530,6 @@ class Console:
                                                 statement=statement[:2000]), check=check)
 
 
-# --- what-ifs -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class WhatIfRequest:
-    """What the umpire asked for: how many runs, the master seed, at most one weight varied."""
-    runs: int = WHAT_IF_RUNS
-    seed: int = 0
-    vary: Vary | None = None
-
-    @property
-    def vary_text(self) -> str:
-        v = self.vary
-        return "" if v is None else f"{v.name}={v.low:g}:{v.high:g}"
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """A what-if's results, with what it was played from."""
-    exercise: str
-    seq: int            # the exercise's events it played on from
-    turn: int
-    status: str         # of that turn: open | ready | setup
-    request: WhatIfRequest
-    results: Results
-    seconds: float
-
-    @property
-    def interrupted(self) -> bool:
-        return bool(self.results.data["interrupted"])
-
-
-def what_if_request(fields: Mapping[str, Any]) -> WhatIfRequest:
-    """A what-if from the form's fields (blank ones take the defaults); ConsoleError says what is wrong."""
-    runs = _whole(fields, "runs", WHAT_IF_RUNS, f"the number of runs must be a whole number from 1 to "
-                                                f"{MAX_WHAT_IF_RUNS}")
-    if runs < 1:
-        raise ConsoleError(f"the number of runs must be a whole number from 1 to {MAX_WHAT_IF_RUNS}, not {runs}")
-    if runs > MAX_WHAT_IF_RUNS:
-        raise ConsoleError(f"{runs} runs is too many for the console: a what-if plays at most "
-                           f"{MAX_WHAT_IF_RUNS} runs (for more, use casus run on the command line)")
-    seed = _whole(fields, "seed", 0, f"the seed must be a whole number from 0 to {_MAX_SEED}")
-    if not 0 <= seed <= _MAX_SEED:
-        raise ConsoleError(f"the seed must be a whole number from 0 to {_MAX_SEED}, not {seed}")
-    text = str(fields.get("vary") or "").strip()
-    vary = None
-    if text:
-        if len(text) > 200:
-            raise ConsoleError("the weight to vary is written NAME=LOW:HIGH, e.g. reputation=0.5:1.5")
-        try:
-            vary = parse_vary(text)
-        except ValueError as exc:
-            raise ConsoleError(str(exc)) from None
-    return WhatIfRequest(runs, seed, vary)
-
-
-def _whole(fields: Mapping[str, Any], name: str, default: int, expected: str) -> int:
-    raw = str(fields.get(name) or "").strip()
-    if not raw:
-        return default
-    if len(raw) > 20:
-        raise ConsoleError(f"{expected}, not {raw[:20]!r}…")
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConsoleError(f"{expected}, not {raw!r}") from None
-
-
-def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event], *,
-            seconds: float = WHAT_IF_SECONDS) -> Results:
-    """`engine.montecarlo.simulate`, a chunk of runs at a time, stopping at the time budget.
-
-    Tallies merge exactly and runs are seeded by their index, so when the
-    budget suffices these are the very results `simulate` gives for the same
-    arguments; when it does not, the runs played so far, marked interrupted.
-    """
-    plan = Plan(scenario, request.runs, request.seed, vary=(request.vary,) if request.vary else (),
-                prefix=tuple(prefix))
-    deadline = time.monotonic() + seconds
-    tally = Tally.empty(plan)
-    for start, stop in chunks(plan.runs, WHAT_IF_CHUNK):
-        tally.merge(run_chunk(plan, start, stop))
-        if tally.runs < plan.runs and time.monotonic() >= deadline:
-            return tally.results(plan, interrupted=True)
-    return tally.results(plan)
-
-
-def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
-    """The doctrine's weights as the scenario sets them: what a what-if may vary."""
-    return list(Doctrine.for_scenario(scenario).weights.items())
-
-
 @dataclass(frozen=True, slots=True)
 class Undone:
     """What an undo took back: the turn, the game's events set aside, the notes kept."""
@@ -782,56 +554,6 @@ def _response(value: str) -> Response:
     except ValueError:
         raise ConsoleError(f"{value!r} is not on the response scale: "
                            f"{', '.join(str(r) for r in Response)}") from None
-
-
-def _number(fields: Mapping[str, Any], name: str, default: float) -> float:
-    raw = fields.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ConsoleError(f"{name} must be a number between 0 and 1, not {raw!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise ConsoleError(f"{name} must be between 0 and 1, not {value}")
-    return value
-
-
-def adhoc_inject(game: Game, fields: Mapping[str, Any]) -> Inject:
-    """An inject the umpire writes during play, checked like a scenario's own."""
-    try:
-        kind = InjectKind(str(fields.get("kind", "")))
-    except ValueError:
-        raise ConsoleError(f"unknown kind {fields.get('kind')!r}: one of "
-                           f"{', '.join(str(k) for k in InjectKind)}") from None
-    actors = tuple(a for a in str(fields.get("actor") or "").replace(",", " ").split() if a)
-    target = str(fields.get("target") or "").strip() or None
-    known = game.scenario.state_by_id
-    for s in (*actors, *([target] if target else [])):
-        if s not in known:
-            raise ConsoleError(f"no state {s!r} in this scenario")
-    if kind.is_attack and not target:
-        raise ConsoleError(f"a {kind} needs a target")
-    if kind.is_attack and kind is not InjectKind.TERRORIST_ATTACK and not actors:
-        raise ConsoleError(f"a {kind} needs an actor")
-    visibility = str(fields.get("visibility") or "all")
-    if visibility not in ("all", "umpire"):
-        vis_states = tuple(s for s in visibility.replace(",", " ").split() if s)
-        for s in vis_states:
-            if s not in known:
-                raise ConsoleError(f"no state {s!r} in this scenario")
-        visibility_value: str | tuple[str, ...] = vis_states
-    else:
-        visibility_value = visibility
-    n = 1 + sum(1 for i in game.state.fired if i.startswith("adhoc-"))
-    inject_id = f"adhoc-{game.state.turn}-{n}"
-    while inject_id in game.scenario.inject_by_id or inject_id in game.state.fired:
-        n += 1
-        inject_id = f"adhoc-{game.state.turn}-{n}"
-    return Inject(id=inject_id, turn=max(game.state.turn, 1), kind=kind, actors=actors, target=target,
-                  severity=_number(fields, "severity", 0.5), attribution=_number(fields, "attribution", 1.0),
-                  region=known[target].region if target else None, visibility=visibility_value,
-                  text=str(fields.get("text") or "").strip()[:2000])
 
 
 def umpire_token_hash(token: str) -> str:

@@ -14,7 +14,8 @@ from engine.scenario import MAX_BYTES
 from . import views
 from .exports import decisions_csv, safe_markdown, text_response
 from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, public_url, umpire_required
-from .service import WHAT_IF_SECONDS, ConsoleError, Snapshot, WhatIf, doctrine_weights, what_if_request
+from .snapshot import ConsoleError, Snapshot
+from .whatif import WHAT_IF_SECONDS, WhatIf, doctrine_weights, what_if_request
 
 bp = Blueprint("umpire", __name__)
 bp.before_request(check_csrf)

@@ -23,7 +23,8 @@ from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.state import GameState, Status
 
-from .service import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, Cell, Snapshot, WhatIf
+from .snapshot import Cell, Snapshot
+from .whatif import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, WhatIf
 
 RESPONSE_HELP = {
     "hostile": "sides with or aids the attacker",
