@@ -153,10 +153,14 @@ def _cell_page(server, browser, width: int = 1100):
 
 def test_response_boxes_stay_inside_the_page_at_1100_pixels(server, browser):
     ex, page = _cell_page(server, browser)
+    missing: list[str] = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
     for step in ("open-turn", "close-turn", "open-turn"):       # turn 2: the attack asks the cells
         server.api("POST", f"/exercises/{ex['id']}/{step}", {})
     page.goto(ex["cells"]["United States"]["join_url"])
     page.locator(".scale label.level").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert missing == []                                        # the icon included
     shot(page, "cell-response-boxes-1100")
     overflowing = page.evaluate("""() => {
         const out = [];
