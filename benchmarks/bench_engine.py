@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_scenario  # noqa: E402
-from casus.sqlite_store import SQLiteStore  # noqa: E402
 from engine.game import Game  # noqa: E402
 from engine.scenario import from_data  # noqa: E402
+from storage.sqlite import SQLiteStore  # noqa: E402
 
 
 def general_war(n_states: int = 200, n_treaties: int = 1000, n_attacks: int = 20, seed: int = 1):

@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO, Any
 
 from engine.montecarlo import Plan, Results, Tally, chunks, play_run, run_chunk
 
@@ -118,7 +119,7 @@ class _Stop:
     def __init__(self) -> None:
         self.presses = 0
 
-    def __call__(self, signum=None, frame=None) -> None:
+    def __call__(self, signum: int | None = None, frame: object = None) -> None:
         self.presses += 1
 
     @property
@@ -239,7 +240,8 @@ def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnC
         raise RuntimeError("--scheduler needs Dask: pip install 'casus[dask]'") from None
     own = not isinstance(scheduler, Client)
     try:
-        client = Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT) if own else scheduler
+        client: Any = (Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
+                       if own else scheduler)
     except (OSError, TimeoutError, ValueError) as exc:
         raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     total = Tally.empty(plan)
@@ -249,7 +251,7 @@ def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnC
         [plan_future] = client.scatter([plan], broadcast=True, hash=False)
         sizes = {client.submit(_dask_chunk, plan_future, a, b, pure=False): b - a
                  for a, b in chunks(plan.runs, size)}
-        queue = as_completed(list(sizes), loop=client.loop)
+        queue: Any = as_completed(list(sizes), loop=client.loop)  # type: ignore[no-untyped-call]
         while not queue.is_empty() and not stop.requested:
             batch = queue.next_batch(block=False)
             if not batch:
@@ -290,7 +292,7 @@ def _peak_rss_kib() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes
 
 
-def _progress_bar(total: int, enabled: bool):
+def _progress_bar(total: int, enabled: bool) -> Any:
     if not enabled:
         return None
     from tqdm import tqdm
@@ -298,7 +300,7 @@ def _progress_bar(total: int, enabled: bool):
                 desc="runs")
 
 
-def _chain(bar, on_chunk: OnChunk | None, stop: _Stop) -> OnChunk:
+def _chain(bar: Any, on_chunk: OnChunk | None, stop: _Stop) -> OnChunk:
     def notify(n: int, done: int) -> None:
         if bar is not None:
             bar.update(n)
@@ -310,7 +312,7 @@ def _chain(bar, on_chunk: OnChunk | None, stop: _Stop) -> OnChunk:
     return notify
 
 
-def progress_wanted(quiet: bool, stream=None) -> bool:
+def progress_wanted(quiet: bool, stream: IO[str] | None = None) -> bool:
     """A bar only on a terminal: a log file or a pipe gets no carriage returns."""
     stream = stream or sys.stderr
     return not quiet and hasattr(stream, "isatty") and stream.isatty()

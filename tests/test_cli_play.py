@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from casus.cli import main
-from casus.sqlite_store import SQLiteStore
 from engine import events as ev
+from storage.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 BALTIC = str(ROOT / "scenarios" / "baltic-2027.yaml")

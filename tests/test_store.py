@@ -1,11 +1,15 @@
 """The event store's contract, held by the in-memory store and by SQLite alike."""
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
+
 import pytest
 
-from casus.sqlite_store import SQLiteStore
 from engine.events import Event, Kind, Phase
 from engine.store import MemoryStore, StaleWrite, UnknownGame
+from storage.sqlite import SQLiteStore
 
 
 def _events(n: int, start: int = 0) -> list[Event]:
@@ -68,3 +72,14 @@ def test_sqlite_keeps_everything_across_a_reopen(tmp_path):
     again = SQLiteStore(path)
     assert again.events("g") == _events(4)
     assert again.meta("g") == {"x": 1}
+
+
+def test_the_console_keeps_its_store_without_the_command_line(tmp_path):
+    """The store sits beside the console and the CLI: the console never imports the CLI package."""
+    code = ("import sys; from web import create_app; "
+            f"app = create_app({{'INSTANCE_PATH': {str(tmp_path / 'i')!r}, 'UMPIRE_TOKEN': 't'}}); "
+            "assert type(app.extensions['casus'].store).__module__ == 'storage.sqlite'; "
+            "assert not [m for m in sys.modules if m == 'casus' or m.startswith('casus.')], 'casus imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert importlib.util.find_spec("casus.sqlite_store") is None   # one store, no copy left behind

@@ -186,7 +186,7 @@ def test_branch_history_notes_and_compare(app, drill):
     r = post(umpire, f"/x/{eid}/branch", turn="2")
     what_if = r.headers["Location"].rstrip("/").split("/")[-2]
     setup = umpire.get(f"/x/{what_if}/setup").get_data(as_text=True)
-    new_links = re.findall(r'value="(http://localhost/x/[^"]+/join\?token=[^"]+)"', setup)
+    new_links = re.findall(r'value="(http://127.0.0.1:5000/x/[^"]+/join\?token=[^"]+)"', setup)
     assert new_links and all(f"/x/{what_if}/" in link for link in new_links)
     post(umpire, f"/x/{what_if}/open-turn")
     api.post(f"/api/v1/exercises/{what_if}/override", headers=bearer("umpire-token-for-tests"),

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from engine.scenario import MAX_BYTES
 
@@ -24,6 +26,12 @@ from .security import SECURITY_HEADERS, csrf_token, is_umpire
 from .service import Console, umpire_token_hash
 
 __all__ = ["create_app"]
+
+# The console's icon: a compass rose in the header's blue, small enough to inline.
+ICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            '<rect width="32" height="32" rx="6" fill="#18324f"/>'
+            '<path d="M16 4l3.5 12L16 28l-3.5-12z" fill="#fff"/>'
+            '<path d="M4 16l12-3.5L28 16l-12 3.5z" fill="#c9d6e6"/></svg>')
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -53,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["UMPIRE_TOKEN_HASH"] = umpire_token_hash(app.config["UMPIRE_TOKEN"])
     store = app.config.get("STORE")
     if store is None:
-        from casus.sqlite_store import SQLiteStore
+        from storage.sqlite import SQLiteStore
         store = SQLiteStore(app.config.get("DB") or Path(app.instance_path) / "casus.db")
     paths = app.config.get("SCENARIO_PATHS")
     app.extensions["casus"] = Console(store, app.config["SECRET_KEY"],
@@ -73,6 +81,8 @@ def _from_environment(app: Flask) -> None:
         app.config["UMPIRE_TOKEN"] = env["CASUS_UMPIRE_TOKEN"]
     if env.get("CASUS_SECRET_KEY"):
         app.config["SECRET_KEY"] = env["CASUS_SECRET_KEY"]
+    if env.get("CASUS_PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = env["CASUS_PUBLIC_URL"]
     if env.get("CASUS_DB"):
         app.config["DB"] = env["CASUS_DB"]
     if env.get("CASUS_SECURE_COOKIES"):
@@ -100,7 +110,7 @@ def _install_hooks(app: Flask) -> None:
         return {"csrf_token": csrf_token, "is_umpire": is_umpire}
 
     @app.after_request
-    def _headers(response):
+    def _headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.path.startswith("/static/"):
@@ -109,24 +119,37 @@ def _install_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.errorhandler(400)
-    @app.errorhandler(401)
-    @app.errorhandler(403)
-    @app.errorhandler(404)
-    @app.errorhandler(405)
-    @app.errorhandler(409)
-    @app.errorhandler(413)
-    def _error(exc):
-        from flask import jsonify
-        code = getattr(exc, "code", 500) or 500
-        message = getattr(exc, "description", "") or str(exc)
+    @app.route("/favicon.ico")
+    @app.route("/favicon.svg")
+    def _icon() -> ResponseReturnValue:
+        # Browsers ask for /favicon.ico whatever the page says: an answer, not a 404 in the log.
+        return Response(ICON_SVG, content_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.errorhandler(HTTPException)
+    def _error(exc: HTTPException) -> ResponseReturnValue:
+        code = exc.code or 500
+        message = exc.description or str(exc)
         if code == 413:
             message = f"The file is too large: a scenario may be at most {MAX_BYTES // (1024 * 1024)} MB."
         if request.path.startswith("/api/"):
             response = jsonify({"error": message, "status": code})
             if code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="casus"'
-            return response, code
-        if code == 401:
-            return render_template("login.html", message=None), 401
-        return render_template("error.html", code=code, message=message), code
+        elif code == 401:
+            response = Response(render_template("login.html", message=None))
+        else:
+            response = Response(render_template("error.html", code=code, message=message))
+        allowed = getattr(exc, "valid_methods", None)
+        if code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)   # RFC 9110: a 405 names what is allowed
+        return response, code
+
+    @app.errorhandler(Exception)
+    def _failure(exc: Exception) -> ResponseReturnValue:
+        # Logged in full here; the caller learns only that it failed (no internals leak).
+        app.logger.exception("unexpected failure on %s %s", request.method, request.path)
+        message = "The console failed on this request; the failure is in the server's log."
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message, "status": 500}), 500
+        return render_template("error.html", code=500, message=message), 500

@@ -10,36 +10,39 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask import Blueprint, abort, g, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from engine import report
 from engine.errors import ScenarioError
-from engine.events import Kind
+from engine.events import Event, Kind
 from engine.model import RESPONSES, InjectKind
 
 from . import views
-from .security import bearer, console
-from .service import ConsoleError, Snapshot
+from .exports import decisions_csv, safe_markdown, text_response
+from .security import bearer, console, public_url
+from .snapshot import ConsoleError, Snapshot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+View = Callable[..., ResponseReturnValue]
 
 
 @bp.errorhandler(ConsoleError)
-def _refused(exc: ConsoleError):
+def _refused(exc: ConsoleError) -> ResponseReturnValue:
     return jsonify({"error": str(exc), "status": exc.status}), exc.status
 
 
 @bp.errorhandler(ScenarioError)
-def _invalid(exc: ScenarioError):
+def _invalid(exc: ScenarioError) -> ResponseReturnValue:
     return jsonify({"error": "the scenario has problems", "status": 422,
                     "problems": [{"file": p.file, "line": p.line, "column": p.column, "path": p.path,
                                   "message": p.message} for p in exc.problems]}), 422
 
 
-def role(*allowed: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
+def role(*allowed: str) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             caller = bearer()
             if caller is None:
                 abort(401, description="a bearer token is required: the umpire's or a cell's")
@@ -82,21 +85,21 @@ def _text(body: dict[str, Any], key: str, default: str = "") -> str:
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> ResponseReturnValue:
     from .openapi import spec
-    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]))
+    return jsonify(spec(public_url("api.openapi").rsplit("/openapi.json", 1)[0]))
 
 
 @bp.get("/scenarios")
 @role("umpire")
-def scenarios():
+def scenarios() -> ResponseReturnValue:
     return jsonify([{"key": s.key, "id": s.id, "title": s.title, "turns": s.turns, "states": s.states,
                      "players": list(s.players)} for s in console().scenarios()])
 
 
 @bp.get("/exercises")
 @role("umpire", "cell")
-def exercises():
+def exercises() -> ResponseReturnValue:
     items = console().exercises()
     if g.caller.role == "cell":
         items = [x for x in items if x.id == g.caller.exercise]
@@ -106,7 +109,7 @@ def exercises():
 
 @bp.post("/exercises")
 @role("umpire")
-def create():
+def create() -> ResponseReturnValue:
     body = _body()
     c = console()
     cells = body.get("cells")
@@ -127,14 +130,13 @@ def create():
     return jsonify({"id": eid, "seq": snap.seq, "cells": {
         cell.name: {"states": list(cell.states),
                     "token": c.cell_token(eid, cell.name, cell.nonce),
-                    "join_url": url_for("cell.join", eid=eid, token=c.cell_token(eid, cell.name, cell.nonce),
-                                        _external=True)}
+                    "join_url": public_url("cell.join", eid=eid, token=c.cell_token(eid, cell.name, cell.nonce))}
         for cell in snap.cells.values()}}), 201
 
 
 @bp.get("/exercises/<eid>")
 @role("umpire", "cell")
-def exercise(eid: str):
+def exercise(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     if g.caller.role == "umpire":
         return jsonify(_umpire_view(snap))
@@ -154,7 +156,7 @@ def _head(snap: Snapshot) -> dict[str, Any]:
             "cell_advice": snap.cell_advice}
 
 
-def _event(e, viewer) -> dict[str, Any]:
+def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:
     d = e.to_dict()
     d["payload"] = report.public_payload(e, viewer)
     if viewer is not None:
@@ -167,14 +169,14 @@ def _umpire_view(snap: Snapshot) -> dict[str, Any]:
     out["cells"] = {c.name: list(c.states) for c in snap.cells.values()}
     if snap.game is None:
         return out | {"events": [], "due": [], "waiting": []}
-    gs = snap.state
+    gs = snap.game.state
     return out | {"events": [_event(e, None) for e in snap.game.events],
                   "due": [_due(d) for d in report.decisions_due(gs)],
                   "waiting": [{"attack": a, "state": s} for a, s in report.waiting_on_cells(gs)],
                   "awaiting_injects": list(gs.awaiting_manual)}
 
 
-def _due(d) -> dict[str, Any]:
+def _due(d: report.DueDecision) -> dict[str, Any]:
     return {"attack": d.attack, "state": d.state, "treaty": d.treaty, "control": d.control,
             "status": d.status, "response": d.response, "source": d.source,
             "rationale": d.rationale, "statement": d.statement}
@@ -184,7 +186,7 @@ def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str) -> dict[str, A
     out = _head(snap) | {"cell": name, "states": sorted(viewer)}
     if snap.game is None:
         return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
-    gs = snap.state
+    gs = snap.game.state
     seen = report.cell_events(gs, snap.game.view(viewer), viewer)
     return out | {
         "events": [_event(e, viewer) for e in seen],
@@ -200,7 +202,7 @@ def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str) -> dict[str, A
 
 @bp.post("/exercises/<eid>/decisions")
 @role("cell")
-def decide(eid: str):
+def decide(eid: str) -> ResponseReturnValue:
     body = _body()
     turn = body.get("turn")
     if turn is not None and (not isinstance(turn, int) or isinstance(turn, bool)):
@@ -213,7 +215,7 @@ def decide(eid: str):
 
 @bp.post("/exercises/<eid>/override")
 @role("umpire")
-def override(eid: str):
+def override(eid: str) -> ResponseReturnValue:
     body = _body()
     console().override(eid, _text(body, "state"), _text(body, "attack"), _text(body, "response"),
                        _text(body, "reason"), _seq(body))
@@ -222,41 +224,43 @@ def override(eid: str):
 
 @bp.post("/exercises/<eid>/open-turn")
 @role("umpire")
-def open_turn(eid: str):
+def open_turn(eid: str) -> ResponseReturnValue:
     events = console().open_turn(eid, _seq(_body()))
     snap = console().get(eid)
-    return jsonify({"seq": snap.seq, "turn": snap.state.turn, "events": len(events)})
+    return jsonify({"seq": snap.seq, "turn": snap.live.state.turn, "events": len(events)})
 
 
 @bp.post("/exercises/<eid>/close-turn")
 @role("umpire")
-def close_turn(eid: str):
+def close_turn(eid: str) -> ResponseReturnValue:
     events = console().close_turn(eid, _seq(_body()))
     snap = console().get(eid)
     waiting = [e for e in events if e.kind is Kind.AWAITING]
-    return jsonify({"seq": snap.seq, "turn": snap.state.turn, "status": str(snap.state.status),
+    gs = snap.live.state
+    return jsonify({"seq": snap.seq, "turn": gs.turn, "status": str(gs.status),
                     "waiting": waiting[-1].payload["pending"] if waiting else []})
 
 
 @bp.post("/exercises/<eid>/undo")
 @role("umpire")
-def undo(eid: str):
-    dropped = console().undo(eid, _seq(_body()))
+def undo(eid: str) -> ResponseReturnValue:
+    undone = console().undo(eid, _seq(_body()))
     snap = console().get(eid)
-    return jsonify({"seq": snap.seq, "turn": snap.state.turn, "dropped": len(dropped)})
+    return jsonify({"seq": snap.seq, "turn": snap.live.state.turn, "dropped": len(undone.dropped),
+                    "notes_kept": len(undone.kept)})
 
 
 @bp.get("/exercises/<eid>/export")
 @role("umpire")
-def export(eid: str):
+def export(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     fmt = request.args.get("format", "jsonl")
     if fmt == "jsonl":
-        return Response(views.events_jsonl(snap), mimetype="application/x-ndjson")
+        return text_response(views.events_jsonl(snap), "application/x-ndjson")
     if fmt == "csv":
-        return Response(report.decisions_csv(views.after_action(snap)), mimetype="text/csv")
+        return text_response(decisions_csv(views.after_action(snap)), "text/csv")
     if fmt == "md":
-        return Response(report.to_markdown(views.after_action(snap)), mimetype="text/markdown")
+        return text_response(safe_markdown(report.to_markdown(views.after_action(snap))), "text/markdown")
     abort(400, description="format is one of jsonl, csv, md")
 
 

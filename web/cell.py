@@ -1,56 +1,82 @@
 """A player cell's pages: its states' view of the crisis, and its decisions."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.errors import GameError
 
 from . import views
-from .security import cell_required, check_csrf, console, join_cell
-from .service import ConsoleError
+from .security import cell_of_token, cell_required, check_csrf, console, join_cell, replaced_message, session_cell
+from .snapshot import ConsoleError
 
 bp = Blueprint("cell", __name__)
 bp.before_request(check_csrf)
 
 
 @bp.errorhandler(ConsoleError)
-def _refused(exc: ConsoleError):
+def _refused(exc: ConsoleError) -> ResponseReturnValue:
     back = url_for("cell.page", eid=request.view_args["eid"]) if request.view_args else None
     return render_template("error.html", code=exc.status, message=str(exc), back=back), exc.status
 
 
 @bp.get("/x/<eid>/join")
-def join(eid: str):
-    name = join_cell(eid, request.args.get("token", ""))
+def join(eid: str) -> ResponseReturnValue:
+    token = request.args.get("token", "")
+    name = cell_of_token(eid, token)
     if name is None:
-        return render_template("login.html", cell_link=True,
-                               message="This join link is not valid (it may have been replaced): "
-                                       "ask the umpire for a new one."), 401
+        return _not_joined(eid, token)
+    held = session_cell(eid)
+    if held is not None and held.name != name:
+        # Another cell's link in a browser that plays a cell here: switching is asked, never silent.
+        return render_template("switch.html", eid=eid, held=held.name, new=name, token=token)
+    join_cell(eid, name, token)
     return redirect(url_for("cell.page", eid=eid), code=303)  # the token leaves the address bar
 
 
-def _render(eid: str, advice=None, status: int = 200):
+@bp.post("/x/<eid>/join")
+def switch(eid: str) -> ResponseReturnValue:
+    """The confirmed switch to the cell of the token posted."""
+    token = request.form.get("token", "")
+    name = cell_of_token(eid, token)
+    if name is None:
+        return _not_joined(eid, token)
+    join_cell(eid, name, token)
+    flash(f"This browser now plays {name}.")
+    return redirect(url_for("cell.page", eid=eid), code=303)
+
+
+def _not_joined(eid: str, token: str) -> ResponseReturnValue:
+    replaced = console().replaced_cell(eid, token) if token else None
+    message = replaced_message(replaced) if replaced else \
+        "This join link is not valid for this exercise: ask the umpire for the link of your cell."
+    return render_template("login.html", cell_link=True, message=message), 401
+
+
+def _render(eid: str, advice: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
     snap = console().get(eid)
     return render_template("cell.html", snap=snap, cell=g.cell, p=views.cell_page(snap, g.cell), preview=False,
                            name=lambda s: views.name(snap.scenario, s), left=snap.seconds_left(),
-                           advice=advice), status
+                           advice=advice, version=views.view_version(snap, g.cell.viewer)), status
 
 
 @bp.get("/x/<eid>/cell")
 @cell_required
-def page(eid: str):
+def page(eid: str) -> ResponseReturnValue:
     return _render(eid)
 
 
 @bp.get("/x/<eid>/cell/poll")
 @cell_required
-def poll(eid: str):
+def poll(eid: str) -> ResponseReturnValue:
     return views.poll_json(console().get(eid), g.cell.viewer)
 
 
 @bp.post("/x/<eid>/cell/decide")
 @cell_required
-def decide(eid: str):
+def decide(eid: str) -> ResponseReturnValue:
     f = request.form
     turn = views.form_int(f, "turn")
     console().submit(eid, g.cell.name, f.get("state", ""), f.get("attack", ""), f.get("response", ""),
@@ -62,14 +88,14 @@ def decide(eid: str):
 
 @bp.get("/x/<eid>/cell/advice")
 @cell_required
-def advice(eid: str):
+def advice(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     if not snap.cell_advice:
         abort(403, description="The umpire has not opened the doctrine's advice to cells in this exercise.")
     state, attack = request.args.get("state", ""), request.args.get("attack", "")
     if state not in g.cell.states:
         abort(403, description="A cell may ask advice only for its own states.")
-    if snap.game is None or (attack, state) not in snap.state.requests:
+    if snap.game is None or (attack, state) not in snap.game.state.requests:
         abort(404, description="No such decision is due this turn.")
     try:
         text = snap.game.advise(state, attack)

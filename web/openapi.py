@@ -6,8 +6,8 @@ from typing import Any
 from engine.model import RESPONSES
 
 
-def _op(summary: str, roles: str, *, body: dict | None = None, ok: str = "200",
-        params: list | None = None, errors: tuple[str, ...] = ("401", "403", "404")) -> dict[str, Any]:
+def _op(summary: str, roles: str, *, body: dict[str, Any] | None = None, ok: str = "200",
+        params: list[dict[str, Any]] | None = None, errors: tuple[str, ...] = ("401", "403", "404")) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "description": f"Roles: {roles}.",
                           "responses": {ok: {"description": "success",
                                              "content": {"application/json": {"schema": {"type": "object"}}}}}}

@@ -16,16 +16,22 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, jsonify, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 
-from .service import Cell, Console, NotFound, token_hash, umpire_token_hash
+from .service import Console, token_hash, umpire_token_hash
+from .snapshot import Cell, NotFound
 
 CSRF_FIELD = "csrf_token"
+# Where links for other machines point when no address is configured: `casus serve`'s default.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def console() -> Console:
-    return current_app.extensions["casus"]
+    found: Console = current_app.extensions["casus"]
+    return found
 
 
 def is_umpire() -> bool:
@@ -41,16 +47,45 @@ def login_umpire(token: str) -> bool:
     return True
 
 
-def join_cell(eid: str, token: str) -> str | None:
-    """Exchange a join token for a cell session on this exercise; the cell's name, or None."""
+def cell_of_token(eid: str, token: str) -> str | None:
+    """The cell of exercise `eid` whose join token this is, or None."""
     found = console().find_cell(token) if token else None
     if found is None or found[0] != eid:
         return None
+    return found[1]
+
+
+def join_cell(eid: str, name: str, token: str) -> None:
+    """This browser plays cell `name` in exercise `eid` from now on (its token checked by the caller)."""
     cells = dict(session.get("cells") or {})
-    cells[eid] = [found[1], token_hash(token)]
+    cells[eid] = [name, token_hash(token)]
     session["cells"] = cells
     session.permanent = True
-    return found[1]
+
+
+def replaced_message(cell: str) -> str:
+    return f"The join link of {cell} has been replaced by a new one: ask the umpire for the new link."
+
+
+def replaced_session_cell(eid: str) -> str | None:
+    """The cell this browser joined in `eid` with a link the umpire has since replaced, if so."""
+    entry = (session.get("cells") or {}).get(eid)
+    if not entry or len(entry) != 2:
+        return None
+    try:
+        cell = console().get(eid).cells.get(entry[0])
+    except NotFound:
+        return None
+    if cell is None or hmac.compare_digest(cell.token_hash, str(entry[1])):
+        return None
+    return cell.name
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for another machine (a join slip, a QR code): from the console's configured
+    address (`casus serve` sets the one it listens on), never from the Host header a request claims."""
+    base = str(current_app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    return base + url_for(endpoint, **values)
 
 
 def session_cell(eid: str) -> Cell | None:
@@ -74,20 +109,30 @@ def has_any_role() -> bool:
 
 # --- page decorators: 401 for nobody, 403 for the wrong role ---------------------------------
 
-def umpire_required(view: Callable) -> Callable:
+View = Callable[..., ResponseReturnValue]
+
+
+def umpire_required(view: View) -> View:
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not is_umpire():
             abort(403 if has_any_role() else 401)
         return view(*args, **kwargs)
     return wrapped
 
 
-def cell_required(view: Callable) -> Callable:
+def cell_required(view: View) -> View:
     @wraps(view)
-    def wrapped(eid: str, *args, **kwargs):
+    def wrapped(eid: str, *args: Any, **kwargs: Any) -> ResponseReturnValue:
         cell = session_cell(eid)
         if cell is None:
+            replaced = replaced_session_cell(eid)
+            if replaced is not None:   # said plainly, to the page and to its poll
+                message = replaced_message(replaced)
+                if request.accept_mimetypes.best == "application/json" or request.path.endswith("/poll"):
+                    return jsonify({"error": message, "replaced": True, "status": 403}), 403
+                return render_template("error.html", code=403, heading="This join link has been replaced",
+                                       message=message), 403
             abort(403 if has_any_role() else 401)
         g.cell = cell
         return view(eid, *args, **kwargs)

@@ -21,171 +21,52 @@ results per exercise are kept, in memory.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import math
 import re
 import secrets
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import engine
 from engine.doctrine import Doctrine
-from engine.errors import CasusError, GameError, ScenarioError
+from engine.errors import GameError, ScenarioError
 from engine.events import Event, Kind, Phase
 from engine.game import Game
-from engine.model import Control, Inject, InjectKind, Response, Scenario
-from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
+from engine.model import Control, Response, Scenario
 from engine.scenario import loads
-from engine.state import GameState, Mode, Status
-from engine.store import EventStore, StaleWrite, UnknownGame
+from engine.state import Mode, Status
+from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
 
+from .injects import adhoc_inject
+from .snapshot import (
+    Conflict,
+    ConsoleError,
+    Forbidden,
+    NotFound,
+    ShippedScenario,
+    Snapshot,
+    Summary,
+    scenario_root,
+    shipped_paths,
+)
+from .whatif import WHAT_IF_SECONDS, WHAT_IFS_KEPT, WhatIf, WhatIfRequest, play_on
 
-class ConsoleError(CasusError):
-    """An action the console refuses, with the HTTP status that says why."""
-    status = 400
-
-
-class Conflict(ConsoleError):
-    status = 409
-
-
-class NotFound(ConsoleError):
-    status = 404
-
-
-class Forbidden(ConsoleError):
-    status = 403
-
-
-# A what-if runs inside a request: bounded in runs and in wall-clock time.
-WHAT_IF_RUNS = 200         # what the dashboard's form offers
-MAX_WHAT_IF_RUNS = 1000    # played inside a request: more belong to `casus run`
-WHAT_IF_SECONDS = 30.0     # the wall-clock budget of one what-if (the app's WHATIF_SECONDS)
-WHAT_IF_CHUNK = 20         # runs between two looks at the clock
-WHAT_IFS_KEPT = 8          # exercises whose latest what-if stays in memory (a large one is a few MB)
-_MAX_SEED = 2**63 - 1
-
-
-# --- shipped scenarios ----------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ShippedScenario:
-    key: str          # what forms and the API name it by: the file's path under the scenario folder
-    path: Path
-    id: str
-    title: str
-    turns: int
-    states: int
-    players: tuple[str, ...]
-
-
-def scenario_root() -> Path:
-    """The scenario folder of a source checkout, else the one an installation shares."""
-    here = Path(engine.__file__).resolve().parents[1] / "scenarios"
-    return here if here.is_dir() else Path(sys.prefix) / "share" / "casus" / "scenarios"
-
-
-def shipped_paths(root: Path | None = None) -> list[Path]:
-    root = root or scenario_root()
-    return sorted(root.glob("*.yaml")) + sorted((root / "history").glob("*.yaml"))
-
-
-# --- snapshots ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Cell:
-    name: str
-    states: tuple[str, ...]
-    token_hash: str
-    nonce: int
-
-    @property
-    def viewer(self) -> frozenset[str]:
-        return frozenset(self.states)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """An exercise as it stands: its meta, its scenario and the game folded from its log."""
-    id: str
-    meta: Mapping[str, Any]
-    seq: int
-    scenario: Scenario
-    game: Game | None          # None until the umpire starts the exercise
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def started(self) -> bool:
-        return self.game is not None
-
-    @property
-    def state(self) -> GameState | None:
-        return self.game.state if self.game else None
-
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title") or self.scenario.title)
-
-    @property
-    def cells(self) -> dict[str, Cell]:
-        raw = self.meta.get("cells") or {}
-        return {name: Cell(name, tuple(c.get("states", ())), c.get("token_hash", ""), int(c.get("nonce", 0)))
-                for name, c in sorted(raw.items())}
-
-    def cell_of_state(self, state: str) -> str | None:
-        return next((c.name for c in self.cells.values() if state in c.states), None)
-
-    @property
-    def paused(self) -> bool:
-        return bool(self.meta.get("paused"))
-
-    @property
-    def cell_advice(self) -> bool:
-        return bool(self.meta.get("cell_advice"))
-
-    def seconds_left(self, now: float | None = None) -> float | None:
-        """Wall-clock seconds until the decision deadline (frozen while paused); None: no deadline."""
-        if self.paused:
-            left = self.meta.get("paused_left")
-            return None if left is None else float(left)
-        deadline = self.meta.get("deadline")
-        if not deadline:
-            return None
-        when = dt.datetime.fromisoformat(deadline).timestamp()
-        return max(0.0, when - (time.time() if now is None else now))
-
-    def deadline_passed(self) -> bool:
-        left = self.seconds_left()
-        return left is not None and left <= 0 and not self.paused
-
-    def memoised(self, key: Any, build: Callable[[], Any]) -> Any:
-        """A value derived from this snapshot, computed once (the snapshot never changes)."""
-        try:
-            return self.memo[key]
-        except KeyError:
-            value = self.memo[key] = build()
-            return value
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    id: str
-    title: str
-    scenario_id: str
-    turn: int
-    status: str
-    seq: int
-    created: str
-    parent: str | None
+MAX_DEADLINE_MINUTES = 24 * 60
 
 
 # --- the service ------------------------------------------------------------------------------
+
+def is_exercise(meta: Mapping[str, Any]) -> bool:
+    """An exercise keeps its scenario's text; a game the command line recorded keeps only its id."""
+    return isinstance(meta.get("scenario_yaml"), str)
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -266,7 +147,7 @@ class Console:
         if cells is None:
             cells = {scenario.state(s).name: [s] for s in
                      (st.id for st in scenario.states if st.control is Control.PLAYER)}
-        meta = {"scenario_yaml": text, "scenario_name": name, "scenario_id": scenario.id,
+        meta: dict[str, Any] = {"scenario_yaml": text, "scenario_name": name, "scenario_id": scenario.id,
                 "title": (title or scenario.title).strip()[:200], "cells": {}, "deadline": None,
                 "paused": False, "paused_left": None, "cell_advice": bool(cell_advice),
                 "parent": None, "branch_turn": None}
@@ -281,6 +162,8 @@ class Console:
     def exercises(self) -> list[Summary]:
         out = []
         for rec in self.store.games():
+            if not is_exercise(rec.meta):
+                continue
             try:
                 snap = self.get(rec.id)
             except (ConsoleError, ScenarioError):
@@ -290,6 +173,10 @@ class Console:
                                str(gs.status) if gs else "setup", rec.seq, rec.created,
                                snap.meta.get("parent")))
         return out
+
+    def recorded(self) -> list[GameRecord]:
+        """Games the command line kept in this database (`casus play --db`): not exercises."""
+        return [rec for rec in self.store.games() if not is_exercise(rec.meta)]
 
     def _lock(self, eid: str) -> threading.Lock:
         with self._guard:
@@ -302,6 +189,9 @@ class Console:
             meta = self.store.meta(eid)
         except UnknownGame:
             raise NotFound(f"no exercise {eid!r}") from None
+        if not is_exercise(meta):
+            raise NotFound(f"{eid!r} is a game recorded by casus play or casus replay, not an exercise: "
+                           f"the console does not open it (read it on the command line)")
         cached = self._cache.get(eid)
         if cached is not None and cached.seq == seq:
             if cached.meta == meta:
@@ -368,7 +258,7 @@ class Console:
         snap = self.get(eid)
         if snap.started:
             raise Conflict("the exercise has started: its cells can no longer change (branch it instead)")
-        known, taken = snap.scenario.state_by_id, {}
+        known, taken = snap.scenario.state_by_id, dict[str, str]()
         out: dict[str, Any] = {}
         old = snap.cells
         for raw_name, states in cells.items():
@@ -430,6 +320,17 @@ class Console:
             for c in snap.cells.values():
                 self._tokens[c.token_hash] = (snap.id, c.name)
 
+    def replaced_cell(self, eid: str, token: str) -> str | None:
+        """The cell of `eid` whose earlier join link this token was, if the umpire has replaced it."""
+        try:
+            cells = self.get(eid).cells.values()
+        except NotFound:
+            return None
+        for cell in cells:
+            if any(hmac.compare_digest(self.cell_token(eid, cell.name, n), token) for n in range(cell.nonce)):
+                return cell.name
+        return None
+
     def find_cell(self, token: str) -> tuple[str, str] | None:
         """(exercise, cell) whose join token this is, or None."""
         h = token_hash(token)
@@ -490,7 +391,10 @@ class Console:
                                     actor="umpire", visibility="umpire", reason="the umpire's note")])
         return self.act(eid, action)
 
-    def undo(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+    def undo(self, eid: str, expected_seq: int | None = None) -> Undone:
+        """Take back the last turn. Its events are set aside in the store (not destroyed); the
+        umpire's notes among them are the facilitator's, not the game's, and are written back
+        after the cut, at the turn they were made or, if that turn is gone, the last one left."""
         with self._lock(eid):
             cur = self.get(eid)
             if cur.game is None or cur.game.state.turn == 0:
@@ -505,9 +409,15 @@ class Console:
                 self._cache.pop(eid, None)
                 raise Conflict(str(exc)) from None
             game = _game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
-            self._publish(Snapshot(eid, cur.meta, keep, cur.scenario, game))
+            kept = [dataclasses.replace(e, turn=min(e.turn, game.state.turn)) for e in dropped if _umpires_note(e)]
+            seq = keep
+            if kept:
+                # A second transaction: were it lost, the notes would still lie among the undone events.
+                seq = self.store.append(eid, kept, keep)
+                game.push(kept)
+            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
         self.update_meta(eid, {"deadline": None, "paused": False, "paused_left": None})
-        return dropped
+        return Undone(cur.game.state.turn, [e for e in dropped if not _umpires_note(e)], kept)
 
     # --- what-ifs: the exercise played on many times by the doctrine -------------------
     def what_if(self, eid: str, request: WhatIfRequest, *, seconds: float = WHAT_IF_SECONDS) -> WhatIf:
@@ -571,10 +481,12 @@ class Console:
 
     # --- the clock ---------------------------------------------------------------------
     def set_deadline(self, eid: str, minutes: float | None) -> Snapshot:
-        if minutes is None or minutes <= 0:
+        """A decision deadline `minutes` from now (frozen while paused); none or 0 clears it."""
+        if minutes is not None and not (math.isfinite(minutes) and 0 <= minutes <= MAX_DEADLINE_MINUTES):
+            raise ConsoleError(f"a deadline is a number of minutes from 0 (no deadline) to "
+                               f"{MAX_DEADLINE_MINUTES} (24 hours), not {minutes:g}")
+        if minutes is None or minutes == 0:
             return self.update_meta(eid, {"deadline": None, "paused_left": None})
-        if minutes > 24 * 60:
-            raise ConsoleError("a deadline is at most 24 hours away")
         if self.get(eid).paused:
             return self.update_meta(eid, {"paused_left": minutes * 60})
         when = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
@@ -605,7 +517,7 @@ class Console:
             c = snap.cells.get(cell)
             if c is None or state not in c.states:
                 raise Forbidden(f"the cell {cell} does not play {state}")
-            gs = snap.state
+            gs = snap.live.state
             if turn is not None and gs.turn != turn:
                 raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
             if snap.paused:
@@ -618,98 +530,19 @@ class Console:
                                                 statement=statement[:2000]), check=check)
 
 
-# --- what-ifs -------------------------------------------------------------------------------------
-
 @dataclass(frozen=True, slots=True)
-class WhatIfRequest:
-    """What the umpire asked for: how many runs, the master seed, at most one weight varied."""
-    runs: int = WHAT_IF_RUNS
-    seed: int = 0
-    vary: Vary | None = None
-
-    @property
-    def vary_text(self) -> str:
-        v = self.vary
-        return "" if v is None else f"{v.name}={v.low:g}:{v.high:g}"
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """A what-if's results, with what it was played from."""
-    exercise: str
-    seq: int            # the exercise's events it played on from
+class Undone:
+    """What an undo took back: the turn, the game's events set aside, the notes kept."""
     turn: int
-    status: str         # of that turn: open | ready | setup
-    request: WhatIfRequest
-    results: Results
-    seconds: float
-
-    @property
-    def interrupted(self) -> bool:
-        return bool(self.results.data["interrupted"])
+    dropped: list[Event]
+    kept: list[Event]
 
 
-def what_if_request(fields: Mapping[str, Any]) -> WhatIfRequest:
-    """A what-if from the form's fields (blank ones take the defaults); ConsoleError says what is wrong."""
-    runs = _whole(fields, "runs", WHAT_IF_RUNS, f"the number of runs must be a whole number from 1 to "
-                                                f"{MAX_WHAT_IF_RUNS}")
-    if runs < 1:
-        raise ConsoleError(f"the number of runs must be a whole number from 1 to {MAX_WHAT_IF_RUNS}, not {runs}")
-    if runs > MAX_WHAT_IF_RUNS:
-        raise ConsoleError(f"{runs} runs is too many for the console: a what-if plays at most "
-                           f"{MAX_WHAT_IF_RUNS} runs (for more, use casus run on the command line)")
-    seed = _whole(fields, "seed", 0, f"the seed must be a whole number from 0 to {_MAX_SEED}")
-    if not 0 <= seed <= _MAX_SEED:
-        raise ConsoleError(f"the seed must be a whole number from 0 to {_MAX_SEED}, not {seed}")
-    text = str(fields.get("vary") or "").strip()
-    vary = None
-    if text:
-        if len(text) > 200:
-            raise ConsoleError("the weight to vary is written NAME=LOW:HIGH, e.g. reputation=0.5:1.5")
-        try:
-            vary = parse_vary(text)
-        except ValueError as exc:
-            raise ConsoleError(str(exc)) from None
-    return WhatIfRequest(runs, seed, vary)
+def _umpires_note(e: Event) -> bool:
+    return e.kind is Kind.NOTE and e.actor == "umpire"
 
 
-def _whole(fields: Mapping[str, Any], name: str, default: int, expected: str) -> int:
-    raw = str(fields.get(name) or "").strip()
-    if not raw:
-        return default
-    if len(raw) > 20:
-        raise ConsoleError(f"{expected}, not {raw[:20]!r}…")
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConsoleError(f"{expected}, not {raw!r}") from None
-
-
-def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event], *,
-            seconds: float = WHAT_IF_SECONDS) -> Results:
-    """`engine.montecarlo.simulate`, a chunk of runs at a time, stopping at the time budget.
-
-    Tallies merge exactly and runs are seeded by their index, so when the
-    budget suffices these are the very results `simulate` gives for the same
-    arguments; when it does not, the runs played so far, marked interrupted.
-    """
-    plan = Plan(scenario, request.runs, request.seed, vary=(request.vary,) if request.vary else (),
-                prefix=tuple(prefix))
-    deadline = time.monotonic() + seconds
-    tally = Tally.empty(plan)
-    for start, stop in chunks(plan.runs, WHAT_IF_CHUNK):
-        tally.merge(run_chunk(plan, start, stop))
-        if tally.runs < plan.runs and time.monotonic() >= deadline:
-            return tally.results(plan, interrupted=True)
-    return tally.results(plan)
-
-
-def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
-    """The doctrine's weights as the scenario sets them: what a what-if may vary."""
-    return list(Doctrine.for_scenario(scenario).weights.items())
-
-
-def _game(scenario: Scenario, events: Sequence[Event], doctrine=None) -> Game:
+def _game(scenario: Scenario, events: Sequence[Event], doctrine: Doctrine | None = None) -> Game:
     started = next((e for e in events if e.kind is Kind.GAME_STARTED), None)
     stochastic = bool(started.payload.get("stochastic")) if started else False
     return Game(scenario, events, doctrine=doctrine, stochastic=stochastic)
@@ -721,56 +554,6 @@ def _response(value: str) -> Response:
     except ValueError:
         raise ConsoleError(f"{value!r} is not on the response scale: "
                            f"{', '.join(str(r) for r in Response)}") from None
-
-
-def _number(fields: Mapping[str, Any], name: str, default: float) -> float:
-    raw = fields.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ConsoleError(f"{name} must be a number between 0 and 1, not {raw!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise ConsoleError(f"{name} must be between 0 and 1, not {value}")
-    return value
-
-
-def adhoc_inject(game: Game, fields: Mapping[str, Any]) -> Inject:
-    """An inject the umpire writes during play, checked like a scenario's own."""
-    try:
-        kind = InjectKind(str(fields.get("kind", "")))
-    except ValueError:
-        raise ConsoleError(f"unknown kind {fields.get('kind')!r}: one of "
-                           f"{', '.join(str(k) for k in InjectKind)}") from None
-    actors = tuple(a for a in str(fields.get("actor") or "").replace(",", " ").split() if a)
-    target = str(fields.get("target") or "").strip() or None
-    known = game.scenario.state_by_id
-    for s in (*actors, *([target] if target else [])):
-        if s not in known:
-            raise ConsoleError(f"no state {s!r} in this scenario")
-    if kind.is_attack and not target:
-        raise ConsoleError(f"a {kind} needs a target")
-    if kind.is_attack and kind is not InjectKind.TERRORIST_ATTACK and not actors:
-        raise ConsoleError(f"a {kind} needs an actor")
-    visibility = str(fields.get("visibility") or "all")
-    if visibility not in ("all", "umpire"):
-        vis_states = tuple(s for s in visibility.replace(",", " ").split() if s)
-        for s in vis_states:
-            if s not in known:
-                raise ConsoleError(f"no state {s!r} in this scenario")
-        visibility_value: str | tuple[str, ...] = vis_states
-    else:
-        visibility_value = visibility
-    n = 1 + sum(1 for i in game.state.fired if i.startswith("adhoc-"))
-    inject_id = f"adhoc-{game.state.turn}-{n}"
-    while inject_id in game.scenario.inject_by_id or inject_id in game.state.fired:
-        n += 1
-        inject_id = f"adhoc-{game.state.turn}-{n}"
-    return Inject(id=inject_id, turn=max(game.state.turn, 1), kind=kind, actors=actors, target=target,
-                  severity=_number(fields, "severity", 0.5), attribution=_number(fields, "attribution", 1.0),
-                  region=known[target].region if target else None, visibility=visibility_value,
-                  text=str(fields.get("text") or "").strip()[:2000])
 
 
 def umpire_token_hash(token: str) -> str:

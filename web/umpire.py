@@ -1,7 +1,10 @@
 """The umpire's pages: exercises, setup, dashboard, history, report, comparison, Monte Carlo what-ifs."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from engine import report
 from engine.errors import ScenarioError
@@ -9,15 +12,17 @@ from engine.events import Kind
 from engine.scenario import MAX_BYTES
 
 from . import views
-from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, umpire_required
-from .service import WHAT_IF_SECONDS, ConsoleError, Snapshot, WhatIf, doctrine_weights, what_if_request
+from .exports import decisions_csv, safe_markdown, text_response
+from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, public_url, umpire_required
+from .snapshot import ConsoleError, Snapshot
+from .whatif import WHAT_IF_SECONDS, WhatIf, doctrine_weights, what_if_request
 
 bp = Blueprint("umpire", __name__)
 bp.before_request(check_csrf)
 
 
 @bp.errorhandler(ConsoleError)
-def _refused(exc: ConsoleError):
+def _refused(exc: ConsoleError) -> ResponseReturnValue:
     return render_template("error.html", code=exc.status, message=str(exc),
                            back=request.referrer and _same_site(request.referrer)), exc.status
 
@@ -41,14 +46,14 @@ def _seq() -> int | None:
     return views.form_int(request.form, "expected_seq")
 
 
-def _to_dashboard(eid: str):
+def _to_dashboard(eid: str) -> ResponseReturnValue:
     return redirect(url_for("umpire.dashboard", eid=eid), code=303)
 
 
 # --- signing in --------------------------------------------------------------------------------
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     token = request.args.get("token")
     if token is not None:
         if login_umpire(token):
@@ -64,18 +69,18 @@ def home():
     c = console()
     return render_template("home.html", exercises=c.exercises(), scenarios=c.scenarios(),
                            problems=c.scenario_problems(), max_mb=MAX_BYTES // (1024 * 1024),
-                           upload_errors=None)
+                           upload_errors=None, recorded=c.recorded())
 
 
 @bp.post("/login")
-def login():
+def login() -> ResponseReturnValue:
     if login_umpire(request.form.get("token", "").strip()):
         return redirect(url_for("umpire.home"), code=303)
     return render_template("login.html", message="That umpire token is not valid."), 401
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     session.clear()
     return redirect(url_for("umpire.home"), code=303)
 
@@ -84,7 +89,7 @@ def logout():
 
 @bp.post("/exercises")
 @umpire_required
-def create():
+def create() -> ResponseReturnValue:
     c = console()
     title = request.form.get("title", "").strip() or None
     upload = request.files.get("file")
@@ -100,7 +105,7 @@ def create():
     except ScenarioError as exc:
         return render_template("home.html", exercises=c.exercises(), scenarios=c.scenarios(),
                                problems=c.scenario_problems(), max_mb=MAX_BYTES // (1024 * 1024),
-                               upload_errors=exc.problems), 422
+                               upload_errors=exc.problems, recorded=c.recorded()), 422
     return redirect(url_for("umpire.setup", eid=eid), code=303)
 
 
@@ -111,7 +116,7 @@ def _safe_name(filename: str) -> str:
 
 @bp.get("/x/<eid>/setup")
 @umpire_required
-def setup(eid: str):
+def setup(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     assigned = {s: c.name for c in snap.cells.values() for s in c.states}
     return render_template("setup.html", snap=snap, assigned=assigned, links=_links(snap))
@@ -119,13 +124,13 @@ def setup(eid: str):
 
 def _links(snap: Snapshot) -> dict[str, str]:
     c = console()
-    return {cell.name: url_for("cell.join", eid=snap.id, token=c.cell_token(snap.id, cell.name, cell.nonce),
-                               _external=True) for cell in snap.cells.values()}
+    return {cell.name: public_url("cell.join", eid=snap.id, token=c.cell_token(snap.id, cell.name, cell.nonce))
+            for cell in snap.cells.values()}
 
 
 @bp.post("/x/<eid>/setup")
 @umpire_required
-def save_setup(eid: str):
+def save_setup(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     cells: dict[str, list[str]] = {}
     for s in snap.scenario.states:
@@ -146,7 +151,7 @@ def save_setup(eid: str):
 
 @bp.post("/x/<eid>/cells/<cell>/reissue")
 @umpire_required
-def reissue(eid: str, cell: str):
+def reissue(eid: str, cell: str) -> ResponseReturnValue:
     console().reissue(eid, cell)
     flash(f"A new join link for {cell}: the old one no longer works.")
     return redirect(url_for("umpire.setup", eid=eid), code=303)
@@ -154,7 +159,7 @@ def reissue(eid: str, cell: str):
 
 @bp.get("/x/<eid>/links")
 @umpire_required
-def links(eid: str):
+def links(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     return render_template("links.html", snap=snap, links=_links(snap))
 
@@ -163,24 +168,24 @@ def links(eid: str):
 
 @bp.get("/x/<eid>")
 @umpire_required
-def dashboard(eid: str):
+def dashboard(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     if not snap.started:
         return redirect(url_for("umpire.setup", eid=eid), code=303)
     return render_template("dashboard.html", snap=snap, gs=snap.state, sc=snap.scenario,
                            dash=views.dashboard(snap), name=lambda s: views.name(snap.scenario, s),
-                           left=snap.seconds_left())
+                           left=snap.seconds_left(), version=views.view_version(snap, None))
 
 
 @bp.get("/x/<eid>/poll")
 @umpire_required
-def poll(eid: str):
+def poll(eid: str) -> ResponseReturnValue:
     return views.poll_json(_snap(eid), None)
 
 
 @bp.post("/x/<eid>/open-turn")
 @umpire_required
-def open_turn(eid: str):
+def open_turn(eid: str) -> ResponseReturnValue:
     _started(eid)
     console().open_turn(eid, _seq())
     return _to_dashboard(eid)
@@ -188,7 +193,7 @@ def open_turn(eid: str):
 
 @bp.post("/x/<eid>/close-turn")
 @umpire_required
-def close_turn(eid: str):
+def close_turn(eid: str) -> ResponseReturnValue:
     _started(eid)
     events = console().close_turn(eid, _seq())
     waiting = [e for e in events if e.kind is Kind.AWAITING]
@@ -200,7 +205,7 @@ def close_turn(eid: str):
 
 @bp.post("/x/<eid>/trigger")
 @umpire_required
-def trigger(eid: str):
+def trigger(eid: str) -> ResponseReturnValue:
     _started(eid)
     console().trigger(eid, request.form.get("inject", ""), _seq())
     return _to_dashboard(eid)
@@ -208,7 +213,7 @@ def trigger(eid: str):
 
 @bp.post("/x/<eid>/fire")
 @umpire_required
-def fire(eid: str):
+def fire(eid: str) -> ResponseReturnValue:
     _started(eid)
     console().fire(eid, request.form, _seq())
     flash("The inject has fired.")
@@ -217,7 +222,7 @@ def fire(eid: str):
 
 @bp.post("/x/<eid>/override")
 @umpire_required
-def override(eid: str):
+def override(eid: str) -> ResponseReturnValue:
     _started(eid)
     f = request.form
     console().override(eid, f.get("state", ""), f.get("attack", ""), f.get("response", ""),
@@ -227,16 +232,18 @@ def override(eid: str):
 
 @bp.post("/x/<eid>/undo")
 @umpire_required
-def undo(eid: str):
+def undo(eid: str) -> ResponseReturnValue:
     _started(eid)
-    dropped = console().undo(eid, _seq())
-    flash(f"Turn {dropped[0].turn} undone ({len(dropped)} events set aside, not destroyed).")
+    undone = console().undo(eid, _seq())
+    kept = len(undone.kept)
+    flash(f"Turn {undone.turn} undone ({len(undone.dropped)} events set aside, not destroyed; "
+          f"{kept} note{'s' if kept != 1 else ''} kept).")
     return _to_dashboard(eid)
 
 
 @bp.post("/x/<eid>/deadline")
 @umpire_required
-def deadline(eid: str):
+def deadline(eid: str) -> ResponseReturnValue:
     raw = request.form.get("minutes", "").strip()
     try:
         minutes = float(raw) if raw else None
@@ -248,21 +255,21 @@ def deadline(eid: str):
 
 @bp.post("/x/<eid>/pause")
 @umpire_required
-def pause(eid: str):
+def pause(eid: str) -> ResponseReturnValue:
     console().pause(eid)
     return _to_dashboard(eid)
 
 
 @bp.post("/x/<eid>/resume")
 @umpire_required
-def resume(eid: str):
+def resume(eid: str) -> ResponseReturnValue:
     console().resume(eid)
     return _to_dashboard(eid)
 
 
 @bp.post("/x/<eid>/note")
 @umpire_required
-def note(eid: str):
+def note(eid: str) -> ResponseReturnValue:
     _started(eid)
     turn = views.form_int(request.form, "turn")
     console().note(eid, request.form.get("text", ""), bookmark=request.form.get("bookmark") == "on", turn=turn)
@@ -273,7 +280,7 @@ def note(eid: str):
 
 @bp.post("/x/<eid>/branch")
 @umpire_required
-def branch(eid: str):
+def branch(eid: str) -> ResponseReturnValue:
     turn = views.form_int(request.form, "turn")
     if turn is None:
         raise ConsoleError("name the turn to branch from")
@@ -284,7 +291,7 @@ def branch(eid: str):
 
 @bp.get("/x/<eid>/whatif")
 @umpire_required
-def what_if(eid: str):
+def what_if(eid: str) -> ResponseReturnValue:
     """The exercise's latest what-if, and the form to play another."""
     snap = _snap(eid)
     last = console().last_what_if(eid)
@@ -295,7 +302,7 @@ def what_if(eid: str):
 
 @bp.post("/x/<eid>/whatif")
 @umpire_required
-def run_what_if(eid: str):
+def run_what_if(eid: str) -> ResponseReturnValue:
     """Play the exercise on many times (inside this request, bounded), then show the results."""
     snap = _snap(eid)
     try:
@@ -307,7 +314,7 @@ def run_what_if(eid: str):
     return redirect(url_for("umpire.what_if", eid=eid), code=303)
 
 
-def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict, error: str | None = None) -> str:
+def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict[str, Any], error: str | None = None) -> str:
     return render_template("whatif.html", snap=snap, sc=snap.scenario, gs=snap.state, w=last, form=form,
                            error=error, page=views.what_if_page(snap.scenario, last) if last else None,
                            weights=doctrine_weights(snap.scenario), name=lambda s: views.name(snap.scenario, s))
@@ -315,7 +322,7 @@ def _what_if_page(snap: Snapshot, last: WhatIf | None, form: dict, error: str | 
 
 @bp.get("/x/<eid>/preview/<cell>")
 @umpire_required
-def preview(eid: str, cell: str):
+def preview(eid: str, cell: str) -> ResponseReturnValue:
     snap = _snap(eid)
     c = snap.cells.get(cell)
     if c is None:
@@ -328,12 +335,12 @@ def preview(eid: str, cell: str):
 
 @bp.get("/x/<eid>/history")
 @umpire_required
-def history(eid: str):
+def history(eid: str) -> ResponseReturnValue:
     snap = _started(eid)
-    last = max(snap.state.turn, 1)
+    game, sc = snap.live, snap.scenario
+    last = max(game.state.turn, 1)
     turn = request.args.get("turn", type=int) or last
     turn = max(1, min(turn, last))
-    game, sc = snap.game, snap.scenario
     at = snap.memoised(("at", turn), lambda: game.at(turn))
     events = report.events_of_turn(game.events, turn)
     show_all = request.args.get("all") == "1"
@@ -350,7 +357,7 @@ def history(eid: str):
 
 @bp.get("/x/<eid>/report")
 @umpire_required
-def aar(eid: str):
+def aar(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     a = views.after_action(snap)
     charts = snap.memoised("charts", lambda: report.indicator_charts(a))
@@ -359,32 +366,28 @@ def aar(eid: str):
 
 @bp.get("/x/<eid>/report.md")
 @umpire_required
-def aar_markdown(eid: str):
+def aar_markdown(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
-    return _download(report.to_markdown(views.after_action(snap)), f"{eid}-report.md", "text/markdown")
+    return text_response(safe_markdown(report.to_markdown(views.after_action(snap))), "text/markdown",
+                         f"{eid}-report.md")
 
 
 @bp.get("/x/<eid>/events.jsonl")
 @umpire_required
-def export_events(eid: str):
-    return _download(views.events_jsonl(_snap(eid)), f"{eid}-events.jsonl", "application/x-ndjson")
+def export_events(eid: str) -> ResponseReturnValue:
+    return text_response(views.events_jsonl(_snap(eid)), "application/x-ndjson", f"{eid}-events.jsonl")
 
 
 @bp.get("/x/<eid>/decisions.csv")
 @umpire_required
-def export_decisions(eid: str):
-    return _download(report.decisions_csv(views.after_action(_snap(eid))), f"{eid}-decisions.csv", "text/csv")
-
-
-def _download(text: str, filename: str, mimetype: str) -> Response:
-    response = Response(text, mimetype=f"{mimetype}; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def export_decisions(eid: str) -> ResponseReturnValue:
+    return text_response(decisions_csv(views.after_action(_snap(eid))), "text/csv",
+                         f"{eid}-decisions.csv")
 
 
 @bp.get("/compare")
 @umpire_required
-def compare():
+def compare() -> ResponseReturnValue:
     c = console()
     all_ex = c.exercises()
     chosen = [x for x in request.args.getlist("x") if x]
@@ -394,8 +397,8 @@ def compare():
         raise ConsoleError("only exercises of the same scenario can be compared")
     rows = []
     if snaps:
-        games = [s.state for s in snaps if s.started]
         snaps = [s for s in snaps if s.started]
+        games = [s.live.state for s in snaps]
         rows = report.compare(snaps[0].scenario, games) if snaps else []
     return render_template("compare.html", exercises=all_ex, snaps=snaps, rows=rows, chosen=chosen,
                            only_diverging=request.args.get("diverging") == "1")

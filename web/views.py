@@ -16,12 +16,15 @@ from flask import Response as FlaskResponse
 from markupsafe import Markup
 
 from engine import report, svg
+from engine.doctrine import Advice
 from engine.errors import GameError
 from engine.events import Event, Kind
+from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.state import GameState, Status
 
-from .service import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, Cell, Snapshot, WhatIf
+from .snapshot import Cell, Snapshot
+from .whatif import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, WhatIf
 
 RESPONSE_HELP = {
     "hostile": "sides with or aids the attacker",
@@ -90,10 +93,11 @@ def dashboard(snap: Snapshot) -> dict[str, Any]:
 
 
 def _dashboard(snap: Snapshot) -> dict[str, Any]:
-    game, gs, sc = snap.game, snap.state, snap.scenario
+    game, sc = snap.live, snap.scenario
+    gs = game.state
     events = list(game.events)
     due = report.decisions_due(gs)
-    advice = {}
+    advice: dict[tuple[str, str], str] = {}
     for d in due:
         if d.status != "overridden":
             found = _advice(game, d.state, d.attack)
@@ -117,7 +121,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def _advice(game, state: str, attack: str):
+def _advice(game: Game, state: str, attack: str) -> Advice | None:
     try:
         return game.advise(state, attack)
     except (GameError, KeyError, StopIteration):
@@ -158,7 +162,8 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
     sc, viewer = snap.scenario, cell.viewer
     if snap.game is None:
         return {"started": False, "date": game_date(sc, None), "status": "not started"}
-    game, gs = snap.game, snap.state
+    game = snap.game
+    gs = game.state
     seen = report.cell_events(gs, game.view(viewer), viewer)
     log = [ln for ln in lines(sc, seen, viewer) if not ln.quiet]
     due = [d for d in report.decisions_due(gs) if d.state in viewer]
@@ -186,7 +191,7 @@ class OwnAnswer:
     by_umpire: bool
 
 
-def _own_answers(gs, viewer: frozenset[str]) -> list[OwnAnswer]:
+def _own_answers(gs: GameState, viewer: frozenset[str]) -> list[OwnAnswer]:
     """The answers that stand for the cell's own states, the umpire's overrides included."""
     out = [OwnAnswer(d.turn, attack, gs.scenario.state(state).name, str(d.response), str(d.source) == "umpire")
            for (attack, state), d in gs.decisions.items() if state in viewer]

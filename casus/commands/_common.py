@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from engine.model import Scenario
+    from storage.sqlite import SQLiteStore
 
 from ..cli import UsageError
 
 
-def load_or_exit(path: str):
+def load_or_exit(path: str) -> Scenario:
     """The scenario at `path`; invalid files print their problems and exit 1."""
     from engine.scenario import load
     try:
@@ -25,6 +30,6 @@ def load_or_exit(path: str):
         raise SystemExit(1) from None
 
 
-def open_store(path: str):
-    from ..sqlite_store import SQLiteStore
+def open_store(path: str) -> SQLiteStore:
+    from storage.sqlite import SQLiteStore
     return SQLiteStore(path)

@@ -5,11 +5,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._common import load_or_exit
 
+if TYPE_CHECKING:
+    from engine.calibrate import Calibration
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "calibrate", help="fit the doctrine's weights on past crises (leave-one-crisis-out scores)",
         description="Fit the doctrine's weights and cut points on historical scenarios (their "
@@ -71,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _update_defaults(cal) -> None:
+def _update_defaults(cal: Calibration) -> None:
     from importlib import resources
     target = Path(str(resources.files("engine").joinpath("doctrine.json")))
     data = json.loads(target.read_text(encoding="utf-8"))

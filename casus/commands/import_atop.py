@@ -27,7 +27,7 @@ FILE_OPTIONS = {  # DataFile.key -> option
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "import", help="build a scenario skeleton from the field's data sets",
         description="Build a scenario skeleton from research data sets, to edit into a scenario.")
@@ -95,7 +95,8 @@ def _day(args: argparse.Namespace) -> dt.date:
     if args.date is not None:
         if args.year is not None and args.year != args.date.year:
             raise UsageError(f"--year {args.year} and --date {args.date} disagree: give one of them")
-        return args.date
+        day: dt.date = args.date
+        return day
     if args.year is None:
         raise UsageError("give --year YYYY (read on 1 July) or --date YYYY-MM-DD")
     try:

@@ -11,7 +11,7 @@ from ._common import load_or_exit, open_store
 # `casus --help` and the other subcommands should not pay for it.
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("play", help="play a scenario with the doctrine deciding for every state",
                        description="Play a scenario headless: the doctrine decides for every state, "
                                    "player cells included. Prints the turn-by-turn narrative.")
@@ -94,5 +94,5 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pct(x) -> str:
+def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.0%}"

@@ -16,15 +16,19 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
 from ._common import load_or_exit
 
+if TYPE_CHECKING:
+    from engine.montecarlo import Results, Vary
+
 # The engine is imported when the command runs: `casus --help` stays fast.
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "run", help="Monte Carlo: many stochastic plays, with outcome distributions",
         description="Play a scenario many times, the doctrine sampling every decision, and report "
@@ -103,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     return 130 if outcome.interrupted else 0
 
 
-def _parse_vary(texts: list[str], mc) -> tuple:
+def _parse_vary(texts: list[str], mc: ModuleType) -> tuple[Vary, ...]:
     out = []
     for text in texts:
         try:
@@ -130,7 +134,7 @@ def _parse_weights(texts: list[str]) -> dict[str, float]:
     return out
 
 
-def write_csv(results, path: str) -> None:
+def write_csv(results: Results, path: str) -> None:
     from engine.montecarlo import CSV_COLUMNS
     try:
         with open(path, "w", newline="", encoding="utf-8") as handle:

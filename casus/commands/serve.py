@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..cli import UsageError
 from ._common import load_or_exit
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="serve the umpire console (web) for live exercises",
                        description="Serve the umpire console. With SCENARIO files, the console offers those; "
                                    "without, the scenarios that ship with Casus.")
@@ -27,7 +29,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", metavar="PATH", help="the SQLite file of exercises (default: instance/casus.db)")
     p.add_argument("--instance", metavar="DIR", help="the instance folder (config.py, secret key, database)")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the address cells' join links point to, e.g. https://casus.example.org behind a "
+                        "proxy (default: the address and port the console listens on)")
     p.set_defaults(run=run)
+
+
+WILDCARDS = ("0.0.0.0", "", "::")
+
+
+def public_url(host: str, port: int) -> str:
+    """Where other machines reach a console listening on host:port. On every interface
+    (0.0.0.0), this machine's address on its local network, as the route out names it."""
+    if host in WILDCARDS:
+        host = _local_address()
+    return f"http://{_bracketed(host)}:{port}"
+
+
+def _local_address() -> str:
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))   # UDP: chooses a route, sends nothing
+            return str(probe.getsockname()[0])
+    except OSError:
+        return socket.gethostname()
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from waitress import create_server
 
     from web import create_app
-    config: dict = {}
+    config: dict[str, Any] = {}
     if paths:
         config["SCENARIO_PATHS"] = [str(p.resolve()) for p in paths]
     if args.db:
@@ -53,11 +82,14 @@ def run(args: argparse.Namespace) -> int:
                                ident="casus", clear_untrusted_proxy_headers=True)
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
-    url = f"http://{host}:{server.effective_port}/?token={app.config['UMPIRE_TOKEN']}"
+    host = "127.0.0.1" if args.host in WILDCARDS else args.host
+    url = f"http://{_bracketed(host)}:{server.effective_port}/?token={app.config['UMPIRE_TOKEN']}"
+    # Join links and QR codes point here, never to whatever Host header a request claims.
+    app.config["PUBLIC_URL"] = args.public_url or public_url(args.host, server.effective_port)
     db = app.extensions["casus"].store.path if hasattr(app.extensions["casus"].store, "path") else "?"
     print(f"Casus umpire console: {url}", flush=True)
     print(f"  exercises are kept in {db}", flush=True)
+    print(f"  cells' join links point to {app.config['PUBLIC_URL']}", flush=True)
     if generated:
         print("  (the token is new for this run; set CASUS_UMPIRE_TOKEN to keep one)", flush=True)
     print("  press Ctrl+C to stop", flush=True)

@@ -142,3 +142,81 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     body = umpire.inner_text("main")
     assert "Warsaw comes round: a teaching point." in body and "Article 5 is the core" in body
     shot(umpire, "report")
+
+
+def _cell_page(server, browser, width: int = 1100):
+    """The drill started, with the United States cell's page open in its own browser."""
+    ex = server.api("POST", "/exercises", {"scenario": "narva-drill.yaml"})
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    return ex, page
+
+
+def test_response_boxes_stay_inside_the_page_at_1100_pixels(server, browser):
+    ex, page = _cell_page(server, browser)
+    missing: list[str] = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    for step in ("open-turn", "close-turn", "open-turn"):       # turn 2: the attack asks the cells
+        server.api("POST", f"/exercises/{ex['id']}/{step}", {})
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.locator(".scale label.level").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert missing == []                                        # the icon included
+    shot(page, "cell-response-boxes-1100")
+    overflowing = page.evaluate("""() => {
+        const out = [];
+        for (const box of document.querySelectorAll('.scale label.level')) {
+            const set = box.closest('fieldset').getBoundingClientRect(), r = box.getBoundingClientRect();
+            if (box.scrollWidth > box.clientWidth + 1 || r.right > set.right + 1 || r.left < set.left - 1)
+                out.push(box.innerText);
+            for (const child of box.children) {
+                const c = child.getBoundingClientRect();
+                if (c.right > r.right + 1) out.push(box.innerText + ' / ' + child.innerText);
+            }
+        }
+        if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
+        return out;
+    }""")
+    assert overflowing == []
+
+
+def test_a_cell_page_catches_up_when_a_turn_opens_before_its_first_poll_returns(server, browser):
+    ex, page = _cell_page(server, browser)
+    first = {"held": True}
+
+    def open_turn_meanwhile(route):
+        if first["held"]:
+            first["held"] = False
+            server.api("POST", f"/exercises/{ex['id']}/open-turn", {})   # while the poll is on its way
+        route.continue_()
+
+    page.route("**/cell/poll", open_turn_meanwhile)
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.get_by_text("Moscow warns Tallinn.").first.wait_for(timeout=10_000)   # no reload by hand
+
+
+def test_an_open_page_says_so_when_its_link_is_replaced(server, browser):
+    ex, page = _cell_page(server, browser)
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.get_by_text("Nothing to decide").wait_for()
+    umpire = browser.new_context().new_page()
+    umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
+    umpire.goto(f"{server.base}/x/{ex['id']}/setup")
+    umpire.locator(".card", has_text="United States").get_by_text("Replace this link").click()
+    umpire.get_by_text("A new join link for United States").wait_for()
+    page.get_by_text("The join link of United States has been replaced").wait_for(timeout=10_000)
+    shot(page, "cell-link-replaced")
+
+
+def test_another_cells_link_asks_before_the_browser_switches(server, browser):
+    ex, page = _cell_page(server, browser)
+    page.goto(ex["cells"]["United States"]["join_url"])
+    page.get_by_text("Nothing to decide").wait_for()
+    page.goto(ex["cells"]["Poland"]["join_url"])
+    page.get_by_text("Switch to Poland?").wait_for()
+    shot(page, "cell-switch-asked")
+    page.get_by_text("Stay United States").click()
+    assert page.locator(".statusbar .turn").inner_text() == "United States"
+    page.goto(ex["cells"]["Poland"]["join_url"])
+    page.get_by_role("button", name="Switch to Poland").click()
+    page.get_by_text("This browser now plays Poland.").wait_for()
+    assert page.locator(".statusbar .turn").inner_text() == "Poland"

@@ -18,7 +18,9 @@
   function startPolling() {
     var url = document.body.getAttribute("data-poll");
     if (!url) return;
-    var known = null;
+    // The version of the state this page shows, rendered with it: a change made between the
+    // render and the first poll's answer then reloads the page instead of becoming its baseline.
+    var known = document.body.getAttribute("data-version");
     var leaving = false;
     var stale = document.getElementById("stale");
     // A submitted form is on its way (a what-if can take seconds): a reload would abandon its answer.
@@ -26,7 +28,11 @@
     function tick() {
       if (leaving) return;
       fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          // Refused (a replaced join link, an ended session): reload, and the page says why.
+          if (r.status === 401 || r.status === 403) { leaving = true; window.location.reload(); return null; }
+          return r.ok ? r.json() : null;
+        })
         .then(function (data) {
           if (!data) return;
           syncCountdown(data.seconds_left, data.paused);

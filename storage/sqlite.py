@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,19 +61,17 @@ class SQLiteStore:
             self._local.db = db
         return db
 
-    def _tx(self):
-        store = self
-
-        class _Tx:
-            def __enter__(self_inner):
-                self_inner.db = store._db()
-                self_inner.db.execute("BEGIN IMMEDIATE")
-                return self_inner.db
-
-            def __exit__(self_inner, exc_type, exc, tb):
-                self_inner.db.execute("ROLLBACK" if exc_type else "COMMIT")
-                return False
-        return _Tx()
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE); rolled back on any error."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -91,7 +90,7 @@ class SQLiteStore:
         row = db.execute("SELECT seq FROM games WHERE id=?", (game_id,)).fetchone()
         if not row:
             raise UnknownGame(f"no game {game_id!r}")
-        return row[0]
+        return int(row[0])
 
     def append(self, game_id: str, events: Sequence[Event], expected_seq: int) -> int:
         with self._tx() as db:
@@ -136,7 +135,8 @@ class SQLiteStore:
         row = self._db().execute("SELECT meta FROM games WHERE id=?", (game_id,)).fetchone()
         if not row:
             raise UnknownGame(f"no game {game_id!r}")
-        return json.loads(row[0])
+        meta: dict[str, Any] = json.loads(row[0])
+        return meta
 
     def update_meta(self, game_id: str, changes: Mapping[str, Any]) -> None:
         with self._tx() as db:

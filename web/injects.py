@@ -1,0 +1,61 @@
+"""An inject the umpire writes during play, from the dashboard's form or the API's fields,
+checked like a scenario's own before the engine fires it."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.game import Game
+from engine.model import Inject, InjectKind
+
+from .snapshot import ConsoleError
+
+
+def _number(fields: Mapping[str, Any], name: str, default: float) -> float:
+    raw = fields.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ConsoleError(f"{name} must be a number between 0 and 1, not {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConsoleError(f"{name} must be between 0 and 1, not {value}")
+    return value
+
+
+def adhoc_inject(game: Game, fields: Mapping[str, Any]) -> Inject:
+    """An inject the umpire writes during play, checked like a scenario's own."""
+    try:
+        kind = InjectKind(str(fields.get("kind", "")))
+    except ValueError:
+        raise ConsoleError(f"unknown kind {fields.get('kind')!r}: one of "
+                           f"{', '.join(str(k) for k in InjectKind)}") from None
+    actors = tuple(a for a in str(fields.get("actor") or "").replace(",", " ").split() if a)
+    target = str(fields.get("target") or "").strip() or None
+    known = game.scenario.state_by_id
+    for s in (*actors, *([target] if target else [])):
+        if s not in known:
+            raise ConsoleError(f"no state {s!r} in this scenario")
+    if kind.is_attack and not target:
+        raise ConsoleError(f"a {kind} needs a target")
+    if kind.is_attack and kind is not InjectKind.TERRORIST_ATTACK and not actors:
+        raise ConsoleError(f"a {kind} needs an actor")
+    visibility = str(fields.get("visibility") or "all")
+    if visibility not in ("all", "umpire"):
+        vis_states = tuple(s for s in visibility.replace(",", " ").split() if s)
+        for s in vis_states:
+            if s not in known:
+                raise ConsoleError(f"no state {s!r} in this scenario")
+        visibility_value: str | tuple[str, ...] = vis_states
+    else:
+        visibility_value = visibility
+    n = 1 + sum(1 for i in game.state.fired if i.startswith("adhoc-"))
+    inject_id = f"adhoc-{game.state.turn}-{n}"
+    while inject_id in game.scenario.inject_by_id or inject_id in game.state.fired:
+        n += 1
+        inject_id = f"adhoc-{game.state.turn}-{n}"
+    return Inject(id=inject_id, turn=max(game.state.turn, 1), kind=kind, actors=actors, target=target,
+                  severity=_number(fields, "severity", 0.5), attribution=_number(fields, "attribution", 1.0),
+                  region=known[target].region if target else None, visibility=visibility_value,
+                  text=str(fields.get("text") or "").strip()[:2000])

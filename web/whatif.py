@@ -1,0 +1,114 @@
+"""Monte Carlo what-ifs in the console: the exercise played on many times by the doctrine,
+bounded in runs and in wall-clock time (it runs inside a request)."""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.doctrine import Doctrine
+from engine.events import Event
+from engine.model import Scenario
+from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
+
+from .snapshot import ConsoleError
+
+# A what-if runs inside a request: bounded in runs and in wall-clock time.
+WHAT_IF_RUNS = 200         # what the dashboard's form offers
+MAX_WHAT_IF_RUNS = 1000    # played inside a request: more belong to `casus run`
+WHAT_IF_SECONDS = 30.0     # the wall-clock budget of one what-if (the app's WHATIF_SECONDS)
+WHAT_IF_CHUNK = 20         # runs between two looks at the clock
+WHAT_IFS_KEPT = 8          # exercises whose latest what-if stays in memory (a large one is a few MB)
+_MAX_SEED = 2**63 - 1
+
+
+# --- what-ifs -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class WhatIfRequest:
+    """What the umpire asked for: how many runs, the master seed, at most one weight varied."""
+    runs: int = WHAT_IF_RUNS
+    seed: int = 0
+    vary: Vary | None = None
+
+    @property
+    def vary_text(self) -> str:
+        v = self.vary
+        return "" if v is None else f"{v.name}={v.low:g}:{v.high:g}"
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A what-if's results, with what it was played from."""
+    exercise: str
+    seq: int            # the exercise's events it played on from
+    turn: int
+    status: str         # of that turn: open | ready | setup
+    request: WhatIfRequest
+    results: Results
+    seconds: float
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self.results.data["interrupted"])
+
+
+def what_if_request(fields: Mapping[str, Any]) -> WhatIfRequest:
+    """A what-if from the form's fields (blank ones take the defaults); ConsoleError says what is wrong."""
+    runs = _whole(fields, "runs", WHAT_IF_RUNS, f"the number of runs must be a whole number from 1 to "
+                                                f"{MAX_WHAT_IF_RUNS}")
+    if runs < 1:
+        raise ConsoleError(f"the number of runs must be a whole number from 1 to {MAX_WHAT_IF_RUNS}, not {runs}")
+    if runs > MAX_WHAT_IF_RUNS:
+        raise ConsoleError(f"{runs} runs is too many for the console: a what-if plays at most "
+                           f"{MAX_WHAT_IF_RUNS} runs (for more, use casus run on the command line)")
+    seed = _whole(fields, "seed", 0, f"the seed must be a whole number from 0 to {_MAX_SEED}")
+    if not 0 <= seed <= _MAX_SEED:
+        raise ConsoleError(f"the seed must be a whole number from 0 to {_MAX_SEED}, not {seed}")
+    text = str(fields.get("vary") or "").strip()
+    vary = None
+    if text:
+        if len(text) > 200:
+            raise ConsoleError("the weight to vary is written NAME=LOW:HIGH, e.g. reputation=0.5:1.5")
+        try:
+            vary = parse_vary(text)
+        except ValueError as exc:
+            raise ConsoleError(str(exc)) from None
+    return WhatIfRequest(runs, seed, vary)
+
+
+def _whole(fields: Mapping[str, Any], name: str, default: int, expected: str) -> int:
+    raw = str(fields.get(name) or "").strip()
+    if not raw:
+        return default
+    if len(raw) > 20:
+        raise ConsoleError(f"{expected}, not {raw[:20]!r}…")
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConsoleError(f"{expected}, not {raw!r}") from None
+
+
+def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event], *,
+            seconds: float = WHAT_IF_SECONDS) -> Results:
+    """`engine.montecarlo.simulate`, a chunk of runs at a time, stopping at the time budget.
+
+    Tallies merge exactly and runs are seeded by their index, so when the
+    budget suffices these are the very results `simulate` gives for the same
+    arguments; when it does not, the runs played so far, marked interrupted.
+    """
+    plan = Plan(scenario, request.runs, request.seed, vary=(request.vary,) if request.vary else (),
+                prefix=tuple(prefix))
+    deadline = time.monotonic() + seconds
+    tally = Tally.empty(plan)
+    for start, stop in chunks(plan.runs, WHAT_IF_CHUNK):
+        tally.merge(run_chunk(plan, start, stop))
+        if tally.runs < plan.runs and time.monotonic() >= deadline:
+            return tally.results(plan, interrupted=True)
+    return tally.results(plan)
+
+
+def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
+    """The doctrine's weights as the scenario sets them: what a what-if may vary."""
+    return list(Doctrine.for_scenario(scenario).weights.items())
