@@ -139,8 +139,10 @@ class Game:
     def fire(self, inject: Inject) -> list[Event]:
         return self._take(phases.fire_adhoc(self.state, inject, self.ctx))
 
-    def note(self, text: str, *, bookmark: bool = False) -> list[Event]:
-        return self.push([Note(turn=self.state.turn, text=text, bookmark=bookmark, actor="umpire",
+    def note(self, text: str, *, bookmark: bool = False, turn: int | None = None) -> list[Event]:
+        """The umpire's note, at this turn or an earlier one (a debrief note on a past turn)."""
+        at = self.state.turn if turn is None else max(0, min(turn, self.state.turn))
+        return self.push([Note(turn=at, text=text, bookmark=bookmark, actor="umpire",
                                visibility="umpire", reason="the umpire's note")])
 
     def _decision(self, state: str, attack: str, response: Response | str, source: DecisionSource,

@@ -21,22 +21,25 @@ from .events import FORMAT_VERSION, Event, EventFormatError, from_dict
 _FORMAT0_MAX_ROUNDS = 12
 
 
-def format_of(records: Sequence[Mapping[str, Any]]) -> int:
+def format_of(first: Mapping[str, Any]) -> int:
     """The format a log was written in, from its first event."""
-    if not records:
-        return FORMAT_VERSION
-    first = records[0]
     if first.get("kind") != "game-started":
         raise EventFormatError("a log begins with its game-started event")
-    return int((first.get("payload") or {}).get("format", 0))
-
-
-def migrate(records: Sequence[Mapping[str, Any]]) -> list[Event]:
-    """Events of the current format from the JSON records of a log of any known format."""
-    version = format_of(records)
+    version = int((first.get("payload") or {}).get("format", 0))
     if version > FORMAT_VERSION:
         raise EventFormatError(f"this log was written in event format {version}, newer than this "
                                f"version of Casus reads ({FORMAT_VERSION}): upgrade Casus to open it")
+    return version
+
+
+def migrate(records: Sequence[Mapping[str, Any]], version: int | None = None) -> list[Event]:
+    """Events of the current format from the JSON records of a log (or of the part of it from
+    some event on, with `version` read off its first event: `format_of`).
+
+    A game begun in an older format and played on by this version holds records of both:
+    upgrading leaves a record already in the current form as it is."""
+    if version is None:
+        version = format_of(records[0]) if records else FORMAT_VERSION
     if version == 0:
         records = [_from_format0(r) for r in records]
     return [from_dict(r) for r in records]
@@ -46,9 +49,9 @@ def _from_format0(record: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(record)
     payload = dict(record.get("payload") or {})
     kind = record.get("kind")
-    if kind == "game-started":
+    if kind == "game-started" and "format" not in payload:
         payload.update(verbose=True, format=FORMAT_VERSION)
-    elif kind == "inject-fired":
+    elif kind == "inject-fired" and "inject_kind" not in payload:
         payload["inject_kind"] = payload.pop("kind")
     elif kind == "note" and payload.get("truncated"):
         out["kind"], payload = "cascade-truncated", {"rounds": _FORMAT0_MAX_ROUNDS}

@@ -1,7 +1,7 @@
 """Where games are kept: a small interface, and an in-memory store for tests and runs.
 
 The console and the CLI's `--db` use the SQLite implementation in
-`casus.sqlite_store`; both honour the same contract, checked by the same tests:
+`storage.sqlite`; both honour the same contract, checked by the same tests:
 
 - `append` adds a batch of events atomically, after the sequence number the
   writer last saw; a writer whose view is stale is refused (`StaleWrite`), so

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import CasusError
-from engine.events import Event
+from engine.events import FORMAT_VERSION, Event
+from engine.migrate import format_of, migrate
 from engine.store import GameRecord, StaleWrite, UnknownGame
 
 SCHEMA = """
@@ -107,10 +108,17 @@ class SQLiteStore:
         self._seq(db, game_id)
         rows = db.execute("SELECT body FROM events WHERE game=? AND seq>=? ORDER BY seq",
                           (game_id, since)).fetchall()
-        return [Event.from_json(r[0]) for r in rows]
+        return migrate([json.loads(r[0]) for r in rows], self._format(db, game_id))
 
     def seq(self, game_id: str) -> int:
         return self._seq(self._db(), game_id)
+
+    @staticmethod
+    def _format(db: sqlite3.Connection, game_id: str) -> int:
+        """The event format the game's log was begun in (older logs are read through engine.migrate)."""
+        row = db.execute("SELECT body FROM events WHERE game=? AND seq=0", (game_id,)).fetchone()
+        first = json.loads(row[0]) if row else {}
+        return format_of(first) if first.get("kind") == "game-started" else FORMAT_VERSION
 
     def truncate(self, game_id: str, keep: int, expected_seq: int) -> list[Event]:
         with self._tx() as db:
@@ -119,12 +127,12 @@ class SQLiteStore:
                 raise StaleWrite(f"game {game_id!r} is at event {seq}, not {expected_seq}: reload it")
             rows = db.execute("SELECT seq, body FROM events WHERE game=? AND seq>=? ORDER BY seq",
                               (game_id, keep)).fetchall()
-            now = _now()
+            version, now = self._format(db, game_id), _now()
             db.executemany("INSERT INTO undone (game, seq, body, undone_at) VALUES (?, ?, ?, ?)",
                            [(game_id, s, b, now) for s, b in rows])
             db.execute("DELETE FROM events WHERE game=? AND seq>=?", (game_id, keep))
             db.execute("UPDATE games SET seq=? WHERE id=?", (min(keep, seq), game_id))
-            return [Event.from_json(b) for _, b in rows]
+            return migrate([json.loads(b) for _, b in rows], version)
 
     def games(self) -> list[GameRecord]:
         rows = self._db().execute(

@@ -45,7 +45,7 @@ def _summary(gs) -> dict:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_a_format_0_log_folds_to_the_state_it_folded_to(name):
     text = _text(name)
-    assert format_of([json.loads(text.splitlines()[0])]) == 0
+    assert format_of(json.loads(text.splitlines()[0])) == 0
     events = loads(text)
     assert isinstance(events[0], GameStarted) and events[0].format == FORMAT_VERSION
     assert _summary(fold(_scenario(name), events)) == EXPECTED[name]

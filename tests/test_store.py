@@ -1,20 +1,24 @@
 """The event store's contract, held by the in-memory store and by SQLite alike."""
 from __future__ import annotations
 
+import gzip
 import importlib.util
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from engine.events import Event, Kind, Phase
+from engine.events import Event, Note
+from engine.game import Game
+from engine.scenario import load
 from engine.store import MemoryStore, StaleWrite, UnknownGame
 from storage.sqlite import SQLiteStore
 
 
 def _events(n: int, start: int = 0) -> list[Event]:
-    return [Event(1, Phase.DECISIONS, Kind.NOTE, {"text": f"note {i}", "bookmark": False})
-            for i in range(start, start + n)]
+    return [Note(turn=1, text=f"note {i}") for i in range(start, start + n)]
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -83,3 +87,24 @@ def test_the_console_keeps_its_store_without_the_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert importlib.util.find_spec("casus.sqlite_store") is None   # one store, no copy left behind
+
+
+def test_an_exercise_stored_in_the_untyped_format_opens_and_plays_on(tmp_path):
+    """A database written before typed events: its log is read through the migration, and events
+    appended now (in the current format) read back beside the old ones."""
+    root = Path(__file__).resolve().parents[1]
+    with gzip.open(root / "tests/fixtures/logs-v0/baltic-2027-exercise.jsonl.gz", "rt") as f:
+        old = f.read().splitlines()
+    store = SQLiteStore(tmp_path / "casus.db")
+    store.create("g", {})
+    with store._tx() as db:  # as the older version wrote them: the JSON lines, verbatim
+        db.executemany("INSERT INTO events (game, seq, body) VALUES (?, ?, ?)",
+                       [("g", i, line) for i, line in enumerate(old)])
+        db.execute("UPDATE games SET seq=? WHERE id=?", (len(old), "g"))
+    assert json.loads(old[0]).get("payload", {}).get("format") is None
+    sc = load(root / "scenarios/baltic-2027.yaml")
+    game = Game(sc, store.events("g"))
+    new = game.open_turn()
+    store.append("g", new, len(old))
+    again = Game(sc, store.events("g"))
+    assert again.events == game.events and again.state == game.state

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from engine import report
 from engine.errors import ScenarioError
-from engine.events import Event, Kind
+from engine.events import Event
 from engine.model import RESPONSES, InjectKind
 
 from . import views
@@ -235,10 +235,10 @@ def open_turn(eid: str) -> ResponseReturnValue:
 def close_turn(eid: str) -> ResponseReturnValue:
     events = console().close_turn(eid, _seq(_body()))
     snap = console().get(eid)
-    waiting = [e for e in events if e.kind is Kind.AWAITING]
+    del events
     gs = snap.live.state
     return jsonify({"seq": snap.seq, "turn": gs.turn, "status": str(gs.status),
-                    "waiting": waiting[-1].payload["pending"] if waiting else []})
+                    "waiting": [{"attack": a, "state": s} for a, s in gs.awaiting]})
 
 
 @bp.post("/exercises/<eid>/undo")

@@ -35,9 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.doctrine import Doctrine
 from engine.errors import GameError, ScenarioError
-from engine.events import Event, Kind, Phase
+from engine.events import Event, Note, TurnClosed
 from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
@@ -213,7 +212,7 @@ class Console:
             game.push(self.store.events(eid, since=cached.seq))
             return Snapshot(eid, meta, len(game), scenario, game)
         events = self.store.events(eid)
-        return Snapshot(eid, meta, len(events), scenario, _game(scenario, events))
+        return Snapshot(eid, meta, len(events), scenario, Game(scenario, events))
 
     def _publish(self, snap: Snapshot) -> Snapshot:
         self._cache[snap.id] = snap
@@ -360,7 +359,7 @@ class Console:
 
     def close_turn(self, eid: str, expected_seq: int | None = None) -> list[Event]:
         events = self.act(eid, lambda g: g.close_turn(), expected_seq=expected_seq)
-        if any(e.kind is Kind.TURN_CLOSED for e in events):
+        if any(isinstance(e, TurnClosed) for e in events):
             self.update_meta(eid, {"deadline": None, "paused_left": None})
         return events
 
@@ -387,8 +386,7 @@ class Console:
 
         def action(game: Game) -> list[Event]:
             at = game.state.turn if turn is None else max(0, min(turn, game.state.turn))
-            return game.push([Event(at, Phase.ADJUDICATION, Kind.NOTE, {"text": text[:4000], "bookmark": bookmark},
-                                    actor="umpire", visibility="umpire", reason="the umpire's note")])
+            return game.note(text[:4000], bookmark=bookmark, turn=at)
         return self.act(eid, action)
 
     def undo(self, eid: str, expected_seq: int | None = None) -> Undone:
@@ -408,7 +406,7 @@ class Console:
             except StaleWrite as exc:
                 self._cache.pop(eid, None)
                 raise Conflict(str(exc)) from None
-            game = _game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
+            game = Game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
             kept = [dataclasses.replace(e, turn=min(e.turn, game.state.turn)) for e in dropped if _umpires_note(e)]
             seq = keep
             if kept:
@@ -539,13 +537,7 @@ class Undone:
 
 
 def _umpires_note(e: Event) -> bool:
-    return e.kind is Kind.NOTE and e.actor == "umpire"
-
-
-def _game(scenario: Scenario, events: Sequence[Event], doctrine: Doctrine | None = None) -> Game:
-    started = next((e for e in events if e.kind is Kind.GAME_STARTED), None)
-    stochastic = bool(started.payload.get("stochastic")) if started else False
-    return Game(scenario, events, doctrine=doctrine, stochastic=stochastic)
+    return isinstance(e, Note) and e.actor == "umpire"
 
 
 def _response(value: str) -> Response:

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from engine import report
 from engine.errors import ScenarioError
-from engine.events import Kind
+from engine.events import Kind, Note
 from engine.scenario import MAX_BYTES
 
 from . import views
@@ -344,12 +344,12 @@ def history(eid: str) -> ResponseReturnValue:
     at = snap.memoised(("at", turn), lambda: game.at(turn))
     events = report.events_of_turn(game.events, turn)
     show_all = request.args.get("all") == "1"
-    bookmarks = [e for e in game.events if e.kind is Kind.NOTE and e.payload.get("bookmark")]
+    bookmarks = [e for e in game.events if isinstance(e, Note) and e.bookmark]
     return render_template(
         "history.html", snap=snap, sc=sc, turn=turn, last=last, at=at, show_all=show_all,
         lines=[ln for ln in views.lines(sc, events, None) if show_all or not ln.quiet],
         decisions=[d for d in at.decisions.values() if d.turn == turn],
-        notes=[e for e in events if e.kind is Kind.NOTE and not e.payload.get("truncated")],
+        notes=[e for e in events if isinstance(e, Note)],
         bookmarks=bookmarks, network=snap.memoised(("net", turn), lambda: report.network_svg(
             at, None, highlight=at.player_states())),
         date=views.game_date(sc, at), name=lambda s: views.name(sc, s))

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from engine import report, svg
 from engine.doctrine import Advice
 from engine.errors import GameError
-from engine.events import Event, Kind
+from engine.events import Event, Kind, Note
 from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.state import GameState, Status
@@ -26,13 +26,8 @@ from engine.state import GameState, Status
 from .snapshot import Cell, Snapshot
 from .whatif import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, WhatIf
 
-RESPONSE_HELP = {
-    "hostile": "sides with or aids the attacker",
-    "neutral": "no action",
-    "diplomatic": "consultation, statements, sanctions",
-    "limited": "weapons, intelligence, basing, logistics, token forces",
-    "full": "combat forces, belligerency",
-}
+# What each level means comes from the engine, beside the scale itself.
+RESPONSE_HELP = {str(r): r.meaning for r in RESPONSES}
 
 
 def register_filters(app: Flask) -> None:
@@ -107,7 +102,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     cells_waiting: dict[str, list[tuple[str, str]]] = {}
     for attack, state in report.waiting_on_cells(gs):
         cells_waiting.setdefault(snap.cell_of_state(state) or state, []).append((attack, state))
-    notes = [e for e in events if e.kind is Kind.NOTE and not e.payload.get("truncated")]
+    notes = [e for e in events if isinstance(e, Note)]
     return {
         "date": game_date(sc, gs), "status": status_words(snap),
         "network": report.network_svg(gs, None, highlight=gs.player_states()),
