@@ -17,6 +17,7 @@ from engine import report
 from engine.errors import ScenarioError
 from engine.events import Event
 from engine.model import RESPONSES, InjectKind
+from engine.view import DueDecision, public_fields, waiting_on_cells
 
 from . import views
 from .exports import decisions_csv, safe_markdown, text_response
@@ -158,7 +159,7 @@ def _head(snap: Snapshot) -> dict[str, Any]:
 
 def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:
     d = e.to_dict()
-    d["payload"] = report.public_payload(e, viewer)
+    d["payload"] = public_fields(e, viewer)
     if viewer is not None:
         d.pop("visibility", None)
     return d
@@ -169,14 +170,14 @@ def _umpire_view(snap: Snapshot) -> dict[str, Any]:
     out["cells"] = {c.name: list(c.states) for c in snap.cells.values()}
     if snap.game is None:
         return out | {"events": [], "due": [], "waiting": []}
-    gs = snap.game.state
-    return out | {"events": [_event(e, None) for e in snap.game.events],
-                  "due": [_due(d) for d in report.decisions_due(gs)],
-                  "waiting": [{"attack": a, "state": s} for a, s in report.waiting_on_cells(gs)],
+    gs, seen = snap.game.state, snap.game.view_for(None)
+    return out | {"events": [_event(e, None) for e in seen.events],
+                  "due": [_due(d) for d in seen.due],
+                  "waiting": [{"attack": a, "state": s} for a, s in waiting_on_cells(gs)],
                   "awaiting_injects": list(gs.awaiting_manual)}
 
 
-def _due(d: report.DueDecision) -> dict[str, Any]:
+def _due(d: DueDecision) -> dict[str, Any]:
     return {"attack": d.attack, "state": d.state, "treaty": d.treaty, "control": d.control,
             "status": d.status, "response": d.response, "source": d.source,
             "rationale": d.rationale, "statement": d.statement}
@@ -186,17 +187,15 @@ def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str) -> dict[str, A
     out = _head(snap) | {"cell": name, "states": sorted(viewer)}
     if snap.game is None:
         return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
-    gs = snap.game.state
-    seen = report.cell_events(gs, snap.game.view(viewer), viewer)
+    seen = snap.game.view_for(viewer)
     return out | {
-        "events": [_event(e, viewer) for e in seen],
-        "due": [_due(d) for d in report.decisions_due(gs) if d.state in viewer],
+        "events": [_event(e, viewer) for e in seen.events],
+        "due": [_due(d) for d in seen.due],
         "treaties": [{"id": t["id"], "name": t["name"], "members": t["members"], "articles": t["articles"]}
-                     for t in views.treaty_rows(gs, viewer)],
+                     for t in views.treaty_rows(snap.game.state, seen.treaties)],
         "public_decisions": [{"turn": p.turn, "attack": p.attack, "state": p.state, "response": p.response,
                               "statement": p.statement}
-                             for p in report.public_decisions(gs, snap.game.events, viewer)
-                             if p.state not in viewer],
+                             for p in seen.public if p.state not in viewer],
     }
 
 

@@ -6,7 +6,7 @@ what is costly on the snapshot (which never changes once published).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from engine.events import Event, Kind, Note
 from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.state import GameState, Status
+from engine.view import TreatyView, View, public_fields, waiting_on_cells
 
 from .snapshot import Cell, Snapshot
 from .whatif import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, WhatIf
@@ -73,7 +74,7 @@ class Line:
 
 
 def lines(sc: Scenario, events: list[Event], viewer: frozenset[str] | None) -> list[Line]:
-    return [Line(e.turn, str(e.kind), report.event_line(sc, e, report.public_payload(e, viewer)),
+    return [Line(e.turn, str(e.kind), report.event_line(sc, e, public_fields(e, viewer)),
                  report.is_quiet(e)) for e in events if e.kind is not Kind.GAME_STARTED]
 
 
@@ -91,7 +92,8 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     game, sc = snap.live, snap.scenario
     gs = game.state
     events = list(game.events)
-    due = report.decisions_due(gs)
+    seen = game.view_for(None)
+    due = list(seen.due)
     advice: dict[tuple[str, str], str] = {}
     for d in due:
         if d.status != "overridden":
@@ -100,7 +102,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
                 advice[(d.attack, d.state)] = found.explain()
     now = [e for e in events if e.turn == gs.turn and gs.turn > 0]
     cells_waiting: dict[str, list[tuple[str, str]]] = {}
-    for attack, state in report.waiting_on_cells(gs):
+    for attack, state in waiting_on_cells(gs):
         cells_waiting.setdefault(snap.cell_of_state(state) or state, []).append((attack, state))
     notes = [e for e in events if isinstance(e, Note)]
     return {
@@ -108,8 +110,8 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
         "network": report.network_svg(gs, None, highlight=gs.player_states()),
         "turn_lines": [ln for ln in lines(sc, now, None) if not ln.quiet],
         "upcoming": report.upcoming_injects(gs, events),
-        "due": due, "advice": advice, "waiting": report.waiting_on_cells(gs), "cells_waiting": cells_waiting,
-        "indicators": report.latest_indicators(gs),
+        "due": due, "advice": advice, "waiting": waiting_on_cells(gs), "cells_waiting": cells_waiting,
+        "indicators": _indicators(seen),
         "notes": notes, "last_awaiting": _last_awaiting(events, gs),
         "can_open": gs.status is Status.READY and gs.turn < sc.turns,
         "can_close": gs.status is Status.OPEN,
@@ -134,9 +136,15 @@ def _last_awaiting(events: list[Event], gs: GameState) -> Event | None:
     return None
 
 
-def treaty_rows(gs: GameState, viewer: frozenset[str] | None) -> list[dict[str, Any]]:
+def _indicators(seen: View) -> dict[str, dict[str, Any]]:
+    """The latest indicators of each treaty the viewer knows, as the templates read them."""
+    return {tid: dict(measured.data(), turn=turn) for tid, (turn, measured) in seen.indicators.items()}
+
+
+def treaty_rows(gs: GameState, treaties: Sequence[TreatyView]) -> list[dict[str, Any]]:
+    """The treaties a viewer sees (engine.view decides which, and which articles), in words."""
     out = []
-    for tv in report.treaties_seen(gs, viewer):
+    for tv in treaties:
         t = tv.treaty
         arts = [t.obligations[k] for k in tv.obligations]
         out.append({"id": t.id, "name": t.name, "openness": str(t.openness), "invocation": str(t.invocation),
@@ -159,20 +167,20 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         return {"started": False, "date": game_date(sc, None), "status": "not started"}
     game = snap.game
     gs = game.state
-    seen = report.cell_events(gs, game.view(viewer), viewer)
-    log = [ln for ln in lines(sc, seen, viewer) if not ln.quiet]
-    due = [d for d in report.decisions_due(gs) if d.state in viewer]
+    seen = game.view_for(viewer)
+    log = [ln for ln in lines(sc, seen.events, viewer) if not ln.quiet]
+    due = list(seen.due)
     return {
         "started": True, "date": game_date(sc, gs), "status": status_words(snap), "turn": gs.turn,
         "open": gs.status is Status.OPEN,
         "due": due,
         "log_now": [ln for ln in log if ln.turn == gs.turn],
         "log_before": [ln for ln in log if 0 < ln.turn < gs.turn],
-        "treaties": treaty_rows(gs, viewer),
-        "public": _grouped(sc, [p for p in report.public_decisions(gs, game.events, viewer) if p.state not in viewer]),
+        "treaties": treaty_rows(gs, seen.treaties),
+        "public": _grouped(sc, [p for p in seen.public if p.state not in viewer]),
         "mine": _own_answers(gs, viewer),
         "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500),
-        "indicators": report.latest_indicators(gs, viewer),
+        "indicators": _indicators(seen),
         "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
     }
 
