@@ -4,11 +4,13 @@ What happened, who was bound, who came and why. Built from the event log
 alone, so a saved game, a replay and a live game read the same way. Bound
 allies are grouped by article and answers by level, so that a NATO-sized
 alliance reads in a few lines; `explain=True` adds each state's reasons.
+`event_line` says one event in words, for the console's log and the debrief.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from itertools import groupby
+from typing import Any
 
 from .events import Event, Kind
 from .model import RESPONSES, Scenario
@@ -81,8 +83,8 @@ def _bound(sc: Scenario, events: list[Event], name: Name) -> list[str]:
 
 def _answers(events: list[Event], name: Name, explain: bool) -> list[str]:
     lines = []
-    for attack, group in groupby(events, key=lambda e: e.payload["attack"]):
-        group = list(group)
+    for attack, run in groupby(events, key=lambda e: e.payload["attack"]):
+        group = list(run)
         by_level: dict[str, list[str]] = {}
         for e in group:
             p = e.payload
@@ -159,3 +161,50 @@ def _list(items: list[str], limit: int) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return f"{', '.join(items[:limit])} and {len(items) - limit} more ({len(items)} in all)"
+
+
+# --- one event in words -------------------------------------------------------------------------
+
+# Kinds that carry little for a reader of the log, shown only in full logs.
+QUIET_KINDS = frozenset({Kind.REPUTATION, Kind.INDICATORS, Kind.DECISION_REQUESTED, Kind.GAME_STARTED,
+                         Kind.TURN_CLOSED, Kind.INJECT_HELD, Kind.EFFECT_APPLIED, Kind.VOTE, Kind.DECISION,
+                         Kind.HONOURED, Kind.BREACH})
+
+
+def is_quiet(event: Event) -> bool:
+    if event.kind is Kind.OBLIGATION:
+        return not event.payload.get("triggered")
+    return event.kind in QUIET_KINDS
+
+
+def name_of(sc: Scenario, state: str | None) -> str:
+    s = sc.state_by_id.get(state) if state else None
+    return s.name if s else (state or "—")
+
+
+def event_line(sc: Scenario, event: Event, payload: Mapping[str, Any] | None = None) -> str:
+    """One line of words for an event, from the payload the reader may see."""
+    p = event.payload if payload is None else payload
+    k = event.kind
+    if k is Kind.TURN_OPENED:
+        return f"Turn {event.turn} opens ({str(p.get('date', ''))[:10]})"
+    if k is Kind.INJECT_FIRED:
+        text = p.get("text") or ""
+        return f"[{p.get('kind')}] {text}".strip() if text else f"[{p.get('kind')}] {p.get('inject')}"
+    if k in (Kind.DECISION, Kind.OVERRIDE):
+        who = name_of(sc, p.get("state"))
+        head = "Umpire sets" if k is Kind.OVERRIDE else "Decision:"
+        line = f"{head} {who} — {p.get('response')} ({p.get('source')}) on {p.get('attack')}"
+        if p.get("statement"):
+            line += f": “{p['statement']}”"
+        return line
+    if k is Kind.NOTE:
+        if p.get("truncated"):
+            return event.reason
+        return ("Bookmark: " if p.get("bookmark") else "Note: ") + str(p.get("text", ""))
+    if k is Kind.INJECT_AWAITING:
+        return f"Manual inject {p.get('inject')} waits for the umpire"
+    if k is Kind.AWAITING:
+        return "Waiting for: " + ", ".join(f"{name_of(sc, x['state'])} on {x['attack']}"
+                                           for x in p.get("pending", []))
+    return event.reason or str(k)
