@@ -28,7 +28,8 @@ from engine import montecarlo as mc
 from engine.doctrine import FACTORS
 from engine.events import Event, Kind, Phase
 from engine.game import Game
-from engine.model import Response, ScriptEntry
+from engine.model import Control, Response, ScriptEntry
+from engine.state import Mode
 from tests.builders import consultation, defense, inject, make_scenario, relation, treaty
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +112,20 @@ def test_a_run_is_the_game_played_with_its_seed(own_weights):
     game.play()
     plan = mc.Plan(scenario, 3, seed=5)
     assert mc.play_run(plan, 2) == mc.summarise(scenario, game.events, index=2)
+
+
+def test_a_run_counts_the_answers_the_game_keeps_the_umpires_included():
+    scenario = small()
+    game = Game.new(scenario, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER})
+    game.open_turn()
+    game.submit("USA", "narva", "full")
+    game.override("USA", "narva", "neutral", reason="a drill")
+    game.close_turn()
+    summary = mc.summarise(scenario, game.events)
+    kept = {(a, s): (d.turn, d.response.rank, d.treaty is not None) for (a, s), d in game.state.decisions.items()}
+    assert {(a, s): (t, r, b) for a, s, t, r, b in summary.decisions} == kept
+    assert kept[("narva", "USA")][1] == Response.NEUTRAL.rank
+    assert summary == mc.summarise(scenario, game.events, state=game.state)
 
 
 @pytest.mark.parametrize("workers, chunk", [(2, 1), (2, 3), (3, 2)])

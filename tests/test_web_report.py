@@ -45,6 +45,29 @@ def test_decisions_stand_beside_the_doctrines_view(played):
     assert abs(sum(gbr.doctrine_probabilities) - 1) < 1e-3
 
 
+@pytest.mark.parametrize("order", ["override last", "cell revises after the override"])
+def test_the_report_shows_the_answer_the_game_keeps(order):
+    sc = loads(NARVA, "drill.yaml")
+    game = Game.new(sc, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER, "POL": Control.PLAYER})
+    game.play_turn()
+    game.open_turn()
+    game.submit("USA", "narva", "full")
+    game.submit("POL", "narva", "diplomatic", rationale="first")
+    game.override("POL", "narva", "limited", reason="teaching point")
+    if order == "cell revises after the override":
+        game.submit("POL", "narva", "neutral", rationale="second")
+    game.close_turn()
+    aar = report.after_action(sc, game.events)
+    shown = {(d.attack, d.state): (d.response, d.source) for d in aar.decisions}
+    kept = {key: (str(d.response), str(d.source)) for key, d in game.state.decisions.items()}
+    assert shown == kept
+    pol = next(d for d in aar.decisions if d.state == "POL")
+    # The umpire's word stands; the cell's last word is shown beside it, with its count of answers.
+    assert (pol.response, pol.cell_response, pol.override_reason) == (
+        "limited", "diplomatic" if order == "override last" else "neutral", "teaching point")
+    assert pol.revisions == (1 if order == "override last" else 2)
+
+
 def test_the_advice_is_the_one_the_game_gave_at_that_moment(played):
     sc, game = played
     before = Game(sc, game.events[:game.turn_start(2)])
