@@ -209,13 +209,14 @@ class _Reading:
         self.asked.append((attack, state, e.turn))
 
     def commitment(self, e: Event) -> None:
-        c = record.commitment(e)
-        if c.type == "nonaggression":  # its breach is the attacker's own act, not an ally's answer
+        attack, state, type_ = record.tested(e)
+        if type_ == "nonaggression":  # its breach is the attacker's own act, not an ally's answer
             return
-        key = (c.attack, c.state)
-        self.kept[key] = self.kept.get(key, True) and c.kept
+        ok = e.kind is Kind.HONOURED
+        key = (attack, state)
+        self.kept[key] = self.kept.get(key, True) and ok
         self.tested += 1
-        self.honoured += c.kept
+        self.honoured += ok
 
     def indicators(self, e: Event) -> None:
         i = record.indicator(e)

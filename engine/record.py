@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .events import Event, Kind
 
-__all__ = ["Answer", "Commitment", "Indicator", "answer", "answer_key", "commitment", "indicator",
+__all__ = ["Answer", "Commitment", "Indicator", "answer", "answer_key", "commitment", "tested", "indicator",
            "war", "attack_id", "first_round", "opened_on", "held_inject", "named_treaty"]
 
 Key = tuple[str, str]  # (attack, state)
@@ -70,6 +70,13 @@ def commitment(e: Event) -> Commitment:
     return Commitment(turn=e.turn, state=p["state"], treaty=p["treaty"], article=p.get("article", 0),
                       type=p.get("type"), attack=p.get("attack", ""), partner=p.get("partner"),
                       response=p.get("response"), kept=e.kind is Kind.HONOURED)
+
+
+def tested(e: Event) -> tuple[str, str, str | None]:
+    """(attack, state, obligation type) of a HONOURED or BREACH event: all a batch run
+    tallies of the commitment, read without building a `Commitment` (a run has hundreds)."""
+    p = e.payload
+    return p.get("attack", ""), p["state"], p.get("type")
 
 
 @dataclass(frozen=True, slots=True)
