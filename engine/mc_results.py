@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .mc_stats import bins, mean, quantiles, round6, wilson
+from .mc_tally import ASKED, BOUND, FIRST_RESPONSE, FIRST_TURN, HONOURED, NO_TURN, TESTED, Tally
 from .model import RESPONSES
 
 if TYPE_CHECKING:
-    from .mc_tally import Tally
     from .montecarlo import Plan
 
 __all__ = ["Results", "results_data", "CSV_COLUMNS", "LEVELS", "proportion", "first_number"]
 
 LEVELS = tuple(str(r) for r in RESPONSES)
-_NO_TURN = 10**9  # (engine.mc_tally.NO_TURN)
 
 Data = dict[str, Any]
 
@@ -58,17 +57,17 @@ def _decisions(t: Tally, plan: Plan) -> list[Data]:
     """Per (attack, state), by first turn, attack and the states' order in the file."""
     sc = plan.scenario
     order = sc.state_order
-    rows = sorted(t.pairs.items(), key=lambda kv: (kv[1][8], kv[0][0], order.get(kv[0][1], 10**6)))
+    rows = sorted(t.pairs.items(), key=lambda kv: (kv[1][FIRST_TURN], kv[0][0], order.get(kv[0][1], 10**6)))
     out = []
     for (attack, state), row in rows:
-        asked = row[0]
+        asked = row[ASKED]
         out.append({
-            "attack": attack, "state": state, "turn": row[8] if row[8] < _NO_TURN else None,
+            "attack": attack, "state": state, "turn": row[FIRST_TURN] if row[FIRST_TURN] < NO_TURN else None,
             "scenario_attack": attack in sc.inject_by_id,
             "asked": proportion(asked, t.runs),
-            "bound": proportion(row[9], asked),
-            "responses": {lvl: proportion(row[1 + k], asked) for k, lvl in enumerate(LEVELS)},
-            "honour": proportion(row[7], row[6]),
+            "bound": proportion(row[BOUND], asked),
+            "responses": {lvl: proportion(row[FIRST_RESPONSE + k], asked) for k, lvl in enumerate(LEVELS)},
+            "honour": proportion(row[HONOURED], row[TESTED]),
         })
     return out
 

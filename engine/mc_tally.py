@@ -10,13 +10,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .mc_results import Results, results_data
 from .mc_stats import ExactSum, Moments
 
 if TYPE_CHECKING:
+    from .mc_results import Results
     from .montecarlo import Plan
 
-__all__ = ["RunSummary", "Tally", "NO_TURN"]
+__all__ = ["RunSummary", "Tally", "NO_TURN", "ASKED", "FIRST_RESPONSE", "TESTED", "HONOURED", "FIRST_TURN",
+           "BOUND"]
 
 NO_TURN = 10**9  # the first turn of a pair tested without a decision of its own
 
@@ -135,4 +136,6 @@ class Tally:
         return self
 
     def results(self, plan: Plan, *, interrupted: bool = False) -> Results:
+        """The figures as reported (`engine.mc_results`, which reads the tally, not the reverse)."""
+        from .mc_results import Results, results_data
         return Results(results_data(self, plan, interrupted))
