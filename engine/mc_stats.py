@@ -70,6 +70,7 @@ class ExactSum:
 # --- correlation and regression on the varied weights ------------------------------------------
 
 Stats = dict[str, float | None]  # {"r": Pearson's r, "beta": standardized coefficient}
+_MomentsState = tuple[int, list[ExactSum], list[ExactSum], ExactSum, ExactSum, list[ExactSum]]
 
 
 class Moments:
@@ -103,11 +104,11 @@ class Moments:
     def _all(self) -> list[ExactSum]:
         return [*self.x, *self.xx, self.y, self.yy, *self.xy]
 
-    def __getstate__(self) -> tuple[object, ...]:
+    def __getstate__(self) -> _MomentsState:
         return (self.n, self.x, self.xx, self.y, self.yy, self.xy)
 
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        self.n, self.x, self.xx, self.y, self.yy, self.xy = state  # type: ignore[assignment]
+    def __setstate__(self, state: _MomentsState) -> None:
+        self.n, self.x, self.xx, self.y, self.yy, self.xy = state
 
     def analyse(self) -> list[Stats]:
         """Per weight: Pearson's r with the outcome, and the standardized beta."""

@@ -8,6 +8,10 @@ a `Tally`, a mergeable partial aggregate of counts and exact sums, and the
 event log is dropped. Workers return tallies of chunks of runs and the caller
 merges them, so memory does not grow with the number of runs.
 
+This module plans and plays the runs; the tally is `engine.mc_tally`, its
+statistics `engine.mc_stats`, the results' layout (JSON, CSV) `engine.mc_results`
+and the HTML page `engine.mc_html`. Every name is also importable from here.
+
 Reproducibility. Run `i` of master seed `S` is seeded from a hash of (S, i),
 and its varied weights are drawn from a generator seeded the same way, so a run
 does not depend on which worker played it or in which chunk. A tally holds only
