@@ -68,7 +68,7 @@ from .events import Event, Kind
 from .game import Game
 from .mc_html import report_html
 from .mc_results import CSV_COLUMNS, Results
-from .mc_stats import Z95, ExactSum, wilson
+from .mc_stats import COHESION_BINS, QUANTILES, Z95, ExactSum, wilson
 from .mc_tally import RunSummary, Tally
 from .model import Scenario
 from .state import GameState, Status, fold
@@ -77,6 +77,7 @@ __all__ = [
     "Vary", "Plan", "RunSummary", "Tally", "Results", "ExactSum",
     "parse_vary", "run_seed", "run_weights", "reseed", "play_run", "summarise",
     "run_chunk", "chunks", "simulate", "wilson", "report_html", "CSV_COLUMNS", "Z95",
+    "QUANTILES", "COHESION_BINS",
 ]
 
 Key = tuple[str, str]  # (attack, state)
