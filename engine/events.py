@@ -118,11 +118,6 @@ class Event:
         """The fields of this kind (not the common ones) as JSON values."""
         return {name: _encode(getattr(self, name)) for name in _own_fields(type(self))}
 
-    @property
-    def payload(self) -> dict[str, Any]:
-        """The fields as a dict: for readers not yet moved to the typed fields."""
-        return self.data()
-
     def to_dict(self) -> dict[str, Any]:
         vis = self.visibility
         return {"turn": self.turn, "phase": str(self.PHASE), "kind": str(self.KIND), "actor": self.actor,
@@ -311,7 +306,7 @@ class DecisionRequested(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _Answer(Event):
+class Answer(Event):
     """A state's answer as an event (a decision or the umpire's override of one)."""
     state: str
     attack: str
@@ -331,13 +326,13 @@ class _Answer(Event):
 
 @_kind(Kind.DECISION, Phase.DECISIONS)
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DecisionTaken(_Answer):
+class DecisionTaken(Answer):
     probabilities: tuple[float, ...] | None = None  # the doctrine's distribution, when explained
     predicted: Response | None = None               # replay: what the doctrine would have answered
     source_ref: str | None = None                   # replay: the record's source
 
     def data(self) -> dict[str, Any]:
-        out = _Answer.data(self)
+        out = Answer.data(self)
         for optional in ("probabilities", "predicted", "source_ref"):
             if out[optional] is None:
                 del out[optional]
@@ -346,7 +341,7 @@ class DecisionTaken(_Answer):
 
 @_kind(Kind.OVERRIDE, Phase.ADJUDICATION)
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Overridden(_Answer):
+class Overridden(Answer):
     pass
 
 

@@ -4,6 +4,7 @@ What happened, who was bound, who came and why. Built from the event log
 alone, so a saved game, a replay and a live game read the same way. Bound
 allies are grouped by article and answers by level, so that a NATO-sized
 alliance reads in a few lines; `explain=True` adds each state's reasons.
+`event_line` says one event in words, for the console's log and the debrief.
 """
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from .events import (
     InjectFired,
     InjectHeld,
     InvocationResolved,
+    Kind,
     MemberWithdrew,
+    Note,
     ObligationExamined,
     Overridden,
     ReputationChanged,
@@ -168,3 +171,43 @@ def _list(items: list[str], limit: int) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return f"{', '.join(items[:limit])} and {len(items) - limit} more ({len(items)} in all)"
+
+
+# --- one event in words -------------------------------------------------------------------------
+
+# Kinds that carry little for a reader of the log, shown only in full logs.
+QUIET_KINDS = frozenset({Kind.REPUTATION, Kind.INDICATORS, Kind.DECISION_REQUESTED, Kind.GAME_STARTED,
+                         Kind.TURN_CLOSED, Kind.INJECT_HELD, Kind.EFFECT_APPLIED, Kind.VOTE, Kind.DECISION,
+                         Kind.HONOURED, Kind.BREACH})
+
+
+def is_quiet(event: Event) -> bool:
+    if isinstance(event, ObligationExamined):
+        return not event.triggered
+    return event.kind in QUIET_KINDS
+
+
+def name_of(sc: Scenario, state: str | None) -> str:
+    s = sc.state_by_id.get(state) if state else None
+    return s.name if s else (state or "—")
+
+
+def event_line(sc: Scenario, event: Event) -> str:
+    """One line of words for an event. It says only what every reader of the event may read
+    (never a private rationale), so one line serves the umpire and the cells."""
+    match event:
+        case TurnOpened():
+            return f"Turn {event.turn} opens ({event.date[:10]})"
+        case InjectFired():
+            return f"[{event.inject_kind}] {event.text or event.inject}"
+        case DecisionTaken() | Overridden():
+            head = "Umpire sets" if isinstance(event, Overridden) else "Decision:"
+            line = f"{head} {name_of(sc, event.state)} — {event.response} ({event.source}) on {event.attack}"
+            return line + (f": “{event.statement}”" if event.statement else "")
+        case Note():
+            return ("Bookmark: " if event.bookmark else "Note: ") + event.text
+        case InjectAwaiting():
+            return f"Manual inject {event.inject} waits for the umpire"
+        case AwaitingDecisions():
+            return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {p.attack}" for p in event.pending)
+    return event.reason or str(event.kind)

@@ -30,7 +30,7 @@ from engine.doctrine import (
     Situation,
 )
 from engine.doctrine.data import KIND_CLARITY, kind_clarity
-from engine.events import Event, Kind
+from engine.events import DecisionTaken, Event, Kind, VoteCast
 from engine.game import Game
 from engine.model import (
     KIND_TRAITS,
@@ -561,11 +561,11 @@ def council_turn(setup: Setup) -> tuple[Event, ...]:
 
 
 def votes(events: tuple[Event, ...]) -> dict[str, bool]:
-    return {e.payload["member"]: e.payload["vote"] for e in events if e.kind is Kind.VOTE}
+    return {e.member: e.vote for e in events if isinstance(e, VoteCast)}
 
 
-def decisions(events: tuple[Event, ...]) -> dict[str, dict]:
-    return {e.payload["state"]: e.payload for e in events if e.kind is Kind.DECISION}
+def decisions(events: tuple[Event, ...]) -> dict[str, DecisionTaken]:
+    return {e.state: e for e in events if isinstance(e, DecisionTaken)}
 
 
 @pytest.mark.parametrize("setup, germany", [(LOYAL, True), (RELUCTANT, False)],
@@ -575,21 +575,21 @@ def test_a_member_votes_for_the_call_to_arms_exactly_when_its_answer_honours_it(
     answers = decisions(events)
     for member, aye in votes(events).items():
         if member != setup.attack.target:
-            assert aye == honours(ObligationType.DEFENSE, Response(answers[member]["response"])), member
+            assert aye == honours(ObligationType.DEFENSE, Response(answers[member].response)), member
     assert votes(events)["DEU"] is germany
     [invocation] = [e for e in events if e.kind is Kind.INVOCATION]
-    assert ("DEU" in invocation.payload["blocked_by"]) is not germany
+    assert ("DEU" in invocation.blocked_by) is not germany
 
 
 def test_a_member_that_votes_against_says_why_in_its_answer():
     events = council_turn(RELUCTANT)
     answer = decisions(events)["DEU"]
     # Germany decides after the alliance leader, knowing its answer.
-    leader = Response(decisions(events)["USA"]["response"])
+    leader = Response(decisions(events)["USA"].response)
     advice = DOCTRINE.advise(RELUCTANT.change(leader_response=leader).situation())
-    assert not votes(events)["DEU"] and answer["response"] == advice.response
+    assert not votes(events)["DEU"] and answer.response == advice.response
     strongest_against = next(f for f in advice.factors if f.contribution < 0)
-    assert strongest_against.text in answer["rationale"]
+    assert strongest_against.text in answer.rationale
 
 
 def test_the_attacked_member_votes_for_and_an_attacker_has_no_vote():

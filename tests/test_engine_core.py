@@ -129,9 +129,9 @@ def test_each_phase_is_a_pure_function_of_the_state(sc, setup):
             driven = game.open_turn() if phase is phases.open_turn else game.close_turn()
             assert dumps(driven) == dumps(drained)
             assert fold(sc, game.events) == game.state
-        for attack, state in game.state.pending():               # cells that have not answered
-            game.override(state, attack, "neutral", reason="the deadline passed")
-        if game.state.status.value == "open":
+        while game.state.status.value == "open":                  # cells that have not answered
+            for attack, state in game.state.pending():
+                game.override(state, attack, "neutral", reason="the deadline passed")
             game.close_turn()
 
 

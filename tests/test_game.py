@@ -55,7 +55,7 @@ def test_one_attack_pulls_in_four_states_through_three_treaties(july):
     assert frozenset({"GER", "RUS"}) in wars
     assert frozenset({"FRA", "GER"}) in wars
     assert frozenset({"GBR", "GER"}) in wars
-    rounds = [e.payload["round"] for e in kinds(game.events, Kind.CASCADE_ROUND) if e.turn == 1]
+    rounds = [e.round for e in kinds(game.events, Kind.CASCADE_ROUND) if e.turn == 1]
     # Russia's war brings Germany in, Germany's brings France, France's is examined last
     assert rounds == [2, 3, 4]
     assert game.state.status is Status.FINISHED
@@ -109,8 +109,9 @@ def test_a_held_inject_waits_for_the_injects_it_requires():
     game = Game.new(sc)
     game.play_turn()
     events = game.open_turn()
-    assert kinds(events, Kind.INJECT_AWAITING)[0].payload["inject"] == "ultimatum"
-    assert kinds(events, Kind.INJECT_HELD)[0].payload == {"inject": "invasion", "missing": ["ultimatum"]}
+    assert kinds(events, Kind.INJECT_AWAITING)[0].inject == "ultimatum"
+    held = kinds(events, Kind.INJECT_HELD)[0]
+    assert (held.inject, held.missing) == ("invasion", ("ultimatum",))
     game.trigger("ultimatum")
     assert "ultimatum" in game.state.fired
     with pytest.raises(GameError, match="not waiting"):
@@ -126,8 +127,8 @@ def test_a_treaty_signed_in_play_binds_only_from_its_inject():
                  inject("attack-2", actor="RUS", target="EST", turn=3)])
     game = Game.new(sc)
     game.play()
-    bound = {(e.payload["attack"], e.payload["ally"]) for e in kinds(game.events, Kind.OBLIGATION)
-             if e.payload["triggered"]}
+    bound = {(e.attack, e.ally) for e in kinds(game.events, Kind.OBLIGATION)
+             if e.triggered}
     assert ("attack-1", "USA") not in bound
     assert ("attack-2", "USA") in bound
 
@@ -158,15 +159,15 @@ def test_consensus_is_blocked_by_one_member_and_the_log_names_it(council):
     game = Game.new(council, mode=Mode.REPLAY)
     game.play_turn()
     inv = [e for e in kinds(game.events, Kind.INVOCATION)]
-    assert inv and not inv[0].payload["declared"]
-    assert inv[0].payload["blocked_by"] == ["TUR"]
+    assert inv and not inv[0].declared
+    assert inv[0].blocked_by == ("TUR",)
     assert not kinds(game.events, Kind.BREACH)  # no casus foederis declared, nobody abandons
 
 
 def test_the_leader_answers_first(council):
     game = Game.new(council, mode=Mode.REPLAY)
     game.play_turn()
-    order = [e.payload["state"] for e in kinds(game.events, Kind.DECISION)]
+    order = [e.state for e in kinds(game.events, Kind.DECISION)]
     assert order[0] == "USA"
 
 

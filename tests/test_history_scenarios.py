@@ -182,14 +182,14 @@ def test_every_state_records_its_cinc_and_polity(name: str) -> None:
 def test_the_replay_answers_every_question_from_the_record(name: str) -> None:
     """Every state an attack binds, cascade links included, has its recorded answer:
     the doctrine never has to fill a gap in the script."""
-    silent = [(e.turn, e.actor, e.payload["attack"]) for e in _events(name, Kind.DECISION)
-              if e.payload.get("source") != "script"]
+    silent = [(e.turn, e.actor, e.attack) for e in _events(name, Kind.DECISION)
+              if getattr(e, "source", None) != "script"]
     assert silent == []
 
 
 @pytest.mark.parametrize("war_file", FILES)
 def test_the_replay_ends_with_the_wars_of_the_record(war_file: str) -> None:
-    begun = {frozenset((e.payload["aggressor"], e.payload["defender"])): e.turn
+    begun = {frozenset((e.aggressor, e.defender)): e.turn
              for e in _events(war_file, Kind.WAR)}
     expected = {frozenset(pair): turn for pair, turn in WARS[war_file].items()}
     assert begun == expected
@@ -286,8 +286,8 @@ def test_1914_luxembourgs_guarantee_is_collective() -> None:
     treaty = _load("1914-july-crisis.yaml").treaty("london-1867")
     assert treaty.beneficiaries == ("LUX",)
     assert treaty.invocation is Invocation.CONSENSUS
-    [declared] = [e.payload["declared"] for e in _events("1914-july-crisis.yaml", Kind.INVOCATION)
-                  if e.payload["treaty"] == "london-1867"]
+    [declared] = [e.declared for e in _events("1914-july-crisis.yaml", Kind.INVOCATION)
+                  if e.treaty == "london-1867"]
     assert declared is False
 
 
@@ -303,9 +303,9 @@ def test_1914_italy_and_romania_stay_neutral_and_break_no_commitment() -> None:
     name = "1914-july-crisis.yaml"
     answers = [e for e in _load(name).script if e.state in ("ITA", "ROU")]
     assert answers and all(e.response is Response.NEUTRAL for e in answers)
-    breaches = [e.payload for e in _events(name, Kind.BREACH) if e.payload["state"] in ("ITA", "ROU")]
+    breaches = [e for e in _events(name, Kind.BREACH) if e.state in ("ITA", "ROU")]
     assert breaches == []
-    assert all("ITA" not in (e.payload["aggressor"], e.payload["defender"]) for e in _events(name, Kind.WAR))
+    assert all("ITA" not in (e.aggressor, e.defender) for e in _events(name, Kind.WAR))
 
 
 def test_1914_the_grey_cambon_letters_are_disclosed_on_3_august() -> None:
@@ -341,7 +341,7 @@ def test_1938_munich_enters_into_force_with_its_signature() -> None:
 
 def test_1938_no_ally_of_czechoslovakia_honours_a_defence_obligation() -> None:
     name = "1938-munich.yaml"
-    honoured = [e.payload for e in _events(name, Kind.HONOURED) if e.payload["type"] == "defense"]
+    honoured = [e for e in _events(name, Kind.HONOURED) if e.type == "defense"]
     assert honoured == []
 
 
@@ -373,12 +373,12 @@ def test_1939_the_anglo_polish_secret_protocol_names_germany() -> None:
 
 def test_1939_the_soviet_invasion_calls_britain_to_consult_not_to_fight() -> None:
     name = "1939-poland.yaml"
-    found = {(e.payload["type"], e.payload["triggered"]) for e in _events(name, Kind.OBLIGATION)
-             if e.payload["attack"] == "sun-pol" and e.payload["treaty"] == "anglo-polish-agreement"}
+    found = {(e.type, e.triggered) for e in _events(name, Kind.OBLIGATION)
+             if e.attack == "sun-pol" and e.treaty == "anglo-polish-agreement"}
     assert ("defense", False) in found and ("consultation", True) in found
-    breaks = [e.payload for e in _events(name, Kind.BREACH)
-              if e.payload["state"] == "SUN" and e.payload["treaty"] == "soviet-polish-1932"]
-    assert [b["type"] for b in breaks] == ["nonaggression"]
+    breaks = [e for e in _events(name, Kind.BREACH)
+              if e.state == "SUN" and e.treaty == "soviet-polish-1932"]
+    assert [b.type for b in breaks] == ["nonaggression"]
 
 
 def test_1939_britain_and_france_declare_war_on_3_september_and_italy_abandons_the_pact_of_steel() -> None:
@@ -389,7 +389,7 @@ def test_1939_britain_and_france_declare_war_on_3_september_and_italy_abandons_t
         assert entry.response is Response.FULL
         assert scenario.date_of(entry.turn).date().isoformat() == "1939-09-03"
     assert script[("ITA", "deu-pol")].response is Response.NEUTRAL
-    breaches = {e.payload["treaty"] for e in _events("1939-poland.yaml", Kind.BREACH) if e.payload["state"] == "ITA"}
+    breaches = {e.treaty for e in _events("1939-poland.yaml", Kind.BREACH) if e.state == "ITA"}
     assert breaches == {"pact-of-steel"}
 
 
@@ -415,5 +415,5 @@ def test_1967_iraq_joins_the_pact_the_day_before_the_war() -> None:
 
 def test_1967_lebanon_alone_of_the_bound_arab_states_stays_out() -> None:
     name = "1967-six-day-war.yaml"
-    abandoned = {e.payload["state"] for e in _events(name, Kind.BREACH) if e.payload["type"] == "defense"}
+    abandoned = {e.state for e in _events(name, Kind.BREACH) if e.type == "defense"}
     assert abandoned == {"LBN"}

@@ -26,9 +26,10 @@ from casus import runner
 from casus.cli import main
 from engine import montecarlo as mc
 from engine.doctrine import FACTORS
-from engine.events import Event, Kind, Phase
+from engine.events import Kind, TurnOpened
 from engine.game import Game
-from engine.model import Response, ScriptEntry
+from engine.model import Control, Response, ScriptEntry
+from engine.state import Mode
 from tests.builders import consultation, defense, inject, make_scenario, relation, treaty
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +114,20 @@ def test_a_run_is_the_game_played_with_its_seed(own_weights):
     assert mc.play_run(plan, 2) == mc.summarise(scenario, game.events, index=2)
 
 
+def test_a_run_counts_the_answers_the_game_keeps_the_umpires_included():
+    scenario = small()
+    game = Game.new(scenario, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER})
+    game.open_turn()
+    game.submit("USA", "narva", "full")
+    game.override("USA", "narva", "neutral", reason="a drill")
+    game.close_turn()
+    summary = mc.summarise(scenario, game.events)
+    kept = {(a, s): (d.turn, d.response.rank, d.treaty is not None) for (a, s), d in game.state.decisions.items()}
+    assert {(a, s): (t, r, b) for a, s, t, r, b in summary.decisions} == kept
+    assert kept[("narva", "USA")][1] == Response.NEUTRAL.rank
+    assert summary == mc.summarise(scenario, game.events, state=game.state)
+
+
 @pytest.mark.parametrize("workers, chunk", [(2, 1), (2, 3), (3, 2)])
 def test_same_seed_same_results_whatever_the_workers(workers, chunk):
     plan = mc.Plan(small(), 12, seed=11, vary=(mc.parse_vary("threat=0:2"),))
@@ -128,10 +143,10 @@ def test_sampled_answers_follow_the_doctrines_probabilities():
     scenario, n = small(turns=1), 2000
     game = Game.new(scenario)
     game.play()
-    first = next(e.payload for e in game.events if e.kind is Kind.DECISION and e.payload["state"] == "USA")
+    first = next(e for e in game.events if e.kind is Kind.DECISION and e.state == "USA")
     row = mc.simulate(scenario, n, seed=8).decision("narva", "USA")
     assert row["asked"]["p"] == 1.0
-    for level, p in zip(("hostile", "neutral", "diplomatic", "limited", "full"), first["probabilities"]):
+    for level, p in zip(("hostile", "neutral", "diplomatic", "limited", "full"), first.probabilities):
         observed = row["responses"].get(level, {"p": 0.0})["p"]
         assert abs(observed - p) <= 4 * math.sqrt(p * (1 - p) / n) + 1 / n, (level, observed, p)
 
@@ -296,7 +311,7 @@ def test_runs_from_a_prefix_keep_what_happened_and_vary_what_follows():
     played = Game.new(scenario, seed=42, stochastic=True, verbose=False)
     played.play(1)
     prefix = played.events
-    turn1 = {(e.payload["attack"], e.payload["state"]): e.payload["response"]
+    turn1 = {(e.attack, e.state): e.response
              for e in prefix if e.kind is Kind.DECISION}
     results = mc.simulate(scenario, 30, seed=0, events_prefix=prefix)
     for (attack, state), response in turn1.items():
@@ -310,9 +325,9 @@ def test_runs_from_a_prefix_keep_what_happened_and_vary_what_follows():
 def test_a_prefix_is_reseeded_and_played_by_the_doctrine():
     game = Game.new(small(), seed=1)
     out = mc.reseed(game.events, 99)
-    assert out[0].payload["seed"] == 99 and out[0].payload["mode"] == "play"
-    assert game.events[0].payload["seed"] == 1  # the original is left alone
-    for wrong in ([], [Event(1, Phase.TURN, Kind.TURN_OPENED)]):
+    assert out[0].seed == 99 and out[0].mode == "play"
+    assert game.events[0].seed == 1  # the original is left alone
+    for wrong in ([], [TurnOpened(turn=1, date="2027-01-01")]):
         with pytest.raises(ValueError, match="game-started"):
             mc.reseed(wrong, 1)
 

@@ -214,7 +214,7 @@ def test_the_grey_zone_stays_short_of_war_whatever_the_dice(scenario: Scenario, 
     game.play()
     kinds = {i.id: i.kind for i in scenario.injects}
     grey = {i for i, kind in kinds.items() if kind in GREY_ZONE}
-    answers = [e.payload for e in game.events if e.kind is Kind.DECISION and e.payload["attack"] in grey]
-    assert answers and all(a["response"] != "full" for a in answers)
+    answers = [e for e in game.events if e.kind is Kind.DECISION and e.attack in grey]
+    assert answers and all(a.response != "full" for a in answers)
     wars = [e.turn for e in game.events if e.kind is Kind.WAR]
     assert wars and min(wars) >= 3

@@ -159,7 +159,7 @@ def test_manual_and_adhoc_injects_fire_and_undo_sets_the_turn_aside(app, drill):
     assert r.status_code == 303
     assert post(umpire, f"/x/{eid}/fire", kind="armed-attack", actor="", target="POL", text="x").status_code == 400
     events = umpire.get(f"/x/{eid}/events.jsonl").get_data(as_text=True)
-    fired = [e.payload["inject"] for e in load_events(events) if e.kind == "inject-fired"]
+    fired = [e.inject for e in load_events(events) if e.kind == "inject-fired"]
     assert fired[-2:] == ["drones", "adhoc-2-1"]
     r = post(umpire, f"/x/{eid}/undo")
     assert r.status_code == 303

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from engine import report, svg
-from engine.events import Event, Kind, Phase
+from engine.events import DecisionTaken, Kind
 from engine.game import Game
-from engine.model import Control
+from engine.model import Control, DecisionSource, Response
 from engine.scenario import loads
 from engine.state import Mode
 from tests.e2e.support import NARVA
@@ -45,6 +45,32 @@ def test_decisions_stand_beside_the_doctrines_view(played):
     assert abs(sum(gbr.doctrine_probabilities) - 1) < 1e-3
 
 
+@pytest.mark.parametrize("order", ["override last", "cell revises after the override"])
+def test_the_report_shows_the_answer_the_game_keeps(order):
+    sc = loads(NARVA, "drill.yaml")
+    game = Game.new(sc, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER, "POL": Control.PLAYER})
+    game.play_turn()
+    game.open_turn()
+    game.submit("USA", "narva", "full")
+    game.submit("POL", "narva", "diplomatic", rationale="first")
+    game.override("POL", "narva", "limited", reason="teaching point")
+    if order == "cell revises after the override":
+        # The engine refuses this now (engine.view.may_submit); logs written before it did not.
+        game.push([DecisionTaken(turn=game.state.turn, state="POL", attack="narva", response=Response.NEUTRAL,
+                                 source=DecisionSource.PLAYER, side="EST", rationale="second", actor="POL",
+                                 visibility=("POL",), reason="decided by its cell")])
+    game.close_turn()
+    aar = report.after_action(sc, game.events)
+    shown = {(d.attack, d.state): (d.response, d.source) for d in aar.decisions}
+    kept = {key: (str(d.response), str(d.source)) for key, d in game.state.decisions.items()}
+    assert shown == kept
+    pol = next(d for d in aar.decisions if d.state == "POL")
+    # The umpire's word stands; the cell's last word is shown beside it, with its count of answers.
+    assert (pol.response, pol.cell_response, pol.override_reason) == (
+        "limited", "diplomatic" if order == "override last" else "neutral", "teaching point")
+    assert pol.revisions == (1 if order == "override last" else 2)
+
+
 def test_the_advice_is_the_one_the_game_gave_at_that_moment(played):
     sc, game = played
     before = Game(sc, game.events[:game.turn_start(2)])
@@ -60,7 +86,7 @@ def test_commitments_timeline_and_exports(played):
     kept = {(c.state, c.article): c.honoured for c in aar.commitments}
     assert kept[("USA", "art. 4 (consultation)")] is True
     # Article 5 counts only if the council declared it, which turns on the doctrine's British answer.
-    declared = any(e.kind is Kind.INVOCATION and e.payload["declared"] for e in game.events)
+    declared = any(e.kind is Kind.INVOCATION and e.declared for e in game.events)
     assert (("USA", "art. 5 (defense)") in kept) == declared
     assert [r.turn for r in aar.timeline] == [1, 2]
     assert any(e.kind == "override" for e in aar.timeline[1].entries)
@@ -73,11 +99,11 @@ def test_commitments_timeline_and_exports(played):
 
 @pytest.mark.parametrize("viewer,keeps", [(None, True), (frozenset({"USA"}), True), (frozenset({"POL"}), False)])
 def test_public_payload_keeps_the_rationale_for_the_umpire_and_the_deciding_cell(viewer, keeps):
-    e = Event(2, Phase.DECISIONS, Kind.DECISION, {"state": "USA", "attack": "narva", "response": "full",
-                                                   "rationale": "private", "probabilities": [0.2] * 5})
-    payload = report.public_payload(e, viewer)
+    e = DecisionTaken(turn=2, state="USA", attack="narva", response=Response.FULL, source=DecisionSource.PLAYER,
+                      rationale="private", probabilities=(0.2,) * 5)
+    payload = report.public_fields(e, viewer)
     assert ("rationale" in payload) is keeps and ("probabilities" in payload) is keeps
-    assert payload["response"] == "full" and e.payload["rationale"] == "private"  # the event is not changed
+    assert payload["response"] == "full" and e.rationale == "private"  # the event is not changed
 
 
 def test_svg_builders_escape_text_and_are_well_formed():

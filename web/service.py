@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.errors import GameError, ScenarioError
+from engine.errors import GameError, InvalidAction, NotPermitted, ScenarioError, UnknownName
 from engine.events import Event, Note, TurnClosed
 from engine.game import Game
 from engine.model import Control, Response, Scenario
@@ -233,7 +233,11 @@ class Console:
             game = cur.game.copy()  # the published snapshot stays as it was for its readers
             try:
                 new = action(game)
-            except GameError as exc:
+            except (InvalidAction, UnknownName) as exc:   # the request is wrong: say what to change
+                raise ConsoleError(str(exc)) from None
+            except NotPermitted as exc:
+                raise Forbidden(str(exc)) from None
+            except GameError as exc:                     # not now: the game has moved on
                 raise Conflict(str(exc)) from None
             if not new:
                 return []

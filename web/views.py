@@ -22,7 +22,7 @@ from engine.events import Event, Kind, Note
 from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.state import GameState, Status
-from engine.view import TreatyView, View, public_fields, waiting_on_cells
+from engine.view import TreatyView, View, waiting_on_cells
 
 from .snapshot import Cell, Snapshot
 from .whatif import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, WhatIf
@@ -74,7 +74,7 @@ class Line:
 
 
 def lines(sc: Scenario, events: list[Event], viewer: frozenset[str] | None) -> list[Line]:
-    return [Line(e.turn, str(e.kind), report.event_line(sc, e, public_fields(e, viewer)),
+    return [Line(e.turn, str(e.kind), report.event_line(sc, e),
                  report.is_quiet(e)) for e in events if e.kind is not Kind.GAME_STARTED]
 
 

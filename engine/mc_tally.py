@@ -1,0 +1,141 @@
+"""What one run leaves behind, and the tally of many: counts and exact sums that merge exactly.
+
+A `Tally` is a mergeable partial aggregate: workers tally chunks of runs and the
+caller merges them. It holds only integer counts and exact float sums, so
+merging is associative and commutative to the last bit.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .mc_stats import ExactSum, Moments
+
+if TYPE_CHECKING:
+    from .mc_results import Results
+    from .montecarlo import Plan
+
+__all__ = ["RunSummary", "Tally", "NO_TURN", "ASKED", "FIRST_RESPONSE", "TESTED", "HONOURED", "FIRST_TURN",
+           "BOUND"]
+
+NO_TURN = 10**9  # the first turn of a pair tested without a decision of its own
+
+# The columns of a pair's row in `Tally.pairs`.
+ASKED, FIRST_RESPONSE, TESTED, HONOURED, FIRST_TURN, BOUND = 0, 1, 6, 7, 8, 9
+_SUMMED = (0, 1, 2, 3, 4, 5, 6, 7, 9)  # every column but the first turn
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one run leaves behind; its event log is dropped."""
+    index: int
+    decisions: tuple[tuple[str, str, int, int, bool], ...]  # (attack, state, turn, rank, bound)
+    honour: tuple[tuple[str, str, bool], ...]         # (attack, state, every commitment kept)
+    honoured: int                                      # commitments kept ...
+    tested: int                                        # ... of those put to the test
+    cohesion: tuple[tuple[str, float], ...]            # (treaty, cohesion) where tested
+    belligerents: int
+    first_war: int | None
+    script: tuple[bool, ...] | None                    # per entry: matched the record
+    weights: tuple[float, ...] = ()                    # the varied weights, in Plan.vary order
+
+    @property
+    def honour_rate(self) -> float | None:
+        return self.honoured / self.tested if self.tested else None
+
+    @property
+    def reproduced(self) -> bool | None:
+        return None if self.script is None else all(self.script)
+
+
+class Tally:
+    """Counts and exact sums over some runs; `merge` is associative and commutative."""
+
+    def __init__(self, n_vary: int, n_script: int) -> None:
+        self.runs = 0
+        # (attack, state) -> [asked, hostile..full (5), tested, honoured, first turn, bound]
+        self.pairs: dict[tuple[str, str], list[int]] = {}
+        self.cohesion: dict[str, Counter[float]] = {}    # treaty -> Counter(round(c, 4))
+        self.cohesion_sum: dict[str, ExactSum] = {}
+        self.spread: Counter[int] = Counter()            # belligerents -> runs
+        self.first_war: Counter[int] = Counter()         # turn (0: no war) -> runs
+        self.honour_rates = ExactSum()
+        self.honour_runs = 0
+        self.reproduced = 0
+        self.entries = [0] * n_script
+        self.moments = ([Moments(n_vary), Moments(n_vary)] if n_vary else [])
+        self.peak_rss: dict[str, int] = {}               # worker -> max RSS in KiB (runner's)
+
+    @classmethod
+    def empty(cls, plan: Plan) -> Tally:
+        return cls(len(plan.vary), len(plan.scenario.script))
+
+    def add(self, run: RunSummary) -> None:
+        self.runs += 1
+        self._add_pairs(run)
+        for treaty, value in run.cohesion:
+            self.cohesion.setdefault(treaty, Counter())[round(value, 4)] += 1
+            self.cohesion_sum.setdefault(treaty, ExactSum()).add(value)
+        self.spread[run.belligerents] += 1
+        self.first_war[run.first_war or 0] += 1
+        rate = run.honour_rate
+        if rate is not None:
+            self.honour_runs += 1
+            self.honour_rates.add(rate)
+        if run.script is not None:
+            self.reproduced += all(run.script)
+            for i, ok in enumerate(run.script):
+                self.entries[i] += ok
+        if self.moments:
+            if rate is not None:
+                self.moments[0].add(run.weights, rate)
+            self.moments[1].add(run.weights, float(run.belligerents))
+
+    def _add_pairs(self, run: RunSummary) -> None:
+        pairs = self.pairs
+        for attack, state, turn, rank, bound in run.decisions:
+            row = pairs.get((attack, state))
+            if row is None:
+                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, turn, 0]
+            row[ASKED] += 1
+            row[FIRST_RESPONSE + rank] += 1
+            row[BOUND] += bound
+            if turn < row[FIRST_TURN]:
+                row[FIRST_TURN] = turn
+        for attack, state, ok in run.honour:
+            row = pairs.get((attack, state))
+            if row is None:  # tested without a decision of its own (a standing answer)
+                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, NO_TURN, 0]
+            row[TESTED] += 1
+            row[HONOURED] += ok
+
+    def merge(self, other: Tally) -> Tally:
+        self.runs += other.runs
+        for key, row in other.pairs.items():
+            mine = self.pairs.get(key)
+            if mine is None:
+                self.pairs[key] = list(row)
+            else:
+                for i in _SUMMED:
+                    mine[i] += row[i]
+                mine[FIRST_TURN] = min(mine[FIRST_TURN], row[FIRST_TURN])
+        for treaty, counts in other.cohesion.items():
+            self.cohesion.setdefault(treaty, Counter()).update(counts)
+            self.cohesion_sum.setdefault(treaty, ExactSum()).merge(other.cohesion_sum[treaty])
+        self.spread.update(other.spread)
+        self.first_war.update(other.first_war)
+        self.honour_rates.merge(other.honour_rates)
+        self.honour_runs += other.honour_runs
+        self.reproduced += other.reproduced
+        self.entries = [a + b for a, b in zip(self.entries, other.entries)] or other.entries
+        for ours, theirs in zip(self.moments, other.moments):
+            ours.merge(theirs)
+        for worker, rss in other.peak_rss.items():
+            self.peak_rss[worker] = max(rss, self.peak_rss.get(worker, 0))
+        return self
+
+    def results(self, plan: Plan, *, interrupted: bool = False) -> Results:
+        """The figures as reported (`engine.mc_results`, which reads the tally, not the reverse)."""
+        from .mc_results import Results, results_data
+        return Results(results_data(self, plan, interrupted))
