@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .alliance_conflicts import Conflict
 from .attack import Attack, Trigger
-from .model import Inject, InjectKind, Obligation, Scenario, Treaty
+from .model import Inject, InjectKind, Obligation, ObligationType, Scenario, Treaty
 from .world import IdentityMemo, World
 
 
@@ -43,6 +43,7 @@ class TreatyEntry:
     accessions: dict[str, str]          # member -> inject of its accession
     withdrawals: dict[str, Inject]      # member -> inject of its withdrawal
     counts_wars: bool                   # an article needs more than one adversary
+    consultation: Article | None        # its first consultation article, if any
 
     @property
     def phrase(self) -> str:
@@ -159,9 +160,10 @@ def _entry(position: int, treaty: Treaty, injects: list[Inject]) -> TreatyEntry:
         else:
             for actor in inject.actors:
                 withdrawals.setdefault(actor, inject)
+    consultation = next((a for a in articles if a.obligation.type is ObligationType.CONSULTATION), None)
     return TreatyEntry(position, treaty, frozenset(treaty.members), frozenset(treaty.protected),
                        articles, signing, accessions, withdrawals,
-                       any(ob.min_adversaries > 1 for ob in treaty.obligations))
+                       any(ob.min_adversaries > 1 for ob in treaty.obligations), consultation)
 
 
 def _index_treaties(scenario: Scenario) -> tuple[tuple[TreatyEntry, ...], dict[str, tuple[int, ...]]]:

@@ -44,6 +44,15 @@ to an ally "forced" to make war.
 Grey zone. An attack whose attribution is below 50% (the format's grey zone)
 binds no obligation owed to its victim: allies cannot invoke a treaty against
 an attacker they cannot name. The doctrine still weighs attribution above it.
+
+Short of an armed attack. Defense answers an armed attack (North Atlantic
+Treaty art. 5, UN Charter art. 51), and offense joins one. An attack of a kind
+short of it (a cyber attack, a hybrid campaign, a border incident: those whose
+`engine.model.KIND_TRAITS` row says no `armed_attack`) triggers neither, whatever
+its attribution; it triggers consultation (art. 4) and neutrality as any attack
+does. A scenario file has no way to say that such an attack reaches the
+threshold (SCENARIO_FORMAT.md: `severity` is a degree, not a legal test), so the
+kind decides.
 """
 from __future__ import annotations
 
@@ -64,6 +73,9 @@ _CONSULTATION = ObligationType.CONSULTATION
 # Roles of the partner an obligation is owed to.
 _ATTACKED, _ATTACKING = "attacked", "attacking"
 
+# The obligations that answer only an armed attack (see the module's docstring).
+_NEED_ARMED_ATTACK = frozenset({_DEFENSE, _OFFENSE})
+
 _BINDS_TO = {
     _DEFENSE: "to defend", _OFFENSE: "to join", _NEUTRALITY: "to neutrality toward",
     _CONSULTATION: "to consult", _NONAGGRESSION: "not to attack",
@@ -81,6 +93,10 @@ def _and(names: Sequence[str]) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _a(words: str) -> str:
+    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
 
 
 class AttackView:
@@ -217,15 +233,31 @@ class CasusFoederis:
 
     def _after_ally(self, entry: TreatyEntry, art: Article, partner: str, role: str,
                     view: AttackView, live: frozenset[str], explain: bool = True) -> str | None:
-        """The partner's part, attribution, provocation and the article's conditions."""
+        """The partner's part, attribution, the armed-attack threshold, provocation and the
+        article's conditions."""
         if partner in entry.members and partner not in live:
             return f"not in force: {self._absence(entry, partner)}" if explain else _FAILS
         attack = view.attack
         if role == _ATTACKED and attack.attribution < GREY_ZONE:
             return (f"not triggered: attribution {attack.attribution:.0%} is below the {GREY_ZONE:.0%} "
                     "at which allies can name the attacker (grey zone)") if explain else _FAILS
+        if art.obligation.type in _NEED_ARMED_ATTACK and attack.short_of_armed_attack:
+            return self._short_of_armed_attack(entry, art, view) if explain else _FAILS
         return (self._void(art, partner, role, view)
                 or self._unmet(entry, art, partner, role, view, explain))
+
+    def _short_of_armed_attack(self, entry: TreatyEntry, art: Article, view: AttackView) -> str:
+        """Why defense or offense does not answer a cyber attack, hybrid campaign or border
+        incident, and what the treaty offers instead."""
+        what = f"not triggered: {_a(view.attack.kind.traits.label)} short of an armed attack"
+        if art.obligation.type is _OFFENSE:
+            return f"{what}: {art.short} is not triggered; offense joins a partner's armed attack"
+        consultation = entry.consultation
+        if consultation is None:
+            return f"{what}: {art.short} is not triggered, and the treaty has no consultation article"
+        if consultation.obligation.article:
+            return f"{what}: {art.short} is not triggered; {consultation.short} consultation is"
+        return f"{what}: {art.short} is not triggered; its consultation clause is"
 
     def _one_sided(self, ob: Obligation) -> str:
         return f"not owed: the article binds only {_and([self.name(m) for m in ob.asymmetric_to or ()])} (one-sided)"
