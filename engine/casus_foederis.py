@@ -314,7 +314,7 @@ class CasusFoederis:
                view: AttackView, explain: bool = True) -> str | None:
         """The article's conditions the attack fails, all of them, in words."""
         unmet = self._conditions(entry, art, partner, role, view)
-        if not any(unmet):
+        if True not in unmet:  # the attack meets every condition
             return None
         if not explain:
             return _FAILS
