@@ -104,7 +104,10 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], *, width: int = 720, h
     margin = max((n.radius for n in nodes), default=16) + 34
     radius = max(10.0, min(width, height - legend_h) / 2 - margin)
     placed = circle_layout(free, width / 2, (height - legend_h) / 2, radius)
-    pos = {n.id: placed.get(n.id, (n.x, n.y)) for n in nodes}
+    pos = dict(placed)
+    for n in nodes:  # every node not placed on the circle has its own position
+        if n.id not in placed and n.x is not None and n.y is not None:
+            pos[n.id] = (n.x, n.y)
     out = _open(width, height, title, css_class)
     out.append('<g class="edges" fill="none">')
     for e in edges:

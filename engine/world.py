@@ -12,6 +12,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from .model import Deployment, InjectKind, Relation, Scenario, State, Treaty
 
@@ -29,21 +30,21 @@ class IdentityMemo:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[weakref.ref, dict]] = {}
+        self._entries: dict[int, tuple[weakref.ref[object], dict[Any, Any]]] = {}
 
-    def scratch(self, obj: object) -> dict:
+    def scratch(self, obj: object) -> dict[Any, Any]:
         key = id(obj)
         entry = self._entries.get(key)
         if entry is not None and entry[0]() is obj:
             return entry[1]
         entries = self._entries
 
-        def forget(ref: weakref.ref, key: int = key) -> None:
+        def forget(ref: weakref.ref[object], key: int = key) -> None:
             current = entries.get(key)
             if current is not None and current[0] is ref:
                 del entries[key]
 
-        memo: dict = {}
+        memo: dict[Any, Any] = {}
         try:
             ref = weakref.ref(obj, forget)
         except TypeError:  # not weakly referenceable: work uncached rather than risk staleness
@@ -86,7 +87,7 @@ class World:
             reputation={s.id: INITIAL_REPUTATION for s in scenario.states},
         )
 
-    def evolve(self, **changes) -> World:
+    def evolve(self, **changes: Any) -> World:
         return replace(self, **changes)
 
     # --- reading -------------------------------------------------------------

@@ -152,9 +152,14 @@ CASES = [
     Case("defense is defensive: nothing is owed to the attacker", (DUAL_ALLIANCE,),
          attack("AUH", "SRB"), ("GER", "AUH"), False,
          ("not triggered", "the article is defensive", "Austria-Hungary is the attacker")),
-    Case("defense: the kind of attack is no treaty condition", (nato(),),
-         attack("RUS", "EST", kind="cyber-attack", attribution=0.6), ("GER", "EST"), True,
-         ("cyber attack by Russia",)),
+    Case("defense: a well-attributed cyber attack is still short of an armed attack", (nato(),),
+         attack("RUS", "EST", kind="cyber-attack", attribution=0.6), ("GER", "EST"), False,
+         ("not triggered: a cyber attack short of an armed attack: Article 5 is not triggered",)),
+    Case("consultation answers an attack short of an armed attack",
+         (nato(consultation(article="4"), defense(article="5")),),
+         attack("RUS", "EST", kind="hybrid-attack", attribution=0.6), ("GER", "EST"), True,
+         ("Article 4 of the North Atlantic Treaty binds Germany to consult Estonia",
+          "hybrid attack by Russia"), type=CONSULTATION),
     Case("defense: a grey-zone attack names no attacker", (nato(),),
          attack("RUS", "EST", kind="cyber-attack", attribution=0.4), ("GER", "EST"), False,
          ("not triggered", "attribution 40%", "grey zone")),
@@ -499,7 +504,7 @@ def test_the_parties_answers_begin_no_new_war():
 
 
 def test_only_an_armed_attack_makes_belligerents():
-    world = make_world(STATES, [nato()])
+    world = make_world(STATES, [nato(consultation(article="4"), defense(article="5"))])
     result = cascade(world, [attack("RUS", "EST", kind="cyber-attack")], lambda a, w, b: [])
     assert result.rounds[0].wars_begun == () and result.world.wars == ()
     assert [t.ally for t in result.rounds[0].triggers if t.triggered] == ["USA", "GER"]
@@ -513,7 +518,7 @@ def test_no_new_attack_between_states_already_at_war():
 
 
 def test_a_state_that_answered_is_not_asked_again_and_its_first_answer_counts():
-    world = make_world(STATES, [nato()])
+    world = make_world(STATES, [nato(consultation(article="4"), defense(article="5"))])
     asked: list[tuple[str, tuple[str, ...]]] = []
 
     def decide(a, w, binding):

@@ -1,0 +1,188 @@
+"""The cascade of wars: attacks, the wars their answers begin, the wars those begin (1914).
+
+A round's attacks fall together: each attack that starts a war (an armed
+attack) makes its attackers and its target belligerents before anyone answers,
+so a state counted toward `min_adversaries` is at war from its round on. Then,
+attack by attack in order, the triggers are found and the `decide` callback
+answers for the bound allies (and whoever else it chooses). A decision begins a
+war:
+* `full` on the victim's side: the decider against each attacker, with
+  provoked=True since the attacker struck first -- so an attacker's allies with
+  a non-provocation clause are not bound, as Italy argued in 1914;
+* `full` on an attacker's side: the decider against the victim (provoked=False).
+A decision's `side` is read as the victim's unless it names an attacker.
+`limited`, `diplomatic`, `neutral` and `hostile` begin no war: `hostile` is aid
+to the attacker (arms, bases, money: the United States toward Britain in 1982),
+not belligerency, which takes `full` on the attacker's side or an attack of its
+own. Nor do the answers of the attack's own parties begin one.
+
+No attack is made on a pair already at war or already due to fight. Each war
+becomes an attack of the next round; the cascade stops when a round begins
+none, or after `max_rounds` (then `truncated`). A state that has answered an
+attack by the same attackers on the same target is not asked again, and only a
+state's first answer to an attack counts.
+
+How long a cascade can run: every round after the first begins at least one
+war between a pair not at war before, so a cascade never needs more than
+1 + n(n-1)/2 rounds for n states. The number of states plus one is not enough:
+a war can break out between two states already fighting others (four states can
+chain six rounds).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .alliance_conflicts import Conflict
+from .alliance_graph import AllianceGraph
+from .attack import Attack, Trigger
+from .model import Decision, InjectKind, Response
+from .world import War, World
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One round of a cascade: its attacks, what they triggered, who answered."""
+    number: int
+    attacks: tuple[Attack, ...]
+    triggers: tuple[Trigger, ...]
+    decisions: tuple[Decision, ...]
+    wars_begun: tuple[War, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeResult:
+    rounds: tuple[Round, ...]
+    world: World
+    truncated: bool
+    pending: tuple[Attack, ...] = ()   # the attacks a truncated cascade left unexamined
+
+    @property
+    def wars_begun(self) -> tuple[War, ...]:
+        return tuple(w for r in self.rounds for w in r.wars_begun)
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        return tuple(d for r in self.rounds for d in r.decisions)
+
+
+Decide = Callable[[Attack, World, tuple[Trigger, ...]], Sequence[Decision]]
+
+# For a caller that gives no bound: the turn's (engine.turn.MAX_CASCADE_ROUNDS, which the
+# turn passes itself). The longest cascade of the golden replays runs four rounds; the
+# docstring above gives the bound a cascade can need.
+_MAX_ROUNDS = 12
+
+
+def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
+            max_rounds: int = _MAX_ROUNDS, all_triggers: bool = True,
+            graph: AllianceGraph | None = None) -> CascadeResult:
+    """Resolve attacks, the wars their answers begin, the wars those begin, ...
+
+    Round 1 examines `attacks`; each later round the wars the previous round's
+    decisions began. See the module's docstring for the rules. With
+    `all_triggers=False` the rounds keep only the binding triggers (faster, for
+    batch runs that need no explanation of what did not bind).
+    """
+    run = _Cascade(world, graph or AllianceGraph(world), decide, all_triggers)
+    todo = tuple(attacks)
+    while todo and len(run.rounds) < max_rounds:
+        todo = run.play_round(todo)
+    return CascadeResult(tuple(run.rounds), run.world, truncated=bool(todo), pending=todo)
+
+
+class _Cascade:
+    """What a cascade carries from round to round: the world, wars, who has answered what."""
+
+    def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool) -> None:
+        self.world, self.graph, self.decide, self.all_triggers = world, graph, decide, all_triggers
+        self.at_war = {w.pair for w in world.wars}
+        self.answered: dict[tuple[frozenset[str], str], set[str]] = {}
+        self.rounds: list[Round] = []
+
+    def play_round(self, todo: tuple[Attack, ...]) -> tuple[Attack, ...]:
+        """Play one round of attacks; the attacks of the next round, from the wars it began."""
+        # A round's attacks fall together: their wars stand before anyone answers.
+        begun = [war for attack in todo for war in _wars_of(attack, self.at_war)]
+        if begun:
+            self.world = self.world.evolve(wars=self.world.wars + tuple(begun))
+        view = self.graph.at(self.world)
+        found: list[Trigger] = []
+        decisions: list[Decision] = []
+        conflicts: list[Conflict] = []
+        coming: list[Attack] = []
+        due: set[frozenset[str]] = set()
+        for attack in todo:
+            triggers = view.triggers(attack) if self.all_triggers else view.binding(attack)
+            found.extend(triggers)
+            conflicts.extend(view.conflicts(attack, triggers))
+            answers = self._answers(attack, triggers)
+            decisions.extend(answers)
+            coming.extend(self._wars_from(answers, attack, due))
+        self.rounds.append(Round(len(self.rounds) + 1, todo, tuple(found), tuple(decisions),
+                                 tuple(begun), tuple(conflicts)))
+        return tuple(coming)
+
+    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...]) -> list[Decision]:
+        """Ask `decide` about the bound states that have not answered these attackers on
+        this target; keep each state's first answer."""
+        already = self.answered.setdefault((frozenset(attack.attackers), attack.target), set())
+        ask = tuple(t for t in triggers if t.triggered and t.ally not in already)
+        answers = []
+        for answer in self.decide(attack, self.world, ask):
+            if answer.state not in already:   # one answer per state: the first
+                already.add(answer.state)
+                answers.append(answer)
+        return answers
+
+    def _wars_from(self, answers: list[Decision], attack: Attack, due: set[frozenset[str]]
+                   ) -> list[Attack]:
+        """The wars the answers begin, each an attack of the next round (once per pair)."""
+        coming = []
+        for decision in answers:
+            enemies, provoked = _enemies_from(decision, attack)
+            for enemy in enemies:
+                pair = frozenset((decision.state, enemy))
+                if pair not in self.at_war and pair not in due:
+                    due.add(pair)
+                    coming.append(_war_on(decision.state, enemy, provoked, attack, self.world))
+        return coming
+
+
+def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:
+    """The wars an attack begins (and records in `at_war`)."""
+    if not attack.starts_war:
+        return []
+    begun = []
+    for x in dict.fromkeys(attack.attackers):
+        pair = frozenset((x, attack.target))
+        if x != attack.target and pair not in at_war:
+            at_war.add(pair)
+            begun.append(War(x, attack.target))
+    return begun
+
+
+def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], bool]:
+    """Whom a decision makes war on (and whether they provoked it): a
+    belligerent answer is a war of its own."""
+    if decision.state == attack.target or decision.state in attack.attackers:
+        return (), False
+    for_attacker = decision.side in attack.attackers
+    if decision.response is Response.FULL and not for_attacker:
+        return tuple(dict.fromkeys(attack.attackers)), True
+    if decision.response is Response.FULL and for_attacker:
+        return (attack.target,), False
+    return (), False
+
+
+def _war_on(state: str, enemy: str, provoked: bool, attack: Attack, world: World) -> Attack:
+    origin = attack.origin or attack.id
+    return Attack(id=f"{origin}/{state}>{enemy}", attackers=(state,), target=enemy,
+                  kind=InjectKind.ARMED_ATTACK, region=_region(world, enemy), provoked=provoked,
+                  severity=attack.severity, origin=origin)
+
+
+def _region(world: World, state: str) -> str | None:
+    found = world.states.get(state)
+    return found.region if found is not None else None
