@@ -29,6 +29,8 @@ HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
 FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
+    # alliance crises 1866-1962
+    "1866-austro-prussian.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -50,6 +52,9 @@ COW_IDS = {
     "1939-poland.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 290: "POL", 325: "ITA", 360: "ROU",
                          365: "SUN"},
     "1967-six-day-war.yaml": {645: "IRQ", 651: "EGY", 652: "SYR", 660: "LBN", 663: "JOR"},
+    # alliance crises 1866-1962
+    "1866-austro-prussian.yaml": {220: "FRA", 240: "HAN", 245: "BAV", 255: "PRU", 267: "BAD", 269: "SAX",
+                                  271: "WRT", 273: "HSE", 275: "HSG", 280: "MEC", 300: "AUH", 325: "ITA"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -90,6 +95,11 @@ ATOP_CODES = {
     ("1967-six-day-war.yaml", "uar-iraq-1958"): (3350, "1967-06-05", "all"),
     ("1967-six-day-war.yaml", "uar-syria-1966"): (3538, "1967-06-05", "all"),
     ("1967-six-day-war.yaml", "uar-jordan-1967"): (3570, "1967-06-05", "all"),
+    # alliance crises 1866-1962
+    ("1866-austro-prussian.yaml", "german-confederation"): (1020, "1866-06-14", "all"),
+    ("1866-austro-prussian.yaml", "prussian-italian-1866"): (1265, "1866-06-16", "all"),
+    ("1866-austro-prussian.yaml", "austro-french-1866"): (1270, "1866-06-16", "all"),
+    ("1866-austro-prussian.yaml", "bavarian-austrian-1866"): (1272, "1866-06-16", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -106,6 +116,11 @@ WARS = {
     "1938-munich.yaml": {},
     "1939-poland.yaml": {("DEU", "POL"): 12, ("GBR", "DEU"): 14, ("FRA", "DEU"): 14, ("SUN", "POL"): 28},
     "1967-six-day-war.yaml": {("ISR", "EGY"): 24, ("SYR", "ISR"): 24, ("JOR", "ISR"): 24, ("IRQ", "ISR"): 24},
+    # alliance crises 1866-1962
+    "1866-austro-prussian.yaml": {
+        ("PRU", "SAX"): 2, ("PRU", "HAN"): 2, ("PRU", "HSE"): 2, ("AUH", "PRU"): 2, ("BAV", "PRU"): 2,
+        ("WRT", "PRU"): 2, ("HSG", "PRU"): 2, ("ITA", "AUH"): 3, ("BAD", "PRU"): 3,
+    },
 }
 
 @functools.cache
