@@ -30,7 +30,7 @@ FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # alliance crises 1866-1962
-    "1866-austro-prussian.yaml",
+    "1866-austro-prussian.yaml", "1877-russo-turkish.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -55,6 +55,8 @@ COW_IDS = {
     # alliance crises 1866-1962
     "1866-austro-prussian.yaml": {220: "FRA", 240: "HAN", 245: "BAV", 255: "PRU", 267: "BAD", 269: "SAX",
                                   271: "WRT", 273: "HSE", 275: "HSG", 280: "MEC", 300: "AUH", 325: "ITA"},
+    "1877-russo-turkish.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 300: "AUH", 345: "SRB", 360: "ROU",
+                                365: "RUS", 640: "TUR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -100,6 +102,9 @@ ATOP_CODES = {
     ("1866-austro-prussian.yaml", "prussian-italian-1866"): (1265, "1866-06-16", "all"),
     ("1866-austro-prussian.yaml", "austro-french-1866"): (1270, "1866-06-16", "all"),
     ("1866-austro-prussian.yaml", "bavarian-austrian-1866"): (1272, "1866-06-16", "all"),
+    ("1877-russo-turkish.yaml", "budapest-convention"): (1325, "1877-04-24", "all"),
+    ("1877-russo-turkish.yaml", "three-emperors-league"): (1315, "1877-04-24", "all"),
+    ("1877-russo-turkish.yaml", "german-russian-1873"): (1310, "1877-04-24", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -121,6 +126,7 @@ WARS = {
         ("PRU", "SAX"): 2, ("PRU", "HAN"): 2, ("PRU", "HSE"): 2, ("AUH", "PRU"): 2, ("BAV", "PRU"): 2,
         ("WRT", "PRU"): 2, ("HSG", "PRU"): 2, ("ITA", "AUH"): 3, ("BAD", "PRU"): 3,
     },
+    "1877-russo-turkish.yaml": {("MNE", "TUR"): 1, ("RUS", "TUR"): 2, ("TUR", "ROU"): 3, ("SRB", "TUR"): 35},
 }
 
 @functools.cache
