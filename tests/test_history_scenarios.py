@@ -30,7 +30,7 @@ FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # alliance crises 1866-1962
-    "1866-austro-prussian.yaml", "1877-russo-turkish.yaml",
+    "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -57,6 +57,7 @@ COW_IDS = {
                                   271: "WRT", 273: "HSE", 275: "HSG", 280: "MEC", 300: "AUH", 325: "ITA"},
     "1877-russo-turkish.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 300: "AUH", 345: "SRB", 360: "ROU",
                                 365: "RUS", 640: "TUR"},
+    "1885-serbo-bulgarian.yaml": {200: "GBR", 255: "DEU", 300: "AUH", 345: "SRB", 365: "RUS", 640: "TUR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -105,6 +106,7 @@ ATOP_CODES = {
     ("1877-russo-turkish.yaml", "budapest-convention"): (1325, "1877-04-24", "all"),
     ("1877-russo-turkish.yaml", "three-emperors-league"): (1315, "1877-04-24", "all"),
     ("1877-russo-turkish.yaml", "german-russian-1873"): (1310, "1877-04-24", "all"),
+    ("1885-serbo-bulgarian.yaml", "austro-serbian-1881"): (1345, "1885-11-14", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -127,6 +129,7 @@ WARS = {
         ("WRT", "PRU"): 2, ("HSG", "PRU"): 2, ("ITA", "AUH"): 3, ("BAD", "PRU"): 3,
     },
     "1877-russo-turkish.yaml": {("MNE", "TUR"): 1, ("RUS", "TUR"): 2, ("TUR", "ROU"): 3, ("SRB", "TUR"): 35},
+    "1885-serbo-bulgarian.yaml": {("SRB", "BGR"): 9},
 }
 
 @functools.cache
