@@ -31,7 +31,7 @@ FILES = (
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # alliance crises 1866-1962
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
-    "1894-sino-japanese.yaml",
+    "1894-sino-japanese.yaml", "1897-greco-turkish.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -135,6 +135,7 @@ WARS = {
     "1877-russo-turkish.yaml": {("MNE", "TUR"): 1, ("RUS", "TUR"): 2, ("TUR", "ROU"): 3, ("SRB", "TUR"): 35},
     "1885-serbo-bulgarian.yaml": {("SRB", "BGR"): 9},
     "1894-sino-japanese.yaml": {("JPN", "CHN"): 8},
+    "1897-greco-turkish.yaml": {("TUR", "GRC"): 10},
 }
 
 @functools.cache
