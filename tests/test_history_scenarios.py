@@ -31,7 +31,7 @@ FILES = (
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # alliance crises 1866-1962
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
-    "1894-sino-japanese.yaml", "1897-greco-turkish.yaml",
+    "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -61,6 +61,8 @@ COW_IDS = {
     "1885-serbo-bulgarian.yaml": {200: "GBR", 255: "DEU", 300: "AUH", 345: "SRB", 365: "RUS", 640: "TUR"},
     "1894-sino-japanese.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 365: "RUS", 710: "CHN",
                                 730: "KOR", 740: "JPN"},
+    "1911-italo-turkish.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 300: "AUH", 325: "ITA", 365: "RUS",
+                                640: "TUR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -111,6 +113,9 @@ ATOP_CODES = {
     ("1877-russo-turkish.yaml", "german-russian-1873"): (1310, "1877-04-24", "all"),
     ("1885-serbo-bulgarian.yaml", "austro-serbian-1881"): (1345, "1885-11-14", "all"),
     ("1894-sino-japanese.yaml", "japan-korea-1894"): (1390, "1894-10-24", "all"),
+    ("1911-italo-turkish.yaml", "triple-alliance"): (1350, "1911-09-29", "all"),
+    ("1911-italo-turkish.yaml", "prinetti-barrere"): (1420, "1911-09-29", "all"),
+    ("1911-italo-turkish.yaml", "racconigi"): (1460, "1911-09-29", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -136,6 +141,7 @@ WARS = {
     "1885-serbo-bulgarian.yaml": {("SRB", "BGR"): 9},
     "1894-sino-japanese.yaml": {("JPN", "CHN"): 8},
     "1897-greco-turkish.yaml": {("TUR", "GRC"): 10},
+    "1911-italo-turkish.yaml": {("ITA", "TUR"): 1},
 }
 
 @functools.cache
