@@ -32,6 +32,7 @@ FILES = (
     # alliance crises 1866-1962
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
+    "1920-polish-soviet.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -63,6 +64,8 @@ COW_IDS = {
                                 730: "KOR", 740: "JPN"},
     "1911-italo-turkish.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 300: "AUH", 325: "ITA", 365: "RUS",
                                 640: "TUR"},
+    "1920-polish-soviet.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 290: "POL", 310: "HUN",
+                                315: "CSK", 360: "ROU", 365: "RUS", 367: "LVA", 368: "LTU"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -116,6 +119,8 @@ ATOP_CODES = {
     ("1911-italo-turkish.yaml", "triple-alliance"): (1350, "1911-09-29", "all"),
     ("1911-italo-turkish.yaml", "prinetti-barrere"): (1420, "1911-09-29", "all"),
     ("1911-italo-turkish.yaml", "racconigi"): (1460, "1911-09-29", "all"),
+    ("1920-polish-soviet.yaml", "franco-polish-1921"): (2060, "1921-03-18", "all"),
+    ("1920-polish-soviet.yaml", "polish-romanian-1921"): (2070, "1921-03-18", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -142,6 +147,7 @@ WARS = {
     "1894-sino-japanese.yaml": {("JPN", "CHN"): 8},
     "1897-greco-turkish.yaml": {("TUR", "GRC"): 10},
     "1911-italo-turkish.yaml": {("ITA", "TUR"): 1},
+    "1920-polish-soviet.yaml": {("POL", "RUS"): 1, ("POL", "LTU"): 23},
 }
 
 @functools.cache
