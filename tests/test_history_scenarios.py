@@ -32,7 +32,7 @@ FILES = (
     # alliance crises 1866-1962
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
-    "1920-polish-soviet.yaml",
+    "1920-polish-soviet.yaml", "1937-sino-japanese.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -66,6 +66,8 @@ COW_IDS = {
                                 640: "TUR"},
     "1920-polish-soviet.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 290: "POL", 310: "HUN",
                                 315: "CSK", 360: "ROU", 365: "RUS", 367: "LVA", 368: "LTU"},
+    "1937-sino-japanese.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 325: "ITA", 365: "SUN",
+                                710: "CHN", 740: "JPN"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -121,6 +123,8 @@ ATOP_CODES = {
     ("1911-italo-turkish.yaml", "racconigi"): (1460, "1911-09-29", "all"),
     ("1920-polish-soviet.yaml", "franco-polish-1921"): (2060, "1921-03-18", "all"),
     ("1920-polish-soviet.yaml", "polish-romanian-1921"): (2070, "1921-03-18", "all"),
+    ("1937-sino-japanese.yaml", "anti-comintern"): (2395, "1937-11-15", "all"),
+    ("1937-sino-japanese.yaml", "sino-soviet-1937"): (2415, "1937-11-15", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -148,6 +152,7 @@ WARS = {
     "1897-greco-turkish.yaml": {("TUR", "GRC"): 10},
     "1911-italo-turkish.yaml": {("ITA", "TUR"): 1},
     "1920-polish-soviet.yaml": {("POL", "RUS"): 1, ("POL", "LTU"): 23},
+    "1937-sino-japanese.yaml": {("JPN", "CHN"): 1},
 }
 
 @functools.cache
