@@ -32,7 +32,7 @@ FILES = (
     # alliance crises 1866-1962
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
-    "1920-polish-soviet.yaml", "1937-sino-japanese.yaml",
+    "1920-polish-soviet.yaml", "1937-sino-japanese.yaml", "1939-winter-war.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -68,6 +68,8 @@ COW_IDS = {
                                 315: "CSK", 360: "ROU", 365: "RUS", 367: "LVA", 368: "LTU"},
     "1937-sino-japanese.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 325: "ITA", 365: "SUN",
                                 710: "CHN", 740: "JPN"},
+    "1939-winter-war.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 310: "HUN", 325: "ITA", 365: "SUN",
+                             366: "EST", 367: "LVA", 368: "LTU", 375: "FIN", 380: "SWE", 385: "NOR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -125,6 +127,11 @@ ATOP_CODES = {
     ("1920-polish-soviet.yaml", "polish-romanian-1921"): (2070, "1921-03-18", "all"),
     ("1937-sino-japanese.yaml", "anti-comintern"): (2395, "1937-11-15", "all"),
     ("1937-sino-japanese.yaml", "sino-soviet-1937"): (2415, "1937-11-15", "all"),
+    ("1939-winter-war.yaml", "soviet-finnish-1932"): (2280, "1939-11-12", "all"),
+    ("1939-winter-war.yaml", "german-soviet-1939"): (2470, "1939-11-30", "all"),
+    ("1939-winter-war.yaml", "soviet-estonian-1939"): (2475, "1939-11-30", "all"),
+    ("1939-winter-war.yaml", "soviet-latvian-1939"): (2480, "1939-11-30", "all"),
+    ("1939-winter-war.yaml", "soviet-lithuanian-1939"): (2485, "1939-11-30", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -153,6 +160,7 @@ WARS = {
     "1911-italo-turkish.yaml": {("ITA", "TUR"): 1},
     "1920-polish-soviet.yaml": {("POL", "RUS"): 1, ("POL", "LTU"): 23},
     "1937-sino-japanese.yaml": {("JPN", "CHN"): 1},
+    "1939-winter-war.yaml": {("SUN", "FIN"): 2},
 }
 
 @functools.cache
