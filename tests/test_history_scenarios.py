@@ -33,6 +33,7 @@ FILES = (
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
     "1920-polish-soviet.yaml", "1937-sino-japanese.yaml", "1939-winter-war.yaml",
+    "1940-italy-greece.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -70,6 +71,8 @@ COW_IDS = {
                                 710: "CHN", 740: "JPN"},
     "1939-winter-war.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 310: "HUN", 325: "ITA", 365: "SUN",
                              366: "EST", 367: "LVA", 368: "LTU", 375: "FIN", 380: "SWE", 385: "NOR"},
+    "1940-italy-greece.yaml": {200: "GBR", 255: "DEU", 325: "ITA", 345: "YUG", 350: "GRC", 355: "BGR",
+                               360: "ROU", 640: "TUR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -132,6 +135,10 @@ ATOP_CODES = {
     ("1939-winter-war.yaml", "soviet-estonian-1939"): (2475, "1939-11-30", "all"),
     ("1939-winter-war.yaml", "soviet-latvian-1939"): (2480, "1939-11-30", "all"),
     ("1939-winter-war.yaml", "soviet-lithuanian-1939"): (2485, "1939-11-30", "all"),
+    ("1940-italy-greece.yaml", "anglo-turkish-1939"): (2490, "1940-10-28", "all"),
+    ("1940-italy-greece.yaml", "pact-of-steel"): (2445, "1940-10-28", "all"),
+    ("1940-italy-greece.yaml", "italo-yugoslav-1937"): (2405, "1940-10-28", "all"),
+    ("1940-italy-greece.yaml", "balkan-entente"): (2330, "1940-10-27", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -161,6 +168,8 @@ WARS = {
     "1920-polish-soviet.yaml": {("POL", "RUS"): 1, ("POL", "LTU"): 23},
     "1937-sino-japanese.yaml": {("JPN", "CHN"): 1},
     "1939-winter-war.yaml": {("SUN", "FIN"): 2},
+    # the first two are the wars in being when the crisis opens, carried in at turn 1
+    "1940-italy-greece.yaml": {("GBR", "DEU"): 1, ("ITA", "GBR"): 1, ("ITA", "GRC"): 21},
 }
 
 @functools.cache
