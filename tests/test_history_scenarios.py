@@ -33,7 +33,7 @@ FILES = (
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
     "1920-polish-soviet.yaml", "1937-sino-japanese.yaml", "1939-winter-war.yaml",
-    "1940-italy-greece.yaml",
+    "1940-italy-greece.yaml", "1948-arab-israeli.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -73,6 +73,8 @@ COW_IDS = {
                              366: "EST", 367: "LVA", 368: "LTU", 375: "FIN", 380: "SWE", 385: "NOR"},
     "1940-italy-greece.yaml": {200: "GBR", 255: "DEU", 325: "ITA", 345: "YUG", 350: "GRC", 355: "BGR",
                                360: "ROU", 640: "TUR"},
+    "1948-arab-israeli.yaml": {2: "USA", 200: "GBR", 315: "CSK", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
+                               660: "LBN", 663: "JOR", 666: "ISR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -139,6 +141,10 @@ ATOP_CODES = {
     ("1940-italy-greece.yaml", "pact-of-steel"): (2445, "1940-10-28", "all"),
     ("1940-italy-greece.yaml", "italo-yugoslav-1937"): (2405, "1940-10-28", "all"),
     ("1940-italy-greece.yaml", "balkan-entente"): (2330, "1940-10-27", "all"),
+    ("1948-arab-israeli.yaml", "arab-league"): (3015, "1948-05-15", "some"),
+    ("1948-arab-israeli.yaml", "anglo-egyptian-1936"): (2385, "1948-05-15", "all"),
+    ("1948-arab-israeli.yaml", "anglo-iraqi-1930"): (2270, "1948-05-15", "all"),
+    ("1948-arab-israeli.yaml", "anglo-transjordanian-1948"): (3125, "1948-05-15", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -170,6 +176,8 @@ WARS = {
     "1939-winter-war.yaml": {("SUN", "FIN"): 2},
     # the first two are the wars in being when the crisis opens, carried in at turn 1
     "1940-italy-greece.yaml": {("GBR", "DEU"): 1, ("ITA", "GBR"): 1, ("ITA", "GRC"): 21},
+    "1948-arab-israeli.yaml": {("EGY", "ISR"): 1, ("JOR", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 1,
+                               ("LBN", "ISR"): 1},
 }
 
 @functools.cache
