@@ -33,7 +33,7 @@ FILES = (
     "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
     "1920-polish-soviet.yaml", "1937-sino-japanese.yaml", "1939-winter-war.yaml",
-    "1940-italy-greece.yaml", "1948-arab-israeli.yaml",
+    "1940-italy-greece.yaml", "1948-arab-israeli.yaml", "1962-sino-indian.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -75,6 +75,7 @@ COW_IDS = {
                                360: "ROU", 640: "TUR"},
     "1948-arab-israeli.yaml": {2: "USA", 200: "GBR", 315: "CSK", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
                                660: "LBN", 663: "JOR", 666: "ISR"},
+    "1962-sino-indian.yaml": {2: "USA", 200: "GBR", 365: "SUN", 710: "CHN", 750: "IND", 770: "PAK"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -145,6 +146,9 @@ ATOP_CODES = {
     ("1948-arab-israeli.yaml", "anglo-egyptian-1936"): (2385, "1948-05-15", "all"),
     ("1948-arab-israeli.yaml", "anglo-iraqi-1930"): (2270, "1948-05-15", "all"),
     ("1948-arab-israeli.yaml", "anglo-transjordanian-1948"): (3125, "1948-05-15", "all"),
+    ("1962-sino-indian.yaml", "sino-soviet-1950"): (3200, "1962-10-20", "all"),
+    ("1962-sino-indian.yaml", "seato"): (3260, "1962-10-20", "some"),
+    ("1962-sino-indian.yaml", "us-pakistan-1959"): (3355, "1962-10-20", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -178,6 +182,7 @@ WARS = {
     "1940-italy-greece.yaml": {("GBR", "DEU"): 1, ("ITA", "GBR"): 1, ("ITA", "GRC"): 21},
     "1948-arab-israeli.yaml": {("EGY", "ISR"): 1, ("JOR", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 1,
                                ("LBN", "ISR"): 1},
+    "1962-sino-indian.yaml": {("CHN", "IND"): 7},
 }
 
 @functools.cache
