@@ -29,6 +29,11 @@ HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
 FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
+    # alliance crises 1866-1962
+    "1866-austro-prussian.yaml", "1877-russo-turkish.yaml", "1885-serbo-bulgarian.yaml",
+    "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
+    "1920-polish-soviet.yaml", "1937-sino-japanese.yaml", "1939-winter-war.yaml",
+    "1940-italy-greece.yaml", "1948-arab-israeli.yaml", "1962-sino-indian.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -50,6 +55,27 @@ COW_IDS = {
     "1939-poland.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 290: "POL", 325: "ITA", 360: "ROU",
                          365: "SUN"},
     "1967-six-day-war.yaml": {645: "IRQ", 651: "EGY", 652: "SYR", 660: "LBN", 663: "JOR"},
+    # alliance crises 1866-1962
+    "1866-austro-prussian.yaml": {220: "FRA", 240: "HAN", 245: "BAV", 255: "PRU", 267: "BAD", 269: "SAX",
+                                  271: "WRT", 273: "HSE", 275: "HSG", 280: "MEC", 300: "AUH", 325: "ITA"},
+    "1877-russo-turkish.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 300: "AUH", 345: "SRB", 360: "ROU",
+                                365: "RUS", 640: "TUR"},
+    "1885-serbo-bulgarian.yaml": {200: "GBR", 255: "DEU", 300: "AUH", 345: "SRB", 365: "RUS", 640: "TUR"},
+    "1894-sino-japanese.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 365: "RUS", 710: "CHN",
+                                730: "KOR", 740: "JPN"},
+    "1911-italo-turkish.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 300: "AUH", 325: "ITA", 365: "RUS",
+                                640: "TUR"},
+    "1920-polish-soviet.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 290: "POL", 310: "HUN",
+                                315: "CSK", 360: "ROU", 365: "RUS", 367: "LVA", 368: "LTU"},
+    "1937-sino-japanese.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 325: "ITA", 365: "SUN",
+                                710: "CHN", 740: "JPN"},
+    "1939-winter-war.yaml": {2: "USA", 200: "GBR", 220: "FRA", 255: "DEU", 310: "HUN", 325: "ITA", 365: "SUN",
+                             366: "EST", 367: "LVA", 368: "LTU", 375: "FIN", 380: "SWE", 385: "NOR"},
+    "1940-italy-greece.yaml": {200: "GBR", 255: "DEU", 325: "ITA", 345: "YUG", 350: "GRC", 355: "BGR",
+                               360: "ROU", 640: "TUR"},
+    "1948-arab-israeli.yaml": {2: "USA", 200: "GBR", 315: "CSK", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
+                               660: "LBN", 663: "JOR", 666: "ISR"},
+    "1962-sino-indian.yaml": {2: "USA", 200: "GBR", 365: "SUN", 710: "CHN", 750: "IND", 770: "PAK"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -90,6 +116,39 @@ ATOP_CODES = {
     ("1967-six-day-war.yaml", "uar-iraq-1958"): (3350, "1967-06-05", "all"),
     ("1967-six-day-war.yaml", "uar-syria-1966"): (3538, "1967-06-05", "all"),
     ("1967-six-day-war.yaml", "uar-jordan-1967"): (3570, "1967-06-05", "all"),
+    # alliance crises 1866-1962
+    ("1866-austro-prussian.yaml", "german-confederation"): (1020, "1866-06-14", "all"),
+    ("1866-austro-prussian.yaml", "prussian-italian-1866"): (1265, "1866-06-16", "all"),
+    ("1866-austro-prussian.yaml", "austro-french-1866"): (1270, "1866-06-16", "all"),
+    ("1866-austro-prussian.yaml", "bavarian-austrian-1866"): (1272, "1866-06-16", "all"),
+    ("1877-russo-turkish.yaml", "budapest-convention"): (1325, "1877-04-24", "all"),
+    ("1877-russo-turkish.yaml", "three-emperors-league"): (1315, "1877-04-24", "all"),
+    ("1877-russo-turkish.yaml", "german-russian-1873"): (1310, "1877-04-24", "all"),
+    ("1885-serbo-bulgarian.yaml", "austro-serbian-1881"): (1345, "1885-11-14", "all"),
+    ("1894-sino-japanese.yaml", "japan-korea-1894"): (1390, "1894-10-24", "all"),
+    ("1911-italo-turkish.yaml", "triple-alliance"): (1350, "1911-09-29", "all"),
+    ("1911-italo-turkish.yaml", "prinetti-barrere"): (1420, "1911-09-29", "all"),
+    ("1911-italo-turkish.yaml", "racconigi"): (1460, "1911-09-29", "all"),
+    ("1920-polish-soviet.yaml", "franco-polish-1921"): (2060, "1921-03-18", "all"),
+    ("1920-polish-soviet.yaml", "polish-romanian-1921"): (2070, "1921-03-18", "all"),
+    ("1937-sino-japanese.yaml", "anti-comintern"): (2395, "1937-11-15", "all"),
+    ("1937-sino-japanese.yaml", "sino-soviet-1937"): (2415, "1937-11-15", "all"),
+    ("1939-winter-war.yaml", "soviet-finnish-1932"): (2280, "1939-11-12", "all"),
+    ("1939-winter-war.yaml", "german-soviet-1939"): (2470, "1939-11-30", "all"),
+    ("1939-winter-war.yaml", "soviet-estonian-1939"): (2475, "1939-11-30", "all"),
+    ("1939-winter-war.yaml", "soviet-latvian-1939"): (2480, "1939-11-30", "all"),
+    ("1939-winter-war.yaml", "soviet-lithuanian-1939"): (2485, "1939-11-30", "all"),
+    ("1940-italy-greece.yaml", "anglo-turkish-1939"): (2490, "1940-10-28", "all"),
+    ("1940-italy-greece.yaml", "pact-of-steel"): (2445, "1940-10-28", "all"),
+    ("1940-italy-greece.yaml", "italo-yugoslav-1937"): (2405, "1940-10-28", "all"),
+    ("1940-italy-greece.yaml", "balkan-entente"): (2330, "1940-10-27", "all"),
+    ("1948-arab-israeli.yaml", "arab-league"): (3015, "1948-05-15", "some"),
+    ("1948-arab-israeli.yaml", "anglo-egyptian-1936"): (2385, "1948-05-15", "all"),
+    ("1948-arab-israeli.yaml", "anglo-iraqi-1930"): (2270, "1948-05-15", "all"),
+    ("1948-arab-israeli.yaml", "anglo-transjordanian-1948"): (3125, "1948-05-15", "all"),
+    ("1962-sino-indian.yaml", "sino-soviet-1950"): (3200, "1962-10-20", "all"),
+    ("1962-sino-indian.yaml", "seato"): (3260, "1962-10-20", "some"),
+    ("1962-sino-indian.yaml", "us-pakistan-1959"): (3355, "1962-10-20", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -106,6 +165,24 @@ WARS = {
     "1938-munich.yaml": {},
     "1939-poland.yaml": {("DEU", "POL"): 12, ("GBR", "DEU"): 14, ("FRA", "DEU"): 14, ("SUN", "POL"): 28},
     "1967-six-day-war.yaml": {("ISR", "EGY"): 24, ("SYR", "ISR"): 24, ("JOR", "ISR"): 24, ("IRQ", "ISR"): 24},
+    # alliance crises 1866-1962
+    "1866-austro-prussian.yaml": {
+        ("PRU", "SAX"): 2, ("PRU", "HAN"): 2, ("PRU", "HSE"): 2, ("AUH", "PRU"): 2, ("BAV", "PRU"): 2,
+        ("WRT", "PRU"): 2, ("HSG", "PRU"): 2, ("ITA", "AUH"): 3, ("BAD", "PRU"): 3,
+    },
+    "1877-russo-turkish.yaml": {("MNE", "TUR"): 1, ("RUS", "TUR"): 2, ("TUR", "ROU"): 3, ("SRB", "TUR"): 35},
+    "1885-serbo-bulgarian.yaml": {("SRB", "BGR"): 9},
+    "1894-sino-japanese.yaml": {("JPN", "CHN"): 8},
+    "1897-greco-turkish.yaml": {("TUR", "GRC"): 10},
+    "1911-italo-turkish.yaml": {("ITA", "TUR"): 1},
+    "1920-polish-soviet.yaml": {("POL", "RUS"): 1, ("POL", "LTU"): 23},
+    "1937-sino-japanese.yaml": {("JPN", "CHN"): 1},
+    "1939-winter-war.yaml": {("SUN", "FIN"): 2},
+    # the first two are the wars in being when the crisis opens, carried in at turn 1
+    "1940-italy-greece.yaml": {("GBR", "DEU"): 1, ("ITA", "GBR"): 1, ("ITA", "GRC"): 21},
+    "1948-arab-israeli.yaml": {("EGY", "ISR"): 1, ("JOR", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 1,
+                               ("LBN", "ISR"): 1},
+    "1962-sino-indian.yaml": {("CHN", "IND"): 7},
 }
 
 @functools.cache
