@@ -29,6 +29,8 @@ HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
 FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
+    # Crises of the Cold War and after.
+    "1973-yom-kippur.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -50,6 +52,9 @@ COW_IDS = {
     "1939-poland.yaml": {200: "GBR", 220: "FRA", 255: "DEU", 290: "POL", 325: "ITA", 360: "ROU",
                          365: "SUN"},
     "1967-six-day-war.yaml": {645: "IRQ", 651: "EGY", 652: "SYR", 660: "LBN", 663: "JOR"},
+    # Crises of the Cold War and after.
+    "1973-yom-kippur.yaml": {2: "USA", 200: "GBR", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
+                             663: "JOR", 666: "ISR", 670: "SAU"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -90,6 +95,12 @@ ATOP_CODES = {
     ("1967-six-day-war.yaml", "uar-iraq-1958"): (3350, "1967-06-05", "all"),
     ("1967-six-day-war.yaml", "uar-syria-1966"): (3538, "1967-06-05", "all"),
     ("1967-six-day-war.yaml", "uar-jordan-1967"): (3570, "1967-06-05", "all"),
+    # Crises of the Cold War and after.
+    ("1973-yom-kippur.yaml", "arab-league-defence"): (3205, "1973-10-06", "some"),
+    ("1973-yom-kippur.yaml", "egypt-iraq-1958"): (3350, "1973-10-06", "all"),
+    ("1973-yom-kippur.yaml", "uar-jordan-1967"): (3570, "1973-10-06", "all"),
+    ("1973-yom-kippur.yaml", "jordan-saudi-taif"): (3465, "1973-10-06", "all"),
+    ("1973-yom-kippur.yaml", "soviet-egyptian-1971"): (3670, "1973-10-06", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -106,6 +117,8 @@ WARS = {
     "1938-munich.yaml": {},
     "1939-poland.yaml": {("DEU", "POL"): 12, ("GBR", "DEU"): 14, ("FRA", "DEU"): 14, ("SUN", "POL"): 28},
     "1967-six-day-war.yaml": {("ISR", "EGY"): 24, ("SYR", "ISR"): 24, ("JOR", "ISR"): 24, ("IRQ", "ISR"): 24},
+    # Crises of the Cold War and after.
+    "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
 }
 
 @functools.cache
