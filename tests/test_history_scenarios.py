@@ -30,7 +30,7 @@ FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
-    "1973-yom-kippur.yaml",
+    "1973-yom-kippur.yaml", "1980-iran-iraq.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -55,6 +55,8 @@ COW_IDS = {
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml": {2: "USA", 200: "GBR", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
                              663: "JOR", 666: "ISR", 670: "SAU"},
+    "1980-iran-iraq.yaml": {2: "USA", 365: "SUN", 620: "LBY", 630: "IRN", 645: "IRQ", 652: "SYR",
+                            663: "JOR", 670: "SAU", 690: "KWT"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -101,6 +103,11 @@ ATOP_CODES = {
     ("1973-yom-kippur.yaml", "uar-jordan-1967"): (3570, "1973-10-06", "all"),
     ("1973-yom-kippur.yaml", "jordan-saudi-taif"): (3465, "1973-10-06", "all"),
     ("1973-yom-kippur.yaml", "soviet-egyptian-1971"): (3670, "1973-10-06", "all"),
+    ("1980-iran-iraq.yaml", "arab-league-defence"): (3205, "1980-09-22", "some"),
+    ("1980-iran-iraq.yaml", "jordan-saudi-taif"): (3465, "1980-09-22", "all"),
+    ("1980-iran-iraq.yaml", "soviet-iraqi-1972"): (3690, "1980-09-22", "all"),
+    ("1980-iran-iraq.yaml", "libya-syria-1980"): (3863, "1980-09-22", "all"),
+    ("1980-iran-iraq.yaml", "soviet-syrian-1980"): (3880, "1980-10-08", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -119,6 +126,7 @@ WARS = {
     "1967-six-day-war.yaml": {("ISR", "EGY"): 24, ("SYR", "ISR"): 24, ("JOR", "ISR"): 24, ("IRQ", "ISR"): 24},
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
+    "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
 }
 
 @functools.cache
