@@ -30,7 +30,7 @@ FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
-    "1973-yom-kippur.yaml", "1980-iran-iraq.yaml",
+    "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -57,6 +57,8 @@ COW_IDS = {
                              663: "JOR", 666: "ISR", 670: "SAU"},
     "1980-iran-iraq.yaml": {2: "USA", 365: "SUN", 620: "LBY", 630: "IRN", 645: "IRQ", 652: "SYR",
                             663: "JOR", 670: "SAU", 690: "KWT"},
+    "1977-ogaden.yaml": {2: "USA", 40: "CUB", 365: "SUN", 501: "KEN", 520: "SOM", 530: "ETH", 651: "EGY",
+                         670: "SAU", 680: "YMD"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -108,6 +110,9 @@ ATOP_CODES = {
     ("1980-iran-iraq.yaml", "soviet-iraqi-1972"): (3690, "1980-09-22", "all"),
     ("1980-iran-iraq.yaml", "libya-syria-1980"): (3863, "1980-09-22", "all"),
     ("1980-iran-iraq.yaml", "soviet-syrian-1980"): (3880, "1980-10-08", "all"),
+    ("1977-ogaden.yaml", "soviet-somali-1974"): (3735, "1977-07-13", "all"),
+    ("1977-ogaden.yaml", "ethiopia-kenya-1963"): (3485, "1977-07-13", "all"),
+    ("1977-ogaden.yaml", "arab-league-defence"): (3205, "1977-07-13", "some"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -127,6 +132,7 @@ WARS = {
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
     "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
+    "1977-ogaden.yaml": {("SOM", "ETH"): 1, ("CUB", "SOM"): 29},
 }
 
 @functools.cache
