@@ -30,7 +30,7 @@ FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
-    "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml",
+    "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -59,6 +59,8 @@ COW_IDS = {
                             663: "JOR", 670: "SAU", 690: "KWT"},
     "1977-ogaden.yaml": {2: "USA", 40: "CUB", 365: "SUN", 501: "KEN", 520: "SOM", 530: "ETH", 651: "EGY",
                          670: "SAU", 680: "YMD"},
+    "1969-sino-soviet-border.yaml": {2: "USA", 265: "DDR", 290: "POL", 310: "HUN", 315: "CSK", 355: "BGR",
+                                     360: "ROU", 365: "SUN", 710: "CHN", 712: "MNG"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -113,6 +115,12 @@ ATOP_CODES = {
     ("1977-ogaden.yaml", "soviet-somali-1974"): (3735, "1977-07-13", "all"),
     ("1977-ogaden.yaml", "ethiopia-kenya-1963"): (3485, "1977-07-13", "all"),
     ("1977-ogaden.yaml", "arab-league-defence"): (3205, "1977-07-13", "some"),
+    ("1969-sino-soviet-border.yaml", "sino-soviet-1950"): (3200, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "warsaw-treaty"): (3285, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-gdr-1964"): (3500, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-mongolian-1966"): (3535, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-bulgarian-1967"): (3560, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-hungarian-1967"): (3580, "1969-03-02", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -133,6 +141,7 @@ WARS = {
     "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
     "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
     "1977-ogaden.yaml": {("SOM", "ETH"): 1, ("CUB", "SOM"): 29},
+    "1969-sino-soviet-border.yaml": {},
 }
 
 @functools.cache
