@@ -31,6 +31,7 @@ FILES = (
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
+    "1983-grenada.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -61,6 +62,8 @@ COW_IDS = {
                          670: "SAU", 680: "YMD"},
     "1969-sino-soviet-border.yaml": {2: "USA", 265: "DDR", 290: "POL", 310: "HUN", 315: "CSK", 355: "BGR",
                                      360: "ROU", 365: "SUN", 710: "CHN", 712: "MNG"},
+    "1983-grenada.yaml": {2: "USA", 40: "CUB", 51: "JAM", 52: "TTO", 53: "BRB", 54: "DMA", 55: "GRD", 56: "LCA",
+                          57: "VCT", 58: "ATG", 70: "MEX", 110: "GUY", 200: "GBR", 365: "SUN"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -121,6 +124,8 @@ ATOP_CODES = {
     ("1969-sino-soviet-border.yaml", "soviet-mongolian-1966"): (3535, "1969-03-02", "all"),
     ("1969-sino-soviet-border.yaml", "soviet-bulgarian-1967"): (3560, "1969-03-02", "all"),
     ("1969-sino-soviet-border.yaml", "soviet-hungarian-1967"): (3580, "1969-03-02", "all"),
+    ("1983-grenada.yaml", "oecs"): (3900, "1983-10-25", "some"),
+    ("1983-grenada.yaml", "oas-charter"): (3150, "1983-10-25", "some"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -142,6 +147,8 @@ WARS = {
     "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
     "1977-ogaden.yaml": {("SOM", "ETH"): 1, ("CUB", "SOM"): 29},
     "1969-sino-soviet-border.yaml": {},
+    "1983-grenada.yaml": {("USA", "GRD"): 7, ("JAM", "GRD"): 7, ("BRB", "GRD"): 7, ("ATG", "GRD"): 7,
+                          ("DMA", "GRD"): 7, ("LCA", "GRD"): 7, ("VCT", "GRD"): 7},
 }
 
 @functools.cache
