@@ -31,7 +31,7 @@ FILES = (
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
-    "1983-grenada.yaml",
+    "1983-grenada.yaml", "1999-kargil.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -64,6 +64,7 @@ COW_IDS = {
                                      360: "ROU", 365: "SUN", 710: "CHN", 712: "MNG"},
     "1983-grenada.yaml": {2: "USA", 40: "CUB", 51: "JAM", 52: "TTO", 53: "BRB", 54: "DMA", 55: "GRD", 56: "LCA",
                           57: "VCT", 58: "ATG", 70: "MEX", 110: "GUY", 200: "GBR", 365: "SUN"},
+    "1999-kargil.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 710: "CHN", 750: "IND", 770: "PAK"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -126,6 +127,9 @@ ATOP_CODES = {
     ("1969-sino-soviet-border.yaml", "soviet-hungarian-1967"): (3580, "1969-03-02", "all"),
     ("1983-grenada.yaml", "oecs"): (3900, "1983-10-25", "some"),
     ("1983-grenada.yaml", "oas-charter"): (3150, "1983-10-25", "some"),
+    ("1999-kargil.yaml", "simla"): (3705, "1999-05-03", "all"),
+    ("1999-kargil.yaml", "us-pakistan-1959"): (3355, "1999-05-03", "all"),
+    ("1999-kargil.yaml", "russia-india-1993"): (4415, "1999-05-03", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -149,6 +153,7 @@ WARS = {
     "1969-sino-soviet-border.yaml": {},
     "1983-grenada.yaml": {("USA", "GRD"): 7, ("JAM", "GRD"): 7, ("BRB", "GRD"): 7, ("ATG", "GRD"): 7,
                           ("DMA", "GRD"): 7, ("LCA", "GRD"): 7, ("VCT", "GRD"): 7},
+    "1999-kargil.yaml": {("PAK", "IND"): 1},
 }
 
 @functools.cache
