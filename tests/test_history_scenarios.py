@@ -31,7 +31,7 @@ FILES = (
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
-    "1983-grenada.yaml", "1999-kargil.yaml",
+    "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -65,6 +65,8 @@ COW_IDS = {
     "1983-grenada.yaml": {2: "USA", 40: "CUB", 51: "JAM", 52: "TTO", 53: "BRB", 54: "DMA", 55: "GRD", 56: "LCA",
                           57: "VCT", 58: "ATG", 70: "MEX", 110: "GUY", 200: "GBR", 365: "SUN"},
     "1999-kargil.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 710: "CHN", 750: "IND", 770: "PAK"},
+    "2012-turkey-syria.yaml": {2: "USA", 200: "GBR", 210: "NLD", 220: "FRA", 255: "DEU", 365: "RUS", 640: "TUR",
+                               652: "SYR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -130,6 +132,10 @@ ATOP_CODES = {
     ("1999-kargil.yaml", "simla"): (3705, "1999-05-03", "all"),
     ("1999-kargil.yaml", "us-pakistan-1959"): (3355, "1999-05-03", "all"),
     ("1999-kargil.yaml", "russia-india-1993"): (4415, "1999-05-03", "all"),
+    ("2012-turkey-syria.yaml", "nato"): (3180, "2012-06-22", "some"),
+    ("2012-turkey-syria.yaml", "us-turkey-1959"): (3360, "2012-06-22", "all"),
+    ("2012-turkey-syria.yaml", "russia-turkey-1992"): (4240, "2012-06-22", "all"),
+    ("2012-turkey-syria.yaml", "soviet-syrian-1980"): (3880, "2012-06-22", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -154,6 +160,7 @@ WARS = {
     "1983-grenada.yaml": {("USA", "GRD"): 7, ("JAM", "GRD"): 7, ("BRB", "GRD"): 7, ("ATG", "GRD"): 7,
                           ("DMA", "GRD"): 7, ("LCA", "GRD"): 7, ("VCT", "GRD"): 7},
     "1999-kargil.yaml": {("PAK", "IND"): 1},
+    "2012-turkey-syria.yaml": {},
 }
 
 @functools.cache
