@@ -31,7 +31,7 @@ FILES = (
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
-    "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml",
+    "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml", "2015-paris-42-7.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -67,6 +67,7 @@ COW_IDS = {
     "1999-kargil.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 710: "CHN", 750: "IND", 770: "PAK"},
     "2012-turkey-syria.yaml": {2: "USA", 200: "GBR", 210: "NLD", 220: "FRA", 255: "DEU", 365: "RUS", 640: "TUR",
                                652: "SYR"},
+    "2015-paris-42-7.yaml": {2: "USA", 200: "GBR", 212: "LUX", 220: "FRA", 255: "DEU", 365: "RUS"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -136,6 +137,8 @@ ATOP_CODES = {
     ("2012-turkey-syria.yaml", "us-turkey-1959"): (3360, "2012-06-22", "all"),
     ("2012-turkey-syria.yaml", "russia-turkey-1992"): (4240, "2012-06-22", "all"),
     ("2012-turkey-syria.yaml", "soviet-syrian-1980"): (3880, "2012-06-22", "all"),
+    ("2015-paris-42-7.yaml", "eu-teu"): (4175, "2015-11-13", "some"),
+    ("2015-paris-42-7.yaml", "nato"): (3180, "2015-11-13", "some"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -161,6 +164,7 @@ WARS = {
                           ("DMA", "GRD"): 7, ("LCA", "GRD"): 7, ("VCT", "GRD"): 7},
     "1999-kargil.yaml": {("PAK", "IND"): 1},
     "2012-turkey-syria.yaml": {},
+    "2015-paris-42-7.yaml": {},
 }
 
 @functools.cache
