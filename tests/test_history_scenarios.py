@@ -32,6 +32,7 @@ FILES = (
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
     "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml", "2015-paris-42-7.yaml",
+    "2023-karabakh.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -68,6 +69,7 @@ COW_IDS = {
     "2012-turkey-syria.yaml": {2: "USA", 200: "GBR", 210: "NLD", 220: "FRA", 255: "DEU", 365: "RUS", 640: "TUR",
                                652: "SYR"},
     "2015-paris-42-7.yaml": {2: "USA", 200: "GBR", 212: "LUX", 220: "FRA", 255: "DEU", 365: "RUS"},
+    "2023-karabakh.yaml": {2: "USA", 220: "FRA", 365: "RUS", 371: "ARM", 373: "AZE", 640: "TUR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -139,6 +141,9 @@ ATOP_CODES = {
     ("2012-turkey-syria.yaml", "soviet-syrian-1980"): (3880, "2012-06-22", "all"),
     ("2015-paris-42-7.yaml", "eu-teu"): (4175, "2015-11-13", "some"),
     ("2015-paris-42-7.yaml", "nato"): (3180, "2015-11-13", "some"),
+    # ATOP ends in 2016: its last membership stands for 2023.
+    ("2023-karabakh.yaml", "csto"): (4220, "2016-12-31", "some"),
+    ("2023-karabakh.yaml", "russia-armenia"): (4890, "2016-12-31", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -165,6 +170,7 @@ WARS = {
     "1999-kargil.yaml": {("PAK", "IND"): 1},
     "2012-turkey-syria.yaml": {},
     "2015-paris-42-7.yaml": {},
+    "2023-karabakh.yaml": {("AZE", "ART"): 1},
 }
 
 @functools.cache
