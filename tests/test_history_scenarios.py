@@ -32,7 +32,7 @@ FILES = (
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
     "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml", "2015-paris-42-7.yaml",
-    "2023-karabakh.yaml",
+    "2023-karabakh.yaml", "2024-iran-israel.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -70,6 +70,7 @@ COW_IDS = {
                                652: "SYR"},
     "2015-paris-42-7.yaml": {2: "USA", 200: "GBR", 212: "LUX", 220: "FRA", 255: "DEU", 365: "RUS"},
     "2023-karabakh.yaml": {2: "USA", 220: "FRA", 365: "RUS", 371: "ARM", 373: "AZE", 640: "TUR"},
+    "2024-iran-israel.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 630: "IRN", 663: "JOR", 666: "ISR"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -144,6 +145,8 @@ ATOP_CODES = {
     # ATOP ends in 2016: its last membership stands for 2023.
     ("2023-karabakh.yaml", "csto"): (4220, "2016-12-31", "some"),
     ("2023-karabakh.yaml", "russia-armenia"): (4890, "2016-12-31", "all"),
+    ("2024-iran-israel.yaml", "israel-jordan-1994"): (4640, "2016-12-31", "all"),
+    ("2024-iran-israel.yaml", "russia-iran-2001"): (4968, "2016-12-31", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -171,6 +174,7 @@ WARS = {
     "2012-turkey-syria.yaml": {},
     "2015-paris-42-7.yaml": {},
     "2023-karabakh.yaml": {("AZE", "ART"): 1},
+    "2024-iran-israel.yaml": {("IRN", "ISR"): 2},
 }
 
 @functools.cache
