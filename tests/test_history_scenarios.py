@@ -32,7 +32,7 @@ FILES = (
     # Crises of the Cold War and after.
     "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
     "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml", "2015-paris-42-7.yaml",
-    "2023-karabakh.yaml", "2024-iran-israel.yaml", "2025-sindoor.yaml",
+    "2023-karabakh.yaml", "2024-iran-israel.yaml", "2025-sindoor.yaml", "2023-hamas-attack.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -72,6 +72,7 @@ COW_IDS = {
     "2023-karabakh.yaml": {2: "USA", 220: "FRA", 365: "RUS", 371: "ARM", 373: "AZE", 640: "TUR"},
     "2024-iran-israel.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 630: "IRN", 663: "JOR", 666: "ISR"},
     "2025-sindoor.yaml": {2: "USA", 365: "RUS", 666: "ISR", 710: "CHN", 750: "IND", 770: "PAK"},
+    "2023-hamas-attack.yaml": {2: "USA", 200: "GBR", 630: "IRN", 651: "EGY", 663: "JOR", 666: "ISR", 670: "SAU"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -151,6 +152,8 @@ ATOP_CODES = {
     ("2025-sindoor.yaml", "simla"): (3705, "2016-12-31", "all"),
     ("2025-sindoor.yaml", "us-pakistan-1959"): (3355, "2016-12-31", "all"),
     ("2025-sindoor.yaml", "russia-india-1993"): (4415, "2016-12-31", "all"),
+    ("2023-hamas-attack.yaml", "egypt-israel-1979"): (3850, "2016-12-31", "all"),
+    ("2023-hamas-attack.yaml", "israel-jordan-1994"): (4640, "2016-12-31", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -180,6 +183,7 @@ WARS = {
     "2023-karabakh.yaml": {("AZE", "ART"): 1},
     "2024-iran-israel.yaml": {("IRN", "ISR"): 2},
     "2025-sindoor.yaml": {("IND", "PAK"): 16},
+    "2023-hamas-attack.yaml": {},
 }
 
 @functools.cache
