@@ -30,9 +30,9 @@ FILES = (
     "1870-franco-prussian.yaml", "1914-july-crisis.yaml", "1938-munich.yaml",
     "1939-poland.yaml", "1967-six-day-war.yaml",
     # Crises of the Cold War and after.
-    "1973-yom-kippur.yaml", "1980-iran-iraq.yaml", "1977-ogaden.yaml", "1969-sino-soviet-border.yaml",
+    "1969-sino-soviet-border.yaml", "1973-yom-kippur.yaml", "1977-ogaden.yaml", "1980-iran-iraq.yaml",
     "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml", "2015-paris-42-7.yaml",
-    "2023-karabakh.yaml", "2024-iran-israel.yaml", "2025-sindoor.yaml", "2023-hamas-attack.yaml",
+    "2023-hamas-attack.yaml", "2023-karabakh.yaml", "2024-iran-israel.yaml", "2025-sindoor.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -171,19 +171,19 @@ WARS = {
     "1939-poland.yaml": {("DEU", "POL"): 12, ("GBR", "DEU"): 14, ("FRA", "DEU"): 14, ("SUN", "POL"): 28},
     "1967-six-day-war.yaml": {("ISR", "EGY"): 24, ("SYR", "ISR"): 24, ("JOR", "ISR"): 24, ("IRQ", "ISR"): 24},
     # Crises of the Cold War and after.
-    "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
-    "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
-    "1977-ogaden.yaml": {("SOM", "ETH"): 1, ("CUB", "SOM"): 29},
     "1969-sino-soviet-border.yaml": {},
+    "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
+    "1977-ogaden.yaml": {("SOM", "ETH"): 1, ("CUB", "SOM"): 29},
+    "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
     "1983-grenada.yaml": {("USA", "GRD"): 7, ("JAM", "GRD"): 7, ("BRB", "GRD"): 7, ("ATG", "GRD"): 7,
                           ("DMA", "GRD"): 7, ("LCA", "GRD"): 7, ("VCT", "GRD"): 7},
     "1999-kargil.yaml": {("PAK", "IND"): 1},
     "2012-turkey-syria.yaml": {},
     "2015-paris-42-7.yaml": {},
+    "2023-hamas-attack.yaml": {},
     "2023-karabakh.yaml": {("AZE", "ART"): 1},
     "2024-iran-israel.yaml": {("IRN", "ISR"): 2},
     "2025-sindoor.yaml": {("IND", "PAK"): 16},
-    "2023-hamas-attack.yaml": {},
 }
 
 @functools.cache
