@@ -34,6 +34,10 @@ FILES = (
     "1894-sino-japanese.yaml", "1897-greco-turkish.yaml", "1911-italo-turkish.yaml",
     "1920-polish-soviet.yaml", "1937-sino-japanese.yaml", "1939-winter-war.yaml",
     "1940-italy-greece.yaml", "1948-arab-israeli.yaml", "1962-sino-indian.yaml",
+    # Crises of the Cold War and after.
+    "1969-sino-soviet-border.yaml", "1973-yom-kippur.yaml", "1977-ogaden.yaml", "1980-iran-iraq.yaml",
+    "1983-grenada.yaml", "1999-kargil.yaml", "2012-turkey-syria.yaml", "2015-paris-42-7.yaml",
+    "2023-hamas-attack.yaml", "2023-karabakh.yaml", "2024-iran-israel.yaml", "2025-sindoor.yaml",
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
@@ -76,6 +80,25 @@ COW_IDS = {
     "1948-arab-israeli.yaml": {2: "USA", 200: "GBR", 315: "CSK", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
                                660: "LBN", 663: "JOR", 666: "ISR"},
     "1962-sino-indian.yaml": {2: "USA", 200: "GBR", 365: "SUN", 710: "CHN", 750: "IND", 770: "PAK"},
+    # Crises of the Cold War and after.
+    "1973-yom-kippur.yaml": {2: "USA", 200: "GBR", 365: "SUN", 645: "IRQ", 651: "EGY", 652: "SYR",
+                             663: "JOR", 666: "ISR", 670: "SAU"},
+    "1980-iran-iraq.yaml": {2: "USA", 365: "SUN", 620: "LBY", 630: "IRN", 645: "IRQ", 652: "SYR",
+                            663: "JOR", 670: "SAU", 690: "KWT"},
+    "1977-ogaden.yaml": {2: "USA", 40: "CUB", 365: "SUN", 501: "KEN", 520: "SOM", 530: "ETH", 651: "EGY",
+                         670: "SAU", 680: "YMD"},
+    "1969-sino-soviet-border.yaml": {2: "USA", 265: "DDR", 290: "POL", 310: "HUN", 315: "CSK", 355: "BGR",
+                                     360: "ROU", 365: "SUN", 710: "CHN", 712: "MNG"},
+    "1983-grenada.yaml": {2: "USA", 40: "CUB", 51: "JAM", 52: "TTO", 53: "BRB", 54: "DMA", 55: "GRD", 56: "LCA",
+                          57: "VCT", 58: "ATG", 70: "MEX", 110: "GUY", 200: "GBR", 365: "SUN"},
+    "1999-kargil.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 710: "CHN", 750: "IND", 770: "PAK"},
+    "2012-turkey-syria.yaml": {2: "USA", 200: "GBR", 210: "NLD", 220: "FRA", 255: "DEU", 365: "RUS", 640: "TUR",
+                               652: "SYR"},
+    "2015-paris-42-7.yaml": {2: "USA", 200: "GBR", 212: "LUX", 220: "FRA", 255: "DEU", 365: "RUS"},
+    "2023-karabakh.yaml": {2: "USA", 220: "FRA", 365: "RUS", 371: "ARM", 373: "AZE", 640: "TUR"},
+    "2024-iran-israel.yaml": {2: "USA", 200: "GBR", 220: "FRA", 365: "RUS", 630: "IRN", 663: "JOR", 666: "ISR"},
+    "2025-sindoor.yaml": {2: "USA", 365: "RUS", 666: "ISR", 710: "CHN", 750: "IND", 770: "PAK"},
+    "2023-hamas-attack.yaml": {2: "USA", 200: "GBR", 630: "IRN", 651: "EGY", 663: "JOR", 666: "ISR", 670: "SAU"},
 }
 
 # (file, treaty id) -> (ATOP id, day on which the file's members should be
@@ -149,6 +172,47 @@ ATOP_CODES = {
     ("1962-sino-indian.yaml", "sino-soviet-1950"): (3200, "1962-10-20", "all"),
     ("1962-sino-indian.yaml", "seato"): (3260, "1962-10-20", "some"),
     ("1962-sino-indian.yaml", "us-pakistan-1959"): (3355, "1962-10-20", "all"),
+    # Crises of the Cold War and after.
+    ("1973-yom-kippur.yaml", "arab-league-defence"): (3205, "1973-10-06", "some"),
+    ("1973-yom-kippur.yaml", "egypt-iraq-1958"): (3350, "1973-10-06", "all"),
+    ("1973-yom-kippur.yaml", "uar-jordan-1967"): (3570, "1973-10-06", "all"),
+    ("1973-yom-kippur.yaml", "jordan-saudi-taif"): (3465, "1973-10-06", "all"),
+    ("1973-yom-kippur.yaml", "soviet-egyptian-1971"): (3670, "1973-10-06", "all"),
+    ("1980-iran-iraq.yaml", "arab-league-defence"): (3205, "1980-09-22", "some"),
+    ("1980-iran-iraq.yaml", "jordan-saudi-taif"): (3465, "1980-09-22", "all"),
+    ("1980-iran-iraq.yaml", "soviet-iraqi-1972"): (3690, "1980-09-22", "all"),
+    ("1980-iran-iraq.yaml", "libya-syria-1980"): (3863, "1980-09-22", "all"),
+    ("1980-iran-iraq.yaml", "soviet-syrian-1980"): (3880, "1980-10-08", "all"),
+    ("1977-ogaden.yaml", "soviet-somali-1974"): (3735, "1977-07-13", "all"),
+    ("1977-ogaden.yaml", "ethiopia-kenya-1963"): (3485, "1977-07-13", "all"),
+    ("1977-ogaden.yaml", "arab-league-defence"): (3205, "1977-07-13", "some"),
+    ("1969-sino-soviet-border.yaml", "sino-soviet-1950"): (3200, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "warsaw-treaty"): (3285, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-gdr-1964"): (3500, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-mongolian-1966"): (3535, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-bulgarian-1967"): (3560, "1969-03-02", "all"),
+    ("1969-sino-soviet-border.yaml", "soviet-hungarian-1967"): (3580, "1969-03-02", "all"),
+    ("1983-grenada.yaml", "oecs"): (3900, "1983-10-25", "some"),
+    ("1983-grenada.yaml", "oas-charter"): (3150, "1983-10-25", "some"),
+    ("1999-kargil.yaml", "simla"): (3705, "1999-05-03", "all"),
+    ("1999-kargil.yaml", "us-pakistan-1959"): (3355, "1999-05-03", "all"),
+    ("1999-kargil.yaml", "russia-india-1993"): (4415, "1999-05-03", "all"),
+    ("2012-turkey-syria.yaml", "nato"): (3180, "2012-06-22", "some"),
+    ("2012-turkey-syria.yaml", "us-turkey-1959"): (3360, "2012-06-22", "all"),
+    ("2012-turkey-syria.yaml", "russia-turkey-1992"): (4240, "2012-06-22", "all"),
+    ("2012-turkey-syria.yaml", "soviet-syrian-1980"): (3880, "2012-06-22", "all"),
+    ("2015-paris-42-7.yaml", "eu-teu"): (4175, "2015-11-13", "some"),
+    ("2015-paris-42-7.yaml", "nato"): (3180, "2015-11-13", "some"),
+    # ATOP ends in 2016: its last membership stands for 2023.
+    ("2023-karabakh.yaml", "csto"): (4220, "2016-12-31", "some"),
+    ("2023-karabakh.yaml", "russia-armenia"): (4890, "2016-12-31", "all"),
+    ("2024-iran-israel.yaml", "israel-jordan-1994"): (4640, "2016-12-31", "all"),
+    ("2024-iran-israel.yaml", "russia-iran-2001"): (4968, "2016-12-31", "all"),
+    ("2025-sindoor.yaml", "simla"): (3705, "2016-12-31", "all"),
+    ("2025-sindoor.yaml", "us-pakistan-1959"): (3355, "2016-12-31", "all"),
+    ("2025-sindoor.yaml", "russia-india-1993"): (4415, "2016-12-31", "all"),
+    ("2023-hamas-attack.yaml", "egypt-israel-1979"): (3850, "2016-12-31", "all"),
+    ("2023-hamas-attack.yaml", "israel-jordan-1994"): (4640, "2016-12-31", "all"),
 }
 
 # Who was at war with whom at the end of each file, and from which turn: the
@@ -183,6 +247,20 @@ WARS = {
     "1948-arab-israeli.yaml": {("EGY", "ISR"): 1, ("JOR", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 1,
                                ("LBN", "ISR"): 1},
     "1962-sino-indian.yaml": {("CHN", "IND"): 7},
+    # Crises of the Cold War and after.
+    "1969-sino-soviet-border.yaml": {},
+    "1973-yom-kippur.yaml": {("EGY", "ISR"): 1, ("SYR", "ISR"): 1, ("IRQ", "ISR"): 8, ("JOR", "ISR"): 11},
+    "1977-ogaden.yaml": {("SOM", "ETH"): 1, ("CUB", "SOM"): 29},
+    "1980-iran-iraq.yaml": {("IRQ", "IRN"): 1},
+    "1983-grenada.yaml": {("USA", "GRD"): 7, ("JAM", "GRD"): 7, ("BRB", "GRD"): 7, ("ATG", "GRD"): 7,
+                          ("DMA", "GRD"): 7, ("LCA", "GRD"): 7, ("VCT", "GRD"): 7},
+    "1999-kargil.yaml": {("PAK", "IND"): 1},
+    "2012-turkey-syria.yaml": {},
+    "2015-paris-42-7.yaml": {},
+    "2023-hamas-attack.yaml": {},
+    "2023-karabakh.yaml": {("AZE", "ART"): 1},
+    "2024-iran-israel.yaml": {("IRN", "ISR"): 2},
+    "2025-sindoor.yaml": {("IND", "PAK"): 16},
 }
 
 @functools.cache
