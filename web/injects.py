@@ -44,5 +44,6 @@ def adhoc_inject(game: Game, fields: Mapping[str, Any]) -> Inject:
         inject_id = f"adhoc-{game.state.turn}-{n}"
     return Inject(id=inject_id, turn=max(game.state.turn, 1), kind=kind, actors=actors, target=target,
                   severity=_number(fields, "severity", 0.5), attribution=_number(fields, "attribution", 1.0),
-                  region=known[target].region if target in known else None, visibility=visibility_value,
+                  region=known[target].region if target is not None and target in known else None,
+                  visibility=visibility_value,
                   text=str(fields.get("text") or "").strip()[:2000])

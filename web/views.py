@@ -73,7 +73,7 @@ class Line:
     quiet: bool
 
 
-def lines(sc: Scenario, events: list[Event], viewer: frozenset[str] | None) -> list[Line]:
+def lines(sc: Scenario, events: Sequence[Event], viewer: frozenset[str] | None) -> list[Line]:
     return [Line(e.turn, str(e.kind), report.event_line(sc, e),
                  report.is_quiet(e)) for e in events if e.kind is not Kind.GAME_STARTED]
 
