@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 
+from engine.errors import ScenarioInternalError
 from engine.scenario import MAX_BYTES
 
 from .security import SECURITY_HEADERS, csrf_token, is_umpire
@@ -116,6 +117,8 @@ def _install_hooks(app: Flask) -> None:
     @app.errorhandler(405)
     @app.errorhandler(409)
     @app.errorhandler(413)
+    @app.errorhandler(500)  # the API answers JSON even when the console fails
+    @app.errorhandler(ScenarioInternalError)  # an upload the loader fails on: say so, not a bare 500
     def _error(exc):
         from flask import jsonify
         code = getattr(exc, "code", 500) or 500
