@@ -63,7 +63,7 @@ class _Names:
         self.kinds = {item["id"]: item.get("kind") for _, item in _entries(data, "injects")
                       if isinstance(item.get("id"), str)}
         turns = data.get("turns")
-        self.turns = turns if _is_int(turns) and 1 <= turns <= 1000 else None
+        self.turns: int | None = turns if isinstance(turns, int) and _is_int(turns) and 1 <= turns <= 1000 else None
 
 
 _KNOWN = {"state": "states", "treaty": "treaties", "inject": "injects"}

@@ -13,7 +13,8 @@ import copy
 import functools
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .scenario_report import Report, show
 from .schemacheck import Check, fast_check, fast_ref, scenario_schema
@@ -23,6 +24,21 @@ if TYPE_CHECKING:  # jsonschema is imported only when a file has a schema proble
     import jsonschema
 
 __all__ = ["schema_pass", "schema_errors", "validator", "pattern_name"]
+
+
+class _Error(Protocol):
+    """What the messages read of a jsonschema error (its stubs type the values as possibly unset)."""
+    validator: Any
+    validator_value: Any
+    instance: Any
+    schema: Any
+    message: str
+
+    @property
+    def absolute_path(self) -> Any: ...
+
+    @property
+    def absolute_schema_path(self) -> Any: ...
 
 # --- jsonschema, in pieces --------------------------------------------------------------------
 
@@ -122,7 +138,7 @@ def schema_pass(data: dict[str, Any], report: Report) -> None:
         _explain(error, report)
 
 
-def _explain(error: jsonschema.ValidationError, report: Report) -> None:
+def _explain(error: _Error, report: Report) -> None:
     path: Path = tuple(error.absolute_path)
     handler = _EXPLAIN.get(str(error.validator))
     if "propertyNames" in error.absolute_schema_path and error.validator == "enum":
@@ -138,7 +154,7 @@ def _explain(error: jsonschema.ValidationError, report: Report) -> None:
         report.flag(path, error.message)
 
 
-def _explain_unknown(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_unknown(error: _Error, path: Path, report: Report) -> None:
     node = error.schema
     known = node.get("properties", {})
     patterns = node.get("patternProperties", {})
@@ -155,14 +171,14 @@ def _kind_needs(inject: Any, key: str) -> str:
     return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} inject needs {'an' if key[:1] in 'aeiou' else 'a'} {key}"
 
 
-def _explain_required(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_required(error: _Error, path: Path, report: Report) -> None:
     for key in error.validator_value:
         if key not in error.instance:
             why = f" ({_kind_needs(error.instance, key)})" if "then" in error.absolute_schema_path else ""
             report.flag(path, f"missing required key '{key}'{why}", start=True)
 
 
-def _explain_type(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_type(error: _Error, path: Path, report: Report) -> None:
     if "then" in error.absolute_schema_path and path:
         inject = report.doc.value_at(path[:-1])
         report.flag(path, f"{_kind_needs(inject, str(path[-1]))}, got {show(error.instance)}")
@@ -173,17 +189,17 @@ def _explain_type(error: jsonschema.ValidationError, path: Path, report: Report)
     report.flag(path, f"expected {expected}{_range(error.schema)}, got {show(error.instance)}")
 
 
-def _explain_enum(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_enum(error: _Error, path: Path, report: Report) -> None:
     choices = [str(c) for c in error.validator_value]
     report.flag(path, f"{show(error.instance)} is not one of {', '.join(choices)}"
                       f"{report.suggest(error.instance, choices)}")
 
 
-def _explain_const(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_const(error: _Error, path: Path, report: Report) -> None:
     report.flag(path, f"expected {error.validator_value!r}, got {show(error.instance)}")
 
 
-def _explain_bound(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_bound(error: _Error, path: Path, report: Report) -> None:
     node = error.schema
     if "minimum" in node and "maximum" in node:
         report.flag(path, f"{show(error.instance)} is out of range {node['minimum']}..{node['maximum']}")
@@ -192,7 +208,7 @@ def _explain_bound(error: jsonschema.ValidationError, path: Path, report: Report
         report.flag(path, f"expected {side} {error.validator_value}, got {show(error.instance)}")
 
 
-def _explain_pattern(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_pattern(error: _Error, path: Path, report: Report) -> None:
     pattern = error.validator_value
     if pattern in _ALTERNATIVES:
         report.flag(path, f"expected {_ALTERNATIVES[pattern]}, got {show(error.instance)}")
@@ -200,17 +216,17 @@ def _explain_pattern(error: jsonschema.ValidationError, path: Path, report: Repo
         report.flag(path, f"{show(error.instance)} is not {pattern_name(pattern)}")
 
 
-def _explain_format(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_format(error: _Error, path: Path, report: Report) -> None:
     report.flag(path, f"{show(error.instance)} is not a valid date")
 
 
-def _explain_min_items(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_min_items(error: _Error, path: Path, report: Report) -> None:
     want, have = error.validator_value, len(error.instance)
     report.flag(path, f"expected at least {want} {'entry' if want == 1 else 'entries'}, "
                       f"got {have or 'none'}")
 
 
-def _explain_unique(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_unique(error: _Error, path: Path, report: Report) -> None:
     # A set of keys, not a list of items seen: a long list with a repeat costs its length.
     seen: set[tuple[str, Any]] = set()
     for index, item in enumerate(error.instance):
@@ -232,11 +248,11 @@ def _identity(item: Any) -> tuple[str, Any]:
     return ("json", json.dumps(item, sort_keys=True, default=str))
 
 
-def _explain_min_length(error: jsonschema.ValidationError, path: Path, report: Report) -> None:
+def _explain_min_length(error: _Error, path: Path, report: Report) -> None:
     report.flag(path, "must not be empty")
 
 
-_EXPLAIN = {
+_EXPLAIN: dict[str, Callable[[_Error, Path, Report], None]] = {
     "additionalProperties": _explain_unknown,
     "required": _explain_required,
     "type": _explain_type,

@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -53,7 +53,8 @@ def schema_file() -> FilePath:
 def scenario_schema() -> dict[str, Any]:
     """The schema, read once and shared by everything compiled from it: never change it
     (`engine.scenario.schema()` gives a copy that may be changed)."""
-    return json.loads(schema_file().read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(schema_file().read_text(encoding="utf-8"))
+    return schema
 
 
 # --- the fast check -------------------------------------------------------------
@@ -207,8 +208,10 @@ def _bound(test: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any]], 
     return lambda value, node: (lambda x: not _is_number(x) or test(x, value))
 
 
-def _sized(kind: type) -> Callable[[Any, dict[str, Any]], Check]:
-    return lambda value, node: (lambda x: not isinstance(x, kind) or len(x) >= value)
+def _sized(kind: type[Sized]) -> Callable[[Any, dict[str, Any]], Check]:
+    def make(value: Any, node: dict[str, Any]) -> Check:
+        return lambda x: not isinstance(x, kind) or len(x) >= value
+    return make
 
 
 _FAST: dict[str, Callable[[Any, dict[str, Any]], Check]] = {

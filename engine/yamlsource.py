@@ -83,7 +83,7 @@ class Document:
                 node = node[step]
             except (KeyError, IndexError, TypeError):
                 return (0, 0)
-        table = (self.keys if key else self.values).get(id(node))
+        table: Any = (self.keys if key else self.values).get(id(node))
         try:
             return _place(table[path[-1]]) if table is not None else (0, 0)
         except (KeyError, IndexError, TypeError):

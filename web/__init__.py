@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 
 from engine.errors import ScenarioInternalError
 from engine.scenario import MAX_BYTES
@@ -119,7 +120,7 @@ def _install_hooks(app: Flask) -> None:
     @app.errorhandler(413)
     @app.errorhandler(500)  # the API answers JSON even when the console fails
     @app.errorhandler(ScenarioInternalError)  # an upload the loader fails on: say so, not a bare 500
-    def _error(exc):
+    def _error(exc: Exception) -> ResponseReturnValue:
         from flask import jsonify
         code = getattr(exc, "code", 500) or 500
         message = getattr(exc, "description", "") or str(exc)

@@ -7,10 +7,16 @@ report, never the file's fault).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from engine.errors import ScenarioError, ScenarioInternalError
 
 from ..cli import UsageError
+
+if TYPE_CHECKING:
+    from engine.model import Scenario
+
+    from ..sqlite_store import SQLiteStore
 
 INTERNAL_ERROR = 3
 
@@ -21,7 +27,7 @@ def apology(error: ScenarioInternalError) -> str:
             f"this is a bug in Casus, not in your file: please report it with the file attached")
 
 
-def load_or_exit(path: str):
+def load_or_exit(path: str) -> Scenario:
     """The scenario at `path`; invalid files print their problems and exit 1."""
     from engine.scenario import load
     try:
@@ -41,6 +47,6 @@ def load_or_exit(path: str):
         raise SystemExit(INTERNAL_ERROR) from None
 
 
-def open_store(path: str):
+def open_store(path: str) -> SQLiteStore:
     from ..sqlite_store import SQLiteStore
     return SQLiteStore(path)
