@@ -85,9 +85,20 @@ def _all(checks: list[Check]) -> Check:
         return lambda x: True
     if len(checks) == 1:
         return checks[0]
+    # Two or three checks are the common case; spelt out, they skip a generator per value.
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) and second(x)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda x: first(x) and second(x) and third(x)
+    every = tuple(checks)
 
     def check(x: Any) -> bool:
-        return all(one(x) for one in checks)
+        for one in every:
+            if not one(x):
+                return False
+        return True
     return check
 
 
@@ -155,7 +166,14 @@ def _fast_unique(value: bool, node: dict[str, Any]) -> Check:
 
 def _fast_items(value: dict[str, Any], node: dict[str, Any]) -> Check:
     item = _fast(value)
-    return lambda x: not isinstance(x, list) or all(item(i) for i in x)
+
+    def check(x: Any) -> bool:
+        if isinstance(x, list):
+            for one in x:
+                if not item(one):
+                    return False
+        return True
+    return check
 
 
 def _fast_object(value: dict[str, Any], node: dict[str, Any]) -> Check:

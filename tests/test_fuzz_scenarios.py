@@ -112,11 +112,12 @@ def data_mutation(draw: st.DrawFn, data: Any, name: str) -> Any:
         data["turn_length"] = draw(st.sampled_from(DURATIONS))
         data["turns"] = draw(st.sampled_from([1, 3, 1000, data.get("turns", 1)]))
     elif action == "date":
-        target = draw(st.sampled_from(["start", "signed"]))
-        if target == "start" or not data.get("treaties"):
-            data["start"] = draw(st.sampled_from(DATES))
+        treaties = data.get("treaties")
+        first = treaties[0] if isinstance(treaties, list) and treaties else None
+        if isinstance(first, dict) and draw(st.booleans()):
+            first["signed"] = draw(st.sampled_from(DATES))
         else:
-            data["treaties"][0]["signed"] = draw(st.sampled_from(DATES))
+            data["start"] = draw(st.sampled_from(DATES))
     elif action == "nest":
         parent[key] = nested(draw(st.sampled_from([8, 63, 64, 65, 100])))  # deeper: as text, below
     elif action == "unicode":
