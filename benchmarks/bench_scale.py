@@ -1,7 +1,7 @@
 """A scenario at the format's limits: 1,000 states, 5,000 treaties, 1,000 turns.
 
     python benchmarks/bench_scale.py                 # validate, 20 turns, the dashboard
-    python benchmarks/bench_scale.py --turns 1000    # every turn (minutes)
+    python benchmarks/bench_scale.py --turns 1000 --batch   # every turn, as casus run plays them
     python benchmarks/bench_scale.py --profile 16    # where turn 16 spends its time
 
 Generates the scenario with `benchmarks/generate.py` (10,000 injects, hence
@@ -9,7 +9,7 @@ Generates the scenario with `benchmarks/generate.py` (10,000 injects, hence
 1. the generator's time and the file's size;
 2. `casus validate` of the file: in-process (best of three) and as a command;
 3. the time of each turn as the console plays it (explanations on): median,
-   worst and the slowest turns; with `--batch`, as `casus run` plays it;
+   worst and the slowest turns; with `--batch`, as `casus run` plays it instead;
 4. the size of the umpire's dashboard HTML after turn 1, rendered with Flask's
    test client (skipped with its reason if the console cannot be built).
 Targets: validation under 2 s, every turn under 2 s.
@@ -131,7 +131,8 @@ def _report_turns(times: list[tuple[float, float]], mode: str) -> None:
     cpu = [c for _, c in times]
     slow = sorted(range(len(times)), key=lambda i: -cpu[i])[:5]
     over = sum(c > TARGET_TURN_S for c in cpu)
-    print(f"turns ({mode}, {len(times)} played): median {statistics.median(wall):.2f} s, "
+    print(f"turns ({mode}, {len(times)} played): median {statistics.median(wall):.2f} s "
+          f"({statistics.median(cpu):.2f} s of CPU), "
           f"worst {max(wall):.2f} s ({max(cpu):.2f} s of CPU), {over} over {TARGET_TURN_S:.0f} s of CPU "
           f"[{'ok' if not over else 'NOT MET'}]")
     print("  slowest (CPU): " + ", ".join(f"turn {i + 1} {cpu[i]:.2f} s" for i in slow))
@@ -140,7 +141,8 @@ def _report_turns(times: list[tuple[float, float]], mode: str) -> None:
 def main_(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=20, help="turns to play (default 20; 1000 for all)")
-    parser.add_argument("--batch", action="store_true", help="also play without explanations, as casus run")
+    parser.add_argument("--batch", action="store_true",
+                        help="play without explanations, as casus run does, instead of as the console")
     parser.add_argument("--profile", type=int, metavar="TURN", help="print a profile of that turn to stderr")
     parser.add_argument("--no-dashboard", action="store_true", help="skip the console's dashboard")
     parser.add_argument("--seed", type=int, default=0)
@@ -155,9 +157,8 @@ def main_(argv: list[str] | None = None) -> None:
               f"{v['command']:.2f} s as a command ({v['command_cpu']:.2f} s of CPU) "
               f"[{'ok' if v['command_cpu'] < TARGET_VALIDATE_S else 'NOT MET'} on CPU time]")
         if args.turns:
-            _report_turns(bench_turns(path, args.turns, True, args.profile), "explained, as the console")
-        if args.turns and args.batch:
-            _report_turns(bench_turns(path, args.turns, False, None), "batch, as casus run")
+            mode = "batch, as casus run" if args.batch else "explained, as the console"
+            _report_turns(bench_turns(path, args.turns, not args.batch, args.profile), mode)
         if not args.no_dashboard:
             shown: Any = dashboard_bytes(path, folder)
             print(f"dashboard after turn 1: {shown[0] / 1024:,.0f} KiB of HTML, {shown[1]:.2f} s"

@@ -95,7 +95,7 @@ def _all(checks: list[Check]) -> Check:
     every = tuple(checks)
 
     def check(x: Any) -> bool:
-        for one in every:
+        for one in every:  # noqa: SIM110 (a loop, not all() over a generator: this runs per value)
             if not one(x):
                 return False
         return True

@@ -273,3 +273,14 @@ def test_a_scenario_at_the_formats_limits_validates_and_plays_a_turn(tmp_path: P
     game = Game.new(scenario)
     game.play(1)
     assert game.state.turn == 1
+
+
+@pytest.mark.parametrize("fixture", ["duration-billion-days.yaml", "start-9999-12-31.yaml", "duration-zero.yaml"])
+def test_the_console_refuses_a_hostile_upload_with_its_problems(fixture: str, tmp_path: Path) -> None:
+    from tests.e2e.support import UMPIRE_TOKEN, bearer, make_app
+    app = make_app(tmp_path)
+    text = (HOSTILE / fixture).read_text(encoding="utf-8")
+    made = app.test_client().post("/api/v1/exercises", headers=bearer(UMPIRE_TOKEN),
+                                  json={"yaml": text, "name": fixture})
+    assert made.status_code == 422 and made.is_json
+    assert [p["path"] for p in made.get_json()["problems"]] == ["turn_length"]
