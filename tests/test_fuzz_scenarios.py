@@ -214,3 +214,36 @@ def test_a_damaged_scenario_loads_or_is_refused_with_placed_problems_and_then_pl
 @pytest.mark.parametrize("name", NAMES)
 def test_every_shipped_scenario_is_in_the_corpus_and_loads(name: str) -> None:
     assert isinstance(checked_load(name, TEXTS[name].encode("utf-8")), Scenario)
+
+
+# --- a coverage-guided harness (atheris), run by hand -----------------------------------------------
+
+def fuzz_one_input(raw: bytes) -> None:
+    """One input for atheris: the first byte picks YAML or JSON, the rest is the file."""
+    name = "input.json" if raw[:1] == b"{" else "input.yaml"
+    result = checked_load(name, raw)
+    if isinstance(result, Scenario):
+        Game.new(result).play(3)
+
+
+def _atheris_main() -> None:
+    """`python -m tests.test_fuzz_scenarios [CORPUS_DIR] [-runs=N]` (needs `pip install atheris`);
+    the shipped scenarios seed an empty corpus folder."""
+    import sys
+
+    try:
+        import atheris
+    except ImportError:
+        raise SystemExit("atheris is not installed (pip install atheris); the hypothesis fuzzer runs without it") from None
+    folders = [a for a in sys.argv[1:] if not a.startswith("-")]
+    for folder in folders:
+        if Path(folder).is_dir() and not any(Path(folder).iterdir()):
+            for name, text in TEXTS.items():
+                (Path(folder) / name).write_text(text, encoding="utf-8")
+    atheris.instrument_all()
+    atheris.Setup(sys.argv, fuzz_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    _atheris_main()
