@@ -23,7 +23,12 @@ from .yamlsource import Path
 if TYPE_CHECKING:  # jsonschema is imported only when a file has a schema problem to explain
     import jsonschema
 
-__all__ = ["schema_pass", "schema_errors", "validator", "pattern_name"]
+__all__ = ["MAX_EXPLAINED_ENTRIES", "schema_pass", "schema_errors", "validator", "pattern_name"]
+
+# Explaining a faulty entry runs jsonschema on it (about 0.1 ms); a file with tens of
+# thousands of broken entries is not fixed one message at a time, and would hold the
+# console for seconds. Past this many, the rest are counted, not explained.
+MAX_EXPLAINED_ENTRIES = 1000
 
 
 class _Error(Protocol):
@@ -71,17 +76,25 @@ def _parts() -> tuple[Any, dict[str, tuple[Check, Any]]]:
     return _make_validator(top), items
 
 
-def schema_errors(data: dict[str, Any]) -> list[jsonschema.ValidationError]:
+def schema_errors(data: dict[str, Any], limit: int | None = None,
+                  skipped: list[Path] | None = None) -> list[jsonschema.ValidationError]:
     """jsonschema's errors, asked only of the top level and of the list items the
-    fast check finds fault with: one bad state in a large file costs one state."""
+    fast check finds fault with: one bad state in a large file costs one state.
+    Past `limit` faulty items, the paths of the others go to `skipped` unexplained."""
     top, items = _parts()
     errors = list(top.iter_errors(data))
+    faulty = 0
     for key, (fast, validator) in items.items():
         entries = data.get(key)
         if not isinstance(entries, list):
             continue
         for index, entry in enumerate(entries):
             if fast(entry):
+                continue
+            faulty += 1
+            if limit is not None and faulty > limit:
+                if skipped is not None:
+                    skipped.append((key, index))
                 continue
             for error in validator.iter_errors(entry):
                 error.path.extendleft((index, key))  # extendleft reverses: key, then index
@@ -129,7 +142,12 @@ def _range(node: dict[str, Any]) -> str:
 def schema_pass(data: dict[str, Any], report: Report) -> None:
     if fast_check()(data):
         return
-    errors = schema_errors(data)
+    skipped: list[Path] = []
+    errors = schema_errors(data, MAX_EXPLAINED_ENTRIES, skipped)
+    if skipped:
+        report.flag(skipped[0], f"this entry and {len(skipped) - 1:,} more after it have problems not listed "
+                                f"here: only the first {MAX_EXPLAINED_ENTRIES:,} faulty entries are explained; "
+                                f"fix those first", start=True)
     # A date such as 'April 1949' fails both its pattern and its format: say it once.
     patterned = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     for error in errors:

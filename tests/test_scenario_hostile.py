@@ -23,6 +23,7 @@ from engine.game import Game
 from engine.model import TurnLength, add_months
 from engine.scenario import from_data, load, loads
 from engine.scenario_report import MAX_SUGGESTIONS
+from engine.scenario_schema import MAX_EXPLAINED_ENTRIES
 from tests.test_scenario_load import MINIMAL
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -284,3 +285,19 @@ def test_the_console_refuses_a_hostile_upload_with_its_problems(fixture: str, tm
                                   json={"yaml": text, "name": fixture})
     assert made.status_code == 422 and made.is_json
     assert [p["path"] for p in made.get_json()["problems"]] == ["turn_length"]
+
+
+def test_tens_of_thousands_of_faulty_entries_are_counted_past_the_first_thousand() -> None:
+    n = 30_000
+    entries = "".join(f"  - {{id: S{i}, name: N{i}, power: 1, regime: monarchy}}\n" for i in range(n))
+    text = f"format: casus/1\nid: many\ntitle: Many\nstart: 2025-01-01\nturns: 2\nstates:\n{entries}"
+    with pytest.raises(ScenarioError) as caught:
+        loads(text, "s.yaml")
+    problems = caught.value.problems
+    assert len(problems) == MAX_EXPLAINED_ENTRIES + 1
+    assert all(p.message.startswith("'monarchy' is not one of") for p in problems[:MAX_EXPLAINED_ENTRIES])
+    assert str(problems[-1]) == (
+        f"s.yaml:{MAX_EXPLAINED_ENTRIES + 7}:5: states[{MAX_EXPLAINED_ENTRIES}]: this entry and "
+        f"{n - MAX_EXPLAINED_ENTRIES - 1:,} more after it have problems not listed here: only the first "
+        f"{MAX_EXPLAINED_ENTRIES:,} faulty entries are explained; fix those first")
+    assert elapsed(lambda: loads(text, "s.yaml")) < 2.0   # 1.0 s; explaining every entry took 2.8 s
