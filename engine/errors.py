@@ -59,3 +59,16 @@ class InvalidAction(GameError):
 
 class NotPermitted(GameError):
     """The one asking may not take this action (a cell answering for a state it does not play)."""
+
+
+class ScenarioInternalError(CasusError):
+    """The loader failed on a file: its own fault, not the file's (which gets a ScenarioError).
+
+    No file should provoke one; it names the file so that the report of the bug can
+    attach it, and keeps the original exception as its cause."""
+
+    def __init__(self, file: str, cause: BaseException):
+        self.file = file
+        self.cause = cause
+        super().__init__(f"{file}: the loader failed on this file ({type(cause).__name__}); "
+                         f"this is a bug in Casus, not in the file: please report it with the file")

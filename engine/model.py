@@ -7,6 +7,7 @@ reading the code meets the words of the field.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -419,15 +420,44 @@ class TurnLength:
         m = _DURATION.match(iso)
         if not m:
             raise ValueError(f"{iso!r} is not an ISO 8601 duration such as P1D, P1W or PT12H")
-        y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
-        return cls(iso, y * 12 + mo, dt.timedelta(weeks=w, days=d, hours=h, minutes=mi, seconds=s))
+        try:
+            y, mo, w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+            delta = dt.timedelta(weeks=w, days=d, hours=h, minutes=mi, seconds=s)
+        except (OverflowError, ValueError):  # past timedelta's billion days, or thousands of digits
+            raise ValueError(f"{_cut(iso)} is longer than the calendar (dates end at 9999-12-31)") from None
+        return cls(iso, y * 12 + mo, delta)
+
+    @property
+    def empty(self) -> bool:
+        """P0D, PT0S: a turn in which no time passes."""
+        return not self.months and not self.delta
+
+
+def _cut(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def add_months(day: dt.datetime, months: int) -> dt.datetime:
+    """`months` calendar months after `day`, kept to the month's last day (31 Jan + 1 month
+    is 28 or 29 Feb); ValueError past 9999-12-31."""
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ValueError(f"{months} months after {day.date().isoformat()} is past 9999-12-31")
+    last = calendar.monthrange(year, month)[1]
     return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+def turn_date(start: dt.date, length: TurnLength, turn: int) -> dt.datetime:
+    """Game time at the start of `turn` (turn 1 is `start`); ValueError past 9999-12-31."""
+    day = dt.datetime.combine(start, dt.time())
+    n = turn - 1
+    if length.months:
+        day = add_months(day, length.months * n)
+    try:
+        return day + length.delta * n
+    except OverflowError:
+        raise ValueError(f"turn {turn} of {length.iso} from {start.isoformat()} is past 9999-12-31") from None
 
 
 @dataclass(frozen=True)
@@ -489,9 +519,6 @@ class Scenario:
         return tuple(i for i in self.injects if i.turn == turn)
 
     def date_of(self, turn: int) -> dt.datetime:
-        """Game time at the start of `turn` (turn 1 is `start`)."""
-        day = dt.datetime.combine(self.start, dt.time())
-        n = turn - 1
-        if self.turn_length.months:
-            day = add_months(day, self.turn_length.months * n)
-        return day + self.turn_length.delta * n
+        """Game time at the start of `turn` (turn 1 is `start`); the loader has made sure
+        that every turn of the scenario has one."""
+        return turn_date(self.start, self.turn_length, turn)

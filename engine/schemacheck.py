@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -53,7 +53,8 @@ def schema_file() -> FilePath:
 def scenario_schema() -> dict[str, Any]:
     """The schema, read once and shared by everything compiled from it: never change it
     (`engine.scenario.schema()` gives a copy that may be changed)."""
-    return json.loads(schema_file().read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(schema_file().read_text(encoding="utf-8"))
+    return schema
 
 
 # --- the fast check -------------------------------------------------------------
@@ -84,9 +85,20 @@ def _all(checks: list[Check]) -> Check:
         return lambda x: True
     if len(checks) == 1:
         return checks[0]
+    # Two or three checks are the common case; spelt out, they skip a generator per value.
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) and second(x)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda x: first(x) and second(x) and third(x)
+    every = tuple(checks)
 
     def check(x: Any) -> bool:
-        return all(one(x) for one in checks)
+        for one in every:  # noqa: SIM110 (a loop, not all() over a generator: this runs per value)
+            if not one(x):
+                return False
+        return True
     return check
 
 
@@ -154,7 +166,14 @@ def _fast_unique(value: bool, node: dict[str, Any]) -> Check:
 
 def _fast_items(value: dict[str, Any], node: dict[str, Any]) -> Check:
     item = _fast(value)
-    return lambda x: not isinstance(x, list) or all(item(i) for i in x)
+
+    def check(x: Any) -> bool:
+        if isinstance(x, list):
+            for one in x:
+                if not item(one):
+                    return False
+        return True
+    return check
 
 
 def _fast_object(value: dict[str, Any], node: dict[str, Any]) -> Check:
@@ -207,8 +226,10 @@ def _bound(test: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any]], 
     return lambda value, node: (lambda x: not _is_number(x) or test(x, value))
 
 
-def _sized(kind: type) -> Callable[[Any, dict[str, Any]], Check]:
-    return lambda value, node: (lambda x: not isinstance(x, kind) or len(x) >= value)
+def _sized(kind: type[Sized]) -> Callable[[Any, dict[str, Any]], Check]:
+    def make(value: Any, node: dict[str, Any]) -> Check:
+        return lambda x: not isinstance(x, kind) or len(x) >= value
+    return make
 
 
 _FAST: dict[str, Callable[[Any, dict[str, Any]], Check]] = {

@@ -83,7 +83,7 @@ class Document:
                 node = node[step]
             except (KeyError, IndexError, TypeError):
                 return (0, 0)
-        table = (self.keys if key else self.values).get(id(node))
+        table: Any = (self.keys if key else self.values).get(id(node))
         try:
             return _place(table[path[-1]]) if table is not None else (0, 0)
         except (KeyError, IndexError, TypeError):
@@ -326,6 +326,7 @@ def read_json(text: str) -> Document:
     if not text.strip():
         raise SourceError([Flaw((1, 1), (), "empty file: expected a scenario object "
                                             "(format: casus/1, id, title, start, turns, states)")])
+    _check_json_depth(text)
     try:
         json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
@@ -336,6 +337,24 @@ def read_json(text: str) -> Document:
         return read_yaml(text)
     except SourceError:
         return Document(json.loads(text, object_pairs_hook=_first_wins))
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def _check_json_depth(text: str) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH before the json module recurses into it
+    (a thousand levels exhaust its stack). One pass over brackets outside strings."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = _offset_mark(text.encode("utf-8"), len(text[:token.start()].encode("utf-8")))
+                raise SourceError([Flaw(mark, (), f"nested deeper than {MAX_DEPTH} levels")])
+        elif bracket in "]}":
+            depth -= 1
 
 
 def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import engine.scenario as scenario_module
+import engine.scenario_schema as scenario_schema
 import engine.schemacheck as schemacheck_module
 from benchmarks.generate import KINDS, OBLIGATIONS, generate_scenario
 from engine.errors import ScenarioError
@@ -392,7 +392,7 @@ def test_schema_describes_every_property() -> None:
 def test_every_pattern_of_the_schema_has_words_for_its_message() -> None:
     patterns = set(re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', json.dumps(schema())))
     for pattern in {json.loads(f'"{p}"') for p in patterns}:
-        words = scenario_module._ALTERNATIVES.get(pattern) or scenario_module._pattern_name(pattern)
+        words = scenario_schema._ALTERNATIVES.get(pattern) or scenario_schema.pattern_name(pattern)
         assert not words.startswith("a string matching"), pattern
 
 

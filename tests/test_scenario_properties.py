@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import engine.scenario as scenario_module
+import engine.scenario_schema as scenario_schema
 from benchmarks.generate import generate_scenario
 from engine.errors import ScenarioError
 from engine.model import Scenario
@@ -105,7 +105,7 @@ def test_mutated_files_load_or_are_refused_with_located_problems(data: dict[str,
 @given(mutated())
 def test_the_fast_check_never_accepts_what_jsonschema_refuses(data: dict[str, Any]) -> None:
     if fast_check()(data):
-        assert list(scenario_module._validator().iter_errors(data)) == []
+        assert list(scenario_schema.validator().iter_errors(data)) == []
 
 
 @PROFILE
@@ -113,7 +113,7 @@ def test_the_fast_check_never_accepts_what_jsonschema_refuses(data: dict[str, An
 def test_checking_in_pieces_finds_what_jsonschema_finds_on_the_whole(data: dict[str, Any]) -> None:
     def seen(errors: Any) -> set[tuple]:
         return {(tuple(e.absolute_path), e.validator, e.message) for e in errors}
-    assert seen(scenario_module._schema_errors(data)) == seen(scenario_module._validator().iter_errors(data))
+    assert seen(scenario_schema.schema_errors(data)) == seen(scenario_schema.validator().iter_errors(data))
 
 
 @PROFILE

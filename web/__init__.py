@@ -20,6 +20,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from engine.errors import ScenarioInternalError
 from engine.scenario import MAX_BYTES
 
 from .security import SECURITY_HEADERS, csrf_token, is_umpire
@@ -127,9 +128,10 @@ def _install_hooks(app: Flask) -> None:
                         headers={"Cache-Control": "public, max-age=86400"})
 
     @app.errorhandler(HTTPException)
-    def _error(exc: HTTPException) -> ResponseReturnValue:
-        code = exc.code or 500
-        message = exc.description or str(exc)
+    @app.errorhandler(ScenarioInternalError)  # an upload the loader fails on: say so, not a bare 500
+    def _error(exc: Exception) -> ResponseReturnValue:
+        code = getattr(exc, "code", None) or 500
+        message = getattr(exc, "description", None) or str(exc)
         if code == 413:
             message = f"The file is too large: a scenario may be at most {MAX_BYTES // (1024 * 1024)} MB."
         if request.path.startswith("/api/"):

@@ -1,7 +1,8 @@
 """`casus validate`, `casus schema` and `casus show`: the scenario file's commands.
 
 validate prints every problem of every file (or `FILE: ok`); exit 0 when all
-are valid, 1 when any is not, 2 when a path cannot be read.
+are valid, 1 when any is not, 2 when a path cannot be read, 3 when the loader
+itself failed on a file (a one-line apology naming it, never a traceback).
 """
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from casus.cli import UsageError
-from engine.errors import ScenarioError
+from engine.errors import ScenarioError, ScenarioInternalError
 from engine.model import Obligation, Scenario, Treaty
 from engine.scenario import load, schema
+
+from ._common import INTERNAL_ERROR, apology
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +26,8 @@ def register(subparsers: Any) -> None:
         "validate", help="check scenario files and list every problem",
         description="Check scenario files (YAML or JSON) against the format and list every "
                     "problem as FILE:LINE:COL: PATH: message. Exit 0 if all are valid, 1 if "
-                    "any is not, 2 if a file cannot be read.")
+                    "any is not, 2 if a file cannot be read, 3 if the loader failed on one "
+                    "(a bug to report).")
     validate.add_argument("files", nargs="+", metavar="FILE", help="scenario files to check")
     validate.set_defaults(run=run_validate)
 
@@ -51,7 +55,7 @@ def _unreadable(path: str) -> str | None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    unreadable = invalid = False
+    unreadable = invalid = failed = False
     for path in args.files:
         reason = _unreadable(path)
         if reason is None:
@@ -64,11 +68,15 @@ def run_validate(args: argparse.Namespace) -> int:
                 for problem in exc.problems:
                     print(problem)
                 continue
+            except ScenarioInternalError as exc:
+                failed = True
+                print(apology(exc), file=sys.stderr)
+                continue
             except OSError as exc:
                 reason = exc.strerror or str(exc)
         unreadable = True
         print(f"casus validate: {path}: {reason}", file=sys.stderr)
-    return 2 if unreadable else 1 if invalid else 0
+    return INTERNAL_ERROR if failed else 2 if unreadable else 1 if invalid else 0
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -86,6 +94,9 @@ def run_show(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem)
         return 1
+    except ScenarioInternalError as exc:
+        print(apology(exc), file=sys.stderr)
+        return INTERNAL_ERROR
     except OSError as exc:
         raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
     for line in summary(scenario):
