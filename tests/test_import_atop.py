@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from casus.cli import main
 from engine.importers import atop
 from engine.importers.atop import AllianceRow, MemberRow, SystemMember, Tables
+from engine.importers.atop_files import columns
 from engine.scenario import from_data, loads
 
 
@@ -433,3 +434,28 @@ def test_members_are_in_force_from_entry_up_to_exit(entry, leave, in_force, tmp_
 
 def test_the_dates_default_to_1_july():
     assert atop.default_date(1914) == dt.date(1914, 7, 1)
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["2,1900,0.2", ",1900,0.9", "NA,1900,0.5"], (1900, {2: 0.2})),   # no state code: no state's value
+    (["2,1898,0.1", "2,1899,0.2", ",1899,0.9"], (1899, {2: 0.2})),    # the file's last year before
+    (["2,1901,0.3"], (None, {})),                                       # only later years
+])
+def test_capabilities_are_read_by_state_code_for_the_year(lines, expected, tmp_path):
+    path = tmp_path / "nmc.csv"
+    path.write_text("ccode,year,cinc\n" + "\n".join(lines) + "\n")
+    assert atop.read_capabilities(path, 1900) == expected
+
+
+def test_alliance_rows_without_an_atop_id_are_skipped(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("atopid,begyr,begmo,begday,secrart,statthr1,statthr2\n"
+                    "1350,1882,5,20,1,220,\n,1890,1,1,0,,\n")
+    assert list(atop.read_atop_alliances(path)) == [1350]
+    assert atop.read_atop_alliances(path)[1350] == AllianceRow(1350, dt.date(1882, 5, 20), "1882-05-20", 1, (220,))
+
+
+def test_a_single_column_is_read_as_one_cell_tuples(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("ccode,stateabb\n2,USA\n200,UKG\n")
+    assert list(columns(atop.COW_STATES, path, ["stateabb"])) == [("USA",), ("UKG",)]
