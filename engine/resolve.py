@@ -10,7 +10,7 @@ record of a turn); credibility and the fears are the doctrine's (DOCTRINE.md).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import replace
 
 from .decide import script_entry, toward
@@ -205,6 +205,7 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
     honoured = _tested(gs, result)
     attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
     rank = facts(gs.scenario).rank
+    threats = _threats_by_source(world) if verbose else {}
     for treaty in gs.scenario.treaties:
         cases = honoured.get(treaty.id, [])
         # Batch runs (no explanations) need cohesion only, and only where something was at stake.
@@ -218,7 +219,7 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
                                       reason=f"indicators of {treaty.name}")
         if verbose:
             measured = _deterrence(measured, world, play.ctx.doctrine,
-                                   sorted(world.members_in_force[treaty.id], key=rank), attackers)
+                                   sorted(world.members_in_force[treaty.id], key=rank), attackers, threats)
         yield measured
 
 
@@ -236,9 +237,9 @@ def _tested(gs: GameState, result: CascadeResult) -> dict[str, list[tuple[float,
 
 
 def _deterrence(measured: IndicatorsMeasured, world: World, doctrine: Doctrine, members: list[str],
-                attackers: list[str]) -> IndicatorsMeasured:
+                attackers: list[str], threats: Mapping[str, list[tuple[str, float]]]) -> IndicatorsMeasured:
     """Credibility as the adversary sees it, and each member's fears (Snyder's alliance dilemma)."""
-    adversary = _main_adversary(world, members, attackers)
+    adversary = _main_adversary(members, attackers, threats)
     fears = {m: doctrine.fears(world, measured.treaty, m) for m in members}
     return replace(measured, adversary=adversary,
                    credibility=_r(doctrine.credibility(world, measured.treaty, adversary)) if adversary else None,
@@ -246,16 +247,32 @@ def _deterrence(measured: IndicatorsMeasured, world: World, doctrine: Doctrine, 
                    entrapment={m: round(float(f[1]), 4) for m, f in fears.items()})
 
 
-def _main_adversary(world: World, members: list[str], attackers: list[str]) -> str | None:
-    """Whose eyes credibility is judged through: this turn's attacker of a member, else the top threat."""
+def _threats_by_source(world: World) -> dict[str, list[tuple[str, float]]]:
+    """Each state's threats above zero, in the scenario's order of states: read once a turn, so
+    that finding each treaty's adversary costs its members' threats, not members x states."""
+    order = {s.id: i for i, s in enumerate(world.scenario.states)}
+    out: dict[str, list[tuple[str, float]]] = {}
+    for (src, dst), r in world.relations.items():
+        if r.threat > 0 and dst in order:
+            out.setdefault(src, []).append((dst, r.threat))
+    for targets in out.values():
+        targets.sort(key=lambda x: order[x[0]])
+    return out
+
+
+def _main_adversary(members: list[str], attackers: list[str],
+                    threats_of: Mapping[str, list[tuple[str, float]]]) -> str | None:
+    """Whose eyes credibility is judged through: this turn's attacker of a member, else the state
+    the members feel most threatened by (summed over members, in their order)."""
+    inside = set(members)
     for x in attackers:
-        if x not in members:
+        if x not in inside:
             return x
     threats: dict[str, float] = {}
     for m in members:
-        for s in world.scenario.states:
-            if s.id not in members:
-                threats[s.id] = threats.get(s.id, 0.0) + world.relation(m, s.id).threat
+        for s, t in threats_of.get(m, ()):
+            if s not in inside:
+                threats[s] = threats.get(s, 0.0) + t
     best = max(sorted(threats), key=lambda s: threats[s], default=None)
     return best if best and threats[best] > 0 else None
 
