@@ -9,12 +9,12 @@ live game would.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from . import turn as phases
 from .doctrine import Advice, Doctrine, Situation
-from .errors import InvalidAction, UnknownName, WrongMoment
+from .errors import GameError, InvalidAction, UnknownName, WrongMoment
 from .events import Event, GameStarted, Note, TurnOpened
 from .model import Control, Decision, DecisionSource, Inject, Mode, Response, Scenario, weightiest
 from .play import Context, Play, Step
@@ -102,10 +102,21 @@ class Game:
 
     # --- actions ----------------------------------------------------------------------
     def open_turn(self) -> list[Event]:
-        return self._take(phases.open_turn(self.state, self.ctx))
+        return self._own(phases.open_turn)
 
     def close_turn(self) -> list[Event]:
-        return self._take(phases.close_turn(self.state, self.ctx))
+        return self._own(phases.close_turn)
+
+    def _own(self, phase: Callable[..., Step]) -> list[Event]:
+        """Run a phase on the game's own state (no copy: the game takes the step's state). Were
+        the phase to fail half-way, the state is folded again from the log, which it did not touch."""
+        try:
+            return self._take(phase(self.state, self.ctx, own=True))
+        except GameError:
+            raise  # refused before it began: the state is as it was
+        except BaseException:
+            self.state = fold(self.scenario, self._events)
+            raise
 
     def play_turn(self) -> list[Event]:
         """Open and close the next turn with nobody waiting for cells (headless play)."""

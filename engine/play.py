@@ -57,8 +57,10 @@ class Play:
     """A phase's working copy of the state; see the module's docstring."""
     __slots__ = ("_graph", "_stakes", "_world", "ctx", "events", "gs")
 
-    def __init__(self, gs: GameState, ctx: Context) -> None:
-        self.gs, self.ctx = gs.copy(), ctx
+    def __init__(self, gs: GameState, ctx: Context, *, own: bool = False) -> None:
+        """`own`: the caller hands the state over and will not use it again (a game replacing
+        its state with the step's), so the copy is skipped; otherwise the state is left alone."""
+        self.gs, self.ctx = (gs if own else gs.copy()), ctx
         self.events: list[Event] = []
         self._world: World | None = None
         self._graph: AllianceGraph | None = None

@@ -96,16 +96,15 @@ class GameState:
     def copy(self) -> GameState:
         """An independent copy, cheaper than folding the log again (its size is the state's,
         not the log's): what a phase works on, and what a server tries an action on."""
-        return replace(
-            self, controls=dict(self.controls), fired=list(self.fired),
-            awaiting_manual=dict(self.awaiting_manual), attacks=dict(self.attacks),
-            attack_turn=dict(self.attack_turn), turn_attacks=list(self.turn_attacks),
-            decisions=dict(self.decisions), turn_decisions=dict(self.turn_decisions),
-            overrides=dict(self.overrides), requests=dict(self.requests),
-            deferred=dict(self.deferred), indicators={t: dict(v) for t, v in self.indicators.items()},
-            invocations=dict(self.invocations), states=dict(self.states),
-            relations=dict(self.relations), members_in_force=dict(self.members_in_force),
-            known_to=dict(self.known_to), reputation=dict(self.reputation), wars=list(self.wars))
+        # Every phase of every Monte Carlo run starts with one: field by field, not through
+        # dataclasses.replace (which calls __init__ with every field by name).
+        data = dict(self.__dict__)
+        for name in _CONTAINERS:
+            data[name] = data[name].copy()
+        data["indicators"] = {t: dict(v) for t, v in self.indicators.items()}
+        other = object.__new__(GameState)
+        other.__dict__.update(data)
+        return other
 
     @property
     def world(self) -> World:
@@ -124,6 +123,13 @@ class GameState:
     def pending(self) -> list[Key]:
         """Requested decisions nobody has given yet this turn."""
         return [k for k in self.requests if k not in self.turn_decisions and k not in self.overrides]
+
+
+# The fields that hold a dict or a list: a copy of the state copies each (their values are
+# immutable: frozen dataclasses, strings, numbers).
+_CONTAINERS = ("controls", "fired", "awaiting_manual", "attacks", "attack_turn", "turn_attacks", "decisions",
+               "turn_decisions", "overrides", "requests", "deferred", "invocations", "states", "relations",
+               "members_in_force", "known_to", "reputation", "wars")
 
 
 def fold(scenario: Scenario, events: Iterable[Event]) -> GameState:

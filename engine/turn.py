@@ -57,12 +57,14 @@ __all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "close_turn", "examine", "fi
 
 # --- 1. injects ---------------------------------------------------------------------
 
-def open_turn(gs: GameState, ctx: Context) -> Step:
+def open_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
+    """The next turn's opening: injects, attacks, the casus foederis and the answers asked.
+    `own=True` hands `gs` over to be changed in place (see engine.play.Play)."""
     if gs.status is Status.OPEN:
         raise WrongMoment(f"turn {gs.turn} is still open: close it first")
     if gs.status is Status.FINISHED or gs.turn >= gs.scenario.turns:
         raise WrongMoment(f"the scenario has {gs.scenario.turns} turns and all have been played")
-    play = Play(gs, ctx)
+    play = Play(gs, ctx, own=own)
     return play.run(_open_turn(play))
 
 
@@ -223,9 +225,10 @@ def override(gs: GameState, decision: Decision, reason: str, ctx: Context) -> St
 
 # --- 5. resolution --------------------------------------------------------------------------
 
-def close_turn(gs: GameState, ctx: Context) -> Step:
+def close_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
+    """The turn's resolution, or the cells it waits for. `own=True` as for open_turn."""
     _require_open(gs)
-    play = Play(gs, ctx)
+    play = Play(gs, ctx, own=own)
     return play.run(_close_turn(play))
 
 

@@ -203,3 +203,17 @@ def test_a_terrorist_attack_may_have_no_named_author():
     game = Game.new(load(TEACHING))
     game.open_turn()
     assert game.fire(Inject(id="adhoc-1", turn=1, kind=InjectKind.TERRORIST_ATTACK, target="EST"))
+
+
+def test_a_copy_of_the_state_copies_every_container():
+    from dataclasses import fields
+
+    from engine.state import _CONTAINERS, GameState
+    game = Game.new(load(TEACHING))
+    game.play(3)
+    copy_ = game.state.copy()
+    assert copy_ == game.state
+    for f in fields(GameState):
+        value = getattr(game.state, f.name)
+        if isinstance(value, dict | list):
+            assert f.name in (*_CONTAINERS, "indicators") and getattr(copy_, f.name) is not value, f.name
