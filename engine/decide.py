@@ -25,7 +25,7 @@ from .model import (
     weightiest,
 )
 from .network import Attack, Trigger
-from .play import Play, decision_visibility, facts, first
+from .play import Play, decision_visibility, first
 from .state import GameState, Key
 from .world import World
 
@@ -44,7 +44,7 @@ def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tu
         if t.ally not in attack.attackers and t.type is not _NONAGGRESSION:
             owed.setdefault(t.ally, []).append(t)
     strongest = {s: weightiest(ts, _type_of) for s, ts in owed.items()}
-    treaties, rank = gs.scenario.treaty_by_id, facts(gs.scenario).rank
+    treaties, rank = gs.scenario.treaty_by_id, play.facts.rank
     leaders = {treaties[t.treaty].leader for t in strongest.values() if t is not None}
     bound = sorted(strongest, key=lambda s: (s not in leaders, rank(s)))
     out: list[tuple[str, Trigger | None]] = [(s, strongest[s]) for s in bound]
@@ -68,7 +68,7 @@ def _stakeholders(play: Play, attack: Attack) -> list[str]:
     stake = set(friends.get(attack.target, ()))
     for x in attack.attackers:
         stake.update(fearful.get(x, ()))
-    return sorted(stake - involved, key=facts(gs.scenario).rank)
+    return sorted(stake - involved, key=play.facts.rank)
 
 
 def control(gs: GameState, state: str) -> Control:
@@ -179,7 +179,7 @@ class Decider:
         if entry is not None and entry.turn > gs.turn:
             self.new.append((DecisionDeferred(
                 turn=gs.turn, attack=attack.id, state=state, until=entry.turn, actor=state,
-                visibility=UMPIRE, reason=f"the record has {facts(gs.scenario).name(state)} answer "
+                visibility=UMPIRE, reason=f"the record has {self.play.facts.name(state)} answer "
                                           f"on turn {entry.turn}"),))
             return None
         treaty = trigger.treaty if trigger else None

@@ -55,13 +55,14 @@ class Step:
 
 class Play:
     """A phase's working copy of the state; see the module's docstring."""
-    __slots__ = ("_graph", "_stakes", "_world", "ctx", "events", "gs")
+    __slots__ = ("_graph", "_stakes", "_world", "ctx", "events", "facts", "gs")
 
     def __init__(self, gs: GameState, ctx: Context, *, own: bool = False) -> None:
         """`own`: the caller hands the state over and will not use it again (a game replacing
         its state with the step's), so the copy is skipped; otherwise the state is left alone."""
         self.gs, self.ctx = (gs if own else gs.copy()), ctx
         self.events: list[Event] = []
+        self.facts = facts(gs.scenario)  # the scenario's lookups, read by almost every event
         self._world: World | None = None
         self._graph: AllianceGraph | None = None
         self._stakes: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
@@ -73,7 +74,7 @@ class Play:
         return Step(tuple(self.events), self.gs)
 
     def emit(self, e: Event) -> None:
-        if apply(self.gs, e):
+        if apply(self.gs, e):  # the world the doctrine reads changed: renew what is derived from it
             self._world = None
             if isinstance(e, EffectApplied):
                 self._stakes = None

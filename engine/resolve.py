@@ -32,7 +32,7 @@ from .events import (
 )
 from .model import ALL, Decision, Invocation, Mode, ObligationType, Response, honours
 from .network import Attack, CascadeResult, Round, Trigger
-from .play import Play, facts, first, obligation_visibility, obligations, treaty_visibility
+from .play import Play, first, obligation_visibility, obligations, treaty_visibility
 from .state import GameState, Key
 from .world import World
 
@@ -50,7 +50,7 @@ _NEEDED: dict[Invocation, Callable[[int], int]] = {
 
 
 def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
-    gs, turn, name = play.gs, play.gs.turn, facts(play.gs.scenario).name
+    gs, turn, name = play.gs, play.gs.turn, play.facts.name
     at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
     for rnd in result.rounds:
         if rnd.number > 1:
@@ -72,7 +72,7 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Even
 
 
 def _new_round(play: Play, rnd: Round) -> Iterator[Event]:
-    gs, turn, f = play.gs, play.gs.turn, facts(play.gs.scenario)
+    gs, turn, f = play.gs, play.gs.turn, play.facts
     yield CascadeRound(turn=turn, round=rnd.number, attacks=tuple(a.id for a in rnd.attacks),
                        reason=f"round {rnd.number}: the new wars bring further obligations into play")
     for attack in rnd.attacks:
@@ -119,7 +119,7 @@ def _invocation(play: Play, treaty_id: str, attack_id: str, triggers: list[Trigg
         return True
     if (treaty_id, attack_id) in gs.invocations:
         return bool(gs.invocations[(treaty_id, attack_id)])
-    attack, f = gs.attacks[attack_id], facts(gs.scenario)
+    attack, f = gs.attacks[attack_id], play.facts
     voters = sorted(gs.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers), key=f.rank)
     owed_by: dict[str, list[Trigger]] = {}
     for t in triggers:
@@ -174,7 +174,7 @@ def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
     # Half of a batch run's events come from here: names and wordings are looked up, not
     # rebuilt, and a batch run (no explanations) goes without them.
     gs, say = play.gs, play.ctx.verbose
-    f = facts(gs.scenario)
+    f = play.facts
     turn, reputation = gs.turn, dict(gs.reputation)
     for t in triggers:
         ally = t.ally
@@ -204,7 +204,7 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
     gs, world, verbose = play.gs, result.world, play.ctx.verbose
     honoured = _tested(gs, result)
     attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
-    rank = facts(gs.scenario).rank
+    rank = play.facts.rank
     threats = _threats_by_source(world) if verbose else {}
     for treaty in gs.scenario.treaties:
         cases = honoured.get(treaty.id, [])

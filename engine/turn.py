@@ -170,7 +170,7 @@ def _reopen_deferred(play: Play) -> Iterator[Event]:
 
 def examine(play: Play, attack: Attack, *, round_: int, visibility: str | tuple[str, ...] = ALL) -> Iterator[Event]:
     """The attack, every obligation it brings into play, conflicts, and the answers due."""
-    gs, ctx, f = play.gs, play.ctx, facts(play.gs.scenario)
+    gs, ctx, f = play.gs, play.ctx, play.facts
     verb = "attacks" if len(attack.attackers) == 1 else "attack"
     yield AttackMade(turn=gs.turn, attack=attack, round=round_, actor=first(attack.attackers),
                      visibility=visibility,
@@ -240,7 +240,7 @@ def _close_turn(play: Play) -> Iterator[Event]:
     yield from decider.events()
     if decider.missing:
         yield from decider.unrecorded(gs)
-        name = facts(gs.scenario).name
+        name = play.facts.name
         yield AwaitingDecisions(turn=gs.turn, pending=tuple(Pending(a, s) for a, s in decider.missing),
                                 visibility=UMPIRE,
                                 reason="cells still to decide: " + ", ".join(name(s) for _, s in decider.missing))
