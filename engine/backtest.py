@@ -2,13 +2,15 @@
 what came before it.
 
 Every script entry is a state's answer to the inject it names, read on the attacked
-state's side (the victim the inject struck). The scenario is replayed from its script;
-each entry is then put to the doctrine as a `Situation` in the world as the replay made
-it at that moment: just before the replay took the state's answer on a link of that
-inject's chain with the same victim, or, where the replay never asked it then (the
-named treaty did not bind, or the state had answered on an earlier turn), at the close
-of the entry's turn. Whether the named treaty binds is the alliance graph's verdict at
-that moment; a state outside its treaty's terms is asked as any state with a stake.
+state's side (the victim the inject struck). The scenario is replayed from its script,
+and each entry is put to the doctrine once, as a `Situation`: where the replay asked the
+state on that turn about a link of the inject's chain with the same victim, the very
+question the replay put (the world, the leader's lead), under the entry's own treaty
+where the replay answered under another; where it never asked (the named treaty did not
+bind, or the state had answered on an earlier turn), in the world the replay had made by
+the close of the entry's turn. Whether the named treaty binds is the alliance graph's
+verdict at that moment; a state outside its treaty's terms is asked as a state with a
+stake, and the doctrine's factors say how far the treaty still counts.
 
 An entry is not scored only when it cannot be a decision (the state is a party to the
 attack it names) or when another entry already answers (the same state, inject and
@@ -26,8 +28,7 @@ from .doctrine import Advice, Doctrine, Situation
 from .events import DecisionTaken, Event, TurnClosed
 from .game import Game
 from .model import RESPONSES, Mode, ObligationType, Response, Scenario, ScriptEntry, honours, weightiest
-from .network import Attack
-from .play import Context, Play
+from .network import AllianceGraph, Attack
 from .state import GameState, apply
 
 
@@ -86,7 +87,8 @@ def scored_entries(scenario: Scenario, doctrine: Doctrine | None = None
                    ) -> tuple[list[Scored], list[Skipped]]:
     """Replay `scenario` from its script and put each script entry to the doctrine once."""
     doctrine = doctrine or Doctrine.for_scenario(scenario)
-    game = Game.new(scenario, mode=Mode.REPLAY, doctrine=doctrine)
+    witness = _Witness(doctrine)
+    game = Game.new(scenario, mode=Mode.REPLAY, doctrine=witness)
     game.play()
     events, final = game.events, game.state
     scored: list[tuple[int, int, ScriptEntry, str]] = []   # (moment, order, entry, attack id)
@@ -101,7 +103,7 @@ def scored_entries(scenario: Scenario, doctrine: Doctrine | None = None
         assert entry.inject is not None  # _not_a_decision skips an entry without one
         moment, attack = _moment(events, final, entry, entry.inject)
         scored.append((moment, order, entry, attack))
-    out = _put_to_doctrine(scenario, doctrine, events, sorted(scored, key=lambda s: (s[0], s[1])))
+    out = _put_to_doctrine(scenario, witness.asked, events, sorted(scored, key=lambda s: (s[0], s[1])))
     # Back in the script's order, so that a listing reads as the record does.
     order_of = {id(entry): order for _, order, entry, _ in scored}
     return sorted(out, key=lambda s: order_of[id(s.entry)]), skipped
@@ -143,7 +145,8 @@ def _turn_of_attack(events: Sequence[Event], attack: str) -> int:
     return next((e.turn for e in events if getattr(e, "attack", None) == attack), 0)
 
 
-def _put_to_doctrine(scenario: Scenario, doctrine: Doctrine, events: Sequence[Event],
+def _put_to_doctrine(scenario: Scenario, asked: Mapping[tuple[int, str, str], Situation],
+                     events: Sequence[Event],
                      due: Sequence[tuple[int, int, ScriptEntry, str]]) -> list[Scored]:
     """Fold the log once and, at each entry's moment, build its situation."""
     gs = GameState.initial(scenario)
@@ -153,25 +156,51 @@ def _put_to_doctrine(scenario: Scenario, doctrine: Doctrine, events: Sequence[Ev
         while position < moment:
             apply(gs, events[position])
             position += 1
-        out.append(_situation(gs, doctrine, entry, gs.attacks[attack]))
+        out.append(_situation(gs, asked.get((entry.turn, attack, entry.state)), entry, gs.attacks[attack]))
     return out
 
 
-def _situation(gs: GameState, doctrine: Doctrine, entry: ScriptEntry, attack: Attack) -> Scored:
-    """The entry as the doctrine meets it: the alliance graph says whether its treaty binds."""
-    play = Play(gs, Context(doctrine))
-    owed = [t for t in play.graph.binding(attack) if t.ally == entry.state and t.treaty == entry.treaty]
+def _situation(gs: GameState, asked: Situation | None, entry: ScriptEntry, attack: Attack) -> Scored:
+    """The entry as the doctrine meets it. Where the replay asked the state on this link,
+    in the world it asked in; the alliance graph says whether the entry's treaty binds."""
+    world = asked.world if asked is not None else gs.world
+    owed = [t for t in AllianceGraph(world).binding(attack) if t.ally == entry.state and t.treaty == entry.treaty]
     trig = weightiest(owed, lambda t: t.type) if owed else None
     partner = trig.partner if trig is not None else attack.target
-    treaties = gs.scenario.treaty_by_id
-    treaty = entry.treaty if entry.treaty in treaties else None
-    leader = treaties[treaty].leader if treaty else None
-    said = gs.decisions.get((attack.id, leader)) if leader and leader != entry.state else None
-    situation = Situation(world=play.world, ally=entry.state, partner=partner, attack=attack,
-                          treaty=treaty, article=trig.article if trig else None,
-                          leader_response=said.response if said else None, triggered=trig is not None)
+    treaty = entry.treaty if entry.treaty in gs.scenario.treaty_by_id else None
+    if asked is not None and asked.treaty == treaty and asked.partner == partner:
+        situation = asked   # the very question the replay put, the leader's lead included
+    else:
+        situation = Situation(world=world, ally=entry.state, partner=partner, attack=attack,
+                              treaty=treaty, article=trig.article if trig else None,
+                              leader_response=_leader_said(gs, attack, treaty, entry.state, partner),
+                              triggered=trig is not None)
     return Scored(entry, situation, recorded_toward(entry, attack, partner),
                   str(trig.type) if trig is not None else None)
+
+
+class _Witness(Doctrine):
+    """The doctrine the replay plays with, noting the first question put to each state on
+    each link of a chain, each turn (what the backtest asks again)."""
+
+    def __init__(self, base: Doctrine) -> None:
+        super().__init__(dict(base.weights), base.cuts)
+        self.asked: dict[tuple[int, str, str], Situation] = {}
+
+    def advise(self, situation: Situation) -> Advice:
+        self.asked.setdefault((situation.world.turn, situation.attack.id, situation.ally), situation)
+        return super().advise(situation)
+
+
+def _leader_said(gs: GameState, attack: Attack, treaty: str | None, state: str,
+                 partner: str) -> Response | None:
+    """What the treaty's leader answered on this link under that treaty before the moment,
+    read toward the same partner (the leader's lead, as the decider passes it on)."""
+    leader = gs.scenario.treaty_by_id[treaty].leader if treaty else None
+    said = gs.decisions.get((attack.id, leader)) if leader and leader != state else None
+    if said is None or said.treaty != treaty:
+        return None
+    return toward(said.response, said.side, attack, partner)
 
 
 def recorded_toward(entry: ScriptEntry, attack: Attack, partner: str) -> Response:
