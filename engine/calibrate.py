@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from .backtest import Prediction, scored_entries, summarise
+from .backtest import Prediction, Skipped, scored_entries, summarise
 from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, within_threshold
 from .doctrine.logit import logistic
 from .model import RESPONSES, Response, Scenario
@@ -57,14 +57,19 @@ class Observation:
     capped: bool = False   # short of an armed attack: `full` is no answer (Attack.short_of_armed_attack)
 
 
-def observations(scenario: Scenario) -> list[Observation]:
-    """One observation per scored script entry of `scenario` (engine.backtest.scored_entries)."""
+def observe(scenario: Scenario) -> tuple[list[Observation], list[Skipped]]:
+    """One observation per scored script entry of `scenario` (engine.backtest.scored_entries),
+    and the entries not scored, with their reasons."""
     doctrine = prior_doctrine()  # factor values do not depend on the weights
-    scored, _ = scored_entries(scenario, doctrine)
+    scored, skipped = scored_entries(scenario, doctrine)
     return [Observation(scenario.id, s.entry.turn, s.entry.state, s.entry.treaty, s.entry.inject or "",
                         s.obligation, s.historical, tuple(doctrine.features(s.situation).values()),
                         s.situation.attack.short_of_armed_attack)
-            for s in scored]
+            for s in scored], skipped
+
+
+def observations(scenario: Scenario) -> list[Observation]:
+    return observe(scenario)[0]
 
 
 # --- the ordered logit ------------------------------------------------------------------
@@ -168,10 +173,12 @@ class Calibration:
     prior: Summary                           # the uncalibrated defaults, scored the same way
     per_crisis: Mapping[str, Summary]        # held-out scores of each crisis
     n_observations: int
+    skipped: tuple[Skipped, ...] = ()        # script entries not scored, with their reasons
 
 
 def calibrate(scenarios: Sequence[Scenario], *, ridge: float = RIDGE) -> Calibration:
-    by_crisis = {sc.id: observations(sc) for sc in scenarios}
+    observed = {sc.id: observe(sc) for sc in scenarios}
+    by_crisis = {crisis: obs for crisis, (obs, _) in observed.items()}
     everything = [o for obs in by_crisis.values() for o in obs]
     fitted = fit(everything, ridge=ridge)
     held_out: list[Prediction] = []
@@ -182,7 +189,8 @@ def calibrate(scenarios: Sequence[Scenario], *, ridge: float = RIDGE) -> Calibra
         per_crisis[crisis] = summarise(preds)["doctrine"]
         held_out += preds
     return Calibration(fitted, summarise(predict(fitted, everything)), summarise(held_out),
-                       summarise(predict(prior_doctrine(), everything)), per_crisis, len(everything))
+                       summarise(predict(prior_doctrine(), everything)), per_crisis, len(everything),
+                       tuple(k for _, skipped in observed.values() for k in skipped))
 
 
 # The population rates a backtest report shows beside its own (DOCTRINE.md).
