@@ -1,11 +1,21 @@
-"""The doctrine against the record: for every recorded decision of a past
-crisis, what the doctrine predicted given only what came before it.
+"""The doctrine against the record: one decision per script entry, each predicted from
+what came before it.
 
-The replay answers each bound state from the script; at that moment the
-doctrine is asked the same question in the same world (history so far, the
-leader's recorded answer included), and both answers are kept. Scores are
-computed against two naive baselines: every bound ally honours, every ally
-stays out.
+Every script entry is a state's answer to the inject it names, read on the attacked
+state's side (the victim the inject struck). The scenario is replayed from its script,
+and each entry is put to the doctrine once, as a `Situation`: where the replay asked the
+state on that turn about a link of the inject's chain with the same victim, the very
+question the replay put (the world, the leader's lead), under the entry's own treaty
+where the replay answered under another; where it never asked (the named treaty did not
+bind, or the state had answered on an earlier turn), in the world the replay had made by
+the close of the entry's turn. Whether the named treaty binds is the alliance graph's
+verdict at that moment; a state outside its treaty's terms is asked as a state with a
+stake, and the doctrine's factors say how far the treaty still counts.
+
+An entry is not scored only when it cannot be a decision (the state is a party to the
+attack it names) or when another entry already answers (the same state, inject and
+turn under another treaty); each is listed with its reason. Scores are computed beside
+two naive baselines: every ally honours, every ally stays out.
 """
 from __future__ import annotations
 
@@ -13,19 +23,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .doctrine import Doctrine
-from .events import DecisionTaken, ObligationExamined
+from .decide import toward
+from .doctrine import Advice, Doctrine, Situation
+from .events import DecisionTaken, Event, TurnClosed
 from .game import Game
-from .model import (
-    RESPONSES,
-    DecisionSource,
-    Mode,
-    ObligationType,
-    Response,
-    Scenario,
-    honours,
-    weightiest,
-)
+from .model import RESPONSES, Mode, ObligationType, Response, Scenario, ScriptEntry, honours, weightiest
+from .network import AllianceGraph, Attack
+from .state import GameState, apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,77 +43,199 @@ class Prediction:
     predicted: Response
     probabilities: tuple[float, ...]
     obligation: str | None = None   # the obligation type in play, None for a state with a stake
+    pushed_by: str | None = None    # a wrong prediction: the factor that pushed hardest toward it
 
     def to_dict(self) -> dict[str, object]:
         return {"scenario": self.scenario, "turn": self.turn, "state": self.state, "treaty": self.treaty,
                 "inject": self.inject, "obligation": self.obligation, "historical": str(self.historical),
-                "predicted": str(self.predicted),
+                "predicted": str(self.predicted), "pushed_by": self.pushed_by,
                 "probabilities": {str(r): p for r, p in zip(RESPONSES, self.probabilities)}}
 
 
-@dataclass(frozen=True)
-class Unmatched:
-    """A script entry the replay never asked about (its inject did not bind that state)."""
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A script entry that is not scored, and why."""
     scenario: str
     turn: int
     state: str
     inject: str | None
+    treaty: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"scenario": self.scenario, "turn": self.turn, "state": self.state, "inject": self.inject,
+                "treaty": self.treaty, "reason": self.reason}
 
 
 @dataclass(frozen=True)
 class Backtest:
     predictions: tuple[Prediction, ...]
-    unmatched: tuple[Unmatched, ...] = field(default=())
+    skipped: tuple[Skipped, ...] = field(default=())
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """A decision the record answered in a replay, with what the doctrine said at that moment."""
-    turn: int
-    state: str
-    attack: str                  # the attack answered (a link of a chain has its own id)
-    inject: str                  # the inject the chain began from
-    treaty: str | None
-    obligation: str | None       # the weightiest obligation in play, None for a state with a stake
+class Scored:
+    """A script entry put to the doctrine: the situation it answered and the recorded answer,
+    read on the situation's partner's side."""
+    entry: ScriptEntry
+    situation: Situation
     historical: Response
-    predicted: Response
-    probabilities: tuple[float, ...]
+    obligation: str | None      # the weightiest obligation of the named treaty in play, if it binds
 
 
-def replay_record(scenario: Scenario, doctrine: Doctrine | None = None) -> list[Recorded]:
-    """Replay `scenario` from its script and list every decision the record answered."""
-    game = Game.new(scenario, mode=Mode.REPLAY, doctrine=doctrine)
+def scored_entries(scenario: Scenario, doctrine: Doctrine | None = None
+                   ) -> tuple[list[Scored], list[Skipped]]:
+    """Replay `scenario` from its script and put each script entry to the doctrine once."""
+    doctrine = doctrine or Doctrine.for_scenario(scenario)
+    witness = _Witness(doctrine)
+    game = Game.new(scenario, mode=Mode.REPLAY, doctrine=witness)
     game.play()
-    obligation_of = _obligation_types(game)
-    out = []
-    for e in game.events:
-        if isinstance(e, DecisionTaken) and e.source is DecisionSource.SCRIPT:
-            assert e.predicted is not None and e.probabilities is not None  # a replay explains each answer
-            out.append(Recorded(
-                e.turn, e.state, e.attack, game.state.attacks[e.attack].origin, e.treaty,
-                obligation_of.get((e.attack, e.state, e.treaty or "")), e.response, e.predicted,
-                e.probabilities))
+    events, final = game.events, game.state
+    scored: list[tuple[int, int, ScriptEntry, str]] = []   # (moment, order, entry, attack id)
+    skipped: list[Skipped] = []
+    answered: dict[tuple[str, str | None, int], ScriptEntry] = {}
+    for order, entry in enumerate(scenario.script):
+        reason = _not_a_decision(scenario, final, entry, answered)
+        if reason is not None:
+            skipped.append(Skipped(scenario.id, entry.turn, entry.state, entry.inject, entry.treaty, reason))
+            continue
+        answered[(entry.state, entry.inject, entry.turn)] = entry
+        assert entry.inject is not None  # _not_a_decision skips an entry without one
+        moment, attack = _moment(events, final, entry, entry.inject)
+        scored.append((moment, order, entry, attack))
+    out = _put_to_doctrine(scenario, witness.asked, events, sorted(scored, key=lambda s: (s[0], s[1])))
+    # Back in the script's order, so that a listing reads as the record does.
+    order_of = {id(entry): order for _, order, entry, _ in scored}
+    return sorted(out, key=lambda s: order_of[id(s.entry)]), skipped
+
+
+def _not_a_decision(scenario: Scenario, final: GameState, entry: ScriptEntry,
+                    answered: Mapping[tuple[str, str | None, int], ScriptEntry]) -> str | None:
+    inject = scenario.inject_by_id.get(entry.inject) if entry.inject else None
+    if inject is None or entry.inject not in final.attacks:
+        return "names no attack the replay met: nothing to answer"
+    attack = final.attacks[entry.inject]
+    if entry.state in attack.attackers:
+        return "the state is the attacker itself"
+    if entry.state == attack.target:
+        return "the state is the attacked state itself: its answer is its own war"
+    other = answered.get((entry.state, entry.inject, entry.turn))
+    if other is not None:
+        return (f"answered by the entry under {other.treaty or 'no treaty'} "
+                f"(same state, inject and turn)")
+    return None
+
+
+def _moment(events: Sequence[Event], final: GameState, entry: ScriptEntry, inject: str) -> tuple[int, str]:
+    """Where in the log the entry is put to the doctrine, and the link of the chain it answers."""
+    victim = final.attacks[inject].target
+    close = len(events)
+    turn = max(entry.turn, _turn_of_attack(events, inject))
+    for i, e in enumerate(events):
+        if (isinstance(e, DecisionTaken) and e.turn == entry.turn and e.state == entry.state
+                and e.attack in final.attacks and final.attacks[e.attack].origin == inject
+                and final.attacks[e.attack].target == victim):
+            return i, e.attack
+        if isinstance(e, TurnClosed) and e.turn == turn and close == len(events):
+            close = i
+    return close, inject
+
+
+def _turn_of_attack(events: Sequence[Event], attack: str) -> int:
+    return next((e.turn for e in events if getattr(e, "attack", None) == attack), 0)
+
+
+def _put_to_doctrine(scenario: Scenario, asked: Mapping[tuple[int, str, str], Situation],
+                     events: Sequence[Event],
+                     due: Sequence[tuple[int, int, ScriptEntry, str]]) -> list[Scored]:
+    """Fold the log once and, at each entry's moment, build its situation."""
+    gs = GameState.initial(scenario)
+    out: list[Scored] = []
+    position = 0
+    for moment, _, entry, attack in due:
+        while position < moment:
+            apply(gs, events[position])
+            position += 1
+        out.append(_situation(gs, asked.get((entry.turn, attack, entry.state)), entry, gs.attacks[attack]))
     return out
 
 
+def _situation(gs: GameState, asked: Situation | None, entry: ScriptEntry, attack: Attack) -> Scored:
+    """The entry as the doctrine meets it. Where the replay asked the state on this link,
+    in the world it asked in; the alliance graph says whether the entry's treaty binds."""
+    world = asked.world if asked is not None else gs.world
+    owed = [t for t in AllianceGraph(world).binding(attack) if t.ally == entry.state and t.treaty == entry.treaty]
+    trig = weightiest(owed, lambda t: t.type) if owed else None
+    partner = trig.partner if trig is not None else attack.target
+    treaty = entry.treaty if entry.treaty in gs.scenario.treaty_by_id else None
+    if asked is not None and asked.treaty == treaty and asked.partner == partner:
+        situation = asked   # the very question the replay put, the leader's lead included
+    else:
+        situation = Situation(world=world, ally=entry.state, partner=partner, attack=attack,
+                              treaty=treaty, article=trig.article if trig else None,
+                              leader_response=_leader_said(gs, attack, treaty, entry.state, partner),
+                              triggered=trig is not None)
+    return Scored(entry, situation, recorded_toward(entry, attack, partner),
+                  str(trig.type) if trig is not None else None)
+
+
+class _Witness(Doctrine):
+    """The doctrine the replay plays with, noting the first question put to each state on
+    each link of a chain, each turn (what the backtest asks again)."""
+
+    def __init__(self, base: Doctrine) -> None:
+        super().__init__(dict(base.weights), base.cuts)
+        self.asked: dict[tuple[int, str, str], Situation] = {}
+
+    def advise(self, situation: Situation) -> Advice:
+        self.asked.setdefault((situation.world.turn, situation.attack.id, situation.ally), situation)
+        return super().advise(situation)
+
+
+def _leader_said(gs: GameState, attack: Attack, treaty: str | None, state: str,
+                 partner: str) -> Response | None:
+    """What the treaty's leader answered on this link under that treaty before the moment,
+    read toward the same partner (the leader's lead, as the decider passes it on)."""
+    leader = gs.scenario.treaty_by_id[treaty].leader if treaty else None
+    said = gs.decisions.get((attack.id, leader)) if leader and leader != state else None
+    if said is None or said.treaty != treaty:
+        return None
+    return toward(said.response, said.side, attack, partner)
+
+
+def recorded_toward(entry: ScriptEntry, attack: Attack, partner: str) -> Response:
+    """The recorded answer on `partner`'s side: an answer given on the attacker's side is
+    mirrored (`full` beside the attacker reads as `hostile` toward its victim)."""
+    side: str | None = getattr(entry, "side", None)
+    return entry.response if side is None else toward(entry.response, side, attack, partner)
+
+
+def pushed_hardest(advice: Advice, predicted: Response, historical: Response) -> str | None:
+    """The factor whose contribution pushed hardest from the recorded answer toward the
+    predicted one (a positive contribution pushes up the scale), None if none did."""
+    if predicted is historical:
+        return None
+    up = predicted.rank > historical.rank
+    pushing = [f for f in advice.factors if (f.contribution > 0) == up and f.contribution != 0.0]
+    if not pushing:
+        return None
+    top = max(pushing, key=lambda f: abs(f.contribution))
+    return f"{top.name} ({top.contribution:+.2f})"
+
+
 def backtest(scenario: Scenario, doctrine: Doctrine | None = None) -> Backtest:
-    preds = [Prediction(scenario=scenario.id, turn=r.turn, state=r.state, treaty=r.treaty, inject=r.inject,
-                        historical=r.historical, predicted=r.predicted, probabilities=r.probabilities,
-                        obligation=r.obligation)
-             for r in replay_record(scenario, doctrine)]
-    answered = {(p.state, p.inject) for p in preds}
-    unmatched = tuple(Unmatched(scenario.id, s.turn, s.state, s.inject) for s in scenario.script
-                      if (s.state, s.inject) not in answered)
-    return Backtest(tuple(preds), unmatched)
-
-
-def _obligation_types(game: Game) -> dict[tuple[str, str, str], str]:
-    """The weightiest obligation each decision answered, by (attack, state, treaty)."""
-    owed: dict[tuple[str, str, str], list[ObligationType]] = {}
-    for e in game.events:
-        if isinstance(e, ObligationExamined) and e.triggered:
-            owed.setdefault((e.attack, e.ally, e.treaty), []).append(e.type)
-    return {key: str(weightiest(types, lambda t: t)) for key, types in owed.items()}
+    doctrine = doctrine or Doctrine.for_scenario(scenario)
+    scored, skipped = scored_entries(scenario, doctrine)
+    preds = []
+    for s in scored:
+        advice = doctrine.advise(s.situation)
+        predicted = advice.response
+        preds.append(Prediction(
+            scenario=scenario.id, turn=s.entry.turn, state=s.entry.state, treaty=s.entry.treaty,
+            inject=s.entry.inject or "", historical=s.historical, predicted=predicted,
+            probabilities=tuple(round(p, 6) for p in advice.probabilities), obligation=s.obligation,
+            pushed_by=pushed_hardest(advice, predicted, s.historical)))
+    return Backtest(tuple(preds), tuple(skipped))
 
 
 def came(response: Response, obligation: str | None) -> bool:
@@ -117,6 +243,16 @@ def came(response: Response, obligation: str | None) -> bool:
     if obligation is None:
         return response in (Response.LIMITED, Response.FULL)
     return honours(ObligationType(obligation), response)
+
+
+def calibration_table(predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
+    """For each level: the mean probability the doctrine gave it against how often it happened."""
+    n = len(predictions)
+    return [{"level": str(r),
+             "predicted": round(sum(p.probabilities[k] for p in predictions) / n, 4) if n else None,
+             "observed": round(sum(p.historical is r for p in predictions) / n, 4) if n else None,
+             "count": sum(p.historical is r for p in predictions)}
+            for k, r in enumerate(RESPONSES)]
 
 
 def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
@@ -145,16 +281,17 @@ def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
         "baseline_all_neutral": score(lambda p: one_hot(Response.NEUTRAL)),
         "historical_honour_rate": round(sum(came(p.historical, p.obligation) for p in predictions
                                             if p.obligation) / max(1, sum(1 for p in predictions if p.obligation)), 4),
+        "calibration": calibration_table(predictions),
     }
 
 
 def run_all(scenarios: Iterable[Scenario], doctrine: Doctrine | None = None,
-            weights: Mapping[str, float] | None = None) -> tuple[list[Prediction], list[Unmatched]]:
+            weights: Mapping[str, float] | None = None) -> tuple[list[Prediction], list[Skipped]]:
     preds: list[Prediction] = []
-    unmatched: list[Unmatched] = []
+    skipped: list[Skipped] = []
     for sc in scenarios:
         d = doctrine or (Doctrine(weights) if weights is not None else Doctrine.for_scenario(sc))
         result = backtest(sc, d)
         preds += result.predictions
-        unmatched += result.unmatched
-    return preds, unmatched
+        skipped += result.skipped
+    return preds, skipped

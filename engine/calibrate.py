@@ -2,9 +2,11 @@
 
 The procedure, reproducible and deterministic:
 
-1. Replay each historical scenario. At every decision the record answers, take
-   the doctrine's factor values in the world as history made it up to then
-   (`Doctrine.features`) together with the recorded response: one observation.
+1. Replay each historical scenario. For every script entry scored by the
+   backtest (`engine.backtest.scored_entries`: one per entry, read on the
+   attacked state's side), take the doctrine's factor values in the world as
+   history made it up to then (`Doctrine.features`) together with the recorded
+   response: one observation.
    The factor values do not depend on the weights, so the fit is a plain
    ordered-logit regression.
 2. Fit the weights and the four cut points by maximum likelihood, penalised
@@ -23,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from .backtest import Prediction, replay_record, summarise
-from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Advice, Doctrine, Situation, Uniform, within_threshold
+from .backtest import Prediction, Skipped, scored_entries, summarise
+from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, within_threshold
 from .doctrine.logit import logistic
 from .model import RESPONSES, Response, Scenario
 
@@ -55,29 +57,19 @@ class Observation:
     capped: bool = False   # short of an armed attack: `full` is no answer (Attack.short_of_armed_attack)
 
 
-class _Recorder(Doctrine):
-    """A doctrine that also writes down what it saw at each decision."""
-
-    def __init__(self, base: Doctrine) -> None:
-        super().__init__(dict(base.weights), base.cuts)
-        self.seen: dict[tuple[int, str, str], tuple[tuple[float, ...], bool]] = {}
-
-    def decide(self, situation: Situation, rng: Uniform | None = None) -> tuple[Response, Advice]:
-        key = (situation.world.turn, situation.attack.id, situation.ally)
-        self.seen[key] = (tuple(self.features(situation).values()), situation.attack.short_of_armed_attack)
-        return super().decide(situation, rng)
+def observe(scenario: Scenario) -> tuple[list[Observation], list[Skipped]]:
+    """One observation per scored script entry of `scenario` (engine.backtest.scored_entries),
+    and the entries not scored, with their reasons."""
+    doctrine = prior_doctrine()  # factor values do not depend on the weights
+    scored, skipped = scored_entries(scenario, doctrine)
+    return [Observation(scenario.id, s.entry.turn, s.entry.state, s.entry.treaty, s.entry.inject or "",
+                        s.obligation, s.historical, tuple(doctrine.features(s.situation).values()),
+                        s.situation.attack.short_of_armed_attack)
+            for s in scored], skipped
 
 
 def observations(scenario: Scenario) -> list[Observation]:
-    """One observation per decision the record answers in a replay of `scenario`."""
-    recorder = _Recorder(prior_doctrine())  # factor values do not depend on the weights
-    out = []
-    for r in replay_record(scenario, recorder):
-        seen = recorder.seen.get((r.turn, r.attack, r.state))
-        if seen is not None:
-            out.append(Observation(scenario.id, r.turn, r.state, r.treaty, r.inject, r.obligation,
-                                   r.historical, *seen))
-    return out
+    return observe(scenario)[0]
 
 
 # --- the ordered logit ------------------------------------------------------------------
@@ -181,10 +173,12 @@ class Calibration:
     prior: Summary                           # the uncalibrated defaults, scored the same way
     per_crisis: Mapping[str, Summary]        # held-out scores of each crisis
     n_observations: int
+    skipped: tuple[Skipped, ...] = ()        # script entries not scored, with their reasons
 
 
 def calibrate(scenarios: Sequence[Scenario], *, ridge: float = RIDGE) -> Calibration:
-    by_crisis = {sc.id: observations(sc) for sc in scenarios}
+    observed = {sc.id: observe(sc) for sc in scenarios}
+    by_crisis = {crisis: obs for crisis, (obs, _) in observed.items()}
     everything = [o for obs in by_crisis.values() for o in obs]
     fitted = fit(everything, ridge=ridge)
     held_out: list[Prediction] = []
@@ -195,7 +189,8 @@ def calibrate(scenarios: Sequence[Scenario], *, ridge: float = RIDGE) -> Calibra
         per_crisis[crisis] = summarise(preds)["doctrine"]
         held_out += preds
     return Calibration(fitted, summarise(predict(fitted, everything)), summarise(held_out),
-                       summarise(predict(prior_doctrine(), everything)), per_crisis, len(everything))
+                       summarise(predict(prior_doctrine(), everything)), per_crisis, len(everything),
+                       tuple(k for _, skipped in observed.values() for k in skipped))
 
 
 # The population rates a backtest report shows beside its own (DOCTRINE.md).

@@ -39,9 +39,18 @@ def test_out_of_sample_the_doctrine_beats_the_naive_baselines(score, better, bas
     assert better(ours, theirs) == ours and ours != theirs, (score, ours, baseline, theirs)
 
 
-def test_every_recorded_decision_is_scored():
+def test_every_script_entry_is_one_decision_or_skipped_with_its_reason():
     cal = _calibration()
+    entries = sum(len(load(p).script) for p in sorted(HISTORY.glob("*.yaml")))
     assert cal.leave_one_out["doctrine"]["n"] == cal.n_observations >= 100
+    assert cal.n_observations + len(cal.skipped) == entries
+    assert all(k.reason for k in cal.skipped)
+
+
+def test_the_left_out_predictions_carry_a_calibration_table_for_each_level():
+    table = _calibration().leave_one_out["calibration"]
+    assert [row["level"] for row in table] == [str(r) for r in Response]
+    assert sum(row["count"] for row in table) == _calibration().n_observations
 
 
 def test_fitted_weights_keep_the_sign_of_the_literature():

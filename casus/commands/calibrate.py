@@ -49,10 +49,12 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps({"weights": dict(cal.doctrine.weights), "cuts": list(cal.doctrine.cuts),
                           "prior": cal.prior, "in_sample": cal.in_sample, "leave_one_out": cal.leave_one_out,
                           "per_crisis": cal.per_crisis, "observations": cal.n_observations,
+                          "skipped": [k.to_dict() for k in cal.skipped],
                           "published": [{"source": s, "rate": r} for s, r in cal_mod.PUBLISHED_RATES]},
                          indent=2, sort_keys=True))
         return 0
-    print(f"{cal.n_observations} recorded decisions in {len(scenarios)} crises; ridge {ridge}\n")
+    print(f"{cal.n_observations} recorded decisions in {len(scenarios)} crises, one per script entry "
+          f"({len(cal.skipped)} entries not scored, listed below); ridge {ridge}\n")
     print(f"{'factor':<22}{'prior':>8}{'fitted':>8}")
     for name in FACTORS:
         print(f"{name:<22}{PRIOR_WEIGHTS[name]:>8.2f}{cal.doctrine.weights[name]:>8.2f}")
@@ -68,10 +70,18 @@ def _run(args: argparse.Namespace) -> int:
     print(f"\nhonoured in these crises: {cal.leave_one_out['historical_honour_rate']:.0%}; published rates:")
     for source, rate in cal_mod.PUBLISHED_RATES:
         print(f"  {rate:.1%}  {source}")
+    print("\nleft-out crisis, each level: mean predicted probability against observed frequency:")
+    for row in cal.leave_one_out["calibration"]:
+        print(f"  {row['level']:<11} predicted {row['predicted']:>4.0%}  observed {row['observed']:>4.0%}  "
+              f"({row['count']} decisions)")
     print("\nleft-out crisis by crisis:")
     for crisis, s in cal.per_crisis.items():
         print(f"  {crisis:<24} n={s['n']:<3} exact {s['exact']:.0%}, honour agreement {s['honour_agreement']:.0%}, "
               f"Brier {s['brier']:.3f}")
+    if cal.skipped:
+        print("\nscript entries not scored:")
+    for k in cal.skipped:
+        print(f"  {k.scenario} turn {k.turn} {k.state} on {k.inject}: {k.reason}")
     return 0
 
 

@@ -67,30 +67,38 @@ def _play(args: argparse.Namespace, mode_name: str) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     from engine.backtest import run_all, summarise
     scenarios = [load_or_exit(path) for path in args.scenarios]
-    preds, unmatched = run_all(scenarios)
+    preds, skipped = run_all(scenarios)
     summary = summarise(preds)
     if args.json:
         # The doctrine's figures at the top of the summary, the baselines beside them.
         flat = dict(summary["doctrine"]) | {k: v for k, v in summary.items() if k != "doctrine"}
         out = {"decisions": [p.to_dict() for p in preds], "summary": flat,
-               "unmatched": [u.__dict__ for u in unmatched]}
+               "skipped": [s.to_dict() for s in skipped]}
         print(json.dumps(out, indent=2, sort_keys=True))
         return 0
-    print(f"{'scenario':<22} {'turn':>4}  {'state':<6} {'treaty':<22} {'history':<10} {'doctrine':<10} p(hist)")
+    print(f"{'scenario':<22} {'turn':>4}  {'state':<6} {'treaty':<22} {'history':<10} {'doctrine':<10} "
+          f"p(hist)  pushed hardest toward the wrong answer")
     for p in preds:
         mark = "=" if p.predicted is p.historical else " "
         print(f"{p.scenario[:22]:<22} {p.turn:>4}  {p.state:<6} {(p.treaty or '-')[:22]:<22} "
-              f"{p.historical:<10} {p.predicted:<9}{mark} {p.probabilities[p.historical.rank]:.2f}")
+              f"{p.historical:<10} {p.predicted:<9}{mark} {p.probabilities[p.historical.rank]:.2f}"
+              f"{'     ' + p.pushed_by if p.pushed_by else ''}")
     print()
     for name, s in summary.items():
         if isinstance(s, dict):
             print(f"{name:<22} n={s['n']} exact={_pct(s['exact'])} within-one={_pct(s['within_one'])} "
                   f"honour-agreement={_pct(s['honour_agreement'])} brier={s['brier']}")
     print(f"historical honour rate: {_pct(summary['historical_honour_rate'])}")
+    print("calibration (mean predicted probability against observed frequency):")
+    for row in summary["calibration"]:
+        print(f"  {row['level']:<11} predicted {_pct(row['predicted'])}  observed {_pct(row['observed'])} "
+              f"({row['count']})")
     print("(the default weights were fitted on the shipped crises, so these figures are in sample "
           "for them; `casus calibrate` gives the leave-one-crisis-out figures)")
-    for u in unmatched:
-        print(f"not asked in the replay: {u.scenario} turn {u.turn} {u.state} on {u.inject}")
+    if skipped:
+        print(f"\n{len(skipped)} script entries not scored:")
+    for k in skipped:
+        print(f"  {k.scenario} turn {k.turn} {k.state} on {k.inject}: {k.reason}")
     return 0
 
 
