@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .decide import Decider, control
+from .decide import Decider
 from .errors import WrongMoment
 from .events import DecisionTaken, Event
 from .model import Control
@@ -22,13 +22,14 @@ from .network import cascade
 from .play import Context, Play, Step, facts
 from .state import GameState, Key, Status
 from .turn import MAX_CASCADE_ROUNDS
+from .view import waiting_on_cells
 
 __all__ = ["answer_for_missing", "missing_answers"]
 
 
 def missing_answers(gs: GameState) -> list[Key]:
-    """The answers asked of cells this turn that nobody has given."""
-    return [k for k in gs.pending() if control(gs, k[1]) is Control.PLAYER]
+    """The answers asked of cells this turn that nobody has given (engine.view says which)."""
+    return waiting_on_cells(gs)
 
 
 def answer_for_missing(gs: GameState, ctx: Context) -> Step:

@@ -59,7 +59,8 @@ def _render(eid: str, advice: dict[str, Any] | None = None, status: int = 200) -
     snap = console().get(eid)
     return render_template("cell.html", snap=snap, cell=g.cell, p=views.cell_page(snap, g.cell), preview=False,
                            name=lambda s: views.name(snap.scenario, s), left=snap.seconds_left(),
-                           advice=advice, version=views.view_version(snap, g.cell.viewer)), status
+                           advice=advice, version=views.view_version(snap, g.cell.viewer),
+                           deadline_passed=snap.deadline_passed()), status
 
 
 @bp.get("/x/<eid>/cell")

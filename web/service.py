@@ -367,6 +367,15 @@ class Console:
             self.update_meta(eid, {"deadline": None, "paused_left": None})
         return events
 
+    def close_by_doctrine(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+        """Close the turn with the doctrine answering for the cells that did not (engine.deadline)."""
+        def action(game: Game) -> list[Event]:
+            return game.answer_for_missing() + game.close_turn()
+        events = self.act(eid, action, expected_seq=expected_seq)
+        if any(isinstance(e, TurnClosed) for e in events):
+            self.update_meta(eid, {"deadline": None, "paused_left": None})
+        return events
+
     def override(self, eid: str, state: str, attack: str, response: str, reason: str,
                  expected_seq: int | None = None) -> list[Event]:
         if not reason.strip():

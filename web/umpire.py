@@ -203,6 +203,23 @@ def close_turn(eid: str) -> ResponseReturnValue:
     return _to_dashboard(eid)
 
 
+@bp.post("/x/<eid>/close-by-doctrine")
+@umpire_required
+def close_by_doctrine(eid: str) -> ResponseReturnValue:
+    """At the deadline: the doctrine answers for the cells that did not, and the turn closes."""
+    _started(eid)
+    events = console().close_by_doctrine(eid, _seq())
+    sc = _snap(eid).scenario
+    late = [e for e in events if e.kind is Kind.DECISION and "deadline" in e.reason]
+    if late:
+        flash("The doctrine answered for the cells that did not: "
+              + "; ".join(report.event_line(sc, e) for e in late) + ".")
+    waiting = [e for e in events if e.kind is Kind.AWAITING]
+    if waiting:
+        flash("The war spread and asks the cells again. " + report.event_line(sc, waiting[-1]) + ".", "warning")
+    return _to_dashboard(eid)
+
+
 @bp.post("/x/<eid>/trigger")
 @umpire_required
 def trigger(eid: str) -> ResponseReturnValue:

@@ -237,6 +237,9 @@ def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
         gs = snap.state
         count = len(snap.game.view(viewer)) if snap.game is not None else 0
         left = snap.meta.get("deadline") or ""
+        # An override is umpire-only in the log, yet the overridden cell must learn of it.
+        if gs is not None and viewer is not None:
+            count += sum(1 for k in gs.overrides if k[1] in viewer)
         return (f"{count}.{gs.turn if gs else 0}.{gs.status if gs else 'setup'}.{left}."
                 f"{int(snap.paused)}.{int(snap.cell_advice)}.{snap.meta.get('paused_left')}")
     return snap.memoised(("version", viewer), build)
@@ -245,9 +248,29 @@ def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
 def poll_json(snap: Snapshot, viewer: frozenset[str] | None) -> FlaskResponse:
     gs = snap.state
     left = snap.seconds_left()
-    return jsonify({"version": view_version(snap, viewer), "turn": gs.turn if gs else 0,
-                    "status": str(gs.status) if gs else "setup", "paused": snap.paused,
-                    "seconds_left": None if left is None else round(left)})
+    body: dict[str, Any] = {"version": view_version(snap, viewer), "turn": gs.turn if gs else 0,
+                            "status": str(gs.status) if gs else "setup", "paused": snap.paused,
+                            "seconds_left": None if left is None else round(left),
+                            "deadline_passed": snap.deadline_passed()}
+    if viewer is not None:
+        body["decided_by_umpire"] = decided_by_umpire(snap, viewer)
+    return jsonify(body)
+
+
+def decided_by_umpire(snap: Snapshot, viewer: frozenset[str]) -> list[dict[str, str]]:
+    """The cell's decisions of this turn the umpire has taken over (never the umpire's reason),
+    so that an open page closes their forms without a reload."""
+    if snap.game is None:
+        return []
+    return snap.memoised(("by-umpire", viewer), lambda: _decided_by_umpire(snap, viewer))
+
+
+def _decided_by_umpire(snap: Snapshot, viewer: frozenset[str]) -> list[dict[str, str]]:
+    assert snap.game is not None
+    return [{"state": d.state, "attack": d.attack,
+             "notice": f"The umpire has decided for {name(snap.scenario, d.state)} on this one: "
+                       f"your answer is no longer needed. What you typed is kept below."}
+            for d in snap.game.view_for(viewer).due if d.status == "overridden"]
 
 
 # --- a Monte Carlo what-if -------------------------------------------------------------------------
