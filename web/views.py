@@ -108,7 +108,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     return {
         "date": game_date(sc, gs), "status": status_words(snap),
         "network": report.network_svg(gs, None, highlight=gs.player_states()),
-        "turn_lines": [ln for ln in lines(sc, now, None) if not ln.quiet],
+        "turn_digest": report.digest(sc, now),
         "upcoming": report.upcoming_injects(gs, events),
         "due": due, "advice": advice, "waiting": waiting_on_cells(gs), "cells_waiting": cells_waiting,
         "indicators": _indicators(seen),
@@ -174,8 +174,10 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "started": True, "date": game_date(sc, gs), "status": status_words(snap), "turn": gs.turn,
         "open": gs.status is Status.OPEN,
         "due": due,
+        "digest_now": report.digest(sc, [e for e in seen.events if e.turn == gs.turn]),
+        "digest_before": [(t, report.digest(sc, [e for e in seen.events if e.turn == t]))
+                          for t in range(gs.turn - 1, 0, -1)],
         "log_now": [ln for ln in log if ln.turn == gs.turn],
-        "log_before": [ln for ln in log if 0 < ln.turn < gs.turn],
         "treaties": treaty_rows(gs, seen.treaties),
         "public": _grouped(sc, [p for p in seen.public if p.state not in viewer]),
         "mine": _own_answers(gs, viewer),
