@@ -41,6 +41,7 @@ from .events import (
     WarBegun,
 )
 from .model import RESPONSES, Control, ObligationType, Scenario
+from .words import why_kept
 
 _SOURCE_WORDS = {"doctrine": "doctrine", "script": "history", "player": "cell", "umpire": "umpire"}
 Name = Callable[[str], str]
@@ -350,7 +351,11 @@ def _attack_digest(sc: Scenario, attack: str, head: AttackMade | None, events: l
     broken: dict[str, list[str]] = {}
     for e in events:
         if isinstance(e, Honoured | Breach):
-            _add(honoured if isinstance(e, Honoured) else broken, _commitment(sc, e.treaty, e.article), name(e.state))
+            # The answer and the article's type say why: `diplomatic` keeps a consultation article
+            # and abandons a defence article.
+            why = f" — {why_kept(e.type, None if isinstance(e, Honoured) else e.response)}"
+            _add(honoured if isinstance(e, Honoured) else broken, _commitment(sc, e.treaty, e.article) + why,
+                 name(e.state))
     return AttackDigest(
         turn=events[0].turn, attack=attack, headline=headline,
         bound=tuple(Group(k, tuple(v)) for k, v in bound.items()), answers=tuple(groups),

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from engine import words
 from engine.errors import GameError
 
 from . import views
@@ -102,4 +103,4 @@ def advice(eid: str) -> ResponseReturnValue:
         text = snap.game.advise(state, attack)
     except GameError as exc:
         raise ConsoleError(str(exc)) from None
-    return _render(eid, advice={"state": state, "attack": attack, "advice": text})
+    return _render(eid, advice={"state": state, "attack": attack, "advice": text, "words": words.advice(text)})

@@ -15,7 +15,7 @@ from flask import Flask, jsonify
 from flask import Response as FlaskResponse
 from markupsafe import Markup
 
-from engine import report, svg
+from engine import report, svg, words
 from engine.doctrine import Advice
 from engine.errors import GameError
 from engine.events import Event, Kind, Note
@@ -34,8 +34,10 @@ RESPONSE_HELP = {str(r): r.meaning for r in RESPONSES}
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["pct"] = lambda x: "" if x is None else f"{float(x) * 100:.0f}%"
     app.jinja_env.filters["num"] = lambda x: "" if x is None else f"{float(x):.2f}"
+    app.jinja_env.filters["measure"] = lambda x: "—" if x is None else words.measure(float(x))
     app.jinja_env.filters["qr"] = qr_svg
     app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
+                                 DEFINITIONS=words.DEFINITIONS, OPENNESS=words.OPENNESS,
                                  INJECT_KINDS=[str(k) for k in InjectKind],
                                  WHAT_IF_RUNS=WHAT_IF_RUNS, MAX_WHAT_IF_RUNS=MAX_WHAT_IF_RUNS)
 
@@ -99,7 +101,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
         if d.status != "overridden":
             found = _advice(game, d.state, d.attack)
             if found is not None:
-                advice[(d.attack, d.state)] = found.explain()
+                advice[(d.attack, d.state)] = words.advice(found)
     now = [e for e in events if e.turn == gs.turn and gs.turn > 0]
     cells_waiting: dict[str, list[tuple[str, str]]] = {}
     for attack, state in waiting_on_cells(gs):
@@ -112,10 +114,18 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
         "upcoming": report.upcoming_injects(gs, events),
         "due": due, "advice": advice, "waiting": waiting_on_cells(gs), "cells_waiting": cells_waiting,
         "indicators": _indicators(seen),
+        "fears": words.fears(_indicators(seen)),
+        "player_fears": words.fears(_indicators(seen), gs.player_states()),
+        "attack_names": attack_names(sc, gs),
         "notes": notes, "last_awaiting": _last_awaiting(events, gs),
         "can_open": gs.status is Status.READY and gs.turn < sc.turns,
         "can_close": gs.status is Status.OPEN,
     }
+
+
+def attack_names(sc: Scenario, gs: GameState) -> dict[str, str]:
+    """Each attack of the game by the names of its states, for pages that would show its id."""
+    return {aid: words.attack_name(sc, a, aid) for aid, a in gs.attacks.items()}
 
 
 def _advice(game: Game, state: str, attack: str) -> Advice | None:
@@ -183,6 +193,8 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "mine": _own_answers(gs, viewer),
         "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500),
         "indicators": _indicators(seen),
+        "fears": words.fears(_indicators(seen), viewer),
+        "attack_names": attack_names(sc, gs),
         "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
     }
 
