@@ -307,9 +307,11 @@ def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
     """Results of a what-if arranged for the page: tables' rows and SVG charts (all text escaped)."""
     d = w.results.data
     runs = max(int(d["runs"]), 1)
+    # The future only: the turns already played are the same in every run (100% or 0%).
+    future = w.turn if w.status == "open" else w.turn + 1
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for row in d["decisions"]:
-        if row["scenario_attack"]:
+        if row["scenario_attack"] and (row["turn"] is None or row["turn"] >= future):
             grouped.setdefault(row["attack"], []).append(row)
     attacks = []
     for k, (attack, rows) in enumerate(grouped.items()):
@@ -324,7 +326,10 @@ def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
     first = {int(k): v for k, v in d["first_war"]["counts"].items()}
     spread_bars = [svg.Bar(str(k), spread.get(k, 0) / runs)
                    for k in range(min(spread, default=0), max(spread, default=0) + 1)]
-    first_bars = [svg.Bar(str(t), first.get(t, 0) / runs) for t in range(1, sc.turns + 1)]
+    first_bars = [svg.Bar(str(t), first.get(t, 0) / runs) for t in range(max(future, 1), sc.turns + 1)]
+    earlier = sum(n for t, n in first.items() if t < future)
+    if earlier:
+        first_bars.insert(0, svg.Bar("before", earlier / runs, color=svg.PALETTE[2]))
     first_bars.append(svg.Bar("none", d["first_war"]["none"] / runs, color=svg.PALETTE[1]))
     return {
         "attacks": attacks,
@@ -332,6 +337,7 @@ def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
         "cascades": sum(1 for row in d["decisions"] if not row["scenario_attack"]),
         "spread_chart": _bars(spread_bars, "states at war at the end", "belligerents", "share of runs"),
         "first_chart": _bars(first_bars, "turn of the first armed clash", "turn", "share of runs"),
+        "future": future,
         "cohesion": [c | {"chart": svg.histogram(counts=[tuple(cell) for cell in c["histogram"]], width=420,
                                                   height=240, title=_fit(c["name"], 420), x_label="cohesion",
                                                   y_label="runs") if c["runs"] else None}
