@@ -234,9 +234,24 @@ def _axes(f: _Frame, x_ticks: Iterable[tuple[float, str]], y_ticks: Iterable[flo
     return out
 
 
+_BOLD_EM = 0.6       # the width of a bold sans-serif character, in ems (a generous estimate)
+_SMALLEST_TITLE = 9  # px: below this a projected title cannot be read
+
+
 def _heading(title: str, width: int) -> str:
-    return (f'<text x="{_n(width / 2)}" y="18" text-anchor="middle" font-size="14" '
-            f'font-weight="600">{text(title)}</text>') if title else ""
+    """The chart's title, never clipped: a long one is set smaller to fit the width, and one too
+    long even then is cut with an ellipsis, the whole title kept as its tooltip."""
+    if not title:
+        return ""
+    room = max(width - 16, 40)
+    size = min(14.0, room / (_BOLD_EM * len(title)))
+    shown, tip = title, ""
+    if size < _SMALLEST_TITLE:
+        size = _SMALLEST_TITLE
+        keep = int(room / (_BOLD_EM * size)) - 1
+        shown, tip = title[:keep].rstrip() + "…", f"<title>{text(title)}</title>"
+    return (f'<text x="{_n(width / 2)}" y="18" text-anchor="middle" font-size="{_n(size)}" '
+            f'font-weight="600">{tip}{text(shown)}</text>')
 
 
 # --- bar chart with intervals ---------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from engine import report
+from engine import debrief, report
 from engine.errors import ScenarioError
 from engine.events import Kind, Note
 from engine.scenario import MAX_BYTES
@@ -378,15 +378,18 @@ def aar(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     a = views.after_action(snap)
     charts = snap.memoised("charts", lambda: report.indicator_charts(a))
-    return render_template("report.html", snap=snap, a=a, charts=charts)
+    return render_template("report.html", snap=snap, a=a, charts=charts, brief=views.debrief_of(snap),
+                           name=lambda s: views.name(snap.scenario, s))
 
 
 @bp.get("/x/<eid>/report.md")
 @umpire_required
 def aar_markdown(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
-    return text_response(safe_markdown(report.to_markdown(views.after_action(snap))), "text/markdown",
-                         f"{eid}-report.md")
+    a, sc = views.after_action(snap), snap.scenario
+    brief = debrief.to_markdown(views.debrief_of(snap), lambda s: views.name(sc, s),
+                                lambda t: a.treaty_names.get(t, t))
+    return text_response(safe_markdown(report.to_markdown(a, brief)), "text/markdown", f"{eid}-report.md")
 
 
 @bp.get("/x/<eid>/events.jsonl")

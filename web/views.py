@@ -15,7 +15,7 @@ from flask import Flask, jsonify
 from flask import Response as FlaskResponse
 from markupsafe import Markup
 
-from engine import report, svg, words
+from engine import debrief, report, svg, words
 from engine.doctrine import Advice
 from engine.errors import GameError
 from engine.events import Event, Kind, Note
@@ -365,6 +365,15 @@ def after_action(snap: Snapshot) -> report.AfterAction:
     return snap.memoised("aar", lambda: report.after_action(
         snap.scenario, list(snap.game.events) if snap.game else [], title=snap.title,
         doctrine=snap.game.ctx.doctrine if snap.game else None))
+
+
+def debrief_of(snap: Snapshot) -> debrief.Debrief:
+    """The report's first page (engine.debrief)."""
+    def build() -> debrief.Debrief:
+        events = list(snap.game.events) if snap.game else []
+        players = snap.game.state.player_states() if snap.game else frozenset()
+        return debrief.debrief(snap.scenario, after_action(snap), events, players)
+    return snap.memoised("debrief", build)
 
 
 def events_jsonl(snap: Snapshot) -> str:
