@@ -372,6 +372,20 @@ def history(eid: str) -> ResponseReturnValue:
         date=views.game_date(sc, at), name=lambda s: views.name(sc, s))
 
 
+@bp.get("/x/<eid>/network")
+@umpire_required
+def network(eid: str) -> ResponseReturnValue:
+    """The alliance network treaty by treaty: one treaty at a time, its states by name."""
+    snap = _started(eid)
+    gs, sc = snap.live.state, snap.scenario
+    chosen = request.args.get("treaty") or (sc.treaties[0].id if sc.treaties else "")
+    if chosen and chosen not in sc.treaty_by_id:
+        abort(404, description=f"no treaty {chosen!r} in this scenario")
+    picture = snap.memoised(("treaty-net", chosen), lambda: report.treaty_svg(
+        gs, None, chosen, highlight=gs.player_states())) if chosen else ""
+    return render_template("network.html", snap=snap, sc=sc, chosen=chosen, picture=picture)
+
+
 @bp.get("/x/<eid>/report")
 @umpire_required
 def aar(eid: str) -> ResponseReturnValue:
