@@ -206,14 +206,16 @@ def event_line(sc: Scenario, event: Event) -> str:
             return f"[{event.inject_kind}] {event.text or event.inject}"
         case DecisionTaken() | Overridden():
             head = "Umpire sets" if isinstance(event, Overridden) else "Decision:"
-            line = f"{head} {name_of(sc, event.state)} — {event.response} ({event.source}) on {event.attack}"
+            line = (f"{head} {name_of(sc, event.state)} — {event.response} ({event.source}) "
+                    f"on {attack_label(sc, event.attack)}")
             return line + (f": “{event.statement}”" if event.statement else "")
         case Note():
             return ("Bookmark: " if event.bookmark else "Note: ") + event.text
         case InjectAwaiting():
             return f"Manual inject {event.inject} waits for the umpire"
         case AwaitingDecisions():
-            return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {p.attack}" for p in event.pending)
+            return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {attack_label(sc, p.attack)}"
+                                               for p in event.pending)
     return event.reason or str(event.kind)
 
 
@@ -385,3 +387,19 @@ def _add(groups: dict[str, list[str]], key: str, item: str) -> None:
     items = groups.setdefault(key, [])
     if item not in items:
         items.append(item)
+
+
+def attack_label(sc: Scenario, attack_id: str) -> str:
+    """An attack named from its id alone: a war the cascade spread ("origin/A>B") by its states'
+    names, a scenario's inject by its kind and target, an ad-hoc one as the umpire's."""
+    if "/" in attack_id and ">" in attack_id:
+        side = attack_id.rsplit("/", 1)[1]
+        aggressor, _, defender = side.partition(">")
+        return f"{name_of(sc, aggressor)} against {name_of(sc, defender)}"
+    inject = sc.inject_by_id.get(attack_id)
+    if inject is not None and inject.target:
+        who = ", ".join(name_of(sc, a) for a in inject.actors) or "unknown attackers"
+        return f"{who} against {name_of(sc, inject.target)}"
+    if attack_id.startswith("adhoc-"):
+        return "the umpire's inject " + attack_id.removeprefix("adhoc-").replace("-", ".")
+    return attack_id

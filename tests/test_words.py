@@ -82,3 +82,13 @@ def test_attacks_and_states_go_by_their_names(tmp_path):
     assert "on Russia against Estonia" in page and "on narva" not in page
     links = umpire.get(f"/x/{ex['id']}/links").get_data(as_text=True)
     assert "You play: Poland" in links and "You play: POL" not in links
+
+
+@pytest.mark.parametrize(("attack", "label"), [
+    ("narva-incursion/USA>RUS", "United States against Russia"),
+    ("narva-incursion", "Russia against Estonia"),
+    ("adhoc-4-1", "the umpire's inject 4.1"),
+])
+def test_an_attack_is_named_from_its_id(attack, label):
+    from engine.narrative import attack_label
+    assert attack_label(load(TEACHING), attack) == label
