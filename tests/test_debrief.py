@@ -65,3 +65,27 @@ def test_a_chart_title_fits_its_chart(title, width):
     assert len(unescape(shown)) * 0.6 * size <= width - 16 + 1e-6
     if unescape(shown) != title.strip() and unescape(shown) != title:
         assert "<title>" in chart and shown.endswith("…")
+
+
+def test_a_cells_decision_stands_beside_the_doctrines_and_historys():
+    from pathlib import Path
+
+    from engine import debrief, report
+    from engine.game import Game
+    from engine.model import Control, Mode
+    from engine.scenario import load
+    sc = load(Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1914-july-crisis.yaml")
+    game = Game.new(sc, mode=Mode.EXERCISE,
+                    controls={s.id: Control.PLAYER if s.id == "RUS" else Control.NPC for s in sc.states})
+    while game.state.turn < 6:
+        game.open_turn()
+        for attack, state in game.state.pending():
+            game.submit(state, attack, "full")
+        game.close_turn()
+    a = report.after_action(sc, list(game.events), doctrine=game.ctx.doctrine)
+    rows = debrief.debrief(sc, a, list(game.events), frozenset({"RUS"})).compared
+    serbia = next(c for c in rows if c.attack == "Austria-Hungary against Serbia")
+    recorded = next(e for e in sc.script if e.state == "RUS" and e.inject == "aut-srb")
+    assert (serbia.answer, serbia.by) == ("full", "the cell")
+    assert serbia.history == str(recorded.response) and serbia.history_note == recorded.note
+    assert serbia.doctrine is not None
