@@ -4,6 +4,7 @@ abandons another, and attacks by the names of the states. Numbers stay beside th
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -47,9 +48,14 @@ def measure(x: float | None) -> str:
 
 def chance(p: float) -> str:
     """A probability in words, with the number as a count out of 100."""
+    word, n = _odds(p)
+    return f"{word} ({n} in 100)"
+
+
+def _odds(p: float) -> tuple[str, int]:
     word = ("almost certain" if p >= 0.9 else "likely" if p >= 0.6 else "about even" if p >= 0.4
             else "unlikely" if p >= 0.1 else "very unlikely")
-    return f"{word} ({round(p * 100)} in 100)"
+    return word, round(p * 100)
 
 
 def _weight(contribution: float) -> str:
@@ -129,3 +135,15 @@ def fears(indicators: Mapping[str, Mapping[str, object]], states: frozenset[str]
             if states is None or s in states:
                 out.append(Fear(s, treaty, float(a), float(en.get(s, 0.0))))
     return sorted(out, key=lambda f: (-max(f.abandonment, f.entrapment), f.treaty, f.state))
+
+
+_P = re.compile(r"\(p=(\d(?:\.\d+)?)\)")
+_TERM = re.compile(r"\(([+-]\d+\.\d+)\)")
+
+
+def reword(explanation: str) -> str:
+    """An explanation the doctrine wrote in terms ("Most likely: limited (p=0.38) ... (+1.14)"), as
+    logged with a decision, said in words with the numbers beside them."""
+    text = explanation.replace("Most likely:", "The doctrine's likeliest answer:")
+    text = _P.sub(lambda m: "({}, {} in 100)".format(*_odds(float(m.group(1)))), text)
+    return _TERM.sub(lambda m: f"({_weight(float(m.group(1)))}, {float(m.group(1)):+.2f})", text)

@@ -92,3 +92,11 @@ def test_attacks_and_states_go_by_their_names(tmp_path):
 def test_an_attack_is_named_from_its_id(attack, label):
     from engine.narrative import attack_label
     assert attack_label(load(TEACHING), attack) == label
+
+
+def test_an_explanation_logged_in_terms_is_said_in_words():
+    logged = "Most likely: limited (p=0.38). Pushing toward honouring: a tripwire (+1.14); against: distance (-0.12)."
+    text = words.reword(logged)
+    assert RAW_TERM.search(text) is None and "(+1.14)" not in text
+    assert "likeliest answer: limited (unlikely, 38 in 100)" in text
+    assert "(strongly, +1.14)" in text and "(slightly, -0.12)" in text

@@ -35,6 +35,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["pct"] = lambda x: "" if x is None else f"{float(x) * 100:.0f}%"
     app.jinja_env.filters["num"] = lambda x: "" if x is None else f"{float(x):.2f}"
     app.jinja_env.filters["measure"] = lambda x: "—" if x is None else words.measure(float(x))
+    app.jinja_env.filters["reworded"] = lambda text: words.reword(str(text or ""))
     app.jinja_env.filters["qr"] = qr_svg
     app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
                                  DEFINITIONS=words.DEFINITIONS, OPENNESS=words.OPENNESS,
@@ -281,10 +282,11 @@ def decided_by_umpire(snap: Snapshot, viewer: frozenset[str]) -> list[dict[str, 
 
 def _decided_by_umpire(snap: Snapshot, viewer: frozenset[str]) -> list[dict[str, str]]:
     assert snap.game is not None
+    # engine.view's due decisions alone (not the whole view): a poll comes every second per cell.
     return [{"state": d.state, "attack": d.attack,
              "notice": f"The umpire has decided for {name(snap.scenario, d.state)} on this one: "
                        f"your answer is no longer needed. What you typed is kept below."}
-            for d in snap.game.view_for(viewer).due if d.status == "overridden"]
+            for d in report.decisions_due(snap.game.state, viewer) if d.status == "overridden"]
 
 
 # --- a Monte Carlo what-if -------------------------------------------------------------------------
