@@ -125,7 +125,7 @@ def _war_edges(gs: GameState) -> list[svg.Edge]:
 def _legend(highlight: frozenset[str]) -> tuple[svg.LegendItem, ...]:
     legend = [svg.LegendItem(k, v) for k, v in OBLIGATION_COLOURS.items()]
     legend += [svg.LegendItem("secret or partly secret", "#555555", dashed=True),
-               svg.LegendItem("not yet in force, or a beneficiary", "#555555", dotted=True),
+               svg.LegendItem("not yet in force", "#555555", dotted=True),
                svg.LegendItem("at war", WAR_COLOUR)]
     if highlight:
         legend.append(svg.LegendItem("played by a cell", "#E0B000", marker="square"))
