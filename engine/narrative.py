@@ -212,7 +212,8 @@ def event_line(sc: Scenario, event: Event) -> str:
         case Note():
             return ("Bookmark: " if event.bookmark else "Note: ") + event.text
         case InjectAwaiting():
-            return f"Manual inject {event.inject} waits for the umpire"
+            inject = sc.inject_by_id.get(event.inject)
+            return f"A manual inject waits for the umpire: {inject.text if inject and inject.text else event.inject}"
         case AwaitingDecisions():
             return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {attack_label(sc, p.attack)}"
                                                for p in event.pending)
