@@ -52,7 +52,7 @@ def test_at_the_deadline_the_poll_says_so_and_the_cells_form_is_closed(app):
     assert us.get(f"/x/{ex['id']}/cell/poll").get_json()["deadline_passed"] is True
     page = us.get(f"/x/{ex['id']}/cell").get_data(as_text=True)
     assert "The deadline has passed: the umpire decides now" in page
-    assert 'class="stack decide-form closed"' in page
+    assert 'class="stack decide-form closed" data-closed-by="deadline"' in page
 
 
 def test_the_umpire_closes_the_turn_with_the_doctrine_answering_for_the_late_cells(app):

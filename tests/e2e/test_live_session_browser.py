@@ -64,3 +64,22 @@ def test_at_the_deadline_the_cells_form_closes_with_a_notice(server, browser):
     umpire.get_by_role("button", name="Close: the doctrine answers for the cells that did not").click()
     umpire.get_by_text("The doctrine answered for the cells that did not").wait_for()
     shot(umpire, "umpire-closed-by-doctrine")
+
+
+def test_a_form_the_deadline_closed_opens_again_when_the_umpire_gives_more_time(server, browser):
+    ex = _turn_two(server)
+    umpire = browser.new_context().new_page()
+    umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
+    umpire.goto(f"{server.base}/x/{ex['id']}")
+    minutes = umpire.locator("input[type=number][name=minutes]")
+    minutes.evaluate("el => { el.step = 'any'; el.value = '0.05'; }")   # three seconds
+    minutes.evaluate("el => el.form.submit()")
+    umpire.wait_for_load_state()
+    page, form = _typing(browser, ex, "United States")
+    notice = page.get_by_text("The deadline has passed: the umpire decides now")
+    notice.wait_for(timeout=15_000)
+    umpire.goto(f"{server.base}/x/{ex['id']}")
+    umpire.get_by_role("button", name="Clear").click()                 # no deadline any more
+    notice.wait_for(state="detached", timeout=10_000)
+    assert not form.locator("button[type=submit]").is_disabled()
+    assert form.locator("textarea[name=rationale]").input_value() == TYPED
