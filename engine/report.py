@@ -16,7 +16,7 @@ from .aar import AfterAction, CommitmentRow, DecisionRow, TimelineEntry, TurnRec
 from .aar_write import DECISION_COLUMNS, decisions_csv, indicator_charts, to_markdown
 from .events import Event, InjectHeld
 from .model import RESPONSES, Inject, ObligationType, Response, Scenario
-from .narrative import QUIET_KINDS, AttackDigest, DigestLine, digest, event_line, is_quiet, name_of
+from .narrative import QUIET_KINDS, AttackDigest, DigestLine, attack_label, digest, event_line, is_quiet, name_of
 from .network_picture import OBLIGATION_COLOURS, WAR_COLOUR, network_svg, treaty_svg
 from .state import GameState, Status
 from .view import (
@@ -45,7 +45,7 @@ __all__ = [
     "PublicDecision", "public_decisions",
     # the network, events in words
     "OBLIGATION_COLOURS", "WAR_COLOUR", "network_svg", "QUIET_KINDS", "is_quiet", "name_of", "event_line",
-    "AttackDigest", "DigestLine", "digest", "treaty_svg",
+    "AttackDigest", "DigestLine", "digest", "treaty_svg", "attack_label",
     # the after-action report
     "DecisionRow", "CommitmentRow", "TimelineEntry", "TurnRecord", "AfterAction", "after_action",
     "indicator_charts", "DECISION_COLUMNS", "decisions_csv", "to_markdown",

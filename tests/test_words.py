@@ -100,3 +100,10 @@ def test_an_explanation_logged_in_terms_is_said_in_words():
     assert RAW_TERM.search(text) is None and "(+1.14)" not in text
     assert "likeliest answer: limited (unlikely, 38 in 100)" in text
     assert "(strongly, +1.14)" in text and "(slightly, -0.12)" in text
+
+
+def test_the_report_and_the_history_name_attacks_by_their_states(closed):
+    _, ex, umpire = closed
+    for path in ("report", "history?turn=2"):
+        page = umpire.get(f"/x/{ex['id']}/{path}").get_data(as_text=True)
+        assert "<td>Russia against Estonia</td>" in page and "<td>narva</td>" not in page

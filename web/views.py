@@ -39,6 +39,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["qr"] = qr_svg
     app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
                                  DEFINITIONS=words.DEFINITIONS, OPENNESS=words.OPENNESS,
+                                 attack_label=report.attack_label,
                                  INJECT_KINDS=[str(k) for k in InjectKind],
                                  WHAT_IF_RUNS=WHAT_IF_RUNS, MAX_WHAT_IF_RUNS=MAX_WHAT_IF_RUNS)
 
