@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from . import svg
 from .aar import AfterAction
@@ -37,11 +38,15 @@ def _md(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def to_markdown(aar: AfterAction) -> str:
+def to_markdown(aar: AfterAction, debrief: Sequence[str] = ()) -> str:
+    """The report in Markdown; `debrief`, when given, is its first page (engine.debrief), before
+    the full record."""
     lines = [f"# After-action report: {_md(aar.title)}", "",
              f"Scenario: {_md(aar.scenario_title)} (`{aar.scenario_id}`). Turns played: {aar.turns_played}"
              + (" (finished)." if aar.finished else " (in progress)."), "",
              f"Commitments honoured: {aar.honoured}; abandoned: {aar.abandoned}.", ""]
+    if debrief:
+        lines += [*debrief, "", "# The full record", ""]
     lines += _md_timeline(aar) + _md_decisions(aar) + _md_commitments(aar) + _md_indicators(aar)
     return "\n".join(lines).rstrip() + "\n"
 

@@ -81,6 +81,7 @@ class Kind(StrEnum):
     TURN_CLOSED = "turn-closed"
     GAME_ENDED = "game-ended"
     NOTE = "note"                            # the umpire's note or bookmark
+    WHAT_IF = "what-if"                      # a Monte Carlo what-if's results, for the umpire
 
 
 Visibility = str | tuple[str, ...]
@@ -462,6 +463,14 @@ class IndicatorsMeasured(Event):
             for name in ("adversary", "credibility", "abandonment", "entrapment"):
                 del out[name]
         return out
+
+
+@_kind(Kind.WHAT_IF, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WhatIfPlayed(Event):
+    """A what-if played on from here: the request and its results; changes nothing in play."""
+    request: Mapping[str, Any] = field(default_factory=dict)   # runs, seed, vary, seconds
+    results: Mapping[str, Any] = field(default_factory=dict)   # engine.mc_results.Results.data
 
 
 _MISSING = set(Kind) - set(EVENT_TYPES)

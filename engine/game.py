@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from . import deadline
 from . import turn as phases
 from .doctrine import Advice, Doctrine, Situation
 from .errors import GameError, InvalidAction, UnknownName, WrongMoment
@@ -143,6 +144,10 @@ class Game:
     def override(self, state: str, attack: str, response: Response | str, reason: str) -> list[Event]:
         d = self._decision(state, attack, response, DecisionSource.UMPIRE, reason, "")
         return self._take(phases.override(self.state, d, reason, self.ctx))
+
+    def answer_for_missing(self) -> list[Event]:
+        """At the deadline: the doctrine answers for each cell that has not (engine.deadline)."""
+        return self._take(deadline.answer_for_missing(self.state, self.ctx))
 
     def trigger(self, inject_id: str) -> list[Event]:
         return self._take(phases.trigger_inject(self.state, inject_id, self.ctx))

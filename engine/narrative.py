@@ -9,6 +9,7 @@ alliance reads in a few lines; `explain=True` adds each state's reasons.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from .events import (
@@ -18,6 +19,7 @@ from .events import (
     CascadeRound,
     Conflict,
     DecisionDeferred,
+    DecisionRequested,
     DecisionTaken,
     Event,
     Honoured,
@@ -35,9 +37,11 @@ from .events import (
     TreatyDisclosed,
     TreatyInForce,
     TurnOpened,
+    VoteCast,
     WarBegun,
 )
-from .model import RESPONSES, ObligationType, Scenario
+from .model import RESPONSES, Control, ObligationType, Scenario
+from .words import why_kept
 
 _SOURCE_WORDS = {"doctrine": "doctrine", "script": "history", "player": "cell", "umpire": "umpire"}
 Name = Callable[[str], str]
@@ -202,12 +206,201 @@ def event_line(sc: Scenario, event: Event) -> str:
             return f"[{event.inject_kind}] {event.text or event.inject}"
         case DecisionTaken() | Overridden():
             head = "Umpire sets" if isinstance(event, Overridden) else "Decision:"
-            line = f"{head} {name_of(sc, event.state)} — {event.response} ({event.source}) on {event.attack}"
+            line = (f"{head} {name_of(sc, event.state)} — {event.response} ({event.source}) "
+                    f"on {attack_label(sc, event.attack)}")
             return line + (f": “{event.statement}”" if event.statement else "")
         case Note():
             return ("Bookmark: " if event.bookmark else "Note: ") + event.text
         case InjectAwaiting():
-            return f"Manual inject {event.inject} waits for the umpire"
+            inject = sc.inject_by_id.get(event.inject)
+            return f"A manual inject waits for the umpire: {inject.text if inject and inject.text else event.inject}"
         case AwaitingDecisions():
-            return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {p.attack}" for p in event.pending)
+            return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {attack_label(sc, p.attack)}"
+                                               for p in event.pending)
     return event.reason or str(event.kind)
+
+
+# --- a turn's digest, per attack ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DigestLine:
+    """An event outside any attack, in words."""
+    turn: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A heading and the states under it ("Article 5 of the North Atlantic Treaty (defense)": ...)."""
+    heading: str
+    states: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return _list(list(self.states), limit=10)
+
+
+@dataclass(frozen=True, slots=True)
+class AttackDigest:
+    """One attack told in a few lines: who is bound, who answered what, who blocked."""
+    turn: int
+    attack: str
+    headline: str
+    bound: tuple[Group, ...]
+    answers: tuple[Group, ...]          # by level, strongest first, then "still to answer"
+    councils: tuple[str, ...]           # invocations declared or blocked
+    honoured: tuple[Group, ...]
+    abandoned: tuple[Group, ...]
+    torn: tuple[str, ...]               # states torn between allies
+    cause: str = ""                     # the headline without kind and attribution
+    kind: str = "attack"
+
+
+def digest(sc: Scenario, events: Iterable[Event]) -> list[DigestLine | AttackDigest]:
+    """The events (as a viewer may see them) grouped per attack, in the order they came: the
+    console's turn log. Events outside any attack are one line each, the quiet ones left out."""
+    name: Name = lambda s: name_of(sc, s)  # noqa: E731
+    order: list[DigestLine | str] = []
+    per: dict[str, list[Event]] = {}
+    heads: dict[str, AttackMade] = {}
+    for e in events:
+        attack = _attack_of(e)
+        if attack is None:
+            if e.kind is not Kind.GAME_STARTED and not is_quiet(e):
+                order.append(DigestLine(e.turn, str(e.kind), event_line(sc, e)))
+            continue
+        if attack not in per:
+            per[attack] = []
+            order.append(attack)
+        if isinstance(e, AttackMade):
+            heads.setdefault(attack, e)
+        per[attack].append(e)
+    told = [x if isinstance(x, DigestLine) else _attack_digest(sc, x, heads.get(x), per[x], name)
+            for x in order]
+    return _merged(told)
+
+
+def _merged(told: list[DigestLine | AttackDigest]) -> list[DigestLine | AttackDigest]:
+    """Runs of alike entries told once: a cascade's wars that bring the same obligations into play
+    and meet the same answers (one CSTO line, not twelve), and the wars begun, in one line."""
+    out: list[DigestLine | AttackDigest] = []
+    for x in told:
+        last = out[-1] if out else None
+        if isinstance(x, AttackDigest) and isinstance(last, AttackDigest) and _body(x) == _body(last) \
+                and x.turn == last.turn:
+            out[-1] = replace(last, attack=f"{last.attack} {x.attack}", headline=f"{last.headline}; {x.cause}",
+                              cause=f"{last.cause}; {x.cause}")
+        elif isinstance(x, DigestLine) and isinstance(last, DigestLine) and x.kind == last.kind == "war" \
+                and x.turn == last.turn:
+            pairs = [t.removesuffix(_AT_WAR) for t in (last.text.removeprefix("At war: "), x.text)]
+            out[-1] = replace(last, text="At war: " + "; ".join(pairs))
+        else:
+            out.append(x)
+    return out
+
+
+_AT_WAR = " are at war"
+
+
+def _body(d: AttackDigest) -> tuple[object, ...]:
+    return (d.bound, d.answers, d.councils, d.honoured, d.abandoned, d.torn)
+
+
+def _attack_of(e: Event) -> str | None:
+    if isinstance(e, AttackMade):
+        return e.attack.id
+    if isinstance(e, ObligationExamined | DecisionTaken | DecisionDeferred | Overridden | Honoured | Breach
+                  | InvocationResolved | Conflict | DecisionRequested | VoteCast):
+        return e.attack
+    return None
+
+
+def _attack_digest(sc: Scenario, attack: str, head: AttackMade | None, events: list[Event],
+                   name: Name) -> AttackDigest:
+    if head is not None:
+        a = head.attack
+        headline = f"{head.reason} ({a.kind.traits.label or a.kind}, attribution {a.attribution:.0%})"
+    else:
+        headline = f"Still at issue: {attack}"
+    cause = head.reason if head is not None else headline
+    bound: dict[str, list[str]] = {}
+    for e in events:
+        if isinstance(e, ObligationExamined) and e.triggered and e.type is not ObligationType.NONAGGRESSION:
+            _add(bound, _commitment(sc, e.treaty, e.article), name(e.ally))
+    final: dict[str, str] = {}
+    asked: dict[str, bool] = {}          # state: whether its cell answers (else the doctrine, at the close)
+    for e in events:
+        if isinstance(e, DecisionRequested):
+            asked.setdefault(e.state, e.control is Control.PLAYER)
+        elif isinstance(e, DecisionTaken | Overridden):
+            tag = _SOURCE_WORDS.get(str(e.source), str(e.source))
+            if isinstance(e, DecisionTaken) and e.source == "doctrine" and "deadline" in (e.reason or ""):
+                tag = "doctrine, at the deadline"
+            final[e.state] = f"{e.response}|{name(e.state)} ({tag})"
+        elif isinstance(e, DecisionDeferred):
+            final.setdefault(e.state, f"later|{name(e.state)}")
+    answers: dict[str, list[str]] = {}
+    for value in final.values():
+        level, who = value.split("|", 1)
+        _add(answers, level, who)
+    levels = [str(r) for r in reversed(RESPONSES)] + ["later"]
+    groups = [Group(level, tuple(answers[level])) for level in levels if level in answers]
+    for heading, cell in (("cells still to answer", True), ("the doctrine answers at the close", False)):
+        waiting = tuple(name(s) for s, c in asked.items() if c is cell and s not in final)
+        if waiting:
+            groups.append(Group(heading, waiting))
+    honoured: dict[str, list[str]] = {}
+    broken: dict[str, list[str]] = {}
+    for e in events:
+        if isinstance(e, Honoured | Breach):
+            # The answer and the article's type say why: `diplomatic` keeps a consultation article
+            # and abandons a defence article.
+            why = f" — {why_kept(e.type, None if isinstance(e, Honoured) else e.response)}"
+            _add(honoured if isinstance(e, Honoured) else broken, _commitment(sc, e.treaty, e.article) + why,
+                 name(e.state))
+    return AttackDigest(
+        turn=events[0].turn, attack=attack, headline=headline,
+        bound=tuple(Group(k, tuple(v)) for k, v in bound.items()), answers=tuple(groups),
+        councils=tuple(_council(sc, e, name) for e in events if isinstance(e, InvocationResolved)),
+        honoured=tuple(Group(k, tuple(v)) for k, v in honoured.items()),
+        abandoned=tuple(Group(k, tuple(v)) for k, v in broken.items()),
+        torn=tuple(f"{name(e.state)}: {e.reason}" for e in events if isinstance(e, Conflict)), cause=cause)
+
+
+def _commitment(sc: Scenario, treaty_id: str, article: int) -> str:
+    treaty = sc.treaty_by_id.get(treaty_id)
+    if treaty is None or article >= len(treaty.obligations):
+        return treaty_id
+    ob = treaty.obligations[article]
+    return f"{treaty.name}, {ob.label}"
+
+
+def _council(sc: Scenario, e: InvocationResolved, name: Name) -> str:
+    treaty = sc.treaty_by_id[e.treaty].name if e.treaty in sc.treaty_by_id else e.treaty
+    if e.declared:
+        return f"{treaty}: casus foederis declared ({len(e.yes)} for, {len(e.no)} against)"
+    blocked = f", blocked by {_list([name(s) for s in e.blocked_by], limit=8)}" if e.blocked_by else ""
+    return f"{treaty}: casus foederis not declared{blocked}"
+
+
+def _add(groups: dict[str, list[str]], key: str, item: str) -> None:
+    items = groups.setdefault(key, [])
+    if item not in items:
+        items.append(item)
+
+
+def attack_label(sc: Scenario, attack_id: str) -> str:
+    """An attack named from its id alone: a war the cascade spread ("origin/A>B") by its states'
+    names, a scenario's inject by its kind and target, an ad-hoc one as the umpire's."""
+    if "/" in attack_id and ">" in attack_id:
+        side = attack_id.rsplit("/", 1)[1]
+        aggressor, _, defender = side.partition(">")
+        return f"{name_of(sc, aggressor)} against {name_of(sc, defender)}"
+    inject = sc.inject_by_id.get(attack_id)
+    if inject is not None and inject.target:
+        who = ", ".join(name_of(sc, a) for a in inject.actors) or "unknown attackers"
+        return f"{who} against {name_of(sc, inject.target)}"
+    if attack_id.startswith("adhoc-"):
+        return "the umpire's inject " + attack_id.removeprefix("adhoc-").replace("-", ".")
+    return attack_id

@@ -15,7 +15,8 @@ from .model import OBLIGATION_ORDER, Openness, Scenario, Treaty
 from .state import GameState
 from .view import Viewer, knows, knows_secret_terms
 
-__all__ = ["OBLIGATION_COLOURS", "WAR_COLOUR", "NetworkPicture", "network_picture", "network_svg"]
+__all__ = ["OBLIGATION_COLOURS", "WAR_COLOUR", "NetworkPicture", "network_picture", "network_svg", "treaty_picture",
+           "treaty_svg"]
 
 OBLIGATION_COLOURS: Mapping[str, str] = {
     "defense": "#0072B2", "offense": "#E69F00", "neutrality": "#009E73",
@@ -76,11 +77,13 @@ def _state_nodes(gs: GameState, pos: Mapping[str, Point], highlight: frozenset[s
     belligerents = world.belligerents()
     nodes = []
     for s in gs.scenario.states:
+        if s.id not in pos:  # a picture of one treaty: its states only
+            continue
         x, y = pos[s.id]
         tip = f"{s.name} ({s.id}); reputation {gs.reputation.get(s.id, 0.5):.2f}"
         if s.id in belligerents:
             tip += "; at war with " + ", ".join(sorted(world.enemies(s.id)))
-        nodes.append(svg.Node(s.id, s.id, x, y, radius=17,
+        nodes.append(svg.Node(s.id, s.id, x, y, radius=19, font_size=13,
                               fill="#FFF3C4" if s.id in highlight else "#FFFFFF",
                               stroke=WAR_COLOUR if s.id in belligerents else "#444444",
                               stroke_width=3.0 if s.id in belligerents else 1.5, tooltip=tip))
@@ -122,6 +125,7 @@ def _war_edges(gs: GameState) -> list[svg.Edge]:
 def _legend(highlight: frozenset[str]) -> tuple[svg.LegendItem, ...]:
     legend = [svg.LegendItem(k, v) for k, v in OBLIGATION_COLOURS.items()]
     legend += [svg.LegendItem("secret or partly secret", "#555555", dashed=True),
+               svg.LegendItem("not yet in force", "#555555", dotted=True),
                svg.LegendItem("at war", WAR_COLOUR)]
     if highlight:
         legend.append(svg.LegendItem("played by a cell", "#E0B000", marker="square"))
@@ -142,3 +146,33 @@ def _hub_positions(treaties: Sequence[Treaty], pos: Mapping[str, Point],
     return {tid: (cx + radius * math.cos(start + 2 * math.pi * k / n),
                   cy + radius * math.sin(start + 2 * math.pi * k / n))
             for k, (_, tid) in enumerate(angles)}
+
+
+# --- one treaty at a time ------------------------------------------------------------------------
+
+def treaty_svg(gs: GameState, viewer: Viewer, treaty_id: str, *, width: int = 760, height: int = 600,
+               highlight: frozenset[str] = frozenset()) -> str:
+    """One treaty the viewer knows: its states by name round a circle, the treaty at the centre."""
+    picture = treaty_picture(gs, viewer, treaty_id, width=width, height=height, highlight=highlight)
+    return svg.network(picture.nodes, picture.edges, width=width, height=height,
+                       title=gs.scenario.treaty(treaty_id).name, legend=picture.legend, css_class="network treaty")
+
+
+def treaty_picture(gs: GameState, viewer: Viewer, treaty_id: str, *, width: int = 760, height: int = 600,
+                   highlight: frozenset[str] = frozenset()) -> NetworkPicture:
+    """The hairball's alternative: one treaty, large labels with the states' names. A treaty the
+    viewer does not know is refused as unknown (KeyError), as if it did not exist."""
+    if not knows(gs, viewer, treaty_id):
+        raise KeyError(treaty_id)
+    t = gs.scenario.treaty(treaty_id)
+    cx, cy = width / 2, (height - _LEGEND_HEIGHT) / 2
+    radius = min(width, height - _LEGEND_HEIGHT) / 2 - 90   # room for a name outside each circle
+    pos = svg.circle_layout(list(t.protected), cx, cy, radius)
+    hub, spokes = _treaty_hub(gs, viewer, t, (cx, cy))
+    hub = svg.Node(hub.id, "", cx, cy, radius=10, shape="square", fill=hub.fill, stroke=hub.stroke,
+                   tooltip=hub.tooltip, label_inside=False)
+    nodes = _state_nodes(gs, pos, highlight)
+    named = [svg.Node(n.id, gs.scenario.state(n.id).name, n.x, n.y, radius=12, fill=n.fill, stroke=n.stroke,
+                      stroke_width=n.stroke_width, tooltip=n.tooltip, label_inside=False) for n in nodes]
+    wars = [e for e in _war_edges(gs) if e.source in pos and e.target in pos]
+    return NetworkPicture(tuple([*named, hub]), tuple(spokes + wars), _legend(highlight))

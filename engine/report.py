@@ -16,8 +16,8 @@ from .aar import AfterAction, CommitmentRow, DecisionRow, TimelineEntry, TurnRec
 from .aar_write import DECISION_COLUMNS, decisions_csv, indicator_charts, to_markdown
 from .events import Event, InjectHeld
 from .model import RESPONSES, Inject, ObligationType, Response, Scenario
-from .narrative import QUIET_KINDS, event_line, is_quiet, name_of
-from .network_picture import OBLIGATION_COLOURS, WAR_COLOUR, network_svg
+from .narrative import QUIET_KINDS, AttackDigest, DigestLine, attack_label, digest, event_line, is_quiet, name_of
+from .network_picture import OBLIGATION_COLOURS, WAR_COLOUR, network_svg, treaty_svg
 from .state import GameState, Status
 from .view import (
     PRIVATE_DECISION_FIELDS,
@@ -45,6 +45,7 @@ __all__ = [
     "PublicDecision", "public_decisions",
     # the network, events in words
     "OBLIGATION_COLOURS", "WAR_COLOUR", "network_svg", "QUIET_KINDS", "is_quiet", "name_of", "event_line",
+    "AttackDigest", "DigestLine", "digest", "treaty_svg", "attack_label",
     # the after-action report
     "DecisionRow", "CommitmentRow", "TimelineEntry", "TurnRecord", "AfterAction", "after_action",
     "indicator_charts", "DECISION_COLUMNS", "decisions_csv", "to_markdown",
@@ -62,7 +63,10 @@ class Upcoming:
 
 
 def upcoming_injects(gs: GameState, events: Sequence[Event] = ()) -> list[Upcoming]:
-    """What is still to come: manual injects awaiting the umpire, then scheduled ones."""
+    """What is still to come: manual injects awaiting the umpire, then scheduled ones; nothing once
+    the game has ended (an unfired manual inject can no longer fire)."""
+    if gs.status is Status.FINISHED:
+        return []
     held = {e.inject for e in events if isinstance(e, InjectHeld)}
     out = [Upcoming(gs.scenario.inject(i), "awaiting") for i in gs.awaiting_manual
            if i in gs.scenario.inject_by_id]

@@ -67,6 +67,7 @@ class Node:
     shape: str = "circle"        # circle | square
     tooltip: str = ""
     label_inside: bool = True
+    font_size: float = 10.0      # inside labels; outside ones take the drawing's own size
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class LegendItem:
     color: str
     dashed: bool = False
     marker: str = "line"          # line | circle | square
+    dotted: bool = False
 
 
 def circle_layout(ids: Sequence[str], cx: float, cy: float, radius: float,
@@ -139,7 +141,7 @@ def _node(node: Node, x: float, y: float, cx: float, cy: float) -> str:
     else:
         shape = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {style}/>'
     if node.label_inside:
-        label = (f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="middle" font-size="10" '
+        label = (f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="middle" font-size="{_n(node.font_size)}" '
                  f'font-weight="600">{text(node.label)}</text>')
     else:  # outside, away from the centre of the drawing
         dx, dy = x - cx, y - cy
@@ -161,7 +163,7 @@ def _legend(items: Sequence[LegendItem], width: int, top: float, columns: int = 
         elif item.marker == "square":
             mark = f'<rect x="{_n(x + 4)}" y="{_n(y - 6)}" width="12" height="12" fill="{attr(item.color)}"/>'
         else:
-            dash = ' stroke-dasharray="6 4"' if item.dashed else ""
+            dash = ' stroke-dasharray="6 4"' if item.dashed else (' stroke-dasharray="2 3"' if item.dotted else "")
             mark = (f'<line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x + 22)}" y2="{_n(y)}" '
                     f'stroke="{attr(item.color)}" stroke-width="2.5"{dash}/>')
         out.append(f'{mark}<text x="{_n(x + 28)}" y="{_n(y + 4)}">{text(item.label)}</text>')
@@ -234,9 +236,24 @@ def _axes(f: _Frame, x_ticks: Iterable[tuple[float, str]], y_ticks: Iterable[flo
     return out
 
 
+_BOLD_EM = 0.6       # the width of a bold sans-serif character, in ems (a generous estimate)
+_SMALLEST_TITLE = 9  # px: below this a projected title cannot be read
+
+
 def _heading(title: str, width: int) -> str:
-    return (f'<text x="{_n(width / 2)}" y="18" text-anchor="middle" font-size="14" '
-            f'font-weight="600">{text(title)}</text>') if title else ""
+    """The chart's title, never clipped: a long one is set smaller to fit the width, and one too
+    long even then is cut with an ellipsis, the whole title kept as its tooltip."""
+    if not title:
+        return ""
+    room = max(width - 16, 40)
+    size = min(14.0, room / (_BOLD_EM * len(title)))
+    shown, tip = title, ""
+    if size < _SMALLEST_TITLE:
+        size = _SMALLEST_TITLE
+        keep = int(room / (_BOLD_EM * size)) - 1
+        shown, tip = title[:keep].rstrip() + "…", f"<title>{text(title)}</title>"
+    return (f'<text x="{_n(width / 2)}" y="18" text-anchor="middle" font-size="{_n(size)}" '
+            f'font-weight="600">{tip}{text(shown)}</text>')
 
 
 # --- bar chart with intervals ---------------------------------------------------------------

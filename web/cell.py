@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from engine import words
 from engine.errors import GameError
 
 from . import views
@@ -59,7 +60,8 @@ def _render(eid: str, advice: dict[str, Any] | None = None, status: int = 200) -
     snap = console().get(eid)
     return render_template("cell.html", snap=snap, cell=g.cell, p=views.cell_page(snap, g.cell), preview=False,
                            name=lambda s: views.name(snap.scenario, s), left=snap.seconds_left(),
-                           advice=advice, version=views.view_version(snap, g.cell.viewer)), status
+                           advice=advice, version=views.view_version(snap, g.cell.viewer),
+                           deadline_passed=snap.deadline_passed()), status
 
 
 @bp.get("/x/<eid>/cell")
@@ -101,4 +103,4 @@ def advice(eid: str) -> ResponseReturnValue:
         text = snap.game.advise(state, attack)
     except GameError as exc:
         raise ConsoleError(str(exc)) from None
-    return _render(eid, advice={"state": state, "attack": attack, "advice": text})
+    return _render(eid, advice={"state": state, "attack": attack, "advice": text, "words": words.advice(text)})

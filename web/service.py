@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GameError, InvalidAction, NotPermitted, ScenarioError, UnknownName
-from engine.events import Event, Note, TurnClosed
+from engine.events import Event, Note, TurnClosed, WhatIfPlayed
 from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
@@ -55,7 +55,7 @@ from .snapshot import (
     scenario_root,
     shipped_paths,
 )
-from .whatif import WHAT_IF_SECONDS, WHAT_IFS_KEPT, WhatIf, WhatIfRequest, play_on
+from .whatif import WHAT_IF_SECONDS, WHAT_IFS_KEPT, WhatIf, WhatIfRequest, last_what_if, play_on, what_if_event
 
 MAX_DEADLINE_MINUTES = 24 * 60
 
@@ -367,6 +367,15 @@ class Console:
             self.update_meta(eid, {"deadline": None, "paused_left": None})
         return events
 
+    def close_by_doctrine(self, eid: str, expected_seq: int | None = None) -> list[Event]:
+        """Close the turn with the doctrine answering for the cells that did not (engine.deadline)."""
+        def action(game: Game) -> list[Event]:
+            return game.answer_for_missing() + game.close_turn()
+        events = self.act(eid, action, expected_seq=expected_seq)
+        if any(isinstance(e, TurnClosed) for e in events):
+            self.update_meta(eid, {"deadline": None, "paused_left": None})
+        return events
+
     def override(self, eid: str, state: str, attack: str, response: str, reason: str,
                  expected_seq: int | None = None) -> list[Event]:
         if not reason.strip():
@@ -438,14 +447,20 @@ class Console:
             raise Conflict("another what-if is still running: try again when it has finished")
         try:
             began = time.perf_counter()
-            results = play_on(snap.scenario, request, snap.game.events if snap.game else (), seconds=seconds)
+            played = [e for e in snap.game.events if not isinstance(e, WhatIfPlayed)] if snap.game else []
+            results = play_on(snap.scenario, request, played, seconds=seconds)
             elapsed = time.perf_counter() - began
         except (GameError, ValueError) as exc:
             raise ConsoleError(f"the what-if could not be played: {exc}") from None
         finally:
             self._what_if_slot.release()
-        found = WhatIf(eid, snap.seq, gs.turn if gs else 0, str(gs.status) if gs else "setup",
-                       request, results, elapsed)
+        status = str(gs.status) if gs else "setup"
+        seq = snap.seq
+        if snap.game is not None:
+            # Kept as an event of the exercise (umpire-only, no effect on play): it survives a restart.
+            self.act(eid, lambda g: g.push([what_if_event(g.state.turn, request, results, elapsed, status)]))
+            seq = self.get(eid).seq
+        found = WhatIf(eid, seq, gs.turn if gs else 0, status, request, results, elapsed)
         with self._guard:
             self._what_ifs.pop(eid, None)
             self._what_ifs[eid] = found
@@ -454,9 +469,12 @@ class Console:
         return found
 
     def last_what_if(self, eid: str) -> WhatIf | None:
-        """The exercise's latest what-if since the server started, if any."""
-        self.get(eid)
-        return self._what_ifs.get(eid)
+        """The exercise's latest what-if: in memory, else the last one its log keeps."""
+        snap = self.get(eid)
+        found = self._what_ifs.get(eid)
+        if found is None and snap.game is not None:
+            found = snap.memoised("what-if", lambda: last_what_if(eid, snap.game.events if snap.game else ()))
+        return found
 
     def branch(self, eid: str, turn: int, title: str | None = None) -> str:
         """A what-if: a new exercise with this one's log up to the opening of `turn`."""

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from engine import report
+from engine import debrief, report
 from engine.errors import ScenarioError
 from engine.events import Kind, Note
 from engine.scenario import MAX_BYTES
@@ -203,6 +203,23 @@ def close_turn(eid: str) -> ResponseReturnValue:
     return _to_dashboard(eid)
 
 
+@bp.post("/x/<eid>/close-by-doctrine")
+@umpire_required
+def close_by_doctrine(eid: str) -> ResponseReturnValue:
+    """At the deadline: the doctrine answers for the cells that did not, and the turn closes."""
+    _started(eid)
+    events = console().close_by_doctrine(eid, _seq())
+    sc = _snap(eid).scenario
+    late = [e for e in events if e.kind is Kind.DECISION and "deadline" in e.reason]
+    if late:
+        flash("The doctrine answered for the cells that did not: "
+              + "; ".join(report.event_line(sc, e) for e in late) + ".")
+    waiting = [e for e in events if e.kind is Kind.AWAITING]
+    if waiting:
+        flash("The war spread and asks the cells again. " + report.event_line(sc, waiting[-1]) + ".", "warning")
+    return _to_dashboard(eid)
+
+
 @bp.post("/x/<eid>/trigger")
 @umpire_required
 def trigger(eid: str) -> ResponseReturnValue:
@@ -355,21 +372,38 @@ def history(eid: str) -> ResponseReturnValue:
         date=views.game_date(sc, at), name=lambda s: views.name(sc, s))
 
 
+@bp.get("/x/<eid>/network")
+@umpire_required
+def network(eid: str) -> ResponseReturnValue:
+    """The alliance network treaty by treaty: one treaty at a time, its states by name."""
+    snap = _started(eid)
+    gs, sc = snap.live.state, snap.scenario
+    chosen = request.args.get("treaty") or (sc.treaties[0].id if sc.treaties else "")
+    if chosen and chosen not in sc.treaty_by_id:
+        abort(404, description=f"no treaty {chosen!r} in this scenario")
+    picture = snap.memoised(("treaty-net", chosen), lambda: report.treaty_svg(
+        gs, None, chosen, highlight=gs.player_states())) if chosen else ""
+    return render_template("network.html", snap=snap, sc=sc, chosen=chosen, picture=picture)
+
+
 @bp.get("/x/<eid>/report")
 @umpire_required
 def aar(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     a = views.after_action(snap)
     charts = snap.memoised("charts", lambda: report.indicator_charts(a))
-    return render_template("report.html", snap=snap, a=a, charts=charts)
+    return render_template("report.html", snap=snap, a=a, charts=charts, brief=views.debrief_of(snap),
+                           name=lambda s: views.name(snap.scenario, s))
 
 
 @bp.get("/x/<eid>/report.md")
 @umpire_required
 def aar_markdown(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
-    return text_response(safe_markdown(report.to_markdown(views.after_action(snap))), "text/markdown",
-                         f"{eid}-report.md")
+    a, sc = views.after_action(snap), snap.scenario
+    brief = debrief.to_markdown(views.debrief_of(snap), lambda s: views.name(sc, s),
+                                lambda t: a.treaty_names.get(t, t))
+    return text_response(safe_markdown(report.to_markdown(a, brief)), "text/markdown", f"{eid}-report.md")
 
 
 @bp.get("/x/<eid>/events.jsonl")

@@ -15,7 +15,7 @@ from flask import Flask, jsonify
 from flask import Response as FlaskResponse
 from markupsafe import Markup
 
-from engine import report, svg
+from engine import debrief, report, svg, words
 from engine.doctrine import Advice
 from engine.errors import GameError
 from engine.events import Event, Kind, Note
@@ -34,8 +34,12 @@ RESPONSE_HELP = {str(r): r.meaning for r in RESPONSES}
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["pct"] = lambda x: "" if x is None else f"{float(x) * 100:.0f}%"
     app.jinja_env.filters["num"] = lambda x: "" if x is None else f"{float(x):.2f}"
+    app.jinja_env.filters["measure"] = lambda x: "—" if x is None else words.measure(float(x))
+    app.jinja_env.filters["reworded"] = lambda text: words.reword(str(text or ""))
     app.jinja_env.filters["qr"] = qr_svg
     app.jinja_env.globals.update(RESPONSES=[str(r) for r in RESPONSES], RESPONSE_HELP=RESPONSE_HELP,
+                                 DEFINITIONS=words.DEFINITIONS, OPENNESS=words.OPENNESS,
+                                 attack_label=report.attack_label,
                                  INJECT_KINDS=[str(k) for k in InjectKind],
                                  WHAT_IF_RUNS=WHAT_IF_RUNS, MAX_WHAT_IF_RUNS=MAX_WHAT_IF_RUNS)
 
@@ -99,7 +103,7 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
         if d.status != "overridden":
             found = _advice(game, d.state, d.attack)
             if found is not None:
-                advice[(d.attack, d.state)] = found.explain()
+                advice[(d.attack, d.state)] = words.advice(found)
     now = [e for e in events if e.turn == gs.turn and gs.turn > 0]
     cells_waiting: dict[str, list[tuple[str, str]]] = {}
     for attack, state in waiting_on_cells(gs):
@@ -108,14 +112,22 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     return {
         "date": game_date(sc, gs), "status": status_words(snap),
         "network": report.network_svg(gs, None, highlight=gs.player_states()),
-        "turn_lines": [ln for ln in lines(sc, now, None) if not ln.quiet],
+        "turn_digest": report.digest(sc, now),
         "upcoming": report.upcoming_injects(gs, events),
         "due": due, "advice": advice, "waiting": waiting_on_cells(gs), "cells_waiting": cells_waiting,
         "indicators": _indicators(seen),
+        "fears": words.fears(_indicators(seen)),
+        "player_fears": words.fears(_indicators(seen), gs.player_states()),
+        "attack_names": attack_names(sc, gs),
         "notes": notes, "last_awaiting": _last_awaiting(events, gs),
         "can_open": gs.status is Status.READY and gs.turn < sc.turns,
         "can_close": gs.status is Status.OPEN,
     }
+
+
+def attack_names(sc: Scenario, gs: GameState) -> dict[str, str]:
+    """Each attack of the game by the names of its states, for pages that would show its id."""
+    return {aid: words.attack_name(sc, a, aid) for aid, a in gs.attacks.items()}
 
 
 def _advice(game: Game, state: str, attack: str) -> Advice | None:
@@ -174,13 +186,17 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "started": True, "date": game_date(sc, gs), "status": status_words(snap), "turn": gs.turn,
         "open": gs.status is Status.OPEN,
         "due": due,
+        "digest_now": report.digest(sc, [e for e in seen.events if e.turn == gs.turn]),
+        "digest_before": [(t, report.digest(sc, [e for e in seen.events if e.turn == t]))
+                          for t in range(gs.turn - 1, 0, -1)],
         "log_now": [ln for ln in log if ln.turn == gs.turn],
-        "log_before": [ln for ln in log if 0 < ln.turn < gs.turn],
         "treaties": treaty_rows(gs, seen.treaties),
         "public": _grouped(sc, [p for p in seen.public if p.state not in viewer]),
         "mine": _own_answers(gs, viewer),
         "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500),
         "indicators": _indicators(seen),
+        "fears": words.fears(_indicators(seen), viewer),
+        "attack_names": attack_names(sc, gs),
         "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
     }
 
@@ -237,6 +253,9 @@ def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
         gs = snap.state
         count = len(snap.game.view(viewer)) if snap.game is not None else 0
         left = snap.meta.get("deadline") or ""
+        # An override is umpire-only in the log, yet the overridden cell must learn of it.
+        if gs is not None and viewer is not None:
+            count += sum(1 for k in gs.overrides if k[1] in viewer)
         return (f"{count}.{gs.turn if gs else 0}.{gs.status if gs else 'setup'}.{left}."
                 f"{int(snap.paused)}.{int(snap.cell_advice)}.{snap.meta.get('paused_left')}")
     return snap.memoised(("version", viewer), build)
@@ -245,9 +264,30 @@ def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
 def poll_json(snap: Snapshot, viewer: frozenset[str] | None) -> FlaskResponse:
     gs = snap.state
     left = snap.seconds_left()
-    return jsonify({"version": view_version(snap, viewer), "turn": gs.turn if gs else 0,
-                    "status": str(gs.status) if gs else "setup", "paused": snap.paused,
-                    "seconds_left": None if left is None else round(left)})
+    body: dict[str, Any] = {"version": view_version(snap, viewer), "turn": gs.turn if gs else 0,
+                            "status": str(gs.status) if gs else "setup", "paused": snap.paused,
+                            "seconds_left": None if left is None else round(left),
+                            "deadline_passed": snap.deadline_passed()}
+    if viewer is not None:
+        body["decided_by_umpire"] = decided_by_umpire(snap, viewer)
+    return jsonify(body)
+
+
+def decided_by_umpire(snap: Snapshot, viewer: frozenset[str]) -> list[dict[str, str]]:
+    """The cell's decisions of this turn the umpire has taken over (never the umpire's reason),
+    so that an open page closes their forms without a reload."""
+    if snap.game is None:
+        return []
+    return snap.memoised(("by-umpire", viewer), lambda: _decided_by_umpire(snap, viewer))
+
+
+def _decided_by_umpire(snap: Snapshot, viewer: frozenset[str]) -> list[dict[str, str]]:
+    assert snap.game is not None
+    # engine.view's due decisions alone (not the whole view): a poll comes every second per cell.
+    return [{"state": d.state, "attack": d.attack,
+             "notice": f"The umpire has decided for {name(snap.scenario, d.state)} on this one: "
+                       f"your answer is no longer needed. What you typed is kept below."}
+            for d in report.decisions_due(snap.game.state, viewer) if d.status == "overridden"]
 
 
 # --- a Monte Carlo what-if -------------------------------------------------------------------------
@@ -270,9 +310,11 @@ def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
     """Results of a what-if arranged for the page: tables' rows and SVG charts (all text escaped)."""
     d = w.results.data
     runs = max(int(d["runs"]), 1)
+    # The future only: the turns already played are the same in every run (100% or 0%).
+    future = w.turn if w.status == "open" else w.turn + 1
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for row in d["decisions"]:
-        if row["scenario_attack"]:
+        if row["scenario_attack"] and (row["turn"] is None or row["turn"] >= future):
             grouped.setdefault(row["attack"], []).append(row)
     attacks = []
     for k, (attack, rows) in enumerate(grouped.items()):
@@ -287,7 +329,10 @@ def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
     first = {int(k): v for k, v in d["first_war"]["counts"].items()}
     spread_bars = [svg.Bar(str(k), spread.get(k, 0) / runs)
                    for k in range(min(spread, default=0), max(spread, default=0) + 1)]
-    first_bars = [svg.Bar(str(t), first.get(t, 0) / runs) for t in range(1, sc.turns + 1)]
+    first_bars = [svg.Bar(str(t), first.get(t, 0) / runs) for t in range(max(future, 1), sc.turns + 1)]
+    earlier = sum(n for t, n in first.items() if t < future)
+    if earlier:
+        first_bars.insert(0, svg.Bar("before", earlier / runs, color=svg.PALETTE[2]))
     first_bars.append(svg.Bar("none", d["first_war"]["none"] / runs, color=svg.PALETTE[1]))
     return {
         "attacks": attacks,
@@ -295,6 +340,7 @@ def what_if_page(sc: Scenario, w: WhatIf) -> dict[str, Any]:
         "cascades": sum(1 for row in d["decisions"] if not row["scenario_attack"]),
         "spread_chart": _bars(spread_bars, "states at war at the end", "belligerents", "share of runs"),
         "first_chart": _bars(first_bars, "turn of the first armed clash", "turn", "share of runs"),
+        "future": future,
         "cohesion": [c | {"chart": svg.histogram(counts=[tuple(cell) for cell in c["histogram"]], width=420,
                                                   height=240, title=_fit(c["name"], 420), x_label="cohesion",
                                                   y_label="runs") if c["runs"] else None}
@@ -322,6 +368,15 @@ def after_action(snap: Snapshot) -> report.AfterAction:
     return snap.memoised("aar", lambda: report.after_action(
         snap.scenario, list(snap.game.events) if snap.game else [], title=snap.title,
         doctrine=snap.game.ctx.doctrine if snap.game else None))
+
+
+def debrief_of(snap: Snapshot) -> debrief.Debrief:
+    """The report's first page (engine.debrief)."""
+    def build() -> debrief.Debrief:
+        events = list(snap.game.events) if snap.game else []
+        players = snap.game.state.player_states() if snap.game else frozenset()
+        return debrief.debrief(snap.scenario, after_action(snap), events, players)
+    return snap.memoised("debrief", build)
 
 
 def events_jsonl(snap: Snapshot) -> str:

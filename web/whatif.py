@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.doctrine import Doctrine
-from engine.events import Event
-from engine.model import Scenario
+from engine.events import Event, WhatIfPlayed
+from engine.model import UMPIRE, Scenario
 from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
 
 from .snapshot import ConsoleError
@@ -112,3 +112,27 @@ def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event],
 def doctrine_weights(scenario: Scenario) -> list[tuple[str, float]]:
     """The doctrine's weights as the scenario sets them: what a what-if may vary."""
     return list(Doctrine.for_scenario(scenario).weights.items())
+
+
+# --- kept in the exercise's log ---------------------------------------------------------------------
+
+def what_if_event(turn: int, request: WhatIfRequest, results: Results, seconds: float,
+                  status: str) -> WhatIfPlayed:
+    """The what-if as an event of the exercise: for the umpire only, and no part of play."""
+    asked = {"runs": request.runs, "seed": request.seed, "vary": request.vary_text,
+             "seconds": round(seconds, 3), "status": status}
+    return WhatIfPlayed(turn=turn, request=asked, results=dict(results.data), actor="umpire",
+                        visibility=UMPIRE, reason=f"a what-if: {results.runs} runs played on from turn {turn}")
+
+
+def last_what_if(eid: str, events: Sequence[Event]) -> WhatIf | None:
+    """The latest what-if the log keeps, as the page shows it."""
+    for i in range(len(events) - 1, -1, -1):
+        e = events[i]
+        if isinstance(e, WhatIfPlayed):
+            r = e.request
+            vary = parse_vary(str(r["vary"])) if r.get("vary") else None
+            asked = WhatIfRequest(int(r["runs"]), int(r["seed"]), vary)
+            return WhatIf(eid, i + 1, e.turn, str(r.get("status", "")), asked, Results(e.results),
+                          float(r.get("seconds", 0.0)))
+    return None

@@ -36,6 +36,9 @@
         .then(function (data) {
           if (!data) return;
           syncCountdown(data.seconds_left, data.paused);
+          (data.decided_by_umpire || []).forEach(function (d) { closeForm(d.state, d.attack, d.notice); });
+          if (data.deadline_passed) closeForms(DEADLINE_NOTICE);
+          else if (!data.paused && (data.seconds_left === null || data.seconds_left > 0)) reopenForms();
           if (known === null) { known = data.version; return; }
           if (data.version !== known) {
             if (dirty()) { if (stale) stale.hidden = false; }
@@ -46,6 +49,55 @@
         .then(function () { window.setTimeout(tick, 2500); });
     }
     tick();
+  }
+
+  // A decision the cell can no longer give: its form closes with a notice, and what the cell
+  // typed stays on the page (read-only, to copy into a message) instead of being lost to an error.
+  var DEADLINE_NOTICE = "The deadline has passed: the umpire decides now. What you typed is kept below.";
+  function closeOne(form, notice, why) {
+    if (form.classList.contains("closed")) return;
+    form.classList.add("closed");
+    form.setAttribute("data-closed-by", why || "umpire");
+    var p = document.createElement("p");
+    p.className = "flash warning closed-notice";
+    p.setAttribute("role", "status");
+    p.textContent = notice;
+    form.parentNode.insertBefore(p, form);
+    var fields = form.querySelectorAll("input, textarea, button");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.tagName === "TEXTAREA") f.readOnly = true;
+      else if (f.type !== "hidden") f.disabled = true;
+    }
+  }
+  function closeForm(state, attack, notice) {
+    var forms = document.querySelectorAll("form.decide-form");
+    for (var i = 0; i < forms.length; i++) {
+      var f = forms[i];
+      if (f.getAttribute("data-state") !== state || f.getAttribute("data-attack") !== attack) continue;
+      if (f.getAttribute("data-closed-by") === "deadline") {   // the umpire's word outlasts the deadline
+        f.setAttribute("data-closed-by", "umpire");
+        var shown = f.previousElementSibling;
+        if (shown && shown.classList.contains("closed-notice")) shown.textContent = notice;
+      }
+      closeOne(f, notice);
+    }
+  }
+  function closeForms(notice) {
+    var forms = document.querySelectorAll("form.decide-form");
+    for (var i = 0; i < forms.length; i++) closeOne(forms[i], notice, "deadline");
+  }
+  // The umpire gave more time: forms the deadline closed on this page open again.
+  function reopenForms() {
+    var forms = document.querySelectorAll("form.decide-form[data-closed-by=deadline]");
+    for (var i = 0; i < forms.length; i++) {
+      var form = forms[i], notice = form.previousElementSibling;
+      if (notice && notice.classList.contains("closed-notice")) notice.parentNode.removeChild(notice);
+      form.classList.remove("closed");
+      form.removeAttribute("data-closed-by");
+      var fields = form.querySelectorAll("input, textarea, button");
+      for (var k = 0; k < fields.length; k++) { fields[k].readOnly = false; fields[k].disabled = false; }
+    }
   }
 
   var countdowns = [];
@@ -73,6 +125,7 @@
         c.left = Math.max(0, c.left - 1);
         c.el.textContent = format(c.left);
         c.el.classList.toggle("late", c.left <= 60);
+        if (c.left <= 0) closeForms(DEADLINE_NOTICE);
       });
     }, 1000);
   }

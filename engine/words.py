@@ -1,0 +1,149 @@
+"""Numbers said in words, for the console and the report: the indicators' definitions, levels,
+the doctrine's advice, the openness of a treaty, why an answer honours one commitment and
+abandons another, and attacks by the names of the states. Numbers stay beside the words.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .doctrine import Advice
+from .model import ObligationType, Openness, Response, Scenario, honours
+from .network import Attack
+
+# One home for what each indicator means, shown wherever the indicator is.
+DEFINITIONS: dict[str, str] = {
+    "cohesion": "the share of the power of a treaty's members called on this turn that honoured "
+                "their commitment (1: all stood by it, 0: none did; blank: nobody was called on)",
+    "credibility": "how likely the treaty's adversary judges it that the members will fight, from "
+                   "its institutions, tripwire forces, publicity, the leader's power, nuclear arms "
+                   "and the members' record (0 to 1); it deters, it does not promise",
+    "abandonment": "fear of abandonment: a member's fear that its allies will not come when it is "
+                   "attacked (its own threat, its dependence on them, their record; 0 to 1)",
+    "entrapment": "fear of entrapment: a member's fear of being dragged into its allies' wars "
+                  "against adversaries it does not fear itself (0 to 1)",
+}
+
+OPENNESS: dict[str, str] = {
+    Openness.OPEN: "public: every state knows the treaty and its terms",
+    Openness.PARTIALLY_SECRET: "partly secret: the treaty is known, some articles only to its members",
+    Openness.SECRET: "secret: only its members (and those told) know it exists",
+}
+
+_LEVELS = ((0.8, "very high"), (0.6, "high"), (0.4, "moderate"), (0.2, "low"), (0.0, "very low"))
+
+
+def level(x: float | None) -> str:
+    """A 0..1 measure in words ("high"), or "not measured"."""
+    if x is None:
+        return "not measured"
+    return next(word for floor, word in _LEVELS if x >= floor)
+
+
+def measure(x: float | None) -> str:
+    """A 0..1 measure in words with its number beside: "high (0.62)"."""
+    return level(x) if x is None else f"{level(x)} ({x:.2f})"
+
+
+def chance(p: float) -> str:
+    """A probability in words, with the number as a count out of 100."""
+    word, n = _odds(p)
+    return f"{word} ({n} in 100)"
+
+
+def _odds(p: float) -> tuple[str, int]:
+    word = ("almost certain" if p >= 0.9 else "likely" if p >= 0.6 else "about even" if p >= 0.4
+            else "unlikely" if p >= 0.1 else "very unlikely")
+    return word, round(p * 100)
+
+
+def _weight(contribution: float) -> str:
+    size = abs(contribution)
+    return "strongly" if size >= 1.0 else "moderately" if size >= 0.4 else "slightly"
+
+
+def advice(a: Advice, limit: int = 5) -> str:
+    """The doctrine's advice in sentences: the likeliest answer and its chance, then the reasons
+    pushing each way and how strongly (the logit terms beside them, for the curious)."""
+    top = [f for f in a.factors if f.contribution != 0.0][:max(limit, 0)]
+    pro = [f"{f.text} ({_weight(f.contribution)}, {f.contribution:+.2f})" for f in top if f.contribution > 0]
+    con = [f"{f.text} ({_weight(f.contribution)}, {f.contribution:+.2f})" for f in top if f.contribution < 0]
+    best = a.response
+    out = [f"The doctrine's likeliest answer is {best}: {chance(a.probabilities[best.rank])}."]
+    out.append(f"For {a.toward}: {'; '.join(pro)}." if pro else f"Nothing weighs for {a.toward}.")
+    out.append(f"Against: {'; '.join(con)}." if con else "Nothing weighs against.")
+    if a.ceiling is not None:
+        out.append(f"No combat forces: the attack is short of an armed attack, so {a.ceiling} support "
+                   f"is the most it calls for.")
+    return " ".join(out)
+
+
+_NEEDS = {
+    ObligationType.DEFENSE: "a defence commitment is kept only by military support (limited or full)",
+    ObligationType.OFFENSE: "an offensive commitment is kept only by military support (limited or full)",
+    ObligationType.CONSULTATION: "a consultation commitment is kept by diplomacy or more",
+    ObligationType.NEUTRALITY: "a neutrality commitment is broken only by siding with the attacker",
+    ObligationType.NONAGGRESSION: "a non-aggression pact is broken only by attacking the co-signatory",
+}
+
+
+def why_kept(obligation: ObligationType | str, response: Response | str | None) -> str:
+    """Why an answer honours or abandons a commitment of this type, in words (the same
+    `diplomatic` answer keeps a consultation article and abandons a defence article)."""
+    kind = ObligationType(obligation)
+    if response is None:  # the rule alone
+        return _NEEDS[kind]
+    r = Response(response)
+    verdict = "honours" if honours(kind, r) else "abandons"
+    return f"{r} {verdict} it: {_NEEDS[kind]}"
+
+
+def attack_name(sc: Scenario, attack: Attack | None, fallback: str = "") -> str:
+    """An attack by the names of the states ("Russia against Estonia"), never its internal id."""
+    if attack is None:
+        return fallback
+    def name(s: str) -> str:
+        return sc.state_by_id[s].name if s in sc.state_by_id else s
+    who = ", ".join(name(x) for x in attack.attackers) or "unknown attackers"
+    return f"{who} against {name(attack.target)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Fear:
+    """A member's fears in one treaty, as measured when the turn closed."""
+    state: str
+    treaty: str
+    abandonment: float
+    entrapment: float
+
+    @property
+    def words(self) -> str:
+        return (f"fear of abandonment {measure(self.abandonment)}, "
+                f"fear of entrapment {measure(self.entrapment)}")
+
+
+def fears(indicators: Mapping[str, Mapping[str, object]], states: frozenset[str] | None = None) -> list[Fear]:
+    """The fears in the latest indicators a viewer sees (treaty id: IndicatorsMeasured.data()), of
+    `states` only when given, the most fearful first."""
+    out: list[Fear] = []
+    for treaty, data in indicators.items():
+        ab, en = data.get("abandonment"), data.get("entrapment")
+        if not isinstance(ab, Mapping) or not isinstance(en, Mapping):
+            continue
+        for s, a in ab.items():
+            if states is None or s in states:
+                out.append(Fear(s, treaty, float(a), float(en.get(s, 0.0))))
+    return sorted(out, key=lambda f: (-max(f.abandonment, f.entrapment), f.treaty, f.state))
+
+
+_P = re.compile(r"\(p=(\d(?:\.\d+)?)\)")
+_TERM = re.compile(r"\(([+-]\d+\.\d+)\)")
+
+
+def reword(explanation: str) -> str:
+    """An explanation the doctrine wrote in terms ("Most likely: limited (p=0.38) ... (+1.14)"), as
+    logged with a decision, said in words with the numbers beside them."""
+    text = explanation.replace("Most likely:", "The doctrine's likeliest answer:")
+    text = _P.sub(lambda m: "({}, {} in 100)".format(*_odds(float(m.group(1)))), text)
+    return _TERM.sub(lambda m: f"({_weight(float(m.group(1)))}, {float(m.group(1)):+.2f})", text)
