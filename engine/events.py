@@ -81,6 +81,8 @@ class Kind(StrEnum):
     TURN_CLOSED = "turn-closed"
     GAME_ENDED = "game-ended"
     NOTE = "note"                            # the umpire's note or bookmark
+    MESSAGE = "message"                      # from the umpire or a cell, to cells or the umpire
+    CHANNEL = "channel"                      # the umpire opens or closes messages between cells
 
 
 Visibility = str | tuple[str, ...]
@@ -462,6 +464,25 @@ class IndicatorsMeasured(Event):
             for name in ("adversary", "credibility", "abandonment", "entrapment"):
                 del out[name]
         return out
+
+
+# --- messages --------------------------------------------------------------------------------
+
+@_kind(Kind.MESSAGE, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageSent(Event):
+    """A message of the exercise. `sender` and `to` name cells, "umpire" or "all"; who reads
+    it is its visibility (the states of the cells it concerns), as for every event."""
+    sender: str
+    to: tuple[str, ...]
+    text: str
+
+
+@_kind(Kind.CHANNEL, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelSet(Event):
+    """The umpire opens (or closes) the diplomatic channel: cells may write to each other."""
+    open: bool
 
 
 _MISSING = set(Kind) - set(EVENT_TYPES)

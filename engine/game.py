@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from . import messages
 from . import turn as phases
 from .doctrine import Advice, Doctrine, Situation
 from .errors import InvalidAction, UnknownName, WrongMoment
@@ -144,6 +145,16 @@ class Game:
         at = self.state.turn if turn is None else max(0, min(turn, self.state.turn))
         return self.push([Note(turn=at, text=text, bookmark=bookmark, actor="umpire",
                                visibility="umpire", reason="the umpire's note")])
+
+    def message(self, sender: str, sender_states: frozenset[str] | None,
+                to: Mapping[str, frozenset[str]] | str, text: str) -> list[Event]:
+        """A message from the umpire (`sender_states` None) or a cell: see engine.messages."""
+        return self.push([messages.compose(self.state, sender=sender, sender_states=sender_states,
+                                           to=to, text=text)])
+
+    def set_channel(self, open_: bool) -> list[Event]:
+        """The umpire opens or closes the diplomatic channel between cells."""
+        return self.push([messages.channel(self.state, open_)])
 
     def _decision(self, state: str, attack: str, response: Response | str, source: DecisionSource,
                   rationale: str, statement: str) -> Decision:
