@@ -55,7 +55,8 @@ def spec(server: str) -> dict[str, Any]:
             "/openapi.json": {"get": {**_op("this document", "anyone", errors=()), "security": []}},
             "/scenarios": {"get": _op("the scenarios the server offers", "umpire", errors=("401", "403"))},
             "/exercises": {
-                "get": _op("the exercises the caller may see (a cell: its own)", "umpire, cell", errors=("401",)),
+                "get": _op("the exercises the caller may see (a cell, an observer: its own)", "umpire, cell, observer",
+                           errors=("401",)),
                 "post": _op("create an exercise from a shipped scenario or scenario text, and start it", "umpire",
                             ok="201", errors=("400", "401", "403", "404", "422"), body={
                                 "type": "object", "properties": {
@@ -66,10 +67,13 @@ def spec(server: str) -> dict[str, Any]:
                                         "type": "array", "items": {"type": "string"}},
                                               "description": "cell name -> the state ids it plays"},
                                     "cell_advice": {"type": "boolean"},
+                                    "observers": {"type": "array", "items": {"type": "string"},
+                                                  "description": "names of read-only observers: the answer "
+                                                                 "gives each a token and a join link"},
                                     "start": {"type": "boolean", "default": True}}}),
             },
             "/exercises/{eid}": {"get": _op("the exercise as the caller may see it (fog of war for cells)",
-                                            "umpire, cell", params=[_EID])},
+                                            "umpire, cell, observer", params=[_EID])},
             "/exercises/{eid}/decisions": {"post": _op(
                 "a cell's decision (it may revise it until the deadline or the close)", "cell", ok="201",
                 params=[_EID], errors=("400", "401", "403", "404", "409"), body={
@@ -95,6 +99,22 @@ def spec(server: str) -> dict[str, Any]:
             "/exercises/{eid}/undo": {"post": _op("undo the last turn (its events are set aside)", "umpire",
                                                   params=[_EID], errors=("401", "403", "404", "409"),
                                                   body={"type": "object", "properties": _SEQ})},
+            "/exercises/{eid}/messages": {
+                "get": _op("the messages the caller may read (a cell: those to or from it, and to all)",
+                           "umpire, cell, observer", params=[_EID]),
+                "post": _op("a message: the umpire to cells or all; a cell to the umpire, or to cells once "
+                            "the umpire has opened the channel", "umpire, cell", ok="201", params=[_EID],
+                            errors=("400", "401", "403", "404", "409"), body={
+                                "type": "object", "required": ["to", "text"], "properties": {
+                                    "to": {"oneOf": [
+                                        {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                                         "description": "cell names"},
+                                        {"type": "string", "enum": ["all", "umpire"]}]},
+                                    "text": {"type": "string", "minLength": 1, "maxLength": 4000}}})},
+            "/exercises/{eid}/channel": {"post": _op(
+                "open or close the channel between cells", "umpire", ok="201", params=[_EID],
+                errors=("400", "401", "403", "404", "409"), body={
+                    "type": "object", "required": ["open"], "properties": {"open": {"type": "boolean"}}})},
             "/exercises/{eid}/export": {"get": _op(
                 "the event log (jsonl), the decisions (csv) or the after-action report (md)", "umpire",
                 params=[_EID, {"name": "format", "in": "query", "schema": {"enum": ["jsonl", "csv", "md"]}}])},
