@@ -19,7 +19,7 @@ from engine.events import Event
 from engine.model import RESPONSES, InjectKind
 from engine.view import DueDecision, public_fields, waiting_on_cells
 
-from . import observers, views
+from . import observers, replay, views
 from .exports import decisions_csv, safe_markdown, text_response
 from .security import bearer, console, public_url
 from .snapshot import ConsoleError, Snapshot
@@ -129,6 +129,8 @@ def create() -> ResponseReturnValue:
     if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
         abort(400, description="observers must be a list of names")
     seen_by = observers.add(c, eid, names)
+    if body.get("replay"):
+        replay.set_replay(c, eid, True)
     if body.get("start", True):
         c.start(eid)
     snap = c.get(eid)

@@ -67,6 +67,9 @@ def spec(server: str) -> dict[str, Any]:
                                         "type": "array", "items": {"type": "string"}},
                                               "description": "cell name -> the state ids it plays"},
                                     "cell_advice": {"type": "boolean"},
+                                    "replay": {"type": "boolean", "description": "replay mode: after each "
+                                               "turn, what history did and what the doctrine predicted (a "
+                                               "scenario with a script only)"},
                                     "observers": {"type": "array", "items": {"type": "string"},
                                                   "description": "names of read-only observers: the answer "
                                                                  "gives each a token and a join link"},
