@@ -20,6 +20,7 @@ from engine.model import RESPONSES, InjectKind
 from engine.view import DueDecision, public_fields, waiting_on_cells
 
 from . import observers, replay, views
+from .clock import clock_json
 from .exports import decisions_csv, safe_markdown, text_response
 from .security import bearer, console, public_url
 from .snapshot import ConsoleError, Snapshot
@@ -160,7 +161,7 @@ def _head(snap: Snapshot) -> dict[str, Any]:
             "turn": gs.turn if gs else 0, "status": str(gs.status) if gs else "setup",
             "date": snap.scenario.date_of(max(gs.turn if gs else 1, 1)).isoformat(),
             "paused": snap.paused, "seconds_left": None if left is None else round(left),
-            "cell_advice": snap.cell_advice}
+            "cell_advice": snap.cell_advice, "clock": clock_json(snap)}
 
 
 def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:

@@ -295,7 +295,9 @@ class Console:
             except StaleWrite as exc:
                 raise Conflict(str(exc)) from None
             self._publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
-            return list(game.events)
+        # The exercise's clock: its elapsed time is wall-clock time since the start.
+        self.update_meta(eid, {"started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        return list(game.events)
 
     def cell_token(self, eid: str, cell: str, nonce: int) -> str:
         """The cell's join token: derived from the server's secret, never stored (only its hash is)."""
