@@ -51,10 +51,10 @@ def deadline_words(snap: Snapshot) -> str | None:
 
 
 def clock_json(snap: Snapshot) -> dict[str, Any]:
-    """The clock as the API gives it to every role."""
-    began, gone = started_at(snap), elapsed(snap)
-    return {"started_at": began.isoformat() if began else None,
-            "elapsed_seconds": None if gone is None else round(gone), "deadline": snap.meta.get("deadline")}
+    """The clock as the API gives it to every role: moments, not durations, so that the same
+    state of the exercise reads the same (a client counts the elapsed time from `started_at`)."""
+    began = started_at(snap)
+    return {"started_at": began.isoformat() if began else None, "deadline": snap.meta.get("deadline")}
 
 
 @bp.app_context_processor
