@@ -83,6 +83,7 @@ class Kind(StrEnum):
     NOTE = "note"                            # the umpire's note or bookmark
     MESSAGE = "message"                      # from the umpire or a cell, to cells or the umpire
     CHANNEL = "channel"                      # the umpire opens or closes messages between cells
+    CONTROL = "control"                      # a state passes to a cell (or back) during play
 
 
 Visibility = str | tuple[str, ...]
@@ -483,6 +484,14 @@ class MessageSent(Event):
 class ChannelSet(Event):
     """The umpire opens (or closes) the diplomatic channel: cells may write to each other."""
     open: bool
+
+
+@_kind(Kind.CONTROL, Phase.SETUP)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ControlChanged(Event):
+    """Who answers for a state from now on: a cell joins after the start (or leaves)."""
+    state: str
+    control: Control
 
 
 _MISSING = set(Kind) - set(EVENT_TYPES)

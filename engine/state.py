@@ -18,6 +18,7 @@ from .events import (
     AttackMade,
     AwaitingDecisions,
     ChannelSet,
+    ControlChanged,
     DecisionDeferred,
     DecisionRequested,
     DecisionTaken,
@@ -264,6 +265,10 @@ def _channel(gs: GameState, e: ChannelSet) -> None:
     gs.channel_open = e.open
 
 
+def _control(gs: GameState, e: ControlChanged) -> None:
+    gs.controls[e.state] = e.control
+
+
 _HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     GameStarted: _game_started, TurnOpened: _turn_opened,
     InjectFired: _inject_fired, InjectAwaiting: _inject_awaiting,
@@ -272,5 +277,5 @@ _HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     AttackMade: _attack, DecisionRequested: _requested, DecisionTaken: _decision,
     DecisionDeferred: _deferred, Overridden: _override, AwaitingDecisions: _awaiting, WarBegun: _war,
     ReputationChanged: _reputation, IndicatorsMeasured: _indicators, InvocationResolved: _invocation,
-    TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel,
+    TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel, ControlChanged: _control,
 }

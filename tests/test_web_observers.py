@@ -17,11 +17,11 @@ ROLES = ("anonymous", "cell", "other-cell", "umpire", "observer", "other-observe
 
 NEW_PAGES = [
     ("POST", "/x/E/messages", U), ("POST", "/x/E/channel", U), ("POST", "/x/E/cell/messages", C),
-    ("POST", "/x/E/observers", U), ("GET", "/x/E/observer", U | O), ("GET", "/x/E/observer/poll", U | O),
+    ("POST", "/x/E/observers", U), ("POST", "/x/E/cells", U), ("GET", "/x/E/observer", U | O), ("GET", "/x/E/observer/poll", U | O),
 ]
 NEW_API = [
     ("GET", "/api/v1/exercises/E/messages", U | C | O), ("POST", "/api/v1/exercises/E/messages", U | C),
-    ("POST", "/api/v1/exercises/E/channel", U),
+    ("POST", "/api/v1/exercises/E/channel", U), ("POST", "/api/v1/exercises/E/cells", U),
 ]
 # What an observer may read besides its own page: the exercise and its messages, as the umpire does.
 OBSERVER_READS = {"/api/v1/exercises", "/api/v1/exercises/E"}

@@ -118,6 +118,12 @@ def spec(server: str) -> dict[str, Any]:
                 "open or close the channel between cells", "umpire", ok="201", params=[_EID],
                 errors=("400", "401", "403", "404", "409"), body={
                     "type": "object", "required": ["open"], "properties": {"open": {"type": "boolean"}}})},
+            "/exercises/{eid}/cells": {"post": _op(
+                "add a cell after the start: it plays the states named from now on (its token and join link)",
+                "umpire", ok="201", params=[_EID], errors=("400", "401", "403", "404", "409"), body={
+                    "type": "object", "required": ["name", "states"], "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "states": {"type": "array", "items": {"type": "string"}, "minItems": 1}}})},
             "/exercises/{eid}/export": {"get": _op(
                 "the event log (jsonl), the decisions (csv) or the after-action report (md)", "umpire",
                 params=[_EID, {"name": "format", "in": "query", "schema": {"enum": ["jsonl", "csv", "md"]}}])},
