@@ -1,0 +1,49 @@
+"""Accessibility: axe-core finds no WCAG 2.1 A or AA violation on the console's pages.
+
+The pages are checked in the state a session reaches: a past crisis in replay
+mode with a turn closed (the reveal table), messages exchanged, an observer
+watching and a deadline set. Each violation is reported with its rule and where.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import BROWSER, open_page
+from tests.e2e.support import UMPIRE_TOKEN
+from tests.test_web_replay import RECORD
+
+pytestmark = BROWSER
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page) -> list[str]:
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install -e '.[test]'").Axe()
+    found = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}}).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+def test_the_pages_of_a_session_have_no_wcag_a_or_aa_violation(server, browser):
+    ex = server.api("POST", "/exercises", {"yaml": RECORD, "name": "record.yaml", "replay": True,
+                                           "observers": ["Directing staff"]})
+    eid = ex["id"]
+    for action in ("open-turn", "close-turn", "open-turn"):
+        server.api("POST", f"/exercises/{eid}/{action}", {})
+    for name, state in (("United States", "USA"), ("Poland", "POL")):
+        server.api("POST", f"/exercises/{eid}/decisions", {"state": state, "attack": "narva", "response": "full"},
+                   token=ex["cells"][name]["token"])
+    server.api("POST", f"/exercises/{eid}/messages", {"to": ["Poland"], "text": "Warsaw: hold."})
+    server.api("POST", f"/exercises/{eid}/messages", {"to": "umpire", "text": "Understood."},
+               token=ex["cells"]["Poland"]["token"])
+    server.api("POST", f"/exercises/{eid}/close-turn", {})
+
+    umpire = open_page(browser, f"{server.base}/?token={UMPIRE_TOKEN}")
+    cell = open_page(browser, ex["cells"]["Poland"]["join_url"])
+    observer = open_page(browser, ex["observers"]["Directing staff"]["join_url"])
+    pages = [(umpire, f"/x/{eid}"), (umpire, f"/x/{eid}/setup"), (umpire, f"/compare?x={eid}"),
+             (cell, f"/x/{eid}/cell"), (observer, f"/x/{eid}/observer")]
+    found = {}
+    for page, path in pages:
+        page.goto(server.base + path)
+        page.locator("main").wait_for()
+        found[path] = violations(page)
+    assert found == {path: [] for _, path in pages}
