@@ -47,3 +47,27 @@ def test_the_pages_of_a_session_have_no_wcag_a_or_aa_violation(server, browser):
         page.locator("main").wait_for()
         found[path] = violations(page)
     assert found == {path: [] for _, path in pages}
+
+
+def test_a_live_region_announces_a_new_turn_and_an_override_and_a_skip_link_leads_to_the_content(
+        server, browser):
+    ex = server.api("POST", "/exercises", {"scenario": "narva-drill.yaml"})
+    eid = ex["id"]
+    pol = open_page(browser, ex["cells"]["Poland"]["join_url"])
+    region = pol.locator("#announce")
+    assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") == "polite"
+    assert region.inner_text() == ""                                 # nothing is news on the first load
+    for action in ("open-turn", "close-turn", "open-turn"):
+        server.api("POST", f"/exercises/{eid}/{action}", {})
+    expect = pytest.importorskip("playwright.sync_api").expect   # waits without eval (the CSP forbids it)
+    expect(region).to_contain_text("Turn 2 open", timeout=10_000)
+    server.api("POST", f"/exercises/{eid}/override", {"state": "POL", "attack": "narva", "response": "limited",
+                                                      "reason": "a teaching point"})
+    pol.reload()   # the reload a change brings (whether the poll brings it on an override is defect 2's)
+    expect(region).to_contain_text("The umpire has decided for Poland: limited", timeout=10_000)
+    assert "a teaching point" not in pol.locator("#announce").inner_text()   # the reason stays the umpire's
+
+    pol.keyboard.press("Tab")
+    assert pol.evaluate("document.activeElement.textContent") == "Skip to the content"
+    pol.keyboard.press("Enter")
+    assert pol.evaluate("document.activeElement.id") == "main"
