@@ -7,10 +7,11 @@ from engine.model import RESPONSES
 
 
 def _op(summary: str, roles: str, *, body: dict[str, Any] | None = None, ok: str = "200",
-        params: list[dict[str, Any]] | None = None, errors: tuple[str, ...] = ("401", "403", "404")) -> dict[str, Any]:
+        params: list[dict[str, Any]] | None = None, errors: tuple[str, ...] = ("401", "403", "404"),
+        answer: dict[str, Any] | None = None) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "description": f"Roles: {roles}.",
-                          "responses": {ok: {"description": "success",
-                                             "content": {"application/json": {"schema": {"type": "object"}}}}}}
+                          "responses": {ok: {"description": "success", "content": {"application/json": {
+                              "schema": answer or {"type": "object"}}}}}}
     for code in errors:
         op["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
     if body is not None:
@@ -53,10 +54,11 @@ def spec(server: str) -> dict[str, Any]:
         },
         "paths": {
             "/openapi.json": {"get": {**_op("this document", "anyone", errors=()), "security": []}},
-            "/scenarios": {"get": _op("the scenarios the server offers", "umpire", errors=("401", "403"))},
+            "/scenarios": {"get": _op("the scenarios the server offers", "umpire", errors=("401", "403"),
+                                      answer={"type": "array", "items": {"type": "object"}})},
             "/exercises": {
                 "get": _op("the exercises the caller may see (a cell, an observer: its own)", "umpire, cell, observer",
-                           errors=("401",)),
+                           errors=("401",), answer={"type": "array", "items": {"type": "object"}}),
                 "post": _op("create an exercise from a shipped scenario or scenario text, and start it", "umpire",
                             ok="201", errors=("400", "401", "403", "404", "422"), body={
                                 "type": "object", "properties": {
@@ -94,13 +96,13 @@ def spec(server: str) -> dict[str, Any]:
                         "response": {"$ref": "#/components/schemas/Response"},
                         "reason": {"type": "string", "minLength": 1}, **_SEQ}})},
             "/exercises/{eid}/open-turn": {"post": _op("open the next turn", "umpire", params=[_EID],
-                                                       errors=("401", "403", "404", "409"),
+                                                       errors=("400", "401", "403", "404", "409"),
                                                        body={"type": "object", "properties": _SEQ})},
             "/exercises/{eid}/close-turn": {"post": _op(
                 "close the turn; `waiting` lists the cells' decisions still missing", "umpire", params=[_EID],
-                errors=("401", "403", "404", "409"), body={"type": "object", "properties": _SEQ})},
+                errors=("400", "401", "403", "404", "409"), body={"type": "object", "properties": _SEQ})},
             "/exercises/{eid}/undo": {"post": _op("undo the last turn (its events are set aside)", "umpire",
-                                                  params=[_EID], errors=("401", "403", "404", "409"),
+                                                  params=[_EID], errors=("400", "401", "403", "404", "409"),
                                                   body={"type": "object", "properties": _SEQ})},
             "/exercises/{eid}/messages": {
                 "get": _op("the messages the caller may read (a cell: those to or from it, and to all)",
