@@ -20,6 +20,7 @@ RECORD = NARVA.replace("title: Narva drill", "title: Narva remembered").replace(
 script:
   - {turn: 2, state: USA, inject: narva, treaty: nato, response: limited, note: "Airlift of materiel, no troops.", source: "Narva commission report, ch. 3"}
   - {turn: 2, state: POL, inject: narva, treaty: nato, response: diplomatic, note: "A protest at the council.", source: "Polish white paper"}
+  - {turn: 2, state: GBR, inject: narva, treaty: nato, response: hostile, note: "London looked away.", source: "Cabinet minutes"}
 """
 
 
@@ -87,6 +88,24 @@ def test_the_reveal_sets_each_answer_beside_the_record_and_the_doctrine_at_that_
         assert r.predicted == str(advice[state].response)
         assert r.confidence == pytest.approx(max(advice[state].probabilities))
     assert reveals(sc, game.events, game.ctx.doctrine, {"USA"})[0].state == "USA"
+
+
+@pytest.mark.parametrize("replay,source,response", [(True, "script", "hostile"), (False, "doctrine", None)])
+def test_in_replay_mode_the_states_no_cell_plays_answer_as_the_record_says(app, replay, source, response):
+    ex = create(app, replay=replay).get_json()
+    eid = ex["id"]
+    umpire = umpire_client(app)
+    for action in ("open-turn", "close-turn", "open-turn"):
+        step(umpire, eid, action)
+    for cell, state in (("United States", "USA"), ("Poland", "POL")):
+        decide(cell_client(app, ex["cells"][cell]["join_url"]), eid, state, "full")
+    step(umpire, eid, "close-turn")
+    view = app.test_client().get(f"/api/v1/exercises/{eid}", headers=bearer(UMPIRE_TOKEN)).get_json()
+    gbr = [e["payload"] for e in view["events"] if e["kind"] == "decision" and e["payload"]["state"] == "GBR"
+           and e["payload"]["attack"] == "narva"]
+    assert [d["source"] for d in gbr] == [source]
+    if response is not None:
+        assert gbr[0]["response"] == response and gbr[0]["source_ref"] == "Cabinet minutes"
 
 
 def test_replay_mode_needs_a_record(app):

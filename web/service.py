@@ -288,7 +288,9 @@ class Console:
             if snap.started:
                 raise Conflict("the exercise has already started")
             players = {s for c in snap.cells.values() for s in c.states}
-            controls = {s.id: (Control.PLAYER if s.id in players else Control.NPC) for s in snap.scenario.states}
+            # Replay mode: the states no cell plays answer as the record says (Control.RECORD).
+            others = Control.RECORD if snap.meta.get("replay") and snap.scenario.script else Control.NPC
+            controls = {s.id: (Control.PLAYER if s.id in players else others) for s in snap.scenario.states}
             game = Game.new(snap.scenario, mode=Mode.EXERCISE, controls=controls)
             try:
                 seq = self.store.append(eid, list(game.events), 0)
