@@ -22,9 +22,12 @@ def headline(snap: Snapshot, cell: Any = None) -> str:
     if gs is None:
         return "The exercise has not started."
     parts = [f"{views.status_words(snap).capitalize()}."]
-    if snap.game is not None:
-        for d in snap.game.view_for(None if cell is None else cell.viewer).due:
-            if d.status == "overridden" and cell is not None:
+    game = snap.game
+    if game is not None and cell is not None:
+        viewer = cell.viewer
+        due = snap.memoised(("due", viewer), lambda: game.view_for(viewer).due)
+        for d in due:
+            if d.status == "overridden":
                 parts.append(f"The umpire has decided for {views.name(snap.scenario, d.state)}: {d.response}.")
     return " ".join(parts)
 

@@ -58,9 +58,12 @@ def set_channel(c: Console, eid: str, open_: bool) -> list[Event]:
 
 def readable(snap: Snapshot, viewer: frozenset[str] | None) -> tuple[MessageSent, ...]:
     """The messages `viewer` may read (None: the umpire or an observer), from the engine's view."""
-    if snap.game is None:
+    game = snap.game
+    if game is None:
         return ()
-    return snap.game.view_for(viewer).messages
+    # Once per snapshot and reader: the page and its panels ask more than once.
+    found: tuple[MessageSent, ...] = snap.memoised(("messages", viewer), lambda: game.view_for(viewer).messages)
+    return found
 
 
 def as_json(m: MessageSent, viewer: frozenset[str] | None) -> dict[str, Any]:
