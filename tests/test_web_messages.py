@@ -185,3 +185,20 @@ def test_the_pages_show_each_cell_its_messages_only(app, ex):
     assert r.status_code == 303
     assert "Rome wants a word" in umpire.get(f"/x/{ex['id']}").get_data(as_text=True)
     assert "Rome wants a word" not in berlin.get(f"/x/{ex['id']}/cell").get_data(as_text=True)
+
+
+def test_messages_and_a_late_cell_survive_an_undo_of_their_turn(app):
+    """What passed in the room stays when the umpire takes a turn back: a message, the open
+    channel, and a state handed to a cell whose join link is already out."""
+    ex = new_exercise(app, "narva-drill.yaml", cells={"United States": ["USA"]})
+    umpire = umpire_client(app)
+    umpire.post(f"/x/{ex['id']}/open-turn", data={"csrf_token": csrf(umpire)})
+    app.test_client().post(f"/api/v1/exercises/{ex['id']}/channel", json={"open": True}, headers=bearer(UMPIRE_TOKEN))
+    app.test_client().post(f"/api/v1/exercises/{ex['id']}/cells", json={"name": "Warsaw", "states": ["POL"]},
+                           headers=bearer(UMPIRE_TOKEN))
+    post(app, ex, "umpire", "all", "Kept through the undo")
+    assert umpire.post(f"/x/{ex['id']}/undo", data={"csrf_token": csrf(umpire)}).status_code == 303
+    game = app.extensions["casus"].get(ex["id"]).live
+    assert game.state.turn == 0 and game.state.channel_open
+    assert [m.text for m in game.view_for(None).messages] == ["Kept through the undo"]
+    assert game.state.controller("POL").value == "player"

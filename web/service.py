@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GameError, InvalidAction, NotPermitted, ScenarioError, UnknownName
-from engine.events import Event, Note, TurnClosed
+from engine.events import ChannelSet, ControlChanged, Event, MessageSent, Note, TurnClosed
 from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
@@ -545,7 +545,9 @@ class Undone:
 
 
 def _umpires_note(e: Event) -> bool:
-    return isinstance(e, Note) and e.actor == "umpire"
+    """Kept through an undo: the umpire's notes, and what passed in the room rather than in the
+    game (messages, the channel between cells, a state handed to a cell whose link is out)."""
+    return (isinstance(e, Note) and e.actor == "umpire") or isinstance(e, MessageSent | ChannelSet | ControlChanged)
 
 
 def _response(value: str) -> Response:
