@@ -71,3 +71,32 @@ def test_a_live_region_announces_a_new_turn_and_an_override_and_a_skip_link_lead
     assert pol.evaluate("document.activeElement.textContent") == "Skip to the content"
     pol.keyboard.press("Enter")
     assert pol.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_cell_decides_with_the_keyboard_alone(server, browser):
+    ex = server.api("POST", "/exercises", {"scenario": "narva-drill.yaml"})
+    eid = ex["id"]
+    for action in ("open-turn", "close-turn", "open-turn"):
+        server.api("POST", f"/exercises/{eid}/{action}", {})
+    pol = open_page(browser, ex["cells"]["Poland"]["join_url"])
+    form = pol.locator(".decide-form").first
+    form.wait_for()
+    first = form.locator("input[name=response]").first
+    for _ in range(60):                                  # Tab until the response scale has the focus
+        pol.keyboard.press("Tab")
+        if pol.evaluate("document.activeElement.name") == "response":
+            break
+    assert pol.evaluate("document.activeElement.name") == "response"
+    pol.keyboard.press("Space")                          # a radio group: Space checks the focused one
+    for _ in range(3):
+        pol.keyboard.press("ArrowDown")                  # and the arrows move along the scale
+    chosen = pol.evaluate("document.activeElement.value")
+    assert form.locator(f"input[name=response][value={chosen}]").is_checked() and not first.is_checked()
+    for _ in range(30):                                  # on to the Decide button
+        if pol.evaluate("document.activeElement.type") == "submit":
+            break
+        pol.keyboard.press("Tab")
+    pol.keyboard.press("Enter")
+    pol.get_by_text("Decision recorded").wait_for()
+    due = server.api("GET", f"/exercises/{eid}", token=ex["cells"]["Poland"]["token"])["due"]
+    assert [(d["state"], d["response"]) for d in due] == [("POL", chosen)]
