@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.store import MemoryStore
-from tests.e2e.support import bearer, csrf, make_app, new_exercise, umpire_client
+from tests.e2e.support import UMPIRE_TOKEN, bearer, csrf, make_app, new_exercise, umpire_client
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +38,15 @@ def test_an_unknown_cell_is_refused(app):
     r = umpire.post(f"/x/{ex['id']}/fire", data={"csrf_token": csrf(umpire), "kind": "intelligence",
                                                  "text": "x", "cells": ["Paris"]})
     assert r.status_code == 400 and "Paris" in r.get_data(as_text=True)
+
+
+def test_the_api_fires_an_inject_to_the_cells_named(app):
+    ex = new_exercise(app, cells={"Rome": ["ITA"], "Berlin": ["GER"]})
+    umpire = umpire_client(app)
+    umpire.post(f"/x/{ex['id']}/open-turn", data={"csrf_token": csrf(umpire)})
+    r = app.test_client().post(f"/api/v1/exercises/{ex['id']}/injects", headers=bearer(UMPIRE_TOKEN), json={
+        "kind": "intelligence", "text": "Berlin reads the cable", "cells": ["Berlin"]})
+    assert r.status_code == 201, r.get_data(as_text=True)
+    assert r.get_json()["readers"] == ["GER"]
+    assert "Berlin reads the cable" in seen_by(app, ex, "Berlin")
+    assert "Berlin reads the cable" not in seen_by(app, ex, "Rome")

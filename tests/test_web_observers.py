@@ -22,6 +22,7 @@ NEW_PAGES = [
 NEW_API = [
     ("GET", "/api/v1/exercises/E/messages", U | C | O), ("POST", "/api/v1/exercises/E/messages", U | C),
     ("POST", "/api/v1/exercises/E/channel", U), ("POST", "/api/v1/exercises/E/cells", U),
+    ("POST", "/api/v1/exercises/E/injects", U),
 ]
 # What an observer may read besides its own page: the exercise and its messages, as the umpire does.
 OBSERVER_READS = {"/api/v1/exercises", "/api/v1/exercises/E"}

@@ -126,6 +126,17 @@ def spec(server: str) -> dict[str, Any]:
                     "type": "object", "required": ["name", "states"], "properties": {
                         "name": {"type": "string", "minLength": 1},
                         "states": {"type": "array", "items": {"type": "string"}, "minItems": 1}}})},
+            "/exercises/{eid}/injects": {"post": _op(
+                "fire an ad-hoc inject, to every cell or to the cells named", "umpire", ok="201", params=[_EID],
+                errors=("400", "401", "403", "404", "409"), body={
+                    "type": "object", "required": ["kind", "text"], "properties": {
+                        "kind": {"type": "string"}, "text": {"type": "string"},
+                        "actor": {"type": "string", "description": "state id"},
+                        "target": {"type": "string", "description": "state id (an attack needs one)"},
+                        "severity": {"type": "number", "minimum": 0, "maximum": 1},
+                        "attribution": {"type": "number", "minimum": 0, "maximum": 1},
+                        "cells": {"type": "array", "items": {"type": "string"},
+                                  "description": "only these cells see it (default: everyone)"}, **_SEQ}})},
             "/exercises/{eid}/export": {"get": _op(
                 "the event log (jsonl), the decisions (csv) or the after-action report (md)", "umpire",
                 params=[_EID, {"name": "format", "in": "query", "schema": {"enum": ["jsonl", "csv", "md"]}}])},
