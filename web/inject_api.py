@@ -15,8 +15,9 @@ from .security import console
 from .snapshot import ConsoleError
 
 bp = Blueprint("inject_api", __name__)
-FIELDS: dict[str, type | tuple[type, ...]] = {"kind": str, "text": str, "actor": str, "target": str, "severity": (int, float),
-          "attribution": (int, float), "cells": list, "expected_seq": int}
+FIELDS: dict[str, type | tuple[type, ...]] = {
+    "kind": str, "text": str, "actor": str, "target": str, "severity": (int, float),
+    "attribution": (int, float), "cells": list, "expected_seq": int}
 
 
 @bp.errorhandler(ConsoleError)
