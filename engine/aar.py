@@ -112,6 +112,7 @@ _TIMELINE_KINDS = {
     Kind.INJECT_FIRED: "inject", Kind.ATTACK: "attack", Kind.INVOCATION: "council", Kind.WAR: "war",
     Kind.TREATY_IN_FORCE: "treaty", Kind.MEMBER_WITHDREW: "treaty", Kind.TREATY_DISCLOSED: "disclosure",
     Kind.OVERRIDE: "override", Kind.NOTE: "note", Kind.CASCADE_ROUND: "cascade", Kind.CONFLICT: "conflict",
+    Kind.MESSAGE: "message", Kind.CHANNEL: "message",
 }
 
 

@@ -32,6 +32,7 @@ from .world import World
 _NONAGGRESSION = ObligationType.NONAGGRESSION
 _HOSTILE, _LIMITED, _FULL = Response.HOSTILE, Response.LIMITED, Response.FULL
 _REPLAY, _EXERCISE, _NPC, _PLAYER = Mode.REPLAY, Mode.EXERCISE, Control.NPC, Control.PLAYER
+_RECORD = Control.RECORD
 _DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
 _2_TO_MINUS_53 = 2.0 ** -53
 
@@ -174,9 +175,11 @@ class Decider:
             if key not in gs.requests:
                 self.new.append(tuple(request(gs, attack, state, trigger, round_=2)))
             return None
+        by_record = control(gs, state) is _RECORD
         entry = (script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()))
-                 if gs.mode is _REPLAY else None)
-        if entry is not None and entry.turn > gs.turn:
+                 if gs.mode is _REPLAY or by_record else None)
+        # An exercise does not hold a decision over for a later turn: the record's answer comes now.
+        if entry is not None and entry.turn > gs.turn and not by_record:
             self.new.append((DecisionDeferred(
                 turn=gs.turn, attack=attack.id, state=state, until=entry.turn, actor=state,
                 visibility=UMPIRE, reason=f"the record has {self.play.facts.name(state)} answer "

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, TypeVar
 
 from .model import (
     ALL,
@@ -82,6 +82,9 @@ class Kind(StrEnum):
     GAME_ENDED = "game-ended"
     NOTE = "note"                            # the umpire's note or bookmark
     WHAT_IF = "what-if"                      # a Monte Carlo what-if's results, for the umpire
+    MESSAGE = "message"                      # from the umpire or a cell, to cells or the umpire
+    CHANNEL = "channel"                      # the umpire opens or closes messages between cells
+    CONTROL = "control"                      # a state passes to a cell (or back) during play
 
 
 Visibility = str | tuple[str, ...]
@@ -473,16 +476,39 @@ class WhatIfPlayed(Event):
     results: Mapping[str, Any] = field(default_factory=dict)   # engine.mc_results.Results.data
 
 
+# --- messages --------------------------------------------------------------------------------
+
+@_kind(Kind.MESSAGE, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageSent(Event):
+    """A message of the exercise. `sender` and `to` name cells, "umpire" or "all"; who reads
+    it is its visibility (the states of the cells it concerns), as for every event."""
+    sender: str
+    to: tuple[str, ...]
+    text: str
+
+
+@_kind(Kind.CHANNEL, Phase.ADJUDICATION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelSet(Event):
+    """The umpire opens (or closes) the diplomatic channel: cells may write to each other."""
+    open: bool
+
+
+@_kind(Kind.CONTROL, Phase.SETUP)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ControlChanged(Event):
+    """Who answers for a state from now on: a cell joins after the start (or leaves)."""
+    state: str
+    control: Control
+
+
 _MISSING = set(Kind) - set(EVENT_TYPES)
 if _MISSING:  # pragma: no cover - fails at import, by design
     raise ImportError(f"no event class for: {', '.join(sorted(_MISSING))}")
 
 
-# --- JSON -----------------------------------------------------------------------------------
-
-class EventFormatError(ValueError):
-    """A line of a log that is not an event of this format."""
-
+# --- JSON (the encoding; reading a log back is engine.codec's) -----------------------------
 
 def _own_fields(cls: type[Event]) -> tuple[str, ...]:
     return _OWN.get(cls) or _own_fields_of(cls)
@@ -510,90 +536,13 @@ def _encode(value: Any) -> Any:
     return value
 
 
-Decoder = Callable[[Any], Any]
-
-
-def _decoder(hint: Any) -> Decoder:
-    """A function that turns a JSON value into a value of the annotated type."""
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is Union or (origin is not None and type(None) in args and len(args) >= 2):
-        inner = [a for a in args if a is not type(None)]
-        if len(inner) == 1:
-            one = _decoder(inner[0])
-            return lambda v: None if v is None else one(v)
-        return lambda v: v  # float | str: as written
-    if origin is tuple:
-        item = _decoder(args[0])
-        return lambda v: tuple(item(x) for x in v)
-    if origin is Mapping or origin is dict:
-        val = _decoder(args[1])
-        return lambda v: {str(k): val(x) for k, x in v.items()}
-    if isinstance(hint, type) and issubclass(hint, StrEnum):
-        return hint
-    if isinstance(hint, type) and is_dataclass(hint):
-        inner_hints = get_type_hints(hint)
-        decs = {f.name: _decoder(inner_hints[f.name]) for f in fields(hint)}
-        return lambda v: hint(**{k: decs[k](x) for k, x in v.items()})
-    if hint is float:
-        return float
-    if hint is int:
-        return int
-    if hint is bool:
-        return bool
-    return lambda v: v
-
-
-_DECODERS: dict[type[Event], dict[str, Decoder]] = {}
-
-
-def _decoders(cls: type[Event]) -> dict[str, Decoder]:
-    decs = _DECODERS.get(cls)
-    if decs is None:
-        hints = get_type_hints(cls, globalns=globals())
-        decs = _DECODERS[cls] = {name: _decoder(hints[name]) for name in _own_fields(cls)}
-    return decs
-
-
-def from_dict(data: Mapping[str, Any]) -> Event:
-    """An event from its JSON form (version 1). Raises EventFormatError saying what is wrong."""
-    try:
-        cls = EVENT_TYPES[Kind(data["kind"])]
-        payload = dict(data.get("payload") or {})
-        vis = data.get("visibility", ALL)
-        common = {"turn": int(data["turn"]), "actor": data.get("actor"),
-                  "visibility": vis if isinstance(vis, str) else tuple(vis), "reason": data.get("reason", "")}
-        if cls is AttackMade:
-            return AttackMade(**common, attack=attack_from_data(payload), round=int(payload.get("round", 1)),
-                              reopened=bool(payload.get("reopened", False)))
-        decs = _decoders(cls)
-        unknown = set(payload) - set(decs)
-        if unknown:
-            raise EventFormatError(f"{data['kind']} has no field {', '.join(sorted(unknown))}")
-        return cls(**common, **{k: decs[k](v) for k, v in payload.items()})
-    except EventFormatError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise EventFormatError(f"not an event of format {FORMAT_VERSION}: {exc!r}") from None
-
-
-def attack_from_data(p: Mapping[str, Any]) -> Attack:
-    return Attack(
-        id=p["attack"], attackers=tuple(p["attackers"]), target=p["target"], kind=InjectKind(p["kind"]),
-        region=p.get("region"), territory=p.get("territory"), provoked=bool(p.get("provoked")),
-        attribution=float(p.get("attribution", 1.0)), severity=float(p.get("severity", 0.5)),
-        origin=p.get("origin") or p["attack"])
-
-
-def dumps(events: Iterable[Event]) -> str:
-    """Events as JSON lines (one per line, final newline)."""
-    return "".join(e.to_json() + "\n" for e in events)
-
-
-def loads(text: str) -> list[Event]:
-    """Events from JSON lines, of this format or migrated from an older one."""
-    from .migrate import migrate  # the migration knows the old formats; it imports this module
-    return migrate([json.loads(line) for line in text.splitlines() if line.strip()])
-
-
 def iter_visible(events: Iterable[Event], states: frozenset[str] | None) -> Iterator[Event]:
     return (e for e in events if e.visible_to(states))
+
+
+# Reading a log back lives in engine.codec (it needs every class above); its names are
+# read from here as well, where the format is.
+from .codec import EventFormatError, attack_from_data, dumps, from_dict, loads  # noqa: E402
+
+__all__ = ["EVENT_TYPES", "FORMAT_VERSION", "Event", "EventFormatError", "Kind", "Phase", "Visibility",
+           "attack_from_data", "dumps", "from_dict", "iter_visible", "loads"]

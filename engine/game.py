@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from . import deadline
+from . import deadline, messages
 from . import turn as phases
 from .doctrine import Advice, Doctrine, Situation
 from .errors import GameError, InvalidAction, UnknownName, WrongMoment
-from .events import Event, GameStarted, Note, TurnOpened
+from .events import ControlChanged, Event, GameStarted, Note, TurnOpened
 from .model import Control, Decision, DecisionSource, Inject, Mode, Response, Scenario, weightiest
 from .play import Context, Play, Step
 from .state import GameState, Status, apply, fold
@@ -160,6 +160,36 @@ class Game:
         at = self.state.turn if turn is None else max(0, min(turn, self.state.turn))
         return self.push([Note(turn=at, text=text, bookmark=bookmark, actor="umpire",
                                visibility="umpire", reason="the umpire's note")])
+
+    def message(self, sender: str, sender_states: frozenset[str] | None,
+                to: Mapping[str, frozenset[str]] | str, text: str) -> list[Event]:
+        """A message from the umpire (`sender_states` None) or a cell: see engine.messages."""
+        return self.push([messages.compose(self.state, sender=sender, sender_states=sender_states,
+                                           to=to, text=text)])
+
+    def set_channel(self, open_: bool) -> list[Event]:
+        """The umpire opens or closes the diplomatic channel between cells."""
+        return self.push([messages.channel(self.state, open_)])
+
+    def assign(self, states: Iterable[str], control: Control) -> list[Event]:
+        """States pass to a cell (or back to the doctrine) during an exercise: decisions asked
+        from now on go to their new controller; answers already given stand."""
+        if self.state.mode is not Mode.EXERCISE:
+            raise InvalidAction("only an exercise has cells: states pass to cells in an exercise")
+        wanted = list(dict.fromkeys(states))
+        unknown = [s for s in wanted if s not in self.scenario.state_by_id]
+        if unknown:
+            raise UnknownName(f"no such state in {self.scenario.id}: {', '.join(unknown)}")
+        if not wanted:
+            raise InvalidAction("name at least one state")
+        already = [s for s in wanted if self.state.controller(s) is control]
+        if already:
+            raise InvalidAction(f"{', '.join(already)} already answer as {control}")
+        return self.push([ControlChanged(turn=self.state.turn, actor="umpire", state=s, control=control,
+                                         reason=f"{self.scenario.state(s).name} is played by "
+                                                + ("a cell" if control is Control.PLAYER else "the doctrine")
+                                                + " from now on")
+                          for s in wanted])
 
     def _decision(self, state: str, attack: str, response: Response | str, source: DecisionSource,
                   rationale: str, statement: str) -> Decision:

@@ -35,6 +35,7 @@ class Mode(StrEnum):
 class Control(StrEnum):
     NPC = "npc"        # the engine's doctrine decides
     PLAYER = "player"  # a cell decides
+    RECORD = "record"  # an exercise replaying a past crisis: the record decides, the doctrine where it is silent
 
 
 class ForceSize(StrEnum):

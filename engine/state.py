@@ -17,6 +17,8 @@ from typing import Any
 from .events import (
     AttackMade,
     AwaitingDecisions,
+    ChannelSet,
+    ControlChanged,
     DecisionDeferred,
     DecisionRequested,
     DecisionTaken,
@@ -80,6 +82,7 @@ class GameState:
     known_to: dict[str, frozenset[str]] = field(default_factory=dict)
     reputation: dict[str, float] = field(default_factory=dict)
     wars: list[War] = field(default_factory=list)
+    channel_open: bool = False         # cells may write to each other (the umpire's choice)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -264,6 +267,14 @@ def _game_ended(gs: GameState, e: GameEnded) -> None:
     gs.status = Status.FINISHED
 
 
+def _channel(gs: GameState, e: ChannelSet) -> None:
+    gs.channel_open = e.open
+
+
+def _control(gs: GameState, e: ControlChanged) -> None:
+    gs.controls[e.state] = e.control
+
+
 _HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     GameStarted: _game_started, TurnOpened: _turn_opened,
     InjectFired: _inject_fired, InjectAwaiting: _inject_awaiting,
@@ -272,5 +283,5 @@ _HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     AttackMade: _attack, DecisionRequested: _requested, DecisionTaken: _decision,
     DecisionDeferred: _deferred, Overridden: _override, AwaitingDecisions: _awaiting, WarBegun: _war,
     ReputationChanged: _reputation, IndicatorsMeasured: _indicators, InvocationResolved: _invocation,
-    TurnClosed: _turn_closed, GameEnded: _game_ended,
+    TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel, ControlChanged: _control,
 }

@@ -21,6 +21,7 @@ from .events import (
     DecisionTaken,
     Event,
     IndicatorsMeasured,
+    MessageSent,
     Overridden,
     TurnClosed,
 )
@@ -216,10 +217,12 @@ class View:
     due: tuple[DueDecision, ...]
     public: tuple[PublicDecision, ...]
     indicators: Mapping[str, tuple[int, IndicatorsMeasured]]
+    messages: tuple[MessageSent, ...] = ()   # the messages this viewer may read, oldest first
 
 
 def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer) -> View:
     """The one source of what a cell (or the umpire, `viewer=None`) sees."""
-    return View(viewer, tuple(visible_events(gs, events, viewer)), tuple(treaties_seen(gs, viewer)),
+    seen = tuple(visible_events(gs, events, viewer))
+    return View(viewer, seen, tuple(treaties_seen(gs, viewer)),
                 tuple(decisions_due(gs, viewer)), tuple(public_decisions(gs, events, viewer)),
-                latest_indicators(gs, viewer))
+                latest_indicators(gs, viewer), tuple(e for e in seen if isinstance(e, MessageSent)))

@@ -68,10 +68,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["casus"] = Console(store, app.config["SECRET_KEY"],
                                       [Path(p) for p in paths] if paths is not None else None)
 
-    from . import api, cell, umpire
+    from . import announce, api, cell, clock, inject_api, late_cells, messaging, observers, outcomes, replay, umpire
     app.register_blueprint(umpire.bp)
     app.register_blueprint(cell.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(messaging.bp)
+    app.register_blueprint(observers.bp)
+    app.register_blueprint(replay.bp)
+    app.register_blueprint(clock.bp)
+    app.register_blueprint(late_cells.bp)
+    app.register_blueprint(outcomes.bp)
+    app.register_blueprint(announce.bp)
+    app.register_blueprint(inject_api.bp)
     _install_hooks(app)
     return app
 

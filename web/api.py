@@ -19,7 +19,8 @@ from engine.events import Event
 from engine.model import RESPONSES, InjectKind
 from engine.view import DueDecision, public_fields, waiting_on_cells
 
-from . import views
+from . import observers, replay, views
+from .clock import clock_json
 from .exports import decisions_csv, safe_markdown, text_response
 from .security import bearer, console, public_url
 from .snapshot import ConsoleError, Snapshot
@@ -50,7 +51,7 @@ def role(*allowed: str) -> Callable[[View], View]:
             if caller.role not in allowed:
                 abort(403, description=f"this needs the {' or '.join(allowed)} role")
             eid = kwargs.get("eid")
-            if caller.role == "cell" and eid is not None and caller.exercise != eid:
+            if caller.role in ("cell", "observer") and eid is not None and caller.exercise != eid:
                 abort(403, description="a cell may act only in its own exercise")
             g.caller = caller
             return view(*args, **kwargs)
@@ -99,10 +100,10 @@ def scenarios() -> ResponseReturnValue:
 
 
 @bp.get("/exercises")
-@role("umpire", "cell")
+@role("umpire", "cell", "observer")
 def exercises() -> ResponseReturnValue:
     items = console().exercises()
-    if g.caller.role == "cell":
+    if g.caller.role != "umpire":
         items = [x for x in items if x.id == g.caller.exercise]
     return jsonify([{"id": x.id, "title": x.title, "scenario": x.scenario_id, "turn": x.turn,
                      "status": x.status, "seq": x.seq, "parent": x.parent} for x in items])
@@ -125,6 +126,12 @@ def create() -> ResponseReturnValue:
         shipped = c.shipped(_text(body, "scenario"))
         eid = c.create(shipped.path.read_bytes(), shipped.path.name, title=_text(body, "title") or None,
                        cells=cells, cell_advice=bool(body.get("cell_advice")))
+    names = body.get("observers") or []
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        abort(400, description="observers must be a list of names")
+    seen_by = observers.add(c, eid, names)
+    if body.get("replay"):
+        replay.set_replay(c, eid, True)
     if body.get("start", True):
         c.start(eid)
     snap = c.get(eid)
@@ -132,14 +139,14 @@ def create() -> ResponseReturnValue:
         cell.name: {"states": list(cell.states),
                     "token": c.cell_token(eid, cell.name, cell.nonce),
                     "join_url": public_url("cell.join", eid=eid, token=c.cell_token(eid, cell.name, cell.nonce))}
-        for cell in snap.cells.values()}}), 201
+        for cell in snap.cells.values()}, "observers": seen_by}), 201
 
 
 @bp.get("/exercises/<eid>")
-@role("umpire", "cell")
+@role("umpire", "cell", "observer")
 def exercise(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
-    if g.caller.role == "umpire":
+    if g.caller.role != "cell":   # an observer sees what the umpire sees
         return jsonify(_umpire_view(snap))
     cell = snap.cells.get(g.caller.cell)
     if cell is None:
@@ -154,7 +161,7 @@ def _head(snap: Snapshot) -> dict[str, Any]:
             "turn": gs.turn if gs else 0, "status": str(gs.status) if gs else "setup",
             "date": snap.scenario.date_of(max(gs.turn if gs else 1, 1)).isoformat(),
             "paused": snap.paused, "seconds_left": None if left is None else round(left),
-            "cell_advice": snap.cell_advice}
+            "cell_advice": snap.cell_advice, "clock": clock_json(snap)}
 
 
 def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 The engine checks it when it fires (`engine.turn.fire_adhoc`): the rules live there."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.game import Game
@@ -47,3 +47,16 @@ def adhoc_inject(game: Game, fields: Mapping[str, Any]) -> Inject:
                   region=known[target].region if target is not None and target in known else None,
                   visibility=visibility_value,
                   text=str(fields.get("text") or "").strip()[:2000])
+
+
+def for_cells(cells: Mapping[str, Sequence[str]], fields: Any) -> dict[str, Any]:
+    """The form's fields, with the cells chosen to see the inject (`cells`, a list) turned into
+    the states they play: the inject's visibility, which the engine checks and enforces."""
+    chosen = list(fields.getlist("cells")) if hasattr(fields, "getlist") else list(fields.get("cells") or ())
+    out = {key: fields.get(key) for key in fields if key != "cells"}
+    if chosen:
+        unknown = [n for n in chosen if n not in cells]
+        if unknown:
+            raise ConsoleError(f"no cell {', '.join(map(repr, unknown))} in this exercise")
+        out["visibility"] = " ".join(s for n in chosen for s in cells[n])
+    return out

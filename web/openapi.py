@@ -7,10 +7,11 @@ from engine.model import RESPONSES
 
 
 def _op(summary: str, roles: str, *, body: dict[str, Any] | None = None, ok: str = "200",
-        params: list[dict[str, Any]] | None = None, errors: tuple[str, ...] = ("401", "403", "404")) -> dict[str, Any]:
+        params: list[dict[str, Any]] | None = None, errors: tuple[str, ...] = ("401", "403", "404"),
+        answer: dict[str, Any] | None = None) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "description": f"Roles: {roles}.",
-                          "responses": {ok: {"description": "success",
-                                             "content": {"application/json": {"schema": {"type": "object"}}}}}}
+                          "responses": {ok: {"description": "success", "content": {"application/json": {
+                              "schema": answer or {"type": "object"}}}}}}
     for code in errors:
         op["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
     if body is not None:
@@ -53,9 +54,11 @@ def spec(server: str) -> dict[str, Any]:
         },
         "paths": {
             "/openapi.json": {"get": {**_op("this document", "anyone", errors=()), "security": []}},
-            "/scenarios": {"get": _op("the scenarios the server offers", "umpire", errors=("401", "403"))},
+            "/scenarios": {"get": _op("the scenarios the server offers", "umpire", errors=("401", "403"),
+                                      answer={"type": "array", "items": {"type": "object"}})},
             "/exercises": {
-                "get": _op("the exercises the caller may see (a cell: its own)", "umpire, cell", errors=("401",)),
+                "get": _op("the exercises the caller may see (a cell, an observer: its own)", "umpire, cell, observer",
+                           errors=("401",), answer={"type": "array", "items": {"type": "object"}}),
                 "post": _op("create an exercise from a shipped scenario or scenario text, and start it", "umpire",
                             ok="201", errors=("400", "401", "403", "404", "422"), body={
                                 "type": "object", "properties": {
@@ -66,10 +69,16 @@ def spec(server: str) -> dict[str, Any]:
                                         "type": "array", "items": {"type": "string"}},
                                               "description": "cell name -> the state ids it plays"},
                                     "cell_advice": {"type": "boolean"},
+                                    "replay": {"type": "boolean", "description": "replay mode: after each "
+                                               "turn, what history did and what the doctrine predicted (a "
+                                               "scenario with a script only)"},
+                                    "observers": {"type": "array", "items": {"type": "string"},
+                                                  "description": "names of read-only observers: the answer "
+                                                                 "gives each a token and a join link"},
                                     "start": {"type": "boolean", "default": True}}}),
             },
             "/exercises/{eid}": {"get": _op("the exercise as the caller may see it (fog of war for cells)",
-                                            "umpire, cell", params=[_EID])},
+                                            "umpire, cell, observer", params=[_EID])},
             "/exercises/{eid}/decisions": {"post": _op(
                 "a cell's decision (it may revise it until the deadline or the close)", "cell", ok="201",
                 params=[_EID], errors=("400", "401", "403", "404", "409"), body={
@@ -87,14 +96,47 @@ def spec(server: str) -> dict[str, Any]:
                         "response": {"$ref": "#/components/schemas/Response"},
                         "reason": {"type": "string", "minLength": 1}, **_SEQ}})},
             "/exercises/{eid}/open-turn": {"post": _op("open the next turn", "umpire", params=[_EID],
-                                                       errors=("401", "403", "404", "409"),
+                                                       errors=("400", "401", "403", "404", "409"),
                                                        body={"type": "object", "properties": _SEQ})},
             "/exercises/{eid}/close-turn": {"post": _op(
                 "close the turn; `waiting` lists the cells' decisions still missing", "umpire", params=[_EID],
-                errors=("401", "403", "404", "409"), body={"type": "object", "properties": _SEQ})},
+                errors=("400", "401", "403", "404", "409"), body={"type": "object", "properties": _SEQ})},
             "/exercises/{eid}/undo": {"post": _op("undo the last turn (its events are set aside)", "umpire",
-                                                  params=[_EID], errors=("401", "403", "404", "409"),
+                                                  params=[_EID], errors=("400", "401", "403", "404", "409"),
                                                   body={"type": "object", "properties": _SEQ})},
+            "/exercises/{eid}/messages": {
+                "get": _op("the messages the caller may read (a cell: those to or from it, and to all)",
+                           "umpire, cell, observer", params=[_EID]),
+                "post": _op("a message: the umpire to cells or all; a cell to the umpire, or to cells once "
+                            "the umpire has opened the channel", "umpire, cell", ok="201", params=[_EID],
+                            errors=("400", "401", "403", "404", "409"), body={
+                                "type": "object", "required": ["to", "text"], "properties": {
+                                    "to": {"oneOf": [
+                                        {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                                         "description": "cell names"},
+                                        {"type": "string", "enum": ["all", "umpire"]}]},
+                                    "text": {"type": "string", "minLength": 1, "maxLength": 4000}}})},
+            "/exercises/{eid}/channel": {"post": _op(
+                "open or close the channel between cells", "umpire", ok="201", params=[_EID],
+                errors=("400", "401", "403", "404", "409"), body={
+                    "type": "object", "required": ["open"], "properties": {"open": {"type": "boolean"}}})},
+            "/exercises/{eid}/cells": {"post": _op(
+                "add a cell after the start: it plays the states named from now on (its token and join link)",
+                "umpire", ok="201", params=[_EID], errors=("400", "401", "403", "404", "409"), body={
+                    "type": "object", "required": ["name", "states"], "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "states": {"type": "array", "items": {"type": "string"}, "minItems": 1}}})},
+            "/exercises/{eid}/injects": {"post": _op(
+                "fire an ad-hoc inject, to every cell or to the cells named", "umpire", ok="201", params=[_EID],
+                errors=("400", "401", "403", "404", "409"), body={
+                    "type": "object", "required": ["kind", "text"], "properties": {
+                        "kind": {"type": "string"}, "text": {"type": "string"},
+                        "actor": {"type": "string", "description": "state id"},
+                        "target": {"type": "string", "description": "state id (an attack needs one)"},
+                        "severity": {"type": "number", "minimum": 0, "maximum": 1},
+                        "attribution": {"type": "number", "minimum": 0, "maximum": 1},
+                        "cells": {"type": "array", "items": {"type": "string"},
+                                  "description": "only these cells see it (default: everyone)"}, **_SEQ}})},
             "/exercises/{eid}/export": {"get": _op(
                 "the event log (jsonl), the decisions (csv) or the after-action report (md)", "umpire",
                 params=[_EID, {"name": "format", "in": "query", "schema": {"enum": ["jsonl", "csv", "md"]}}])},

@@ -104,7 +104,7 @@ def session_cell(eid: str) -> Cell | None:
 
 
 def has_any_role() -> bool:
-    return is_umpire() or bool(session.get("cells"))
+    return is_umpire() or bool(session.get("cells")) or bool(session.get("observers"))
 
 
 # --- page decorators: 401 for nobody, 403 for the wrong role ---------------------------------
@@ -163,7 +163,7 @@ def check_csrf() -> None:
 
 @dataclass(frozen=True)
 class Caller:
-    role: str                      # umpire | cell
+    role: str                      # umpire | cell | observer
     exercise: str | None = None
     cell: str | None = None
 
@@ -179,7 +179,9 @@ def bearer() -> Caller | None:
     found = console().find_cell(token)
     if found is not None:
         return Caller("cell", *found)
-    return None
+    from .observers import find
+    seen = find(console(), token)
+    return Caller("observer", seen[0]) if seen is not None else None
 
 
 SECURITY_HEADERS = {

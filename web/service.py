@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GameError, InvalidAction, NotPermitted, ScenarioError, UnknownName
-from engine.events import Event, Note, TurnClosed, WhatIfPlayed
+from engine.events import ChannelSet, ControlChanged, Event, MessageSent, Note, TurnClosed, WhatIfPlayed
 from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
@@ -288,14 +288,18 @@ class Console:
             if snap.started:
                 raise Conflict("the exercise has already started")
             players = {s for c in snap.cells.values() for s in c.states}
-            controls = {s.id: (Control.PLAYER if s.id in players else Control.NPC) for s in snap.scenario.states}
+            # Replay mode: the states no cell plays answer as the record says (Control.RECORD).
+            others = Control.RECORD if snap.meta.get("replay") and snap.scenario.script else Control.NPC
+            controls = {s.id: (Control.PLAYER if s.id in players else others) for s in snap.scenario.states}
             game = Game.new(snap.scenario, mode=Mode.EXERCISE, controls=controls)
             try:
                 seq = self.store.append(eid, list(game.events), 0)
             except StaleWrite as exc:
                 raise Conflict(str(exc)) from None
             self._publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
-            return list(game.events)
+        # The exercise's clock: its elapsed time is wall-clock time since the start.
+        self.update_meta(eid, {"started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        return list(game.events)
 
     def cell_token(self, eid: str, cell: str, nonce: int) -> str:
         """The cell's join token: derived from the server's secret, never stored (only its hash is)."""
@@ -559,7 +563,9 @@ class Undone:
 
 
 def _umpires_note(e: Event) -> bool:
-    return isinstance(e, Note) and e.actor == "umpire"
+    """Kept through an undo: the umpire's notes, and what passed in the room rather than in the
+    game (messages, the channel between cells, a state handed to a cell whose link is out)."""
+    return (isinstance(e, Note) and e.actor == "umpire") or isinstance(e, MessageSent | ChannelSet | ControlChanged)
 
 
 def _response(value: str) -> Response:

@@ -13,6 +13,7 @@ from engine.scenario import MAX_BYTES
 
 from . import views
 from .exports import decisions_csv, safe_markdown, text_response
+from .injects import for_cells
 from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, public_url, umpire_required
 from .snapshot import ConsoleError, Snapshot
 from .whatif import WHAT_IF_SECONDS, WhatIf, doctrine_weights, what_if_request
@@ -232,7 +233,8 @@ def trigger(eid: str) -> ResponseReturnValue:
 @umpire_required
 def fire(eid: str) -> ResponseReturnValue:
     _started(eid)
-    console().fire(eid, request.form, _seq())
+    cells = {c.name: c.states for c in _snap(eid).cells.values()}
+    console().fire(eid, for_cells(cells, request.form), _seq())
     flash("The inject has fired.")
     return _to_dashboard(eid)
 
