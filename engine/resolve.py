@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import replace
 
-from .decide import script_entry, toward
+from .attack import toward
+from .decide import script_entry
 from .doctrine import Doctrine
 from .events import (
     AttackMade,
