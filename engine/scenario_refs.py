@@ -326,10 +326,10 @@ def _check_script(path: Path, entry: dict[str, Any], names: _Names, report: Repo
             report.flag(path + ("inject",), f"a recorded decision answers an attack or a threat (a "
                                             f"statement, intelligence, mobilization or deployment with "
                                             f"an actor and a target); {inject!r} is a {kind} inject "
-                                            f"without both")
+                                            f"without both an actor and a target")
     _ref(report, path + ("treaty",), entry.get("treaty"), names.treaties, "treaty")
     side = entry.get("side")
     if _ref(report, path + ("side",), side, names.states, "state") and side == entry.get("state"):
-        report.flag(path + ("side",), f"side names the state whose side {side!r} answers on, "
-                                      f"another state than itself")
+        report.flag(path + ("side",), f"{side!r} cannot answer on its own side: side names the "
+                                      f"state it stands by (the attacked, an ally or an attacker)")
 
