@@ -539,6 +539,19 @@ class Scenario:
         """How `source` sees `target`; a missing dyad is all zeros."""
         return self.relation_by_pair.get((source, target)) or Relation(source, target)
 
+    def threatens(self, inject: Inject) -> bool:
+        """Whether an inject is a threat to its target (NATO art. 4): a statement, intelligence
+        report, mobilization or deployment with an actor and a target, save a deployment by
+        allies of the target (reassurance: the Patriots sent to Turkey in 2012)."""
+        if not inject.is_threat:
+            return False
+        if inject.kind is InjectKind.DEPLOYMENT:
+            return not all(self._allied(actor, inject.target or "") for actor in inject.actors)
+        return True
+
+    def _allied(self, a: str, b: str) -> bool:
+        return any({a, b} <= set(t.protected) for t in self.treaties)
+
     def injects_at(self, turn: int) -> tuple[Inject, ...]:
         return tuple(i for i in self.injects if i.turn == turn)
 

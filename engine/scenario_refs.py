@@ -206,8 +206,9 @@ def _check_obligation(path: Path, obligation: dict[str, Any], members: list[str]
             if _ref(report, here, state, names.states, "state") and state not in members:
                 report.flag(here, f"{state!r} is not a member; asymmetric_to lists the members "
                                   f"who owe the obligation")
-    _members_only(path, obligation, "conditional_on", members, names, report,
-                  "lists the members whose own honour the obligation waits for")
+    # The states an obligation waits for need not be members (France for the 1935
+    # Soviet-Czechoslovak pact): each honours its own obligation, under another treaty.
+    _refs(report, path + ("conditional_on",), obligation.get("conditional_on"), names.states, "state")
     _members_only(path, obligation, "owed_to", members, names, report,
                   "lists the members a one-sided obligation is owed to")
     if isinstance(obligation.get("owed_to"), list) and not isinstance(bound, list):

@@ -129,7 +129,7 @@ def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = 
         yield EffectApplied(turn=turn, inject=inject.id, path=effect.path, value=effect.value,
                             visibility=UMPIRE, reason=f"effect of {inject.id}")
     yield from _treaty_change(play.gs, inject)
-    if (inject.is_attack and inject.target) or inject.is_threat:
+    if (inject.is_attack and inject.target) or play.gs.scenario.threatens(inject):
         yield from examine(play, Attack.from_inject(inject), round_=1, visibility=vis)
 
 

@@ -183,3 +183,10 @@ def test_an_attack_not_resisted_starts_no_war_and_still_binds_the_targets_allies
     events = _replay(scenario)
     assert (frozenset(("DEU", "LUX")) in _wars(events)) is resisted
     assert [e.state for e in events if isinstance(e, Breach)] == ["GBR"]
+
+
+@pytest.mark.parametrize("actor, threat", [("RUS", True), ("USA", False)])
+def test_a_deployment_is_a_threat_unless_allies_of_the_target_make_it(actor, threat):
+    scenario = make_scenario("USA GER EST RUS", [NATO],
+                             [inject("forces", "deployment", actor=actor, target="EST")], turns=1)
+    assert scenario.threatens(scenario.inject("forces")) is threat
