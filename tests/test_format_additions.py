@@ -190,3 +190,25 @@ def test_a_deployment_is_a_threat_unless_allies_of_the_target_make_it(actor, thr
     scenario = make_scenario("USA GER EST RUS", [NATO],
                              [inject("forces", "deployment", actor=actor, target="EST")], turns=1)
     assert scenario.threatens(scenario.inject("forces")) is threat
+
+
+# --- in words -----------------------------------------------------------------------------
+
+def test_the_narrative_says_a_threat_a_side_a_condition_and_an_occupation():
+    from engine.narrative import narrate
+    pacts = [NATO, treaty("fra-csk", "FRA CSK", defense()),
+             treaty("sun-csk", "CSK SUN", defense(conditional_on=("FRA",))),
+             treaty("london", "GBR LUX", defense())]
+    scenario = make_scenario(
+        "USA GER EST RUS FRA CSK SUN DEU ROU GBR LUX", pacts,
+        [inject("troops", "mobilization", actor="RUS", target="EST"),
+         inject("invasion", actor="DEU", target="CSK"),
+         inject("occupation", actor="DEU", target="LUX", resisted=False)],
+        script=(_entry("FRA", "invasion", "neutral", "fra-csk"), _entry("SUN", "invasion", "neutral", "sun-csk"),
+                _entry("ROU", "invasion", "full", side="DEU"), _entry("GBR", "occupation", "neutral", "london")),
+        turns=1)
+    text = narrate(scenario, _replay(scenario))
+    assert "Threat (troops): Russia threatens Estonia (mobilization)" in text
+    assert "beside DEU, the attacker: at war with its victim" in text
+    assert "condition unmet: not owed: the article binds SUN only once France has honoured" in text
+    assert "LUX does not resist: occupied without a war" in text
