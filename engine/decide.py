@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 
-from .attack import toward
+from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
 from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event
 from .model import (
