@@ -87,7 +87,7 @@ class AllianceGraph:
                     continue
                 ally_live = live and world.in_force(treaty.id, ally)
                 for partner in owed_to:
-                    if partner == ally:
+                    if partner == ally or not ob.owed(partner):
                         continue
                     in_force = ally_live and (partner not in entry.members
                                               or world.in_force(treaty.id, partner))

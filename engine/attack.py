@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Inject, InjectKind, ObligationType
+from .model import Inject, InjectKind, ObligationType, Response
 
 # SCENARIO_FORMAT.md, inject `attribution`: "confidence that actor did it (grey zone
 # below 0.5)". Below this confidence allies cannot name the attacker.
@@ -35,15 +35,25 @@ class Attack:
     attribution: float = 1.0
     severity: float = 0.5
     origin: str = ""
+    resisted: bool = True   # False: the target is occupied without a war (Luxembourg 1914)
 
     @classmethod
     def from_inject(cls, inject: Inject) -> Attack:
-        assert inject.is_attack and inject.target is not None
+        """An attack inject, or a threat (a statement, intelligence report, mobilization or
+        deployment with an actor and a target), which travels the same road with fewer rights."""
+        assert (inject.is_attack or inject.is_threat) and inject.target is not None
         return cls(
             id=inject.id, attackers=inject.actors, target=inject.target, kind=inject.kind,
             region=inject.region, territory=inject.territory, provoked=inject.provoked,
             attribution=inject.attribution, severity=inject.severity, origin=inject.id,
+            resisted=inject.resisted,
         )
+
+    @property
+    def threat(self) -> bool:
+        """A threat short of an attack: it triggers consultation (NATO art. 4), and obligations
+        that say `trigger: mobilization` for a mobilization; its answers begin no war."""
+        return self.kind.traits.threat
 
     @property
     def territory_of(self) -> str:
@@ -52,8 +62,9 @@ class Attack:
     @property
     def starts_war(self) -> bool:
         """Whether the attack by itself makes the attacker and the target belligerents
-        (an armed attack does; a terrorist attack, a cyber attack or a border incident does not)."""
-        return self.kind.traits.starts_war
+        (an armed attack does; a terrorist attack, a cyber attack or a border incident does not),
+        unless its target does not resist: then it occupies without a war (Luxembourg 1914)."""
+        return self.kind.traits.starts_war and self.resisted
 
     @property
     def short_of_armed_attack(self) -> bool:
@@ -83,3 +94,17 @@ class Trigger:
     type: ObligationType
     triggered: bool
     reason: str
+
+
+def toward(response: Response, side: str | None, attack: Attack, partner: str) -> Response:
+    """A response read toward `partner`: as given when it was given on the partner's side,
+    mirrored when it was given on the other side of the attack (aid to the victim is
+    hostility toward an attacking partner, and the reverse)."""
+    side = side or attack.target
+    if side == partner or (side in attack.attackers) == (partner in attack.attackers):
+        return response
+    if response is Response.HOSTILE:
+        return Response.FULL
+    if response in (Response.LIMITED, Response.FULL):
+        return Response.HOSTILE
+    return response

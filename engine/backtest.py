@@ -103,7 +103,7 @@ def scored_entries(scenario: Scenario, doctrine: Doctrine | None = None
         assert entry.inject is not None  # _not_a_decision skips an entry without one
         moment, attack = _moment(events, final, entry, entry.inject)
         scored.append((moment, order, entry, attack))
-    out = _put_to_doctrine(scenario, witness.asked, events, sorted(scored, key=lambda s: (s[0], s[1])))
+    out = _put_to_doctrine(scenario, witness.asked, events, sorted(scored, key=lambda s: (s[0], s[1])), final)
     # Back in the script's order, so that a listing reads as the record does.
     order_of = {id(entry): order for _, order, entry, _ in scored}
     return sorted(out, key=lambda s: order_of[id(s.entry)]), skipped
@@ -147,8 +147,10 @@ def _turn_of_attack(events: Sequence[Event], attack: str) -> int:
 
 def _put_to_doctrine(scenario: Scenario, asked: Mapping[tuple[int, str, str], Situation],
                      events: Sequence[Event],
-                     due: Sequence[tuple[int, int, ScriptEntry, str]]) -> list[Scored]:
-    """Fold the log once and, at each entry's moment, build its situation."""
+                     due: Sequence[tuple[int, int, ScriptEntry, str]], final: GameState) -> list[Scored]:
+    """Fold the log once and, at each entry's moment, build its situation. (A war a cascade
+    begins is logged after the answers given on it in its round: its attack is read off the
+    final state, where it is the same immutable value.)"""
     gs = GameState.initial(scenario)
     out: list[Scored] = []
     position = 0
@@ -156,7 +158,7 @@ def _put_to_doctrine(scenario: Scenario, asked: Mapping[tuple[int, str, str], Si
         while position < moment:
             apply(gs, events[position])
             position += 1
-        out.append(_situation(gs, asked.get((entry.turn, attack, entry.state)), entry, gs.attacks[attack]))
+        out.append(_situation(gs, asked.get((entry.turn, attack, entry.state)), entry, final.attacks[attack]))
     return out
 
 

@@ -16,6 +16,16 @@ to the attacker (arms, bases, money: the United States toward Britain in 1982),
 not belligerency, which takes `full` on the attacker's side or an attack of its
 own. Nor do the answers of the attack's own parties begin one.
 
+A threat (a statement, intelligence report, mobilization or deployment with an
+actor and a target) begins no war, whatever its answers; nor does an attack whose
+target does not resist (`resisted: false`: it occupies, and its target's allies
+are still asked).
+
+An obligation with `conditional_on` is asked last: once the round's other answers
+to the attack are in (and the answers given earlier this turn), it binds if the
+members it waits for honoured their own; otherwise it is recorded as not owed
+(`engine.casus_foederis.condition_unmet`), and no breach follows.
+
 No attack is made on a pair already at war or already due to fight. Each war
 becomes an attack of the next round; the cascade stops when a round begins
 none, or after `max_rounds` (then `truncated`). A state that has answered an
@@ -31,12 +41,13 @@ chain six rounds).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .alliance_conflicts import Conflict
 from .alliance_graph import AllianceGraph
 from .attack import Attack, Trigger
-from .model import Decision, InjectKind, Response
+from .casus_foederis import condition_unmet
+from .model import Decision, InjectKind, Obligation, Response
 from .world import War, World
 
 
@@ -77,15 +88,18 @@ _MAX_ROUNDS = 12
 
 def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
             max_rounds: int = _MAX_ROUNDS, all_triggers: bool = True,
-            graph: AllianceGraph | None = None) -> CascadeResult:
+            graph: AllianceGraph | None = None,
+            earlier: Sequence[tuple[Attack, Decision]] = ()) -> CascadeResult:
     """Resolve attacks, the wars their answers begin, the wars those begin, ...
 
     Round 1 examines `attacks`; each later round the wars the previous round's
     decisions began. See the module's docstring for the rules. With
     `all_triggers=False` the rounds keep only the binding triggers (faster, for
-    batch runs that need no explanation of what did not bind).
+    batch runs that need no explanation of what did not bind). `earlier` are answers given
+    before the cascade (earlier turns), read by conditional obligations.
     """
     run = _Cascade(world, graph or AllianceGraph(world), decide, all_triggers)
+    run.given.extend(earlier)
     todo = tuple(attacks)
     while todo and len(run.rounds) < max_rounds:
         todo = run.play_round(todo)
@@ -98,8 +112,9 @@ class _Cascade:
     def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool) -> None:
         self.world, self.graph, self.decide, self.all_triggers = world, graph, decide, all_triggers
         self.at_war = {w.pair for w in world.wars}
-        self.answered: dict[tuple[frozenset[str], str], set[str]] = {}
+        self.answered: dict[tuple[frozenset[str], str, bool], set[str]] = {}
         self.rounds: list[Round] = []
+        self.given: list[tuple[Attack, Decision]] = []  # every answer so far, for conditions
 
     def play_round(self, todo: tuple[Attack, ...]) -> tuple[Attack, ...]:
         """Play one round of attacks; the attacks of the next round, from the wars it began."""
@@ -115,26 +130,50 @@ class _Cascade:
         due: set[frozenset[str]] = set()
         for attack in todo:
             triggers = view.triggers(attack) if self.all_triggers else view.binding(attack)
-            found.extend(triggers)
             conflicts.extend(view.conflicts(attack, triggers))
-            answers = self._answers(attack, triggers)
+            answers, triggers = self._answers(attack, triggers)
+            found.extend(triggers)
             decisions.extend(answers)
             coming.extend(self._wars_from(answers, attack, due))
         self.rounds.append(Round(len(self.rounds) + 1, todo, tuple(found), tuple(decisions),
                                  tuple(begun), tuple(conflicts)))
         return tuple(coming)
 
-    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...]) -> list[Decision]:
+    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...]
+                 ) -> tuple[list[Decision], tuple[Trigger, ...]]:
         """Ask `decide` about the bound states that have not answered these attackers on
-        this target; keep each state's first answer."""
-        already = self.answered.setdefault((frozenset(attack.attackers), attack.target), set())
-        ask = tuple(t for t in triggers if t.triggered and t.ally not in already)
+        this target; keep each state's first answer. Obligations with `conditional_on` are
+        judged after the others' answers; the triggers come back with those that wait in vain
+        marked not binding."""
+        # A threat and an attack by the same states on the same target are answered apart.
+        already = self.answered.setdefault((frozenset(attack.attackers), attack.target, attack.threat), set())
+        waits = {t for t in triggers if t.triggered and self._obligation(t).conditional_on}
+        answers = self._ask(attack, tuple(t for t in triggers if t.triggered and t not in waits
+                                          and t.ally not in already), already)
+        if not waits:
+            return answers, triggers
+        met: list[Trigger] = []
+        judged: dict[Trigger, Trigger] = {}
+        for t in triggers:
+            if t in waits:
+                why = condition_unmet(self._obligation(t), t, self.given, self.graph.name)
+                judged[t] = t if why is None else replace(t, triggered=False, reason=why)
+                if why is None and t.ally not in already:
+                    met.append(t)
+        answers += self._ask(attack, tuple(met), already)
+        return answers, tuple(judged.get(t, t) for t in triggers)
+
+    def _ask(self, attack: Attack, ask: tuple[Trigger, ...], already: set[str]) -> list[Decision]:
         answers = []
         for answer in self.decide(attack, self.world, ask):
             if answer.state not in already:   # one answer per state: the first
                 already.add(answer.state)
                 answers.append(answer)
+                self.given.append((attack, answer))
         return answers
+
+    def _obligation(self, t: Trigger) -> Obligation:
+        return self.world.scenario.treaty_by_id[t.treaty].obligations[t.article]
 
     def _wars_from(self, answers: list[Decision], attack: Attack, due: set[frozenset[str]]
                    ) -> list[Attack]:
@@ -166,7 +205,7 @@ def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:
 def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], bool]:
     """Whom a decision makes war on (and whether they provoked it): a
     belligerent answer is a war of its own."""
-    if decision.state == attack.target or decision.state in attack.attackers:
+    if attack.threat or decision.state == attack.target or decision.state in attack.attackers:
         return (), False
     for_attacker = decision.side in attack.attackers
     if decision.response is Response.FULL and not for_attacker:

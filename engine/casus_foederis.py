@@ -30,6 +30,17 @@ of X among its members or beneficiaries. Each is examined and reported as a
   breaks the pact (ally = the attacker, partner = the target, triggered). The
   other members are not bound by it; it calls for no answer.
 
+Threats. A statement, intelligence report, mobilization or deployment with an
+actor and a target is a threat short of an attack (`KIND_TRAITS` says `threat`):
+it triggers the consultation obligations owed to its target (NATO art. 4), and
+for a mobilization the obligations that say `trigger: mobilization` (the 1892
+Franco-Russian convention), under the same conditions as an attack; nothing else.
+
+One-sided and conditional obligations. `owed_to` limits to whom a one-sided
+obligation is owed. `conditional_on` is judged once the answers are in: an
+obligation owed only once other members honoured theirs in the same war binds
+when they have (`condition_unmet`, read by the cascade).
+
 Every obligation also needs the treaty in force, the owing member's part in
 force and, when the protected state is a member, its part too (accessions and
 withdrawals are read from the world). `asymmetric_to` limits who owes it.
@@ -56,12 +67,12 @@ kind decides.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 
 from .alliance_index import Article, ScenarioIndex, TreatyEntry
-from .attack import GREY_ZONE, Attack, Trigger
-from .model import Obligation, ObligationType
+from .attack import GREY_ZONE, Attack, Trigger, toward
+from .model import Decision, InjectKind, Obligation, ObligationTrigger, ObligationType, honours
 from .world import World
 
 _DEFENSE = ObligationType.DEFENSE
@@ -83,6 +94,34 @@ _BINDS_TO = {
 
 # Stands for a reason left unwritten when only the binding obligations are wanted.
 _FAILS = "not binding"
+
+
+def answers_threat(ob: Obligation, attack: Attack) -> bool:
+    """Whether a threat (not an attack) brings this obligation into play: consultation always,
+    an obligation with `trigger: mobilization` for a mobilization."""
+    return ob.type is _CONSULTATION or (
+        ob.trigger is ObligationTrigger.MOBILIZATION and attack.kind is InjectKind.MOBILIZATION)
+
+
+def condition_unmet(ob: Obligation, trigger: Trigger, answers: Iterable[tuple[Attack, Decision]],
+                    name: Callable[[str], str]) -> str | None:
+    """Why an obligation with `conditional_on` does not bind yet: the members it waits for
+    that have not honoured their own obligation toward the same partner in the same war (an
+    answer to an attack of the same chain that honours an obligation of this type); None when
+    every one of them has."""
+    origin_of = {trigger.attack}
+    honoured: set[str] = set()
+    for attack, decision in answers:
+        same_war = attack.id in origin_of or attack.origin in origin_of or attack.target == trigger.partner
+        if same_war and honours(ob.type, toward(decision.response, decision.side, attack, trigger.partner)):
+            honoured.add(decision.state)
+    waiting = [m for m in ob.conditional_on if m not in honoured]
+    if not waiting:
+        return None
+    names = _and([name(m) for m in waiting])
+    return (f"not owed: the article binds {name(trigger.ally)} only once {names} "
+            f"{'has' if len(waiting) == 1 else 'have'} honoured {'its' if len(waiting) == 1 else 'their'} "
+            f"own obligation toward {name(trigger.partner)}, and {names} did not")
 
 
 def _and(names: Sequence[str]) -> str:
@@ -115,14 +154,16 @@ class AttackView:
 
     @property
     def description(self) -> str:
-        """"armed attack by Russia on Estonia (on Latvia's territory) in europe"."""
+        """"armed attack by Russia on Estonia (on Latvia's territory) in europe"; a threat:
+        "threat by Russia to Estonia (mobilization)"."""
         if self._description is None:
             name = self._casus.name
             attack = self.attack
-            text = attack.kind.value.replace("-", " ")
+            text = "threat" if attack.threat else attack.kind.value.replace("-", " ")
             if self.attackers:
                 text += f" by {_and([name(x) for x in self.attackers])}"
-            text += f" on {name(attack.target)}"
+            text += f" to {name(attack.target)} ({attack.kind.traits.label})" if attack.threat else (
+                f" on {name(attack.target)}")
             if attack.territory_of != attack.target:
                 text += f" (on {name(attack.territory_of)}'s territory)"
             if self.region:
@@ -163,6 +204,8 @@ class CasusFoederis:
                 out: list[Trigger], every: bool) -> None:
         """Append to `out` the triggers of one article against one attack: all of them,
         or with `every` false only the binding ones (and no words for what does not bind)."""
+        if view.attack.threat and not answers_threat(art.obligation, view.attack):
+            return  # a threat brings consultation alone into play (and `trigger: mobilization`)
         if art.obligation.type is _NONAGGRESSION:
             self._nonaggression_pact(entry, art, view, out, every)
             return
@@ -229,6 +272,9 @@ class CasusFoederis:
         """Why the article does not apply to this partner at all, or the treaty is dead."""
         if len(live) < 2:
             return self._not_in_force(entry, None, partner)
+        if not art.obligation.owed(partner):
+            return (f"not owed: the article is owed only to "
+                    f"{_and([self.name(m) for m in art.obligation.owed_to or ()])} (one-sided)")
         return self._wrong_role(art.obligation, partner, role)
 
     def _after_ally(self, entry: TreatyEntry, art: Article, partner: str, role: str,
@@ -241,7 +287,7 @@ class CasusFoederis:
         if role == _ATTACKED and attack.attribution < GREY_ZONE:
             return (f"not triggered: attribution {attack.attribution:.0%} is below the {GREY_ZONE:.0%} "
                     "at which allies can name the attacker (grey zone)") if explain else _FAILS
-        if art.obligation.type in _NEED_ARMED_ATTACK and attack.short_of_armed_attack:
+        if art.obligation.type in _NEED_ARMED_ATTACK and attack.short_of_armed_attack and not attack.threat:
             return self._short_of_armed_attack(entry, art, view) if explain else _FAILS
         return (self._void(art, partner, role, view)
                 or self._unmet(entry, art, partner, role, view, explain))

@@ -94,7 +94,7 @@ def attack_from_data(p: Mapping[str, Any]) -> Attack:
         id=p["attack"], attackers=tuple(p["attackers"]), target=p["target"], kind=InjectKind(p["kind"]),
         region=p.get("region"), territory=p.get("territory"), provoked=bool(p.get("provoked")),
         attribution=float(p.get("attribution", 1.0)), severity=float(p.get("severity", 0.5)),
-        origin=p.get("origin") or p["attack"])
+        origin=p.get("origin") or p["attack"], resisted=bool(p.get("resisted", True)))
 
 
 def dumps(events: Iterable[Event]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 
+from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
 from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event
 from .model import (
@@ -60,6 +61,8 @@ def _type_of(t: Trigger) -> ObligationType:
 def _stakeholders(play: Play, attack: Attack) -> list[str]:
     gs = play.gs
     involved = {*attack.attackers, attack.target}
+    if attack.threat and gs.mode is not _REPLAY:
+        return []  # a threat is answered by the states it binds (consultation), and in a replay by the record
     if gs.mode is _REPLAY:
         # The record's answers outside any treaty; one under a treaty answers only where it binds.
         named = {e.state for e in gs.scenario.script if e.treaty is None and entry_matches(e, attack)
@@ -75,20 +78,6 @@ def _stakeholders(play: Play, attack: Attack) -> list[str]:
 def control(gs: GameState, state: str) -> Control:
     """Who answers for a state: its cell in an exercise, the engine otherwise."""
     return gs.controller(state) if gs.mode is _EXERCISE else _NPC
-
-
-def toward(response: Response, side: str | None, attack: Attack, partner: str) -> Response:
-    """A response read toward `partner`: as given when it was given on the partner's side,
-    mirrored when it was given on the other side of the attack (aid to the victim is
-    hostility toward an attacking partner, and the reverse)."""
-    side = side or attack.target
-    if side == partner or (side in attack.attackers) == (partner in attack.attackers):
-        return response
-    if response is _HOSTILE:
-        return _FULL
-    if response in (_LIMITED, _FULL):
-        return _HOSTILE
-    return response
 
 
 class Draw:
@@ -118,9 +107,11 @@ class Decider:
         # One answer per victim and turn: a state that has chosen its side in a war keeps it
         # when a further enemy joins, rather than being asked (and credited) once per attacker.
         gs = self.gs
+        # An answer to a threat is no side taken in a war.
         self.stands: dict[tuple[str, str], Response] = {
             (gs.attacks[a].target, s): toward(d.response, d.side, gs.attacks[a], gs.attacks[a].target)
-            for (a, s), d in gs.turn_decisions.items()}
+            for (a, s), d in gs.turn_decisions.items() if not gs.attacks[a].threat}
+        self.done: set[tuple[str, str]] = set()  # (attack, state) answered in this cascade
 
     def __call__(self, attack: Attack, world: World, binding: tuple[Trigger, ...]) -> list[Decision]:
         if self.missing:
@@ -132,13 +123,17 @@ class Decider:
         for t in binding:
             self.bound_by.setdefault(t.ally, set()).add(t.treaty)
         for state, trigger in answerers(self.play, attack, binding):
+            if (attack.id, state) in self.done:
+                continue  # asked again for an obligation that waited on others' answers
             d = (self._standing(attack, world, state, trigger)
                  or self._answer(attack, world, state, trigger, leader_says))
             if d is None:
                 continue
+            self.done.add((attack.id, state))
             # A stand is kept as seen from the attacked: support for an attacking partner
             # is hostility toward its victim.
-            self.stands.setdefault((attack.target, state), toward(d.response, d.side, attack, attack.target))
+            if not attack.threat:
+                self.stands.setdefault((attack.target, state), toward(d.response, d.side, attack, attack.target))
             if trigger and self.gs.scenario.treaty_by_id[trigger.treaty].leader == state:
                 leader_says[trigger.treaty] = d.response
             out.append(d)
@@ -153,6 +148,8 @@ class Decider:
         if gs.mode is _REPLAY and script_entry(gs, attack, state, trigger,
                                                    self.bound_by.get(state, set())) is not None:
             return None
+        if attack.threat:
+            return None  # a threat is answered on its own, whatever the wars
         response = self.stands.get((attack.target, state))
         if response is None and attack.attackers and world.enemies(state).issuperset(attack.attackers):
             response = _FULL  # already fighting the attacker: nothing left to decide
@@ -210,8 +207,11 @@ class Decider:
             rationale = advice.explain() if ctx.verbose else ""
             reason = ("the script is silent; the doctrine decides" if gs.mode is _REPLAY
                       else "the doctrine decides")
+        # The record's `side` says whose side the answer is on (Romania beside Germany in 1941).
+        side = entry.side if entry is not None and entry.side else (
+            trigger.partner if trigger else attack.target)
         decision = Decision(turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
-                            side=trigger.partner if trigger else attack.target,
+                            side=side,
                             treaty=trigger.treaty if trigger else None, rationale=rationale)
         self.new.append((DecisionTaken(
             turn=gs.turn, state=state, attack=attack.id, response=response, source=source,

@@ -264,6 +264,8 @@ class AttackMade(Event):
                "attribution": a.attribution, "severity": a.severity, "origin": a.origin, "round": self.round}
         if self.reopened:
             out["reopened"] = True
+        if not a.resisted:
+            out["resisted"] = False
         return out
 
 

@@ -141,6 +141,9 @@ class KindTraits:
     armed_attack: bool = False
     needs_actor: bool = False     # the act has an author to name (a terrorist attack may not)
     treaty: bool = False          # changes or reveals a treaty (`treaty` names it)
+    # With an `actor` and a `target`, a threat short of an attack: it triggers consultation
+    # obligations owed to the target (NATO art. 4) and nothing else (SCENARIO_FORMAT.md).
+    threat: bool = False
     label: str = ""               # in words, for the console and the report
 
 
@@ -153,8 +156,8 @@ KIND_TRAITS: Mapping[InjectKind, KindTraits] = {
     InjectKind.CYBER_ATTACK: KindTraits(attack=True, needs_actor=True, label="cyber attack"),
     InjectKind.HYBRID_ATTACK: KindTraits(attack=True, needs_actor=True, label="hybrid campaign"),
     InjectKind.BORDER_INCIDENT: KindTraits(attack=True, needs_actor=True, label="border incident"),
-    InjectKind.MOBILIZATION: KindTraits(label="mobilization"),
-    InjectKind.DEPLOYMENT: KindTraits(label="deployment"),
+    InjectKind.MOBILIZATION: KindTraits(threat=True, label="mobilization"),
+    InjectKind.DEPLOYMENT: KindTraits(threat=True, label="deployment"),
     InjectKind.WITHDRAWAL: KindTraits(label="withdrawal of forces"),
     InjectKind.REGIME_CHANGE: KindTraits(label="change of regime"),
     InjectKind.ELECTION: KindTraits(label="election"),
@@ -162,8 +165,8 @@ KIND_TRAITS: Mapping[InjectKind, KindTraits] = {
     InjectKind.TREATY_SIGNED: KindTraits(treaty=True, label="treaty signed"),
     InjectKind.TREATY_WITHDRAWAL: KindTraits(treaty=True, label="withdrawal from a treaty"),
     InjectKind.DISCLOSURE: KindTraits(treaty=True, label="disclosure of a treaty"),
-    InjectKind.STATEMENT: KindTraits(label="statement"),
-    InjectKind.INTELLIGENCE: KindTraits(label="intelligence report"),
+    InjectKind.STATEMENT: KindTraits(threat=True, label="statement"),
+    InjectKind.INTELLIGENCE: KindTraits(threat=True, label="intelligence report"),
 }
 if set(KIND_TRAITS) != set(InjectKind):  # pragma: no cover - fails at import, by design
     raise ImportError("engine.model.KIND_TRAITS lacks a row for: "
@@ -171,6 +174,12 @@ if set(KIND_TRAITS) != set(InjectKind):  # pragma: no cover - fails at import, b
 
 ATTACK_KINDS = frozenset(k for k, t in KIND_TRAITS.items() if t.attack)
 TREATY_KINDS = frozenset(k for k, t in KIND_TRAITS.items() if t.treaty)
+THREAT_KINDS = frozenset(k for k, t in KIND_TRAITS.items() if t.threat)
+
+
+class ObligationTrigger(StrEnum):
+    """What else than an attack triggers an obligation (`trigger:` on an obligation)."""
+    MOBILIZATION = "mobilization"
 
 
 def weightiest(items: Iterable[_T], type_of: Callable[[_T], ObligationType]) -> _T | None:
@@ -282,10 +291,18 @@ class Obligation:
     min_adversaries: int = 1
     only_if_attacked: bool = False
     own_territory_only: bool = False
+    # Owed only once these members have honoured their own obligation in the same war.
+    conditional_on: tuple[str, ...] = ()
+    owed_to: tuple[str, ...] | None = None        # None: every other member (with asymmetric_to)
+    trigger: ObligationTrigger | None = None                # also triggered by a mobilization
 
     def binds(self, member: str) -> bool:
         """Whether `member` owes this obligation (one-sided obligations bind only some)."""
         return self.asymmetric_to is None or member in self.asymmetric_to
+
+    def owed(self, partner: str) -> bool:
+        """Whether the obligation is owed to `partner` (`owed_to` limits a one-sided one)."""
+        return self.owed_to is None or partner in self.owed_to
 
     @property
     def label(self) -> str:
@@ -351,10 +368,16 @@ class Inject:
     manual: bool = False
     treaty: str | None = None
     effects: tuple[Effect, ...] = ()
+    resisted: bool = True   # False: the target is occupied without a war (Luxembourg 1914)
 
     @property
     def is_attack(self) -> bool:
         return self.kind.is_attack
+
+    @property
+    def is_threat(self) -> bool:
+        """A threat by its actor to its target, short of an attack (NATO art. 4)."""
+        return self.kind.traits.threat and bool(self.actors) and self.target is not None
 
     @property
     def territory_of(self) -> str | None:
@@ -380,6 +403,7 @@ class ScriptEntry:
     treaty: str | None = None
     note: str | None = None
     source: str | None = None
+    side: str | None = None   # whose side the answer is on; None: the default (SCENARIO_FORMAT.md)
 
 
 class DecisionSource(StrEnum):
@@ -518,6 +542,19 @@ class Scenario:
     def relation(self, source: str, target: str) -> Relation:
         """How `source` sees `target`; a missing dyad is all zeros."""
         return self.relation_by_pair.get((source, target)) or Relation(source, target)
+
+    def threatens(self, inject: Inject) -> bool:
+        """Whether an inject is a threat to its target (NATO art. 4): a statement, intelligence
+        report, mobilization or deployment with an actor and a target, save a deployment by
+        allies of the target (reassurance: the Patriots sent to Turkey in 2012)."""
+        if not inject.is_threat:
+            return False
+        if inject.kind is InjectKind.DEPLOYMENT:
+            return not all(self._allied(actor, inject.target or "") for actor in inject.actors)
+        return True
+
+    def _allied(self, a: str, b: str) -> bool:
+        return any({a, b} <= set(t.protected) for t in self.treaties)
 
     def injects_at(self, turn: int) -> tuple[Inject, ...]:
         return tuple(i for i in self.injects if i.turn == turn)

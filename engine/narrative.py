@@ -69,7 +69,7 @@ def _turn(sc: Scenario, turn: int, events: list[Event], name: Name, explain: boo
             out += _bound(sc, events[i:j], name)
         elif isinstance(e, DecisionTaken | DecisionDeferred):
             j = _run_end(events, i, (DecisionTaken, DecisionDeferred))
-            out += _answers(events[i:j], name, explain)
+            out += _answers(sc, events[i:j], name, explain)
         elif isinstance(e, Honoured | Breach | ReputationChanged):
             j = _run_end(events, i, (Honoured, Breach, ReputationChanged))
             out += _kept(sc, events[i:j], name)
@@ -104,10 +104,15 @@ def _bound(sc: Scenario, events: list[Event], name: Name) -> list[str]:
         label = treaty.obligations[article].label
         lines.append(f"    bound by {treaty.name} {label}: {_list([name(a) for a in allies], limit=6)}")
     lines += [f"    breach: {e.reason}" for e in examined if e.type is ObligationType.NONAGGRESSION]
+    # A conditional obligation whose condition the others' answers left unmet (1938: the
+    # Soviet pact waited on France).
+    lines += [f"    condition unmet: {e.reason}" for e in events if isinstance(e, ObligationExamined)
+              and not e.triggered and sc.treaty_by_id[e.treaty].obligations[e.article].conditional_on
+              and e.reason.startswith("not owed: the article binds")]
     return lines
 
 
-def _answers(events: list[Event], name: Name, explain: bool) -> list[str]:
+def _answers(sc: Scenario, events: list[Event], name: Name, explain: bool) -> list[str]:
     lines = []
     answers = [e for e in events if isinstance(e, DecisionTaken | DecisionDeferred)]
     for attack, grouped in groupby(answers, key=lambda e: e.attack):
@@ -120,6 +125,9 @@ def _answers(events: list[Event], name: Name, explain: bool) -> list[str]:
             tag = _SOURCE_WORDS.get(str(e.source), str(e.source))
             if e.predicted and e.predicted != e.response:
                 tag += f"; doctrine: {e.predicted}"
+            if e.response in ("limited", "full") and e.side and e.side in _attackers(sc, attack):
+                tag += f"; beside {name(e.side)}, the attacker" + (
+                    ": at war with its victim" if e.response == "full" else "")
             by_level.setdefault(str(e.response), []).append(f"{name(e.state)} ({tag})")
         lines.append(f"  Answers on {attack}:")
         for level in [str(r) for r in reversed(RESPONSES)] + ["later"]:
@@ -129,6 +137,16 @@ def _answers(events: list[Event], name: Name, explain: bool) -> list[str]:
             lines += [f"      {name(e.state)}: {e.reason if e.source == 'script' else (e.rationale or e.reason)}"
                       for e in group if isinstance(e, DecisionTaken)]
     return lines
+
+
+def _attackers(sc: Scenario, attack_id: str) -> tuple[str, ...]:
+    """The attackers of the attack an answer names: an inject's actors, or for a war begun in a
+    cascade (ORIGIN/STATE>TARGET) the state that began it."""
+    inject = sc.inject_by_id.get(attack_id)
+    if inject is not None:
+        return inject.actors
+    link = attack_id.rpartition("/")[2]
+    return (link.partition(">")[0],) if ">" in link else ()
 
 
 def _kept(sc: Scenario, events: list[Event], name: Name) -> list[str]:
@@ -156,7 +174,13 @@ def _line(sc: Scenario, e: Event, name: Name) -> str | None:
         case InjectHeld() | InjectAwaiting():
             return f"(held) {e.inject}: {e.reason}"
         case AttackMade(reopened=False, round=1):
-            return f"Attack ({e.attack.id}): {e.reason}, attribution {e.attack.attribution:.0%}"
+            a = e.attack
+            if a.threat:
+                return (f"Threat ({a.id}): {e.reason} ({a.kind.traits.label}), short of an attack: "
+                        f"consultation is owed, attribution {a.attribution:.0%}")
+            occupied = "" if a.resisted else (f"; {name(a.target)} does not resist: occupied "
+                                              "without a war, its allies still bound")
+            return f"Attack ({a.id}): {e.reason}, attribution {a.attribution:.0%}{occupied}"
         case Conflict():
             return f"Torn between allies: {e.reason}"
         case CascadeRound():

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import replace
 
-from .decide import script_entry, toward
+from .attack import toward
+from .decide import script_entry
 from .doctrine import Doctrine
 from .events import (
     AttackMade,
@@ -55,6 +56,8 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Even
     for rnd in result.rounds:
         if rnd.number > 1:
             yield from _new_round(play, rnd)
+        elif play.ctx.verbose:
+            yield from obligations(gs, _waited_in_vain(gs, rnd))
         for war in rnd.wars_begun:
             if war.pair not in at_war:
                 yield WarBegun(turn=turn, aggressor=war.aggressor, defender=war.defender, round=rnd.number,
@@ -69,6 +72,13 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Even
     yield TurnClosed(turn=turn, reason=f"turn {turn} closes")
     if turn >= gs.scenario.turns:
         yield GameEnded(turn=turn, reason="the last turn of the scenario is played")
+
+
+def _waited_in_vain(gs: GameState, rnd: Round) -> list[Trigger]:
+    """The conditional obligations of the first round that the others' answers left unowed
+    (the cascade judged them after the answers; the attack's examination showed them due)."""
+    return [t for t in rnd.triggers if not t.triggered
+            and gs.scenario.treaty(t.treaty).obligations[t.article].conditional_on]
 
 
 def _new_round(play: Play, rnd: Round) -> Iterator[Event]:

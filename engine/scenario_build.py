@@ -20,6 +20,7 @@ from .model import (
     InjectKind,
     Invocation,
     Obligation,
+    ObligationTrigger,
     ObligationType,
     Openness,
     Regime,
@@ -84,7 +85,9 @@ def _obligation(o: dict[str, Any]) -> Obligation:
         non_provocation=o.get("non_provocation", False), secret=o.get("secret", False),
         asymmetric_to=_ids(o.get("asymmetric_to")), min_adversaries=int(o.get("min_adversaries", 1)),
         only_if_attacked=o.get("only_if_attacked", False),
-        own_territory_only=o.get("own_territory_only", False))
+        own_territory_only=o.get("own_territory_only", False),
+        conditional_on=tuple(o.get("conditional_on", ())), owed_to=_ids(o.get("owed_to")),
+        trigger=ObligationTrigger(o["trigger"]) if o.get("trigger") else None)
 
 
 def _treaty(t: dict[str, Any]) -> Treaty:
@@ -111,7 +114,8 @@ def _inject(i: dict[str, Any]) -> Inject:
         territory=i.get("territory"), provoked=i.get("provoked", False),
         visibility=tuple(visibility) if isinstance(visibility, list) else visibility,
         text=i.get("text", ""), requires=tuple(i.get("requires", ())), manual=i.get("manual", False),
-        treaty=i.get("treaty"), effects=tuple(_effect(e) for e in i.get("effects", ())))
+        treaty=i.get("treaty"), effects=tuple(_effect(e) for e in i.get("effects", ())),
+        resisted=i.get("resisted", True))
 
 
 def _effect(e: dict[str, Any]) -> Effect:
@@ -122,4 +126,4 @@ def _effect(e: dict[str, Any]) -> Effect:
 def _script(e: dict[str, Any]) -> ScriptEntry:
     return ScriptEntry(turn=int(e["turn"]), state=e["state"], response=Response(e["response"]),
                        inject=e.get("inject"), treaty=e.get("treaty"), note=e.get("note"),
-                       source=e.get("source"))
+                       source=e.get("source"), side=e.get("side"))

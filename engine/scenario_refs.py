@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .model import ATTACK_KINDS, Regime, TurnLength, turn_date
+from .model import ATTACK_KINDS, THREAT_KINDS, Regime, TurnLength, turn_date
 from .scenario_report import Report, format_path, show
 from .yamlsource import Path
 
@@ -34,6 +34,13 @@ def _is_int(value: Any) -> bool:
 
 def _is_attack(kind: Any) -> bool:
     return isinstance(kind, str) and kind in ATTACK_KINDS
+
+
+def _is_threat(inject: dict[str, Any]) -> bool:
+    """A statement, intelligence report, mobilization or deployment by an actor against a target."""
+    kind = inject.get("kind")
+    return (isinstance(kind, str) and kind in THREAT_KINDS and bool(inject.get("actor"))
+            and isinstance(inject.get("target"), str))
 
 
 def _unique_ids(data: dict[str, Any], key: str, report: Report) -> set[str]:
@@ -62,6 +69,8 @@ class _Names:
                         if isinstance(item.get("id"), str) and isinstance(item.get("members"), list)}
         self.kinds = {item["id"]: item.get("kind") for _, item in _entries(data, "injects")
                       if isinstance(item.get("id"), str)}
+        self.threats = {item["id"] for _, item in _entries(data, "injects")
+                        if isinstance(item.get("id"), str) and _is_threat(item)}
         turns = data.get("turns")
         self.turns: int | None = turns if isinstance(turns, int) and _is_int(turns) and 1 <= turns <= 1000 else None
 
@@ -197,6 +206,28 @@ def _check_obligation(path: Path, obligation: dict[str, Any], members: list[str]
             if _ref(report, here, state, names.states, "state") and state not in members:
                 report.flag(here, f"{state!r} is not a member; asymmetric_to lists the members "
                                   f"who owe the obligation")
+    # The states an obligation waits for need not be members (France for the 1935
+    # Soviet-Czechoslovak pact): each honours its own obligation, under another treaty.
+    _refs(report, path + ("conditional_on",), obligation.get("conditional_on"), names.states, "state")
+    _members_only(path, obligation, "owed_to", members, names, report,
+                  "lists the members a one-sided obligation is owed to")
+    if isinstance(obligation.get("owed_to"), list) and not isinstance(bound, list):
+        report.flag(path + ("owed_to",), "owed_to says to whom a one-sided obligation is owed: "
+                                         "name who owes it in asymmetric_to too")
+    if obligation.get("trigger") == "mobilization" and not isinstance(adversaries, list):
+        report.flag(path + ("trigger",), "trigger: mobilization answers the mobilization of a named "
+                                         "adversary: list the adversaries")
+
+
+def _members_only(path: Path, obligation: dict[str, Any], key: str, members: list[str],
+                  names: _Names, report: Report, role: str) -> None:
+    states = obligation.get(key)
+    if not isinstance(states, list):
+        return
+    for index, state in enumerate(states):
+        here = path + (key, index)
+        if _ref(report, here, state, names.states, "state") and state not in members:
+            report.flag(here, f"{state!r} is not a member; {key} {role}")
 
 
 def _check_turn(path: Path, turn: Any, names: _Names, report: Report) -> None:
@@ -213,6 +244,9 @@ def _check_inject(path: Path, inject: dict[str, Any], names: _Names, report: Rep
     actors = actor if isinstance(actor, list) else [actor]
     if _is_attack(inject.get("kind")) and isinstance(target, str) and target in actors:
         report.flag(path + ("target",), f"{target!r} cannot attack itself: actor and target differ")
+    if inject.get("resisted") is False and not _is_attack(inject.get("kind")):
+        report.flag(path + ("resisted",), f"resisted: false says that the target of an attack does not "
+                                          f"resist; a {inject.get('kind')} inject is no attack")
     visibility = inject.get("visibility")
     if isinstance(visibility, list):
         _refs(report, path + ("visibility",), visibility, names.states, "state")
@@ -289,8 +323,14 @@ def _check_script(path: Path, entry: dict[str, Any], names: _Names, report: Repo
     inject = entry.get("inject")
     if _ref(report, path + ("inject",), inject, names.injects, "inject"):
         kind = names.kinds.get(inject)
-        if not _is_attack(kind):
-            report.flag(path + ("inject",), f"a recorded decision answers an attack; "
-                                            f"{inject!r} is a {kind} inject")
+        if not _is_attack(kind) and inject not in names.threats:
+            report.flag(path + ("inject",), f"a recorded decision answers an attack or a threat (a "
+                                            f"statement, intelligence, mobilization or deployment with "
+                                            f"an actor and a target); {inject!r} is a {kind} inject "
+                                            f"without both an actor and a target")
     _ref(report, path + ("treaty",), entry.get("treaty"), names.treaties, "treaty")
+    side = entry.get("side")
+    if _ref(report, path + ("side",), side, names.states, "state") and side == entry.get("state"):
+        report.flag(path + ("side",), f"{side!r} cannot answer on its own side: side names the "
+                                      f"state it stands by (the attacked, an ally or an attacker)")
 

@@ -131,7 +131,7 @@ def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = 
         yield EffectApplied(turn=turn, inject=inject.id, path=effect.path, value=effect.value,
                             visibility=UMPIRE, reason=f"effect of {inject.id}")
     yield from _treaty_change(play.gs, inject)
-    if inject.is_attack and inject.target:
+    if (inject.is_attack and inject.target) or play.gs.scenario.threatens(inject):
         yield from examine(play, Attack.from_inject(inject), round_=1, visibility=vis)
 
 
@@ -171,7 +171,8 @@ def _reopen_deferred(play: Play) -> Iterator[Event]:
 def examine(play: Play, attack: Attack, *, round_: int, visibility: str | tuple[str, ...] = ALL) -> Iterator[Event]:
     """The attack, every obligation it brings into play, conflicts, and the answers due."""
     gs, ctx, f = play.gs, play.ctx, play.facts
-    verb = "attacks" if len(attack.attackers) == 1 else "attack"
+    verb = ("threatens" if len(attack.attackers) == 1 else "threaten") if attack.threat else (
+        "attacks" if len(attack.attackers) == 1 else "attack")
     yield AttackMade(turn=gs.turn, attack=attack, round=round_, actor=first(attack.attackers),
                      visibility=visibility,
                      reason=f"{f.names_of(attack.attackers) or 'unknown attackers'} {verb} {f.name(attack.target)}")
@@ -237,8 +238,9 @@ def close_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
 def _close_turn(play: Play) -> Iterator[Event]:
     gs = play.gs
     decider = Decider(play)
+    earlier = [(gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn]
     result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
-                     graph=play.graph, all_triggers=play.ctx.verbose)
+                     graph=play.graph, all_triggers=play.ctx.verbose, earlier=earlier)
     yield from decider.events()
     if decider.missing:
         yield from decider.unrecorded(gs)

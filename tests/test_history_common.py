@@ -46,9 +46,10 @@ def test_every_recorded_decision_has_a_source_and_a_note(scenario: Scenario) -> 
                if not (e.source and e.source.strip() and e.note and e.note.strip())]
     assert missing == []
 
-def test_every_recorded_decision_answers_an_attack_that_has_happened(scenario: Scenario) -> None:
+def test_every_recorded_decision_answers_an_attack_or_threat_that_has_happened(scenario: Scenario) -> None:
     for entry in scenario.script:
         assert entry.inject in scenario.inject_by_id, f"{entry.state}: no inject {entry.inject!r}"
         inject = scenario.inject(entry.inject)
-        assert inject.kind in ATTACK_KINDS, f"{entry.state} answers {inject.id}, a {inject.kind}"
+        assert inject.kind in ATTACK_KINDS or scenario.threatens(inject), (
+            f"{entry.state} answers {inject.id}, a {inject.kind} and no threat")
         assert entry.turn >= inject.turn, f"{entry.state} answers {inject.id} before it happens"

@@ -126,9 +126,19 @@ def summary(scenario: Scenario) -> Iterable[str]:
         yield from _section(f"Injects ({len(scenario.injects)})", _injects(scenario))
     if scenario.script:
         yield from _section(f"Recorded decisions ({len(scenario.script)})", _table(
-            ("turn", "state", "response", "inject", "treaty"),
-            [(str(e.turn), e.state, str(e.response), e.inject or "-", e.treaty or "-")
-             for e in scenario.script]))
+            ("turn", "state", "response", "side", "inject", "treaty"),
+            [(str(e.turn), e.state, str(e.response), _side(scenario, e.side, e.inject), e.inject or "-",
+              e.treaty or "-") for e in scenario.script]))
+
+
+def _side(scenario: Scenario, side: str | None, inject_id: str | None) -> str:
+    """Whose side an answer is on, said when the record names it: beside the attacker is the news."""
+    if side is None:
+        return "-"
+    inject = scenario.inject_by_id.get(inject_id or "")
+    if inject is not None and side in inject.actors:
+        return f"{side} (the attacker)" if inject.is_attack else f"{side} (the threatener)"
+    return side
 
 
 def _heading(scenario: Scenario) -> Iterable[str]:
@@ -186,6 +196,13 @@ def _obligation(o: Obligation) -> str:
         words.append("in " + ", ".join(o.regions))
     if o.asymmetric_to:
         words.append("owed by " + ", ".join(o.asymmetric_to))
+    if o.owed_to:
+        words.append("owed to " + ", ".join(o.owed_to))
+    if o.conditional_on:
+        words.append("only once " + ", ".join(o.conditional_on)
+                     + (" honours its own" if len(o.conditional_on) == 1 else " honour theirs"))
+    if o.trigger:
+        words.append(f"also triggered by a {o.trigger} of an adversary")
     if o.min_adversaries > 1:
         words.append(f"when {o.min_adversaries}+ states attack")
     for flag, text in ((o.non_provocation, "void if provoked"), (o.only_if_attacked, "only if attacked"),
@@ -207,7 +224,10 @@ def _injects(scenario: Scenario) -> Iterable[str]:
             who = "+".join(inject.actors)
             arrow = f"{who or '?'} -> {inject.target}" if inject.target else who
             extra = [part for part in (arrow, f"treaty {inject.treaty}" if inject.treaty else "",
-                                       "manual" if inject.manual else "") if part]
+                                       "manual" if inject.manual else "",
+                                       "a threat" if scenario.threatens(inject) else "",
+                                       "not resisted: occupation without war" if not inject.resisted else "")
+                     if part]
             yield f"    {inject.id}: {inject.kind}" + (f" ({', '.join(extra)})" if extra else "")
             if inject.text:
                 yield f"      {inject.text}"

@@ -142,7 +142,8 @@ def _entrapment(world: World, attack: Attack, me: State, partner: str) -> float:
 
 def _ambiguity(attack: Attack) -> float:
     """1 - attribution * clarity of its kind * (floor + (1 - floor) * severity), in [0, 1]."""
-    clarity = (attack.attribution * KIND_CLARITY[attack.kind]
+    # A threat (a statement, mobilization ... with an actor and a target) reads clearly as one.
+    clarity = (attack.attribution * KIND_CLARITY.get(attack.kind, 1.0)
                * (_SEVERITY_FLOOR + (1.0 - _SEVERITY_FLOOR) * attack.severity))
     return clip01(1.0 - clarity)
 
