@@ -38,6 +38,17 @@ class NetworkPicture:
     legend: tuple[svg.LegendItem, ...]
 
 
+# Past these, one picture of the whole network is a hairball that no one in the room can read
+# (and megabytes of SVG): the console offers the treaty-by-treaty view instead.
+MAX_DRAWN_STATES = 80
+MAX_DRAWN_TREATIES = 150
+
+
+def legible(gs: GameState) -> bool:
+    """Whether the whole network can be drawn as one legible picture."""
+    return len(gs.scenario.states) <= MAX_DRAWN_STATES and len(gs.scenario.treaties) <= MAX_DRAWN_TREATIES
+
+
 def network_svg(gs: GameState, viewer: Viewer = None, *, width: int = 760, height: int = 620,
                 highlight: frozenset[str] = frozenset()) -> str:
     """States round a circle, each treaty a hub joined to its members, wars in red."""

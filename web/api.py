@@ -21,7 +21,7 @@ from engine.view import DueDecision, public_fields, waiting_on_cells
 
 from . import observers, replay, views
 from .clock import clock_json
-from .exports import decisions_csv, safe_markdown, text_response
+from .exports import decisions_csv, safe_markdown, stream_response, text_response
 from .security import bearer, console, public_url
 from .snapshot import ConsoleError, Snapshot
 
@@ -262,7 +262,7 @@ def export(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     fmt = request.args.get("format", "jsonl")
     if fmt == "jsonl":
-        return text_response(views.events_jsonl(snap), "application/x-ndjson")
+        return stream_response(views.events_jsonl(snap), "application/x-ndjson")
     if fmt == "csv":
         return text_response(decisions_csv(views.after_action(snap)), "text/csv")
     if fmt == "md":

@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Response
+from flask import Response, stream_with_context
 
 from engine import report
 
@@ -54,6 +55,14 @@ def _safe_text_fields(row: report.DecisionRow) -> dict[str, Any]:
 def safe_markdown(text: str) -> str:
     """Markdown whose text shows as written: no raw HTML reaches the viewer."""
     return html.escape(text, quote=False)
+
+
+def stream_response(chunks: Iterator[str], mimetype: str, filename: str | None = None) -> Response:
+    """A text download sent piece by piece as it is made, its charset named once."""
+    response = Response(stream_with_context(chunks), content_type=f"{mimetype}; charset=utf-8")
+    if filename is not None:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def text_response(text: str, mimetype: str, filename: str | None = None) -> Response:

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from engine import debrief, report
@@ -12,7 +24,7 @@ from engine.events import Kind, Note
 from engine.scenario import MAX_BYTES
 
 from . import views
-from .exports import decisions_csv, safe_markdown, text_response
+from .exports import decisions_csv, safe_markdown, stream_response, text_response
 from .injects import for_cells
 from .security import check_csrf, console, has_any_role, is_umpire, login_umpire, public_url, umpire_required
 from .snapshot import ConsoleError, Snapshot
@@ -174,7 +186,8 @@ def dashboard(eid: str) -> ResponseReturnValue:
     if not snap.started:
         return redirect(url_for("umpire.setup", eid=eid), code=303)
     return render_template("dashboard.html", snap=snap, gs=snap.state, sc=snap.scenario,
-                           dash=views.dashboard(snap), name=lambda s: views.name(snap.scenario, s),
+                           dash=views.dashboard(snap, all_upcoming=request.args.get("upcoming") == "all"),
+                           name=lambda s: views.name(snap.scenario, s),
                            left=snap.seconds_left(), version=views.view_version(snap, None))
 
 
@@ -394,8 +407,10 @@ def aar(eid: str) -> ResponseReturnValue:
     snap = _snap(eid)
     a = views.after_action(snap)
     charts = snap.memoised("charts", lambda: report.indicator_charts(a))
-    return render_template("report.html", snap=snap, a=a, charts=charts, brief=views.debrief_of(snap),
+    # Streamed as the template renders it: a long exercise's report is megabytes of HTML.
+    page = stream_template("report.html", snap=snap, a=a, charts=charts, brief=views.debrief_of(snap),
                            name=lambda s: views.name(snap.scenario, s))
+    return Response(page, content_type="text/html; charset=utf-8")
 
 
 @bp.get("/x/<eid>/report.md")
@@ -411,7 +426,7 @@ def aar_markdown(eid: str) -> ResponseReturnValue:
 @bp.get("/x/<eid>/events.jsonl")
 @umpire_required
 def export_events(eid: str) -> ResponseReturnValue:
-    return text_response(views.events_jsonl(_snap(eid)), "application/x-ndjson", f"{eid}-events.jsonl")
+    return stream_response(views.events_jsonl(_snap(eid)), "application/x-ndjson", f"{eid}-events.jsonl")
 
 
 @bp.get("/x/<eid>/decisions.csv")

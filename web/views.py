@@ -6,7 +6,7 @@ what is costly on the snapshot (which never changes once published).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from engine.errors import GameError
 from engine.events import Event, Kind, Note
 from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
+from engine.network_picture import legible
 from engine.state import GameState, Status
 from engine.view import TreatyView, View, waiting_on_cells
 
@@ -88,14 +89,20 @@ def name(sc: Scenario, state: str | None) -> str:
 
 # --- the umpire's dashboard ----------------------------------------------------------------------
 
-def dashboard(snap: Snapshot) -> dict[str, Any]:
-    return snap.memoised("dashboard", lambda: _dashboard(snap))
+# Injects still to come listed on the dashboard before "and N more" (a scenario of the whole
+# ATOP system has ten thousand): the next turns are what a facilitator plans for.
+UPCOMING_SHOWN = 40
 
 
-def _dashboard(snap: Snapshot) -> dict[str, Any]:
+def dashboard(snap: Snapshot, *, all_upcoming: bool = False) -> dict[str, Any]:
+    return snap.memoised(("dashboard", all_upcoming), lambda: _dashboard(snap, all_upcoming))
+
+
+def _dashboard(snap: Snapshot, all_upcoming: bool) -> dict[str, Any]:
     game, sc = snap.live, snap.scenario
     gs = game.state
     events = list(game.events)
+    upcoming = report.upcoming_injects(gs, events)
     seen = game.view_for(None)
     due = list(seen.due)
     advice: dict[tuple[str, str], str] = {}
@@ -111,9 +118,10 @@ def _dashboard(snap: Snapshot) -> dict[str, Any]:
     notes = [e for e in events if isinstance(e, Note)]
     return {
         "date": game_date(sc, gs), "status": status_words(snap),
-        "network": report.network_svg(gs, None, highlight=gs.player_states()),
+        "network": report.network_svg(gs, None, highlight=gs.player_states()) if legible(gs) else "",
         "turn_digest": report.digest(sc, now),
-        "upcoming": report.upcoming_injects(gs, events),
+        "upcoming": upcoming[:UPCOMING_SHOWN] if not all_upcoming else upcoming,
+        "upcoming_more": 0 if all_upcoming else max(0, len(upcoming) - UPCOMING_SHOWN),
         "due": due, "advice": advice, "waiting": waiting_on_cells(gs), "cells_waiting": cells_waiting,
         "indicators": _indicators(seen),
         "fears": words.fears(_indicators(seen)),
@@ -193,7 +201,7 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "treaties": treaty_rows(gs, seen.treaties),
         "public": _grouped(sc, [p for p in seen.public if p.state not in viewer]),
         "mine": _own_answers(gs, viewer),
-        "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500),
+        "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500) if legible(gs) else "",
         "indicators": _indicators(seen),
         "fears": words.fears(_indicators(seen), viewer),
         "attack_names": attack_names(sc, gs),
@@ -379,9 +387,9 @@ def debrief_of(snap: Snapshot) -> debrief.Debrief:
     return snap.memoised("debrief", build)
 
 
-def events_jsonl(snap: Snapshot) -> str:
-    from engine.events import dumps
-    return dumps(snap.game.events if snap.game else [])
+def events_jsonl(snap: Snapshot) -> Iterator[str]:
+    """The log as JSON lines, one at a time (a long exercise's log is large; it is streamed)."""
+    return (e.to_json() + "\n" for e in (snap.game.events if snap.game else ()))
 
 
 def form_int(form: Mapping[str, Any], key: str) -> int | None:
