@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -186,10 +186,11 @@ def weightiest(items: Iterable[_T], type_of: Callable[[_T], ObligationType]) -> 
     """Of several obligations in play, the one a state's answer is judged by (OBLIGATION_ORDER:
     defense before offense, neutrality, consultation and non-aggression); None if there are none.
     `type_of` reads the obligation type of an item (a trigger, a request, a type itself)."""
-    if isinstance(items, Sequence) and len(items) == 1:
+    if type(items) is list and len(items) == 1:
         only: _T = items[0]
         return only  # the common case, asked for every state bound in every attack
-    return min(items, key=lambda item: _WEIGHT[type_of(item)], default=None)
+    weight = _WEIGHT
+    return min(items, key=lambda item: weight[type_of(item)], default=None)
 
 
 _WEIGHT = {t: i for i, t in enumerate(OBLIGATION_ORDER)}

@@ -145,14 +145,14 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> GameState:
 def apply(gs: GameState, e: Event) -> bool:
     """Apply one event to the state (the only place state changes). Returns whether the
     world the doctrine reads changed, so that a reader holding a snapshot knows to renew it."""
-    handler = _HANDLERS.get(type(e))
+    handler = HANDLERS.get(type(e))
     if handler is None:
         return False
-    return handler(gs, e) is _WORLD
+    return handler(gs, e) is WORLD_CHANGED
 
 
-# A handler returns _WORLD when it changed what `GameState.world` shows.
-_WORLD = object()
+# A handler returns WORLD_CHANGED when it changed what `GameState.world` shows.
+WORLD_CHANGED = object()
 
 
 def _game_started(gs: GameState, e: GameStarted) -> None:
@@ -164,7 +164,7 @@ def _turn_opened(gs: GameState, e: TurnOpened) -> object:
     gs.turn, gs.status = e.turn, Status.OPEN
     gs.turn_attacks, gs.turn_decisions, gs.overrides, gs.requests = [], {}, {}, {}
     gs.awaiting = ()
-    return _WORLD  # the world's turn
+    return WORLD_CHANGED  # the world's turn
 
 
 def _inject_fired(gs: GameState, e: InjectFired) -> None:
@@ -186,22 +186,22 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
         sid, name = rest
         value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)
         gs.states[sid] = replace(gs.states[sid], **{name: value})
-    return _WORLD
+    return WORLD_CHANGED
 
 
 def _treaty_in_force(gs: GameState, e: TreatyInForce) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) | frozenset(e.members)
-    return _WORLD
+    return WORLD_CHANGED
 
 
 def _member_withdrew(gs: GameState, e: MemberWithdrew) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) - {e.member}
-    return _WORLD
+    return WORLD_CHANGED
 
 
 def _disclosed(gs: GameState, e: TreatyDisclosed) -> object:
     gs.known_to[e.treaty] = gs.known_to.get(e.treaty, frozenset()) | frozenset(e.to)
-    return _WORLD
+    return WORLD_CHANGED
 
 
 def _attack(gs: GameState, e: AttackMade) -> None:
@@ -242,12 +242,12 @@ def _awaiting(gs: GameState, e: AwaitingDecisions) -> None:
 
 def _war(gs: GameState, e: WarBegun) -> object:
     gs.wars.append(War(e.aggressor, e.defender))
-    return _WORLD
+    return WORLD_CHANGED
 
 
 def _reputation(gs: GameState, e: ReputationChanged) -> object:
     gs.reputation[e.state] = e.after
-    return _WORLD
+    return WORLD_CHANGED
 
 
 def _invocation(gs: GameState, e: InvocationResolved) -> None:
@@ -275,7 +275,7 @@ def _control(gs: GameState, e: ControlChanged) -> None:
     gs.controls[e.state] = e.control
 
 
-_HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
+HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     GameStarted: _game_started, TurnOpened: _turn_opened,
     InjectFired: _inject_fired, InjectAwaiting: _inject_awaiting,
     EffectApplied: _effect_applied, TreatyInForce: _treaty_in_force,

@@ -700,3 +700,12 @@ def test_the_schema_names_exactly_the_doctrine_factors():
     from engine.scenario import schema
     names = schema()["properties"]["doctrine"]["properties"]["weights"]["propertyNames"]["enum"]
     assert tuple(names) == FACTORS
+
+
+@pytest.mark.parametrize("latent", [-800.0, -5.3, -0.7, 0.0, 0.46, 2.0, 3.7, 800.0])
+def test_the_distribution_is_the_logistic_of_each_cut_bit_for_bit(latent):
+    from engine.doctrine.logit import distribution, logistic
+    cuts = (-3.68, -2.02, 0.47, 1.95)
+    f = [logistic(c - latent) for c in cuts]
+    assert distribution(cuts, latent) == (f[0], max(0.0, f[1] - f[0]), max(0.0, f[2] - f[1]),
+                                          max(0.0, f[3] - f[2]), 1.0 - f[3])

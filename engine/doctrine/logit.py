@@ -42,9 +42,17 @@ def score(weights: Sequence[float], values: Sequence[float]) -> float:
 
 def distribution(cuts: Sequence[float], latent: float) -> tuple[float, ...]:
     """P(response = level) for each level, from the latent score."""
-    c0, c1, c2, c3 = cuts
-    f0, f1, f2, f3 = (logistic(c0 - latent), logistic(c1 - latent),
-                      logistic(c2 - latent), logistic(c3 - latent))
+    # The four cumulative probabilities, each `logistic(cut - latent)` computed exactly as
+    # `logistic` does (every decision of every run comes here, so written out, not called).
+    cumulative = []
+    for c in cuts:
+        z = c - latent
+        if z >= 0:
+            cumulative.append(1.0 / (1.0 + math.exp(-min(z, _EXP_LIMIT))))
+        else:
+            e = math.exp(max(z, -_EXP_LIMIT))
+            cumulative.append(e / (1.0 + e))
+    f0, f1, f2, f3 = cumulative
     # The logistic is monotone, so the differences are not negative; max()
     # only guards the last bit of rounding.
     return (f0, max(0.0, f1 - f0), max(0.0, f2 - f1), max(0.0, f3 - f2), 1.0 - f3)
