@@ -42,6 +42,7 @@ class Kept:
 
 @dataclass(frozen=True, slots=True)
 class Debrief:
+    objectives: tuple[str, ...]                  # the exercise's learning objectives, first
     summary: tuple[str, ...]
     compared: tuple[Compared, ...]
     overrides: tuple[tuple[str, str], ...]      # (what the umpire set, why)
@@ -67,6 +68,7 @@ def debrief(sc: Scenario, a: AfterAction, events: Sequence[Event], players: froz
                       if a.wars else "") + ".")
     in_room = [d for d in a.decisions if d.source in _CELL_SOURCES or d.cell_response is not None]
     return Debrief(
+        objectives=sc.objectives,
         summary=tuple(summary),
         compared=tuple(_compared(sc, d, named) for d in in_room),
         overrides=tuple((f"Turn {d.turn}: {d.state_name} set to {d.response} on {named.get(d.attack, d.attack)}"
@@ -115,7 +117,10 @@ def to_markdown(d: Debrief, name: Callable[[str], str], treaty_name: Callable[[s
     """The debrief page as Markdown lines (the report's own writer puts it first)."""
     def cell(x: object) -> str:
         return str(x).replace("|", "\\|").replace("\n", " ").strip()
-    lines = ["## Debrief", "", *[f"- {cell(s)}" for s in d.summary], "", "### The decisions taken in the room", ""]
+    lines = ["## Debrief", ""]
+    if d.objectives:
+        lines += ["### The exercise's objectives", "", *[f"- {cell(o)}" for o in d.objectives], ""]
+    lines += [*[f"- {cell(s)}" for s in d.summary], "", "### The decisions taken in the room", ""]
     if d.compared:
         lines += ["| Turn | State | On | Answer | By | The doctrine | History |", "|---|---|---|---|---|---|---|"]
         lines += [f"| {c.turn} | {cell(c.state)} | {cell(c.attack)} | {c.answer} | {c.by} | {c.doctrine or '—'} | "

@@ -260,6 +260,7 @@ class State:
     region: str | None = None
     burden_sharing: float = 0.5
     control: Control = Control.NPC
+    briefing: str = ""            # for this state's cell and the umpire only
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,6 +507,8 @@ class Scenario:
     injects: tuple[Inject, ...] = ()
     script: tuple[ScriptEntry, ...] = ()
     doctrine_weights: Mapping[str, float] = field(default_factory=dict)
+    briefing: str = ""                         # what every cell reads before turn 1
+    objectives: tuple[str, ...] = ()           # the learning objectives, heading the debrief
     extensions: Mapping[str, Any] = field(default_factory=dict)  # the file's x- keys
     origin: str | None = None  # the file it was loaded from, for messages
 

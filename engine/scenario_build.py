@@ -60,6 +60,7 @@ def build(data: dict[str, Any], origin: str) -> Scenario:
         injects=tuple(_inject(i) for i in data.get("injects", ())),
         script=tuple(_script(e) for e in data.get("script", ())),
         doctrine_weights={k: float(v) for k, v in data.get("doctrine", {}).get("weights", {}).items()},
+        briefing=data.get("briefing", ""), objectives=tuple(data.get("objectives", ())),
         extensions={k: v for k, v in data.items() if k.startswith("x-")},
         origin=origin,
     )
@@ -69,7 +70,8 @@ def _state(s: dict[str, Any]) -> State:
     return State(
         id=s["id"], name=s["name"], power=float(s["power"]), regime=Regime(s["regime"]),
         nuclear=s.get("nuclear", False), region=s.get("region"),
-        burden_sharing=float(s.get("burden_sharing", 0.5)), control=Control(s.get("control", "npc")))
+        burden_sharing=float(s.get("burden_sharing", 0.5)), control=Control(s.get("control", "npc")),
+        briefing=s.get("briefing", ""))
 
 
 def _relation(r: dict[str, Any]) -> Relation:

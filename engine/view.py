@@ -25,7 +25,7 @@ from .events import (
     Overridden,
     TurnClosed,
 )
-from .model import Control, Mode, Treaty
+from .model import Control, Mode, Scenario, Treaty
 from .play import facts
 from .state import GameState, Key, Status
 from .world import _members_at_start
@@ -218,6 +218,15 @@ class View:
     public: tuple[PublicDecision, ...]
     indicators: Mapping[str, tuple[int, IndicatorsMeasured]]
     messages: tuple[MessageSent, ...] = ()   # the messages this viewer may read, oldest first
+    briefings: tuple[tuple[str, str], ...] = ()  # (whose, text): the scenario's, then each state's
+
+
+def briefings(scenario: Scenario, viewer: Viewer) -> tuple[tuple[str, str], ...]:
+    """The briefings a viewer reads, from before turn 1: the scenario's for every cell, a
+    state's for its own cell (the umpire reads them all)."""
+    out = [("Everyone", scenario.briefing)] if scenario.briefing else []
+    out += [(s.name, s.briefing) for s in scenario.states if s.briefing and (viewer is None or s.id in viewer)]
+    return tuple(out)
 
 
 def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer) -> View:
@@ -225,4 +234,5 @@ def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer) -> View:
     seen = tuple(visible_events(gs, events, viewer))
     return View(viewer, seen, tuple(treaties_seen(gs, viewer)),
                 tuple(decisions_due(gs, viewer)), tuple(public_decisions(gs, events, viewer)),
-                latest_indicators(gs, viewer), tuple(e for e in seen if isinstance(e, MessageSent)))
+                latest_indicators(gs, viewer), tuple(e for e in seen if isinstance(e, MessageSent)),
+                briefings(gs.scenario, viewer))

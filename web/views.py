@@ -23,7 +23,7 @@ from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.network_picture import legible
 from engine.state import GameState, Status
-from engine.view import TreatyView, View, waiting_on_cells
+from engine.view import TreatyView, View, briefings, waiting_on_cells
 
 from .snapshot import Cell, Snapshot
 from .whatif import MAX_WHAT_IF_RUNS, WHAT_IF_RUNS, WhatIf
@@ -184,7 +184,8 @@ def cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
 def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
     sc, viewer = snap.scenario, cell.viewer
     if snap.game is None:
-        return {"started": False, "date": game_date(sc, None), "status": "not started"}
+        return {"started": False, "date": game_date(sc, None), "status": "not started",
+                "briefings": briefings(sc, viewer)}
     game = snap.game
     gs = game.state
     seen = game.view_for(viewer)
@@ -192,6 +193,7 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
     due = list(seen.due)
     return {
         "started": True, "date": game_date(sc, gs), "status": status_words(snap), "turn": gs.turn,
+        "briefings": seen.briefings,
         "open": gs.status is Status.OPEN,
         "due": due,
         "digest_now": report.digest(sc, [e for e in seen.events if e.turn == gs.turn]),
