@@ -6,11 +6,11 @@ the cell typed stays on the page. Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
 
-from tests.e2e import test_console_browser as base
+from tests.e2e.conftest import BROWSER, shot
 from tests.e2e.support import UMPIRE_TOKEN
 
 # The fixtures and marks of the console's browser tests: a real server, Debian's chromium.
-pytestmark, server, browser, shot = base.pytestmark, base.server, base.browser, base.shot
+pytestmark = BROWSER   # the `server` and `browser` fixtures come from conftest.py
 
 TYPED = "We hold the line at Narva, but only with the Baltic states beside us."
 
