@@ -77,3 +77,19 @@ def test_the_openapi_document_lists_every_route(client):
               if r.rule.startswith("/api/v1")}
     assert routes == set(doc["paths"])
     assert doc["components"]["schemas"]["Response"]["enum"] == ["hostile", "neutral", "diplomatic", "limited", "full"]
+
+
+def test_at_the_deadline_the_api_closes_the_turn_with_the_doctrine_answering_for_the_cells(client):
+    ex = client.post("/api/v1/exercises", headers=UMPIRE, json={"yaml": NARVA, "name": "drill.yaml"}).get_json()
+    eid = ex["id"]
+    for _ in range(2):
+        client.post(f"/api/v1/exercises/{eid}/open-turn", headers=UMPIRE, json={})
+        waiting = client.post(f"/api/v1/exercises/{eid}/close-turn", headers=UMPIRE, json={}).get_json()
+    assert waiting["status"] == "open" and waiting["waiting"]
+    closed = client.post(f"/api/v1/exercises/{eid}/close-turn", headers=UMPIRE,
+                         json={"doctrine_answers_missing": True}).get_json()
+    assert closed["status"] == "ready" and closed["waiting"] == []
+    events = client.get(f"/api/v1/exercises/{eid}", headers=UMPIRE).get_json()["events"]
+    late = [e for e in events if e["kind"] == "decision" and "deadline" in e["reason"]]
+    assert {e["payload"]["state"] for e in late} == {w["state"] for w in waiting["waiting"]}
+    assert all(e["payload"]["source"] == "doctrine" for e in late)

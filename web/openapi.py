@@ -100,7 +100,12 @@ def spec(server: str) -> dict[str, Any]:
                                                        body={"type": "object", "properties": _SEQ})},
             "/exercises/{eid}/close-turn": {"post": _op(
                 "close the turn; `waiting` lists the cells' decisions still missing", "umpire", params=[_EID],
-                errors=("400", "401", "403", "404", "409"), body={"type": "object", "properties": _SEQ})},
+                errors=("400", "401", "403", "404", "409"), body={"type": "object", "properties": {
+                    "doctrine_answers_missing": {
+                        "type": "boolean", "default": False,
+                        "description": "at the deadline: the doctrine answers for the cells that did not "
+                                       "(each answer logged as such), then the turn closes"},
+                    **_SEQ}})},
             "/exercises/{eid}/undo": {"post": _op("undo the last turn (its events are set aside)", "umpire",
                                                   params=[_EID], errors=("400", "401", "403", "404", "409"),
                                                   body={"type": "object", "properties": _SEQ})},
