@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -163,16 +164,22 @@ class CellClient(threading.Thread):
             return
         cookie = r.getheader("Set-Cookie").split(";", 1)[0]
         k = 0
+        seen_version: object = None
+        view: dict[str, Any] = {}
+        due: list[dict[str, Any]] = []
         while time.monotonic() < self.until:
             start = time.monotonic()
             try:
-                r, _ = self._request(conn, "GET", f"/x/{self.eid}/cell/poll", headers={"Cookie": cookie})
+                r, data = self._request(conn, "GET", f"/x/{self.eid}/cell/poll", headers={"Cookie": cookie})
                 if r.status != 200:
                     self.errors.append(f"poll {r.status}")
                 auth = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
-                r, data = self._request(conn, "GET", f"/api/v1/exercises/{self.eid}", headers=auth)
-                view = json.loads(data)
-                due = [d for d in view.get("due", []) if d["state"] == self.state and d["status"] != "overridden"]
+                version = json.loads(data).get("version")
+                if version != seen_version:  # the page reloads when what the cell sees has changed
+                    r, data = self._request(conn, "GET", f"/api/v1/exercises/{self.eid}", headers=auth)
+                    view, seen_version = json.loads(data), version
+                    due = [d for d in view.get("due", []) if d["state"] == self.state
+                           and d["status"] != "overridden"]
                 if due:
                     response = RESPONSES[k % len(RESPONSES)]
                     body = json.dumps({"state": self.state, "attack": due[0]["attack"], "response": response,
