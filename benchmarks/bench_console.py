@@ -165,6 +165,7 @@ class CellClient(threading.Thread):
         cookie = r.getheader("Set-Cookie").split(";", 1)[0]
         k = 0
         seen_version: object = None
+        read_to = 0
         view: dict[str, Any] = {}
         due: list[dict[str, Any]] = []
         while time.monotonic() < self.until:
@@ -175,9 +176,11 @@ class CellClient(threading.Thread):
                     self.errors.append(f"poll {r.status}")
                 auth = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
                 version = json.loads(data).get("version")
-                if version != seen_version:  # the page reloads when what the cell sees has changed
-                    r, data = self._request(conn, "GET", f"/api/v1/exercises/{self.eid}", headers=auth)
+                if version != seen_version:  # what the cell sees has changed: read what is new
+                    r, data = self._request(conn, "GET", f"/api/v1/exercises/{self.eid}?since={read_to}",
+                                            headers=auth)
                     view, seen_version = json.loads(data), version
+                    read_to = view.get("seq", read_to)
                     due = [d for d in view.get("due", []) if d["state"] == self.state
                            and d["status"] != "overridden"]
                 if due:

@@ -232,9 +232,10 @@ class Game:
         """The events a cell playing `states` may see (None: the umpire, who sees all)."""
         return [e for e in self._events if e.visible_to(states)]
 
-    def view_for(self, viewer: frozenset[str] | None) -> View:
-        """All a cell playing `viewer` sees now (None: the umpire): see engine.view."""
-        return view_for(self.state, self._events, viewer)
+    def view_for(self, viewer: frozenset[str] | None, *, since: int = 0) -> View:
+        """All a cell playing `viewer` sees now (None: the umpire): see engine.view. `since`: the
+        events from that place in the log on only."""
+        return view_for(self.state, self._events, viewer, since=since)
 
     def advise(self, state: str, attack: str) -> Advice:
         """What the doctrine would answer for `state` now (the console's advice panel)."""

@@ -229,10 +229,12 @@ def briefings(scenario: Scenario, viewer: Viewer) -> tuple[tuple[str, str], ...]
     return tuple(out)
 
 
-def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer) -> View:
-    """The one source of what a cell (or the umpire, `viewer=None`) sees."""
-    seen = tuple(visible_events(gs, events, viewer))
+def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer, *, since: int = 0) -> View:
+    """The one source of what a cell (or the umpire, `viewer=None`) sees. `since`: only the
+    events from that place in the log on (a client that polls reads what is new); the rest of
+    the view is always whole."""
+    seen = tuple(visible_events(gs, events[since:], viewer))
+    messages = tuple(e for e in events if isinstance(e, MessageSent) and e.visible_to(viewer))
     return View(viewer, seen, tuple(treaties_seen(gs, viewer)),
                 tuple(decisions_due(gs, viewer)), tuple(public_decisions(gs, events, viewer)),
-                latest_indicators(gs, viewer), tuple(e for e in seen if isinstance(e, MessageSent)),
-                briefings(gs.scenario, viewer))
+                latest_indicators(gs, viewer), messages, briefings(gs.scenario, viewer))

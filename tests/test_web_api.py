@@ -93,3 +93,18 @@ def test_at_the_deadline_the_api_closes_the_turn_with_the_doctrine_answering_for
     late = [e for e in events if e["kind"] == "decision" and "deadline" in e["reason"]]
     assert {e["payload"]["state"] for e in late} == {w["state"] for w in waiting["waiting"]}
     assert all(e["payload"]["source"] == "doctrine" for e in late)
+
+
+def test_a_client_that_polls_reads_only_the_events_since_its_last_read(client):
+    ex = client.post("/api/v1/exercises", headers=UMPIRE, json={"yaml": NARVA, "name": "drill.yaml"}).get_json()
+    eid, usa = ex["id"], bearer(ex["cells"]["United States"]["token"])
+    client.post(f"/api/v1/exercises/{eid}/open-turn", headers=UMPIRE, json={})
+    for who in (UMPIRE, usa):
+        first = client.get(f"/api/v1/exercises/{eid}", headers=who).get_json()
+        client.post(f"/api/v1/exercises/{eid}/close-turn", headers=UMPIRE, json={})
+        client.post(f"/api/v1/exercises/{eid}/open-turn", headers=UMPIRE, json={})
+        new = client.get(f"/api/v1/exercises/{eid}?since={first['seq']}", headers=who).get_json()
+        whole = client.get(f"/api/v1/exercises/{eid}", headers=who).get_json()
+        assert new["since"] == first["seq"] and new["events"]
+        assert first["events"] + new["events"] == whole["events"]
+        assert new["due"] == whole["due"]

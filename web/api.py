@@ -146,12 +146,14 @@ def create() -> ResponseReturnValue:
 @role("umpire", "cell", "observer")
 def exercise(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
+    # A client that polls asks for the events from the last `seq` it read on (`since`).
+    since = max(0, request.args.get("since", default=0, type=int) or 0)
     if g.caller.role != "cell":   # an observer sees what the umpire sees
-        return jsonify(_umpire_view(snap))
+        return jsonify(_umpire_view(snap, since))
     cell = snap.cells.get(g.caller.cell)
     if cell is None:
         abort(403)
-    return jsonify(_cell_view(snap, cell.viewer, cell.name))
+    return jsonify(_cell_view(snap, cell.viewer, cell.name, since))
 
 
 def _head(snap: Snapshot) -> dict[str, Any]:
@@ -172,12 +174,12 @@ def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:
     return d
 
 
-def _umpire_view(snap: Snapshot) -> dict[str, Any]:
-    out = _head(snap)
+def _umpire_view(snap: Snapshot, since: int = 0) -> dict[str, Any]:
+    out = _head(snap) | {"since": since}
     out["cells"] = {c.name: list(c.states) for c in snap.cells.values()}
     if snap.game is None:
         return out | {"events": [], "due": [], "waiting": []}
-    gs, seen = snap.game.state, snap.game.view_for(None)
+    gs, seen = snap.game.state, snap.game.view_for(None, since=since)
     return out | {"events": [_event(e, None) for e in seen.events],
                   "due": [_due(d) for d in seen.due],
                   "waiting": [{"attack": a, "state": s} for a, s in waiting_on_cells(gs)],
@@ -190,11 +192,11 @@ def _due(d: DueDecision) -> dict[str, Any]:
             "rationale": d.rationale, "statement": d.statement}
 
 
-def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str) -> dict[str, Any]:
-    out = _head(snap) | {"cell": name, "states": sorted(viewer)}
+def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str, since: int = 0) -> dict[str, Any]:
+    out = _head(snap) | {"cell": name, "states": sorted(viewer), "since": since}
     if snap.game is None:
         return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
-    seen = snap.game.view_for(viewer)
+    seen = snap.game.view_for(viewer, since=since)
     return out | {
         "events": [_event(e, viewer) for e in seen.events],
         "due": [_due(d) for d in seen.due],

@@ -78,7 +78,11 @@ def spec(server: str) -> dict[str, Any]:
                                     "start": {"type": "boolean", "default": True}}}),
             },
             "/exercises/{eid}": {"get": _op("the exercise as the caller may see it (fog of war for cells)",
-                                            "umpire, cell, observer", params=[_EID])},
+                                            "umpire, cell, observer", params=[_EID, {
+                                                "name": "since", "in": "query", "required": False,
+                                                "schema": {"type": "integer", "minimum": 0, "default": 0},
+                                                "description": "only the events from this place in the log "
+                                                               "on (the `seq` a poll last read)"}])},
             "/exercises/{eid}/decisions": {"post": _op(
                 "a cell's decision (it may revise it until the deadline or the close)", "cell", ok="201",
                 params=[_EID], errors=("400", "401", "403", "404", "409"), body={
