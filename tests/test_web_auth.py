@@ -12,8 +12,8 @@ import pytest
 from engine.store import MemoryStore
 from tests.e2e.support import UMPIRE_TOKEN, bearer, cell_client, csrf, make_app, new_exercise, umpire_client
 
-ROLES = ("anonymous", "cell", "other-cell", "umpire")
-U, C = {"umpire"}, {"cell"}
+ROLES = ("anonymous", "cell", "other-cell", "umpire", "observer", "other-observer")
+U, C, O = {"umpire"}, {"cell"}, {"observer"}
 
 # (method, path, roles allowed); E is the exercise, K one of its cells.
 PAGES = [
@@ -28,13 +28,21 @@ PAGES = [
     ("POST", "/x/E/note", U), ("POST", "/x/E/branch", U), ("POST", "/x/E/whatif", U),
     ("GET", "/x/E/cell", C), ("GET", "/x/E/cell/poll", C), ("GET", "/x/E/cell/advice?state=ITA&attack=war", C),
     ("POST", "/x/E/cell/decide", C),
+    ("POST", "/x/E/messages", U), ("POST", "/x/E/channel", U), ("POST", "/x/E/cell/messages", C),
+    ("POST", "/x/E/observers", U), ("POST", "/x/E/cells", U), ("GET", "/x/E/observer", U | O),
+    ("GET", "/x/E/observer/poll", U | O),
 ]
 API = [
-    ("GET", "/api/v1/scenarios", U), ("GET", "/api/v1/exercises", U | C | {"other-cell"}),
-    ("POST", "/api/v1/exercises", U), ("GET", "/api/v1/exercises/E", U | C),
+    ("GET", "/api/v1/scenarios", U),
+    ("GET", "/api/v1/exercises", U | C | O | {"other-cell", "other-observer"}),
+    # An observer reads the exercise and its messages, as the umpire does, and writes nothing.
+    ("POST", "/api/v1/exercises", U), ("GET", "/api/v1/exercises/E", U | C | O),
     ("GET", "/api/v1/exercises/E/export", U), ("POST", "/api/v1/exercises/E/decisions", C),
     ("POST", "/api/v1/exercises/E/override", U), ("POST", "/api/v1/exercises/E/open-turn", U),
     ("POST", "/api/v1/exercises/E/close-turn", U), ("POST", "/api/v1/exercises/E/undo", U),
+    ("GET", "/api/v1/exercises/E/messages", U | C | O), ("POST", "/api/v1/exercises/E/messages", U | C),
+    ("POST", "/api/v1/exercises/E/channel", U), ("POST", "/api/v1/exercises/E/cells", U),
+    ("POST", "/api/v1/exercises/E/injects", U),
 ]
 
 
@@ -43,18 +51,30 @@ def app(tmp_path_factory):
     return make_app(tmp_path_factory.mktemp("auth"), store=MemoryStore())
 
 
+def observer_client(app, join_url: str):
+    client = app.test_client()
+    r = client.get("/" + join_url.split("://", 1)[-1].split("/", 1)[1])
+    assert r.status_code == 303, r.get_data(as_text=True)
+    return client
+
+
 @pytest.fixture
 def world(app):
-    """A fresh exercise (turn 1 open) for each case, so that one case's action cannot sway another."""
-    mine = new_exercise(app, cells={"Rome": ["ITA"], "Berlin": ["GER"]}, cell_advice=True)
-    other = new_exercise(app, "narva-drill.yaml")
+    """A fresh exercise (turn 1 open) for each case, so that one case's action cannot sway another;
+    a cell and an observer of it, and of another exercise."""
+    mine = new_exercise(app, cells={"Rome": ["ITA"], "Berlin": ["GER"]}, cell_advice=True,
+                        observers=["Staff college", "Visitor"])
+    other = new_exercise(app, "narva-drill.yaml", observers=["Elsewhere"])
     umpire = umpire_client(app)
     umpire.post(f"/x/{mine['id']}/open-turn", data={"csrf_token": csrf(umpire)})
     clients = {"anonymous": app.test_client(), "umpire": umpire,
                "cell": cell_client(app, mine["cells"]["Rome"]["join_url"]),
-               "other-cell": cell_client(app, other["cells"]["Poland"]["join_url"])}
+               "other-cell": cell_client(app, other["cells"]["Poland"]["join_url"]),
+               "observer": observer_client(app, mine["observers"]["Visitor"]["join_url"]),
+               "other-observer": observer_client(app, other["observers"]["Elsewhere"]["join_url"])}
     tokens = {"anonymous": None, "umpire": UMPIRE_TOKEN, "cell": mine["cells"]["Rome"]["token"],
-              "other-cell": other["cells"]["Poland"]["token"]}
+              "other-cell": other["cells"]["Poland"]["token"], "observer": mine["observers"]["Visitor"]["token"],
+              "other-observer": other["observers"]["Elsewhere"]["token"]}
     return app, mine["id"], clients, tokens
 
 
@@ -157,3 +177,37 @@ def test_pages_forbid_framing_scripts_from_elsewhere_and_referrers(world):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert headers["Cache-Control"] == "no-store"
+
+
+# --- observers: they see what the umpire sees, and every write route answers them 403 ---
+
+@pytest.mark.parametrize("method,path", [(m, p) for m, p, _ in PAGES + API if m == "POST"])
+def test_every_write_route_answers_an_observer_403(world, method, path):
+    app, eid, clients, tokens = world
+    url = _path(path, eid)
+    if path.startswith("/api/"):
+        r = app.test_client().post(url, json={"to": "all", "text": "hi"}, headers=bearer(tokens["observer"]))
+    else:
+        r = clients["observer"].post(url, data={"csrf_token": csrf(clients["observer"])})
+    assert r.status_code == 403
+
+
+def test_an_observer_sees_what_the_umpire_sees(world):
+    app, eid, clients, tokens = world
+    umpire = app.test_client().get(f"/api/v1/exercises/{eid}", headers=bearer(UMPIRE_TOKEN)).get_json()
+    seen = app.test_client().get(f"/api/v1/exercises/{eid}", headers=bearer(tokens["observer"])).get_json()
+    assert seen == umpire and "cells" in seen
+    # The secret pact a cell may not know of is on the observer's page, as on the umpire's.
+    app.test_client().post(f"/api/v1/exercises/{eid}/messages", json={"to": ["Rome"], "text": "Rome only"},
+                           headers=bearer(UMPIRE_TOKEN))
+    page = clients["observer"].get(f"/x/{eid}/observer").get_data(as_text=True)
+    assert "Rome only" in page and "cannot act" in page and 'name="text"' not in page
+
+
+def test_the_setup_page_hands_out_observer_links(world):
+    app, eid, clients, tokens = world
+    umpire = clients["umpire"]
+    r = umpire.post(f"/x/{eid}/observers", data={"csrf_token": csrf(umpire), "names": "Chief of staff, Press"})
+    assert r.status_code == 303
+    page = umpire.get(f"/x/{eid}/setup").get_data(as_text=True)
+    assert "Chief of staff" in page and "/observe?token=" in page and tokens["observer"] in page
