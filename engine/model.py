@@ -119,6 +119,7 @@ class InjectKind(StrEnum):
     DISCLOSURE = "disclosure"
     STATEMENT = "statement"
     INTELLIGENCE = "intelligence"
+    CEASEFIRE = "ceasefire"
 
     @property
     def traits(self) -> KindTraits:
@@ -144,6 +145,7 @@ class KindTraits:
     # With an `actor` and a `target`, a threat short of an attack: it triggers consultation
     # obligations owed to the target (NATO art. 4) and nothing else (SCENARIO_FORMAT.md).
     threat: bool = False
+    ends_war: bool = False        # ends belligerency between `actor` and `target` (a ceasefire)
     label: str = ""               # in words, for the console and the report
 
 
@@ -167,6 +169,7 @@ KIND_TRAITS: Mapping[InjectKind, KindTraits] = {
     InjectKind.DISCLOSURE: KindTraits(treaty=True, label="disclosure of a treaty"),
     InjectKind.STATEMENT: KindTraits(threat=True, label="statement"),
     InjectKind.INTELLIGENCE: KindTraits(threat=True, label="intelligence report"),
+    InjectKind.CEASEFIRE: KindTraits(needs_actor=True, ends_war=True, label="ceasefire"),
 }
 if set(KIND_TRAITS) != set(InjectKind):  # pragma: no cover - fails at import, by design
     raise ImportError("engine.model.KIND_TRAITS lacks a row for: "
@@ -371,6 +374,10 @@ class Inject:
     treaty: str | None = None
     effects: tuple[Effect, ...] = ()
     resisted: bool = True   # False: the target is occupied without a war (Luxembourg 1914)
+    # An option is a choice of its actor from `turn` to `until`, not a certainty (SCENARIO_FORMAT.md).
+    option: bool = False
+    until: int | None = None  # None: the option's own turn
+    resolve: float = 0.5      # how much the actor wants it, 0..1
 
     @property
     def is_attack(self) -> bool:

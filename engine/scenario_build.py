@@ -117,7 +117,8 @@ def _inject(i: dict[str, Any]) -> Inject:
         visibility=tuple(visibility) if isinstance(visibility, list) else visibility,
         text=i.get("text", ""), requires=tuple(i.get("requires", ())), manual=i.get("manual", False),
         treaty=i.get("treaty"), effects=tuple(_effect(e) for e in i.get("effects", ())),
-        resisted=i.get("resisted", True))
+        resisted=i.get("resisted", True), option=i.get("option", False), until=i.get("until"),
+        resolve=i.get("resolve", 0.5))
 
 
 def _effect(e: dict[str, Any]) -> Effect:

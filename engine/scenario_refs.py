@@ -247,6 +247,7 @@ def _check_inject(path: Path, inject: dict[str, Any], names: _Names, report: Rep
     if inject.get("resisted") is False and not _is_attack(inject.get("kind")):
         report.flag(path + ("resisted",), f"resisted: false says that the target of an attack does not "
                                           f"resist; a {inject.get('kind')} inject is no attack")
+    _check_option(path, inject, names, report)
     visibility = inject.get("visibility")
     if isinstance(visibility, list):
         _refs(report, path + ("visibility",), visibility, names.states, "state")
@@ -259,6 +260,27 @@ def _check_inject(path: Path, inject: dict[str, Any], names: _Names, report: Rep
         for index, effect in enumerate(effects):
             if isinstance(effect, dict):
                 _check_effect(path + ("effects", index), effect, names, report)
+
+
+def _check_option(path: Path, inject: dict[str, Any], names: _Names, report: Report) -> None:
+    """`until` and `resolve` belong to an option; an option's window runs forward within the game."""
+    kind, target = inject.get("kind"), inject.get("target")
+    if kind == "ceasefire" and isinstance(target, str) and target == inject.get("actor"):
+        report.flag(path + ("target",), "a ceasefire is made between two states: actor and target differ")
+    if inject.get("option") is not True:
+        for key in ("until", "resolve"):
+            if key in inject:
+                report.flag(path + (key,), f"{key} belongs to an option: add option: true, or remove {key}")
+        return
+    if inject.get("manual") is True:
+        report.flag(path + ("manual",), "an option is decided by its actor, a manual inject by the umpire: "
+                                        "keep one of option: true and manual: true")
+    if not inject.get("actor"):
+        report.flag(path + ("option",), "an option is a choice of its actor: name the actor")
+    until, turn = inject.get("until"), inject.get("turn")
+    if isinstance(until, int) and isinstance(turn, int) and _is_int(until) and until < turn:
+        report.flag(path + ("until",), f"until: {until} is before the option's first turn ({turn})")
+    _check_turn(path + ("until",), until, names, report)
 
 
 def _check_requires(path: Path, inject: dict[str, Any], names: _Names, report: Report) -> None:
