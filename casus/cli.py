@@ -20,6 +20,7 @@ COMMANDS = (
     "casus.commands.import_atop",
     "casus.commands.serve",
     "casus.commands.run",
+    "casus.commands.assess",
 )
 
 
