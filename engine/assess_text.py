@@ -74,7 +74,8 @@ def credibility(verdict: str, adversary: str, value: float, inst: float, tripwir
 
 
 def no_pledge() -> str:
-    return "No moral hazard: the treaty pledges no defence (consultation or restraint only), so there is no guarantee to exploit."
+    return ("No moral hazard: the treaty pledges no defence (consultation or restraint only), "
+            "so there is no guarantee to exploit.")
 
 
 def moral_hazard(verdict: str, protege: str, patron: str, asymmetry: float, automatic: float) -> str:
