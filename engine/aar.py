@@ -13,7 +13,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 
+from .assess import assess
+from .assess_text import Group, side_by_side
 from .doctrine import Advice, Doctrine
 from .events import (
     Answer,
@@ -30,7 +33,7 @@ from .events import (
 from .game import advise
 from .model import DecisionSource, Scenario
 from .narrative import event_line, name_of
-from .state import GameState, Status, apply
+from .state import GameState, Status, apply, fold
 
 __all__ = ["DecisionRow", "CommitmentRow", "TimelineEntry", "TurnRecord", "AfterAction", "after_action"]
 
@@ -98,6 +101,10 @@ class AfterAction:
     indicators: Mapping[str, tuple[IndicatorPoint, ...]]
     treaty_names: Mapping[str, str] = field(default_factory=dict)
     wars: tuple[str, ...] = ()
+    # The seed paper's framework (engine.assess) at the close of turn 1 beside the last turn played:
+    # the turns, and per treaty and state each question with one answer per turn.
+    framework_turns: tuple[int, ...] = ()
+    framework: tuple[Group, ...] = ()
 
     @property
     def honoured(self) -> int:
@@ -120,6 +127,7 @@ def after_action(scenario: Scenario, events: Sequence[Event], *, title: str | No
                  doctrine: Doctrine | None = None) -> AfterAction:
     """The debrief of a game: timeline, decisions beside the doctrine's view, commitments, indicators."""
     gs, answered = _fold_answers(scenario, events, doctrine or Doctrine.for_scenario(scenario))
+    turns, framework = _framework(scenario, events, gs)
     return AfterAction(
         title=title or scenario.title, scenario_id=scenario.id, scenario_title=scenario.title,
         turns_played=gs.turn, finished=gs.status is Status.FINISHED,
@@ -127,7 +135,17 @@ def after_action(scenario: Scenario, events: Sequence[Event], *, title: str | No
         decisions=tuple(_decision_rows(scenario, events, answered)),
         commitments=tuple(_commitments(scenario, events)), indicators=_indicator_series(events),
         treaty_names={t.id: t.name for t in scenario.treaties},
-        wars=tuple(e.reason for e in events if e.kind is Kind.WAR))
+        wars=tuple(e.reason for e in events if e.kind is Kind.WAR),
+        framework_turns=turns, framework=framework)
+
+
+def _framework(sc: Scenario, events: Sequence[Event], last: GameState) -> tuple[tuple[int, ...], tuple[Group, ...]]:
+    """The framework's answers at the close of turn 1 and at the end (one column when they are the same turn)."""
+    if last.turn < 1:
+        return (), ()
+    first = fold(sc, takewhile(lambda e: e.turn <= 1, events))
+    found = [assess(first)] + ([assess(last)] if last.turn > 1 else [])
+    return tuple(a.turn for a in found), side_by_side(found)
 
 
 # --- which answers stood, and what the doctrine made of them ------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from . import svg
 from .aar import AfterAction
+from .assess_text import Cell
 from .model import RESPONSES
 
 __all__ = ["DECISION_COLUMNS", "decisions_csv", "to_markdown", "indicator_charts"]
@@ -47,7 +48,8 @@ def to_markdown(aar: AfterAction, debrief: Sequence[str] = ()) -> str:
              f"Commitments honoured: {aar.honoured}; abandoned: {aar.abandoned}.", ""]
     if debrief:
         lines += [*debrief, "", "# The full record", ""]
-    lines += _md_timeline(aar) + _md_decisions(aar) + _md_commitments(aar) + _md_indicators(aar)
+    lines += (_md_timeline(aar) + _md_decisions(aar) + _md_commitments(aar) + _md_indicators(aar)
+              + _md_framework(aar))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -91,6 +93,31 @@ def _md_indicators(aar: AfterAction) -> list[str]:
         lines += [f"| {t} | {_num(c)} | {_num(r)} |" for t, c, r in points]
         lines.append("")
     return lines
+
+
+def _md_framework(aar: AfterAction) -> list[str]:
+    """The report ends with the alliance literature's questions, turn 1 beside the last turn."""
+    if not aar.framework:
+        return []
+    turns = [f"turn {t}" for t in aar.framework_turns]
+    lines = ["", f"## The framework: {' beside '.join(turns)}", "",
+             "Each question of the seed paper's framework, with the engine's verdict and the indicators "
+             "behind it (`casus assess`); *changed* marks a verdict that moved.", ""]
+    for group in aar.framework:
+        lines += [f"### {_md(group.name)}", "", f"| question | {' | '.join(turns)} |",
+                  "|---" * (len(turns) + 1) + "|"]
+        for row in group.rows:
+            cells = [_md_cell(c) for c in row.cells]
+            mark = " *changed*" if row.changed else ""
+            lines.append(f"| {_md(row.question)}{mark} | {' | '.join(cells)} |")
+        lines.append("")
+    return lines
+
+
+def _md_cell(cell: Cell | None) -> str:
+    if cell is None:
+        return "(not in force)"
+    return f"**{cell.verdict}**: {_md(cell.words)} ({_md(cell.numbers)})"
 
 
 def _num(x: float | None) -> str:

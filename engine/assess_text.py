@@ -6,6 +6,7 @@ it out and a student can check it against the indicators.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -217,3 +218,58 @@ def indicator_line(ans: Answer) -> str:
     def fmt(v: object) -> str:
         return "n/a" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
     return ", ".join(f"{k}={fmt(v)}" for k, v in ans.indicators)
+
+
+# --- side by side: one column per assessment (the console's panel, the report's turn 1 and last) ---
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    verdict: str
+    words: str
+    numbers: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    question: str
+    cells: tuple[Cell | None, ...]   # None: not assessed at that moment (a treaty not yet in force)
+
+    @property
+    def changed(self) -> bool:
+        verdicts = {c.verdict if c else None for c in self.cells}
+        return len(verdicts) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    kind: str                        # treaty | state
+    id: str
+    name: str
+    rows: tuple[Row, ...]
+
+
+def side_by_side(assessments: Sequence[Assessment]) -> tuple[Group, ...]:
+    """Every treaty and state of any of the assessments, each question with one cell per assessment."""
+    groups: list[Group] = []
+    for kind in ("treaty", "state"):
+        order: dict[str, str] = {}
+        for a in assessments:
+            for s in (a.treaties if kind == "treaty" else a.states):
+                order.setdefault(s.id, s.name)
+        for sid, name in order.items():
+            found = [_subject(a, kind, sid) for a in assessments]
+            questions = dict.fromkeys(q.id for s in found if s for q in s.answers)
+            rows = tuple(Row(QUESTIONS[q], tuple(_cell(s, q) for s in found)) for q in questions)
+            groups.append(Group(kind, sid, name, rows))
+    return tuple(groups)
+
+
+def _subject(a: Assessment, kind: str, sid: str) -> Subject | None:
+    return next((s for s in (a.treaties if kind == "treaty" else a.states) if s.id == sid), None)
+
+
+def _cell(subject: Subject | None, question: str) -> Cell | None:
+    if subject is None:
+        return None
+    ans = next((x for x in subject.answers if x.id == question), None)
+    return None if ans is None else Cell(ans.verdict, ans.words, indicator_line(ans))

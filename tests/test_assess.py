@@ -142,3 +142,25 @@ def test_a_turn_outside_the_scenario_is_a_usage_error(capsys, argv, code, says):
 def test_a_missing_file_is_a_usage_error(capsys, tmp_path):
     assert main(["assess", str(tmp_path / "nope.yaml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_the_after_action_report_ends_with_the_framework_turn_1_beside_the_last():
+    from engine.aar import after_action
+    from engine.aar_write import to_markdown
+    from engine.game import Game
+    sc = load(BALTIC)
+    game = Game.new(sc)
+    game.play(8)
+    report = after_action(sc, game.events)
+    assert report.framework_turns == (1, 8)
+    nato = next(g for g in report.framework if g.id == "nato")
+    tested = next(r for r in nato.rows if r.question == QUESTIONS["cohesion.reliability"])
+    first, last = tested.cells
+    assert first is not None and last is not None
+    assert last.verdict in ("held", "shaken") and "turn_tested=1.00" not in last.numbers
+    warsaw = next(g for g in report.framework if g.id == "warsaw-declaration")  # signed on turn 6
+    assert all(r.cells[0] is None and r.cells[1] is not None for r in warsaw.rows)
+    md = to_markdown(report)
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings[-1] == "## The framework: turn 1 beside turn 8"
+    assert "(not in force)" in md
