@@ -14,7 +14,9 @@ are named below, with the reason for each.
 
 Fog of war: a cell's assessment (`viewer` = the states it plays) covers only the
 treaties `engine.view` says it knows; a secret treaty it does not know is not
-assessed for it, and plays no part in its states' answers.
+assessed for it, and plays no part in its states' answers. Reputations and this
+turn's attackers are read, for a cell, off the events `engine.view` lets it see:
+a breach under a secret treaty it does not know leaves no trace in its numbers.
 
 JSON shape (`Assessment.data()`, format `casus-assess/1`):
     {"format": "casus-assess/1", "scenario": ID, "turn": N, "viewer": null | [STATE, ...],
@@ -34,12 +36,12 @@ from typing import Any
 from . import assess_text as say
 from .doctrine import Doctrine
 from .doctrine import readings as rd
-from .events import IndicatorsMeasured
+from .events import AttackMade, Event, IndicatorsMeasured, ReputationChanged
 from .model import Commitment, ObligationType, Scenario, Treaty
 from .play import facts
 from .resolve import _main_adversary, _threats_by_source
 from .state import GameState
-from .view import Viewer, treaties_seen
+from .view import Viewer, treaties_seen, visible_events
 from .world import INITIAL_REPUTATION, World
 
 FORMAT = "casus-assess/1"
@@ -124,11 +126,18 @@ class Assessment:
                            for s in self.states]}
 
 
-def assess(gs: GameState, viewer: Viewer = None) -> Assessment:
-    """The framework's questions answered for `gs`, as the umpire (None) or a cell sees it."""
+def assess(gs: GameState, viewer: Viewer = None, events: Sequence[Event] = ()) -> Assessment:
+    """The framework's questions answered for `gs`, as the umpire (None) sees it, or as a cell
+    does that has seen what `engine.view` shows it of `events` (the game's log)."""
     world, sc = gs.world, gs.scenario
+    attackers = _attackers(gs)
+    if viewer is not None:
+        seen = visible_events(gs, events, viewer)
+        world = world.evolve(reputation=_reputations(world, seen))
+        attackers = [x for e in seen if isinstance(e, AttackMade) and e.turn == gs.turn and e.round == 1
+                     for x in e.attack.attackers]
     known = [tv.treaty for tv in treaties_seen(gs, viewer) if world.in_force(tv.treaty.id)]
-    ctx = _Context(world, Doctrine.for_scenario(sc), known, _attackers(gs), gs.indicators)
+    ctx = _Context(world, Doctrine.for_scenario(sc), known, attackers, gs.indicators)
     return Assessment(sc.id, gs.turn, None if viewer is None else tuple(sorted(viewer)),
                       tuple(_treaty(ctx, t) for t in known),
                       tuple(_state(ctx, s.id) for s in sc.states))
@@ -151,6 +160,15 @@ class _Context:
 
     def power(self, state: str) -> float:
         return self.world.states[state].power
+
+
+def _reputations(world: World, seen: Sequence[Event]) -> dict[str, float]:
+    """Each state's reputation as the last change a viewer saw left it (the start's, if none)."""
+    found = dict.fromkeys(world.reputation, INITIAL_REPUTATION)
+    for e in seen:
+        if isinstance(e, ReputationChanged):
+            found[e.state] = e.after
+    return found
 
 
 def _attackers(gs: GameState) -> list[str]:

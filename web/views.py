@@ -16,6 +16,8 @@ from flask import Response as FlaskResponse
 from markupsafe import Markup
 
 from engine import debrief, report, svg, words
+from engine.assess import assess
+from engine.assess_text import side_by_side
 from engine.doctrine import Advice
 from engine.errors import GameError
 from engine.events import Event, Kind, Note
@@ -126,6 +128,7 @@ def _dashboard(snap: Snapshot, all_upcoming: bool) -> dict[str, Any]:
         "indicators": _indicators(seen),
         "fears": words.fears(_indicators(seen)),
         "player_fears": words.fears(_indicators(seen), gs.player_states()),
+        "framework": side_by_side([assess(gs)]),
         "attack_names": attack_names(sc, gs),
         "notes": notes, "last_awaiting": _last_awaiting(events, gs),
         "can_open": gs.status is Status.READY and gs.turn < sc.turns,
@@ -206,6 +209,7 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "network": report.network_svg(gs, viewer, highlight=viewer, width=560, height=500) if legible(gs) else "",
         "indicators": _indicators(seen),
         "fears": words.fears(_indicators(seen), viewer),
+        "framework": side_by_side([assess(gs, viewer, game.events)]),  # only what its states know of
         "attack_names": attack_names(sc, gs),
         "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
     }
