@@ -26,6 +26,8 @@ JSON shape (`Assessment.data()`, format `casus-assess/1`):
     QUESTION = {"id": "formation.threat", "theme": "formation" | "cohesion" | "interdependence",
                 "question": TEXT, "verdict": CODE, "answer": TEXT,
                 "indicators": {NAME: NUMBER | STRING | null, ...}}
+    The verdict codes each question may give are `engine.assess_text.VERDICTS`; the indicators
+    are named in each answer's function below. Treaties in scenario order, states likewise.
 """
 from __future__ import annotations
 

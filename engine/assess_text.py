@@ -26,6 +26,20 @@ QUESTIONS = {
     "interdependence.adversary": "Economic interdependence with the adversary: does trade restrain them?",
 }
 
+# Every verdict each question may give (treaties' and states' together): the `verdict` codes of
+# the JSON shape (engine.assess, casus-assess/1).
+VERDICTS = {
+    "formation.threat": ("none", "low", "moderate", "high", "war"),
+    "formation.alignment": ("balancing", "bandwagoning", "tethering", "association", "aligned", "unaligned",
+                            "alone"),
+    "formation.credibility": ("hidden", "untested", "unprotected", "low", "moderate", "high"),
+    "formation.moral_hazard": ("no-pledge", "managed", "exposed", "discretion"),
+    "cohesion.reliability": ("untested", "damaged", "held", "shaken", "unremarkable", "earned", "lost"),
+    "cohesion.security_dilemma": ("quiet", "abandonment", "entrapment", "torn"),
+    "cohesion.strategic_dilemma": ("sharp", "integrated", "autonomy", "loose"),
+    "interdependence.adversary": ("none", "low", "moderate", "high"),
+}
+
 
 def _n(x: float) -> str:
     return f"{x:.2f}"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from casus.cli import main
 from engine.assess import FORMAT, assess
-from engine.assess_text import QUESTIONS, to_text
+from engine.assess_text import QUESTIONS, VERDICTS, to_text
 from engine.doctrine import Doctrine
 from engine.scenario import load
 from engine.state import GameState
@@ -86,7 +86,7 @@ def test_the_json_shape_is_stable_and_complete():
         assert [q["id"] for q in t["questions"]] == TREATY_QUESTIONS
         for q in t["questions"]:
             assert set(q) == {"id", "theme", "question", "verdict", "answer", "indicators"}
-            assert q["verdict"] and q["answer"] and q["indicators"]
+            assert q["verdict"] in VERDICTS[q["id"]] and q["answer"] and q["indicators"]
     assert {s["id"] for s in data["states"]} >= {"EST", "RUS"}
 
 
@@ -109,7 +109,7 @@ def test_every_question_has_an_answer_for_any_small_system(threats, trades, powe
     found = assess(gs)
     for subject in (*found.treaties, *found.states):
         for a in subject.answers:
-            assert a.verdict and a.words
+            assert a.verdict in VERDICTS[a.id] and a.words
             for name in ("credibility", "abandonment", "entrapment", "members_power_share"):
                 v = a.indicator(name)
                 assert v is None or not isinstance(v, float) or 0.0 <= v <= 1.0

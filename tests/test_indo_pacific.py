@@ -116,3 +116,12 @@ def test_a_japan_philippines_pact_is_assessed_once_signed(sc):
     assert pact.adversary == "CHN"
     assert pact.answer("formation.alignment").verdict == "balancing"
     assert pact.answer("formation.moral_hazard").verdict == "managed"  # its non-provocation clause
+
+
+def test_after_the_last_turn_every_answer_is_a_documented_verdict(sc):
+    from engine.assess_text import VERDICTS
+    found = assess(_play(sc).state)
+    assert found.turn == sc.turns
+    for subject in (*found.treaties, *found.states):
+        assert [a.id for a in subject.answers]
+        assert all(a.verdict in VERDICTS[a.id] for a in subject.answers)
