@@ -125,3 +125,24 @@ def test_after_the_last_turn_every_answer_is_a_documented_verdict(sc):
     for subject in (*found.treaties, *found.states):
         assert [a.id for a in subject.answers]
         assert all(a.verdict in VERDICTS[a.id] for a in subject.answers)
+
+
+ATOP = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01a.csv"
+COW = {"USA": 2, "JPN": 740, "KOR": 732, "AUS": 900, "NZL": 920, "PHL": 840, "CHN": 710, "PRK": 731}
+
+
+@pytest.mark.skipif(not ATOP.exists(), reason="the ATOP reference data is not beside the repository")
+def test_the_treaties_coded_in_atop_have_atops_members():
+    import csv
+
+    import yaml
+    raw = yaml.safe_load(TEXT)
+    rows = {r["atopid"]: r for r in csv.DictReader(ATOP.open(encoding="utf-8"))}
+    coded = [t for t in raw["treaties"] if "x-atop" in t]
+    assert len(coded) == 5
+    for t in coded:
+        row = rows[str(t["x-atop"])]
+        members = {int(float(row[f"mem{i}"])) for i in range(1, 60) if row.get(f"mem{i}") not in (None, "", ".")
+                   and float(row[f"mem{i}"]) > 0}
+        assert members == {COW[m] for m in t["members"]}, t["id"]
+        assert row["defense"] == "1", t["id"]
