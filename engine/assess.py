@@ -139,10 +139,10 @@ def assess(gs: GameState, viewer: Viewer = None, events: Sequence[Event] = ()) -
         attackers = [x for e in seen if isinstance(e, AttackMade) and e.turn == gs.turn and e.round == 1
                      for x in e.attack.attackers]
     known = [tv.treaty for tv in treaties_seen(gs, viewer) if world.in_force(tv.treaty.id)]
-    ctx = _Context(world, Doctrine.for_scenario(sc), known, attackers, gs.indicators)
+    ctx = _Context(world, Doctrine.for_scenario(sc), known, attackers, gs.indicators, viewer)
     return Assessment(sc.id, gs.turn, None if viewer is None else tuple(sorted(viewer)),
                       tuple(_treaty(ctx, t) for t in known),
-                      tuple(_state(ctx, s.id) for s in sc.states))
+                      tuple(_state(ctx, s.id) for s in sc.states if viewer is None or s.id in viewer))
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,7 @@ class _Context:
     known: Sequence[Treaty]      # the treaties in force the viewer knows, in scenario order
     attackers: list[str]         # this turn's attackers: whose eyes credibility is judged through
     indicators: Mapping[int, Mapping[str, IndicatorsMeasured]]  # per turn, per treaty
+    viewer: Viewer = None        # a cell reads its own states' fears only (as engine.words.fears)
 
     @property
     def sc(self) -> Scenario:
@@ -320,22 +321,32 @@ def _security_dilemma(ctx: _Context, t: Treaty, members: list[str]) -> Answer:
     fears = {m: ctx.doctrine.fears(ctx.world, t.id, m) for m in members}
     ab = sum(f[0] for f in fears.values()) / len(fears)
     en = sum(f[1] for f in fears.values()) / len(fears)
-    most_ab = max(members, key=lambda m: fears[m][0])
-    most_en = max(members, key=lambda m: fears[m][1])
-    if max(ab, en) < LOW / 2:
-        verdict = "quiet"
-    elif ab - en > MARGIN:
-        verdict = "abandonment"
-    elif en - ab > MARGIN:
-        verdict = "entrapment"
-    else:
-        verdict = "torn"
+    verdict = _fear_verdict(ab, en)
+    # A cell reads the alliance's mean fears, and names only its own states as the most fearful
+    # (as engine.words.fears shows a cell its own states' fears alone).
+    named = [m for m in members if ctx.viewer is None or m in ctx.viewer]
+    if not named:
+        return Answer("cohesion.security_dilemma", verdict, say.security_dilemma(verdict, ab, en),
+                      (("abandonment", _r(ab)), ("entrapment", _r(en))))
+    most_ab = max(named, key=lambda m: fears[m][0])
+    most_en = max(named, key=lambda m: fears[m][1])
     return Answer("cohesion.security_dilemma", verdict,
-                  say.security_dilemma(verdict, ab, en, ctx.name(most_ab), fears[most_ab][0],
-                                       ctx.name(most_en), fears[most_en][1]),
+                  say.security_dilemma(verdict, ab, en, (ctx.name(most_ab), fears[most_ab][0]),
+                                       (ctx.name(most_en), fears[most_en][1])),
                   (("abandonment", _r(ab)), ("entrapment", _r(en)), ("most_fears_abandonment", most_ab),
                    ("max_abandonment", _r(fears[most_ab][0])), ("most_fears_entrapment", most_en),
                    ("max_entrapment", _r(fears[most_en][1]))))
+
+
+def _fear_verdict(ab: float, en: float) -> str:
+    """Snyder's dilemma read off the two fears: which one dominates, by more than MARGIN."""
+    if max(ab, en) < LOW / 2:
+        return "quiet"
+    if ab - en > MARGIN:
+        return "abandonment"
+    if en - ab > MARGIN:
+        return "entrapment"
+    return "torn"
 
 
 def _strategic_dilemma(ctx: _Context, t: Treaty, members: list[str], adversary: str | None) -> Answer:
@@ -442,8 +453,7 @@ def _state_fears(ctx: _Context, state: str, mine: list[Treaty]) -> Answer:
     t_ab = max(sorted(fears), key=lambda k: fears[k][0])
     t_en = max(sorted(fears), key=lambda k: fears[k][1])
     ab, en = fears[t_ab][0], fears[t_en][1]
-    verdict = ("quiet" if max(ab, en) < LOW / 2 else "abandonment" if ab - en > MARGIN
-               else "entrapment" if en - ab > MARGIN else "torn")
+    verdict = _fear_verdict(ab, en)
     names = {t.id: t.name for t in mine}
     return Answer("cohesion.security_dilemma", verdict,
                   say.state_fears(verdict, ab, names[t_ab], en, names[t_en]),

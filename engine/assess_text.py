@@ -118,10 +118,12 @@ def reliability(verdict: str, mean: float, worst: str, worst_rep: float, cohesio
             f"(the share of the tested power that honoured); {record}.")
 
 
-def security_dilemma(verdict: str, ab: float, en: float, most_ab: str, ab_v: float, most_en: str,
-                     en_v: float) -> str:
-    figures = (f"mean fear of abandonment {_n(ab)} ({most_ab} most, {_n(ab_v)}), "
-               f"of entrapment {_n(en)} ({most_en} most, {_n(en_v)})")
+def security_dilemma(verdict: str, ab: float, en: float, most_ab: tuple[str, float] | None = None,
+                     most_en: tuple[str, float] | None = None) -> str:
+    """`most_ab`, `most_en`: (who, fear) of the member that fears most, when it may be named."""
+    ab_who = f" ({most_ab[0]} most, {_n(most_ab[1])})" if most_ab else ""
+    en_who = f" ({most_en[0]} most, {_n(most_en[1])})" if most_en else ""
+    figures = f"mean fear of abandonment {_n(ab)}{ab_who}, of entrapment {_n(en)}{en_who}"
     lead = {"quiet": "Quiet: neither fear weighs",
             "abandonment": "Fear of abandonment dominates: members doubt their allies will come",
             "entrapment": "Fear of entrapment dominates: members fear being dragged into others' wars",

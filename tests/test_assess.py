@@ -58,11 +58,20 @@ def test_a_secret_treaty_the_adversary_does_not_know_is_not_credible_and_disclos
 
 
 @pytest.mark.parametrize("viewer, sees", [(None, True), (frozenset({"A"}), True), (frozenset({"X"}), False)])
-def test_a_cell_is_assessed_only_on_the_treaties_it_knows(viewer, sees):
+def test_a_cell_is_assessed_only_on_the_treaties_it_knows_and_its_own_states(viewer, sees):
     found = assess(_secret_pact(), viewer)
     assert ("pact" in [t.id for t in found.treaties]) is sees
-    alignment = found.state("A").answer("formation.alignment")
-    assert (alignment.indicator("treaties") == 1.0) is sees
+    assert [s.id for s in found.states] == (["A", "B", "X"] if viewer is None else sorted(viewer))
+
+
+@pytest.mark.parametrize("viewer, named", [(None, True), (frozenset({"A"}), True), (frozenset({"X"}), False)])
+def test_a_cell_reads_an_alliances_mean_fears_and_only_its_own_states_by_name(viewer, named):
+    gs = _gs(states=[state("A"), state("B"), state("X", power=3)], treaties=[treaty("open", "A B")],
+             relations=[relation("A", "X", threat=0.8), relation("B", "X", threat=0.4)])
+    dilemma = assess(gs, viewer).treaty("open").answer("cohesion.security_dilemma")
+    assert dilemma.indicator("abandonment") is not None
+    most = dilemma.indicator("most_fears_abandonment")
+    assert (most is not None) is named and (viewer is None or most is None or most in viewer)
 
 
 def test_the_numbers_are_the_doctrines_own():

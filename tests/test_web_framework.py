@@ -60,10 +60,16 @@ def test_a_breach_or_honour_under_a_secret_pact_leaves_no_trace_for_outsiders():
     sc = loads(SECRET_PACT)
     game = Game.new(sc)
     game.play()
-    rome, berlin = (assess(game.state, frozenset({s}), game.events) for s in ("ITA", "GER"))
-    # Italy's reputation moved under the secret pact (the umpire's and Rome's view) ...
-    assert assess(game.state).state("ITA").answer("cohesion.reliability").verdict != "unremarkable"
+    umpire, rome, berlin = (assess(game.state, v, game.events) for v in (None, frozenset({"ITA"}),
+                                                                        frozenset({"GER"})))
+    # Italy's reputation moved under the secret pact: the umpire and Rome see it ...
+    assert umpire.state("ITA").answer("cohesion.reliability").verdict != "unremarkable"
     assert rome.state("ITA").answer("cohesion.reliability").verdict != "unremarkable"
-    # ... and Berlin, which does not know of the pact, never saw it move
-    assert berlin.state("ITA").answer("cohesion.reliability").verdict == "unremarkable"
+
+    def triple_record(a):
+        return a.treaty("triple").answer("cohesion.reliability").indicator("members_reputation")
+
+    assert triple_record(rome) == triple_record(umpire)
+    # ... Berlin, which does not know of the pact, never saw Italy's standing in the Triple Alliance move
+    assert triple_record(berlin) == 0.5 != triple_record(umpire)
     assert "zanardelli-pact" not in [t.id for t in berlin.treaties]
