@@ -32,7 +32,8 @@ JSON shape (`Assessment.data()`, format `casus-assess/1`):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import assess_text as say
@@ -153,6 +154,25 @@ class _Context:
     attackers: list[str]         # this turn's attackers: whose eyes credibility is judged through
     indicators: Mapping[int, Mapping[str, IndicatorsMeasured]]  # per turn, per treaty
     viewer: Viewer = None        # a cell reads its own states' fears only (as engine.words.fears)
+    # Asked of the same treaty and state by several questions: read once per assessment.
+    _fears: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    _credibility: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def fears(self, treaty: str, member: str) -> tuple[float, float]:
+        found = self._fears.get((treaty, member))
+        if found is None:
+            found = self._fears[treaty, member] = self.doctrine.fears(self.world, treaty, member)
+        return found
+
+    def credibility(self, treaty: str, adversary: str) -> float:
+        found = self._credibility.get((treaty, adversary))
+        if found is None:
+            found = self._credibility[treaty, adversary] = self.doctrine.credibility(self.world, treaty, adversary)
+        return found
+
+    @cached_property
+    def threats_by_source(self) -> dict[str, list[tuple[str, float]]]:
+        return _threats_by_source(self.world)
 
     @property
     def sc(self) -> Scenario:
@@ -191,7 +211,7 @@ def _level(x: float, low: float = LOW, high: float = HIGH) -> str:
 def _treaty(ctx: _Context, t: Treaty) -> Subject:
     world = ctx.world
     members = sorted(world.members_in_force.get(t.id, frozenset()), key=facts(ctx.sc).rank)
-    adversary = _main_adversary(members, ctx.attackers, _threats_by_source(world))
+    adversary = _main_adversary(members, ctx.attackers, ctx.threats_by_source)
     answers = (_threat(ctx, members, adversary), _alignment(ctx, members, adversary),
                _credibility(ctx, t, members, adversary), _moral_hazard(ctx, t, members),
                _reliability(ctx, t, members), _security_dilemma(ctx, t, members),
@@ -247,7 +267,7 @@ def _credibility(ctx: _Context, t: Treaty, members: list[str], adversary: str | 
     if adversary is None:
         return Answer("formation.credibility", "untested", say.no_adversary(), (("credibility", None),))
     known = not t.secret or world.knows(adversary, t.id)
-    value = ctx.doctrine.credibility(world, t.id, adversary)
+    value = ctx.credibility(t.id, adversary)
     rep = sum(world.reputation.get(m, INITIAL_REPUTATION) for m in members) / len(members)
     tripwires = sorted({(d.state, d.host) for d in ctx.sc.deployments
                         if d.state in members and d.host in t.protected and d.host != d.state})
@@ -318,7 +338,7 @@ def _last_cohesion(ctx: _Context, treaty: str) -> tuple[float | None, int | None
 
 
 def _security_dilemma(ctx: _Context, t: Treaty, members: list[str]) -> Answer:
-    fears = {m: ctx.doctrine.fears(ctx.world, t.id, m) for m in members}
+    fears = {m: ctx.fears(t.id, m) for m in members}
     ab = sum(f[0] for f in fears.values()) / len(fears)
     en = sum(f[1] for f in fears.values()) / len(fears)
     verdict = _fear_verdict(ab, en)
@@ -437,7 +457,7 @@ def _state_credibility(ctx: _Context, state: str, top: str | None) -> Answer:
         verdict = "unprotected" if top is not None else "untested"
         return Answer("formation.credibility", verdict, say.unprotected(verdict, ctx.name(top)),
                       (("credibility", None),))
-    scored = [(ctx.doctrine.credibility(ctx.world, t.id, top), t) for t in shields]
+    scored = [(ctx.credibility(t.id, top), t) for t in shields]
     best, shield = max(scored, key=lambda x: x[0])
     verdict = _level(best, 0.4, 0.6)
     return Answer("formation.credibility", verdict,
@@ -446,7 +466,7 @@ def _state_credibility(ctx: _Context, state: str, top: str | None) -> Answer:
 
 
 def _state_fears(ctx: _Context, state: str, mine: list[Treaty]) -> Answer:
-    fears = {t.id: ctx.doctrine.fears(ctx.world, t.id, state) for t in mine}
+    fears = {t.id: ctx.fears(t.id, state) for t in mine}
     if not fears:
         return Answer("cohesion.security_dilemma", "quiet", say.no_allies(ctx.name(state)),
                       (("abandonment", None), ("entrapment", None)))
