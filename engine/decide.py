@@ -285,7 +285,9 @@ def request(gs: GameState, attack: Attack, state: str, trigger: Trigger | None, 
 # offense pact, neutrality owed to a partner that attacks). A later link with another victim
 # gets no entry (Egypt's answer for Kuwait in 1990 is no answer on Iraq's side), and an entry
 # answers once: once the state has answered for that side in this chain, a further enemy
-# joining finds the state's stand (`Decider._standing`), not the entry again.
+# joining finds the state's stand (`Decider._standing`), not the entry again. A decision no
+# entry answers falls back as any unscripted one does: the state's stand in that war (kept
+# from any turn in a replay), else the doctrine decides ("the script is silent").
 
 Given = Mapping[Key, tuple[Attack, Decision]]
 
