@@ -97,6 +97,16 @@ def test_an_attack_not_resisted_shows_as_an_occupation(exercise) -> None:
         assert occupied in page and THREAT not in page
 
 
+def test_the_cells_own_answers_say_their_side_after_the_turn(exercise) -> None:
+    eid, umpire, cell = exercise
+    cell.post(f"/x/{eid}/cell/decide", data={"csrf_token": csrf(cell), "state": "GBR", "attack": "troops",
+                                             "response": "limited", "turn": "1"})
+    _step(eid, umpire, "close-turn", "open-turn")
+    page = _pages(eid, umpire, cell)[1]
+    answers = page[page.index("Your answers"):]
+    assert "on Poland&#39;s side" in answers[:answers.index("</section>")]
+
+
 # --- the words themselves --------------------------------------------------------------------------
 
 def _ob(**fields) -> Obligation:

@@ -156,9 +156,8 @@ def decision_notes(sc: Scenario, gs: GameState, seen: View) -> dict[tuple[str, s
         notes = words.attack_notes(attack, named) if attack is not None else []
         if key in articles and d.treaty is not None:
             notes += words.conditions(sc.treaty(d.treaty).obligations[articles[key]], named)
-        if key in sides and attack is not None:
-            side, response = sides[key]
-            notes.append(words.side(named(side), side in attack.attackers, response))
+        if key in sides:
+            notes.append(_side_words(gs, d.attack, *sides[key]))
         out[key] = notes
     return out
 
@@ -249,13 +248,22 @@ class OwnAnswer:
     state: str
     response: str
     by_umpire: bool
+    side: str = ""      # whose side the answer is on, in words
 
 
 def _own_answers(gs: GameState, viewer: frozenset[str]) -> list[OwnAnswer]:
     """The answers that stand for the cell's own states, the umpire's overrides included."""
-    out = [OwnAnswer(d.turn, attack, gs.scenario.state(state).name, str(d.response), str(d.source) == "umpire")
+    out = [OwnAnswer(d.turn, attack, gs.scenario.state(state).name, str(d.response), str(d.source) == "umpire",
+                     _side_words(gs, attack, d.side, str(d.response)))
            for (attack, state), d in gs.decisions.items() if state in viewer]
     return sorted(out, key=lambda a: (-a.turn, a.attack, a.state))
+
+
+def _side_words(gs: GameState, attack_id: str, side: str | None, response: str) -> str:
+    attack = gs.attacks.get(attack_id)
+    if side is None or attack is None:
+        return ""
+    return words.side(name(gs.scenario, side), side in attack.attackers, response)
 
 
 @dataclass(frozen=True)
