@@ -9,7 +9,7 @@ turn records that it waits (`AwaitingDecisions`); nothing is thrown.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
@@ -65,8 +65,7 @@ def _stakeholders(play: Play, attack: Attack) -> list[str]:
         return []  # a threat is answered by the states it binds (consultation), and in a replay by the record
     if gs.mode is _REPLAY:
         # The record's answers outside any treaty; one under a treaty answers only where it binds.
-        named = {e.state for e in gs.scenario.script if e.treaty is None and entry_matches(e, attack)
-                 and _same_victim(gs, e, attack)}
+        named = {e.state for e in gs.scenario.script if e.treaty is None and answers(gs, e, attack, None)}
         return [s.id for s in gs.scenario.states if s.id in named and s.id not in involved]
     friends, fearful = play.stakes()
     stake = set(friends.get(attack.target, ()))
@@ -106,12 +105,21 @@ class Decider:
         self.asked: dict[str, Attack] = {}  # every attack the cascade asked about, by id
         # One answer per victim and turn: a state that has chosen its side in a war keeps it
         # when a further enemy joins, rather than being asked (and credited) once per attacker.
+        # In a replay the record's answer stands until the record says otherwise (an entry
+        # for the new link comes first), whatever the turn it was given on.
         gs = self.gs
+        decided = gs.decisions if gs.mode is _REPLAY else gs.turn_decisions
         # An answer to a threat is no side taken in a war.
         self.stands: dict[tuple[str, str], Response] = {
             (gs.attacks[a].target, s): toward(d.response, d.side, gs.attacks[a], gs.attacks[a].target)
-            for (a, s), d in gs.turn_decisions.items() if not gs.attacks[a].threat}
+            for (a, s), d in decided.items() if not gs.attacks[a].threat}
+        # In a replay, the answers given on an attacking partner's side, by (partner, state).
+        self.beside: dict[tuple[str, str], Response] = {}
+        if gs.mode is _REPLAY:
+            for (a, s), d in decided.items():
+                self._keep_beside(gs.attacks[a], s, d)
         self.done: set[tuple[str, str]] = set()  # (attack, state) answered in this cascade
+        self.given: dict[Key, tuple[Attack, Decision]] = {}  # this cascade's answers, for the record
 
     def __call__(self, attack: Attack, world: World, binding: tuple[Trigger, ...]) -> list[Decision]:
         if self.missing:
@@ -130,10 +138,13 @@ class Decider:
             if d is None:
                 continue
             self.done.add((attack.id, state))
+            self.given[(attack.id, state)] = (attack, d)
             # A stand is kept as seen from the attacked: support for an attacking partner
             # is hostility toward its victim.
             if not attack.threat:
                 self.stands.setdefault((attack.target, state), toward(d.response, d.side, attack, attack.target))
+                if self.gs.mode is _REPLAY:
+                    self._keep_beside(attack, state, d)
             if trigger and self.gs.scenario.treaty_by_id[trigger.treaty].leader == state:
                 leader_says[trigger.treaty] = d.response
             out.append(d)
@@ -145,8 +156,8 @@ class Decider:
         gs, key = self.gs, (attack.id, state)
         if key in gs.overrides or key in gs.turn_decisions:
             return None
-        if gs.mode is _REPLAY and script_entry(gs, attack, state, trigger,
-                                                   self.bound_by.get(state, set())) is not None:
+        if gs.mode is _REPLAY and script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()),
+                                                   self.given) is not None:
             return None
         if attack.threat:
             return None  # a threat is answered on its own, whatever the wars
@@ -154,9 +165,29 @@ class Decider:
         if response is None and attack.attackers and world.enemies(state).issuperset(attack.attackers):
             response = _FULL  # already fighting the attacker: nothing left to decide
         if response is None:
-            return None
+            return self._kept_beside(attack, world, state) if gs.mode is _REPLAY else None
         return Decision(turn=gs.turn, state=state, attack=attack.id, response=response,
                         source=_DOCTRINE, side=attack.target)
+
+    def _keep_beside(self, attack: Attack, state: str, d: Decision) -> None:
+        if not attack.threat and d.side in attack.attackers:
+            self.beside.setdefault((d.side, state), d.response)
+
+    def _kept_beside(self, attack: Attack, world: World, state: str) -> Decision | None:
+        """In a replay, the side the record put a state on when the record has no answer to
+        this link: beside an attacking partner it answered for before (France's neutrality
+        toward Austria in 1866, whomever Austria fights), or against a victim it is already
+        at war with (the states Mecklenburg attacked, when Austria joins the war on it)."""
+        gs = self.gs
+        for x in attack.attackers:
+            response = self.beside.get((x, state))
+            if response is not None:
+                return Decision(turn=gs.turn, state=state, attack=attack.id, response=response,
+                                source=_DOCTRINE, side=x)
+        if attack.attackers and attack.target in world.enemies(state):
+            return Decision(turn=gs.turn, state=state, attack=attack.id, response=_FULL,
+                            source=_DOCTRINE, side=first(attack.attackers))
+        return None
 
     def _answer(self, attack: Attack, world: World, state: str, trigger: Trigger | None,
                 leader_says: dict[str, Response]) -> Decision | None:
@@ -173,7 +204,7 @@ class Decider:
                 self.new.append(tuple(request(gs, attack, state, trigger, round_=2)))
             return None
         by_record = control(gs, state) is _RECORD
-        entry = (script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()))
+        entry = (script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()), self.given)
                  if gs.mode is _REPLAY or by_record else None)
         # An exercise does not hold a decision over for a later turn: the record's answer comes now.
         if entry is not None and entry.turn > gs.turn and not by_record:
@@ -246,34 +277,78 @@ def request(gs: GameState, attack: Attack, state: str, trigger: Trigger | None, 
 
 
 # --- the record -------------------------------------------------------------------------------
+#
+# A script entry is one state's answer to one decision: the inject it names (without one, an
+# attack fired on the entry's turn), read on one side. Its side is the one it names (`side`),
+# else the named inject's victim. It answers a link of that inject's chain only where that side
+# is in play: the link's victim, or an attacking partner its treaty binds the state to (an
+# offense pact, neutrality owed to a partner that attacks). A later link with another victim
+# gets no entry (Egypt's answer for Kuwait in 1990 is no answer on Iraq's side), and an entry
+# answers once: once the state has answered for that side in this chain, a further enemy
+# joining finds the state's stand (`Decider._standing`), not the entry again. A decision no
+# entry answers falls back as any unscripted one does: the state's stand in that war (kept
+# from any turn in a replay), else the doctrine decides ("the script is silent").
+
+Given = Mapping[Key, tuple[Attack, Decision]]
+
 
 def script_entry(gs: GameState, attack: Attack, state: str, trigger: Trigger | None,
-                 treaties: set[str]) -> ScriptEntry | None:
-    """The record's answer: the latest entry up to now, else the first one still to come.
+                 treaties: set[str], given: Given | None = None) -> ScriptEntry | None:
+    """The record's answer to this decision: the latest entry up to now, else the first one
+    still to come. `given` holds the answers of the cascade under way, not yet in `gs`.
 
-    An entry naming a treaty answers only where that treaty binds the state in
-    this attack; an entry without one answers for a state with a stake, or for a
-    bound state when the record names no treaty for it."""
-    entries = [e for e in gs.scenario.script if e.state == state and entry_matches(e, attack)]
+    An entry naming a treaty answers only where that treaty binds the state in this attack
+    (the trigger's treaty first); an entry without one answers for a state with a stake, or
+    for a bound state when the record names no treaty for it."""
+    partner = trigger.partner if trigger is not None else None
+    entries = [e for e in gs.scenario.script if e.state == state and answers(gs, e, attack, partner)]
     named = [e for e in entries if e.treaty is not None and e.treaty in treaties]
     if trigger is not None and named:
-        first_named = [e for e in named if e.treaty == trigger.treaty]
-        entries = first_named or named
+        entries = [e for e in named if e.treaty == trigger.treaty] or named
     else:
-        entries = [e for e in entries if e.treaty is None and _same_victim(gs, e, attack)]
+        entries = [e for e in entries if e.treaty is None]
+    entries = [e for e in entries if not _spent(gs, e, attack, given or {})]
     past = [e for e in entries if e.turn <= gs.turn]
     if past:
         return max(past, key=lambda e: e.turn)
     return min(entries, key=lambda e: e.turn) if entries else None
 
 
-def _same_victim(gs: GameState, entry: ScriptEntry, attack: Attack) -> bool:
-    """A state with a stake but no treaty answered for the victim its entry names, not for
-    every state the chain later reaches (Russia stood by Serbia, not by whoever was attacked next)."""
-    named = gs.scenario.inject_by_id.get(entry.inject) if entry.inject else None
-    return named is None or named.target == attack.target
+def answers(gs: GameState, entry: ScriptEntry, attack: Attack, partner: str | None) -> bool:
+    """Whether the entry is the record's answer to this link of a chain (see above), for a state
+    that answers for `partner` (the trigger's; None for a state with a stake)."""
+    if entry.inject is None:
+        return attack.id == attack.origin and gs.attack_turn.get(attack.id, gs.turn) == entry.turn
+    if entry.inject != attack.origin:
+        return False
+    return _reads_on(gs, entry, attack, partner)
 
 
-def entry_matches(entry: ScriptEntry, attack: Attack) -> bool:
-    """An entry answers the attack it names, or any link of the chain that attack began."""
-    return entry.inject is None or entry.inject in (attack.id, attack.origin)
+def _reads_on(gs: GameState, entry: ScriptEntry, attack: Attack, partner: str | None) -> bool:
+    """Whether the side the entry is read on is in play in this link: its victim, or the
+    attacking partner the state answers for (`partner`); on the named inject itself, any
+    party (Romania's war beside Germany in 1941 is its answer to the attack on the Soviet Union)."""
+    if entry.side is None:
+        named = gs.scenario.inject_by_id.get(entry.inject) if entry.inject else None
+        return named is None or named.target == attack.target
+    if entry.side == attack.target or (entry.side in attack.attackers and entry.side == partner):
+        return True
+    return attack.id == entry.inject and entry.side in attack.attackers
+
+
+def _spent(gs: GameState, entry: ScriptEntry, attack: Attack, given: Given) -> bool:
+    """Whether the state has already answered, on another link of the entry's chain, for the
+    side the entry is read on: the entry was that answer."""
+    for (link_id, state), decision in gs.decisions.items():
+        link = gs.attacks.get(link_id)
+        if state == entry.state and link is not None and _same_answer(gs, entry, attack, link, decision):
+            return True
+    return any(state == entry.state and _same_answer(gs, entry, attack, link, decision)
+               for (_, state), (link, decision) in given.items())
+
+
+def _same_answer(gs: GameState, entry: ScriptEntry, attack: Attack, link: Attack, decision: Decision) -> bool:
+    """Whether `decision`, on `link`, was the entry's answer (the record's words, on its side)."""
+    return (decision.source is _SCRIPT and link.id != attack.id and link.origin == attack.origin
+            and decision.response is entry.response and decision.rationale == (entry.note or "")
+            and answers(gs, entry, link, decision.side))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from . import words
 from .events import (
     AttackMade,
     AwaitingDecisions,
@@ -126,8 +127,7 @@ def _answers(sc: Scenario, events: list[Event], name: Name, explain: bool) -> li
             if e.predicted and e.predicted != e.response:
                 tag += f"; doctrine: {e.predicted}"
             if e.response in ("limited", "full") and e.side and e.side in _attackers(sc, attack):
-                tag += f"; beside {name(e.side)}, the attacker" + (
-                    ": at war with its victim" if e.response == "full" else "")
+                tag += f"; {words.side(name(e.side), True, e.response)}"
             by_level.setdefault(str(e.response), []).append(f"{name(e.state)} ({tag})")
         lines.append(f"  Answers on {attack}:")
         for level in [str(r) for r in reversed(RESPONSES)] + ["later"]:
@@ -176,10 +176,9 @@ def _line(sc: Scenario, e: Event, name: Name) -> str | None:
         case AttackMade(reopened=False, round=1):
             a = e.attack
             if a.threat:
-                return (f"Threat ({a.id}): {e.reason} ({a.kind.traits.label}), short of an attack: "
-                        f"consultation is owed, attribution {a.attribution:.0%}")
-            occupied = "" if a.resisted else (f"; {name(a.target)} does not resist: occupied "
-                                              "without a war, its allies still bound")
+                return (f"Threat ({a.id}): {e.reason} ({a.kind.traits.label}), {words.THREAT}, "
+                        f"attribution {a.attribution:.0%}")
+            occupied = "" if a.resisted else f"; {words.occupied(name(a.target))}"
             return f"Attack ({a.id}): {e.reason}, attribution {a.attribution:.0%}{occupied}"
         case Conflict():
             return f"Torn between allies: {e.reason}"

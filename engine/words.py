@@ -5,11 +5,11 @@ abandons another, and attacks by the names of the states. Numbers stay beside th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .doctrine import Advice
-from .model import ObligationType, Openness, Response, Scenario, honours
+from .model import Obligation, ObligationTrigger, ObligationType, Openness, Response, Scenario, honours
 from .network import Attack
 
 # One home for what each indicator means, shown wherever the indicator is.
@@ -147,3 +147,47 @@ def reword(explanation: str) -> str:
     text = explanation.replace("Most likely:", "The doctrine's likeliest answer:")
     text = _P.sub(lambda m: "({}, {} in 100)".format(*_odds(float(m.group(1)))), text)
     return _TERM.sub(lambda m: f"({_weight(float(m.group(1)))}, {float(m.group(1)):+.2f})", text)
+
+
+# --- what a decision answers: sides, threats and the historians' conditions ---------------------
+# One home for these phrases: the narrative, the umpire's console and the cells' pages say them.
+
+# A threat (a statement, intelligence report, mobilization or deployment with an actor and a target).
+THREAT = "short of an attack: consultation is owed"
+
+
+def occupied(target: str) -> str:
+    """An attack its target does not resist (`resisted: false`), by the target's name."""
+    return f"{target} does not resist: occupied without a war, its allies still bound"
+
+
+def side(who: str, attacker: bool, response: Response | str | None = None) -> str:
+    """Whose side an answer is on: "on Poland's side", or beside an attacking state, where a
+    `full` answer is war on its victim."""
+    if not attacker:
+        return f"on {who}'s side"
+    war = ": at war with its victim" if response is not None and str(response) == "full" else ""
+    return f"beside {who}, the attacker{war}"
+
+
+def conditions(ob: Obligation, name: Callable[[str], str]) -> list[str]:
+    """The historians' conditions on an obligation, in words (none for a plain one)."""
+    out = []
+    if ob.conditional_on:
+        who = ", ".join(name(s) for s in ob.conditional_on)
+        one = len(ob.conditional_on) == 1
+        out.append(f"conditional on {who}'s answer: owed only once {who} {'has' if one else 'have'} "
+                   f"honoured {'its' if one else 'their'} own obligation")
+    if ob.owed_to:
+        out.append(f"owed to {', '.join(name(s) for s in ob.owed_to)} only (one-sided)")
+    if ob.trigger is ObligationTrigger.MOBILIZATION:
+        out.append("triggered by a mobilization as well as by an attack")
+    return out
+
+
+def attack_notes(attack: Attack, name: Callable[[str], str]) -> list[str]:
+    """What sets an attack apart from an armed attack that starts a war: a threat, or an
+    occupation the target does not resist."""
+    if attack.threat:
+        return [f"a threat ({attack.kind.traits.label}), {THREAT} (Article 4), and no war begins"]
+    return [] if attack.resisted else [occupied(name(attack.target))]

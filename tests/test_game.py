@@ -19,9 +19,10 @@ from tests.builders import consultation, defense, inject, make_scenario, neutral
 
 
 def script(*entries: tuple) -> tuple[ScriptEntry, ...]:
-    """(turn, state, inject, treaty, response) rows."""
-    return tuple(ScriptEntry(turn=t, state=s, inject=i, treaty=tr, response=Response(r))
-                 for t, s, i, tr, r in entries)
+    """(turn, state, inject, treaty, response[, side]) rows."""
+    return tuple(ScriptEntry(turn=t, state=s, inject=i, treaty=tr, response=Response(r),
+                             side=side[0] if side else None)
+                 for t, s, i, tr, r, *side in entries)
 
 
 def kinds(events, kind):
@@ -40,8 +41,10 @@ def july():
         ],
         injects=[inject("sarajevo", actor="AUH", target="SRB", turn=1),
                  inject("belgium", actor="GER", target="BEL", turn=2)],
-        script=script((1, "RUS", "sarajevo", None, "full"), (1, "GER", "sarajevo", "dual", "full"),
-                      (1, "FRA", "sarajevo", "franco-russian", "full"),
+        # Germany's and France's answers are given on later links of the chain, each for an
+        # ally attacked there: the side they are read on says which link.
+        script=script((1, "RUS", "sarajevo", None, "full"), (1, "GER", "sarajevo", "dual", "full", "AUH"),
+                      (1, "FRA", "sarajevo", "franco-russian", "full", "RUS"),
                       (2, "GBR", "belgium", "london-1839", "full"), (2, "FRA", "belgium", "london-1839", "full")),
         turns=3)
 

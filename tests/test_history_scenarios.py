@@ -234,6 +234,9 @@ WARS = {
     "1866-austro-prussian.yaml": {
         ("PRU", "SAX"): 2, ("PRU", "HAN"): 2, ("PRU", "HSE"): 2, ("AUH", "PRU"): 2, ("BAV", "PRU"): 2,
         ("WRT", "PRU"): 2, ("HSG", "PRU"): 2, ("ITA", "AUH"): 3, ("BAD", "PRU"): 3,
+        # Mecklenburg-Schwerin on Prussia's side, and the Confederation's members against it
+        ("MEC", "SAX"): 3, ("MEC", "HAN"): 3, ("MEC", "HSE"): 3, ("AUH", "MEC"): 3, ("BAV", "MEC"): 3,
+        ("WRT", "MEC"): 3, ("HSG", "MEC"): 3, ("BAD", "MEC"): 3,
     },
     "1877-russo-turkish.yaml": {("MNE", "TUR"): 1, ("RUS", "TUR"): 2, ("TUR", "ROU"): 3, ("SRB", "TUR"): 35},
     "1885-serbo-bulgarian.yaml": {("SRB", "BGR"): 9},

@@ -20,7 +20,7 @@ from engine.assess import assess
 from engine.assess_text import side_by_side
 from engine.doctrine import Advice
 from engine.errors import GameError
-from engine.events import Event, Kind, Note
+from engine.events import Answer, Event, Kind, Note, ObligationExamined
 from engine.game import Game
 from engine.model import RESPONSES, InjectKind, Scenario
 from engine.network_picture import legible
@@ -125,6 +125,7 @@ def _dashboard(snap: Snapshot, all_upcoming: bool) -> dict[str, Any]:
         "upcoming": upcoming[:UPCOMING_SHOWN] if not all_upcoming else upcoming,
         "upcoming_more": 0 if all_upcoming else max(0, len(upcoming) - UPCOMING_SHOWN),
         "due": due, "advice": advice, "waiting": waiting_on_cells(gs), "cells_waiting": cells_waiting,
+        "due_notes": decision_notes(sc, gs, seen),
         "indicators": _indicators(seen),
         "fears": words.fears(_indicators(seen)),
         "player_fears": words.fears(_indicators(seen), gs.player_states()),
@@ -134,6 +135,34 @@ def _dashboard(snap: Snapshot, all_upcoming: bool) -> dict[str, Any]:
         "can_open": gs.status is Status.READY and gs.turn < sc.turns,
         "can_close": gs.status is Status.OPEN,
     }
+
+
+def decision_notes(sc: Scenario, gs: GameState, seen: View) -> dict[tuple[str, str], list[str]]:
+    """What a due decision answers beyond the attack's name, from what the viewer sees: a threat
+    or an occupation, the conditions of the obligation in play, the side the answer is on."""
+    due = {(d.attack, d.state): d for d in seen.due}
+    articles: dict[tuple[str, str], int] = {}
+    sides: dict[tuple[str, str], tuple[str, str]] = {}
+    for e in seen.events:
+        if isinstance(e, ObligationExamined) and e.triggered and (e.attack, e.ally) in due:
+            if due[(e.attack, e.ally)].treaty == e.treaty:
+                articles.setdefault((e.attack, e.ally), e.article)
+        elif isinstance(e, Answer) and (e.attack, e.state) in due and e.side:
+            sides[(e.attack, e.state)] = (e.side, str(e.response))
+
+    def named(s: str) -> str:
+        return name(sc, s)
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for key, d in due.items():
+        attack = gs.attacks.get(d.attack)
+        notes = words.attack_notes(attack, named) if attack is not None else []
+        if key in articles and d.treaty is not None:
+            notes += words.conditions(sc.treaty(d.treaty).obligations[articles[key]], named)
+        if key in sides:
+            notes.append(_side_words(gs, d.attack, *sides[key]))
+        out[key] = notes
+    return out
 
 
 def attack_names(sc: Scenario, gs: GameState) -> dict[str, str]:
@@ -212,6 +241,7 @@ def _cell_page(snap: Snapshot, cell: Cell) -> dict[str, Any]:
         "framework": side_by_side([assess(gs, viewer, game.events)]),  # only what its states know of
         "attack_names": attack_names(sc, gs),
         "attacks": {d.attack: _attack_words(gs, d.attack) for d in due},
+        "due_notes": decision_notes(sc, gs, seen),
     }
 
 
@@ -222,13 +252,22 @@ class OwnAnswer:
     state: str
     response: str
     by_umpire: bool
+    side: str = ""      # whose side the answer is on, in words
 
 
 def _own_answers(gs: GameState, viewer: frozenset[str]) -> list[OwnAnswer]:
     """The answers that stand for the cell's own states, the umpire's overrides included."""
-    out = [OwnAnswer(d.turn, attack, gs.scenario.state(state).name, str(d.response), str(d.source) == "umpire")
+    out = [OwnAnswer(d.turn, attack, gs.scenario.state(state).name, str(d.response), str(d.source) == "umpire",
+                     _side_words(gs, attack, d.side, str(d.response)))
            for (attack, state), d in gs.decisions.items() if state in viewer]
     return sorted(out, key=lambda a: (-a.turn, a.attack, a.state))
+
+
+def _side_words(gs: GameState, attack_id: str, side: str | None, response: str) -> str:
+    attack = gs.attacks.get(attack_id)
+    if side is None or attack is None:
+        return ""
+    return words.side(name(gs.scenario, side), side in attack.attackers, response)
 
 
 @dataclass(frozen=True)
