@@ -47,6 +47,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        # Twelve hours from signing in or joining, not from the last request: re-signing and
+        # re-compressing the cookie on every poll cost more than the poll itself.
+        SESSION_REFRESH_EACH_REQUEST=False,
         SCENARIO_PATHS=None,
         DEBUG=False,
     )

@@ -85,6 +85,7 @@ class Console:
         self._shipped_problems: list[str] = []
         self._scenarios: dict[str, Scenario] = {}          # by hash of the scenario text
         self._cache: dict[str, Snapshot] = {}
+        self._generation: dict[str, int] = {}               # exercise -> snapshots cached so far
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
@@ -182,25 +183,48 @@ class Console:
             return self._locks.setdefault(eid, threading.Lock())
 
     def get(self, eid: str) -> Snapshot:
-        """The exercise as the store has it now (cached while its log and meta are unchanged)."""
+        """The exercise as the store has it now (cached while its log and meta are unchanged).
+
+        Every page, poll and API call begins here, so it costs one short read of the store
+        while nothing changed. A snapshot read before another thread published a newer one
+        never replaces it (the generation count says so): were it to, the next reader would
+        find the cache behind the store and fold the whole log again."""
+        for _ in range(3):
+            generation = self._generation.get(eid, 0)
+            seq, meta = self._head(eid)
+            cached = self._cache.get(eid)
+            if cached is not None and cached.seq == seq and (cached.meta is meta or cached.meta == meta):
+                return cached
+            if self._generation.get(eid, 0) == generation:
+                break           # nothing published meanwhile: build from what was read
+        snap = self._build(eid, meta, seq, cached)
+        self._offer(snap, generation)
+        return snap
+
+    def _head(self, eid: str) -> tuple[int, Mapping[str, Any]]:
+        """The exercise's number of events and its meta, in one read where the store can."""
         try:
-            seq = self.store.seq(eid)
-            meta = self.store.meta(eid)
+            head = getattr(self.store, "head", None)
+            seq, meta = head(eid) if head is not None else (self.store.seq(eid), self.store.meta(eid))
         except UnknownGame:
             raise NotFound(f"no exercise {eid!r}") from None
         if not is_exercise(meta):
             raise NotFound(f"{eid!r} is a game recorded by casus play or casus replay, not an exercise: "
                            f"the console does not open it (read it on the command line)")
-        cached = self._cache.get(eid)
+        return int(seq), meta
+
+    def _build(self, eid: str, meta: Mapping[str, Any], seq: int, cached: Snapshot | None) -> Snapshot:
         if cached is not None and cached.seq == seq:
-            if cached.meta == meta:
-                return cached
-            snap = Snapshot(eid, meta, seq, cached.scenario, cached.game)
-        else:
-            scenario = self._scenario(meta["scenario_yaml"], meta.get("scenario_name") or "scenario.yaml")
-            snap = self._fold(eid, meta, seq, scenario, cached)
-        self._cache[eid] = snap
-        return snap
+            return Snapshot(eid, meta, seq, cached.scenario, cached.game)   # only the meta changed
+        scenario = self._scenario(meta["scenario_yaml"], meta.get("scenario_name") or "scenario.yaml")
+        return self._fold(eid, meta, seq, scenario, cached)
+
+    def _offer(self, snap: Snapshot, generation: int) -> None:
+        """Cache a snapshot a reader built, unless a newer one was published since its read."""
+        with self._guard:
+            if self._generation.get(snap.id, 0) == generation:
+                self._cache[snap.id] = snap
+                self._generation[snap.id] = generation + 1
 
     def _fold(self, eid: str, meta: Mapping[str, Any], seq: int, scenario: Scenario,
               cached: Snapshot | None) -> Snapshot:
@@ -215,8 +239,16 @@ class Console:
         return Snapshot(eid, meta, len(events), scenario, Game(scenario, events))
 
     def _publish(self, snap: Snapshot) -> Snapshot:
-        self._cache[snap.id] = snap
+        """The snapshot a writer made of what it has just committed: newer than any reader's."""
+        with self._guard:
+            self._cache[snap.id] = snap
+            self._generation[snap.id] = self._generation.get(snap.id, 0) + 1
         return snap
+
+    def _forget(self, eid: str) -> None:
+        with self._guard:
+            self._cache.pop(eid, None)
+            self._generation[eid] = self._generation.get(eid, 0) + 1
 
     def act(self, eid: str, action: Callable[[Game], list[Event]], *,
             expected_seq: int | None = None, check: Callable[[Snapshot], None] | None = None) -> list[Event]:
@@ -244,7 +276,7 @@ class Console:
             try:
                 seq = self.store.append(eid, new, cur.seq)
             except StaleWrite as exc:
-                self._cache.pop(eid, None)
+                self._forget(eid)
                 raise Conflict(str(exc)) from None
             self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
             return new
@@ -421,7 +453,7 @@ class Console:
             try:
                 dropped = self.store.truncate(eid, keep, cur.seq)
             except StaleWrite as exc:
-                self._cache.pop(eid, None)
+                self._forget(eid)
                 raise Conflict(str(exc)) from None
             game = Game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
             kept = [dataclasses.replace(e, turn=min(e.turn, game.state.turn)) for e in dropped if _umpires_note(e)]

@@ -105,6 +105,10 @@ class Snapshot:
 
     @property
     def cells(self) -> dict[str, Cell]:
+        # Asked on every request (whose link is this?): built once per snapshot.
+        return dict(self.memoised("cells", self._cells))
+
+    def _cells(self) -> dict[str, Cell]:
         raw = self.meta.get("cells") or {}
         return {name: Cell(name, tuple(c.get("states", ())), c.get("token_hash", ""), int(c.get("nonce", 0)))
                 for name, c in sorted(raw.items())}
