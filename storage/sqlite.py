@@ -98,14 +98,16 @@ class SQLiteStore:
         return int(row[0])
 
     def append(self, game_id: str, events: Sequence[Event], expected_seq: int) -> int:
+        rows = [(game_id, expected_seq + i, e.to_json()) for i, e in enumerate(events)]  # before the lock
         with self._tx() as db:
-            seq = self._seq(db, game_id)
-            if seq != expected_seq:
+            # The check and the move in one statement: the lock is held for as few as can be.
+            moved = db.execute("UPDATE games SET seq=? WHERE id=? AND seq=?",
+                               (expected_seq + len(events), game_id, expected_seq)).rowcount
+            if not moved:
+                seq = self._seq(db, game_id)
                 raise StaleWrite(f"game {game_id!r} is at event {seq}, not {expected_seq}: reload it")
-            db.executemany("INSERT INTO events (game, seq, body) VALUES (?, ?, ?)",
-                           [(game_id, seq + i, e.to_json()) for i, e in enumerate(events)])
-            db.execute("UPDATE games SET seq=? WHERE id=?", (seq + len(events), game_id))
-            return seq + len(events)
+            db.executemany("INSERT INTO events (game, seq, body) VALUES (?, ?, ?)", rows)
+            return expected_seq + len(events)
 
     def events(self, game_id: str, since: int = 0) -> list[Event]:
         db = self._db()

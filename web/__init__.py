@@ -117,6 +117,16 @@ def _install_hooks(app: Flask) -> None:
     from .views import register_filters
     register_filters(app)
 
+    casus: Console = app.extensions["casus"]
+
+    @app.before_request
+    def _one_snapshot() -> None:
+        casus.begin_request()   # each exercise read once per request: see Console.get
+
+    @app.teardown_request
+    def _done(_exc: BaseException | None) -> None:
+        casus.end_request()
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"csrf_token": csrf_token, "is_umpire": is_umpire}

@@ -86,6 +86,7 @@ class Console:
         self._scenarios: dict[str, Scenario] = {}          # by hash of the scenario text
         self._cache: dict[str, Snapshot] = {}
         self._generation: dict[str, int] = {}               # exercise -> snapshots cached so far
+        self._scope = threading.local()                     # the snapshots the current request read
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
@@ -182,7 +183,31 @@ class Console:
         with self._guard:
             return self._locks.setdefault(eid, threading.Lock())
 
+    # --- one snapshot per request ------------------------------------------------------
+    def begin_request(self) -> None:
+        """From here until end_request, this thread reads each exercise once: a request sees
+        one snapshot throughout (its own writes included), and asks the store once."""
+        self._scope.seen = {}
+
+    def end_request(self) -> None:
+        self._scope.seen = None
+
+    def _seen(self) -> dict[str, Snapshot] | None:
+        seen: dict[str, Snapshot] | None = getattr(self._scope, "seen", None)
+        return seen
+
     def get(self, eid: str) -> Snapshot:
+        """The exercise as the store has it now (within a request: as it was when the request
+        first read it, or as the request's own action left it)."""
+        seen = self._seen()
+        if seen is None:
+            return self._read(eid)
+        found = seen.get(eid)
+        if found is None:
+            found = seen[eid] = self._read(eid)
+        return found
+
+    def _read(self, eid: str) -> Snapshot:
         """The exercise as the store has it now (cached while its log and meta are unchanged).
 
         Every page, poll and API call begins here, so it costs one short read of the store
@@ -243,18 +268,24 @@ class Console:
         with self._guard:
             self._cache[snap.id] = snap
             self._generation[snap.id] = self._generation.get(snap.id, 0) + 1
+        seen = self._seen()
+        if seen is not None:
+            seen[snap.id] = snap       # the request reads its own write
         return snap
 
     def _forget(self, eid: str) -> None:
         with self._guard:
             self._cache.pop(eid, None)
             self._generation[eid] = self._generation.get(eid, 0) + 1
+        seen = self._seen()
+        if seen is not None:
+            seen.pop(eid, None)
 
     def act(self, eid: str, action: Callable[[Game], list[Event]], *,
             expected_seq: int | None = None, check: Callable[[Snapshot], None] | None = None) -> list[Event]:
         """Perform an action on the exercise and append its events in one transaction."""
         with self._lock(eid):
-            cur = self.get(eid)
+            cur = self._read(eid)
             if cur.game is None:
                 raise Conflict("the exercise has not started: assign the cells and start it first")
             if expected_seq is not None and expected_seq != cur.seq:
@@ -283,8 +314,11 @@ class Console:
 
     def update_meta(self, eid: str, changes: Mapping[str, Any]) -> Snapshot:
         with self._lock(eid):
-            self.get(eid)
+            self._read(eid)
             self.store.update_meta(eid, changes)
+            seen = self._seen()
+            if seen is not None:
+                seen.pop(eid, None)    # the request reads the meta it has just written
             return self.get(eid)
 
     # --- setting up ----------------------------------------------------------------
@@ -316,7 +350,7 @@ class Console:
 
     def start(self, eid: str, *, expected_seq: int | None = 0) -> list[Event]:
         with self._lock(eid):
-            snap = self.get(eid)
+            snap = self._read(eid)
             if snap.started:
                 raise Conflict("the exercise has already started")
             players = {s for c in snap.cells.values() for s in c.states}
@@ -443,7 +477,7 @@ class Console:
         umpire's notes among them are the facilitator's, not the game's, and are written back
         after the cut, at the turn they were made or, if that turn is gone, the last one left."""
         with self._lock(eid):
-            cur = self.get(eid)
+            cur = self._read(eid)
             if cur.game is None or cur.game.state.turn == 0:
                 raise Conflict("nothing to undo: no turn has been played")
             if expected_seq is not None and expected_seq != cur.seq:
