@@ -102,7 +102,9 @@ def run(args: argparse.Namespace) -> int:
         config["INSTANCE_PATH"] = str(Path(args.instance).resolve())
     generated = not os.environ.get("CASUS_UMPIRE_TOKEN")
     app = create_app(config)
-    logging.getLogger("waitress.queue").addFilter(OncePer(QUEUE_WARNING_EVERY))
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, OncePer) for f in queue_log.filters):   # once, however often run
+        queue_log.addFilter(OncePer(QUEUE_WARNING_EVERY))
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads,
                                ident="casus", clear_untrusted_proxy_headers=True)
