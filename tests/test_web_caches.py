@@ -191,11 +191,11 @@ def test_a_reader_that_read_before_a_write_never_caches_its_older_snapshot(tmp_p
     eid = ex["id"]
     console.open_turn(eid)
     older = console.get(eid)
-    generation = console._generation[eid]
+    generation = console.snapshots.generation(eid)
     console.note(eid, "a write")
     newer = console.get(eid)
     assert newer.seq > older.seq
-    console._offer(older, generation)            # the slow reader comes back with what it read
+    assert not console.snapshots.offer(older, generation)   # the slow reader comes back with what it read
     assert console.get(eid) is newer             # and the newer snapshot stays
 
 
@@ -272,4 +272,4 @@ def test_a_request_reads_one_snapshot_and_its_own_writes(tmp_path):
     assert r.status_code == 200
     console: Console = app.extensions["casus"]
     assert r.get_json()["seq"] == console.store.seq(ex["id"])   # the answer names the write just made
-    assert console._seen() is None                               # nothing held after the request
+    assert console.snapshots.seen() is None                              # nothing held after the request

@@ -121,11 +121,11 @@ def _install_hooks(app: Flask) -> None:
 
     @app.before_request
     def _one_snapshot() -> None:
-        casus.begin_request()   # each exercise read once per request: see Console.get
+        casus.snapshots.begin_request()   # each exercise read once per request: see Console.get
 
     @app.teardown_request
     def _done(_exc: BaseException | None) -> None:
-        casus.end_request()
+        casus.snapshots.end_request()
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

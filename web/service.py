@@ -51,6 +51,7 @@ from .snapshot import (
     NotFound,
     ShippedScenario,
     Snapshot,
+    Snapshots,
     Summary,
     scenario_root,
     shipped_paths,
@@ -84,9 +85,7 @@ class Console:
         self._shipped: list[ShippedScenario] | None = None
         self._shipped_problems: list[str] = []
         self._scenarios: dict[str, Scenario] = {}          # by hash of the scenario text
-        self._cache: dict[str, Snapshot] = {}
-        self._generation: dict[str, int] = {}               # exercise -> snapshots cached so far
-        self._scope = threading.local()                     # the snapshots the current request read
+        self.snapshots = Snapshots()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
@@ -183,23 +182,10 @@ class Console:
         with self._guard:
             return self._locks.setdefault(eid, threading.Lock())
 
-    # --- one snapshot per request ------------------------------------------------------
-    def begin_request(self) -> None:
-        """From here until end_request, this thread reads each exercise once: a request sees
-        one snapshot throughout (its own writes included), and asks the store once."""
-        self._scope.seen = {}
-
-    def end_request(self) -> None:
-        self._scope.seen = None
-
-    def _seen(self) -> dict[str, Snapshot] | None:
-        seen: dict[str, Snapshot] | None = getattr(self._scope, "seen", None)
-        return seen
-
     def get(self, eid: str) -> Snapshot:
         """The exercise as the store has it now (within a request: as it was when the request
         first read it, or as the request's own action left it)."""
-        seen = self._seen()
+        seen = self.snapshots.seen()
         if seen is None:
             return self._read(eid)
         found = seen.get(eid)
@@ -208,22 +194,18 @@ class Console:
         return found
 
     def _read(self, eid: str) -> Snapshot:
-        """The exercise as the store has it now (cached while its log and meta are unchanged).
-
-        Every page, poll and API call begins here, so it costs one short read of the store
-        while nothing changed. A snapshot read before another thread published a newer one
-        never replaces it (the generation count says so): were it to, the next reader would
-        find the cache behind the store and fold the whole log again."""
+        """The exercise as the store has it now: one short read of the store while nothing
+        changed; else the cached game with what was appended since folded in (see Snapshots)."""
         for _ in range(3):
-            generation = self._generation.get(eid, 0)
+            generation = self.snapshots.generation(eid)
             seq, meta = self._head(eid)
-            cached = self._cache.get(eid)
+            cached = self.snapshots.latest(eid)   # after the read: a snapshot published meanwhile counts
             if cached is not None and cached.seq == seq and (cached.meta is meta or cached.meta == meta):
                 return cached
-            if self._generation.get(eid, 0) == generation:
-                break           # nothing published meanwhile: build from what was read
+            if self.snapshots.generation(eid) == generation:
+                break           # nothing cached meanwhile: build from what was read
         snap = self._build(eid, meta, seq, cached)
-        self._offer(snap, generation)
+        self.snapshots.offer(snap, generation)
         return snap
 
     def _head(self, eid: str) -> tuple[int, Mapping[str, Any]]:
@@ -242,17 +224,6 @@ class Console:
         if cached is not None and cached.seq == seq:
             return Snapshot(eid, meta, seq, cached.scenario, cached.game)   # only the meta changed
         scenario = self._scenario(meta["scenario_yaml"], meta.get("scenario_name") or "scenario.yaml")
-        return self._fold(eid, meta, seq, scenario, cached)
-
-    def _offer(self, snap: Snapshot, generation: int) -> None:
-        """Cache a snapshot a reader built, unless a newer one was published since its read."""
-        with self._guard:
-            if self._generation.get(snap.id, 0) == generation:
-                self._cache[snap.id] = snap
-                self._generation[snap.id] = generation + 1
-
-    def _fold(self, eid: str, meta: Mapping[str, Any], seq: int, scenario: Scenario,
-              cached: Snapshot | None) -> Snapshot:
         if seq == 0:
             return Snapshot(eid, meta, 0, scenario, None)
         if cached is not None and cached.game is not None and 0 < cached.seq < seq \
@@ -262,24 +233,6 @@ class Console:
             return Snapshot(eid, meta, len(game), scenario, game)
         events = self.store.events(eid)
         return Snapshot(eid, meta, len(events), scenario, Game(scenario, events))
-
-    def _publish(self, snap: Snapshot) -> Snapshot:
-        """The snapshot a writer made of what it has just committed: newer than any reader's."""
-        with self._guard:
-            self._cache[snap.id] = snap
-            self._generation[snap.id] = self._generation.get(snap.id, 0) + 1
-        seen = self._seen()
-        if seen is not None:
-            seen[snap.id] = snap       # the request reads its own write
-        return snap
-
-    def _forget(self, eid: str) -> None:
-        with self._guard:
-            self._cache.pop(eid, None)
-            self._generation[eid] = self._generation.get(eid, 0) + 1
-        seen = self._seen()
-        if seen is not None:
-            seen.pop(eid, None)
 
     def act(self, eid: str, action: Callable[[Game], list[Event]], *,
             expected_seq: int | None = None, check: Callable[[Snapshot], None] | None = None) -> list[Event]:
@@ -307,18 +260,16 @@ class Console:
             try:
                 seq = self.store.append(eid, new, cur.seq)
             except StaleWrite as exc:
-                self._forget(eid)
+                self.snapshots.forget(eid)
                 raise Conflict(str(exc)) from None
-            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
+            self.snapshots.publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
             return new
 
     def update_meta(self, eid: str, changes: Mapping[str, Any]) -> Snapshot:
         with self._lock(eid):
             self._read(eid)
             self.store.update_meta(eid, changes)
-            seen = self._seen()
-            if seen is not None:
-                seen.pop(eid, None)    # the request reads the meta it has just written
+            self.snapshots.unsee(eid)    # the request reads the meta it has just written
             return self.get(eid)
 
     # --- setting up ----------------------------------------------------------------
@@ -362,7 +313,7 @@ class Console:
                 seq = self.store.append(eid, list(game.events), 0)
             except StaleWrite as exc:
                 raise Conflict(str(exc)) from None
-            self._publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
+            self.snapshots.publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
         # The exercise's clock: its elapsed time is wall-clock time since the start.
         self.update_meta(eid, {"started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
         return list(game.events)
@@ -487,7 +438,7 @@ class Console:
             try:
                 dropped = self.store.truncate(eid, keep, cur.seq)
             except StaleWrite as exc:
-                self._forget(eid)
+                self.snapshots.forget(eid)
                 raise Conflict(str(exc)) from None
             game = Game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
             kept = [dataclasses.replace(e, turn=min(e.turn, game.state.turn)) for e in dropped if _umpires_note(e)]
@@ -496,7 +447,7 @@ class Console:
                 # A second transaction: were it lost, the notes would still lie among the undone events.
                 seq = self.store.append(eid, kept, keep)
                 game.push(kept)
-            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
+            self.snapshots.publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
         self.update_meta(eid, {"deadline": None, "paused": False, "paused_left": None})
         return Undone(cur.game.state.turn, [e for e in dropped if not _umpires_note(e)], kept)
 
