@@ -62,6 +62,26 @@ injects:
               f"text: \"A cyber attack.\"}}\n" for t in range(2, turns + 1))
 
 
+class Drained:
+    """Reads what the server writes (a pipe left unread fills at 64 KB, and then the server's
+    next log line blocks it: waitress logs while holding its task queue's lock, so every
+    request would wait) and counts waitress's warnings that requests queued for a thread."""
+
+    def __init__(self, srv: Server):
+        self.queued = 0
+        self.lines = 0
+        self._thread = threading.Thread(target=self._read, args=(srv,), daemon=True)
+        self._thread.start()
+
+    def _read(self, srv: Server) -> None:
+        try:
+            for line in srv.proc.stdout:
+                self.lines += 1
+                self.queued += "Task queue depth" in line
+        except (OSError, ValueError):   # the pipe closed with the server
+            return
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -110,6 +130,7 @@ def bench_dashboard(runs: int) -> None:
           f"page weight {weight / 1024:.0f} KB (target: median under 30 ms, under 300 KB)")
 
     srv = Server(tmp / "casus.db", [TEACHING], tmp / "i")
+    Drained(srv)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
         conn.request("GET", f"/?token={UMPIRE_TOKEN}")
@@ -232,6 +253,7 @@ def bench_load(duration: float, close_every: float) -> bool:
     scenario = tmp / "thirty.yaml"
     scenario.write_text(many_cells_scenario(CELLS, turns=2 + int(duration // close_every)), encoding="utf-8")
     srv = Server(tmp / "casus.db", [scenario], tmp / "i")
+    output = Drained(srv)
     try:
         ex = srv.api("POST", "/exercises", {"scenario": "thirty.yaml"})
         eid = ex["id"]
@@ -253,6 +275,8 @@ def bench_load(duration: float, close_every: float) -> bool:
               f"p99 {pct(lat, 0.99) * 1000:.1f} ms, max {max(lat) * 1000:.1f} ms, errors {len(errors)}")
         for e in errors[:5]:
             print("  error:", e)
+        print(f"server: {output.lines} lines of log, {output.queued} of them waitress's \"task queue depth\" "
+              f"(a request waited for a free thread)")
     finally:
         srv.stop()
     db = sqlite3.connect(tmp / "casus.db")

@@ -49,6 +49,10 @@ class SQLiteStore:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # The last meta read per game, as stored and as parsed: a reader that polls finds the
+        # same text again and again, and skips parsing it (the scenario's text is in it).
+        self._parsed: dict[str, tuple[str, Mapping[str, Any]]] = {}
+        self._formats: dict[str, int] = {}
         self._db().executescript(SCHEMA)  # idempotent; executescript commits by itself
 
     # A connection per thread: waitress serves requests on several threads.
@@ -94,14 +98,16 @@ class SQLiteStore:
         return int(row[0])
 
     def append(self, game_id: str, events: Sequence[Event], expected_seq: int) -> int:
+        rows = [(game_id, expected_seq + i, e.to_json()) for i, e in enumerate(events)]  # before the lock
         with self._tx() as db:
-            seq = self._seq(db, game_id)
-            if seq != expected_seq:
+            # The check and the move in one statement: the lock is held for as few as can be.
+            moved = db.execute("UPDATE games SET seq=? WHERE id=? AND seq=?",
+                               (expected_seq + len(events), game_id, expected_seq)).rowcount
+            if not moved:
+                seq = self._seq(db, game_id)
                 raise StaleWrite(f"game {game_id!r} is at event {seq}, not {expected_seq}: reload it")
-            db.executemany("INSERT INTO events (game, seq, body) VALUES (?, ?, ?)",
-                           [(game_id, seq + i, e.to_json()) for i, e in enumerate(events)])
-            db.execute("UPDATE games SET seq=? WHERE id=?", (seq + len(events), game_id))
-            return seq + len(events)
+            db.executemany("INSERT INTO events (game, seq, body) VALUES (?, ?, ?)", rows)
+            return expected_seq + len(events)
 
     def events(self, game_id: str, since: int = 0) -> list[Event]:
         db = self._db()
@@ -113,12 +119,34 @@ class SQLiteStore:
     def seq(self, game_id: str) -> int:
         return self._seq(self._db(), game_id)
 
-    @staticmethod
-    def _format(db: sqlite3.Connection, game_id: str) -> int:
-        """The event format the game's log was begun in (older logs are read through engine.migrate)."""
+    def head(self, game_id: str) -> tuple[int, Mapping[str, Any]]:
+        """The game's number of events and its meta, read together in one statement (so the two
+        agree). While the meta's text is unchanged the same parsed mapping is returned: callers
+        must not change it, and may compare it by identity."""
+        row = self._db().execute("SELECT seq, meta FROM games WHERE id=?", (game_id,)).fetchone()
+        if not row:
+            raise UnknownGame(f"no game {game_id!r}")
+        seq, text = int(row[0]), str(row[1])
+        known = self._parsed.get(game_id)
+        if known is not None and known[0] == text:
+            return seq, known[1]
+        meta: Mapping[str, Any] = json.loads(text)
+        self._parsed[game_id] = (text, meta)
+        return seq, meta
+
+    def _format(self, db: sqlite3.Connection, game_id: str) -> int:
+        """The event format the game's log was begun in (older logs are read through engine.migrate).
+        Known once the log has begun: its first event is never rewritten (undo keeps it)."""
+        known = self._formats.get(game_id)
+        if known is not None:
+            return known
         row = db.execute("SELECT body FROM events WHERE game=? AND seq=0", (game_id,)).fetchone()
-        first = json.loads(row[0]) if row else {}
-        return format_of(first) if first.get("kind") == "game-started" else FORMAT_VERSION
+        if not row:
+            return FORMAT_VERSION
+        first = json.loads(row[0])
+        version = format_of(first) if first.get("kind") == "game-started" else FORMAT_VERSION
+        self._formats[game_id] = version
+        return version
 
     def truncate(self, game_id: str, keep: int, expected_seq: int) -> list[Event]:
         with self._tx() as db:
@@ -131,6 +159,8 @@ class SQLiteStore:
             db.executemany("INSERT INTO undone (game, seq, body, undone_at) VALUES (?, ?, ?, ?)",
                            [(game_id, s, b, now) for s, b in rows])
             db.execute("DELETE FROM events WHERE game=? AND seq>=?", (game_id, keep))
+            if keep == 0:
+                self._formats.pop(game_id, None)   # the log begins again: so may its format
             db.execute("UPDATE games SET seq=? WHERE id=?", (min(keep, seq), game_id))
             return migrate([json.loads(b) for _, b in rows], version)
 

@@ -47,6 +47,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        # Twelve hours from signing in or joining, not from the last request: re-signing and
+        # re-compressing the cookie on every poll cost more than the poll itself.
+        SESSION_REFRESH_EACH_REQUEST=False,
         SCENARIO_PATHS=None,
         DEBUG=False,
     )
@@ -113,6 +116,16 @@ def _persisted_secret(path: Path) -> str:
 def _install_hooks(app: Flask) -> None:
     from .views import register_filters
     register_filters(app)
+
+    casus: Console = app.extensions["casus"]
+
+    @app.before_request
+    def _one_snapshot() -> None:
+        casus.snapshots.begin_request()   # each exercise read once per request: see Console.get
+
+    @app.teardown_request
+    def _done(_exc: BaseException | None) -> None:
+        casus.snapshots.end_request()
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

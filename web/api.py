@@ -167,10 +167,29 @@ def _head(snap: Snapshot) -> dict[str, Any]:
 
 
 def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:
-    d = e.to_dict()
+    d = dict(_envelope(e))
     d["payload"] = public_fields(e, viewer)
     if viewer is not None:
         d.pop("visibility", None)
+    return d
+
+
+# An event's common fields, the same for every reader, encoded once: thirty cells that poll
+# read each new event thirty times. Keyed by the event object (events never change), and
+# holding it, so that its id cannot be taken by another while the entry lives.
+_ENVELOPES: dict[int, tuple[Event, dict[str, Any]]] = {}
+_ENVELOPES_KEPT = 20_000
+
+
+def _envelope(e: Event) -> dict[str, Any]:
+    found = _ENVELOPES.get(id(e))
+    if found is not None and found[0] is e:
+        return found[1]
+    d = e.to_dict()
+    d.pop("payload")   # the payload depends on the reader: engine.view.public_fields
+    if len(_ENVELOPES) >= _ENVELOPES_KEPT:
+        _ENVELOPES.clear()
+    _ENVELOPES[id(e)] = (e, d)
     return d
 
 

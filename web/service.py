@@ -51,6 +51,7 @@ from .snapshot import (
     NotFound,
     ShippedScenario,
     Snapshot,
+    Snapshots,
     Summary,
     scenario_root,
     shipped_paths,
@@ -84,7 +85,7 @@ class Console:
         self._shipped: list[ShippedScenario] | None = None
         self._shipped_problems: list[str] = []
         self._scenarios: dict[str, Scenario] = {}          # by hash of the scenario text
-        self._cache: dict[str, Snapshot] = {}
+        self.snapshots = Snapshots()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
@@ -182,28 +183,47 @@ class Console:
             return self._locks.setdefault(eid, threading.Lock())
 
     def get(self, eid: str) -> Snapshot:
-        """The exercise as the store has it now (cached while its log and meta are unchanged)."""
+        """The exercise as the store has it now (within a request: as it was when the request
+        first read it, or as the request's own action left it)."""
+        seen = self.snapshots.seen()
+        if seen is None:
+            return self._read(eid)
+        found = seen.get(eid)
+        if found is None:
+            found = seen[eid] = self._read(eid)
+        return found
+
+    def _read(self, eid: str) -> Snapshot:
+        """The exercise as the store has it now: one short read of the store while nothing
+        changed; else the cached game with what was appended since folded in (see Snapshots)."""
+        for _ in range(3):
+            generation = self.snapshots.generation(eid)
+            seq, meta = self._head(eid)
+            cached = self.snapshots.latest(eid)   # after the read: a snapshot published meanwhile counts
+            if cached is not None and cached.seq == seq and (cached.meta is meta or cached.meta == meta):
+                return cached
+            if self.snapshots.generation(eid) == generation:
+                break           # nothing cached meanwhile: build from what was read
+        snap = self._build(eid, meta, seq, cached)
+        self.snapshots.offer(snap, generation)
+        return snap
+
+    def _head(self, eid: str) -> tuple[int, Mapping[str, Any]]:
+        """The exercise's number of events and its meta, in one read where the store can."""
         try:
-            seq = self.store.seq(eid)
-            meta = self.store.meta(eid)
+            head = getattr(self.store, "head", None)
+            seq, meta = head(eid) if head is not None else (self.store.seq(eid), self.store.meta(eid))
         except UnknownGame:
             raise NotFound(f"no exercise {eid!r}") from None
         if not is_exercise(meta):
             raise NotFound(f"{eid!r} is a game recorded by casus play or casus replay, not an exercise: "
                            f"the console does not open it (read it on the command line)")
-        cached = self._cache.get(eid)
-        if cached is not None and cached.seq == seq:
-            if cached.meta == meta:
-                return cached
-            snap = Snapshot(eid, meta, seq, cached.scenario, cached.game)
-        else:
-            scenario = self._scenario(meta["scenario_yaml"], meta.get("scenario_name") or "scenario.yaml")
-            snap = self._fold(eid, meta, seq, scenario, cached)
-        self._cache[eid] = snap
-        return snap
+        return int(seq), meta
 
-    def _fold(self, eid: str, meta: Mapping[str, Any], seq: int, scenario: Scenario,
-              cached: Snapshot | None) -> Snapshot:
+    def _build(self, eid: str, meta: Mapping[str, Any], seq: int, cached: Snapshot | None) -> Snapshot:
+        if cached is not None and cached.seq == seq:
+            return Snapshot(eid, meta, seq, cached.scenario, cached.game)   # only the meta changed
+        scenario = self._scenario(meta["scenario_yaml"], meta.get("scenario_name") or "scenario.yaml")
         if seq == 0:
             return Snapshot(eid, meta, 0, scenario, None)
         if cached is not None and cached.game is not None and 0 < cached.seq < seq \
@@ -214,15 +234,11 @@ class Console:
         events = self.store.events(eid)
         return Snapshot(eid, meta, len(events), scenario, Game(scenario, events))
 
-    def _publish(self, snap: Snapshot) -> Snapshot:
-        self._cache[snap.id] = snap
-        return snap
-
     def act(self, eid: str, action: Callable[[Game], list[Event]], *,
             expected_seq: int | None = None, check: Callable[[Snapshot], None] | None = None) -> list[Event]:
         """Perform an action on the exercise and append its events in one transaction."""
         with self._lock(eid):
-            cur = self.get(eid)
+            cur = self._read(eid)
             if cur.game is None:
                 raise Conflict("the exercise has not started: assign the cells and start it first")
             if expected_seq is not None and expected_seq != cur.seq:
@@ -244,15 +260,16 @@ class Console:
             try:
                 seq = self.store.append(eid, new, cur.seq)
             except StaleWrite as exc:
-                self._cache.pop(eid, None)
+                self.snapshots.forget(eid)
                 raise Conflict(str(exc)) from None
-            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
+            self.snapshots.publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
             return new
 
     def update_meta(self, eid: str, changes: Mapping[str, Any]) -> Snapshot:
         with self._lock(eid):
-            self.get(eid)
+            self._read(eid)
             self.store.update_meta(eid, changes)
+            self.snapshots.unsee(eid)    # the request reads the meta it has just written
             return self.get(eid)
 
     # --- setting up ----------------------------------------------------------------
@@ -284,7 +301,7 @@ class Console:
 
     def start(self, eid: str, *, expected_seq: int | None = 0) -> list[Event]:
         with self._lock(eid):
-            snap = self.get(eid)
+            snap = self._read(eid)
             if snap.started:
                 raise Conflict("the exercise has already started")
             players = {s for c in snap.cells.values() for s in c.states}
@@ -296,7 +313,7 @@ class Console:
                 seq = self.store.append(eid, list(game.events), 0)
             except StaleWrite as exc:
                 raise Conflict(str(exc)) from None
-            self._publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
+            self.snapshots.publish(Snapshot(eid, snap.meta, seq, snap.scenario, game))
         # The exercise's clock: its elapsed time is wall-clock time since the start.
         self.update_meta(eid, {"started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
         return list(game.events)
@@ -411,7 +428,7 @@ class Console:
         umpire's notes among them are the facilitator's, not the game's, and are written back
         after the cut, at the turn they were made or, if that turn is gone, the last one left."""
         with self._lock(eid):
-            cur = self.get(eid)
+            cur = self._read(eid)
             if cur.game is None or cur.game.state.turn == 0:
                 raise Conflict("nothing to undo: no turn has been played")
             if expected_seq is not None and expected_seq != cur.seq:
@@ -421,7 +438,7 @@ class Console:
             try:
                 dropped = self.store.truncate(eid, keep, cur.seq)
             except StaleWrite as exc:
-                self._cache.pop(eid, None)
+                self.snapshots.forget(eid)
                 raise Conflict(str(exc)) from None
             game = Game(cur.scenario, cur.game.events[:keep], doctrine=cur.game.ctx.doctrine)
             kept = [dataclasses.replace(e, turn=min(e.turn, game.state.turn)) for e in dropped if _umpires_note(e)]
@@ -430,7 +447,7 @@ class Console:
                 # A second transaction: were it lost, the notes would still lie among the undone events.
                 seq = self.store.append(eid, kept, keep)
                 game.push(kept)
-            self._publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
+            self.snapshots.publish(Snapshot(eid, cur.meta, seq, cur.scenario, game))
         self.update_meta(eid, {"deadline": None, "paused": False, "paused_left": None})
         return Undone(cur.game.state.turn, [e for e in dropped if not _umpires_note(e)], kept)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,10 @@ class Snapshot:
 
     @property
     def cells(self) -> dict[str, Cell]:
+        # Asked on every request (whose link is this?): built once per snapshot.
+        return dict(self.memoised("cells", self._cells))
+
+    def _cells(self) -> dict[str, Cell]:
         raw = self.meta.get("cells") or {}
         return {name: Cell(name, tuple(c.get("states", ())), c.get("token_hash", ""), int(c.get("nonce", 0)))
                 for name, c in sorted(raw.items())}
@@ -155,3 +160,75 @@ class Summary:
     seq: int
     created: str
     parent: str | None
+
+
+# --- the published snapshots ------------------------------------------------------------------
+
+class Snapshots:
+    """The latest snapshot of each exercise, shared by all threads, and the ones the current
+    request has read (a request sees one snapshot of an exercise throughout, its own writes
+    included, and asks the store once).
+
+    Each exercise counts the snapshots cached for it (its generation). A writer's snapshot,
+    made of what it has just committed, always replaces the cached one; a reader's only if
+    nothing was cached since the reader looked: a reader that read the store just before a
+    writer published would otherwise put the cache behind the store, and the next reader
+    would fold the whole log again."""
+
+    def __init__(self) -> None:
+        self._latest: dict[str, Snapshot] = {}
+        self._generation: dict[str, int] = {}
+        self._guard = threading.Lock()
+        self._scope = threading.local()
+
+    # the current request's
+    def begin_request(self) -> None:
+        self._scope.seen = {}
+
+    def end_request(self) -> None:
+        self._scope.seen = None
+
+    def seen(self) -> dict[str, Snapshot] | None:
+        """The snapshots this thread's request has read; None outside a request."""
+        found: dict[str, Snapshot] | None = getattr(self._scope, "seen", None)
+        return found
+
+    def unsee(self, eid: str) -> None:
+        """The request reads the exercise again (it has just changed it)."""
+        seen = self.seen()
+        if seen is not None:
+            seen.pop(eid, None)
+
+    # everyone's
+    def latest(self, eid: str) -> Snapshot | None:
+        """The exercise's cached snapshot (None: nothing cached)."""
+        return self._latest.get(eid)
+
+    def generation(self, eid: str) -> int:
+        return self._generation.get(eid, 0)
+
+    def offer(self, snap: Snapshot, generation: int) -> bool:
+        """Cache a snapshot a reader built, unless another was cached since it looked."""
+        with self._guard:
+            if self._generation.get(snap.id, 0) != generation:
+                return False
+            self._latest[snap.id] = snap
+            self._generation[snap.id] = generation + 1
+            return True
+
+    def publish(self, snap: Snapshot) -> Snapshot:
+        """A writer's snapshot of what it has just committed: newer than any reader's."""
+        with self._guard:
+            self._latest[snap.id] = snap
+            self._generation[snap.id] = self._generation.get(snap.id, 0) + 1
+        seen = self.seen()
+        if seen is not None:
+            seen[snap.id] = snap
+        return snap
+
+    def forget(self, eid: str) -> None:
+        """The store moved on without this process (a stale write): read it again."""
+        with self._guard:
+            self._latest.pop(eid, None)
+            self._generation[eid] = self._generation.get(eid, 0) + 1
+        self.unsee(eid)

@@ -304,7 +304,7 @@ def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
     """Changes whenever what this viewer sees changes, and only then (no hint of hidden events)."""
     def build() -> str:
         gs = snap.state
-        count = len(snap.game.view(viewer)) if snap.game is not None else 0
+        count = visible_count(snap, viewer)
         left = snap.meta.get("deadline") or ""
         # An override is umpire-only in the log, yet the overridden cell must learn of it.
         if gs is not None and viewer is not None:
@@ -312,6 +312,35 @@ def view_version(snap: Snapshot, viewer: frozenset[str] | None) -> str:
         return (f"{count}.{gs.turn if gs else 0}.{gs.status if gs else 'setup'}.{left}."
                 f"{int(snap.paused)}.{int(snap.cell_advice)}.{snap.meta.get('paused_left')}")
     return snap.memoised(("version", viewer), build)
+
+
+# (exercise, viewer) -> (the last event counted, the log's length then, the events visible then).
+_COUNTED: dict[tuple[str, frozenset[str] | None], tuple[Event, int, int]] = {}
+_COUNTED_KEPT = 4096
+
+
+def visible_count(snap: Snapshot, viewer: frozenset[str] | None) -> int:
+    """len(game.view(viewer)), counting only the events appended since this viewer's last count.
+
+    Every write makes a new snapshot, and every cell polls once a second: counting the whole
+    log each time costs in the log's length. An earlier count stands while the event it
+    ended on is still, as the same object, at the same place (an undo puts new objects
+    there); each event's visibility is the engine's (`Event.visible_to`)."""
+    if snap.game is None:
+        return 0
+    events = snap.game.events
+    key = (snap.id, viewer)
+    found = _COUNTED.get(key)
+    if found is not None and 0 < found[1] <= len(events) and events[found[1] - 1] is found[0]:
+        start, count = found[1], found[2]
+    else:
+        start, count = 0, 0
+    count += sum(1 for e in events[start:] if e.visible_to(viewer))
+    if events:
+        if len(_COUNTED) >= _COUNTED_KEPT:
+            _COUNTED.clear()
+        _COUNTED[key] = (events[-1], len(events), count)
+    return count
 
 
 def poll_json(snap: Snapshot, viewer: frozenset[str] | None) -> FlaskResponse:

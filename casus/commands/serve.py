@@ -8,9 +8,11 @@ a crash, finds every exercise where it was.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 WILDCARDS = ("0.0.0.0", "", "::")
+QUEUE_WARNING_EVERY = 10.0   # seconds
+
+
+class OncePer(logging.Filter):
+    """Lets one record through per `seconds` and says how many it held back. Waitress warns
+    each time a request waits for a free thread: under thirty polling cells that is many
+    lines a second, each written while waitress holds its task queue's lock."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+        self._last = -seconds
+        self._held = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self._last < self.seconds:
+            self._held += 1
+            return False
+        if self._held:
+            record.msg = f"{record.msg} (and {self._held} such warnings in the {self.seconds:g} s before)"
+        self._last, self._held = now, 0
+        return True
 
 
 def public_url(host: str, port: int) -> str:
@@ -77,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
         config["INSTANCE_PATH"] = str(Path(args.instance).resolve())
     generated = not os.environ.get("CASUS_UMPIRE_TOKEN")
     app = create_app(config)
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, OncePer) for f in queue_log.filters):   # once, however often run
+        queue_log.addFilter(OncePer(QUEUE_WARNING_EVERY))
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads,
                                ident="casus", clear_untrusted_proxy_headers=True)
