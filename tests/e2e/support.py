@@ -5,12 +5,15 @@ the file it was given), small enough that every test can build its own.
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -173,7 +176,17 @@ class Server:
              "--db", str(db), "--instance", str(instance)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.banner = self.proc.stdout.readline()
+        # The server writes to a pipe: left unread, a full pipe blocks the server's logging
+        # (waitress logs under its task-queue lock) and with it every request.
+        self.output: collections.deque[str] = collections.deque(maxlen=200)
+        self._drain = threading.Thread(target=self._read_output, daemon=True)
+        self._drain.start()
         self._wait()
+
+    def _read_output(self) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            for line in self.proc.stdout:
+                self.output.append(line)
 
     def _wait(self) -> None:
         deadline = time.monotonic() + 20
@@ -183,7 +196,8 @@ class Server:
                 return
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"casus serve stopped: {self.banner}{self.proc.stdout.read()}") from None
+                    self._drain.join(timeout=5)
+                    raise RuntimeError(f"casus serve stopped: {self.banner}{''.join(self.output)}") from None
                 time.sleep(0.1)
         raise RuntimeError("casus serve did not answer within 20 s")
 
@@ -198,6 +212,7 @@ class Server:
     def kill(self) -> None:
         self.proc.kill()      # SIGKILL: no chance to tidy up
         self.proc.wait(timeout=10)
+        self._drain.join(timeout=5)
         self.proc.stdout.close()
 
     def stop(self) -> None:
@@ -208,5 +223,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        self._drain.join(timeout=5)
         if not self.proc.stdout.closed:
             self.proc.stdout.close()
