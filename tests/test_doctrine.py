@@ -39,6 +39,7 @@ from engine.model import (
     Deployment,
     ForceSize,
     Formality,
+    Governance,
     Inject,
     InjectKind,
     Invocation,
@@ -109,6 +110,7 @@ class Setup:
     leader_response: Response | None = None
     triggered: bool = True
     weights: dict = dataclasses.field(default_factory=dict)
+    others: tuple[Treaty, ...] = ()   # treaties beside the one in play
 
     def change(self, **kw) -> Setup:
         return dataclasses.replace(self, **kw)
@@ -140,7 +142,8 @@ class Setup:
         return Scenario(
             id="baltic", title="Baltic Pact", start=START, turns=12,
             states=tuple(self.states.values()), relations=tuple(self.relations.values()),
-            deployments=self.deployments, treaties=(self.treaty,) if self.treaty else (),
+            deployments=self.deployments,
+            treaties=((self.treaty,) if self.treaty else ()) + self.others,
             doctrine_weights=self.weights,
         )
 
@@ -160,6 +163,13 @@ class Setup:
 
 BASE = Setup()
 DOCTRINE = Doctrine()
+# A pact between the deciding state and the attacker, and the same pact as a bloc the
+# attacker leads.
+WITH_ATTACKER = Treaty(id="deu-rus", name="German-Russian Pact", members=("DEU", "RUS"),
+                       obligations=(Obligation(ObligationType.NONAGGRESSION),),
+                       signed=dt.date(2020, 1, 1), leader="RUS")
+RUSSIAN_BLOC = dataclasses.replace(WITH_ATTACKER, governance=Governance.COERCIVE)
+UNBOUND = BASE.change(triggered=False)
 
 
 def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
@@ -169,7 +179,9 @@ def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
 # --- one case per factor: (factor, before, after) where `after` moves the factor's
 # input in the direction DOCTRINE.md's table documents ---------------------------------
 FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
-    ("casus_foederis", BASE.change(triggered=False), BASE),
+    # Germany as close to Russia as to Estonia: no stake of its own once unbound.
+    ("casus_foederis", BASE.relation("DEU", "EST", affinity=-0.2).change(triggered=False),
+     BASE.relation("DEU", "EST", affinity=-0.2)),
     ("formality", BASE.pact(formality=Formality.VERBAL), BASE.pact(formality=Formality.TREATY)),
     ("commitment", BASE.article5(commitment=Commitment.DISCRETIONARY),
      BASE.article5(commitment=Commitment.AUTOMATIC)),
@@ -192,6 +204,11 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("entrapment", BASE.strike(provoked=False), BASE.strike(provoked=True)),
     ("attribution", BASE.strike(attribution=0.9), BASE.strike(attribution=0.2)),
     ("obsolescence", BASE, BASE.in_play("ITA", regime=Regime.AUTOCRACY)),
+    # Germany, not bound, leaning to Estonia: the weaker the strongest power, the more
+    # Germany counts as a great power with interests of its own.
+    ("stakes", UNBOUND, UNBOUND.state("USA", power=10.0)),
+    ("ties_to_attacker", BASE, BASE.change(others=(WITH_ATTACKER,))),
+    ("bloc_leader", BASE.change(others=(WITH_ATTACKER,)), BASE.change(others=(RUSSIAN_BLOC,))),
 ]
 
 
@@ -364,20 +381,40 @@ def test_p_honour_sums_the_levels_that_honour_each_obligation_type():
 
 @pytest.mark.parametrize("probabilities, expected", [
     ((0.1, 0.2, 0.3, 0.25, 0.15), Response.DIPLOMATIC),
-    ((0.0, 0.4, 0.1, 0.4, 0.1), Response.NEUTRAL),      # a tie goes to the lower level
+    ((0.0, 0.4, 0.1, 0.4, 0.1), Response.DIPLOMATIC),   # cumulative 0.5 reached at diplomatic
+    ((0.45, 0.05, 0.0, 0.0, 0.5), Response.NEUTRAL),    # the median, not the mode (full)
     ((0.0, 0.0, 0.0, 0.3, 0.7), Response.FULL),
 ])
-def test_the_response_is_the_most_probable_level(probabilities, expected):
+def test_the_response_is_the_median_level(probabilities, expected):
     assert Advice(probabilities, (), 0.0).response is expected
 
 
 @pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None),
                                    BASE.change(leader_response=Response.FULL)],
                          ids=["ally", "bystander", "leader-in"])
-def test_deterministic_mode_returns_the_most_probable_level(setup):
+def test_deterministic_mode_returns_the_median_level(setup):
     response, advice = DOCTRINE.decide(setup.situation())
     assert response is advice.response
-    assert advice.probabilities[response.rank] == max(advice.probabilities)
+    below = sum(advice.probabilities[:response.rank])
+    assert below < 0.5 <= below + advice.probabilities[response.rank]
+
+
+@pytest.mark.parametrize("level", list(Response))
+def test_every_level_is_the_answer_for_some_score(level):
+    """Under the shipped cut points each level's band holds scores whose answer it is:
+    the score midway between its two cut points (or beyond the outer ones)."""
+    cuts = DEFAULT_CUTS
+    k = level.rank
+    score = (cuts[0] - 1.0 if k == 0 else cuts[-1] + 1.0 if k == len(cuts)
+             else (cuts[k - 1] + cuts[k]) / 2)
+    assert Advice(DOCTRINE.distribution(score), (), score).response is level
+
+
+@given(st.floats(min_value=-20, max_value=20), st.floats(min_value=0.01, max_value=5))
+def test_the_answer_never_falls_as_the_score_rises(score, rise):
+    lower = Advice(DOCTRINE.distribution(score), (), score).response
+    higher = Advice(DOCTRINE.distribution(score + rise), (), score + rise).response
+    assert higher.rank >= lower.rank
 
 
 class CountingRandom(random.Random):

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..model import RESPONSES, ObligationType, Response, honours
 from . import explain
-from .logit import most_probable
+from .logit import median
 from .situation import Factor, Situation
 
 
@@ -81,8 +81,9 @@ class Advice:
 
     @property
     def response(self) -> Response:
-        """The most probable level; a tie goes to the lower level."""
-        return most_probable(self.probabilities)
+        """The deterministic answer: the median level (logit.median), so that every level
+        of the scale can be the answer."""
+        return median(self.probabilities)
 
     @property
     def expected_rank(self) -> float:
