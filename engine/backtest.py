@@ -186,7 +186,7 @@ class _Witness(Doctrine):
     each link of a chain, each turn (what the backtest asks again)."""
 
     def __init__(self, base: Doctrine) -> None:
-        super().__init__(dict(base.weights), base.cuts)
+        super().__init__(dict(base.weights), base.cuts, bands=base.bands)
         self.asked: dict[tuple[int, str, str], Situation] = {}
 
     def advise(self, situation: Situation) -> Advice:

@@ -33,12 +33,12 @@ from typing import Any, TypeAlias
 
 from .backtest import Prediction, Skipped, scored_entries, summarise
 from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, within_threshold
-from .doctrine.logit import logistic, median
+from .doctrine.logit import banded, logistic
 from .model import RESPONSES, Response, Scenario
 
 # Pull toward the priors, in units of squared weight: strong enough that a handful of
 # crises moves no weight far from the literature's (the shipped defaults lie within 0.3).
-RIDGE = 10.0
+RIDGE = 2.0
 # Pull of the honouring cut point toward the published base rate's (doctrine.json,
 # cuts.prior_rate), in the same units; the other cut points are left to the data.
 CUT_RIDGE = 2.0
@@ -173,7 +173,29 @@ def fit(obs: Sequence[Observation], prior: Doctrine | None = None, *, ridge: flo
             step *= _SHRINK
             if step < _SMALLEST_STEP:
                 break
-    return Doctrine(dict(zip(FACTORS, (round(x, 4) for x in w))), [round(c, 4) for c in cuts])
+    fitted = Doctrine(dict(zip(FACTORS, (round(x, 4) for x in w))), [round(c, 4) for c in cuts])
+    return Doctrine(dict(fitted.weights), fitted.cuts, bands=answer_bands(fitted, obs))
+
+
+def answer_bands(doctrine: Doctrine, obs: Sequence[Observation]) -> list[float]:
+    """The edges of the deterministic answer's bands on the score: the training decisions
+    sorted by score, each edge put where history's share of the levels below it ends, so
+    that on these crises each level is the answer as often as it was history's. (The most
+    probable level never gives a level whose cut points lie close together, and the median
+    gives the middle of the scale far more often than history did.)"""
+    scores = sorted(doctrine.score(o.features) for o in obs)
+    if not scores:
+        return list(doctrine.bands)
+    edges: list[float] = []
+    below = 0
+    for level in range(_TOP):
+        below += sum(1 for o in obs if o.historical.rank == level)
+        i = min(max(below, 1), len(scores) - 1)
+        edge = round((scores[i - 1] + scores[i]) / 2 if len(scores) > 1 else scores[0], 4)
+        if edges and edge <= edges[-1]:
+            edge = round(edges[-1] + _MIN_GAP, 4)   # a level history never chose keeps a band
+        edges.append(edge)
+    return edges
 
 
 def predict(doctrine: Doctrine, obs: Iterable[Observation]) -> list[Prediction]:
@@ -182,8 +204,9 @@ def predict(doctrine: Doctrine, obs: Iterable[Observation]) -> list[Prediction]:
         probs = doctrine.distribution(doctrine.score(o.features))
         if o.capped:
             probs = within_threshold(probs)
+        answer = banded(doctrine.bands, doctrine.score(o.features), o.capped)
         out.append(Prediction(o.scenario, o.turn, o.state, o.treaty, o.inject, o.historical,
-                              median(probs), tuple(round(x, 6) for x in probs), o.obligation))
+                              answer, tuple(round(x, 6) for x in probs), o.obligation))
     return out
 
 
@@ -258,4 +281,6 @@ def weights_document(cal: Calibration, sources: Sequence[str], ridge: float = RI
 
 def prior_doctrine() -> Doctrine:
     """The literature's weights and cuts, before any fit."""
-    return Doctrine(dict(PRIOR_WEIGHTS), PRIOR_CUTS)
+    # Its answer is the median under the prior cuts (bands at the cuts): nothing fitted,
+    # so that the replays the observations come from never depend on a fit.
+    return Doctrine(dict(PRIOR_WEIGHTS), PRIOR_CUTS, bands=PRIOR_CUTS)

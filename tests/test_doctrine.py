@@ -30,6 +30,7 @@ from engine.doctrine import (
     Situation,
 )
 from engine.doctrine.data import KIND_CLARITY, kind_clarity
+from engine.doctrine.logit import banded
 from engine.events import DecisionTaken, Event, Kind, VoteCast
 from engine.game import Game
 from engine.model import (
@@ -390,31 +391,32 @@ def test_the_response_is_the_median_level(probabilities, expected):
 
 
 @pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None),
-                                   BASE.change(leader_response=Response.FULL)],
-                         ids=["ally", "bystander", "leader-in"])
-def test_deterministic_mode_returns_the_median_level(setup):
+                                   BASE.change(leader_response=Response.FULL),
+                                   BASE.strike(kind=InjectKind.CYBER_ATTACK)],
+                         ids=["ally", "bystander", "leader-in", "cyber"])
+def test_deterministic_mode_answers_with_the_band_that_holds_the_score(setup):
     response, advice = DOCTRINE.decide(setup.situation())
     assert response is advice.response
-    below = sum(advice.probabilities[:response.rank])
-    assert below < 0.5 <= below + advice.probabilities[response.rank]
+    assert response is banded(DOCTRINE.bands, advice.score, setup.attack.short_of_armed_attack)
 
 
 @pytest.mark.parametrize("level", list(Response))
 def test_every_level_is_the_answer_for_some_score(level):
-    """Under the shipped cut points each level's band holds scores whose answer it is:
-    the score midway between its two cut points (or beyond the outer ones)."""
-    cuts = DEFAULT_CUTS
-    k = level.rank
-    score = (cuts[0] - 1.0 if k == 0 else cuts[-1] + 1.0 if k == len(cuts)
-             else (cuts[k - 1] + cuts[k]) / 2)
-    assert Advice(DOCTRINE.distribution(score), (), score).response is level
+    """Under the shipped bands each level is the answer for the scores of its band: the
+    score midway between its two edges (or beyond the outer ones)."""
+    edges, k = DOCTRINE.bands, level.rank
+    score = (edges[0] - 1.0 if k == 0 else edges[-1] + 1.0 if k == len(edges)
+             else (edges[k - 1] + edges[k]) / 2)
+    assert banded(edges, score) is level
+
+
+def test_short_of_an_armed_attack_the_top_band_answers_limited():
+    assert banded(DOCTRINE.bands, DOCTRINE.bands[-1] + 1.0, capped=True) is Response.LIMITED
 
 
 @given(st.floats(min_value=-20, max_value=20), st.floats(min_value=0.01, max_value=5))
 def test_the_answer_never_falls_as_the_score_rises(score, rise):
-    lower = Advice(DOCTRINE.distribution(score), (), score).response
-    higher = Advice(DOCTRINE.distribution(score + rise), (), score + rise).response
-    assert higher.rank >= lower.rank
+    assert banded(DOCTRINE.bands, score + rise).rank >= banded(DOCTRINE.bands, score).rank
 
 
 class CountingRandom(random.Random):
@@ -532,12 +534,12 @@ def test_a_weight_must_be_a_finite_number():
 def test_explain_lists_the_largest_reasons_first_with_state_names():
     setup = BASE.change(deployments=(Deployment("DEU", "EST", ForceSize.BRIGADE),))
     advice = DOCTRINE.advise(setup.situation())
-    text = advice.explain(limit=4)
-    top = [f for f in advice.factors if f.contribution][:4]
+    text = advice.explain(limit=7)
+    top = [f for f in advice.factors if f.contribution][:7]
     assert text.startswith(f"Most likely: {advice.response} (p=")
     for f in top:
         assert f.text in text
-    for f in advice.factors[4:]:
+    for f in advice.factors[7:]:
         assert f.text not in text
     pro = [f for f in top if f.contribution > 0]
     con = [f for f in top if f.contribution < 0]

@@ -47,6 +47,7 @@ def _run(args: argparse.Namespace) -> int:
         _update_defaults(cal)
     if args.json:
         print(json.dumps({"weights": dict(cal.doctrine.weights), "cuts": list(cal.doctrine.cuts),
+                          "answer_bands": list(cal.doctrine.bands),
                           "prior": cal.prior, "in_sample": cal.in_sample, "leave_one_out": cal.leave_one_out,
                           "per_crisis": cal.per_crisis, "per_era": cal.per_era,
                           "observations": cal.n_observations,
@@ -59,7 +60,8 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{'factor':<22}{'prior':>8}{'fitted':>8}")
     for name in FACTORS:
         print(f"{name:<22}{PRIOR_WEIGHTS[name]:>8.2f}{cal.doctrine.weights[name]:>8.2f}")
-    print(f"{'cuts':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.cuts)}\n")
+    print(f"{'cuts':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.cuts)}")
+    print(f"{'answer bands':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.bands)}\n")
     rows = [("doctrine, left-out crisis", cal.leave_one_out["doctrine"]),
             ("doctrine, priors (not fitted)", cal.prior["doctrine"]),
             ("doctrine, in sample", cal.in_sample["doctrine"]),
@@ -99,5 +101,6 @@ def _update_defaults(cal: Calibration) -> None:
     for factor in data["factors"]:
         factor["weight"] = cal.doctrine.weights[factor["name"]]
     data["cuts"]["values"] = list(cal.doctrine.cuts)
+    data["cuts"]["answer_bands"] = list(cal.doctrine.bands)
     target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote the fitted weights into {target}", file=sys.stderr)

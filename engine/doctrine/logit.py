@@ -96,6 +96,18 @@ def median(probabilities: Sequence[float]) -> Response:
     return RESPONSES[-1]
 
 
+def banded(bands: Sequence[float], latent: float, capped: bool = False) -> Response:
+    """The level whose answer band holds the latent score: the number of band edges below it
+    (doctrine.json, cuts.answer_bands). Short of an armed attack `full` is no answer."""
+    level = 0
+    for edge in bands:
+        if latent > edge:
+            level += 1
+    if capped and level == len(RESPONSES) - 1:
+        level -= 1
+    return RESPONSES[level]
+
+
 def draw(probabilities: Sequence[float], rng: Uniform) -> Response:
     """A level drawn from the distribution with a single rng.random()."""
     u = rng.random()
