@@ -29,6 +29,9 @@ from engine.model import Response
 from engine.scenario import load
 
 HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
+# Every test that reads `_calibration()` waits for a refit per crisis (about 30 s alone):
+# `python -m pytest -m "not slow"` leaves them out of a quick run.
+SLOW = pytest.mark.slow
 
 
 @functools.cache
@@ -42,12 +45,14 @@ def _calibration():
 @pytest.mark.parametrize("score,better", [
     ("exact", max), ("within_one", max), ("honour_agreement", max), ("brier", min)])
 @pytest.mark.parametrize("baseline", ["baseline_all_honour", "baseline_all_neutral"])
+@SLOW
 def test_out_of_sample_the_doctrine_beats_the_naive_baselines(score, better, baseline):
     loo = _calibration().leave_one_out
     ours, theirs = loo["doctrine"][score], loo[baseline][score]
     assert better(ours, theirs) == ours and ours != theirs, (score, ours, baseline, theirs)
 
 
+@SLOW
 def test_every_script_entry_is_one_decision_or_skipped_with_its_reason():
     cal = _calibration()
     entries = sum(len(load(p).script) for p in sorted(HISTORY.glob("*.yaml")))
@@ -56,6 +61,7 @@ def test_every_script_entry_is_one_decision_or_skipped_with_its_reason():
     assert all(k.reason for k in cal.skipped)
 
 
+@SLOW
 def test_the_left_out_predictions_carry_a_calibration_table_for_each_level():
     table = _calibration().leave_one_out["calibration"]
     assert [row["level"] for row in table] == [str(r) for r in Response]
@@ -63,6 +69,7 @@ def test_the_left_out_predictions_carry_a_calibration_table_for_each_level():
 
 
 @pytest.mark.parametrize("level", list(Response))
+@SLOW
 def test_on_the_training_crises_each_level_is_answered_about_as_often_as_it_happened(level):
     """The doctrine's deterministic answers (in sample, every crisis) against the record:
     each level is reachable, and its share of the answers within 10 points of history's."""
@@ -72,9 +79,21 @@ def test_on_the_training_crises_each_level_is_answered_about_as_often_as_it_happ
 
 
 @pytest.mark.parametrize("level", list(Response))
+@SLOW
 def test_out_of_sample_each_level_is_still_an_answer(level):
     row = next(r for r in _calibration().leave_one_out["calibration"] if r["level"] == str(level))
     assert row["answered"] > 0, f"{level} is never the doctrine's answer on a left-out crisis"
+
+
+def test_the_leave_one_out_procedure_on_four_crises():
+    """The short profile of the slow tests above: the same procedure on four small crises."""
+    names = ("1897-greco-turkish.yaml", "1999-kargil.yaml", "1962-sino-indian.yaml", "2023-karabakh.yaml")
+    cal = calibrate([load(HISTORY / n) for n in names])
+    assert set(cal.per_crisis) == {load(HISTORY / n).id for n in names}
+    assert cal.leave_one_out["doctrine"]["n"] == cal.n_observations == sum(
+        s["n"] for s in cal.per_crisis.values())
+    assert sum(s["doctrine"]["n"] for s in cal.per_era.values()) == cal.n_observations
+    assert list(cal.doctrine.bands) == sorted(cal.doctrine.bands)
 
 
 def test_the_fit_weighs_each_crisis_the_same():
@@ -92,11 +111,13 @@ def test_the_honouring_cut_point_is_pulled_toward_the_published_base_rate():
     assert abs(held.cuts[2] - anchor) < abs(loose.cuts[2] - anchor)
 
 
+@SLOW
 def test_fitted_weights_keep_the_sign_of_the_literature():
     for name, weight in _calibration().doctrine.weights.items():
         assert weight * PRIOR_WEIGHTS[name] >= 0, name
 
 
+@SLOW
 def test_the_shipped_defaults_are_the_fit_on_the_shipped_crises():
     """`casus calibrate --update-defaults` wrote engine/doctrine.json from these scenarios."""
     cal = _calibration()
@@ -105,6 +126,14 @@ def test_the_shipped_defaults_are_the_fit_on_the_shipped_crises():
     assert pytest.approx(cal.doctrine.cuts, abs=1e-3) == DEFAULT_CUTS
 
 
+@SLOW
+def test_held_out_scores_are_given_by_era_and_cover_every_decision():
+    per_era = _calibration().per_era
+    assert set(per_era) <= {"before 1945", "Cold War, 1945-1991", "after 1991"} and len(per_era) == 3
+    assert sum(s["doctrine"]["n"] for s in per_era.values()) == _calibration().n_observations
+
+
+@SLOW
 def test_the_fit_improves_on_the_priors_in_sample():
     cal = _calibration()
     assert cal.in_sample["doctrine"]["brier"] < cal.prior["doctrine"]["brier"]
