@@ -96,6 +96,14 @@ def test_the_leave_one_out_procedure_on_four_crises():
     assert list(cal.doctrine.bands) == sorted(cal.doctrine.bands)
 
 
+def test_the_honouring_cut_prior_is_the_published_base_rate_it_cites():
+    """A triggered ally, every other factor at zero, honours at cuts.prior_rate under the priors."""
+    from engine.doctrine import DATA
+    rate = DATA["cuts"]["prior_rate"]
+    honour = 1 - 1 / (1 + math.exp(-(PRIOR_CUTS[2] - PRIOR_WEIGHTS["casus_foederis"])))
+    assert honour == pytest.approx(rate, abs=0.005)
+
+
 def test_the_fit_weighs_each_crisis_the_same():
     obs = observations(load(HISTORY / "1999-kargil.yaml")) + observations(load(HISTORY / "1982-falklands.yaml"))
     shares = crisis_shares(obs)
