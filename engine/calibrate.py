@@ -36,8 +36,10 @@ from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, within_thres
 from .doctrine.logit import banded, logistic
 from .model import RESPONSES, Response, Scenario
 
-# Pull toward the priors, in units of squared weight: strong enough that a handful of
-# crises moves no weight far from the literature's (the shipped defaults lie within 0.3).
+# Pull toward the priors, in units of squared weight (the likelihood's weights sum to the
+# number of decisions). Chosen among 1, 2, 4 and 10 on the leave-one-crisis-out scores
+# (docs/DOCTRINE.md); at 2 the data move some weights far (affinity from 1.0 to about 2.5),
+# the signs stay the literature's.
 RIDGE = 2.0
 # Pull of the honouring cut point toward the published base rate's (doctrine.json,
 # cuts.prior_rate), in the same units; the other cut points are left to the data.
