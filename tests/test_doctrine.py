@@ -748,3 +748,14 @@ def test_the_distribution_is_the_logistic_of_each_cut_bit_for_bit(latent):
     f = [logistic(c - latent) for c in cuts]
     assert distribution(cuts, latent) == (f[0], max(0.0, f[1] - f[0]), max(0.0, f[2] - f[1]),
                                           max(0.0, f[3] - f[2]), 1.0 - f[3])
+
+
+@pytest.mark.parametrize("setup, name, words", [
+    (UNBOUND.state("USA", power=10.0), "stakes", "bound by no obligation here, has interests of its own in Estonia"),
+    (BASE.change(others=(WITH_ATTACKER,)), "ties_to_attacker", "Germany is bound to Russia too, by the German-Russian Pact"),
+    (BASE.change(others=(RUSSIAN_BLOC,)), "bloc_leader", "Russia leads the German-Russian Pact, the bloc Germany belongs to"),
+], ids=["stakes", "ties", "bloc"])
+def test_the_new_factors_say_why_in_words(setup, name, words):
+    factor = next(f for f in DOCTRINE.advise(setup.situation()).factors if f.name == name)
+    assert factor.value > 0 and words in factor.text
+    assert "counter-intuitively" not in factor.text   # the fitted sign is the literature's
