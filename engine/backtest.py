@@ -186,7 +186,7 @@ class _Witness(Doctrine):
     each link of a chain, each turn (what the backtest asks again)."""
 
     def __init__(self, base: Doctrine) -> None:
-        super().__init__(dict(base.weights), base.cuts)
+        super().__init__(dict(base.weights), base.cuts, bands=base.bands)
         self.asked: dict[tuple[int, str, str], Situation] = {}
 
     def advise(self, situation: Situation) -> Advice:
@@ -248,13 +248,21 @@ def came(response: Response, obligation: str | None) -> bool:
 
 
 def calibration_table(predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
-    """For each level: the mean probability the doctrine gave it against how often it happened."""
+    """For each level: the mean probability the doctrine gave it and how often it was the
+    doctrine's answer, against how often it happened."""
     n = len(predictions)
     return [{"level": str(r),
              "predicted": round(sum(p.probabilities[k] for p in predictions) / n, 4) if n else None,
+             "answered": round(sum(p.predicted is r for p in predictions) / n, 4) if n else None,
              "observed": round(sum(p.historical is r for p in predictions) / n, 4) if n else None,
              "count": sum(p.historical is r for p in predictions)}
             for k, r in enumerate(RESPONSES)]
+
+
+def _honour_rate(predictions: Sequence[Prediction], answer: Callable[[Prediction], Response]) -> float:
+    """The share of the decisions under an obligation in play where `answer` honours it."""
+    bound = [p for p in predictions if p.obligation]
+    return round(sum(came(answer(p), p.obligation) for p in bound) / max(1, len(bound)), 4)
 
 
 def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
@@ -281,8 +289,8 @@ def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
         "doctrine": score(lambda p: (p.predicted, p.probabilities)),
         "baseline_all_honour": score(lambda p: one_hot(Response.FULL)),
         "baseline_all_neutral": score(lambda p: one_hot(Response.NEUTRAL)),
-        "historical_honour_rate": round(sum(came(p.historical, p.obligation) for p in predictions
-                                            if p.obligation) / max(1, sum(1 for p in predictions if p.obligation)), 4),
+        "historical_honour_rate": _honour_rate(predictions, lambda p: p.historical),
+        "predicted_honour_rate": _honour_rate(predictions, lambda p: p.predicted),
         "calibration": calibration_table(predictions),
     }
 

@@ -30,6 +30,7 @@ from engine.doctrine import (
     Situation,
 )
 from engine.doctrine.data import KIND_CLARITY, kind_clarity
+from engine.doctrine.logit import banded
 from engine.events import DecisionTaken, Event, Kind, VoteCast
 from engine.game import Game
 from engine.model import (
@@ -39,6 +40,7 @@ from engine.model import (
     Deployment,
     ForceSize,
     Formality,
+    Governance,
     Inject,
     InjectKind,
     Invocation,
@@ -109,6 +111,7 @@ class Setup:
     leader_response: Response | None = None
     triggered: bool = True
     weights: dict = dataclasses.field(default_factory=dict)
+    others: tuple[Treaty, ...] = ()   # treaties beside the one in play
 
     def change(self, **kw) -> Setup:
         return dataclasses.replace(self, **kw)
@@ -140,7 +143,8 @@ class Setup:
         return Scenario(
             id="baltic", title="Baltic Pact", start=START, turns=12,
             states=tuple(self.states.values()), relations=tuple(self.relations.values()),
-            deployments=self.deployments, treaties=(self.treaty,) if self.treaty else (),
+            deployments=self.deployments,
+            treaties=((self.treaty,) if self.treaty else ()) + self.others,
             doctrine_weights=self.weights,
         )
 
@@ -160,6 +164,13 @@ class Setup:
 
 BASE = Setup()
 DOCTRINE = Doctrine()
+# A pact between the deciding state and the attacker, and the same pact as a bloc the
+# attacker leads.
+WITH_ATTACKER = Treaty(id="deu-rus", name="German-Russian Pact", members=("DEU", "RUS"),
+                       obligations=(Obligation(ObligationType.NONAGGRESSION),),
+                       signed=dt.date(2020, 1, 1), leader="RUS")
+RUSSIAN_BLOC = dataclasses.replace(WITH_ATTACKER, governance=Governance.COERCIVE)
+UNBOUND = BASE.change(triggered=False)
 
 
 def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
@@ -169,7 +180,9 @@ def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
 # --- one case per factor: (factor, before, after) where `after` moves the factor's
 # input in the direction DOCTRINE.md's table documents ---------------------------------
 FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
-    ("casus_foederis", BASE.change(triggered=False), BASE),
+    # Germany as close to Russia as to Estonia: no stake of its own once unbound.
+    ("casus_foederis", BASE.relation("DEU", "EST", affinity=-0.2).change(triggered=False),
+     BASE.relation("DEU", "EST", affinity=-0.2)),
     ("formality", BASE.pact(formality=Formality.VERBAL), BASE.pact(formality=Formality.TREATY)),
     ("commitment", BASE.article5(commitment=Commitment.DISCRETIONARY),
      BASE.article5(commitment=Commitment.AUTOMATIC)),
@@ -192,6 +205,11 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("entrapment", BASE.strike(provoked=False), BASE.strike(provoked=True)),
     ("attribution", BASE.strike(attribution=0.9), BASE.strike(attribution=0.2)),
     ("obsolescence", BASE, BASE.in_play("ITA", regime=Regime.AUTOCRACY)),
+    # Germany, not bound, leaning to Estonia: the weaker the strongest power, the more
+    # Germany counts as a great power with interests of its own.
+    ("stakes", UNBOUND, UNBOUND.state("USA", power=10.0)),
+    ("ties_to_attacker", BASE, BASE.change(others=(WITH_ATTACKER,))),
+    ("bloc_leader", BASE.change(others=(WITH_ATTACKER,)), BASE.change(others=(RUSSIAN_BLOC,))),
 ]
 
 
@@ -364,20 +382,41 @@ def test_p_honour_sums_the_levels_that_honour_each_obligation_type():
 
 @pytest.mark.parametrize("probabilities, expected", [
     ((0.1, 0.2, 0.3, 0.25, 0.15), Response.DIPLOMATIC),
-    ((0.0, 0.4, 0.1, 0.4, 0.1), Response.NEUTRAL),      # a tie goes to the lower level
+    ((0.0, 0.4, 0.1, 0.4, 0.1), Response.DIPLOMATIC),   # cumulative 0.5 reached at diplomatic
+    ((0.45, 0.05, 0.0, 0.0, 0.5), Response.NEUTRAL),    # the median, not the mode (full)
     ((0.0, 0.0, 0.0, 0.3, 0.7), Response.FULL),
 ])
-def test_the_response_is_the_most_probable_level(probabilities, expected):
+def test_the_response_is_the_median_level(probabilities, expected):
     assert Advice(probabilities, (), 0.0).response is expected
 
 
 @pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None),
-                                   BASE.change(leader_response=Response.FULL)],
-                         ids=["ally", "bystander", "leader-in"])
-def test_deterministic_mode_returns_the_most_probable_level(setup):
+                                   BASE.change(leader_response=Response.FULL),
+                                   BASE.strike(kind=InjectKind.CYBER_ATTACK)],
+                         ids=["ally", "bystander", "leader-in", "cyber"])
+def test_deterministic_mode_answers_with_the_band_that_holds_the_score(setup):
     response, advice = DOCTRINE.decide(setup.situation())
     assert response is advice.response
-    assert advice.probabilities[response.rank] == max(advice.probabilities)
+    assert response is banded(DOCTRINE.bands, advice.score, setup.attack.short_of_armed_attack)
+
+
+@pytest.mark.parametrize("level", list(Response))
+def test_every_level_is_the_answer_for_some_score(level):
+    """Under the shipped bands each level is the answer for the scores of its band: the
+    score midway between its two edges (or beyond the outer ones)."""
+    edges, k = DOCTRINE.bands, level.rank
+    score = (edges[0] - 1.0 if k == 0 else edges[-1] + 1.0 if k == len(edges)
+             else (edges[k - 1] + edges[k]) / 2)
+    assert banded(edges, score) is level
+
+
+def test_short_of_an_armed_attack_the_top_band_answers_limited():
+    assert banded(DOCTRINE.bands, DOCTRINE.bands[-1] + 1.0, capped=True) is Response.LIMITED
+
+
+@given(st.floats(min_value=-20, max_value=20), st.floats(min_value=0.01, max_value=5))
+def test_the_answer_never_falls_as_the_score_rises(score, rise):
+    assert banded(DOCTRINE.bands, score + rise).rank >= banded(DOCTRINE.bands, score).rank
 
 
 class CountingRandom(random.Random):
@@ -495,12 +534,12 @@ def test_a_weight_must_be_a_finite_number():
 def test_explain_lists_the_largest_reasons_first_with_state_names():
     setup = BASE.change(deployments=(Deployment("DEU", "EST", ForceSize.BRIGADE),))
     advice = DOCTRINE.advise(setup.situation())
-    text = advice.explain(limit=4)
-    top = [f for f in advice.factors if f.contribution][:4]
+    text = advice.explain(limit=7)
+    top = [f for f in advice.factors if f.contribution][:7]
     assert text.startswith(f"Most likely: {advice.response} (p=")
     for f in top:
         assert f.text in text
-    for f in advice.factors[4:]:
+    for f in advice.factors[7:]:
         assert f.text not in text
     pro = [f for f in top if f.contribution > 0]
     con = [f for f in top if f.contribution < 0]
@@ -709,3 +748,14 @@ def test_the_distribution_is_the_logistic_of_each_cut_bit_for_bit(latent):
     f = [logistic(c - latent) for c in cuts]
     assert distribution(cuts, latent) == (f[0], max(0.0, f[1] - f[0]), max(0.0, f[2] - f[1]),
                                           max(0.0, f[3] - f[2]), 1.0 - f[3])
+
+
+@pytest.mark.parametrize("setup, name, words", [
+    (UNBOUND.state("USA", power=10.0), "stakes", "bound by no obligation here, has interests of its own in Estonia"),
+    (BASE.change(others=(WITH_ATTACKER,)), "ties_to_attacker", "Germany is bound to Russia too, by the German-Russian Pact"),
+    (BASE.change(others=(RUSSIAN_BLOC,)), "bloc_leader", "Russia leads the German-Russian Pact, the bloc Germany belongs to"),
+], ids=["stakes", "ties", "bloc"])
+def test_the_new_factors_say_why_in_words(setup, name, words):
+    factor = next(f for f in DOCTRINE.advise(setup.situation()).factors if f.name == name)
+    assert factor.value > 0 and words in factor.text
+    assert "counter-intuitively" not in factor.text   # the fitted sign is the literature's

@@ -47,8 +47,10 @@ def _run(args: argparse.Namespace) -> int:
         _update_defaults(cal)
     if args.json:
         print(json.dumps({"weights": dict(cal.doctrine.weights), "cuts": list(cal.doctrine.cuts),
+                          "answer_bands": list(cal.doctrine.bands),
                           "prior": cal.prior, "in_sample": cal.in_sample, "leave_one_out": cal.leave_one_out,
-                          "per_crisis": cal.per_crisis, "observations": cal.n_observations,
+                          "per_crisis": cal.per_crisis, "per_era": cal.per_era,
+                          "observations": cal.n_observations,
                           "skipped": [k.to_dict() for k in cal.skipped],
                           "published": [{"source": s, "rate": r} for s, r in cal_mod.PUBLISHED_RATES]},
                          indent=2, sort_keys=True))
@@ -58,7 +60,8 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{'factor':<22}{'prior':>8}{'fitted':>8}")
     for name in FACTORS:
         print(f"{name:<22}{PRIOR_WEIGHTS[name]:>8.2f}{cal.doctrine.weights[name]:>8.2f}")
-    print(f"{'cuts':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.cuts)}\n")
+    print(f"{'cuts':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.cuts)}")
+    print(f"{'answer bands':<22}{'':>8}  {', '.join(f'{c:.2f}' for c in cal.doctrine.bands)}\n")
     rows = [("doctrine, left-out crisis", cal.leave_one_out["doctrine"]),
             ("doctrine, priors (not fitted)", cal.prior["doctrine"]),
             ("doctrine, in sample", cal.in_sample["doctrine"]),
@@ -70,10 +73,16 @@ def _run(args: argparse.Namespace) -> int:
     print(f"\nhonoured in these crises: {cal.leave_one_out['historical_honour_rate']:.0%}; published rates:")
     for source, rate in cal_mod.PUBLISHED_RATES:
         print(f"  {rate:.1%}  {source}")
+    print("\nleft-out crisis, by era (obligations in play honoured: in the record, in the doctrine's answers):")
+    print(f"  {'era':<22}{'n':>5}{'exact':>8}{'honour':>8}{'Brier':>8}{'record':>8}{'doctrine':>10}")
+    for name, s in cal.per_era.items():
+        d = s["doctrine"]
+        print(f"  {name:<22}{d['n']:>5}{d['exact']:>8.0%}{d['honour_agreement']:>8.0%}{d['brier']:>8.3f}"
+              f"{s['historical_honour_rate']:>8.0%}{s['predicted_honour_rate']:>10.0%}")
     print("\nleft-out crisis, each level: mean predicted probability against observed frequency:")
     for row in cal.leave_one_out["calibration"]:
-        print(f"  {row['level']:<11} predicted {row['predicted']:>4.0%}  observed {row['observed']:>4.0%}  "
-              f"({row['count']} decisions)")
+        print(f"  {row['level']:<11} predicted {row['predicted']:>4.0%}  answered {row['answered']:>4.0%}  "
+              f"observed {row['observed']:>4.0%}  ({row['count']} decisions)")
     print("\nleft-out crisis by crisis:")
     for crisis, s in cal.per_crisis.items():
         print(f"  {crisis:<24} n={s['n']:<3} exact {s['exact']:.0%}, honour agreement {s['honour_agreement']:.0%}, "
@@ -92,5 +101,6 @@ def _update_defaults(cal: Calibration) -> None:
     for factor in data["factors"]:
         factor["weight"] = cal.doctrine.weights[factor["name"]]
     data["cuts"]["values"] = list(cal.doctrine.cuts)
+    data["cuts"]["answer_bands"] = list(cal.doctrine.bands)
     target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote the fitted weights into {target}", file=sys.stderr)

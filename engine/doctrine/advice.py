@@ -7,7 +7,7 @@ from typing import Any
 
 from ..model import RESPONSES, ObligationType, Response, honours
 from . import explain
-from .logit import most_probable
+from .logit import median
 from .situation import Factor, Situation
 
 
@@ -43,12 +43,15 @@ class Advice:
     score: float
     toward: str
     ceiling: Response | None
+    answer: Response | None
     _factors: tuple[Factor, ...] | None = field(repr=False)
     _pending: Pending | None = field(repr=False)
 
     def __init__(self, probabilities: Sequence[float], factors: Sequence[Factor] | Pending,
-                 score: float, toward: str = "honouring", *, ceiling: Response | None = None) -> None:
+                 score: float, toward: str = "honouring", *, ceiling: Response | None = None,
+                 answer: Response | None = None) -> None:
         put = object.__setattr__
+        put(self, "answer", answer)
         put(self, "probabilities", tuple(probabilities))
         put(self, "score", score)
         put(self, "toward", toward)
@@ -73,16 +76,19 @@ class Advice:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Advice):
             return NotImplemented
-        return ((self.probabilities, self.score, self.toward, self.ceiling, self.factors)
-                == (other.probabilities, other.score, other.toward, other.ceiling, other.factors))
+        return ((self.probabilities, self.score, self.toward, self.ceiling, self.answer, self.factors)
+                == (other.probabilities, other.score, other.toward, other.ceiling, other.answer,
+                    other.factors))
 
     def __hash__(self) -> int:
         return hash((self.probabilities, self.score, self.toward))
 
     @property
     def response(self) -> Response:
-        """The most probable level; a tie goes to the lower level."""
-        return most_probable(self.probabilities)
+        """The deterministic answer: the band of the score that the doctrine gave (Doctrine,
+        logit.banded), else the median level (logit.median). Either way every level of the
+        scale can be the answer, unlike the most probable level."""
+        return self.answer if self.answer is not None else median(self.probabilities)
 
     @property
     def expected_rank(self) -> float:

@@ -8,7 +8,7 @@ from ..model import Response, Scenario
 from ..world import World
 from . import logit, standing
 from .advice import Advice, Pending
-from .data import DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS
+from .data import DEFAULT_BANDS, DEFAULT_CUTS, DEFAULT_WEIGHTS, FACTORS
 from .factors import values
 from .situation import Situation
 
@@ -24,6 +24,7 @@ class Doctrine:
 
     def __init__(self, weights: Mapping[str, float] | None = None,
                  cuts: Sequence[float] | None = None, *,
+                 bands: Sequence[float] | None = None,
                  vote_threshold: float = _VOTE_THRESHOLD,
                  vote_rule: str = VOTE_RULES[0]) -> None:
         merged = dict(DEFAULT_WEIGHTS)
@@ -35,6 +36,9 @@ class Doctrine:
             merged[name] = logit.finite(value, f"doctrine weight {name}")
         self.weights: Mapping[str, float] = MappingProxyType(merged)
         self.cuts: tuple[float, ...] = logit.check_cuts(DEFAULT_CUTS if cuts is None else cuts)
+        # The deterministic answer's bands on the score (logit.banded): fitted so that on the
+        # training crises each level is the answer about as often as history chose it.
+        self.bands: tuple[float, ...] = logit.check_cuts(DEFAULT_BANDS if bands is None else bands)
         self.vote_threshold = logit.finite(vote_threshold, "vote threshold")
         if vote_rule not in VOTE_RULES:
             raise ValueError(f"unknown vote rule {vote_rule!r}; the rules are: "
@@ -75,11 +79,12 @@ class Doctrine:
         if capped:
             probabilities = logit.within_threshold(probabilities)
         return Advice(probabilities, Pending(situation, found, self._vector), score, toward,
-                      ceiling=Response.LIMITED if capped else None)
+                      ceiling=Response.LIMITED if capped else None,
+                      answer=logit.banded(self.bands, score, capped))
 
     def decide(self, situation: Situation,
                rng: logit.Uniform | None = None) -> tuple[Response, Advice]:
-        """The most probable level (rng None), or one drawn with a single rng.random()."""
+        """The banded answer (rng None, Advice.response), or one drawn with a single rng.random()."""
         advice = self.advise(situation)
         if rng is None:
             return advice.response, advice

@@ -23,6 +23,7 @@ FACTORS: tuple[str, ...] = (
     "casus_foederis", "formality", "commitment", "institutionalization", "tripwire",
     "threat", "affinity", "leader", "burden_sharing", "regime", "reputation",
     "cost_of_war", "interdependence", "entrapment", "attribution", "obsolescence",
+    "stakes", "ties_to_attacker", "bloc_leader",
 )
 # Factors that describe the commitment itself: nothing to say without one.
 TREATY_FACTORS = frozenset({"formality", "commitment", "institutionalization", "leader",
@@ -43,6 +44,8 @@ FACTOR_DATA: Mapping[str, Mapping[str, Any]] = {f["name"]: f for f in DATA["fact
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {name: float(FACTOR_DATA[name]["weight"]) for name in FACTORS})
 DEFAULT_CUTS: tuple[float, ...] = tuple(float(c) for c in DATA["cuts"]["values"])
+# The edges of the deterministic answer's bands on the latent score (fitted with the cuts).
+DEFAULT_BANDS: tuple[float, ...] = tuple(float(c) for c in DATA["cuts"]["answer_bands"])
 # The literature's values, before calibration: what a refit is pulled toward (engine/calibrate.py).
 PRIOR_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {name: float(FACTOR_DATA[name].get("prior", FACTOR_DATA[name]["weight"])) for name in FACTORS})

@@ -216,6 +216,39 @@ def _say_obsolescence(w: _Words, v: float) -> str:
     return f"{w.T} fits reality less: {', '.join(parts)}" if parts else f"{w.T} still fits"
 
 
+def _say_stakes(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.A} has no stake of its own in {w.P}'s fate beyond its obligations"
+    standing = rd.standing(w.world, rd.scratch(w.world), w.s.ally)
+    return (f"{w.A}, bound by no obligation here, has interests of its own in {w.P} "
+            f"(a power of {standing:.0%} of the strongest, leaning to {w.P})")
+
+
+def _tied_to(w: _Words, *, coercive: bool) -> list[str]:
+    """The treaties binding the deciding state to an opponent (coercive ones an opponent leads)."""
+    memo, found = rd.scratch(w.world), []
+    for t in w.world.scenario.treaties:
+        members = w.world.members_in_force.get(t.id, frozenset())
+        if w.s.ally not in members or not any(x in members for x in w.opponents):
+            continue
+        if coercive and not (t.governance == rd.COERCIVE and rd.leader_of(w.world, memo, t) in w.opponents):
+            continue
+        found.append(_the(t))
+    return found
+
+
+def _say_ties(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.A} has no treaty with {w.X}"
+    return f"{w.A} is bound to {w.X} too, by {', '.join(_tied_to(w, coercive=False))}"
+
+
+def _say_bloc(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.X} leads no bloc that {w.A} belongs to"
+    return f"{w.X} leads {', '.join(_tied_to(w, coercive=True))}, the bloc {w.A} belongs to"
+
+
 _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "casus_foederis": _say_casus, "formality": _say_formality, "commitment": _say_commitment,
     "institutionalization": _say_institution, "tripwire": _say_tripwire,
@@ -223,6 +256,7 @@ _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "burden_sharing": _say_burden, "regime": _say_regime, "reputation": _say_reputation,
     "cost_of_war": _say_cost, "interdependence": _say_trade, "entrapment": _say_entrapment,
     "attribution": _say_attribution, "obsolescence": _say_obsolescence,
+    "stakes": _say_stakes, "ties_to_attacker": _say_ties, "bloc_leader": _say_bloc,
 }
 if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
     raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "

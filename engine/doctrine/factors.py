@@ -1,4 +1,4 @@
-"""The sixteen factors' values in one situation: the hot path of every decision.
+"""The factors' values in one situation: the hot path of every decision.
 
 One pass, numbers only: Monte Carlo draws thousands of decisions, and the words
 that explain them are written apart (explain.py), only when someone reads them.
@@ -35,11 +35,13 @@ def values(s: Situation) -> tuple[float, ...]:
     casus, formality, commitment, institution, leader, regime, obsolete = (
         _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
     cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
+    tied, bloc = rd.ties(world, memo, ally, opponents)
     return (
         casus, formality, commitment, institution, _tripwire(world, shared, attack, ally, partner),
         threat, affinity, leader, _centred(them.burden_sharing), regime,
         _centred(world.reputation.get(ally, INITIAL_REPUTATION)),
         cost, trade, _entrapment(world, attack, me, partner), _ambiguity(attack), obsolete,
+        _stakes(world, memo, ally, casus, affinity), tied, bloc,
     )
 
 
@@ -138,6 +140,14 @@ def _entrapment(world: World, attack: Attack, me: State, partner: str) -> float:
     outside = 1.0 if me.region is not None and region is not None and region != me.region else 0.0
     value: float = ENTRAP["provoked"] * provoked + ENTRAP["outside_region"] * outside
     return value
+
+
+def _stakes(world: World, memo: rd.Memo, ally: str, casus: float, affinity: float) -> float:
+    """A state no obligation binds: its standing as a power times its leaning to the partner
+    (the affinity factor, when positive). Zero when an obligation in play binds it."""
+    if casus > 0.0 or affinity <= 0.0:
+        return 0.0
+    return rd.standing(world, memo, ally) * affinity
 
 
 def _ambiguity(attack: Attack) -> float:

@@ -82,6 +82,32 @@ def most_probable(probabilities: Sequence[float]) -> Response:
     return RESPONSES[best]
 
 
+def median(probabilities: Sequence[float]) -> Response:
+    """The median level: the lowest whose cumulative probability reaches one half.
+
+    The deterministic answer. Under an ordered logit the median is the level whose band
+    between two cut points holds the latent score, so every level is the answer somewhere
+    (the most probable level is not: a narrow middle band is never the mode)."""
+    cumulative = 0.0
+    for response, p in zip(RESPONSES, probabilities):
+        cumulative += p
+        if cumulative >= 0.5:
+            return response
+    return RESPONSES[-1]
+
+
+def banded(bands: Sequence[float], latent: float, capped: bool = False) -> Response:
+    """The level whose answer band holds the latent score: the number of band edges below it
+    (doctrine.json, cuts.answer_bands). Short of an armed attack `full` is no answer."""
+    level = 0
+    for edge in bands:
+        if latent > edge:
+            level += 1
+    if capped and level == len(RESPONSES) - 1:
+        level -= 1
+    return RESPONSES[level]
+
+
 def draw(probabilities: Sequence[float], rng: Uniform) -> Response:
     """A level drawn from the distribution with a single rng.random()."""
     u = rng.random()

@@ -271,3 +271,34 @@ def publicity(treaty: Treaty, ob: Obligation | None) -> float:
     if treaty.secret or (ob is not None and ob.secret):
         return 0.0
     return OPEN[treaty.openness]
+
+
+# --- beyond the treaty in play ------------------------------------------------------
+
+def standing(world: World, memo: Memo, state: str) -> float:
+    """`state`'s power against the strongest state of the world, 0..1: how far it is a great
+    power, with interests, and the means to defend them, beyond its own borders."""
+    key = ("strongest",)
+    strongest: float | None = memo.get(key)
+    if strongest is None:
+        strongest = memo[key] = max((s.power for s in world.states.values()), default=0.0)
+    return world.states[state].power / strongest if strongest > 0 else 0.0
+
+
+def ties(world: World, memo: Memo, ally: str, opponents: tuple[str, ...]) -> tuple[float, float]:
+    """(ties, bloc): 1 when `ally` is a member in force of a treaty with an opponent; 1 when an
+    opponent leads (designated, else the most powerful member) a coercive alliance `ally`
+    belongs to. Treaties in force change only with an inject, so this is kept per world."""
+    key = ("ties", ally, opponents)
+    found: tuple[float, float] | None = memo.get(key)
+    if found is None:
+        tied = bloc = 0.0
+        for treaty in world.scenario.treaties:
+            members = world.members_in_force.get(treaty.id, frozenset())
+            if ally not in members or not any(x in members for x in opponents):
+                continue
+            tied = 1.0
+            if treaty.governance == COERCIVE and leader_of(world, memo, treaty) in opponents:
+                bloc = 1.0
+        found = memo[key] = (tied, bloc)
+    return found
