@@ -246,7 +246,8 @@ def _heading(title: str, width: int) -> str:
     if not title:
         return ""
     room = max(width - 16, 40)
-    size = min(14.0, room / (_BOLD_EM * len(title)))
+    # Rounded down to the one decimal it is written with: rounded up, it would overflow.
+    size = min(14.0, math.floor(10 * room / (_BOLD_EM * len(title))) / 10)
     shown, tip = title, ""
     if size < _SMALLEST_TITLE:
         size = _SMALLEST_TITLE

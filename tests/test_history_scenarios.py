@@ -462,9 +462,14 @@ def test_1914_britain_went_to_war_over_belgium_not_luxembourg() -> None:
 
 
 def test_1914_italy_and_romania_stay_neutral_and_break_no_commitment() -> None:
+    """Neutral in every war; Italy consulted its allies when their peace was threatened."""
     name = "1914-july-crisis.yaml"
-    answers = [e for e in _load(name).script if e.state in ("ITA", "ROU")]
-    assert answers and all(e.response is Response.NEUTRAL for e in answers)
+    scenario = _load(name)
+    attacks = {i.id for i in scenario.injects if i.is_attack}
+    answers = [e for e in scenario.script if e.state in ("ITA", "ROU")]
+    to_attacks = [e for e in answers if e.inject in attacks]
+    assert to_attacks and all(e.response is Response.NEUTRAL for e in to_attacks)
+    assert all(e.response is Response.DIPLOMATIC for e in answers if e not in to_attacks)
     breaches = [e for e in _events(name, Kind.BREACH) if e.state in ("ITA", "ROU")]
     assert breaches == []
     assert all("ITA" not in (e.aggressor, e.defender) for e in _events(name, Kind.WAR))
