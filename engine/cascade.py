@@ -148,10 +148,11 @@ class _Cascade:
         # A threat and an attack by the same states on the same target are answered apart.
         already = self.answered.setdefault((frozenset(attack.attackers), attack.target, attack.threat), set())
         waits = {t for t in triggers if t.triggered and self._obligation(t).conditional_on}
+        if not waits:  # the common case: no trigger to hash (a dataclass's hash reads every field)
+            return self._ask(attack, tuple(t for t in triggers if t.triggered and t.ally not in already),
+                             already), triggers
         answers = self._ask(attack, tuple(t for t in triggers if t.triggered and t not in waits
                                           and t.ally not in already), already)
-        if not waits:
-            return answers, triggers
         met: list[Trigger] = []
         judged: dict[Trigger, Trigger] = {}
         for t in triggers:
