@@ -39,7 +39,7 @@ from .events import (
     TriggerRef,
     TurnOpened,
 )
-from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind
+from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind, Mode
 from .network import Attack, Trigger, cascade
 from .play import Context, Play, Step, facts, first, inject_visibility, obligations, treaty_visibility
 from .resolve import resolve
@@ -187,6 +187,8 @@ def examine(play: Play, attack: Attack, *, round_: int, visibility: str | tuple[
                        victim_side=tuple(_ref(t) for t in c.honour_victim),
                        attacker_side=tuple(_ref(t) for t in c.honour_attacker),
                        actor=c.state, visibility=UMPIRE, reason=c.text)
+    if not ctx.verbose and gs.mode is not Mode.EXERCISE:
+        return  # a batch run has no cell to ask (only an exercise has cells): nothing is requested
     binding = tuple(t for t in triggers if t.triggered) if ctx.verbose else triggers
     for state, trigger in answerers(play, attack, binding):
         # A batch run asks only the cells it would wait for: the engine's own answers come at the
