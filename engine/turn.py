@@ -240,7 +240,7 @@ def close_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
 def _close_turn(play: Play) -> Iterator[Event]:
     gs = play.gs
     decider = Decider(play)
-    earlier = [(gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn]
+    earlier = ((gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn)
     result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
                      graph=play.graph, all_triggers=play.ctx.verbose, earlier=earlier)
     yield from decider.events()
