@@ -329,9 +329,9 @@ class Answer(Event):
 
     @property
     def decision(self) -> Decision:
-        return Decision(turn=self.turn, state=self.state, attack=self.attack, response=self.response,
-                        source=self.source, side=self.side, treaty=self.treaty, rationale=self.rationale,
-                        statement=self.statement)
+        # Positional: the fold asks this of every decision, and keywords cost a dict per call.
+        return Decision(self.turn, self.state, self.attack, self.response, self.source, self.side, self.treaty,
+                        self.rationale, self.statement)
 
 
 @_kind(Kind.DECISION, Phase.DECISIONS)
