@@ -140,8 +140,8 @@ EVENT_TYPES: dict[Kind, type[Event]] = {}
 def _kind(kind: Kind, phase: Phase) -> Callable[[_E], _E]:
     """Register an event class for its kind (one class per kind, checked at import).
 
-    A registered class is built by `engine.frozen.quick`: still a frozen dataclass, at a
-    third of the cost (a batch run builds about a thousand events)."""
+    A registered class is built by `engine.frozen.quick`: still a frozen dataclass, at about
+    half the cost (a batch run builds about a thousand events)."""
     def register(cls: _E) -> _E:
         if kind in EVENT_TYPES:
             raise TypeError(f"two event classes for {kind}")

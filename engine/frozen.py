@@ -17,6 +17,7 @@ no faster.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, TypeVar
 
 __all__ = ["quick"]
@@ -30,6 +31,9 @@ class _Factory:
 
 
 _FACTORY = _Factory()
+# The names the generated constructor uses besides the fields.
+_RESERVED = frozenset(("cls", "self", "_cls", "_twin", "_new", "_FACTORY", "_plain"))
+_LOCAL = re.compile(r"_[df]\d+")
 
 
 def quick(cls: _T) -> _T:
@@ -39,9 +43,13 @@ def quick(cls: _T) -> _T:
     params = getattr(cls, "__dataclass_params__", None)
     if params is None or not params.frozen or "__slots__" not in cls.__dict__ or cls.__dictoffset__:
         raise TypeError(f"{cls.__name__}: quick() takes a frozen dataclass with slots")
-    fields = [f for f in dataclasses.fields(cls) if f.init]
-    if hasattr(cls, "__post_init__") or any(f.name in ("cls", "self") or f.name.startswith("_") for f in fields):
-        raise TypeError(f"{cls.__name__}: quick() takes no __post_init__ and no field named cls, self or _*")
+    fields = list(dataclasses.fields(cls))
+    initvar = getattr(dataclasses, "_FIELD_INITVAR", None)
+    if (not all(f.init for f in fields) or any(getattr(f, "_field_type", None) is initvar
+                                               for f in cls.__dict__["__dataclass_fields__"].values())
+            or any(f.name in _RESERVED or _LOCAL.fullmatch(f.name) for f in fields)):
+        raise TypeError(f"{cls.__name__}: quick() takes no init=False field, no InitVar, and no field named "
+                        f"{', '.join(sorted(_RESERVED))} or _d<n>, _f<n>")
     if len({f.kw_only for f in fields}) > 1:
         raise TypeError(f"{cls.__name__}: quick() takes every field keyword-only, or none")
     twin = type(cls.__name__, (cls,), {"__slots__": (), "__setattr__": object.__setattr__,
@@ -78,6 +86,7 @@ def _constructor(cls: type, twin: type, fields: list[dataclasses.Field[Any]]) ->
         "    self = _new(_twin)",
         *(f"    self.{f.name} = {f.name}" for f in fields),
         "    self.__class__ = _cls",
+        *(["    self.__post_init__()"] if hasattr(cls, "__post_init__") else []),
         "    return self",
     ])
     exec(source, env)  # code written from the dataclass's own field names, as dataclasses does

@@ -92,6 +92,37 @@ def test_a_plain_subclass_is_built_as_itself() -> None:
     assert type(e) is Later and e.after == 0.55
 
 
+@quick
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _Checked:
+    low: int
+    high: int
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError("low above high")
+
+
+def test_post_init_runs_on_the_finished_instance() -> None:
+    assert _Checked(low=1, high=2).high == 2
+    with pytest.raises(ValueError, match="low above high"):
+        _Checked(low=3, high=2)
+
+
+@pytest.mark.parametrize("field", [
+    "x: int = dataclasses.field(default=0, init=False)",
+    "x: dataclasses.InitVar[int] = 0",
+    "_cls: int = 0",
+    "_d0: int = 0",
+])
+def test_what_the_constructor_cannot_build_is_refused(field: str) -> None:
+    namespace: dict[str, object] = {"dataclasses": dataclasses}
+    source = f"@dataclasses.dataclass(frozen=True, slots=True)\nclass Y:\n    a: int = 1\n    {field}\n"
+    exec(compile(source, "<test>", "exec", dont_inherit=True), namespace)  # evaluated annotations
+    with pytest.raises(TypeError, match="quick"):
+        quick(namespace["Y"])  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("decorate", [
     dataclasses.dataclass(slots=True),              # not frozen
     dataclasses.dataclass(frozen=True),             # no slots
