@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .frozen import quick
 from .model import Inject, InjectKind, ObligationType, Response
 
 # SCENARIO_FORMAT.md, inject `attribution`: "confidence that actor did it (grey zone
@@ -16,6 +17,7 @@ from .model import Inject, InjectKind, ObligationType, Response
 GREY_ZONE = 0.5
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Attack:
     """An attack that may trigger commitments: an inject, or a war a decision began.
@@ -76,6 +78,7 @@ class Attack:
         return not self.kind.traits.armed_attack
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """One obligation examined against one attack: binding or not, and why.

@@ -40,7 +40,7 @@ chain six rounds).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .alliance_conflicts import Conflict
@@ -89,17 +89,17 @@ _MAX_ROUNDS = 12
 def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
             max_rounds: int = _MAX_ROUNDS, all_triggers: bool = True,
             graph: AllianceGraph | None = None,
-            earlier: Sequence[tuple[Attack, Decision]] = ()) -> CascadeResult:
+            earlier: Iterable[tuple[Attack, Decision]] = ()) -> CascadeResult:
     """Resolve attacks, the wars their answers begin, the wars those begin, ...
 
     Round 1 examines `attacks`; each later round the wars the previous round's
     decisions began. See the module's docstring for the rules. With
     `all_triggers=False` the rounds keep only the binding triggers (faster, for
     batch runs that need no explanation of what did not bind). `earlier` are answers given
-    before the cascade (earlier turns), read by conditional obligations.
+    before the cascade (earlier turns), read by conditional obligations: an iterable read
+    only when such an obligation is met (most cascades meet none).
     """
-    run = _Cascade(world, graph or AllianceGraph(world), decide, all_triggers)
-    run.given.extend(earlier)
+    run = _Cascade(world, graph or AllianceGraph(world), decide, all_triggers, earlier)
     todo = tuple(attacks)
     while todo and len(run.rounds) < max_rounds:
         todo = run.play_round(todo)
@@ -109,12 +109,21 @@ def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
 class _Cascade:
     """What a cascade carries from round to round: the world, wars, who has answered what."""
 
-    def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool) -> None:
+    def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool,
+                 earlier: Iterable[tuple[Attack, Decision]]) -> None:
         self.world, self.graph, self.decide, self.all_triggers = world, graph, decide, all_triggers
         self.at_war = {w.pair for w in world.wars}
         self.answered: dict[tuple[frozenset[str], str, bool], set[str]] = {}
         self.rounds: list[Round] = []
-        self.given: list[tuple[Attack, Decision]] = []  # every answer so far, for conditions
+        self.given: list[tuple[Attack, Decision]] = []  # this cascade's answers, in order
+        self._earlier: Iterable[tuple[Attack, Decision]] | None = earlier
+
+    def answers_so_far(self) -> list[tuple[Attack, Decision]]:
+        """Every answer so far, the earlier turns' first, for conditional obligations."""
+        if self._earlier is not None:
+            self.given[:0] = self._earlier
+            self._earlier = None
+        return self.given
 
     def play_round(self, todo: tuple[Attack, ...]) -> tuple[Attack, ...]:
         """Play one round of attacks; the attacks of the next round, from the wars it began."""
@@ -148,15 +157,16 @@ class _Cascade:
         # A threat and an attack by the same states on the same target are answered apart.
         already = self.answered.setdefault((frozenset(attack.attackers), attack.target, attack.threat), set())
         waits = {t for t in triggers if t.triggered and self._obligation(t).conditional_on}
+        if not waits:  # the common case: no trigger to hash (a dataclass's hash reads every field)
+            return self._ask(attack, tuple(t for t in triggers if t.triggered and t.ally not in already),
+                             already), triggers
         answers = self._ask(attack, tuple(t for t in triggers if t.triggered and t not in waits
                                           and t.ally not in already), already)
-        if not waits:
-            return answers, triggers
         met: list[Trigger] = []
         judged: dict[Trigger, Trigger] = {}
         for t in triggers:
             if t in waits:
-                why = condition_unmet(self._obligation(t), t, self.given, self.graph.name)
+                why = condition_unmet(self._obligation(t), t, self.answers_so_far(), self.graph.name)
                 judged[t] = t if why is None else replace(t, triggered=False, reason=why)
                 if why is None and t.ally not in already:
                     met.append(t)

@@ -36,12 +36,7 @@ class Game:
         if not self._events or not isinstance(self._events[0], GameStarted):
             raise InvalidAction("a game's log begins with its game-started event (use Game.new)")
         self.started: GameStarted = self._events[0]
-        self.ctx = Context.of(self.started, scenario)
-        if doctrine is not None:
-            if (dict(doctrine.weights), tuple(doctrine.cuts)) != (dict(self.ctx.doctrine.weights),
-                                                                  tuple(self.ctx.doctrine.cuts)):
-                raise InvalidAction("the doctrine given is not the one this game's log records")
-            self.ctx = replace(self.ctx, doctrine=doctrine)
+        self.ctx = _context(self.started, scenario, doctrine)
         self.state: GameState = fold(scenario, self._events)
 
     @classmethod
@@ -259,6 +254,21 @@ def advise(gs: GameState, doctrine: Doctrine, state: str, attack: str) -> Advice
         world=play.world, ally=state, partner=trig.partner if trig else gs.attacks[attack].target,
         attack=gs.attacks[attack], treaty=treaty, article=trig.article if trig else None,
         triggered=trig is not None))
+
+
+def _context(started: GameStarted, scenario: Scenario, doctrine: Doctrine | None) -> Context:
+    """The settings the log records, played with `doctrine` when one is given (its weights and
+    cuts must be those recorded)."""
+    if doctrine is None:
+        return Context.of(started, scenario)
+    given = (dict(doctrine.weights), tuple(doctrine.cuts))
+    # A Monte Carlo run records the doctrine it is given: the same weights and cuts, so no
+    # second doctrine need be built from the log to compare with.
+    if given != (dict(started.weights), tuple(started.cuts)):
+        recorded = Context.of(started, scenario).doctrine
+        if given != (dict(recorded.weights), tuple(recorded.cuts)):
+            raise InvalidAction("the doctrine given is not the one this game's log records")
+    return Context(doctrine, started.stochastic, started.verbose)
 
 
 def replay(scenario: Scenario, events: Sequence[Event]) -> Game:

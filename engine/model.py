@@ -16,6 +16,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any, TypeVar
 
+from .frozen import quick
+
 _T = TypeVar("_T")
 
 
@@ -422,6 +424,7 @@ class DecisionSource(StrEnum):
     UMPIRE = "umpire"      # the umpire overrode
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A state's answer to an attack, on the response scale, and who gave it.

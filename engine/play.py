@@ -11,7 +11,9 @@ what depends on the scenario alone is memoised on the scenario (`facts`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import contextlib
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .doctrine import Doctrine
@@ -117,14 +119,33 @@ class Play:
 _LAST = 10**6  # the place in order of a state the scenario does not list
 
 
+class _Names(dict[str | None, str]):
+    """A state's name by its id; an id the scenario does not list is its own name."""
+    __slots__ = ()
+
+    def __missing__(self, state: str | None) -> str:
+        return state or "?"
+
+
+class _Ranks(dict[str, int]):
+    """A state's place in the scenario's order; one it does not list comes last."""
+    __slots__ = ()
+
+    def __missing__(self, state: str) -> int:
+        return _LAST
+
+
 class Facts:
     """What the phases look up about a scenario for almost every event, read once:
     the scenario is frozen, so its games and runs share one copy."""
-    __slots__ = ("commitments", "hidden", "names", "order", "secret")
+    __slots__ = ("commitments", "hidden", "name", "rank", "secret")
 
     def __init__(self, scenario: Scenario) -> None:
-        self.names = {s.id: s.name for s in scenario.states}
-        self.order = scenario.state_order
+        names = _Names({s.id: s.name for s in scenario.states})
+        # `name` and `rank` are dict lookups without a Python call: sorting keys, read
+        # hundreds of times a run.
+        self.name: Callable[[str | None], str] = names.__getitem__
+        self.rank: Callable[[str], int] = _Ranks(scenario.state_order).__getitem__
         self.secret = frozenset(t.id for t in scenario.treaties if t.secret)
         # (treaty, article) whose obligation is known only to those who know the treaty
         self.hidden = frozenset((t.id, i) for t in scenario.treaties
@@ -133,28 +154,28 @@ class Facts:
         self.commitments = {(t.id, i): f"{t.name} {ob.label}" for t in scenario.treaties
                             for i, ob in enumerate(t.obligations)}
 
-    def name(self, state: str | None) -> str:
-        if not state:
-            return "?"
-        name = self.names.get(state)
-        return state if name is None else name
-
     def names_of(self, states: Iterable[str]) -> str:
-        return ", ".join(self.name(s) for s in states)
-
-    def rank(self, state: str) -> int:
-        return self.order.get(state, _LAST)
+        return ", ".join(map(self.name, states))
 
 
 _FACTS = IdentityMemo()
+_last: tuple[Callable[[], Scenario | None], Facts | None] = (lambda: None, None)
 
 
 def facts(scenario: Scenario) -> Facts:
+    """The scenario's facts (asked a few hundred times a run, mostly for the same scenario:
+    the last one answered is checked first)."""
+    global _last
+    ref, found = _last
+    if ref() is scenario and found is not None:
+        return found
     memo = _FACTS.scratch(scenario)
     found = memo.get("facts")
     if found is None:
         found = memo["facts"] = Facts(scenario)
     assert isinstance(found, Facts)
+    with contextlib.suppress(TypeError):  # not weakly referenceable: no shortcut
+        _last = (weakref.ref(scenario), found)
     return found
 
 

@@ -39,7 +39,7 @@ from .events import (
     TriggerRef,
     TurnOpened,
 )
-from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind
+from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind, Mode
 from .network import Attack, Trigger, cascade
 from .play import Context, Play, Step, facts, first, inject_visibility, obligations, treaty_visibility
 from .resolve import resolve
@@ -187,6 +187,8 @@ def examine(play: Play, attack: Attack, *, round_: int, visibility: str | tuple[
                        victim_side=tuple(_ref(t) for t in c.honour_victim),
                        attacker_side=tuple(_ref(t) for t in c.honour_attacker),
                        actor=c.state, visibility=UMPIRE, reason=c.text)
+    if not ctx.verbose and gs.mode is not Mode.EXERCISE:
+        return  # a batch run has no cell to ask (only an exercise has cells): nothing is requested
     binding = tuple(t for t in triggers if t.triggered) if ctx.verbose else triggers
     for state, trigger in answerers(play, attack, binding):
         # A batch run asks only the cells it would wait for: the engine's own answers come at the
@@ -238,7 +240,7 @@ def close_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
 def _close_turn(play: Play) -> Iterator[Event]:
     gs = play.gs
     decider = Decider(play)
-    earlier = [(gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn]
+    earlier = ((gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn)
     result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
                      graph=play.graph, all_triggers=play.ctx.verbose, earlier=earlier)
     yield from decider.events()

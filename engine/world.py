@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from .frozen import quick
 from .model import Deployment, InjectKind, Relation, Scenario, State, Treaty
 
 # Reputation runs 0..1; every state starts with an unremarkable record.
@@ -53,6 +54,7 @@ class IdentityMemo:
         return memo
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class War:
     """Two states at war, with the side that struck first."""
