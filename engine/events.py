@@ -165,6 +165,7 @@ class GameStarted(Event):
     controls: Mapping[str, Control] = field(default_factory=dict)  # states played by cells
     weights: Mapping[str, float] = field(default_factory=dict)     # the doctrine's, every factor
     cuts: tuple[float, ...] = ()
+    bands: tuple[float, ...] = ()              # the deterministic answer's bands (none: defaults)
     format: int = FORMAT_VERSION
 
 

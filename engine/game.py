@@ -50,7 +50,8 @@ class Game:
         started = GameStarted(
             turn=0, scenario=scenario.id, seed=seed, mode=mode, stochastic=stochastic, verbose=verbose,
             controls={s: Control(c) for s, c in (controls or {}).items()}, weights=dict(doctrine.weights),
-            cuts=tuple(doctrine.cuts), actor="umpire", reason=f"{scenario.title}: a new game ({mode})")
+            cuts=tuple(doctrine.cuts), bands=tuple(doctrine.bands), actor="umpire",
+            reason=f"{scenario.title}: a new game ({mode})")
         return cls(scenario, [started], doctrine=doctrine)
 
     @classmethod
@@ -63,7 +64,8 @@ class Game:
             raise InvalidAction("a game's log begins with its game-started event")
         doctrine = settings.pop("doctrine", None)
         if isinstance(doctrine, Doctrine):
-            settings |= {"weights": dict(doctrine.weights), "cuts": tuple(doctrine.cuts)}
+            settings |= {"weights": dict(doctrine.weights), "cuts": tuple(doctrine.cuts),
+                         "bands": tuple(doctrine.bands)}
         return cls(scenario, [replace(started, **settings), *events[1:]],  # type: ignore[arg-type]
                    doctrine=doctrine if isinstance(doctrine, Doctrine) else None)
 
@@ -261,12 +263,12 @@ def _context(started: GameStarted, scenario: Scenario, doctrine: Doctrine | None
     cuts must be those recorded)."""
     if doctrine is None:
         return Context.of(started, scenario)
-    given = (dict(doctrine.weights), tuple(doctrine.cuts))
+    given = (dict(doctrine.weights), tuple(doctrine.cuts), tuple(doctrine.bands))
     # A Monte Carlo run records the doctrine it is given: the same weights and cuts, so no
     # second doctrine need be built from the log to compare with.
-    if given != (dict(started.weights), tuple(started.cuts)):
+    if given != (dict(started.weights), tuple(started.cuts), tuple(started.bands)):
         recorded = Context.of(started, scenario).doctrine
-        if given != (dict(recorded.weights), tuple(recorded.cuts)):
+        if given != (dict(recorded.weights), tuple(recorded.cuts), tuple(recorded.bands)):
             raise InvalidAction("the doctrine given is not the one this game's log records")
     return Context(doctrine, started.stochastic, started.verbose)
 

@@ -287,7 +287,7 @@ class _Players:
             return entry[1]
         base = Doctrine.for_scenario(scenario)
         doctrine = base if not overrides else Doctrine(
-            weights=dict(base.weights) | dict(overrides), cuts=base.cuts)
+            weights=dict(base.weights) | dict(overrides), cuts=base.cuts, bands=base.bands)
         if len(self._memo) >= self.LIMIT:
             self._memo.clear()
         self._memo[key] = (scenario, doctrine)

@@ -43,7 +43,8 @@ class Context:
     def of(cls, started: GameStarted, scenario: Scenario) -> Context:
         """The settings a log's first event records (a log migrated from format 0 recorded no
         weights: the scenario's are used, as that version did)."""
-        doctrine = (Doctrine(dict(started.weights), started.cuts or None) if started.weights
+        doctrine = (Doctrine(dict(started.weights), started.cuts or None, bands=started.bands or None)
+                    if started.weights
                     else Doctrine.for_scenario(scenario))
         return cls(doctrine, started.stochastic, started.verbose)
 

@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "report leave-one-crisis-out scores beside the naive baselines and the "
                     "published rates. See engine/calibrate.py for the procedure.")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
-    p.add_argument("--ridge", type=float, default=None, help="pull toward the priors (default: RIDGE in engine/calibrate.py)")
+    p.add_argument("--ridge", type=float, default=None,
+                   help="pull toward the priors (default: RIDGE in engine/calibrate.py)")
     p.add_argument("--out", metavar="FILE", help="write the fitted weights as a YAML `doctrine:` block")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--update-defaults", action="store_true",
