@@ -85,6 +85,11 @@ class Kind(StrEnum):
     MESSAGE = "message"                      # from the umpire or a cell, to cells or the umpire
     CHANNEL = "channel"                      # the umpire opens or closes messages between cells
     CONTROL = "control"                      # a state passes to a cell (or back) during play
+    OPTION_OFFERED = "option-offered"        # an option waits for its actor's cell this turn
+    OPTION_TAKEN = "option-taken"            # its actor carries the option out (it fires now)
+    OPTION_DECLINED = "option-declined"      # not this turn (it may come again before `until`)
+    OPTION_LAPSED = "option-lapsed"          # its window closed without its actor taking it
+    WAR_ENDED = "war-ended"                  # a ceasefire ends belligerency between two states
 
 
 Visibility = str | tuple[str, ...]
@@ -503,6 +508,62 @@ class ControlChanged(Event):
     """Who answers for a state from now on: a cell joins after the start (or leaves)."""
     state: str
     control: Control
+
+
+# --- options and the end of wars (SCENARIO_FORMAT.md, "Options") ------------------------------
+
+@_kind(Kind.OPTION_OFFERED, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionOffered(Event):
+    """An option of a state its cell plays: the turn waits for the cell's choice."""
+    inject: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionChoice(Event):
+    """A state's choice on one of its options this turn, and who made it (engine.options)."""
+    inject: str
+    state: str
+    source: DecisionSource
+    probability: float | None = None           # the doctrine's chance of taking it, when explained
+    rationale: str = ""
+
+    def data(self) -> dict[str, Any]:
+        out = Event.data(self)
+        if out["probability"] is None:
+            del out["probability"]
+        return out
+
+
+@_kind(Kind.OPTION_TAKEN, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionTaken(OptionChoice):
+    pass
+
+
+@_kind(Kind.OPTION_DECLINED, Phase.DECISIONS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionDeclined(OptionChoice):
+    pass
+
+
+@_kind(Kind.OPTION_LAPSED, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionLapsed(Event):
+    inject: str
+    state: str | None = None
+
+
+@_kind(Kind.WAR_ENDED, Phase.RESOLUTION)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarEnded(Event):
+    """Belligerency between two states ends: a ceasefire between them, or one that ends the
+    war their war came from (`ceasefire` names the inject)."""
+    aggressor: str
+    defender: str
+    ceasefire: str
+    origins: tuple[str, ...] = ()              # the attacks whose wars end with it
 
 
 _MISSING = set(Kind) - set(EVENT_TYPES)

@@ -54,6 +54,22 @@ def may_submit(gs: GameState, state: str, attack: str, viewer: Viewer = None) ->
     return True, ""
 
 
+def may_choose(gs: GameState, state: str, inject: str, viewer: Viewer = None) -> tuple[bool, str]:
+    """Whether a choice for `state` on the option `inject` may be taken now (from a cell playing
+    `viewer`, when given), and if not, why. A cell may take an option it declined until the turn
+    closes; an option carried out cannot be taken back."""
+    name = facts(gs.scenario).name(state)
+    if viewer is not None and state not in viewer:
+        return False, f"your cell does not play {name}"
+    if gs.status is not Status.OPEN:
+        return False, "no turn is open: wait for the umpire to open the next turn"
+    if gs.options_due.get(inject) != state:
+        return False, f"{name} has no choice due on the option {inject!r} this turn"
+    if gs.option_choices.get(inject):
+        return False, f"{name} has carried out {inject!r} already: it cannot be undone"
+    return True, ""
+
+
 # --- what a viewer knows of the treaties ---------------------------------------------------------
 
 def knows(gs: GameState, viewer: Viewer, treaty_id: str) -> bool:

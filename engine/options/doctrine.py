@@ -1,0 +1,313 @@
+"""How a state the engine plays weighs an option: attack or hold back, deploy, join, leave, cease fire.
+
+Each kind of option has a few factors from the alliance literature, read off the
+world as the actor sees it, each in [-1, 1] or [0, 1]; their weighted sum and a
+bias give the chance of taking the option through a logistic, as the allies'
+doctrine turns its score into a distribution (engine.doctrine). The weights are
+data (doctrine.json 'options', each with its source; docs/DOCTRINE.md, "Options").
+
+An attack is the credibility indicator turned into the adversary's decision: each
+state bound to the target counts with the credibility of its treaty in the
+attacker's eyes (`engine.doctrine.standing`: a secret treaty the attacker does not
+know counts for nothing; institutionalization, tripwires, publicity, nuclear
+weapons and reputations earned in this game raise it), raised further by its own
+forces stationed in the target; the balance of power once those allies come is
+what the attacker weighs against its resolve. So a stronger commitment can only
+make an attack less likely (tests/test_options.py holds it to that).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..doctrine import Factor, standing
+from ..doctrine import readings as rd
+from ..model import Inject, ObligationType, Treaty
+from ..world import INITIAL_REPUTATION, World
+from .weights import FACTORS, WEIGHTS, family
+
+_DEFENSE = ObligationType.DEFENSE
+
+
+@dataclass(frozen=True, slots=True)
+class OptionCase:
+    """What the actor knows when it weighs the option."""
+    world: World
+    inject: Inject
+    actor: str
+    probes: tuple[float, ...] = ()   # strength of the answers to the actor's earlier attacks, 0..1
+    war_turns: int = 0               # ceasefire: turns the two have been at war
+
+
+@dataclass(frozen=True, slots=True)
+class OptionAdvice:
+    """The chance of taking the option, its reasons, and one sentence a facilitator can read out."""
+    probability: float
+    factors: tuple[Factor, ...]
+    subject: str                     # "Russia"
+    verbs: tuple[str, str]           # ("strikes", "holds back")
+    clause: str                      # "it expects ... to fight, which leaves it outmatched"
+
+    @property
+    def take(self) -> bool:
+        return self.probability >= 0.5
+
+    def said(self, taken: bool | None = None) -> str:
+        """"Russia holds back: it expects ...": the choice made (the doctrine's lean by default)."""
+        verb = self.verbs[0 if (self.take if taken is None else taken) else 1]
+        return f"{self.subject} {verb}: {self.clause}" if self.clause else f"{self.subject} {verb}"
+
+    @property
+    def summary(self) -> str:
+        return self.said()
+
+    def explain(self, taken: bool | None = None) -> str:
+        reasons = sorted(self.factors, key=lambda f: -abs(f.contribution))
+        said = "; ".join(f"{f.text} ({f.contribution:+.2f})" for f in reasons if f.contribution)
+        return f"{self.said(taken)} (chance {self.probability:.0%}{': ' + said if said else ''})"
+
+
+# What a kind's reader finds: the factors' values, the verbs for taking it or not, the clause
+# that says why, and each factor in words.
+Reading = tuple[tuple[float, ...], tuple[str, str], str, tuple[str, ...]]
+
+
+def advise(case: OptionCase) -> OptionAdvice:
+    """The doctrine's advice on the option in `case`."""
+    kind = family(case.inject.kind)
+    name = _name(case.world, case.actor)
+    if kind is None:
+        p = 1.0 if case.inject.resolve >= 0.5 else 0.0
+        return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
+    values, verbs, clause, words = _READERS[kind](case)
+    table = WEIGHTS[kind]
+    factors = tuple(Factor(n, round(v, 4), w, t) for n, v, w, t in zip(FACTORS[kind], values, table.weights, words))
+    score = table.bias + sum(v * w for v, w in zip(values, table.weights))
+    return OptionAdvice(_logistic(score), factors, name, verbs, clause)
+
+
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _resolve(inject: Inject) -> float:
+    return 2.0 * inject.resolve - 1.0
+
+
+def _name(world: World, state: str | None) -> str:
+    found = world.states.get(state or "")
+    return found.name if found is not None else (state or "?")
+
+
+def _names(world: World, states: Sequence[str]) -> str:
+    named = [_name(world, s) for s in states]
+    if len(named) <= 1:
+        return "".join(named)
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+# --- attack: deterrence ------------------------------------------------------------------------
+
+def expected_coalition(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
+    """Each state the attackers expect to fight for `target`, with the chance they give it: the
+    credibility of its strongest treaty with the target in their eyes, raised by its forces in the
+    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them."""
+    if not attackers:
+        return {}
+    seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
+    shared = rd.shared_scratch(world)
+    out: dict[str, float] = {}
+    for treaty in world.scenario.treaties:
+        if not _defends(world, treaty, target, attackers):
+            continue
+        cred = standing.credibility(world, treaty.id, seer)
+        if cred <= 0.0:
+            continue  # a hidden alliance deters nobody
+        for member in world.members_in_force.get(treaty.id, frozenset()):
+            if member == target or member in attackers:
+                continue
+            skin = rd.tripwire(world, shared, member, target)
+            p = cred + (1.0 - cred) * pull * skin
+            if p > out.get(member, 0.0):
+                out[member] = p
+    for ally in world.states:
+        if ally != target and ally not in attackers and world.enemies(ally).intersection(attackers):
+            out[ally] = 1.0
+    return out
+
+
+def _defends(world: World, treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
+    """A treaty in force that owes `target` defence against these attackers."""
+    if target not in treaty.protected or not world.in_force(treaty.id):
+        return False
+    if target in treaty.members and not world.in_force(treaty.id, target):
+        return False
+    return any(ob.type is _DEFENSE and (ob.adversaries is None or any(a in ob.adversaries for a in attackers))
+               for ob in treaty.obligations)
+
+
+def _attack(case: OptionCase) -> Reading:
+    world, inject = case.world, case.inject
+    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
+    settings = WEIGHTS["attack"].settings
+    expected = expected_coalition(world, attackers, target)
+    states = world.states
+    ours = sum(states[a].power for a in attackers if a in states)
+    exposure = 1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]
+    defending = states[target].power if target in states else 0.0
+    theirs = defending + exposure * sum(p * states[m].power for m, p in expected.items())
+    balance = 2.0 * rd.share_of(ours, theirs) - 1.0
+    nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
+                   *(p for m, p in expected.items() if states[m].nuclear)])
+    deniability = 1.0 - inject.attribution
+    probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
+    values = (_resolve(inject), balance, nuclear, deniability, probes)
+    likely = sorted((m for m, p in expected.items() if p >= 0.5), key=lambda m: (-states[m].power, m))
+    with_forces = [m for m in likely if world.deployments(m, target)]
+    v = _name(world, target)
+    fight = (f"it expects {_names(world, likely[:3])}{' and others' if len(likely) > 3 else ''} to fight"
+             + (f" (their forces in {v})" if with_forces else "")) if likely else \
+        f"it expects nobody to come to {v}'s aid"
+    odds = "which leaves it outmatched" if balance < 0 else "which it believes it can face"
+    verbs = ("strike", "hold back") if len(attackers) > 1 else ("strikes", "holds back")
+    words = (f"resolve {inject.resolve:.2f}", f"balance once the allies it expects come {balance:+.2f}",
+             "nuclear weapons on the defending side" if nuclear else "no nuclear weapons on the defending side",
+             f"attribution {inject.attribution:.2f}",
+             (f"earlier probes answered at {sum(case.probes) / len(case.probes):.0%} of their strongest"
+              if case.probes else "no earlier probes"))
+    return values, verbs, f"{fight}, {odds}", words
+
+
+# --- deployment: reassurance ---------------------------------------------------------------------
+
+def _allies(world: World, state: str) -> frozenset[str]:
+    out: set[str] = set()
+    for members in world.members_in_force.values():
+        if state in members and len(members) >= 2:
+            out |= members
+    return frozenset(out)
+
+
+def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
+    best: tuple[str | None, float] = (None, 0.0)
+    for (src, dst), r in sorted(world.relations.items()):
+        if src == state and dst not in exclude and dst != state and r.threat > best[1]:
+            best = (dst, r.threat)
+    for enemy in sorted(world.enemies(state)):
+        if enemy not in exclude:
+            return enemy, 1.0
+    return best
+
+
+def _deployment(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    host = inject.target or actor
+    shared = [t for t, m in world.members_in_force.items() if actor in m and host in m and len(m) >= 2]
+    fear = max((standing.fears(world, t, host)[0] for t in sorted(shared)), default=0.0) if host != actor else 0.0
+    adversary, threat = _worst_threat(world, host, _allies(world, host))
+    if adversary is not None:
+        r = world.relation(actor, adversary)
+        dilemma = ((1.0 - r.threat) + min(1.0, 10.0 * r.trade)) / 2.0
+    else:
+        dilemma = 0.0
+    values = (_resolve(inject), fear, threat, dilemma)
+    h = _name(world, host)
+    against = f" from {_name(world, adversary)}" if adversary else ""
+    where = " to " + h if host != actor else ""
+    clause = (f"{h}'s fear of abandonment {fear:.2f}, the threat{against} {threat:.2f}, "
+              f"the risk of provoking {dilemma:.2f}")
+    words = (f"resolve {inject.resolve:.2f}", f"{h}'s fear of abandonment", f"the threat {h} faces{against}",
+             "the risk of a security dilemma")
+    return values, ("deploys" + where, "does not deploy" + where), clause, words
+
+
+# --- treaty signed: alliance formation ---------------------------------------------------------------
+
+def _partners(world: World, inject: Inject, actor: str) -> tuple[str, ...]:
+    treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
+    return tuple(m for m in treaty.members if m != actor) if treaty else ()
+
+
+def _mean_reputation(world: World, states: Sequence[str]) -> float:
+    return sum(world.reputation.get(s, INITIAL_REPUTATION) for s in states) / len(states) if states else 0.5
+
+
+def _treaty_signed(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    partners = _partners(world, inject, actor)
+    power = world.states
+    feared, threat = _worst_threat(world, actor, frozenset())
+    together = power[actor].power + sum(power[p].power for p in partners if p != feared)
+    balancing = bandwagoning = 0.0
+    if feared is not None and feared not in partners:
+        balancing = threat * rd.share_of(together, power[feared].power)
+    elif feared is not None:
+        bandwagoning = threat * rd.share_of(power[feared].power, power[actor].power)
+    tethering = max((world.relation(actor, p).threat for p in partners if p != feared), default=0.0)
+    reputation = 2.0 * _mean_reputation(world, partners) - 1.0
+    values = (_resolve(inject), balancing, bandwagoning, tethering, reputation)
+    treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
+    why = ("to balance against " + _name(world, feared) if balancing >= max(bandwagoning, tethering) and balancing
+           else "to bandwagon with " + _name(world, feared) if bandwagoning >= tethering and bandwagoning
+           else "to tether a rival" if tethering else "for its partners' record")
+    title = treaty.name if treaty else "the treaty"
+    words = (f"resolve {inject.resolve:.2f}", "balancing against a threat", "bandwagoning with a threat",
+             "tethering a rival", "the partners' reputation")
+    return values, (f"signs {title}", f"does not sign {title}"), why, words
+
+
+# --- treaty withdrawal: abandonment --------------------------------------------------------------------
+
+def _treaty_withdrawal(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    tid = inject.treaty or ""
+    members = sorted(world.members_in_force.get(tid, frozenset()))
+    allies = [m for m in members if m != actor]
+    entrapment = standing.fears(world, tid, actor)[1] if actor in members else 0.0
+    _, threat = _worst_threat(world, actor, frozenset(members))
+    reputation = 2.0 * _mean_reputation(world, allies) - 1.0
+    total = sum(world.states[m].power for m in members)
+    weight = world.states[actor].power / total if total > 0 else 0.0
+    values = (_resolve(inject), entrapment, threat, reputation, weight)
+    treaty = world.scenario.treaty_by_id.get(tid)
+    title = treaty.name if treaty else tid
+    words = (f"resolve {inject.resolve:.2f}", "fear of entrapment", "the threat it still faces",
+             "its allies' reputation", "its weight in the treaty")
+    return (values, (f"leaves {title}", f"stays in {title}"),
+            f"fear of entrapment {entrapment:.2f}, threat from outside {threat:.2f}", words)
+
+
+# --- ceasefire: war termination --------------------------------------------------------------------
+
+def _ceasefire(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
+    enemy = enemy or ""
+    e = _name(world, enemy)
+    verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
+    if not world.at_war(actor, enemy):
+        # Nothing to end: the option waits (a war may begin before its window closes).
+        return (-1.0, 0.0, 0.0, 0.0), verbs, f"it is not at war with {e}", (
+            f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
+    cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
+    memo = rd.scratch(world)
+    ours, _ = rd.side_power(world, memo, (actor,))
+    theirs, _ = rd.side_power(world, memo, (enemy,))
+    losing = 2.0 * rd.share_of(theirs, ours) - 1.0
+    allies = sorted(_allies(world, actor) - {actor, enemy})
+    came = [a for a in allies if world.at_war(a, enemy)]
+    stayed = [a for a in allies if a not in came]
+    stayed_away = len(stayed) / len(allies) if allies else 0.0
+    values = (_resolve(inject), cost, losing, stayed_away)
+    clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
+              + (f", {len(came)} of {len(allies)} allies came" if allies else ""))
+    words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
+             "allies that stayed away")
+    return values, verbs, clause, words
+
+
+_READERS: Mapping[str, Callable[[OptionCase], Reading]] = {
+    "attack": _attack, "deployment": _deployment, "treaty-signed": _treaty_signed,
+    "treaty-withdrawal": _treaty_withdrawal, "ceasefire": _ceasefire,
+}
