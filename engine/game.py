@@ -125,7 +125,7 @@ class Game:
         events += self.close_turn()
         if self.state.awaiting:
             raise WrongMoment("cells must decide before the turn can close: "
-                              + ", ".join(f"{s} on {a}" for a, s in self.state.pending()))
+                              + ", ".join(f"{s} on {a}" for a, s in self.state.awaiting))
         return events
 
     def play(self, turns: int | None = None) -> list[Event]:
@@ -144,6 +144,14 @@ class Game:
     def override(self, state: str, attack: str, response: Response | str, reason: str) -> list[Event]:
         d = self._decision(state, attack, response, DecisionSource.UMPIRE, reason, "")
         return self._take(phases.override(self.state, d, reason, self.ctx))
+
+    def choose_option(self, state: str, inject: str, take: bool, *, rationale: str = "") -> list[Event]:
+        """A cell's choice on an option offered to it (engine.options)."""
+        return self._take(phases.choose_option(self.state, inject, state, take, self.ctx, rationale=rationale))
+
+    def override_option(self, inject: str, take: bool, reason: str) -> list[Event]:
+        """The umpire decides an option for its actor this turn, with a logged reason."""
+        return self._take(phases.override_option(self.state, inject, take, reason, self.ctx))
 
     def answer_for_missing(self) -> list[Event]:
         """At the deadline: the doctrine answers for each cell that has not (engine.deadline)."""

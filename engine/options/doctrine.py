@@ -81,6 +81,8 @@ def advise(case: OptionCase) -> OptionAdvice:
         p = 1.0 if case.inject.resolve >= 0.5 else 0.0
         return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
     values, verbs, clause, words = _READERS[kind](case)
+    if kind == "attack":
+        name = _names(case.world, case.inject.actors or (case.actor,))
     table = WEIGHTS[kind]
     factors = tuple(Factor(n, round(v, 4), w, t) for n, v, w, t in zip(FACTORS[kind], values, table.weights, words))
     score = table.bias + sum(v * w for v, w in zip(values, table.weights))
@@ -154,12 +156,20 @@ def _attack(case: OptionCase) -> Reading:
     expected = expected_coalition(world, attackers, target)
     states = world.states
     ours = sum(states[a].power for a in attackers if a in states)
-    exposure = 1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]
+    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
+    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
+    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
+        0.5 + 0.5 * inject.severity)
     defending = states[target].power if target in states else 0.0
     theirs = defending + exposure * sum(p * states[m].power for m, p in expected.items())
     balance = 2.0 * rd.share_of(ours, theirs) - 1.0
+    # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
+    # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
+    # paradox, Snyder 1965): it feels the defenders' at half their weight.
+    armed_nuclear = any(states[a].nuclear for a in attackers if a in states)
     nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
-                   *(p for m, p in expected.items() if states[m].nuclear)])
+                   *(p for m, p in expected.items() if states[m].nuclear)]) * exposure * (
+        0.5 if armed_nuclear else 1.0)
     deniability = 1.0 - inject.attribution
     probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
     values = (_resolve(inject), balance, nuclear, deniability, probes)
@@ -296,7 +306,8 @@ def _ceasefire(case: OptionCase) -> Reading:
     theirs, _ = rd.side_power(world, memo, (enemy,))
     losing = 2.0 * rd.share_of(theirs, ours) - 1.0
     allies = sorted(_allies(world, actor) - {actor, enemy})
-    came = [a for a in allies if world.at_war(a, enemy)]
+    their_side = world.coalition(enemy)
+    came = [a for a in allies if world.enemies(a) & their_side]  # fighting the enemy or its allies
     stayed = [a for a in allies if a not in came]
     stayed_away = len(stayed) / len(allies) if allies else 0.0
     values = (_resolve(inject), cost, losing, stayed_away)

@@ -173,14 +173,18 @@ def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
 
 
 def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
-    """The wars a ceasefire ends: its parties', then each war begun over the same attacks."""
+    """The wars a ceasefire ends: its parties', then each war fought only over attacks whose wars
+    have ended (this ceasefire's, or an earlier one's)."""
     a, b = first(inject.actors) or "", inject.target or ""
     pair = frozenset((a, b))
     war = next((w for w in gs.wars if w.pair == pair), None)
     if war is None:
         return
     name = facts(gs.scenario).name
-    origins = war_reasons(gs, pair)
+    # The wars begun from this one: those over the attacks of one party on the other that began
+    # it (not those over later attacks the two also fought in, which go on unless ended in turn).
+    origins = frozenset(a.id for a in gs.attacks.values() if a.id == (a.origin or a.id) and a.starts_war
+                        and a.target in pair and (pair - {a.target}) <= set(a.attackers))
     ended = set(gs.ceased) | origins
     yield WarEnded(turn=gs.turn, aggressor=war.aggressor, defender=war.defender, ceasefire=inject.id,
                    origins=tuple(sorted(origins)), actor=a,
