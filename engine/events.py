@@ -90,6 +90,7 @@ class Kind(StrEnum):
     OPTION_DECLINED = "option-declined"      # not this turn (it may come again before `until`)
     OPTION_LAPSED = "option-lapsed"          # its window closed without its actor taking it
     WAR_ENDED = "war-ended"                  # a ceasefire ends belligerency between two states
+    RESOLVE_SET = "resolve-set"              # an option's resolve for this game (a Monte Carlo draw)
 
 
 Visibility = str | tuple[str, ...]
@@ -564,6 +565,15 @@ class WarEnded(Event):
     defender: str
     ceasefire: str
     origins: tuple[str, ...] = ()              # the attacks whose wars end with it
+
+
+@_kind(Kind.RESOLVE_SET, Phase.SETUP)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolveSet(Event):
+    """An option's resolve in this game instead of the scenario's: what `--vary ID.resolve=LOW:HIGH`
+    draws for each Monte Carlo run, kept in the log so the game replays exactly."""
+    inject: str
+    resolve: float
 
 
 _MISSING = set(Kind) - set(EVENT_TYPES)

@@ -37,6 +37,7 @@ from .events import (
     OptionTaken,
     Overridden,
     ReputationChanged,
+    ResolveSet,
     TreatyDisclosed,
     TreatyInForce,
     TurnClosed,
@@ -95,6 +96,8 @@ class GameState:
     lapsed: dict[str, None] = field(default_factory=dict)          # ordered set
     war_began: dict[frozenset[str], int] = field(default_factory=dict)  # the turn each war began
     ceased: dict[str, None] = field(default_factory=dict)          # attacks whose wars a ceasefire ended
+    resolves: dict[str, float] = field(default_factory=dict)       # options' resolves set for this game
+    truces: dict[frozenset[str], str] = field(default_factory=dict)  # wars a ceasefire ended: its inject
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -145,7 +148,7 @@ class GameState:
 _CONTAINERS = ("controls", "fired", "awaiting_manual", "attacks", "attack_turn", "turn_attacks", "decisions",
                "turn_decisions", "overrides", "requests", "deferred", "invocations", "states", "relations",
                "members_in_force", "known_to", "reputation", "wars", "options_due", "option_choices", "lapsed",
-               "war_began", "ceased")
+               "war_began", "ceased", "resolves", "truces")
 
 
 def fold(scenario: Scenario, events: Iterable[Event]) -> GameState:
@@ -257,7 +260,10 @@ def _awaiting(gs: GameState, e: AwaitingDecisions) -> None:
 
 def _war(gs: GameState, e: WarBegun) -> object:
     gs.wars.append(War(e.aggressor, e.defender))
-    gs.war_began.setdefault(frozenset((e.aggressor, e.defender)), e.turn)
+    pair = frozenset((e.aggressor, e.defender))
+    gs.war_began.setdefault(pair, e.turn)
+    if gs.truces:
+        gs.truces.pop(pair, None)  # at war again
     return WORLD_CHANGED
 
 
@@ -265,6 +271,7 @@ def _war_ended(gs: GameState, e: WarEnded) -> object:
     pair = frozenset((e.aggressor, e.defender))
     gs.wars = [w for w in gs.wars if w.pair != pair]
     gs.war_began.pop(pair, None)
+    gs.truces[pair] = e.ceasefire
     for origin in e.origins:
         gs.ceased[origin] = None
     return WORLD_CHANGED
@@ -288,6 +295,10 @@ def _option_declined(gs: GameState, e: OptionDeclined) -> None:
 
 def _option_lapsed(gs: GameState, e: OptionLapsed) -> None:
     gs.lapsed[e.inject] = None
+
+
+def _resolve_set(gs: GameState, e: ResolveSet) -> None:
+    gs.resolves[e.inject] = e.resolve
 
 
 def _reputation(gs: GameState, e: ReputationChanged) -> object:
@@ -330,5 +341,5 @@ HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     ReputationChanged: _reputation, IndicatorsMeasured: _indicators, InvocationResolved: _invocation,
     TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel, ControlChanged: _control,
     WarEnded: _war_ended, OptionOffered: _option_offered, OptionTaken: _option_taken,
-    OptionDeclined: _option_declined, OptionLapsed: _option_lapsed,
+    OptionDeclined: _option_declined, OptionLapsed: _option_lapsed, ResolveSet: _resolve_set,
 }

@@ -381,6 +381,7 @@ def test_a_ceasefire_ends_the_war_and_its_cascade_but_not_a_war_fought_for_anoth
 
 def test_a_scripted_ceasefire_ends_the_war_and_the_narrative_says_so():
     from engine.narrative import event_line
+    from engine.network_picture import network_picture
     sc = make_scenario([state("RUS", power=12), state("EST", power=1)],
                        injects=[inject("narva", "armed-attack", 1, "RUS", target="EST"),
                                 inject("cf", "ceasefire", 2, "RUS", target="EST")])
@@ -388,7 +389,11 @@ def test_a_scripted_ceasefire_ends_the_war_and_the_narrative_says_so():
     game.play()
     ended = [e for e in game.events if isinstance(e, WarEnded)]
     assert len(ended) == 1 and not game.state.wars
-    assert "no longer at war" in event_line(sc, ended[0])
+    assert event_line(sc, ended[0]) == "No longer at war: Russia and Estonia (cf)"
+    picture = network_picture(game.state)
+    truce = [e for e in picture.edges if e.tooltip.startswith("ceasefire")]
+    assert len(truce) == 1 and truce[0].dashed and "ceasefire" in [item.label for item in picture.legend]
+    assert not [e for e in picture.edges if e.tooltip.startswith("war:")]
 
 
 def test_a_ceasefire_option_is_open_only_while_its_parties_are_at_war():
@@ -398,3 +403,21 @@ def test_a_ceasefire_option_is_open_only_while_its_parties_are_at_war():
     game.play()
     assert not any(isinstance(e, OptionTaken | OptionDeclined) for e in game.events)
     assert [e.inject for e in game.events if isinstance(e, OptionLapsed)] == ["cf"]
+
+
+# --- Monte Carlo: an option's resolve may vary ----------------------------------------------------
+
+def test_monte_carlo_may_vary_an_options_resolve():
+    from engine import montecarlo as mc
+    vary = mc.parse_vary("narva.resolve=0.0:0.05")
+    assert (vary.name, vary.low, vary.high) == ("narva.resolve", 0.0, 0.05)
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        mc.parse_vary("narva.resolve=0.5:1.5")
+    with pytest.raises(ValueError, match="unknown doctrine weight"):
+        mc.Plan(baltic(), 1, vary=(mc.parse_vary("nothing.resolve=0:1"),))
+    sc = baltic(treaty_fields={"openness": "secret"})
+    wars = []
+    for low, high in ((0.0, 0.05), (0.95, 1.0)):
+        data = mc.simulate(sc, 20, seed=1, vary=[f"narva.resolve={low}:{high}"]).data
+        wars.append(data["first_war"]["war"]["p"])
+    assert wars[0] < wars[1]

@@ -12,7 +12,7 @@ are also at war over an attack the ceasefire does not end.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..events import WarEnded
 from ..model import Control, Inject, Mode, Response, Scenario
@@ -106,8 +106,10 @@ def recorded(gs: GameState, inject: Inject) -> Recorded:
 
 
 def case(gs: GameState, inject: Inject) -> OptionCase:
-    """What the option's actor knows when it weighs the option."""
+    """What the option's actor knows when it weighs the option (with its resolve for this game)."""
     actor = actor_of(inject)
+    if inject.id in gs.resolves:
+        inject = replace(inject, resolve=gs.resolves[inject.id])
     probes: tuple[float, ...] = ()
     if inject.kind.is_attack:
         probes = _probes(gs, actor, inject.target or "")
