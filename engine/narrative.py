@@ -264,9 +264,10 @@ _NO_LONGER = "No longer at war: "
 
 def _option_words(e: OptionTaken | OptionDeclined, name: Name) -> str:
     """An option's choice in words, without its private reasons (the umpire's and the cell's)."""
-    done = "carries out" if isinstance(e, OptionTaken) else "does not carry out (not now)"
+    done = "carries out" if isinstance(e, OptionTaken) else "does not carry out"
+    when = "" if isinstance(e, OptionTaken) else " this turn"
     by = {"umpire": " (the umpire decides)", "script": " (the record)", "player": " (its cell)"}.get(str(e.source), "")
-    return f"Option: {name(e.state)} {done} {e.inject}{by}"
+    return f"Option: {name(e.state)} {done} {e.inject}{when}{by}"
 
 
 # --- a turn's digest, per attack ------------------------------------------------------------------

@@ -198,5 +198,5 @@ def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
         if reasons and reasons <= ended:
             yield WarEnded(turn=gs.turn, aggressor=other.aggressor, defender=other.defender, ceasefire=inject.id,
                            actor=other.aggressor,
-                           reason=f"{inject.id}: {name(other.aggressor)} and {name(other.defender)} fought "
-                                  f"only over the war it ends")
+                           reason=f"{inject.id}: {name(other.aggressor)} and {name(other.defender)} were at war "
+                                  f"only over wars now ended")
