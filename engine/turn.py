@@ -191,7 +191,7 @@ def _option(play: Play, inject: Inject) -> Iterator[Event]:
         rec = options.recorded(gs, inject)
         yield from _choice(play, inject, rec.taken, DecisionSource.SCRIPT, rec.why, None)
         return
-    advice = options.advice(gs, inject)
+    advice = options.advice(gs, inject, play.world, say=play.ctx.verbose)
     p = advice.probability
     taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < p if play.ctx.stochastic else advice.take
     say = play.ctx.verbose

@@ -38,6 +38,7 @@ class OptionCase:
     actor: str
     probes: tuple[float, ...] = ()   # strength of the answers to the actor's earlier attacks, 0..1
     war_turns: int = 0               # ceasefire: turns the two have been at war
+    say: bool = True                 # explain in words (a batch run does not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,10 @@ class OptionAdvice:
         said = "; ".join(f"{f.text} ({f.contribution:+.2f})" for f in reasons if f.contribution)
         return f"{self.said(taken)} (chance {self.probability:.0%}{': ' + said if said else ''})"
 
+
+# What a batch run (no explanations) is told instead of words.
+_SILENT_VERBS = ("takes it", "lets it pass")
+_SILENT = ("",) * 8
 
 # What a kind's reader finds: the factors' values, the verbs for taking it or not, the clause
 # that says why, and each factor in words.
@@ -114,36 +119,82 @@ def _names(world: World, states: Sequence[str]) -> str:
 def expected_coalition(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
     """Each state the attackers expect to fight for `target`, with the chance they give it: the
     credibility of its strongest treaty with the target in their eyes, raised by its forces in the
-    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them."""
+    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them.
+    Read once per world (several options of a turn weigh the same coalition)."""
     if not attackers:
         return {}
+    memo = rd.scratch(world)
+    key = ("expected", tuple(attackers), target)
+    found: dict[str, float] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = _expected(world, attackers, target)
+    return found
+
+
+def _expected(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
     seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
     shared = rd.shared_scratch(world)
     out: dict[str, float] = {}
-    for treaty in world.scenario.treaties:
-        if not _defends(world, treaty, target, attackers):
+    for treaty in _defenders(world, target, attackers):
+        members = world.members_in_force.get(treaty.id, frozenset())
+        if len(members) < 2 or (target in treaty.members and target not in members):
             continue
-        cred = standing.credibility(world, treaty.id, seer)
+        cred = _credibility(world, treaty, seer, members)
         if cred <= 0.0:
             continue  # a hidden alliance deters nobody
-        for member in world.members_in_force.get(treaty.id, frozenset()):
+        for member in sorted(members):  # sorted: the sums below are the same in every process
             if member == target or member in attackers:
                 continue
-            skin = rd.tripwire(world, shared, member, target)
-            p = cred + (1.0 - cred) * pull * skin
+            p = cred + (1.0 - cred) * pull * rd.tripwire(world, shared, member, target)
             if p > out.get(member, 0.0):
                 out[member] = p
-    for ally in world.states:
-        if ally != target and ally not in attackers and world.enemies(ally).intersection(attackers):
-            out[ally] = 1.0
-    return out
+    for attacker in attackers:
+        for enemy in sorted(world.enemies(attacker)):
+            if enemy != target and enemy not in attackers:
+                out[enemy] = 1.0
+    return dict(sorted(out.items()))
 
 
-def _defends(world: World, treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
-    """A treaty in force that owes `target` defence against these attackers."""
-    if target not in treaty.protected or not world.in_force(treaty.id):
-        return False
-    if target in treaty.members and not world.in_force(treaty.id, target):
+_CACHE_LIMIT = 4096  # credibilities kept per scenario: a Monte Carlo run meets the same few again and again
+
+
+def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
+    """`standing.credibility`, remembered across the worlds of a scenario by what it reads: the members
+    in force, whether the seer knows the treaty, the members' reputations, which protected states
+    feel threatened by the seer, and (untouched by any effect) the states themselves. The world
+    changes every turn; the treaty's credibility rarely does."""
+    states, original = world.states, world.scenario.state_by_id
+    if states.get(seer) is not original.get(seer) or any(states[m] is not original[m] for m in members):
+        return standing.credibility(world, treaty.id, seer)  # an effect changed a state: read it afresh
+    ranked = sorted(members)
+    relations, reputation = world.relations, world.reputation
+    key = ("credibility", treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked),
+           tuple(reputation.get(m, INITIAL_REPUTATION) for m in ranked),
+           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected))
+    shared = rd.shared_scratch(world)
+    found: float | None = shared.get(key)
+    if found is None:
+        if len(shared) > _CACHE_LIMIT:
+            for old in [k for k in shared if isinstance(k, tuple) and k and k[0] == "credibility"]:
+                del shared[old]
+        found = shared[key] = standing.credibility(world, treaty.id, seer)
+    return found
+
+
+def _defenders(world: World, target: str, attackers: Sequence[str]) -> tuple[Treaty, ...]:
+    """The treaties whose defence obligations protect `target` against these attackers, whether
+    in force or not (read once per scenario)."""
+    shared = rd.shared_scratch(world)
+    key = ("defenders", target, tuple(attackers))
+    found: tuple[Treaty, ...] | None = shared.get(key)
+    if found is None:
+        found = shared[key] = tuple(t for t in world.scenario.treaties if _defends(t, target, attackers))
+    return found
+
+
+def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
+    """Whether the treaty owes `target` defence against these attackers."""
+    if target not in treaty.protected:
         return False
     return any(ob.type is _DEFENSE and (ob.adversaries is None or any(a in ob.adversaries for a in attackers))
                for ob in treaty.obligations)
@@ -173,6 +224,8 @@ def _attack(case: OptionCase) -> Reading:
     deniability = 1.0 - inject.attribution
     probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
     values = (_resolve(inject), balance, nuclear, deniability, probes)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:5]
     likely = sorted((m for m, p in expected.items() if p >= 0.5), key=lambda m: (-states[m].power, m))
     with_forces = [m for m in likely if world.deployments(m, target)]
     v = _name(world, target)
@@ -200,13 +253,15 @@ def _allies(world: World, state: str) -> frozenset[str]:
 
 
 def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
-    best: tuple[str | None, float] = (None, 0.0)
-    for (src, dst), r in sorted(world.relations.items()):
-        if src == state and dst not in exclude and dst != state and r.threat > best[1]:
-            best = (dst, r.threat)
+    """The state `state` fears most outside `exclude` (an enemy at war first), and how much."""
     for enemy in sorted(world.enemies(state)):
         if enemy not in exclude:
             return enemy, 1.0
+    best: tuple[str | None, float] = (None, 0.0)
+    for (src, dst), r in world.relations.items():
+        if src == state and dst not in exclude and dst != state and (
+                r.threat > best[1] or (r.threat == best[1] > 0 and dst < (best[0] or ""))):
+            best = (dst, r.threat)  # ties go to the first id: the same answer in any order
     return best
 
 

@@ -18,7 +18,7 @@ from ..events import WarEnded
 from ..model import Control, Inject, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
-from ..world import IdentityMemo
+from ..world import IdentityMemo, World
 from .doctrine import OptionAdvice, OptionCase, advise
 
 _OPTIONS = IdentityMemo()
@@ -105,8 +105,9 @@ def recorded(gs: GameState, inject: Inject) -> Recorded:
     return Recorded(True, f"the record{': ' + entry.note if entry.note else ''}", entry.source)
 
 
-def case(gs: GameState, inject: Inject) -> OptionCase:
-    """What the option's actor knows when it weighs the option (with its resolve for this game)."""
+def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionCase:
+    """What the option's actor knows when it weighs the option (with its resolve for this game);
+    `world`: the state's world when the caller holds it already."""
     actor = actor_of(inject)
     if inject.id in gs.resolves:
         inject = replace(inject, resolve=gs.resolves[inject.id])
@@ -117,17 +118,18 @@ def case(gs: GameState, inject: Inject) -> OptionCase:
     if inject.kind.traits.ends_war:
         began = gs.war_began.get(frozenset((actor, inject.target or "")))
         war_turns = gs.turn - began + 1 if began is not None else 0
-    return OptionCase(gs.world, inject, actor, probes, war_turns)
+    return OptionCase(world or gs.world, inject, actor, probes, war_turns, say)
 
 
-def advice(gs: GameState, inject: Inject) -> OptionAdvice:
-    return advise(case(gs, inject))
+def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
+    """The doctrine's advice on the option now; `say=False` skips the words (a batch run)."""
+    return advise(case(gs, inject, world, say=say))
 
 
 # The strongest answer each kind of attack allows: an attack short of an armed attack is
 # answered at most with limited means (engine.doctrine), so limited is a full answer to it.
-_LIMITED, _FULL = Response.LIMITED.rank, Response.FULL.rank
-_NEUTRAL = Response.NEUTRAL.rank
+_RANK = {r: r.rank for r in Response}
+_LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK[Response.NEUTRAL]
 
 
 def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
@@ -139,11 +141,13 @@ def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
         return ()
     out = []
     for (aid, _), d in gs.decisions.items():
-        attack = earlier.get(aid)
-        if attack is None or d.treaty is None or d.side in attack.attackers:
+        if aid not in earlier or d.treaty is None:
+            continue
+        attack = earlier[aid]
+        if d.side in attack.attackers:
             continue
         strongest = _LIMITED if attack.short_of_armed_attack else _FULL
-        out.append(max(0.0, min(1.0, (d.response.rank - _NEUTRAL) / (strongest - _NEUTRAL))))
+        out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / (strongest - _NEUTRAL))))
     return tuple(out)
 
 
