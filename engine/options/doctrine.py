@@ -119,33 +119,83 @@ def _names(world: World, states: Sequence[str]) -> str:
 def expected_coalition(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
     """Each state the attackers expect to fight for `target`, with the chance they give it: the
     credibility of its strongest treaty with the target in their eyes, raised by its forces in the
-    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them.
-    Read once per world (several options of a turn weigh the same coalition)."""
+    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them."""
     if not attackers:
         return {}
-    memo = rd.scratch(world)
-    key = ("expected", tuple(attackers), target)
-    found: dict[str, float] | None = memo.get(key)
+    attackers = tuple(attackers)
+    plan = _plan(world, attackers, target)
+    key = _signature(world, attackers, target, plan)
+    if key is None:  # an effect changed a state: read everything afresh
+        return _expected(world, attackers, target, plan)
+    cache: dict[tuple[object, ...], dict[str, float]] = rd.shared_scratch(world).setdefault(_CACHE, {})
+    found = cache.get(key)
     if found is None:
-        found = memo[key] = _expected(world, attackers, target)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = _expected(world, attackers, target, plan)
     return found
 
 
-def _expected(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
-    seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
+# The coalitions an attacker expects, remembered per scenario by everything they are read from (see
+# _signature): the world is new every turn, the coalition rarely changes, and a Monte Carlo run
+# meets the same few again and again.
+_CACHE = "options: expected coalitions"
+_CACHE_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What about an attack on `target` is fixed by the scenario: the treaties that would defend it,
+    their members and protected states, and each member's forces in the target."""
+    defenders: tuple[Treaty, ...]
+    members: tuple[str, ...]          # every member of a defending treaty, sorted
+    protected: tuple[str, ...]        # every state they protect, sorted
+    skin: Mapping[str, float]         # each member's tripwire in the target
+
+
+def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
     shared = rd.shared_scratch(world)
+    key = ("options: plan", target, attackers)
+    found: _Plan | None = shared.get(key)
+    if found is None:
+        defenders = tuple(t for t in world.scenario.treaties if _defends(t, target, attackers))
+        members = tuple(sorted({m for t in defenders for m in t.members}))
+        protected = tuple(sorted({p for t in defenders for p in t.protected}))
+        skin = {m: rd.tripwire(world, shared, m, target) for m in members}
+        found = shared[key] = _Plan(defenders, members, protected, skin)
+    return found
+
+
+def _signature(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[object, ...] | None:
+    """What standing.credibility and the coalition read off the world, or None when an effect has
+    changed a state (its power or arms), which is read afresh."""
+    states, original = world.states, world.scenario.state_by_id
+    if any(states[a] is not original[a] for a in attackers) or any(
+            states[m] is not original[m] for m in plan.members):
+        return None
+    seer, relations, reputation = attackers[0], world.relations, world.reputation
+    return (attackers, target,
+            tuple(world.members_in_force.get(t.id) for t in plan.defenders),
+            tuple(world.knows(seer, t.id) for t in plan.defenders),
+            tuple(reputation.get(m, INITIAL_REPUTATION) for m in plan.members),
+            tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in plan.protected),
+            tuple(world.enemies(a) for a in attackers))
+
+
+def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> dict[str, float]:
+    seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
     out: dict[str, float] = {}
-    for treaty in _defenders(world, target, attackers):
+    for treaty in plan.defenders:
         members = world.members_in_force.get(treaty.id, frozenset())
         if len(members) < 2 or (target in treaty.members and target not in members):
             continue
-        cred = _credibility(world, treaty, seer, members)
+        cred = standing.credibility(world, treaty.id, seer)
         if cred <= 0.0:
             continue  # a hidden alliance deters nobody
         for member in sorted(members):  # sorted: the sums below are the same in every process
             if member == target or member in attackers:
                 continue
-            p = cred + (1.0 - cred) * pull * rd.tripwire(world, shared, member, target)
+            p = cred + (1.0 - cred) * pull * plan.skin.get(member, 0.0)
             if p > out.get(member, 0.0):
                 out[member] = p
     for attacker in attackers:
@@ -153,43 +203,6 @@ def _expected(world: World, attackers: Sequence[str], target: str) -> dict[str, 
             if enemy != target and enemy not in attackers:
                 out[enemy] = 1.0
     return dict(sorted(out.items()))
-
-
-_CACHE_LIMIT = 4096  # credibilities kept per scenario: a Monte Carlo run meets the same few again and again
-
-
-def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
-    """`standing.credibility`, remembered across the worlds of a scenario by what it reads: the members
-    in force, whether the seer knows the treaty, the members' reputations, which protected states
-    feel threatened by the seer, and (untouched by any effect) the states themselves. The world
-    changes every turn; the treaty's credibility rarely does."""
-    states, original = world.states, world.scenario.state_by_id
-    if states.get(seer) is not original.get(seer) or any(states[m] is not original[m] for m in members):
-        return standing.credibility(world, treaty.id, seer)  # an effect changed a state: read it afresh
-    ranked = sorted(members)
-    relations, reputation = world.relations, world.reputation
-    key = ("credibility", treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked),
-           tuple(reputation.get(m, INITIAL_REPUTATION) for m in ranked),
-           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected))
-    shared = rd.shared_scratch(world)
-    found: float | None = shared.get(key)
-    if found is None:
-        if len(shared) > _CACHE_LIMIT:
-            for old in [k for k in shared if isinstance(k, tuple) and k and k[0] == "credibility"]:
-                del shared[old]
-        found = shared[key] = standing.credibility(world, treaty.id, seer)
-    return found
-
-
-def _defenders(world: World, target: str, attackers: Sequence[str]) -> tuple[Treaty, ...]:
-    """The treaties whose defence obligations protect `target` against these attackers, whether
-    in force or not (read once per scenario)."""
-    shared = rd.shared_scratch(world)
-    key = ("defenders", target, tuple(attackers))
-    found: tuple[Treaty, ...] | None = shared.get(key)
-    if found is None:
-        found = shared[key] = tuple(t for t in world.scenario.treaties if _defends(t, target, attackers))
-    return found
 
 
 def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
