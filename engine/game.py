@@ -154,8 +154,10 @@ class Game:
         return self._take(phases.override_option(self.state, inject, take, reason, self.ctx))
 
     def answer_for_missing(self) -> list[Event]:
-        """At the deadline: the doctrine answers for each cell that has not (engine.deadline)."""
-        return self._take(deadline.answer_for_missing(self.state, self.ctx))
+        """At the deadline: the doctrine answers for each cell that has not (engine.deadline), its
+        options first (an option taken may ask further answers)."""
+        chosen = self._take(phases.choose_for_missing(self.state, self.ctx)) if self.state.options_due else []
+        return chosen + self._take(deadline.answer_for_missing(self.state, self.ctx))
 
     def trigger(self, inject_id: str) -> list[Event]:
         return self._take(phases.trigger_inject(self.state, inject_id, self.ctx))

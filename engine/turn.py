@@ -56,8 +56,9 @@ from .view import may_choose, may_submit
 # spare, and bounds what a pathological scenario costs; a stopped cascade says so in the log.
 MAX_CASCADE_ROUNDS = 12
 
-__all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "choose_option", "close_turn", "examine", "fire_adhoc",
-           "obligations", "open_turn", "override", "override_option", "submit", "trigger_inject"]
+__all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "choose_for_missing", "choose_option", "close_turn",
+           "examine", "fire_adhoc", "obligations", "open_turn", "override", "override_option", "submit",
+           "trigger_inject"]
 
 
 # --- 1. injects ---------------------------------------------------------------------
@@ -200,14 +201,15 @@ def _option(play: Play, inject: Inject) -> Iterator[Event]:
 
 
 def _choice(play: Play, inject: Inject, taken: bool, source: DecisionSource, rationale: str,
-            probability: float | None, *, visibility: str | tuple[str, ...] | None = None) -> Iterator[Event]:
+            probability: float | None, *, visibility: str | tuple[str, ...] | None = None,
+            reason: str = "") -> Iterator[Event]:
     gs, actor = play.gs, options.actor_of(inject)
     cls = OptionTaken if taken else OptionDeclined
     said = play.facts.name(actor) + (" carries out " if taken else " does not carry out ") + inject.id
     yield cls(turn=gs.turn, inject=inject.id, state=actor, source=source, probability=probability,
               rationale=rationale, actor=actor,
               visibility=visibility if visibility is not None else (actor,),
-              reason=f"{said} ({source})" if play.ctx.verbose else "")
+              reason=reason or (f"{said} ({source})" if play.ctx.verbose else ""))
     if taken:
         yield from _fire(play, inject)
 
@@ -237,6 +239,25 @@ def override_option(gs: GameState, inject_id: str, take: bool, reason: str, ctx:
                      f"{', once ' + ', '.join(inject.requires) + ' have fired' if inject.requires else ''})")
     play = Play(gs, ctx)
     return play.run(_choice(play, inject, take, DecisionSource.UMPIRE, reason, None, visibility=UMPIRE))
+
+
+def choose_for_missing(gs: GameState, ctx: Context) -> Step:
+    """At the deadline: the doctrine chooses on each option a cell has not chosen on this turn."""
+    _require_open(gs)
+    play = Play(gs, ctx)
+    return play.run(_for_missing(play))
+
+
+def _for_missing(play: Play) -> Iterator[Event]:
+    for inject_id, state in options.waiting(play.gs):
+        gs, inject = play.gs, play.gs.scenario.inject(inject_id)
+        advice = options.advice(gs, inject, play.world)
+        taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < advice.probability if play.ctx.stochastic \
+            else advice.take
+        yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, advice.explain(taken),
+                           round(advice.probability, 4),
+                           reason=f"{play.facts.name(state)} did not choose by the deadline: "
+                                  "the doctrine chooses for its cell")
 
 
 def _lapse(play: Play) -> Iterator[Event]:

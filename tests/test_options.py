@@ -421,3 +421,13 @@ def test_monte_carlo_may_vary_an_options_resolve():
         data = mc.simulate(sc, 20, seed=1, vary=[f"narva.resolve={low}:{high}"]).data
         wars.append(data["first_war"]["war"]["p"])
     assert wars[0] < wars[1]
+
+
+def test_at_the_deadline_the_doctrine_chooses_for_a_cell_that_has_not():
+    sc = baltic(option=narva(resolve=1.0), treaty_fields={"openness": "secret"})
+    game = Game.new(sc, mode=Mode.EXERCISE, controls={"RUS": Control.PLAYER})
+    game.open_turn()
+    events = game.answer_for_missing()
+    taken = [e for e in events if isinstance(e, OptionTaken)]
+    assert taken and taken[0].source is DecisionSource.DOCTRINE and "did not choose by the deadline" in taken[0].reason
+    assert "narva" in game.state.fired and not options.waiting(game.state)
