@@ -431,3 +431,28 @@ def test_at_the_deadline_the_doctrine_chooses_for_a_cell_that_has_not():
     taken = [e for e in events if isinstance(e, OptionTaken)]
     assert taken and taken[0].source is DecisionSource.DOCTRINE and "did not choose by the deadline" in taken[0].reason
     assert "narva" in game.state.fired and not options.waiting(game.state)
+
+
+# --- the terminal ---------------------------------------------------------------------------------
+
+BALTIC = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "scenarios" / "baltic-2027.yaml")
+
+
+@pytest.mark.parametrize("answers, fired", [("y\n" * 6, True), ("", False)])
+def test_casus_play_asks_the_terminal_for_a_states_options(capsys, monkeypatch, answers, fired):
+    import io
+
+    from casus.cli import main
+    monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    assert main(["play", BALTIC, "--turns", "2", "--options-for", "RUS", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Russia may carry out cable-cut" in err and "the doctrine: Russia" in err
+    log = loads(out)
+    chosen = [e for e in log if isinstance(e, OptionTaken | OptionDeclined) and e.inject == "cable-cut"]
+    assert [(type(e) is OptionTaken, e.source) for e in chosen] == [(fired, DecisionSource.PLAYER)]
+
+
+def test_casus_play_refuses_an_unknown_state_for_options(capsys):
+    from casus.cli import main
+    assert main(["play", BALTIC, "--options-for", "XXX"]) == 2
+    assert "no such state" in capsys.readouterr().err
