@@ -165,6 +165,7 @@ def test_answers_to_earlier_probes_weigh_on_the_next_step():
     for answer in (Response.NEUTRAL, Response.LIMITED):
         gs = Game.new(sc).state
         gs.turn, gs.attacks["probe"], gs.attack_turn["probe"] = 2, probe, 1
+        gs.fired.append("probe")  # fired by the umpire on turn 1
         gs.decisions[("probe", "USA")] = Decision(turn=1, state="USA", attack="probe", response=answer,
                                                   source=DecisionSource.DOCTRINE, side="EST", treaty="nato")
         chances.append(options.advice(gs, sc.inject("narva")).probability)

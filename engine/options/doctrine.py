@@ -126,7 +126,7 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
     plan = _plan(world, attackers, target)
     key = _signature(world, attackers, target, plan)
     if key is None:  # an effect changed a state: read everything afresh
-        return _expected(world, attackers, target, plan)
+        return _expected(world, attackers, target, plan, remember=False)
     cache: dict[tuple[object, ...], dict[str, float]] = rd.shared_scratch(world).setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
@@ -141,6 +141,27 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
 # meets the same few again and again.
 _CACHE = "options: expected coalitions"
 _CACHE_LIMIT = 4096
+
+
+def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
+    """standing.credibility, remembered by what it reads of a world whose states no effect has changed
+    (the coalition's signature checks that): whether the seer knows the treaty, its members in force
+    and their mean reputation, and which protected states feel threatened by the seer."""
+    ranked = sorted(members)
+    reputation, relations = world.reputation, world.relations
+    mean = sum(reputation.get(m, INITIAL_REPUTATION) for m in ranked) / len(ranked)  # standing's sum, in its order
+    key = (treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked), mean,
+           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected))
+    cache: dict[tuple[object, ...], float] = rd.shared_scratch(world).setdefault(_CREDIBILITIES, {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = standing.credibility(world, treaty.id, seer)
+    return found
+
+
+_CREDIBILITIES = "options: credibilities"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,14 +203,16 @@ def _signature(world: World, attackers: tuple[str, ...], target: str, plan: _Pla
             tuple(world.enemies(a) for a in attackers))
 
 
-def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> dict[str, float]:
+def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan, *,
+              remember: bool = True) -> dict[str, float]:
     seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
     out: dict[str, float] = {}
     for treaty in plan.defenders:
         members = world.members_in_force.get(treaty.id, frozenset())
         if len(members) < 2 or (target in treaty.members and target not in members):
             continue
-        cred = standing.credibility(world, treaty.id, seer)
+        cred = (_credibility(world, treaty, seer, members) if remember
+                else standing.credibility(world, treaty.id, seer))
         if cred <= 0.0:
             continue  # a hidden alliance deters nobody
         for member in sorted(members):  # sorted: the sums below are the same in every process

@@ -135,20 +135,33 @@ _LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK
 def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     """How strongly the states bound to answer the attacker's earlier attacks in this game
     answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
-    earlier = {a.id: a for a in gs.attacks.values()
-               if attacker in a.attackers and a.id == (a.origin or a.id) and gs.attack_turn.get(a.id, 0) < gs.turn}
-    if not earlier:
-        return ()
     out = []
-    for (aid, _), d in gs.decisions.items():
-        if aid not in earlier or d.treaty is None:
-            continue
-        attack = earlier[aid]
-        if d.side in attack.attackers:
+    adhoc = tuple(i for i in gs.fired if i not in gs.scenario.inject_by_id)  # the umpire's, during play
+    for inject_id in (*_attacks_by(gs.scenario).get(attacker, ()), *adhoc):
+        attack = gs.attacks.get(inject_id)
+        if attack is None or attacker not in attack.attackers or gs.attack_turn.get(inject_id, gs.turn) >= gs.turn:
             continue
         strongest = _LIMITED if attack.short_of_armed_attack else _FULL
-        out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / (strongest - _NEUTRAL))))
+        for sid in gs.scenario.state_by_id:
+            d = gs.decisions.get((inject_id, sid))
+            if d is not None and d.treaty is not None and d.side not in attack.attackers:
+                out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / (strongest - _NEUTRAL))))
     return tuple(out)
+
+
+def _attacks_by(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """The scenario's attack injects by each of their attackers (read once per scenario)."""
+    memo = _OPTIONS.scratch(scenario)
+    found = memo.get("attacks by")
+    if found is None:
+        by: dict[str, list[str]] = {}
+        for i in scenario.injects:
+            if i.kind.is_attack:
+                for a in i.actors:
+                    by.setdefault(a, []).append(i.id)
+        found = memo["attacks by"] = {a: tuple(ids) for a, ids in by.items()}
+    assert isinstance(found, dict)
+    return found
 
 
 # --- the end of wars ------------------------------------------------------------------------------
