@@ -390,8 +390,7 @@ class Console:
 
     def override_option(self, eid: str, inject: str, take: bool, reason: str,
                         expected_seq: int | None = None) -> list[Event]:
-        """The umpire decides an option for its actor this turn (engine.turn.override_option)."""
-        if not reason.strip():
+        if not reason.strip():  # the umpire decides an option for its actor (engine.turn.override_option)
             raise ConsoleError("an override needs a reason: it is logged for the debrief")
         return self.act(eid, lambda g: g.override_option(inject, take, reason.strip()), expected_seq=expected_seq)
 
@@ -548,14 +547,8 @@ class Console:
             c = snap.cells.get(cell)
             if c is None or state not in c.states:
                 raise Forbidden(f"the cell {cell} does not play {state}")
-            gs = snap.live.state
-            if turn is not None and gs.turn != turn:
-                raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
-            if snap.paused:
-                raise Conflict("the umpire has paused the exercise: wait for it to resume")
-            if snap.deadline_passed():
-                raise Conflict("the deadline has passed: the umpire decides now")
-            if (attack, state) in gs.overrides:
+            _open_to_cells(snap, turn)
+            if (attack, state) in snap.live.state.overrides:
                 raise Conflict("the umpire has decided this one")
         return self.act(eid, lambda g: g.submit(state, attack, response, rationale=rationale[:4000],
                                                 statement=statement[:2000]), check=check)
@@ -567,13 +560,18 @@ class Console:
             c = snap.cells.get(cell)
             if c is None or state not in c.states:
                 raise Forbidden(f"the cell {cell} does not play {state}")
-            if turn is not None and snap.live.state.turn != turn:
-                raise Conflict(f"turn {turn} is over (the exercise is at turn {snap.live.state.turn}): reload the page")
-            if snap.paused:
-                raise Conflict("the umpire has paused the exercise: wait for it to resume")
-            if snap.deadline_passed():
-                raise Conflict("the deadline has passed: the umpire decides now")
+            _open_to_cells(snap, turn)
         return self.act(eid, lambda g: g.choose_option(state, inject, take, rationale=rationale[:4000]), check=check)
+
+
+def _open_to_cells(snap: Snapshot, turn: int | None) -> None:  # the turn the cell saw, not paused, in time
+    gs = snap.live.state
+    if turn is not None and gs.turn != turn:
+        raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
+    if snap.paused:
+        raise Conflict("the umpire has paused the exercise: wait for it to resume")
+    if snap.deadline_passed():
+        raise Conflict("the deadline has passed: the umpire decides now")
 
 
 @dataclass(frozen=True, slots=True)
