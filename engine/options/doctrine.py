@@ -86,11 +86,13 @@ def advise(case: OptionCase) -> OptionAdvice:
         p = 1.0 if case.inject.resolve >= 0.5 else 0.0
         return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
     values, verbs, clause, words = _READERS[kind](case)
+    table = WEIGHTS[kind]
+    score = table.bias + sum(v * w for v, w in zip(values, table.weights))
+    if not case.say:  # a batch run reads the chance alone
+        return OptionAdvice(_logistic(score), (), name, verbs, clause)
     if kind == "attack":
         name = _names(case.world, case.inject.actors or (case.actor,))
-    table = WEIGHTS[kind]
     factors = tuple(Factor(n, round(v, 4), w, t) for n, v, w, t in zip(FACTORS[kind], values, table.weights, words))
-    score = table.bias + sum(v * w for v, w in zip(values, table.weights))
     return OptionAdvice(_logistic(score), factors, name, verbs, clause)
 
 
@@ -294,11 +296,20 @@ def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[st
         if enemy not in exclude:
             return enemy, 1.0
     best: tuple[str | None, float] = (None, 0.0)
-    for (src, dst), r in world.relations.items():
-        if src == state and dst not in exclude and dst != state and (
-                r.threat > best[1] or (r.threat == best[1] > 0 and dst < (best[0] or ""))):
-            best = (dst, r.threat)  # ties go to the first id: the same answer in any order
+    relations = world.relations
+    for other in _ids(world):  # in id order: a tie goes to the first, in every process
+        r = relations.get((state, other))
+        if r is not None and r.threat > best[1] and other not in exclude and other != state:
+            best = (other, r.threat)
     return best
+
+
+def _ids(world: World) -> tuple[str, ...]:
+    shared = rd.shared_scratch(world)
+    found: tuple[str, ...] | None = shared.get("options: ids")
+    if found is None:
+        found = shared["options: ids"] = tuple(sorted(world.scenario.state_by_id))
+    return found
 
 
 def _deployment(case: OptionCase) -> Reading:

@@ -136,16 +136,18 @@ def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     """How strongly the states bound to answer the attacker's earlier attacks in this game
     answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
     out = []
-    adhoc = tuple(i for i in gs.fired if i not in gs.scenario.inject_by_id)  # the umpire's, during play
-    for inject_id in (*_attacks_by(gs.scenario).get(attacker, ()), *adhoc):
-        attack = gs.attacks.get(inject_id)
-        if attack is None or attacker not in attack.attackers or gs.attack_turn.get(inject_id, gs.turn) >= gs.turn:
+    scenario, attacks, turns, decisions, now = gs.scenario, gs.attacks, gs.attack_turn, gs.decisions, gs.turn
+    known = scenario.inject_by_id
+    adhoc = tuple(i for i in gs.fired if i not in known)  # the umpire's, during play
+    for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
+        attack = attacks.get(inject_id)
+        if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
             continue
-        strongest = _LIMITED if attack.short_of_armed_attack else _FULL
-        for sid in gs.scenario.state_by_id:
-            d = gs.decisions.get((inject_id, sid))
+        scale = (_LIMITED if attack.short_of_armed_attack else _FULL) - _NEUTRAL
+        for sid in scenario.state_by_id:
+            d = decisions.get((inject_id, sid))
             if d is not None and d.treaty is not None and d.side not in attack.attackers:
-                out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / (strongest - _NEUTRAL))))
+                out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / scale)))
     return tuple(out)
 
 
