@@ -134,7 +134,9 @@ def _fire_if_ready(play: Play, inject: Inject, by_umpire: bool = False) -> Itera
 
 def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = False) -> Iterator[Event]:
     turn, vis = play.gs.turn, inject_visibility(inject.visibility)
-    reason = "fired by the umpire" if (adhoc or by_umpire) else f"scheduled for turn {inject.turn}"
+    reason = "fired by the umpire" if (adhoc or by_umpire) else (
+        f"an option of {play.facts.name(first(inject.actors))}, carried out" if inject.option
+        else f"scheduled for turn {inject.turn}")
     yield InjectFired(turn=turn, inject=inject.id, inject_kind=inject.kind, text=inject.text,
                       actors=tuple(inject.actors), target=inject.target, treaty=inject.treaty, adhoc=adhoc,
                       actor=first(inject.actors), visibility=vis, reason=reason)
