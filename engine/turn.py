@@ -250,16 +250,19 @@ def choose_for_missing(gs: GameState, ctx: Context) -> Step:
     return play.run(_for_missing(play))
 
 
-def _for_missing(play: Play) -> Iterator[Event]:
-    for inject_id, state in options.waiting(play.gs):
+def _for_missing(play: Play, *, orphans: bool = False) -> Iterator[Event]:
+    """The doctrine's choice on each option a cell has not chosen on (`orphans`: on each option
+    offered to a cell that no cell plays any more)."""
+    for inject_id, state in (options.orphaned if orphans else options.waiting)(play.gs):
         gs, inject = play.gs, play.gs.scenario.inject(inject_id)
         advice = options.advice(gs, inject, play.world)
         taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < advice.probability if play.ctx.stochastic \
             else advice.take
         yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, advice.explain(taken),
                            round(advice.probability, 4),
-                           reason=f"{play.facts.name(state)} did not choose by the deadline: "
-                                  "the doctrine chooses for its cell")
+                           reason=f"no cell plays {play.facts.name(state)} now: the doctrine chooses" if orphans
+                           else f"{play.facts.name(state)} did not choose by the deadline: "
+                                "the doctrine chooses for its cell")
 
 
 def _lapse(play: Play) -> Iterator[Event]:
@@ -349,6 +352,8 @@ def _close_turn(play: Play) -> Iterator[Event]:
                                 reason="cells still to choose on their options: "
                                        + ", ".join(f"{name(s)} on {i}" for i, s in undecided))
         return
+    if gs.options_due:
+        yield from _for_missing(play, orphans=True)
     decider = Decider(play)
     earlier = [(gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn]
     result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,

@@ -457,3 +457,13 @@ def test_casus_play_refuses_an_unknown_state_for_options(capsys):
     from casus.cli import main
     assert main(["play", BALTIC, "--options-for", "XXX"]) == 2
     assert "no such state" in capsys.readouterr().err
+
+
+def test_a_what_if_plays_on_from_a_turn_where_a_cell_has_not_chosen_yet():
+    from engine import montecarlo as mc
+    sc = baltic(option=narva(resolve=1.0), treaty_fields={"openness": "secret"})
+    game = Game.new(sc, mode=Mode.EXERCISE, controls={"RUS": Control.PLAYER})
+    game.open_turn()
+    assert options.waiting(game.state)
+    data = mc.simulate(sc, 5, seed=2, events_prefix=game.events).data
+    assert data["runs"] == 5 and data["first_war"]["war"]["p"] == 1.0  # the doctrine took it for the cell

@@ -21,6 +21,7 @@ from .rules import (
     last_turn,
     open_options,
     options_of,
+    orphaned,
     played_by_cell,
     recorded,
     waiting,
@@ -30,4 +31,4 @@ from .weights import FACTORS, WEIGHTS, family
 
 __all__ = ["FACTORS", "WEIGHTS", "OptionAdvice", "OptionCase", "actor_of", "advice", "advise", "by_record",
            "case", "ceasefire", "expected_coalition", "family", "is_open", "lapsing", "last_turn",
-           "open_options", "options_of", "played_by_cell", "recorded", "waiting", "war_reasons"]
+           "open_options", "options_of", "orphaned", "played_by_cell", "recorded", "waiting", "war_reasons"]

@@ -70,7 +70,13 @@ def lapsing(gs: GameState) -> list[Inject]:
 
 def waiting(gs: GameState) -> list[tuple[str, str]]:
     """(inject, state) of the options offered to cells that have not chosen yet this turn."""
-    return [(i, s) for i, s in gs.options_due.items() if i not in gs.option_choices]
+    return [(i, s) for i, s in gs.options_due.items() if i not in gs.option_choices and played_by_cell(gs, s)]
+
+
+def orphaned(gs: GameState) -> list[tuple[str, str]]:
+    """(inject, state) of the options offered to a cell that no cell plays any more (it left, or a
+    what-if plays on from here with the doctrine): the doctrine chooses for them."""
+    return [(i, s) for i, s in gs.options_due.items() if i not in gs.option_choices and not played_by_cell(gs, s)]
 
 
 def played_by_cell(gs: GameState, state: str) -> bool:
