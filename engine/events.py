@@ -86,6 +86,12 @@ class Kind(StrEnum):
     MESSAGE = "message"                      # from the umpire or a cell, to cells or the umpire
     CHANNEL = "channel"                      # the umpire opens or closes messages between cells
     CONTROL = "control"                      # a state passes to a cell (or back) during play
+    OPTION_OFFERED = "option-offered"        # an option waits for its actor's cell this turn
+    OPTION_TAKEN = "option-taken"            # its actor carries the option out (it fires now)
+    OPTION_DECLINED = "option-declined"      # not this turn (it may come again before `until`)
+    OPTION_LAPSED = "option-lapsed"          # its window closed without its actor taking it
+    WAR_ENDED = "war-ended"                  # a ceasefire ends belligerency between two states
+    RESOLVE_SET = "resolve-set"              # an option's resolve for this game (a Monte Carlo draw)
 
 
 Visibility = str | tuple[str, ...]
@@ -509,6 +515,16 @@ class ControlChanged(Event):
     state: str
     control: Control
 
+
+# The events of options and of the end of wars live in engine.option_events, which registers
+# its kinds here; they are read from here as every other event is.
+from .option_events import OptionChoice as OptionChoice  # noqa: E402
+from .option_events import OptionDeclined as OptionDeclined  # noqa: E402
+from .option_events import OptionLapsed as OptionLapsed  # noqa: E402
+from .option_events import OptionOffered as OptionOffered  # noqa: E402
+from .option_events import OptionTaken as OptionTaken  # noqa: E402
+from .option_events import ResolveSet as ResolveSet  # noqa: E402
+from .option_events import WarEnded as WarEnded  # noqa: E402
 
 _MISSING = set(Kind) - set(EVENT_TYPES)
 if _MISSING:  # pragma: no cover - fails at import, by design

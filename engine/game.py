@@ -122,7 +122,7 @@ class Game:
         events += self.close_turn()
         if self.state.awaiting:
             raise WrongMoment("cells must decide before the turn can close: "
-                              + ", ".join(f"{s} on {a}" for a, s in self.state.pending()))
+                              + ", ".join(f"{s} on {a}" for a, s in self.state.awaiting))
         return events
 
     def play(self, turns: int | None = None) -> list[Event]:
@@ -142,9 +142,19 @@ class Game:
         d = self._decision(state, attack, response, DecisionSource.UMPIRE, reason, "")
         return self._take(phases.override(self.state, d, reason, self.ctx))
 
+    def choose_option(self, state: str, inject: str, take: bool, *, rationale: str = "") -> list[Event]:
+        """A cell's choice on an option offered to it (engine.options)."""
+        return self._take(phases.choose_option(self.state, inject, state, take, self.ctx, rationale=rationale))
+
+    def override_option(self, inject: str, take: bool, reason: str) -> list[Event]:
+        """The umpire decides an option for its actor this turn, with a logged reason."""
+        return self._take(phases.override_option(self.state, inject, take, reason, self.ctx))
+
     def answer_for_missing(self) -> list[Event]:
-        """At the deadline: the doctrine answers for each cell that has not (engine.deadline)."""
-        return self._take(deadline.answer_for_missing(self.state, self.ctx))
+        """At the deadline: the doctrine answers for each cell that has not (engine.deadline), its
+        options first (an option taken may ask further answers)."""
+        chosen = self._take(phases.choose_for_missing(self.state, self.ctx)) if self.state.options_due else []
+        return chosen + self._take(deadline.answer_for_missing(self.state, self.ctx))
 
     def trigger(self, inject_id: str) -> list[Event]:
         return self._take(phases.trigger_inject(self.state, inject_id, self.ctx))

@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .doctrine import FACTORS, Doctrine
-from .events import Breach, DecisionTaken, Event, GameStarted, Honoured, IndicatorsMeasured, WarBegun
+from .events import Breach, DecisionTaken, Event, GameStarted, Honoured, IndicatorsMeasured, ResolveSet, WarBegun
 from .game import Game
 from .mc_html import report_html
 from .mc_results import CSV_COLUMNS, Results
@@ -100,7 +100,7 @@ def parse_vary(text: str) -> Vary:
     name = name.strip()
     if not eq or not name:
         raise ValueError(f"{text!r}: expected NAME=LOW:HIGH, e.g. reputation=0.5:1.5")
-    if name not in FACTORS:
+    if name not in FACTORS and not name.endswith(RESOLVE):  # ID.resolve: an option's resolve
         raise ValueError(f"unknown doctrine weight {name!r}; the known weights are: "
                          f"{', '.join(FACTORS)}")
     low_text, colon, high_text = span.partition(":")
@@ -111,7 +111,20 @@ def parse_vary(text: str) -> Vary:
                          f"e.g. {name}=0.5:1.5") from None
     if not colon or not (math.isfinite(low) and math.isfinite(high)) or low > high:
         raise ValueError(f"{text!r}: expected finite LOW <= HIGH, e.g. {name}=0.5:1.5")
+    if name.endswith(RESOLVE) and not 0 <= low <= high <= 1:
+        raise ValueError(f"{text!r}: a resolve runs from 0 to 1, e.g. {name}=0.3:0.9")
     return Vary(name, low, high)
+
+
+RESOLVE = ".resolve"  # --vary ID.resolve=LOW:HIGH draws the resolve of the option ID per run
+
+
+def _resolves(drawn: Mapping[str, float]) -> tuple[dict[str, float], list[Event]]:
+    """The drawn doctrine weights, and an event setting each drawn option's resolve."""
+    weights = {k: v for k, v in drawn.items() if not k.endswith(RESOLVE)}
+    return weights, [ResolveSet(turn=0, inject=k[:-len(RESOLVE)], resolve=v, visibility="umpire",
+                                reason=f"drawn for this run: {k}={v:.3f}")
+                     for k, v in drawn.items() if k.endswith(RESOLVE)]
 
 
 def run_seed(master: int, index: int) -> int:
@@ -154,7 +167,9 @@ class Plan:
     def __post_init__(self) -> None:
         if self.runs < 0:
             raise ValueError(f"the number of runs must be 0 or more, got {self.runs}")
-        unknown = sorted({*self.weights, *(v.name for v in self.vary)} - set(FACTORS))
+        resolves = {i.id + RESOLVE for i in self.scenario.injects if i.option}
+        unknown = sorted({*self.weights, *(v.name for v in self.vary)} - set(FACTORS) - resolves
+                         - {v.name for v in self.vary if v.name in resolves})
         if unknown:
             raise ValueError(f"unknown doctrine weight(s) {', '.join(unknown)}; "
                              f"the known weights are: {', '.join(FACTORS)}")
@@ -302,13 +317,16 @@ def play_run(plan: Plan, index: int) -> RunSummary:
     scenario = plan.scenario
     seed = run_seed(plan.seed, index)
     drawn = run_weights(plan.seed, index, plan.vary)
-    doctrine = _PLAYERS.doctrine(scenario, dict(plan.weights) | drawn)
+    weights, resolves = _resolves(drawn)
+    doctrine = _PLAYERS.doctrine(scenario, dict(plan.weights) | weights)
     if plan.prefix:
         game = Game.from_log(scenario, reseed(plan.prefix, seed), verbose=False, doctrine=doctrine)
+        game.push(resolves)
         if game.state.status is Status.OPEN:
             game.close_turn()
     else:
         game = Game.new(scenario, seed=seed, stochastic=True, verbose=False, doctrine=doctrine)
+        game.push(resolves)
     game.play()
     return summarise(scenario, game.events, index, tuple(drawn.values()), state=game.state)
 

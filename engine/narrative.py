@@ -33,6 +33,10 @@ from .events import (
     MemberWithdrew,
     Note,
     ObligationExamined,
+    OptionDeclined,
+    OptionLapsed,
+    OptionOffered,
+    OptionTaken,
     Overridden,
     ReputationChanged,
     TreatyDisclosed,
@@ -40,6 +44,7 @@ from .events import (
     TurnOpened,
     VoteCast,
     WarBegun,
+    WarEnded,
 )
 from .model import RESPONSES, Control, ObligationType, Scenario
 from .words import why_kept
@@ -164,7 +169,7 @@ def _kept(sc: Scenario, events: list[Event], name: Name) -> list[str]:
 
 _HEADINGS: dict[type[Event], str] = {
     InvocationResolved: "Council", WarBegun: "War", TreatyInForce: "Treaty", MemberWithdrew: "Treaty",
-    TreatyDisclosed: "Disclosure", AwaitingDecisions: "Waiting"}
+    TreatyDisclosed: "Disclosure", AwaitingDecisions: "Waiting", WarEnded: "Ceasefire", OptionLapsed: "Option"}
 
 
 def _line(sc: Scenario, e: Event, name: Name) -> str | None:
@@ -186,6 +191,8 @@ def _line(sc: Scenario, e: Event, name: Name) -> str | None:
             return f"Cascade, round {e.round}: {', '.join(e.attacks)}"
         case Overridden():
             return f"Umpire overrides {name(e.state)}: {e.response} — {e.reason}"
+        case OptionTaken() | OptionDeclined():
+            return _option_words(e, name)
         case IndicatorsMeasured(cohesion=float() as cohesion):
             cred = e.credibility
             return (f"Indicators, {sc.treaty_by_id[e.treaty].name}: cohesion {cohesion:.2f}"
@@ -240,7 +247,26 @@ def event_line(sc: Scenario, event: Event) -> str:
         case AwaitingDecisions():
             return "Waiting for: " + ", ".join(f"{name_of(sc, p.state)} on {attack_label(sc, p.attack)}"
                                                for p in event.pending)
+        case OptionOffered():
+            return f"Option: {name_of(sc, event.state)} decides whether to carry out {event.inject} now"
+        case OptionTaken() | OptionDeclined():
+            return _option_words(event, lambda s: name_of(sc, s))
+        case OptionLapsed():
+            return f"Option {event.inject} lapses: not carried out in its window"
+        case WarEnded():
+            return f"{_NO_LONGER}{name_of(sc, event.aggressor)} and {name_of(sc, event.defender)} ({event.ceasefire})"
     return event.reason or str(event.kind)
+
+
+_NO_LONGER = "No longer at war: "
+
+
+def _option_words(e: OptionTaken | OptionDeclined, name: Name) -> str:
+    """An option's choice in words, without its private reasons (the umpire's and the cell's)."""
+    done = "carries out" if isinstance(e, OptionTaken) else "does not carry out"
+    when = "" if isinstance(e, OptionTaken) else " this turn"
+    by = {"umpire": " (the umpire decides)", "script": " (the record)", "player": " (its cell)"}.get(str(e.source), "")
+    return f"Option: {name(e.state)} {done} {e.inject}{when}{by}"
 
 
 # --- a turn's digest, per attack ------------------------------------------------------------------
@@ -318,6 +344,9 @@ def _merged(told: list[DigestLine | AttackDigest]) -> list[DigestLine | AttackDi
                 and x.turn == last.turn:
             pairs = [t.removesuffix(_AT_WAR) for t in (last.text.removeprefix("At war: "), x.text)]
             out[-1] = replace(last, text="At war: " + "; ".join(pairs))
+        elif isinstance(x, DigestLine) and isinstance(last, DigestLine) and x.kind == last.kind == "war-ended" \
+                and x.turn == last.turn:
+            out[-1] = replace(last, text=f"{last.text}; {x.text.removeprefix(_NO_LONGER)}")
         else:
             out.append(x)
     return out

@@ -23,6 +23,7 @@ OBLIGATION_COLOURS: Mapping[str, str] = {
     "consultation": "#56B4E9", "nonaggression": "#CC79A7",
 }
 WAR_COLOUR = "#C62828"
+TRUCE_COLOUR = "#2E7D32"
 _STRENGTH = tuple(str(t) for t in OBLIGATION_ORDER)
 _LEGEND_HEIGHT = 44
 _MEMBER_OUT_OF_FORCE = "#BBBBBB"
@@ -72,7 +73,8 @@ def network_picture(gs: GameState, viewer: Viewer = None, *, width: int = 760, h
         nodes.append(hub)
         edges += spokes
     edges += _war_edges(gs)
-    return NetworkPicture(tuple(nodes), tuple(edges), _legend(highlight))
+    edges += _truce_edges(gs)
+    return NetworkPicture(tuple(nodes), tuple(edges), _legend(highlight, bool(gs.truces)))
 
 
 def _ring_order(sc: Scenario, treaties: Sequence[Treaty]) -> list[str]:
@@ -133,11 +135,24 @@ def _war_edges(gs: GameState) -> list[svg.Edge]:
             for w in gs.world.wars]
 
 
-def _legend(highlight: frozenset[str]) -> tuple[svg.LegendItem, ...]:
+def _truce_edges(gs: GameState) -> list[svg.Edge]:
+    """Wars a ceasefire ended, dashed in the colour of peace kept by an agreement."""
+    sc = gs.scenario
+    out = []
+    for pair, ceasefire in gs.truces.items():
+        a, b = sorted(pair, key=lambda s: sc.state_order.get(s, 0))
+        out.append(svg.Edge(a, b, color=TRUCE_COLOUR, width=2.0, dashed=True,
+                            tooltip=f"ceasefire ({ceasefire}): {sc.state(a).name} and {sc.state(b).name}"))
+    return out
+
+
+def _legend(highlight: frozenset[str], truces: bool = False) -> tuple[svg.LegendItem, ...]:
     legend = [svg.LegendItem(k, v) for k, v in OBLIGATION_COLOURS.items()]
     legend += [svg.LegendItem("secret or partly secret", "#555555", dashed=True),
                svg.LegendItem("not yet in force", "#555555", dotted=True),
                svg.LegendItem("at war", WAR_COLOUR)]
+    if truces:
+        legend.append(svg.LegendItem("ceasefire", TRUCE_COLOUR, dashed=True))
     if highlight:
         legend.append(svg.LegendItem("played by a cell", "#E0B000", marker="square"))
     return tuple(legend)

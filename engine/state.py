@@ -31,15 +31,21 @@ from .events import (
     InjectFired,
     InvocationResolved,
     MemberWithdrew,
+    OptionDeclined,
+    OptionLapsed,
+    OptionOffered,
+    OptionTaken,
     Overridden,
     ReputationChanged,
+    ResolveSet,
     TreatyDisclosed,
     TreatyInForce,
     TurnClosed,
     TurnOpened,
     WarBegun,
+    WarEnded,
 )
-from .model import Control, Decision, Mode, Regime, Relation, Scenario, State
+from .model import Control, Decision, DecisionSource, Mode, Regime, Relation, Scenario, State
 from .network import Attack
 from .world import INITIAL_REPUTATION, War, World, _members_at_start
 
@@ -83,6 +89,15 @@ class GameState:
     reputation: dict[str, float] = field(default_factory=dict)
     wars: list[War] = field(default_factory=list)
     channel_open: bool = False         # cells may write to each other (the umpire's choice)
+    # Options (engine.options): offered to a cell this turn (inject -> state), this turn's
+    # choices (inject -> taken), and those whose window closed untaken.
+    options_due: dict[str, str] = field(default_factory=dict)
+    option_choices: dict[str, bool] = field(default_factory=dict)
+    lapsed: dict[str, None] = field(default_factory=dict)          # ordered set
+    war_began: dict[frozenset[str], int] = field(default_factory=dict)  # the turn each war began
+    ceased: dict[str, None] = field(default_factory=dict)          # attacks whose wars a ceasefire ended
+    resolves: dict[str, float] = field(default_factory=dict)       # options' resolves set for this game
+    truces: dict[frozenset[str], str] = field(default_factory=dict)  # wars a ceasefire ended: its inject
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -132,7 +147,8 @@ class GameState:
 # immutable: frozen dataclasses, strings, numbers).
 _CONTAINERS = ("controls", "fired", "awaiting_manual", "attacks", "attack_turn", "turn_attacks", "decisions",
                "turn_decisions", "overrides", "requests", "deferred", "invocations", "states", "relations",
-               "members_in_force", "known_to", "reputation", "wars")
+               "members_in_force", "known_to", "reputation", "wars", "options_due", "option_choices", "lapsed",
+               "war_began", "ceased", "resolves", "truces")
 
 
 def fold(scenario: Scenario, events: Iterable[Event]) -> GameState:
@@ -164,6 +180,8 @@ def _turn_opened(gs: GameState, e: TurnOpened) -> object:
     gs.turn, gs.status = e.turn, Status.OPEN
     gs.turn_attacks, gs.turn_decisions, gs.overrides, gs.requests = [], {}, {}, {}
     gs.awaiting = ()
+    if gs.options_due or gs.option_choices:
+        gs.options_due, gs.option_choices = {}, {}
     return WORLD_CHANGED  # the world's turn
 
 
@@ -242,7 +260,45 @@ def _awaiting(gs: GameState, e: AwaitingDecisions) -> None:
 
 def _war(gs: GameState, e: WarBegun) -> object:
     gs.wars.append(War(e.aggressor, e.defender))
+    pair = frozenset((e.aggressor, e.defender))
+    gs.war_began.setdefault(pair, e.turn)
+    if gs.truces:
+        gs.truces.pop(pair, None)  # at war again
     return WORLD_CHANGED
+
+
+def _war_ended(gs: GameState, e: WarEnded) -> object:
+    pair = frozenset((e.aggressor, e.defender))
+    gs.wars = [w for w in gs.wars if w.pair != pair]
+    gs.war_began.pop(pair, None)
+    gs.truces[pair] = e.ceasefire
+    for origin in e.origins:
+        gs.ceased[origin] = None
+    return WORLD_CHANGED
+
+
+def _option_offered(gs: GameState, e: OptionOffered) -> None:
+    gs.options_due[e.inject] = e.state
+
+
+def _option_taken(gs: GameState, e: OptionTaken) -> None:
+    gs.option_choices[e.inject] = True
+    if e.source is DecisionSource.UMPIRE:
+        gs.options_due.pop(e.inject, None)  # the umpire's word settles it: the cell no longer chooses
+
+
+def _option_declined(gs: GameState, e: OptionDeclined) -> None:
+    gs.option_choices[e.inject] = False
+    if e.source is DecisionSource.UMPIRE:
+        gs.options_due.pop(e.inject, None)
+
+
+def _option_lapsed(gs: GameState, e: OptionLapsed) -> None:
+    gs.lapsed[e.inject] = None
+
+
+def _resolve_set(gs: GameState, e: ResolveSet) -> None:
+    gs.resolves[e.inject] = e.resolve
 
 
 def _reputation(gs: GameState, e: ReputationChanged) -> object:
@@ -284,4 +340,6 @@ HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     DecisionDeferred: _deferred, Overridden: _override, AwaitingDecisions: _awaiting, WarBegun: _war,
     ReputationChanged: _reputation, IndicatorsMeasured: _indicators, InvocationResolved: _invocation,
     TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel, ControlChanged: _control,
+    WarEnded: _war_ended, OptionOffered: _option_offered, OptionTaken: _option_taken,
+    OptionDeclined: _option_declined, OptionLapsed: _option_lapsed, ResolveSet: _resolve_set,
 }

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .decide import Decider, answerers, control, request
+from . import options
+from .decide import Decider, Draw, answerers, control, request
 from .errors import InvalidAction, NotDue, UnknownName, WrongMoment
 from .events import (
     AttackMade,
@@ -32,6 +33,10 @@ from .events import (
     InjectFired,
     InjectHeld,
     MemberWithdrew,
+    OptionDeclined,
+    OptionLapsed,
+    OptionOffered,
+    OptionTaken,
     Overridden,
     Pending,
     TreatyDisclosed,
@@ -44,15 +49,16 @@ from .network import Attack, Trigger, cascade
 from .play import Context, Play, Step, facts, first, inject_visibility, obligations, treaty_visibility
 from .resolve import resolve
 from .state import GameState, Status
-from .view import may_submit
+from .view import may_choose, may_submit
 
 # A cascade ends when a round begins no new war, and can need up to 1 + n(n-1)/2 rounds for n
 # states (engine.network). Twelve covers every chain of the record (1914 took five) with room to
 # spare, and bounds what a pathological scenario costs; a stopped cascade says so in the log.
 MAX_CASCADE_ROUNDS = 12
 
-__all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "close_turn", "examine", "fire_adhoc", "obligations",
-           "open_turn", "override", "submit", "trigger_inject"]
+__all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "choose_for_missing", "choose_option", "close_turn",
+           "examine", "fire_adhoc", "obligations", "open_turn", "override", "override_option", "submit",
+           "trigger_inject"]
 
 
 # --- 1. injects ---------------------------------------------------------------------
@@ -79,7 +85,12 @@ def _open_turn(play: Play) -> Iterator[Event]:
             yield InjectAwaiting(turn=turn, inject=inject.id, visibility=UMPIRE,
                                  reason="manual: fires when the umpire triggers it")
             continue
+        if inject.option:
+            continue  # its actor's choice, below
         yield from _fire_if_ready(play, inject)
+    # The options come after the turn's certain events: an attacker weighs the world they made.
+    for inject in options.open_options(play.gs):
+        yield from _option(play, inject)
 
 
 def trigger_inject(gs: GameState, inject_id: str, ctx: Context) -> Step:
@@ -123,7 +134,9 @@ def _fire_if_ready(play: Play, inject: Inject, by_umpire: bool = False) -> Itera
 
 def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = False) -> Iterator[Event]:
     turn, vis = play.gs.turn, inject_visibility(inject.visibility)
-    reason = "fired by the umpire" if (adhoc or by_umpire) else f"scheduled for turn {inject.turn}"
+    reason = "fired by the umpire" if (adhoc or by_umpire) else (
+        f"an option of {play.facts.name(first(inject.actors))}, carried out" if inject.option
+        else f"scheduled for turn {inject.turn}")
     yield InjectFired(turn=turn, inject=inject.id, inject_kind=inject.kind, text=inject.text,
                       actors=tuple(inject.actors), target=inject.target, treaty=inject.treaty, adhoc=adhoc,
                       actor=first(inject.actors), visibility=vis, reason=reason)
@@ -131,6 +144,8 @@ def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = 
         yield EffectApplied(turn=turn, inject=inject.id, path=effect.path, value=effect.value,
                             visibility=UMPIRE, reason=f"effect of {inject.id}")
     yield from _treaty_change(play.gs, inject)
+    if inject.kind.traits.ends_war:
+        yield from options.ceasefire(play.gs, inject)
     if (inject.is_attack and inject.target) or play.gs.scenario.threatens(inject):
         yield from examine(play, Attack.from_inject(inject), round_=1, visibility=vis)
 
@@ -164,6 +179,98 @@ def _reopen_deferred(play: Play) -> Iterator[Event]:
             attack = gs.attacks[attack_id]
             yield AttackMade(turn=gs.turn, attack=attack, reopened=True, actor=first(attack.attackers),
                              reason="still at issue: the record has a state answer it on this turn")
+
+
+# --- 1b. options: injects their actor decides (engine.options) ---------------------------------
+
+def _option(play: Play, inject: Inject) -> Iterator[Event]:
+    """The actor's choice on one open option: its cell's (the turn waits), the record's, or the doctrine's."""
+    gs, actor = play.gs, options.actor_of(inject)
+    if options.played_by_cell(gs, actor):
+        yield OptionOffered(turn=gs.turn, inject=inject.id, state=actor, actor=actor, visibility=(actor,),
+                            reason=f"{play.facts.name(actor)} decides whether to carry out {inject.id} now")
+        return
+    if options.by_record(gs, actor):
+        rec = options.recorded(gs, inject)
+        yield from _choice(play, inject, rec.taken, DecisionSource.SCRIPT, rec.why, None)
+        return
+    advice = options.advice(gs, inject, play.world, say=play.ctx.verbose)
+    p = advice.probability
+    taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < p if play.ctx.stochastic else advice.take
+    say = play.ctx.verbose
+    yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, advice.explain(taken) if say else "",
+                       round(p, 4) if say else None)
+
+
+def _choice(play: Play, inject: Inject, taken: bool, source: DecisionSource, rationale: str,
+            probability: float | None, *, visibility: str | tuple[str, ...] | None = None,
+            reason: str = "") -> Iterator[Event]:
+    gs, actor = play.gs, options.actor_of(inject)
+    cls = OptionTaken if taken else OptionDeclined
+    said = play.facts.name(actor) + (" carries out " if taken else " does not carry out ") + inject.id
+    yield cls(turn=gs.turn, inject=inject.id, state=actor, source=source, probability=probability,
+              rationale=rationale, actor=actor,
+              visibility=visibility if visibility is not None else (actor,),
+              reason=reason or (f"{said} ({source})" if play.ctx.verbose else ""))
+    if taken:
+        yield from _fire(play, inject)
+
+
+def choose_option(gs: GameState, inject_id: str, state: str, take: bool, ctx: Context, *,
+                  rationale: str = "") -> Step:
+    """A cell's choice on an option offered to it; it may take an option it declined until the turn closes."""
+    allowed, why = may_choose(gs, state, inject_id)
+    if not allowed:
+        raise (WrongMoment if gs.status is not Status.OPEN else NotDue)(why)
+    play = Play(gs, ctx)
+    return play.run(_choice(play, gs.scenario.inject(inject_id), take, DecisionSource.PLAYER, rationale, None))
+
+
+def override_option(gs: GameState, inject_id: str, take: bool, reason: str, ctx: Context) -> Step:
+    """The umpire decides an option for its actor this turn, with a reason kept for the debrief."""
+    _require_open(gs)
+    if not reason.strip():
+        raise InvalidAction("an override needs a reason: it is logged for the debrief")
+    inject = gs.scenario.inject_by_id.get(inject_id)
+    if inject is None or not inject.option:
+        raise UnknownName(f"no option {inject_id!r} in this scenario")
+    if inject.id in gs.fired:
+        raise NotDue(f"{inject_id!r} has been carried out already: it cannot be undone")
+    if not options.is_open(gs, inject):
+        raise NotDue(f"{inject_id!r} is not open this turn (from turn {inject.turn} to {options.last_turn(inject)}"
+                     f"{', once ' + ', '.join(inject.requires) + ' have fired' if inject.requires else ''})")
+    play = Play(gs, ctx)
+    return play.run(_choice(play, inject, take, DecisionSource.UMPIRE, reason, None, visibility=UMPIRE))
+
+
+def choose_for_missing(gs: GameState, ctx: Context) -> Step:
+    """At the deadline: the doctrine chooses on each option a cell has not chosen on this turn."""
+    _require_open(gs)
+    play = Play(gs, ctx)
+    return play.run(_for_missing(play))
+
+
+def _for_missing(play: Play, *, orphans: bool = False) -> Iterator[Event]:
+    """The doctrine's choice on each option a cell has not chosen on (`orphans`: on each option
+    offered to a cell that no cell plays any more)."""
+    for inject_id, state in (options.orphaned if orphans else options.waiting)(play.gs):
+        gs, inject = play.gs, play.gs.scenario.inject(inject_id)
+        advice = options.advice(gs, inject, play.world)
+        taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < advice.probability if play.ctx.stochastic \
+            else advice.take
+        yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, advice.explain(taken),
+                           round(advice.probability, 4),
+                           reason=f"no cell plays {play.facts.name(state)} now: the doctrine chooses" if orphans
+                           else f"{play.facts.name(state)} did not choose by the deadline: "
+                                "the doctrine chooses for its cell")
+
+
+def _lapse(play: Play) -> Iterator[Event]:
+    gs = play.gs
+    for inject in options.lapsing(gs):
+        yield OptionLapsed(turn=gs.turn, inject=inject.id, state=options.actor_of(inject) or None,
+                           actor=options.actor_of(inject) or None, visibility=UMPIRE,
+                           reason=f"{inject.id} was not carried out by turn {options.last_turn(inject)}: it lapses")
 
 
 # --- 2. casus foederis ------------------------------------------------------------------
@@ -239,6 +346,16 @@ def close_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
 
 def _close_turn(play: Play) -> Iterator[Event]:
     gs = play.gs
+    undecided = options.waiting(gs)
+    if undecided:
+        # The cells choose their options before anyone answers: an option taken may be an attack.
+        name = play.facts.name
+        yield AwaitingDecisions(turn=gs.turn, pending=tuple(Pending(i, s) for i, s in undecided), visibility=UMPIRE,
+                                reason="cells still to choose on their options: "
+                                       + ", ".join(f"{name(s)} on {i}" for i, s in undecided))
+        return
+    if gs.options_due:
+        yield from _for_missing(play, orphans=True)
     decider = Decider(play)
     earlier = ((gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn)
     result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
@@ -251,6 +368,7 @@ def _close_turn(play: Play) -> Iterator[Event]:
                                 visibility=UMPIRE,
                                 reason="cells still to decide: " + ", ".join(name(s) for _, s in decider.missing))
         return
+    yield from _lapse(play)
     yield from resolve(play, result, MAX_CASCADE_ROUNDS)
 
 

@@ -54,6 +54,22 @@ def may_submit(gs: GameState, state: str, attack: str, viewer: Viewer = None) ->
     return True, ""
 
 
+def may_choose(gs: GameState, state: str, inject: str, viewer: Viewer = None) -> tuple[bool, str]:
+    """Whether a choice for `state` on the option `inject` may be taken now (from a cell playing
+    `viewer`, when given), and if not, why. A cell may take an option it declined until the turn
+    closes; an option carried out cannot be taken back."""
+    name = facts(gs.scenario).name(state)
+    if viewer is not None and state not in viewer:
+        return False, f"your cell does not play {name}"
+    if gs.status is not Status.OPEN:
+        return False, "no turn is open: wait for the umpire to open the next turn"
+    if gs.options_due.get(inject) != state:
+        return False, f"{name} has no choice due on the option {inject!r} this turn"
+    if gs.option_choices.get(inject):
+        return False, f"{name} has carried out {inject!r} already: it cannot be undone"
+    return True, ""
+
+
 # --- what a viewer knows of the treaties ---------------------------------------------------------
 
 def knows(gs: GameState, viewer: Viewer, treaty_id: str) -> bool:
@@ -162,6 +178,39 @@ def decisions_due(gs: GameState, viewer: Viewer = None) -> list[DueDecision]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class DueOption:
+    """An option of a state open this turn, and where it stands (engine.options)."""
+    inject: str
+    state: str
+    text: str
+    until: int
+    control: str                 # player | npc
+    status: str                  # pending | taken | declined
+
+
+def options_due(gs: GameState, viewer: Viewer = None) -> list[DueOption]:
+    """This turn's options: a cell sees those offered to its states; the umpire sees every option
+    offered or chosen this turn, to override."""
+    if gs.status is not Status.OPEN:
+        return []
+    offered = dict(gs.options_due)
+    names = offered if viewer is not None else {**offered, **{i: "" for i in gs.option_choices}}
+    out = []
+    for inject_id in names:
+        inject = gs.scenario.inject_by_id.get(inject_id)
+        if inject is None:
+            continue
+        state = inject.actors[0] if inject.actors else ""
+        if viewer is not None and state not in viewer:
+            continue
+        choice = gs.option_choices.get(inject_id)
+        status = "pending" if choice is None else ("taken" if choice else "declined")
+        out.append(DueOption(inject_id, state, inject.text, inject.until if inject.until is not None else inject.turn,
+                             "player" if inject_id in offered else "npc", status))
+    return out
+
+
 def waiting_on_cells(gs: GameState) -> list[Key]:
     """(attack, state) of player states that still owe an answer this turn."""
     if gs.mode is not Mode.EXERCISE:
@@ -219,6 +268,7 @@ class View:
     indicators: Mapping[str, tuple[int, IndicatorsMeasured]]
     messages: tuple[MessageSent, ...] = ()   # the messages this viewer may read, oldest first
     briefings: tuple[tuple[str, str], ...] = ()  # (whose, text): the scenario's, then each state's
+    options: tuple[DueOption, ...] = ()      # this turn's options (engine.options): a cell's own
 
 
 def briefings(scenario: Scenario, viewer: Viewer) -> tuple[tuple[str, str], ...]:
@@ -237,4 +287,5 @@ def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer, *, since: i
     messages = tuple(e for e in events if isinstance(e, MessageSent) and e.visible_to(viewer))
     return View(viewer, seen, tuple(treaties_seen(gs, viewer)),
                 tuple(decisions_due(gs, viewer)), tuple(public_decisions(gs, events, viewer)),
-                latest_indicators(gs, viewer), messages, briefings(gs.scenario, viewer))
+                latest_indicators(gs, viewer), messages, briefings(gs.scenario, viewer),
+                tuple(options_due(gs, viewer)))

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine import options
 from engine import turn as phases
 from engine.errors import GameError, NotDue
 from engine.events import FORMAT_VERSION, GameStarted, dumps, loads
@@ -48,6 +49,15 @@ def scenarios(draw):
     if treaties and draw(st.booleans()):  # a treaty that begins in play, before an attack of the same turn
         injects.insert(0, inject("sign", "treaty-signed", turn=draw(st.integers(1, 3)), treaty=treaties[-1].id))
         treaties[-1] = treaty(treaties[-1].id, treaties[-1].members, *treaties[-1].obligations, signed=dt.date(2030, 1, 1))
+    for i in range(draw(st.integers(0, 2))):  # options: attacks their actor decides, and ceasefires
+        a, t = draw(st.lists(ids_, min_size=2, max_size=2, unique=True))
+        kind = draw(st.sampled_from(["armed-attack", "cyber-attack", "ceasefire"]))
+        if kind == "ceasefire" and draw(st.booleans()):  # between the parties of the first attack
+            first_attack = next(i for i in injects if i.actors and i.target)
+            a, t = first_attack.actors[0], first_attack.target
+        first = draw(st.integers(1, 3))
+        injects.append(inject(f"o{i}", kind, actor=a, target=t, turn=first, option=True,
+                              until=draw(st.integers(first, 3)), resolve=draw(st.sampled_from([0.0, 0.5, 1.0]))))
     relations = [relation(a, b, affinity=0.8) for a, b in draw(st.lists(st.tuples(ids_, ids_), max_size=3)) if a != b]
     return make_scenario(IDS, treaties=treaties, injects=injects, relations=relations, turns=3)
 
@@ -73,9 +83,16 @@ def new_game(sc, s: Setup) -> Game:
 
 
 def act(game: Game, action: str, k: int) -> None:
-    """One action of the console: deterministic given the game, so a rebuilt game repeats it."""
-    pending = game.state.pending()
-    if action == "close" or not pending:
+    """One action of the console: deterministic given the game, so a rebuilt game repeats it. A cell's
+    option waiting is chosen (submit) or decided by the umpire (override) before any answer."""
+    pending, offered = game.state.pending(), options.waiting(game.state)
+    if offered and action in ("submit", "override"):  # a cell's option comes before the answers
+        inject_id, state = offered[k % len(offered)]
+        if action == "submit":
+            game.choose_option(state, inject_id, k % 2 == 0, rationale="r")
+        else:
+            game.override_option(inject_id, k % 2 == 1, reason="umpire")
+    elif action == "close" or not pending:
         game.close_turn()
     elif action == "submit":
         attack, state = pending[k % len(pending)]
@@ -130,6 +147,8 @@ def test_each_phase_is_a_pure_function_of_the_state(sc, setup):
             assert dumps(driven) == dumps(drained)
             assert fold(sc, game.events) == game.state
         while game.state.status.value == "open":                  # cells that have not answered
+            for inject_id, _ in options.waiting(game.state):
+                game.override_option(inject_id, False, reason="the deadline passed")
             for attack, state in game.state.pending():
                 game.override(state, attack, "neutral", reason="the deadline passed")
             game.close_turn()
@@ -165,7 +184,8 @@ def test_weights_other_than_the_defaults_travel_with_the_log():
 
 def test_a_cell_cannot_answer_once_the_umpire_has_decided():
     sc = load(TEACHING)
-    game = Game.new(sc, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER})
+    # Russia's moves are its cell's options in the teaching scenario: here the doctrine plays it.
+    game = Game.new(sc, mode=Mode.EXERCISE, controls={"USA": Control.PLAYER, "RUS": Control.NPC})
     while not game.state.pending():  # the United States is asked at Narva
         game.open_turn()
         game.close_turn()

@@ -217,4 +217,4 @@ def test_the_grey_zone_stays_short_of_war_whatever_the_dice(scenario: Scenario, 
     answers = [e for e in game.events if e.kind is Kind.DECISION and e.attack in grey]
     assert answers and all(a.response != "full" for a in answers)
     wars = [e.turn for e in game.events if e.kind is Kind.WAR]
-    assert wars and min(wars) >= 3
+    assert not wars or min(wars) >= 3  # Russia may also be deterred from Narva (its option)

@@ -6,8 +6,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine import words
+from engine import options, words
 from engine.errors import GameError
+from engine.view import options_due
 
 from . import views
 from .security import cell_of_token, cell_required, check_csrf, console, join_cell, replaced_message, session_cell
@@ -58,7 +59,9 @@ def _not_joined(eid: str, token: str) -> ResponseReturnValue:
 
 def _render(eid: str, advice: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
     snap = console().get(eid)
+    mine = options_due(snap.state, g.cell.viewer) if snap.state is not None else []
     return render_template("cell.html", snap=snap, cell=g.cell, p=views.cell_page(snap, g.cell), preview=False,
+                           options=mine,
                            name=lambda s: views.name(snap.scenario, s), left=snap.seconds_left(),
                            advice=advice, version=views.view_version(snap, g.cell.viewer),
                            deadline_passed=snap.deadline_passed()), status
@@ -104,3 +107,29 @@ def advice(eid: str) -> ResponseReturnValue:
     except GameError as exc:
         raise ConsoleError(str(exc)) from None
     return _render(eid, advice={"state": state, "attack": attack, "advice": text, "words": words.advice(text)})
+
+
+@bp.post("/x/<eid>/cell/option")
+@cell_required
+def option(eid: str) -> ResponseReturnValue:
+    """A cell's choice on one of its options: take it now, or not this turn."""
+    f = request.form
+    take = f.get("choice") == "take"
+    console().choose_option(eid, g.cell.name, f.get("state", ""), f.get("inject", ""), take,
+                            rationale=f.get("rationale", ""), turn=views.form_int(f, "turn"))
+    flash(f"{'Carried out' if take else 'Not this turn'}: {f.get('inject', '')}."
+          + ("" if take else " You may still take it until the deadline or the umpire closes the turn."))
+    return redirect(url_for("cell.page", eid=eid), code=303)
+
+
+@bp.get("/x/<eid>/cell/option-advice")
+@cell_required
+def option_advice(eid: str) -> ResponseReturnValue:
+    snap = console().get(eid)
+    if not snap.cell_advice:
+        abort(403, description="The umpire has not opened the doctrine's advice to cells in this exercise.")
+    inject = request.args.get("inject", "")
+    if snap.state is None or snap.state.options_due.get(inject) not in g.cell.states:
+        abort(404, description="No such option is open to your cell this turn.")
+    said = options.advice(snap.state, snap.scenario.inject(inject))
+    return _render(eid, advice={"inject": inject, "words": said.explain()})

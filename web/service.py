@@ -405,6 +405,12 @@ class Console:
         return self.act(eid, lambda g: g.override(state, attack, response, reason.strip()),
                         expected_seq=expected_seq)
 
+    def override_option(self, eid: str, inject: str, take: bool, reason: str,
+                        expected_seq: int | None = None) -> list[Event]:
+        if not reason.strip():  # the umpire decides an option for its actor (engine.turn.override_option)
+            raise ConsoleError("an override needs a reason: it is logged for the debrief")
+        return self.act(eid, lambda g: g.override_option(inject, take, reason.strip()), expected_seq=expected_seq)
+
     def trigger(self, eid: str, inject: str, expected_seq: int | None = None) -> list[Event]:
         return self.act(eid, lambda g: g.trigger(inject), expected_seq=expected_seq)
 
@@ -558,17 +564,31 @@ class Console:
             c = snap.cells.get(cell)
             if c is None or state not in c.states:
                 raise Forbidden(f"the cell {cell} does not play {state}")
-            gs = snap.live.state
-            if turn is not None and gs.turn != turn:
-                raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
-            if snap.paused:
-                raise Conflict("the umpire has paused the exercise: wait for it to resume")
-            if snap.deadline_passed():
-                raise Conflict("the deadline has passed: the umpire decides now")
-            if (attack, state) in gs.overrides:
+            _open_to_cells(snap, turn)
+            if (attack, state) in snap.live.state.overrides:
                 raise Conflict("the umpire has decided this one")
         return self.act(eid, lambda g: g.submit(state, attack, response, rationale=rationale[:4000],
                                                 statement=statement[:2000]), check=check)
+
+    def choose_option(self, eid: str, cell: str, state: str, inject: str, take: bool, *,
+                      rationale: str = "", turn: int | None = None) -> list[Event]:
+        """A cell's choice on one of its options this turn (engine.turn.choose_option)."""
+        def check(snap: Snapshot) -> None:
+            c = snap.cells.get(cell)
+            if c is None or state not in c.states:
+                raise Forbidden(f"the cell {cell} does not play {state}")
+            _open_to_cells(snap, turn)
+        return self.act(eid, lambda g: g.choose_option(state, inject, take, rationale=rationale[:4000]), check=check)
+
+
+def _open_to_cells(snap: Snapshot, turn: int | None) -> None:  # the turn the cell saw, not paused, in time
+    gs = snap.live.state
+    if turn is not None and gs.turn != turn:
+        raise Conflict(f"turn {turn} is over (the exercise is at turn {gs.turn}): reload the page")
+    if snap.paused:
+        raise Conflict("the umpire has paused the exercise: wait for it to resume")
+    if snap.deadline_passed():
+        raise Conflict("the deadline has passed: the umpire decides now")
 
 
 @dataclass(frozen=True, slots=True)

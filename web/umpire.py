@@ -22,6 +22,7 @@ from engine import debrief, report
 from engine.errors import ScenarioError
 from engine.events import Kind, Note
 from engine.scenario import MAX_BYTES
+from engine.view import options_due
 
 from . import views
 from .exports import decisions_csv, safe_markdown, stream_response, text_response
@@ -186,6 +187,7 @@ def dashboard(eid: str) -> ResponseReturnValue:
     if not snap.started:
         return redirect(url_for("umpire.setup", eid=eid), code=303)
     return render_template("dashboard.html", snap=snap, gs=snap.state, sc=snap.scenario,
+                           options=options_due(snap.state) if snap.state is not None else [],
                            dash=views.dashboard(snap, all_upcoming=request.args.get("upcoming") == "all"),
                            name=lambda s: views.name(snap.scenario, s),
                            left=snap.seconds_left(), version=views.view_version(snap, None))
@@ -259,6 +261,16 @@ def override(eid: str) -> ResponseReturnValue:
     f = request.form
     console().override(eid, f.get("state", ""), f.get("attack", ""), f.get("response", ""),
                        f.get("reason", ""), _seq())
+    return _to_dashboard(eid)
+
+
+@bp.post("/x/<eid>/override-option")
+@umpire_required
+def override_option(eid: str) -> ResponseReturnValue:
+    """The umpire decides an option for its actor this turn, with a reason for the debrief."""
+    _started(eid)
+    f = request.form
+    console().override_option(eid, f.get("inject", ""), f.get("choice") == "take", f.get("reason", ""), _seq())
     return _to_dashboard(eid)
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from ._common import load_or_exit, open_store
+
+if TYPE_CHECKING:
+    from engine.game import Game
+    from engine.model import Scenario
 
 # The engine is imported when a command runs, not when the parser is built:
 # `casus --help` and the other subcommands should not pay for it.
@@ -19,6 +24,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--stochastic", action="store_true",
                    help="sample each decision from the doctrine's distribution (seeded) instead of "
                         "taking the most probable answer")
+    p.add_argument("--options-for", metavar="STATE", default=None,
+                   help="ask on the terminal, each turn, whether STATE carries out each of its open options "
+                        "(with the doctrine's advice); the doctrine decides everything else")
     p.set_defaults(run=lambda a: _play(a, "play"))
 
     r = sub.add_parser("replay", help="replay a past crisis from its script",
@@ -51,8 +59,16 @@ def _play(args: argparse.Namespace, mode_name: str) -> int:
     from engine.state import Mode
     mode = Mode(mode_name)
     scenario = load_or_exit(args.scenario)
-    game = Game.new(scenario, seed=args.seed, mode=mode, stochastic=args.stochastic)
-    game.play(args.turns)
+    chooser = getattr(args, "options_for", None)
+    if chooser is not None:
+        if chooser not in scenario.state_by_id:
+            print(f"casus: --options-for {chooser}: no such state in {args.scenario} "
+                  f"(its states: {', '.join(scenario.state_by_id)})", file=sys.stderr)
+            return 2
+        game = _play_choosing(scenario, chooser, args)
+    else:
+        game = Game.new(scenario, seed=args.seed, mode=mode, stochastic=args.stochastic)
+        game.play(args.turns)
     if args.db:
         store = open_store(args.db)
         game_id = f"{scenario.id}-{mode}-{args.seed}-{len(store.games()) + 1}"
@@ -62,6 +78,37 @@ def _play(args: argparse.Namespace, mode_name: str) -> int:
         print(f"saved as {game_id} in {args.db}", file=sys.stderr)
     sys.stdout.write(ev.dumps(game.events) if args.json else narrate(scenario, game.events, explain=args.explain))
     return 0
+
+
+def _play_choosing(scenario: Scenario, chooser: str, args: argparse.Namespace) -> Game:
+    """Play with the terminal choosing on `chooser`'s options: an exercise in which it is the only
+    cell, whose answers to attacks the doctrine gives as at a deadline."""
+    from engine import options
+    from engine.game import Game
+    from engine.model import Control, Mode
+    controls = {s.id: Control.NPC for s in scenario.states} | {chooser: Control.PLAYER}
+    game = Game.new(scenario, seed=args.seed, mode=Mode.EXERCISE, stochastic=args.stochastic, controls=controls)
+    last = scenario.turns if args.turns is None else min(scenario.turns, args.turns)
+    while game.state.turn < last and game.state.status.value != "finished":
+        game.open_turn()
+        for inject_id, state in options.waiting(game.state):
+            inject = scenario.inject(inject_id)
+            advice = options.advice(game.state, inject)
+            print(f"turn {game.state.turn}: {scenario.state(state).name} may carry out {inject_id} "
+                  f"(until turn {options.last_turn(inject)}): {inject.text.strip()}\n"
+                  f"  the doctrine: {advice.explain()}", file=sys.stderr)
+            game.choose_option(state, inject_id, _yes(f"  carry out {inject_id} now? [y/N] "))
+        game.close_turn()
+        while game.state.awaiting:  # its answers to attacks: the doctrine's, as at a deadline
+            game.answer_for_missing()
+            game.close_turn()
+    return game
+
+
+def _yes(prompt: str) -> bool:
+    print(prompt, end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline()  # the end of input answers "no": a script may pipe its choices in
+    return line.strip().lower() in ("y", "yes")
 
 
 def _backtest(args: argparse.Namespace) -> int:

@@ -1,0 +1,34 @@
+"""Options: the injects their actor decides, and the wars a ceasefire ends (SCENARIO_FORMAT.md, "Options").
+
+    weights.py   the options' weights, doctrine.json 'options'
+    doctrine.py  how a state the engine plays weighs an option, per kind, with its reasons
+    rules.py     which options are open, the record's choice, the wars a ceasefire ends
+
+The phase that asks each actor is engine.turn's (`options_phase`, `choose_option`,
+`override_option`); who may choose is engine.view's (`may_choose`).
+"""
+from __future__ import annotations
+
+from .doctrine import OptionAdvice, OptionCase, advise, expected_coalition
+from .rules import (
+    actor_of,
+    advice,
+    by_record,
+    case,
+    ceasefire,
+    is_open,
+    lapsing,
+    last_turn,
+    open_options,
+    options_of,
+    orphaned,
+    played_by_cell,
+    recorded,
+    waiting,
+    war_reasons,
+)
+from .weights import FACTORS, WEIGHTS, family
+
+__all__ = ["FACTORS", "WEIGHTS", "OptionAdvice", "OptionCase", "actor_of", "advice", "advise", "by_record",
+           "case", "ceasefire", "expected_coalition", "family", "is_open", "lapsing", "last_turn",
+           "open_options", "options_of", "orphaned", "played_by_cell", "recorded", "waiting", "war_reasons"]

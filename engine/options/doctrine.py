@@ -1,0 +1,426 @@
+"""How a state the engine plays weighs an option: attack or hold back, deploy, join, leave, cease fire.
+
+Each kind of option has a few factors from the alliance literature, read off the
+world as the actor sees it, each in [-1, 1] or [0, 1]; their weighted sum and a
+bias give the chance of taking the option through a logistic, as the allies'
+doctrine turns its score into a distribution (engine.doctrine). The weights are
+data (doctrine.json 'options', each with its source; docs/DOCTRINE.md, "Options").
+
+An attack is the credibility indicator turned into the adversary's decision: each
+state bound to the target counts with the credibility of its treaty in the
+attacker's eyes (`engine.doctrine.standing`: a secret treaty the attacker does not
+know counts for nothing; institutionalization, tripwires, publicity, nuclear
+weapons and reputations earned in this game raise it), raised further by its own
+forces stationed in the target; the balance of power once those allies come is
+what the attacker weighs against its resolve. So a stronger commitment can only
+make an attack less likely (tests/test_options.py holds it to that).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..doctrine import Factor, standing
+from ..doctrine import readings as rd
+from ..model import Inject, ObligationType, Treaty
+from ..world import INITIAL_REPUTATION, World
+from .weights import FACTORS, WEIGHTS, family
+
+_DEFENSE = ObligationType.DEFENSE
+
+
+@dataclass(frozen=True, slots=True)
+class OptionCase:
+    """What the actor knows when it weighs the option."""
+    world: World
+    inject: Inject
+    actor: str
+    probes: tuple[float, ...] = ()   # strength of the answers to the actor's earlier attacks, 0..1
+    war_turns: int = 0               # ceasefire: turns the two have been at war
+    say: bool = True                 # explain in words (a batch run does not)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionAdvice:
+    """The chance of taking the option, its reasons, and one sentence a facilitator can read out."""
+    probability: float
+    factors: tuple[Factor, ...]
+    subject: str                     # "Russia"
+    verbs: tuple[str, str]           # ("strikes", "holds back")
+    clause: str                      # "it expects ... to fight, which leaves it outmatched"
+
+    @property
+    def take(self) -> bool:
+        return self.probability >= 0.5
+
+    def said(self, taken: bool | None = None) -> str:
+        """"Russia holds back: it expects ...": the choice made (the doctrine's lean by default)."""
+        verb = self.verbs[0 if (self.take if taken is None else taken) else 1]
+        return f"{self.subject} {verb}: {self.clause}" if self.clause else f"{self.subject} {verb}"
+
+    @property
+    def summary(self) -> str:
+        return self.said()
+
+    def explain(self, taken: bool | None = None) -> str:
+        reasons = sorted(self.factors, key=lambda f: -abs(f.contribution))
+        said = "; ".join(f"{f.text} ({f.contribution:+.2f})" for f in reasons if f.contribution)
+        return f"{self.said(taken)} (chance {self.probability:.0%}{': ' + said if said else ''})"
+
+
+# What a batch run (no explanations) is told instead of words.
+_SILENT_VERBS = ("takes it", "lets it pass")
+_SILENT = ("",) * 8
+
+# What a kind's reader finds: the factors' values, the verbs for taking it or not, the clause
+# that says why, and each factor in words.
+Reading = tuple[tuple[float, ...], tuple[str, str], str, tuple[str, ...]]
+
+
+def advise(case: OptionCase) -> OptionAdvice:
+    """The doctrine's advice on the option in `case`."""
+    kind = family(case.inject.kind)
+    name = _name(case.world, case.actor)
+    if kind is None:
+        p = 1.0 if case.inject.resolve >= 0.5 else 0.0
+        return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
+    values, verbs, clause, words = _READERS[kind](case)
+    table = WEIGHTS[kind]
+    score = table.bias + sum(v * w for v, w in zip(values, table.weights))
+    if not case.say:  # a batch run reads the chance alone
+        return OptionAdvice(_logistic(score), (), name, verbs, clause)
+    if kind == "attack":
+        name = _names(case.world, case.inject.actors or (case.actor,))
+    factors = tuple(Factor(n, round(v, 4), w, t) for n, v, w, t in zip(FACTORS[kind], values, table.weights, words))
+    return OptionAdvice(_logistic(score), factors, name, verbs, clause)
+
+
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _resolve(inject: Inject) -> float:
+    return 2.0 * inject.resolve - 1.0
+
+
+def _name(world: World, state: str | None) -> str:
+    found = world.states.get(state or "")
+    return found.name if found is not None else (state or "?")
+
+
+def _names(world: World, states: Sequence[str]) -> str:
+    named = [_name(world, s) for s in states]
+    if len(named) <= 1:
+        return "".join(named)
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+# --- attack: deterrence ------------------------------------------------------------------------
+
+def expected_coalition(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
+    """Each state the attackers expect to fight for `target`, with the chance they give it: the
+    credibility of its strongest treaty with the target in their eyes, raised by its forces in the
+    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them."""
+    if not attackers:
+        return {}
+    attackers = tuple(attackers)
+    plan = _plan(world, attackers, target)
+    key = _signature(world, attackers, target, plan)
+    if key is None:  # an effect changed a state: read everything afresh
+        return _expected(world, attackers, target, plan, remember=False)
+    cache: dict[tuple[object, ...], dict[str, float]] = rd.shared_scratch(world).setdefault(_CACHE, {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = _expected(world, attackers, target, plan)
+    return found
+
+
+# The coalitions an attacker expects, remembered per scenario by everything they are read from (see
+# _signature): the world is new every turn, the coalition rarely changes, and a Monte Carlo run
+# meets the same few again and again.
+_CACHE = "options: expected coalitions"
+_CACHE_LIMIT = 4096
+
+
+def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
+    """standing.credibility, remembered by what it reads of a world whose states no effect has changed
+    (the coalition's signature checks that): whether the seer knows the treaty, its members in force
+    and their mean reputation, and which protected states feel threatened by the seer."""
+    ranked = sorted(members)
+    reputation, relations = world.reputation, world.relations
+    mean = sum(reputation.get(m, INITIAL_REPUTATION) for m in ranked) / len(ranked)  # standing's sum, in its order
+    key = (treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked), mean,
+           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected))
+    cache: dict[tuple[object, ...], float] = rd.shared_scratch(world).setdefault(_CREDIBILITIES, {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = standing.credibility(world, treaty.id, seer)
+    return found
+
+
+_CREDIBILITIES = "options: credibilities"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What about an attack on `target` is fixed by the scenario: the treaties that would defend it,
+    their members and protected states, and each member's forces in the target."""
+    defenders: tuple[Treaty, ...]
+    members: tuple[str, ...]          # every member of a defending treaty, sorted
+    protected: tuple[str, ...]        # every state they protect, sorted
+    skin: Mapping[str, float]         # each member's tripwire in the target
+
+
+def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
+    shared = rd.shared_scratch(world)
+    key = ("options: plan", target, attackers)
+    found: _Plan | None = shared.get(key)
+    if found is None:
+        defenders = tuple(t for t in world.scenario.treaties if _defends(t, target, attackers))
+        members = tuple(sorted({m for t in defenders for m in t.members}))
+        protected = tuple(sorted({p for t in defenders for p in t.protected}))
+        skin = {m: rd.tripwire(world, shared, m, target) for m in members}
+        found = shared[key] = _Plan(defenders, members, protected, skin)
+    return found
+
+
+def _signature(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[object, ...] | None:
+    """What standing.credibility and the coalition read off the world, or None when an effect has
+    changed a state (its power or arms), which is read afresh."""
+    states, original = world.states, world.scenario.state_by_id
+    if any(states[a] is not original[a] for a in attackers) or any(
+            states[m] is not original[m] for m in plan.members):
+        return None
+    seer, relations, reputation = attackers[0], world.relations, world.reputation
+    return (attackers, target,
+            tuple(world.members_in_force.get(t.id) for t in plan.defenders),
+            tuple(world.knows(seer, t.id) for t in plan.defenders),
+            tuple(reputation.get(m, INITIAL_REPUTATION) for m in plan.members),
+            tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in plan.protected),
+            tuple(world.enemies(a) for a in attackers))
+
+
+def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan, *,
+              remember: bool = True) -> dict[str, float]:
+    seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
+    out: dict[str, float] = {}
+    for treaty in plan.defenders:
+        members = world.members_in_force.get(treaty.id, frozenset())
+        if len(members) < 2 or (target in treaty.members and target not in members):
+            continue
+        cred = (_credibility(world, treaty, seer, members) if remember
+                else standing.credibility(world, treaty.id, seer))
+        if cred <= 0.0:
+            continue  # a hidden alliance deters nobody
+        for member in sorted(members):  # sorted: the sums below are the same in every process
+            if member == target or member in attackers:
+                continue
+            p = cred + (1.0 - cred) * pull * plan.skin.get(member, 0.0)
+            if p > out.get(member, 0.0):
+                out[member] = p
+    for attacker in attackers:
+        for enemy in sorted(world.enemies(attacker)):
+            if enemy != target and enemy not in attackers:
+                out[enemy] = 1.0
+    return dict(sorted(out.items()))
+
+
+def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
+    """Whether the treaty owes `target` defence against these attackers."""
+    if target not in treaty.protected:
+        return False
+    return any(ob.type is _DEFENSE and (ob.adversaries is None or any(a in ob.adversaries for a in attackers))
+               for ob in treaty.obligations)
+
+
+def _attack(case: OptionCase) -> Reading:
+    world, inject = case.world, case.inject
+    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
+    settings = WEIGHTS["attack"].settings
+    expected = expected_coalition(world, attackers, target)
+    states = world.states
+    ours = sum(states[a].power for a in attackers if a in states)
+    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
+    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
+    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
+        0.5 + 0.5 * inject.severity)
+    defending = states[target].power if target in states else 0.0
+    theirs = defending + exposure * sum(p * states[m].power for m, p in expected.items())
+    balance = 2.0 * rd.share_of(ours, theirs) - 1.0
+    # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
+    # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
+    # paradox, Snyder 1965): it feels the defenders' at half their weight.
+    armed_nuclear = any(states[a].nuclear for a in attackers if a in states)
+    nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
+                   *(p for m, p in expected.items() if states[m].nuclear)]) * exposure * (
+        0.5 if armed_nuclear else 1.0)
+    deniability = 1.0 - inject.attribution
+    probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
+    values = (_resolve(inject), balance, nuclear, deniability, probes)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:5]
+    likely = sorted((m for m, p in expected.items() if p >= 0.5), key=lambda m: (-states[m].power, m))
+    with_forces = [m for m in likely if world.deployments(m, target)]
+    v = _name(world, target)
+    fight = (f"it expects {_names(world, likely[:3])}{' and others' if len(likely) > 3 else ''} to fight"
+             + (f" (their forces in {v})" if with_forces else "")) if likely else \
+        f"it expects nobody to come to {v}'s aid"
+    odds = "which leaves it outmatched" if balance < 0 else "which it believes it can face"
+    verbs = ("strike", "hold back") if len(attackers) > 1 else ("strikes", "holds back")
+    words = (f"resolve {inject.resolve:.2f}", f"balance once the allies it expects come {balance:+.2f}",
+             "nuclear weapons on the defending side" if nuclear else "no nuclear weapons on the defending side",
+             f"attribution {inject.attribution:.2f}",
+             (f"earlier probes answered at {sum(case.probes) / len(case.probes):.0%} of their strongest"
+              if case.probes else "no earlier probes"))
+    return values, verbs, f"{fight}, {odds}", words
+
+
+# --- deployment: reassurance ---------------------------------------------------------------------
+
+def _allies(world: World, state: str) -> frozenset[str]:
+    out: set[str] = set()
+    for members in world.members_in_force.values():
+        if state in members and len(members) >= 2:
+            out |= members
+    return frozenset(out)
+
+
+def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
+    """The state `state` fears most outside `exclude` (an enemy at war first), and how much."""
+    for enemy in sorted(world.enemies(state)):
+        if enemy not in exclude:
+            return enemy, 1.0
+    best: tuple[str | None, float] = (None, 0.0)
+    relations = world.relations
+    for other in _ids(world):  # in id order: a tie goes to the first, in every process
+        r = relations.get((state, other))
+        if r is not None and r.threat > best[1] and other not in exclude and other != state:
+            best = (other, r.threat)
+    return best
+
+
+def _ids(world: World) -> tuple[str, ...]:
+    shared = rd.shared_scratch(world)
+    found: tuple[str, ...] | None = shared.get("options: ids")
+    if found is None:
+        found = shared["options: ids"] = tuple(sorted(world.scenario.state_by_id))
+    return found
+
+
+def _deployment(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    host = inject.target or actor
+    shared = [t for t, m in world.members_in_force.items() if actor in m and host in m and len(m) >= 2]
+    fear = max((standing.fears(world, t, host)[0] for t in sorted(shared)), default=0.0) if host != actor else 0.0
+    adversary, threat = _worst_threat(world, host, _allies(world, host))
+    if adversary is not None:
+        r = world.relation(actor, adversary)
+        dilemma = ((1.0 - r.threat) + min(1.0, 10.0 * r.trade)) / 2.0
+    else:
+        dilemma = 0.0
+    values = (_resolve(inject), fear, threat, dilemma)
+    h = _name(world, host)
+    against = f" from {_name(world, adversary)}" if adversary else ""
+    where = " to " + h if host != actor else ""
+    clause = (f"{h}'s fear of abandonment {fear:.2f}, the threat{against} {threat:.2f}, "
+              f"the risk of provoking {dilemma:.2f}")
+    words = (f"resolve {inject.resolve:.2f}", f"{h}'s fear of abandonment", f"the threat {h} faces{against}",
+             "the risk of a security dilemma")
+    return values, ("deploys" + where, "does not deploy" + where), clause, words
+
+
+# --- treaty signed: alliance formation ---------------------------------------------------------------
+
+def _partners(world: World, inject: Inject, actor: str) -> tuple[str, ...]:
+    treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
+    return tuple(m for m in treaty.members if m != actor) if treaty else ()
+
+
+def _mean_reputation(world: World, states: Sequence[str]) -> float:
+    return sum(world.reputation.get(s, INITIAL_REPUTATION) for s in states) / len(states) if states else 0.5
+
+
+def _treaty_signed(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    partners = _partners(world, inject, actor)
+    power = world.states
+    feared, threat = _worst_threat(world, actor, frozenset())
+    together = power[actor].power + sum(power[p].power for p in partners if p != feared)
+    balancing = bandwagoning = 0.0
+    if feared is not None and feared not in partners:
+        balancing = threat * rd.share_of(together, power[feared].power)
+    elif feared is not None:
+        bandwagoning = threat * rd.share_of(power[feared].power, power[actor].power)
+    tethering = max((world.relation(actor, p).threat for p in partners if p != feared), default=0.0)
+    reputation = 2.0 * _mean_reputation(world, partners) - 1.0
+    values = (_resolve(inject), balancing, bandwagoning, tethering, reputation)
+    treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
+    why = ("to balance against " + _name(world, feared) if balancing >= max(bandwagoning, tethering) and balancing
+           else "to bandwagon with " + _name(world, feared) if bandwagoning >= tethering and bandwagoning
+           else "to tether a rival" if tethering else "for its partners' record")
+    title = treaty.name if treaty else "the treaty"
+    words = (f"resolve {inject.resolve:.2f}", "balancing against a threat", "bandwagoning with a threat",
+             "tethering a rival", "the partners' reputation")
+    return values, (f"signs {title}", f"does not sign {title}"), why, words
+
+
+# --- treaty withdrawal: abandonment --------------------------------------------------------------------
+
+def _treaty_withdrawal(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    tid = inject.treaty or ""
+    members = sorted(world.members_in_force.get(tid, frozenset()))
+    allies = [m for m in members if m != actor]
+    entrapment = standing.fears(world, tid, actor)[1] if actor in members else 0.0
+    _, threat = _worst_threat(world, actor, frozenset(members))
+    reputation = 2.0 * _mean_reputation(world, allies) - 1.0
+    total = sum(world.states[m].power for m in members)
+    weight = world.states[actor].power / total if total > 0 else 0.0
+    values = (_resolve(inject), entrapment, threat, reputation, weight)
+    treaty = world.scenario.treaty_by_id.get(tid)
+    title = treaty.name if treaty else tid
+    words = (f"resolve {inject.resolve:.2f}", "fear of entrapment", "the threat it still faces",
+             "its allies' reputation", "its weight in the treaty")
+    return (values, (f"leaves {title}", f"stays in {title}"),
+            f"fear of entrapment {entrapment:.2f}, threat from outside {threat:.2f}", words)
+
+
+# --- ceasefire: war termination --------------------------------------------------------------------
+
+def _ceasefire(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
+    enemy = enemy or ""
+    e = _name(world, enemy)
+    verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
+    if not world.at_war(actor, enemy):
+        # Nothing to end: the option waits (a war may begin before its window closes).
+        return (-1.0, 0.0, 0.0, 0.0), verbs, f"it is not at war with {e}", (
+            f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
+    cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
+    memo = rd.scratch(world)
+    ours, _ = rd.side_power(world, memo, (actor,))
+    theirs, _ = rd.side_power(world, memo, (enemy,))
+    losing = 2.0 * rd.share_of(theirs, ours) - 1.0
+    allies = sorted(_allies(world, actor) - {actor, enemy})
+    their_side = world.coalition(enemy)
+    came = [a for a in allies if world.enemies(a) & their_side]  # fighting the enemy or its allies
+    stayed = [a for a in allies if a not in came]
+    stayed_away = len(stayed) / len(allies) if allies else 0.0
+    values = (_resolve(inject), cost, losing, stayed_away)
+    clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
+              + (f", {len(came)} of {len(allies)} allies came" if allies else ""))
+    words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
+             "allies that stayed away")
+    return values, verbs, clause, words
+
+
+_READERS: Mapping[str, Callable[[OptionCase], Reading]] = {
+    "attack": _attack, "deployment": _deployment, "treaty-signed": _treaty_signed,
+    "treaty-withdrawal": _treaty_withdrawal, "ceasefire": _ceasefire,
+}

@@ -1,0 +1,227 @@
+"""The rules of options and of ceasefires, read off the state of play (SCENARIO_FORMAT.md, "Options").
+
+An option is open on a turn of its window (`turn` to `until`) while it has not been
+carried out or let lapse, once its `requires` have fired; a ceasefire only while its
+parties are at war. Each open option is its actor's choice that turn: the cell's in
+an exercise, the record's in a replay, the doctrine's otherwise (engine.turn runs it).
+
+A ceasefire ends belligerency between its parties and every war that began from the
+same attacks (a cascade through the alliances), unless the two states of such a war
+are also at war over an attack the ceasefire does not end.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from ..events import WarEnded
+from ..model import Control, Inject, Mode, Response, Scenario
+from ..play import facts, first
+from ..state import GameState
+from ..world import IdentityMemo, World
+from .doctrine import OptionAdvice, OptionCase, advise
+
+_OPTIONS = IdentityMemo()
+
+
+def options_of(scenario: Scenario) -> tuple[Inject, ...]:
+    """The scenario's options, in its order (read once per scenario: most have none)."""
+    memo = _OPTIONS.scratch(scenario)
+    found = memo.get("options")
+    if found is None:
+        found = memo["options"] = tuple(i for i in scenario.injects if i.option)
+    assert isinstance(found, tuple)
+    return found
+
+
+def last_turn(inject: Inject) -> int:
+    return inject.until if inject.until is not None else inject.turn
+
+
+def actor_of(inject: Inject) -> str:
+    """The state that decides an option: its (first) actor."""
+    return inject.actors[0] if inject.actors else ""
+
+
+def is_open(gs: GameState, inject: Inject) -> bool:
+    """Whether the option is its actor's choice on this turn (see the module's docstring)."""
+    if not inject.turn <= gs.turn <= last_turn(inject) or inject.id in gs.fired or inject.id in gs.lapsed:
+        return False
+    if any(r not in gs.fired for r in inject.requires):
+        return False
+    if inject.kind.traits.ends_war:
+        return _at_war(gs, actor_of(inject), inject.target or "")
+    return True
+
+
+def open_options(gs: GameState) -> list[Inject]:
+    """This turn's open options that nobody has chosen on yet."""
+    options = options_of(gs.scenario)
+    if not options:
+        return []
+    return [i for i in options if i.id not in gs.option_choices and i.id not in gs.options_due and is_open(gs, i)]
+
+
+def lapsing(gs: GameState) -> list[Inject]:
+    """The options whose window closes with this turn, not carried out."""
+    return [i for i in options_of(gs.scenario)
+            if last_turn(i) == gs.turn and i.id not in gs.fired and i.id not in gs.lapsed]
+
+
+def waiting(gs: GameState) -> list[tuple[str, str]]:
+    """(inject, state) of the options offered to cells that have not chosen yet this turn."""
+    return [(i, s) for i, s in gs.options_due.items() if i not in gs.option_choices and played_by_cell(gs, s)]
+
+
+def orphaned(gs: GameState) -> list[tuple[str, str]]:
+    """(inject, state) of the options offered to a cell that no cell plays any more (it left, or a
+    what-if plays on from here with the doctrine): the doctrine chooses for them."""
+    return [(i, s) for i, s in gs.options_due.items() if i not in gs.option_choices and not played_by_cell(gs, s)]
+
+
+def played_by_cell(gs: GameState, state: str) -> bool:
+    return gs.mode is Mode.EXERCISE and gs.controller(state) is Control.PLAYER
+
+
+def by_record(gs: GameState, state: str) -> bool:
+    return gs.mode is Mode.REPLAY or (gs.mode is Mode.EXERCISE and gs.controller(state) is Control.RECORD)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What the record says of an option this turn."""
+    taken: bool
+    why: str
+    source: str | None = None
+
+
+def recorded(gs: GameState, inject: Inject) -> Recorded:
+    """A replay's choice: the script entry naming the option and its actor; `full` is taken (on the
+    entry's turn), `neutral` or any other answer is not, and no entry means not taken."""
+    actor = actor_of(inject)
+    entries = [e for e in gs.scenario.script if e.inject == inject.id and e.state == actor]
+    if not entries:
+        return Recorded(False, "the record has no entry for it: not taken")
+    entry = min(entries, key=lambda e: e.turn)
+    if entry.response is not Response.FULL:
+        return Recorded(False, f"the record: not taken{' (' + entry.note + ')' if entry.note else ''}",
+                        entry.source)
+    if entry.turn > gs.turn:
+        return Recorded(False, f"the record has it carried out on turn {entry.turn}", entry.source)
+    return Recorded(True, f"the record{': ' + entry.note if entry.note else ''}", entry.source)
+
+
+def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionCase:
+    """What the option's actor knows when it weighs the option (with its resolve for this game);
+    `world`: the state's world when the caller holds it already."""
+    actor = actor_of(inject)
+    if inject.id in gs.resolves:
+        inject = replace(inject, resolve=gs.resolves[inject.id])
+    probes: tuple[float, ...] = ()
+    if inject.kind.is_attack:
+        probes = _probes(gs, actor, inject.target or "")
+    war_turns = 0
+    if inject.kind.traits.ends_war:
+        began = gs.war_began.get(frozenset((actor, inject.target or "")))
+        war_turns = gs.turn - began + 1 if began is not None else 0
+    return OptionCase(world or gs.world, inject, actor, probes, war_turns, say)
+
+
+def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
+    """The doctrine's advice on the option now; `say=False` skips the words (a batch run)."""
+    return advise(case(gs, inject, world, say=say))
+
+
+# The strongest answer each kind of attack allows: an attack short of an armed attack is
+# answered at most with limited means (engine.doctrine), so limited is a full answer to it.
+_RANK = {r: r.rank for r in Response}
+_LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK[Response.NEUTRAL]
+
+
+def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
+    """How strongly the states bound to answer the attacker's earlier attacks in this game
+    answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
+    out = []
+    scenario, attacks, turns, decisions, now = gs.scenario, gs.attacks, gs.attack_turn, gs.decisions, gs.turn
+    known = scenario.inject_by_id
+    adhoc = tuple(i for i in gs.fired if i not in known)  # the umpire's, during play
+    for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
+        attack = attacks.get(inject_id)
+        if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
+            continue
+        scale = (_LIMITED if attack.short_of_armed_attack else _FULL) - _NEUTRAL
+        for sid in scenario.state_by_id:
+            d = decisions.get((inject_id, sid))
+            if d is not None and d.treaty is not None and d.side not in attack.attackers:
+                out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / scale)))
+    return tuple(out)
+
+
+def _attacks_by(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """The scenario's attack injects by each of their attackers (read once per scenario)."""
+    memo = _OPTIONS.scratch(scenario)
+    found = memo.get("attacks by")
+    if found is None:
+        by: dict[str, list[str]] = {}
+        for i in scenario.injects:
+            if i.kind.is_attack:
+                for a in i.actors:
+                    by.setdefault(a, []).append(i.id)
+        found = memo["attacks by"] = {a: tuple(ids) for a, ids in by.items()}
+    assert isinstance(found, dict)
+    return found
+
+
+# --- the end of wars ------------------------------------------------------------------------------
+
+def _at_war(gs: GameState, a: str, b: str) -> bool:
+    pair = frozenset((a, b))
+    return any(w.pair == pair for w in gs.wars)
+
+
+def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
+    """The attacks (by their origin) over which the two states of `pair` are at war: an attack of
+    one on the other that began a war, or an answer of one in arms against the other."""
+    out: set[str] = set()
+    for attack in gs.attacks.values():
+        if attack.starts_war and attack.target in pair and (pair - {attack.target}) <= set(attack.attackers):
+            out.add(attack.origin or attack.id)
+    for (aid, state), d in gs.decisions.items():
+        if state not in pair or d.response is not Response.FULL:
+            continue
+        found = gs.attacks.get(aid)
+        if found is None or found.threat:
+            continue
+        attack = found
+        enemies = {attack.target} if d.side in attack.attackers else set(attack.attackers)
+        if pair - {state} <= enemies:
+            out.add(attack.origin or attack.id)
+    return frozenset(out)
+
+
+def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
+    """The wars a ceasefire ends: its parties', then each war fought only over attacks whose wars
+    have ended (this ceasefire's, or an earlier one's)."""
+    a, b = first(inject.actors) or "", inject.target or ""
+    pair = frozenset((a, b))
+    war = next((w for w in gs.wars if w.pair == pair), None)
+    if war is None:
+        return
+    name = facts(gs.scenario).name
+    # The wars begun from this one: those over the attacks of one party on the other that began
+    # it (not those over later attacks the two also fought in, which go on unless ended in turn).
+    origins = frozenset(a.id for a in gs.attacks.values() if a.id == (a.origin or a.id) and a.starts_war
+                        and a.target in pair and (pair - {a.target}) <= set(a.attackers))
+    ended = set(gs.ceased) | origins
+    yield WarEnded(turn=gs.turn, aggressor=war.aggressor, defender=war.defender, ceasefire=inject.id,
+                   origins=tuple(sorted(origins)), actor=a,
+                   reason=f"{inject.id}: {name(a)} and {name(b)} are no longer at war")
+    for other in list(gs.wars):
+        if other.pair == pair:
+            continue
+        reasons = war_reasons(gs, other.pair)
+        if reasons and reasons <= ended:
+            yield WarEnded(turn=gs.turn, aggressor=other.aggressor, defender=other.defender, ceasefire=inject.id,
+                           actor=other.aggressor,
+                           reason=f"{inject.id}: {name(other.aggressor)} and {name(other.defender)} were at war "
+                                  f"only over wars now ended")
