@@ -42,7 +42,7 @@ from .doctrine import readings as rd
 from .events import AttackMade, Event, IndicatorsMeasured, ReputationChanged
 from .model import Commitment, ObligationType, Scenario, Treaty
 from .play import facts
-from .resolve import _main_adversary, _threats_by_source
+from .resolve import main_adversary, threats_by_source
 from .state import GameState
 from .view import Viewer, treaties_seen, visible_events
 from .world import INITIAL_REPUTATION, World
@@ -172,7 +172,7 @@ class _Context:
 
     @cached_property
     def threats_by_source(self) -> dict[str, list[tuple[str, float]]]:
-        return _threats_by_source(self.world)
+        return threats_by_source(self.world)
 
     @property
     def sc(self) -> Scenario:
@@ -211,7 +211,7 @@ def _level(x: float, low: float = LOW, high: float = HIGH) -> str:
 def _treaty(ctx: _Context, t: Treaty) -> Subject:
     world = ctx.world
     members = sorted(world.members_in_force.get(t.id, frozenset()), key=facts(ctx.sc).rank)
-    adversary = _main_adversary(members, ctx.attackers, ctx.threats_by_source)
+    adversary = main_adversary(members, ctx.attackers, ctx.threats_by_source)
     answers = (_threat(ctx, members, adversary), _alignment(ctx, members, adversary),
                _credibility(ctx, t, members, adversary), _moral_hazard(ctx, t, members),
                _reliability(ctx, t, members), _security_dilemma(ctx, t, members),

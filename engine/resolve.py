@@ -215,7 +215,7 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
     honoured = _tested(gs, result)
     attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
     rank = play.facts.rank
-    threats = _threats_by_source(world) if verbose else {}
+    threats = threats_by_source(world) if verbose else {}
     for treaty in gs.scenario.treaties:
         cases = honoured.get(treaty.id, [])
         # Batch runs (no explanations) need cohesion only, and only where something was at stake.
@@ -249,7 +249,7 @@ def _tested(gs: GameState, result: CascadeResult) -> dict[str, list[tuple[float,
 def _deterrence(measured: IndicatorsMeasured, world: World, doctrine: Doctrine, members: list[str],
                 attackers: list[str], threats: Mapping[str, list[tuple[str, float]]]) -> IndicatorsMeasured:
     """Credibility as the adversary sees it, and each member's fears (Snyder's alliance dilemma)."""
-    adversary = _main_adversary(members, attackers, threats)
+    adversary = main_adversary(members, attackers, threats)
     fears = {m: doctrine.fears(world, measured.treaty, m) for m in members}
     return replace(measured, adversary=adversary,
                    credibility=_r(doctrine.credibility(world, measured.treaty, adversary)) if adversary else None,
@@ -257,7 +257,7 @@ def _deterrence(measured: IndicatorsMeasured, world: World, doctrine: Doctrine, 
                    entrapment={m: round(float(f[1]), 4) for m, f in fears.items()})
 
 
-def _threats_by_source(world: World) -> dict[str, list[tuple[str, float]]]:
+def threats_by_source(world: World) -> dict[str, list[tuple[str, float]]]:
     """Each state's threats above zero, in the scenario's order of states: read once a turn, so
     that finding each treaty's adversary costs its members' threats, not members x states."""
     order = {s.id: i for i, s in enumerate(world.scenario.states)}
@@ -270,7 +270,7 @@ def _threats_by_source(world: World) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
-def _main_adversary(members: list[str], attackers: list[str],
+def main_adversary(members: list[str], attackers: list[str],
                     threats_of: Mapping[str, list[tuple[str, float]]]) -> str | None:
     """Whose eyes credibility is judged through: this turn's attacker of a member, else the state
     the members feel most threatened by (summed over members, in their order)."""

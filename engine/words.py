@@ -64,13 +64,14 @@ def _weight(contribution: float) -> str:
 
 
 def advice(a: Advice, limit: int = 5) -> str:
-    """The doctrine's advice in sentences: the likeliest answer and its chance, then the reasons
+    """The doctrine's advice in sentences: its answer (the band the score falls in, not always the
+    likeliest level) and that answer's chance, then the reasons
     pushing each way and how strongly (the logit terms beside them, for the curious)."""
     top = [f for f in a.factors if f.contribution != 0.0][:max(limit, 0)]
     pro = [f"{f.text} ({_weight(f.contribution)}, {f.contribution:+.2f})" for f in top if f.contribution > 0]
     con = [f"{f.text} ({_weight(f.contribution)}, {f.contribution:+.2f})" for f in top if f.contribution < 0]
     best = a.response
-    out = [f"The doctrine's likeliest answer is {best}: {chance(a.probabilities[best.rank])}."]
+    out = [f"The doctrine's answer is {best}: {chance(a.probabilities[best.rank])}."]
     out.append(f"For {a.toward}: {'; '.join(pro)}." if pro else f"Nothing weighs for {a.toward}.")
     out.append(f"Against: {'; '.join(con)}." if con else "Nothing weighs against.")
     if a.ceiling is not None:
@@ -142,9 +143,12 @@ _TERM = re.compile(r"\(([+-]\d+\.\d+)\)")
 
 
 def reword(explanation: str) -> str:
-    """An explanation the doctrine wrote in terms ("Most likely: limited (p=0.38) ... (+1.14)"), as
+    """An explanation the doctrine wrote in terms ("Answer: limited (p=0.38) ... (+1.14)"), as
     logged with a decision, said in words with the numbers beside them."""
-    text = explanation.replace("Most likely:", "The doctrine's likeliest answer:")
+    # "Most likely:" is how logs written before the banded answer open.
+    text = explanation.replace("Most likely:", "The doctrine's likeliest answer:", 1)
+    if text.startswith("Answer:"):
+        text = "The doctrine's answer:" + text[len("Answer:"):]
     text = _P.sub(lambda m: "({}, {} in 100)".format(*_odds(float(m.group(1)))), text)
     return _TERM.sub(lambda m: f"({_weight(float(m.group(1)))}, {float(m.group(1)):+.2f})", text)
 

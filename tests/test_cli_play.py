@@ -39,7 +39,7 @@ def test_play_json_is_the_event_log_and_the_same_seed_gives_the_same_bytes(capsy
 
 def test_explain_gives_every_states_reasons(capsys):
     _, out, _ = run(capsys, "play", BALTIC, "--turns", "3", "--explain")
-    assert "Most likely:" in out
+    assert "Answer:" in out
 
 
 def test_replay_follows_the_record_and_names_the_doctrines_prediction(capsys):

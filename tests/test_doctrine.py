@@ -536,7 +536,7 @@ def test_explain_lists_the_largest_reasons_first_with_state_names():
     advice = DOCTRINE.advise(setup.situation())
     text = advice.explain(limit=7)
     top = [f for f in advice.factors if f.contribution][:7]
-    assert text.startswith(f"Most likely: {advice.response} (p=")
+    assert text.startswith(f"Answer: {advice.response} (p=")
     for f in top:
         assert f.text in text
     for f in advice.factors[7:]:

@@ -236,5 +236,5 @@ def test_cells_may_ask_the_doctrine_only_when_the_umpire_allows_it(app, drill):
     assert usa.get(url).status_code == 403
     post(umpire, f"/x/{eid}/setup", cell_advice="on")
     page = usa.get(url)
-    assert page.status_code == 200 and "likeliest answer is" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "doctrine&#39;s answer is" in page.get_data(as_text=True)
     assert usa.get(f"/x/{eid}/cell/advice?state=POL&attack=narva").status_code == 403

@@ -41,7 +41,7 @@ def test_decisions_stand_beside_the_doctrines_view(played):
     assert (pol.response, pol.source, pol.cell_response, pol.override_reason) == (
         "limited", "umpire", "diplomatic", "teaching point")
     assert pol.rationale == "Warsaw hesitates"
-    assert gbr.source == "doctrine" and gbr.doctrine_view.startswith("Most likely:")
+    assert gbr.source == "doctrine" and gbr.doctrine_view.startswith("Answer:")
     assert abs(sum(gbr.doctrine_probabilities) - 1) < 1e-3
 
 

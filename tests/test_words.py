@@ -40,7 +40,7 @@ def test_the_doctrines_advice_is_in_sentences_with_numbers_beside():
     game.open_turn()
     attack, state = next(iter(game.state.requests))
     text = words.advice(game.advise(state, attack))
-    assert "likeliest answer is" in text and " in 100)" in text
+    assert "doctrine's answer is" in text and " in 100)" in text
     assert RAW_TERM.search(text) is None
     assert re.search(r"\((strongly|moderately|slightly), [+-]\d\.\d\d\)", text)
 
@@ -100,6 +100,7 @@ def test_an_explanation_logged_in_terms_is_said_in_words():
     assert RAW_TERM.search(text) is None and "(+1.14)" not in text
     assert "likeliest answer: limited (unlikely, 38 in 100)" in text
     assert "(strongly, +1.14)" in text and "(slightly, -0.12)" in text
+    assert words.reword(logged.replace("Most likely:", "Answer:")).startswith("The doctrine's answer: limited")
 
 
 def test_the_report_and_the_history_name_attacks_by_their_states(closed):

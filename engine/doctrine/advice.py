@@ -107,6 +107,7 @@ class Advice:
         best = self.response
         ceiling = (f" No combat forces: the attack is short of an armed attack, so {self.ceiling} "
                    f"support is the most it calls for." if self.ceiling is not None else "")
-        return (f"Most likely: {best} (p={self.probabilities[best.rank]:.2f}). "
+        # The answer is the band the score falls in (logit.banded), not always the likeliest level.
+        return (f"Answer: {best} (p={self.probabilities[best.rank]:.2f}). "
                 f"Pushing toward {self.toward}: {'; '.join(pro) or 'nothing'}; "
                 f"against: {'; '.join(con) or 'nothing'}.{ceiling}")
