@@ -269,7 +269,7 @@ def _credibility(ctx: _Context, t: Treaty, members: list[str], adversary: str | 
     known = not t.secret or world.knows(adversary, t.id)
     value = ctx.credibility(t.id, adversary)
     rep = sum(world.reputation.get(m, INITIAL_REPUTATION) for m in members) / len(members)
-    tripwires = sorted({(d.state, d.host) for d in ctx.sc.deployments
+    tripwires = sorted({(d.state, d.host) for d in world.all_deployments()
                         if d.state in members and d.host in t.protected and d.host != d.state})
     verdict = "hidden" if not known else _level(value, 0.4, 0.6)
     words = say.credibility(verdict, ctx.name(adversary), value, t.institutionalization, len(tripwires),

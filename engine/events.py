@@ -92,6 +92,7 @@ class Kind(StrEnum):
     OPTION_LAPSED = "option-lapsed"          # its window closed without its actor taking it
     WAR_ENDED = "war-ended"                  # a ceasefire ends belligerency between two states
     RESOLVE_SET = "resolve-set"              # an option's resolve for this game (a Monte Carlo draw)
+    FORCES_DEPLOYED = "forces-deployed"      # a deployment option taken: the actor's forces in the host
 
 
 Visibility = str | tuple[str, ...]
@@ -518,6 +519,7 @@ class ControlChanged(Event):
 
 # The events of options and of the end of wars live in engine.option_events, which registers
 # its kinds here; they are read from here as every other event is.
+from .option_events import ForcesDeployed as ForcesDeployed  # noqa: E402
 from .option_events import OptionChoice as OptionChoice  # noqa: E402
 from .option_events import OptionDeclined as OptionDeclined  # noqa: E402
 from .option_events import OptionLapsed as OptionLapsed  # noqa: E402

@@ -23,6 +23,7 @@ from .events import (
     DecisionRequested,
     DecisionTaken,
     Event,
+    ForcesDeployed,
     Honoured,
     IndicatorsMeasured,
     InjectAwaiting,
@@ -255,6 +256,9 @@ def event_line(sc: Scenario, event: Event) -> str:
             return f"Option {event.inject} lapses: not carried out in its window"
         case WarEnded():
             return f"{_NO_LONGER}{name_of(sc, event.aggressor)} and {name_of(sc, event.defender)} ({event.ceasefire})"
+        case ForcesDeployed():
+            return (f"Forces of {name_of(sc, event.state)} deploy to {name_of(sc, event.host)} "
+                    f"({event.size}): a tripwire from now on")
     return event.reason or str(event.kind)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .events import Event, Kind, Phase, _kind
-from .model import DecisionSource
+from .model import DecisionSource, ForceSize
 
 
 @_kind(Kind.OPTION_OFFERED, Phase.DECISIONS)
@@ -73,3 +73,14 @@ class ResolveSet(Event):
     draws for each Monte Carlo run, kept in the log so the game replays exactly."""
     inject: str
     resolve: float
+
+
+@_kind(Kind.FORCES_DEPLOYED, Phase.INJECTS)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForcesDeployed(Event):
+    """A reassurance deployment carried out in play (a `deployment` option taken, to an ally):
+    from now on the forces of `state` in `host` are a tripwire, as a deployment the scenario
+    lists is (DOCTRINE.md, tripwire)."""
+    state: str
+    host: str
+    size: ForceSize = ForceSize.BATTALION

@@ -24,6 +24,7 @@ from .events import (
     DecisionTaken,
     EffectApplied,
     Event,
+    ForcesDeployed,
     GameEnded,
     GameStarted,
     IndicatorsMeasured,
@@ -45,7 +46,7 @@ from .events import (
     WarBegun,
     WarEnded,
 )
-from .model import Control, Decision, DecisionSource, Mode, Regime, Relation, Scenario, State
+from .model import Control, Decision, DecisionSource, Deployment, Mode, Regime, Relation, Scenario, State
 from .network import Attack
 from .world import INITIAL_REPUTATION, War, World, _members_at_start
 
@@ -98,6 +99,7 @@ class GameState:
     ceased: dict[str, None] = field(default_factory=dict)          # attacks whose wars a ceasefire ended
     resolves: dict[str, float] = field(default_factory=dict)       # options' resolves set for this game
     truces: dict[frozenset[str], str] = field(default_factory=dict)  # wars a ceasefire ended: its inject
+    forces: list[Deployment] = field(default_factory=list)         # deployed in play (ForcesDeployed)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -130,7 +132,8 @@ class GameState:
         return World(
             scenario=self.scenario, turn=max(self.turn, 1), states=dict(self.states),
             relations=dict(self.relations), members_in_force=dict(self.members_in_force),
-            known_to=dict(self.known_to), reputation=dict(self.reputation), wars=tuple(self.wars))
+            known_to=dict(self.known_to), reputation=dict(self.reputation), wars=tuple(self.wars),
+            forces=tuple(self.forces))
 
     def controller(self, state_id: str) -> Control:
         return self.controls.get(state_id, Control.NPC)
@@ -147,8 +150,8 @@ class GameState:
 # immutable: frozen dataclasses, strings, numbers).
 _CONTAINERS = ("controls", "fired", "awaiting_manual", "attacks", "attack_turn", "turn_attacks", "decisions",
                "turn_decisions", "overrides", "requests", "deferred", "invocations", "states", "relations",
-               "members_in_force", "known_to", "reputation", "wars", "options_due", "option_choices", "lapsed",
-               "war_began", "ceased", "resolves", "truces")
+               "members_in_force", "known_to", "reputation", "wars", "forces", "options_due", "option_choices",
+               "lapsed", "war_began", "ceased", "resolves", "truces")
 
 
 def fold(scenario: Scenario, events: Iterable[Event]) -> GameState:
@@ -301,6 +304,11 @@ def _resolve_set(gs: GameState, e: ResolveSet) -> None:
     gs.resolves[e.inject] = e.resolve
 
 
+def _forces_deployed(gs: GameState, e: ForcesDeployed) -> object:
+    gs.forces.append(Deployment(e.state, e.host, e.size))
+    return WORLD_CHANGED
+
+
 def _reputation(gs: GameState, e: ReputationChanged) -> object:
     gs.reputation[e.state] = e.after
     return WORLD_CHANGED
@@ -342,4 +350,5 @@ HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel, ControlChanged: _control,
     WarEnded: _war_ended, OptionOffered: _option_offered, OptionTaken: _option_taken,
     OptionDeclined: _option_declined, OptionLapsed: _option_lapsed, ResolveSet: _resolve_set,
+    ForcesDeployed: _forces_deployed,
 }

@@ -29,6 +29,7 @@ from .events import (
     DecisionTaken,
     EffectApplied,
     Event,
+    ForcesDeployed,
     InjectAwaiting,
     InjectFired,
     InjectHeld,
@@ -144,10 +145,25 @@ def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = 
         yield EffectApplied(turn=turn, inject=inject.id, path=effect.path, value=effect.value,
                             visibility=UMPIRE, reason=f"effect of {inject.id}")
     yield from _treaty_change(play.gs, inject)
+    yield from _forces(play.gs, inject)
     if inject.kind.traits.ends_war:
         yield from options.ceasefire(play.gs, inject)
     if (inject.is_attack and inject.target) or play.gs.scenario.threatens(inject):
         yield from examine(play, Attack.from_inject(inject), round_=1, visibility=vis)
+
+
+def _forces(gs: GameState, inject: Inject) -> Iterator[Event]:
+    """A reassurance deployment its actor chose to make puts its forces in the host (a tripwire
+    from now on). Only an option does: a scheduled deployment inject stays news, as it was
+    before options existed, so older scenarios keep their meaning (SCENARIO_FORMAT.md)."""
+    if not (inject.option and inject.kind is InjectKind.DEPLOYMENT and inject.target) or (
+            gs.scenario.threatens(inject)):
+        return
+    for actor in inject.actors:
+        if actor != inject.target:
+            yield ForcesDeployed(turn=gs.turn, state=actor, host=inject.target, actor=actor,
+                                 visibility=inject_visibility(inject.visibility),
+                                 reason=f"{inject.id}: {actor}'s forces deploy to {inject.target}")
 
 
 def _treaty_change(gs: GameState, inject: Inject) -> Iterator[Event]:

@@ -76,6 +76,7 @@ class World:
     known_to: Mapping[str, frozenset[str]] = field(default_factory=dict)
     reputation: Mapping[str, float] = field(default_factory=dict)
     wars: tuple[War, ...] = ()
+    forces: tuple[Deployment, ...] = ()    # deployed in play, beside the scenario's deployments
 
     @classmethod
     def initial(cls, scenario: Scenario) -> World:
@@ -115,9 +116,13 @@ class World:
     @cached_property
     def _deployments(self) -> Mapping[tuple[str, str], tuple[Deployment, ...]]:
         out: dict[tuple[str, str], list[Deployment]] = {}
-        for d in self.scenario.deployments:
+        for d in (*self.scenario.deployments, *self.forces):
             out.setdefault((d.state, d.host), []).append(d)
         return {k: tuple(v) for k, v in out.items()}
+
+    def all_deployments(self) -> tuple[Deployment, ...]:
+        """The scenario's deployments and those made in play, in that order."""
+        return (*self.scenario.deployments, *self.forces)
 
     def deployments(self, state_id: str, host: str) -> tuple[Deployment, ...]:
         return self._deployments.get((state_id, host), ())

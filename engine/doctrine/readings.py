@@ -83,9 +83,9 @@ def coalition(world: World, memo: Memo, state: str) -> frozenset[str]:
 
 
 def tripwire(world: World, shared: Memo, ally: str, host: str) -> float:
-    """`ally`'s skin in the game in `host`. Deployments are the scenario's and never change
-    in play, so `shared` is the scenario's scratch: one answer for all its worlds."""
-    key = ("tripwire", ally, host)
+    """`ally`'s skin in the game in `host`. `shared` is the scenario's scratch: one answer for
+    all its worlds with the same forces deployed in play (usually none)."""
+    key = ("tripwire", ally, host, world.forces)
     found: float | None = shared.get(key)
     if found is None:
         found = shared[key] = min(1.0, sum(d.size.weight for d in world.deployments(ally, host)))

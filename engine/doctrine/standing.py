@@ -82,7 +82,7 @@ def _hosted(world: World, memo: rd.Memo) -> Mapping[str, tuple[tuple[str, float]
     """Per host, the foreign forces in it: (state, skin in the game), once per world."""
     found: Mapping[str, tuple[tuple[str, float], ...]] | None = memo.get("hosted")
     if found is None:
-        pairs = sorted({(d.state, d.host) for d in world.scenario.deployments})
+        pairs = sorted({(d.state, d.host) for d in world.all_deployments()})
         hosted: dict[str, list[tuple[str, float]]] = {}
         shared = rd.shared_scratch(world)
         for state, host in pairs:

@@ -148,12 +148,14 @@ _CACHE_LIMIT = 4096
 def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
     """standing.credibility, remembered by what it reads of a world whose states no effect has changed
     (the coalition's signature checks that): whether the seer knows the treaty, its members in force
-    and their mean reputation, and which protected states feel threatened by the seer."""
+    and their mean reputation, which protected states feel threatened by the seer, and the forces
+    deployed in play."""
     ranked = sorted(members)
     reputation, relations = world.reputation, world.relations
     mean = sum(reputation.get(m, INITIAL_REPUTATION) for m in ranked) / len(ranked)  # standing's sum, in its order
     key = (treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked), mean,
-           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected))
+           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected),
+           world.forces)
     cache: dict[tuple[object, ...], float] = rd.shared_scratch(world).setdefault(_CREDIBILITIES, {})
     found = cache.get(key)
     if found is None:
@@ -178,7 +180,7 @@ class _Plan:
 
 def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
     shared = rd.shared_scratch(world)
-    key = ("options: plan", target, attackers)
+    key = ("options: plan", target, attackers, world.forces)  # forces deployed in play add skin
     found: _Plan | None = shared.get(key)
     if found is None:
         defenders = tuple(t for t in world.scenario.treaties if _defends(t, target, attackers))
@@ -202,7 +204,7 @@ def _signature(world: World, attackers: tuple[str, ...], target: str, plan: _Pla
             tuple(world.knows(seer, t.id) for t in plan.defenders),
             tuple(reputation.get(m, INITIAL_REPUTATION) for m in plan.members),
             tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in plan.protected),
-            tuple(world.enemies(a) for a in attackers))
+            tuple(world.enemies(a) for a in attackers), world.forces)
 
 
 def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan, *,
