@@ -153,6 +153,7 @@ def table(data: Mapping[str, Any], everything: bool = False) -> str:
            ""]
     out += _decisions(data, everything)
     out += _cohesion(data)
+    out += _injects(data)
     out += _wars(data)
     out += _history(data)
     out += _sensitivity(data)
@@ -194,6 +195,18 @@ def _cohesion(data: Mapping[str, Any]) -> list[str]:
         cells = " ".join(f"{v:5.2f}" if v is not None else "    -" for v in
                          (c["mean"], q["p5"], q["p25"], q["p50"], q["p75"], q["p95"]))
         out.append(f"{c['treaty'][:28]:<28} {c['runs']:>6} {cells}")
+    return out + [""]
+
+
+def _injects(data: Mapping[str, Any]) -> list[str]:
+    injects = data.get("injects") or {}
+    if not injects:
+        return []
+    out = ["Injects: % of the runs in which each fired, and on which turn",
+           f"{'inject':<28} {'fired':>5}  turns"]
+    for name, row in injects.items():
+        turns = ", ".join(f"t{turn} {_pct(p).strip()}" for turn, p in row["turn"].items())
+        out.append(f"{name[:28]:<28} {_pct(row['fired']):>5}  {turns or '-'}")
     return out + [""]
 
 
