@@ -1,0 +1,60 @@
+"""What the compiled kernel plays, and why a plan goes to the reference engine instead.
+
+`kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
+the tables can still find a plan outside the scope (`OutOfScope`), and a run in
+scope can still leave it (an answer begins a war: the cascade is not compiled),
+in which case that run alone is played again by the reference engine.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Scenario
+
+if TYPE_CHECKING:
+    from ..montecarlo import Plan
+
+__all__ = ["OutOfScope", "kernel_scope"]
+
+
+class OutOfScope(Exception):
+    """The plan asks for something the kernel does not compile; the message says what."""
+
+
+def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
+    """None when the kernel plays this plan, else the reason it does not (in words)."""
+    if plan.vary:
+        return "varied weights (--vary) are not yet compiled"
+    if plan.prefix:
+        return "runs from a game's prefix (what-if) are not yet compiled"
+    if scenario.script:
+        return "scripts (history reproduced) are not yet compiled"
+    injects = scenario.injects
+    if any(i.option for i in injects):
+        return "options are not yet compiled"
+    if any(i.manual or i.requires for i in injects):
+        return "manual injects and injects that wait on others are not yet compiled"
+    if any(i.effects for i in injects):
+        return "injects with effects are not yet compiled"
+    if any(i.treaty is not None or i.kind.traits.treaty for i in injects):
+        return "treaty injects (signature, withdrawal, disclosure) are not yet compiled"
+    if any(ob.conditional_on for t in scenario.treaties for ob in t.obligations):
+        return "conditional obligations are not yet compiled"
+    return _one_attack_per_target(scenario)
+
+
+def _one_attack_per_target(scenario: Scenario) -> str | None:
+    """A state answers one attack per victim and turn and keeps its side for the next: that
+    carrying over is not compiled, so each turn's attacks must strike different states."""
+    seen: set[tuple[int, str, bool]] = set()
+    for inject in scenario.injects:
+        if inject.target is None:
+            continue
+        threat = scenario.threatens(inject)
+        if not (inject.is_attack or threat):
+            continue
+        key = (inject.turn, inject.target, threat and not inject.is_attack)
+        if key in seen:
+            return "two attacks on one state in one turn are not yet compiled"
+        seen.add(key)
+    return None
