@@ -68,6 +68,7 @@ class Tally:
         self.moments = ([Moments(n_vary), Moments(n_vary)] if n_vary else [])
         self.peak_rss: dict[str, int] = {}               # worker -> max RSS in KiB (runner's)
         self.injects: dict[str, Counter[int]] = {}       # inject -> Counter(turn it fired)
+        self.replayed = 0   # runs the compiled kernel handed to the reference engine (not a result)
 
     @classmethod
     def empty(cls, plan: Plan) -> Tally:
@@ -133,6 +134,7 @@ class Tally:
         self.first_war.update(other.first_war)
         self.honour_rates.merge(other.honour_rates)
         self.honour_runs += other.honour_runs
+        self.replayed += other.replayed
         self.reproduced += other.reproduced
         self.entries = [a + b for a, b in zip(self.entries, other.entries)] or other.entries
         for ours, theirs in zip(self.moments, other.moments):

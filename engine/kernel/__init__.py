@@ -96,28 +96,36 @@ def _play(tables: Tables, seeds: Any) -> tuple[Any, Any, Any, Any]:
     return ranks, honour, cohesion, bail
 
 
-def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[RunSummary]:
-    """The summaries of runs start..stop-1, each exactly what the reference engine's would be."""
+def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tuple[RunSummary, bool]]:
+    """The summaries of runs start..stop-1, each exactly what the reference engine's would be,
+    and whether the reference engine played it (an answer began a war)."""
     from ..montecarlo import play_run, run_seed
     tables = prepared.tables
     assert tables is not None, prepared.reason
-    out: list[RunSummary] = []
+    out: list[tuple[RunSummary, bool]] = []
     for a in range(start, stop, BATCH):
         b = min(stop, a + BATCH)
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
         ranks, honour, cohesion, bail = _play(tables, seeds)
         for k, index in enumerate(range(a, b)):
             if bail[k]:
-                out.append(play_run(plan, index))
+                out.append((play_run(plan, index), True))
             else:
-                out.append(_summary(tables, index, ranks[k], honour[k], cohesion[k]))
+                out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k]), False))
     return out
 
 
-def _summary(tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any) -> RunSummary:
+def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any) -> RunSummary:
     """engine.montecarlo.summarise, read off the kernel's outputs instead of an event log."""
+    from ..montecarlo import _script_matches
     decisions = tuple((a, s, t, int(r), bound) for (a, s, t, bound), r in zip(tables.slots, ranks.tolist())
                       if r >= 0)
+    script = None
+    if plan.scenario.script:
+        # the engine's own reading of the record, given the answers in the order they were drawn
+        final = {(a, s): (t, r, b) for a, s, t, r, b in decisions}
+        script = _script_matches(plan.scenario, [(a, s, t) for a, s, t, _, _ in decisions], final,
+                                 tables.origins)
     kept: dict[tuple[str, str], bool] = {}
     tested = honoured = 0
     pair_of = tables.arrays["r_pair"]
@@ -140,7 +148,7 @@ def _summary(tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any)
         index=index, decisions=decisions, honour=tuple((a, s, ok) for (a, s), ok in kept.items()),
         honoured=honoured, tested=tested,
         cohesion=tuple((t, total / n) for t, (total, n) in acc.items() if n),
-        belligerents=tables.belligerents, first_war=tables.first_war, script=None, weights=(),
+        belligerents=tables.belligerents, first_war=tables.first_war, script=script, weights=(),
         injects=tables.fired)
 
 
@@ -150,6 +158,7 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
     if prepared.tables is None:
         raise OutOfScope(prepared.reason or "out of the kernel's scope")
     tally = Tally.empty(plan)
-    for summary in summaries(plan, prepared, start, stop):
+    for summary, replayed in summaries(plan, prepared, start, stop):
         tally.add(summary)
+        tally.replayed += replayed
     return tally

@@ -27,8 +27,6 @@ def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
         return "varied weights (--vary) are not yet compiled"
     if plan.prefix:
         return "runs from a game's prefix (what-if) are not yet compiled"
-    if scenario.script:
-        return "scripts (history reproduced) are not yet compiled"
     injects = scenario.injects
     if any(i.option for i in injects):
         return "options are not yet compiled"

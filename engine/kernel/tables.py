@@ -200,6 +200,7 @@ class Tables:
     fired: tuple[tuple[str, int], ...]        # every inject fired, with its turn (the same each run)
     belligerents: int
     first_war: int | None
+    origins: dict[str, str | None]            # attack -> the attack its chain began with
     arrays: dict[str, npt.NDArray[Any]]
     weights: npt.NDArray[np.float64]
     cuts: npt.NDArray[np.float64]
@@ -400,6 +401,7 @@ def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
     return Tables(
         states=b.states, slots=b.slots, pairs=b.pairs, treaties=b.treaties,
         fired=tuple((e.inject, e.turn) for e in events if isinstance(e, InjectFired)),
-        belligerents=len(fighting), first_war=wars[0].turn if wars else None, arrays=arrays,
+        belligerents=len(fighting), first_war=wars[0].turn if wars else None,
+        origins={a: attack.origin for t in turns[-1:] for a, attack in t.gs.attacks.items()}, arrays=arrays,
         weights=np.asarray([doctrine.weights[n] for n in FACTORS], dtype=np.float64),
         cuts=np.asarray(doctrine.cuts, dtype=np.float64))
