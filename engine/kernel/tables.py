@@ -200,7 +200,7 @@ class Tables:
     fired: tuple[tuple[str, int], ...]        # every inject fired, with its turn (the same each run)
     belligerents: int
     first_war: int | None
-    origins: dict[str, str | None]            # attack -> the attack its chain began with
+    origins: dict[str, str]                   # attack -> the attack its chain began with
     arrays: dict[str, npt.NDArray[Any]]
     weights: npt.NDArray[np.float64]
     cuts: npt.NDArray[np.float64]
