@@ -107,7 +107,7 @@ class _Recorder(Decider):
         answer = _Answer(attack, state, trigger)
         variants = (None, *RESPONSES)
         answer.values = [factor_values(replace(situation, leader_response=r)) for r in variants]
-        _check_reputation(situation, answer.values[0])
+        _check_reputation(replace(situation, leader_response=None), answer.values[0])
         full = Decision(turn=self.gs.turn, state=state, attack=attack.id, response=Response.FULL,
                         source=DecisionSource.DOCTRINE, side=answer.side)
         answer.begins_war = _begins_war(full, attack, situation.world)
