@@ -1,5 +1,11 @@
 """What the compiled kernel plays, and why a plan goes to the reference engine instead.
 
+Without options, what fires on each turn is the same in every batch run: scheduled
+injects fire, manual ones wait for an umpire no batch run has (and what requires
+them is held), effects and treaty signatures, withdrawals and disclosures change the
+world the same way. So these are in scope: the skeleton play of the tables meets
+them as every run does.
+
 `kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
 the tables can still find a plan outside the scope (`OutOfScope`), and a run in
 scope can still leave it (an answer begins a war: the cascade is not compiled),
@@ -30,12 +36,6 @@ def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
     injects = scenario.injects
     if any(i.option for i in injects):
         return "options are not yet compiled"
-    if any(i.manual or i.requires for i in injects):
-        return "manual injects and injects that wait on others are not yet compiled"
-    if any(i.effects for i in injects):
-        return "injects with effects are not yet compiled"
-    if any(i.treaty is not None or i.kind.traits.treaty for i in injects):
-        return "treaty injects (signature, withdrawal, disclosure) are not yet compiled"
     if any(ob.conditional_on for t in scenario.treaties for ob in t.obligations):
         return "conditional obligations are not yet compiled"
     return _one_attack_per_target(scenario)
