@@ -7,12 +7,17 @@ function here is the very code object of `engine.numeric` (or of
 sibling is the compiled one. There is no second copy of the arithmetic to drift.
 
 numba's on-disk cache keeps the machine code between sessions: NUMBA_CACHE_DIR is
-set to the user's cache folder (`casus/numba` in it) unless it is set already, so
-the second `casus run` of a session does not compile again. Fast-math is never
-asked for: the engine's order of operations and the C library's `exp` stand.
+set to the user's cache folder (`casus/numba/<digest>` in it) unless it is set
+already, so the second `casus run` of a session does not compile again. numba
+checks a cached function against its own source file only, not against the files
+of the functions it calls, so the folder is named by a digest of every source the
+kernel compiles: a change to `engine.numeric` starts a fresh cache, never a stale
+one. Fast-math is never asked for: the engine's order of operations and the C
+library's `exp` stand.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import types
@@ -23,27 +28,45 @@ from typing import Any
 __all__ = ["cache_dir", "jit", "numeric_function", "NUMERIC"]
 
 
+_COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py")
+
+
+def _sources_digest() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=8)
+    for name in _COMPILED_SOURCES:
+        digest.update((here / name).read_bytes())
+    digest.update(f"{sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
 def cache_dir() -> Path:
-    """Where numba keeps compiled code: $NUMBA_CACHE_DIR, else the platform's user cache folder."""
+    """Where numba keeps the kernel's machine code: a folder named by the digest of its sources,
+    in $NUMBA_CACHE_DIR when set, else in the platform's user cache folder."""
+    digest = _sources_digest()
     found = os.environ.get("NUMBA_CACHE_DIR")
     if found:
-        return Path(found)
+        base = Path(found)
+        return base if base.name == digest else base / digest
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        root = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+        root = Path.home() / "Library" / "Caches"
     else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "casus" / "numba"
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "casus" / "numba" / digest
 
 
-# Set before numba is imported: numba reads it once.
-os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir()))
+# Set before numba is imported (it reads the variable once), and on its config should it be loaded.
+CACHE_DIR = cache_dir()
+os.environ["NUMBA_CACHE_DIR"] = str(CACHE_DIR)
 
 import numba  # noqa: E402  (after the cache folder is chosen)
 
 from .. import numeric  # noqa: E402
 from . import blake2b  # noqa: E402
+
+numba.config.CACHE_DIR = str(CACHE_DIR)  # type: ignore[attr-defined]
 
 
 def jit(func: Callable[..., Any]) -> Any:
