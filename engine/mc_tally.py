@@ -80,8 +80,12 @@ class Tally:
         for treaty, value in run.cohesion:
             self.cohesion.setdefault(treaty, Counter())[round(value, 4)] += 1
             self.cohesion_sum.setdefault(treaty, ExactSum()).add(value)
+        injects = self.injects
         for inject, turn in run.injects:
-            self.injects.setdefault(inject, Counter())[turn] += 1
+            counts = injects.get(inject)
+            if counts is None:
+                counts = injects[inject] = Counter()
+            counts[turn] += 1
         self.spread[run.belligerents] += 1
         self.first_war[run.first_war or 0] += 1
         rate = run.honour_rate

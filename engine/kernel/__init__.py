@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..mc_stats import ExactSum
 from ..mc_tally import RunSummary, Tally
 from .scope import OutOfScope, kernel_scope
 
@@ -153,12 +155,123 @@ def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, co
 
 
 def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
-    """The tally of runs start..stop-1 played by the kernel (what a worker sends back)."""
+    """The tally of runs start..stop-1 played by the kernel (what a worker sends back).
+
+    The runs the kernel played are added to the tally column by column (`_tally_batch`), the
+    counts and exact sums `Tally.add` would make of their summaries; a run that began a war
+    is played by the reference engine and added as its summary."""
+    from ..montecarlo import play_run, run_seed
     prepared = prepare(plan)
-    if prepared.tables is None:
+    tables = prepared.tables
+    if tables is None:
         raise OutOfScope(prepared.reason or "out of the kernel's scope")
     tally = Tally.empty(plan)
-    for summary, replayed in summaries(plan, prepared, start, stop):
-        tally.add(summary)
-        tally.replayed += replayed
+    for a in range(start, stop, BATCH):
+        b = min(stop, a + BATCH)
+        seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
+        ranks, honour, cohesion, bail = _play(tables, seeds)
+        played = ~bail
+        _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally)
+        for k in np.flatnonzero(bail).tolist():
+            tally.add(play_run(plan, a + k))
+            tally.replayed += 1
     return tally
+
+
+def _tally_batch(plan: Plan, tables: Tables, ranks: Any, honour: Any, cohesion: Any, tally: Tally) -> None:
+    """`Tally.add` of each run's summary (`_summary`), for a batch of kernel runs at once."""
+    from ..mc_tally import ASKED, BOUND, FIRST_RESPONSE, FIRST_TURN, HONOURED, TESTED
+    n = ranks.shape[0]
+    if n == 0:
+        return
+    tally.runs += n
+    pairs = tally.pairs
+    for j, (attack, state, turn, bound) in enumerate(tables.slots):
+        column = ranks[:, j]
+        asked = int((column >= 0).sum())
+        if not asked:
+            continue
+        row = pairs.get((attack, state))
+        if row is None:
+            row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, turn, 0]
+        row[ASKED] += asked
+        for rank, count in enumerate(np.bincount(column[column >= 0], minlength=5).tolist()):
+            row[FIRST_RESPONSE + rank] += count
+        row[BOUND] += asked if bound else 0
+        row[FIRST_TURN] = min(row[FIRST_TURN], turn)
+    pair_of = tables.arrays["r_pair"]
+    for p, key in enumerate(tables.pairs):
+        columns = honour[:, pair_of == p]
+        tested = (columns >= 0).any(axis=1)
+        if tested.any():
+            kept = tested & ~(columns == 0).any(axis=1)
+            row = pairs[key]  # a commitment tested has its ally's answer, so its row exists
+            row[TESTED] += int(tested.sum())
+            row[HONOURED] += int(kept.sum())
+    counted = (honour >= 0).sum(axis=1)
+    held = (honour == 1).sum(axis=1)
+    for t, h in zip(counted.tolist(), held.tolist()):
+        if t:
+            tally.honour_runs += 1
+            tally.honour_rates.add(h / t)
+    _tally_cohesion(tables, cohesion, tally)
+    tally.spread[tables.belligerents] += n
+    tally.first_war[tables.first_war or 0] += n
+    for inject, turn in tables.fired:
+        counts = tally.injects.get(inject)
+        if counts is None:
+            counts = tally.injects[inject] = Counter()
+        counts[turn] += n
+    if plan.scenario.script:
+        _tally_script(plan, tables, ranks, tally)
+
+
+def _tally_script(plan: Plan, tables: Tables, ranks: Any, tally: Tally) -> None:
+    """History reproduced, by the engine's own reading of the record (`_script_matches`). When
+    every answer is drawn in every run (the usual case), each entry is read off one slot, found
+    once by putting the entry's answer in each slot in turn; else run by run."""
+    from ..montecarlo import _script_matches
+    script = plan.scenario.script
+    order = [(a, s, t) for a, s, t, _ in tables.slots]
+
+    def matches(run: list[int]) -> tuple[bool, ...]:
+        final = {(a, s): (t, r, b) for (a, s, t, b), r in zip(tables.slots, run) if r >= 0}
+        return _script_matches(plan.scenario, [x for x, r in zip(order, run) if r >= 0], final, tables.origins)
+
+    if not bool((ranks >= 0).all()):
+        for run in ranks.tolist():
+            found = matches(run)
+            tally.reproduced += all(found)
+            for i, ok in enumerate(found):
+                tally.entries[i] += ok
+        return
+    every = np.ones(ranks.shape[0], dtype=np.bool_)
+    for i, entry in enumerate(script):
+        want = entry.response.rank
+        other = (want + 1) % 5
+        slot = next((j for j in range(len(order))
+                     if matches([want if k == j else other for k in range(len(order))])[i]), None)
+        ok: Any = (ranks[:, slot] == want) if slot is not None else np.zeros(ranks.shape[0], dtype=np.bool_)
+        tally.entries[i] += int(ok.sum())
+        every &= ok
+    tally.reproduced += int(every.sum())
+
+
+def _tally_cohesion(tables: Tables, cohesion: Any, tally: Tally) -> None:
+    """Per treaty and run, the mean of its cohesions weighted by the commitments tested (summed in
+    the order measured, as the run's summary sums them), into the tally's counts and exact sums."""
+    weights = (tables.arrays["m_c_stop"] - tables.arrays["m_c_start"]).tolist()
+    totals: dict[str, list[Any]] = {}
+    for m, treaty in enumerate(tables.treaties):
+        w = weights[m] or 1
+        acc = totals.get(treaty)
+        if acc is None:
+            acc = totals[treaty] = [np.zeros(cohesion.shape[0]), 0.0]
+        acc[0] = acc[0] + cohesion[:, m] * w
+        acc[1] += w
+    for treaty, (total, w) in totals.items():
+        counts = tally.cohesion.setdefault(treaty, Counter())
+        exact = tally.cohesion_sum.setdefault(treaty, ExactSum())
+        for value in (total / w).tolist():
+            counts[round(value, 4)] += 1
+            exact.add(value)
