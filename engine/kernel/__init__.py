@@ -251,9 +251,9 @@ def _tally_script(plan: Plan, tables: Tables, ranks: Any, tally: Tally) -> None:
         other = (want + 1) % 5
         slot = next((j for j in range(len(order))
                      if matches([want if k == j else other for k in range(len(order))])[i]), None)
-        ok: Any = (ranks[:, slot] == want) if slot is not None else np.zeros(ranks.shape[0], dtype=np.bool_)
-        tally.entries[i] += int(ok.sum())
-        every &= ok
+        hit: Any = (ranks[:, slot] == want) if slot is not None else np.zeros(ranks.shape[0], dtype=np.bool_)
+        tally.entries[i] += int(hit.sum())
+        every &= hit
     tally.reproduced += int(every.sum())
 
 
