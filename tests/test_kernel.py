@@ -234,6 +234,15 @@ def test_fixed_weights_are_compiled_too() -> None:
     assert compiled == reference
 
 
+@pytest.mark.parametrize("name", ["history/2001-article-5", "history/2024-iran-israel"])
+def test_varied_weights_give_the_same_results_and_sensitivities(name: str) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 120, seed=9, weights={"threat": 0.3},
+                   vary=(mc.Vary("reputation", 0.2, 2.0), mc.Vary("commitment", -1.0, 1.5)))
+    reference, compiled, _ = same_results(plan)
+    assert compiled == reference
+    assert json.loads(compiled)["sensitivity"] is not None
+
+
 # --- a rule changed behind the kernel's back ----------------------------------------------------------
 
 def _probe() -> mc.Plan:
@@ -267,7 +276,6 @@ def test_a_factor_that_reads_the_reputation_otherwise_sends_the_plan_to_the_refe
 # --- the fallback, and the command --------------------------------------------------------------------
 
 @pytest.mark.parametrize("change, reason", [
-    (dict(vary=(mc.Vary("reputation", 0.5, 1.5),)), "varied weights (--vary) are not yet compiled"),
     (dict(option=True), "options are not yet compiled"),
     (dict(prefix=True), "runs from a game's prefix (what-if) are not yet compiled"),
     (dict(twice=True), "two attacks on one state in one turn are not yet compiled"),

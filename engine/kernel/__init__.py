@@ -7,8 +7,8 @@ the same `RunSummary` whichever plays it, so the tallies, and the results' bytes
 are the same (tests/test_kernel.py checks it run by run).
 
 The scope (`scope.kernel_scope`) is a first one: no cascades of wars (a run whose
-answer begins a war is played again by the reference engine), no options, scripts,
-effects, treaty injects, conditional obligations, --vary or prefixes.
+answer begins a war is played again by the reference engine), no options, no
+conditional obligations, no two attacks on one state in one turn, no prefixes.
 """
 from __future__ import annotations
 
@@ -84,7 +84,26 @@ def _warm(tables: Tables) -> None:
     _play(tables, np.zeros(0, dtype=np.int64))
 
 
-def _play(tables: Tables, seeds: Any) -> tuple[Any, Any, Any, Any]:
+def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, list[tuple[float, ...]]]:
+    """Each run's doctrine weights (the scenario's, the plan's fixed ones, then its varied ones, as
+    engine.montecarlo.play_run builds its doctrine), and the varied ones alone."""
+    from ..doctrine import FACTORS
+    from ..montecarlo import run_weights
+    rows = np.tile(tables.weights, (stop - start, 1))
+    drawn: list[tuple[float, ...]] = []
+    if plan.vary:
+        place = {name: i for i, name in enumerate(FACTORS)}
+        for k, index in enumerate(range(start, stop)):
+            varied = run_weights(plan.seed, index, plan.vary)
+            for name, value in varied.items():
+                rows[k, place[name]] = float(value)
+            drawn.append(tuple(varied.values()))
+    else:
+        drawn = [()] * (stop - start)
+    return rows, drawn
+
+
+def _play(tables: Tables, seeds: Any, weights: Any = None) -> tuple[Any, Any, Any, Any]:
     from .loop import COLUMNS, play_runs
     from .tables import REPUTATION_FACTOR
     arrays = tables.arrays
@@ -93,7 +112,9 @@ def _play(tables: Tables, seeds: Any) -> tuple[Any, Any, Any, Any]:
     honour = np.empty((n, arrays["r_slot"].shape[0]), dtype=np.int8)
     cohesion = np.zeros((n, arrays["m_c_start"].shape[0]), dtype=np.float64)
     bail = np.zeros(n, dtype=np.bool_)
-    play_runs(seeds, tables.weights, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
+    if weights is None:
+        weights = np.tile(tables.weights, (n, 1))
+    play_runs(seeds, weights, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
               ranks, honour, cohesion, bail)
     return ranks, honour, cohesion, bail
 
@@ -108,16 +129,18 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
     for a in range(start, stop, BATCH):
         b = min(stop, a + BATCH)
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
-        ranks, honour, cohesion, bail = _play(tables, seeds)
+        weights, drawn = _weights(plan, tables, a, b)
+        ranks, honour, cohesion, bail = _play(tables, seeds, weights)
         for k, index in enumerate(range(a, b)):
             if bail[k]:
                 out.append((play_run(plan, index), True))
             else:
-                out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k]), False))
+                out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k], drawn[k]), False))
     return out
 
 
-def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any) -> RunSummary:
+def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any,
+             drawn: tuple[float, ...] = ()) -> RunSummary:
     """engine.montecarlo.summarise, read off the kernel's outputs instead of an event log."""
     from ..montecarlo import _script_matches
     decisions = tuple((a, s, t, int(r), bound) for (a, s, t, bound), r in zip(tables.slots, ranks.tolist())
@@ -150,7 +173,7 @@ def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, co
         index=index, decisions=decisions, honour=tuple((a, s, ok) for (a, s), ok in kept.items()),
         honoured=honoured, tested=tested,
         cohesion=tuple((t, total / n) for t, (total, n) in acc.items() if n),
-        belligerents=tables.belligerents, first_war=tables.first_war, script=script, weights=(),
+        belligerents=tables.belligerents, first_war=tables.first_war, script=script, weights=drawn,
         injects=tables.fired)
 
 
@@ -169,16 +192,19 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
     for a in range(start, stop, BATCH):
         b = min(stop, a + BATCH)
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
-        ranks, honour, cohesion, bail = _play(tables, seeds)
+        weights, drawn = _weights(plan, tables, a, b)
+        ranks, honour, cohesion, bail = _play(tables, seeds, weights)
         played = ~bail
-        _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally)
+        _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally,
+                     [d for d, gone in zip(drawn, bail.tolist()) if not gone])
         for k in np.flatnonzero(bail).tolist():
             tally.add(play_run(plan, a + k))
             tally.replayed += 1
     return tally
 
 
-def _tally_batch(plan: Plan, tables: Tables, ranks: Any, honour: Any, cohesion: Any, tally: Tally) -> None:
+def _tally_batch(plan: Plan, tables: Tables, ranks: Any, honour: Any, cohesion: Any, tally: Tally,
+                 drawn: list[tuple[float, ...]]) -> None:
     """`Tally.add` of each run's summary (`_summary`), for a batch of kernel runs at once."""
     from ..mc_tally import ASKED, BOUND, FIRST_RESPONSE, FIRST_TURN, HONOURED, TESTED
     n = ranks.shape[0]
@@ -210,10 +236,15 @@ def _tally_batch(plan: Plan, tables: Tables, ranks: Any, honour: Any, cohesion: 
             row[HONOURED] += int(kept.sum())
     counted = (honour >= 0).sum(axis=1)
     held = (honour == 1).sum(axis=1)
-    for t, h in zip(counted.tolist(), held.tolist()):
+    spread = float(tables.belligerents)
+    for t, h, varied in zip(counted.tolist(), held.tolist(), drawn):
         if t:
             tally.honour_runs += 1
             tally.honour_rates.add(h / t)
+        if tally.moments:  # varied weights: the sums for their correlations with the outcomes
+            if t:
+                tally.moments[0].add(varied, h / t)
+            tally.moments[1].add(varied, spread)
     _tally_cohesion(tables, cohesion, tally)
     tally.spread[tables.belligerents] += n
     tally.first_war[tables.first_war or 0] += n

@@ -1,9 +1,10 @@
 """The kernel's run loop, compiled by numba: whole runs over the tables of `engine.kernel.tables`.
 
 Per run and turn, in the engine's order: each answer (a standing one as it stands,
-else the doctrine's score with the run's reputation put in, the ordered logit, the
-keyed BLAKE2b draw); then per (treaty, attack) bound the council's vote and the
-commitments due, each moving the ally's reputation; then each treaty's cohesion.
+else the doctrine's score with the run's reputation put in and the run's own
+weights, a row of `weights`, the ordered logit, the keyed BLAKE2b draw); then per
+(treaty, attack) bound the council's vote and the commitments due, each moving
+the ally's reputation; then each treaty's cohesion.
 All arithmetic is `engine.numeric`'s, compiled (`engine.kernel.compiled`). A run
 whose answer would begin a war is marked and left: the cascade is not compiled,
 and the caller plays that run on the reference engine.
@@ -78,7 +79,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     m_c_start, m_c_stop, c_slot, c_power, c_kept = tab[37], tab[38], tab[39], tab[40], tab[41]
     leaders, reputation0, key_bytes, person, gain_loss = tab[42][0], tab[43], tab[44], tab[45], tab[46]
     gain, loss = gain_loss[0], gain_loss[1]
-    n_factors = weights.shape[0]
+    n_factors = weights.shape[1]
     rep = np.empty(reputation0.shape[0], dtype=np.float64)
     said = np.empty(leaders, dtype=np.int64)
     values = np.empty(n_factors, dtype=np.float64)
@@ -112,7 +113,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                     for k in range(n_factors):
                         values[k] = s_values[slot, said[treaty] + 1 if treaty >= 0 else 0, k]
                     values[reputation_factor] = 2.0 * rep[s_state[slot]] - 1.0
-                    p = _distribution(cuts, _score(weights, values))
+                    p = _distribution(cuts, _score(weights[run], values))
                     if s_capped[slot]:
                         p = _cap_full(p)
                     start, length = s_key_start[slot], s_key_len[slot]

@@ -29,8 +29,6 @@ class OutOfScope(Exception):
 
 def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
     """None when the kernel plays this plan, else the reason it does not (in words)."""
-    if plan.vary:
-        return "varied weights (--vary) are not yet compiled"
     if plan.prefix:
         return "runs from a game's prefix (what-if) are not yet compiled"
     injects = scenario.injects
