@@ -24,10 +24,10 @@ __all__ = ["COLUMNS", "play_runs"]
 
 # The order of the tables in the tuple `play_runs` reads (engine.kernel.tables' names).
 COLUMNS = ("t_a_start", "t_a_stop", "t_g_start", "t_g_stop", "t_m_start", "t_m_stop", "t_number",
-           "a_slot", "a_standing", "a_attack", "a_treaty", "a_leader",
+           "a_slot", "a_standing", "a_attack", "a_treaty", "a_leader", "a_source", "a_kept_as", "a_begins_war",
            "s_state", "s_capped", "s_begins_war", "s_key_start", "s_key_len", "s_turn", "s_values",
            "g_armed", "g_member_rule", "g_need", "g_v_start", "g_v_stop", "g_r_start", "g_r_stop",
-           "v_slot", "v_standing", "v_absent", "v_answered", "v_ayes",
+           "v_row", "v_absent", "v_ayes",
            "r_slot", "r_na", "r_armed", "r_ally", "r_kept", "r_now",
            "m_c_start", "m_c_stop", "c_slot", "c_power", "c_kept",
            "x_leaders", "reputation", "key_bytes", "person", "gain_loss")
@@ -70,14 +70,15 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     t_a_start, t_a_stop, t_g_start, t_g_stop, t_m_start, t_m_stop, t_number = (
         tab[0], tab[1], tab[2], tab[3], tab[4], tab[5], tab[6])
     a_slot, a_standing, a_attack, a_treaty, a_leader = tab[7], tab[8], tab[9], tab[10], tab[11]
-    s_capped, s_begins_war, s_key_start, s_key_len, s_values = tab[13], tab[14], tab[15], tab[16], tab[18]
-    s_state = tab[12]
+    a_source, a_kept_as, a_begins_war = tab[12], tab[13], tab[14]
+    s_state, s_capped, s_begins_war, s_key_start, s_key_len, s_values = (
+        tab[15], tab[16], tab[17], tab[18], tab[19], tab[21])
     g_armed, g_member_rule, g_need, g_v_start, g_v_stop, g_r_start, g_r_stop = (
-        tab[19], tab[20], tab[21], tab[22], tab[23], tab[24], tab[25])
-    v_slot, v_standing, v_absent, v_answered, v_ayes = tab[26], tab[27], tab[28], tab[29], tab[30]
-    r_slot, r_na, r_armed, r_ally, r_kept, r_now = tab[31], tab[32], tab[33], tab[34], tab[35], tab[36]
-    m_c_start, m_c_stop, c_slot, c_power, c_kept = tab[37], tab[38], tab[39], tab[40], tab[41]
-    leaders, reputation0, key_bytes, person, gain_loss = tab[42][0], tab[43], tab[44], tab[45], tab[46]
+        tab[22], tab[23], tab[24], tab[25], tab[26], tab[27], tab[28])
+    v_row, v_absent, v_ayes = tab[29], tab[30], tab[31]
+    r_slot, r_na, r_armed, r_ally, r_kept, r_now = tab[32], tab[33], tab[34], tab[35], tab[36], tab[37]
+    m_c_start, m_c_stop, c_slot, c_power, c_kept = tab[38], tab[39], tab[40], tab[41], tab[42]
+    leaders, reputation0, key_bytes, person, gain_loss = tab[43][0], tab[44], tab[45], tab[46], tab[47]
     gain, loss = gain_loss[0], gain_loss[1]
     n_factors = weights.shape[1]
     rep = np.empty(reputation0.shape[0], dtype=np.float64)
@@ -89,6 +90,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     buf = np.zeros(64 + longest, dtype=np.uint8)
     powers = np.empty(c_slot.shape[0] + 1, dtype=np.float64)
     kept_cases = np.empty(c_slot.shape[0] + 1, dtype=np.bool_)
+    arank = np.empty(a_slot.shape[0] + 1, dtype=np.int64)  # each answer's rank in this run
     for run in range(seeds.shape[0]):
         rep[:] = reputation0
         ranks = out_rank[run]
@@ -107,7 +109,12 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                     said[:] = -1
                 treaty = a_treaty[a]
                 slot = a_slot[a]
-                if slot < 0:
+                if a_source[a] >= 0:  # the side the state took on an earlier attack on this victim
+                    rank = a_kept_as[a, arank[a_source[a]]]
+                    if rank == _FULL and a_begins_war[a]:
+                        out_bail[run] = True
+                        break
+                elif slot < 0:
                     rank = a_standing[a]
                 else:
                     for k in range(n_factors):
@@ -124,6 +131,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                         out_bail[run] = True
                         break
                     ranks[slot] = rank
+                arank[a] = rank
                 if treaty >= 0 and a_leader[a]:
                     said[treaty] = rank
             if out_bail[run]:
@@ -137,12 +145,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                     else:
                         yes = 0
                         for v in range(g_v_start[g], g_v_stop[g]):
-                            if not v_answered[v]:
-                                aye = v_absent[v]
-                            elif v_slot[v] >= 0:
-                                aye = v_ayes[v, ranks[v_slot[v]]]
-                            else:
-                                aye = v_ayes[v, v_standing[v]]
+                            aye = v_absent[v] if v_row[v] < 0 else v_ayes[v, arank[v_row[v]]]
                             if aye:
                                 yes += 1
                         declared = yes >= g_need[g]

@@ -36,21 +36,4 @@ def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
         return "options are not yet compiled"
     if any(ob.conditional_on for t in scenario.treaties for ob in t.obligations):
         return "conditional obligations are not yet compiled"
-    return _one_attack_per_target(scenario)
-
-
-def _one_attack_per_target(scenario: Scenario) -> str | None:
-    """A state answers one attack per victim and turn and keeps its side for the next: that
-    carrying over is not compiled, so each turn's attacks must strike different states."""
-    seen: set[tuple[int, str, bool]] = set()
-    for inject in scenario.injects:
-        if inject.target is None:
-            continue
-        threat = scenario.threatens(inject)
-        if not (inject.is_attack or threat):
-            continue
-        key = (inject.turn, inject.target, threat and not inject.is_attack)
-        if key in seen:
-            return "two attacks on one state in one turn are not yet compiled"
-        seen.add(key)
     return None

@@ -67,6 +67,8 @@ class _Answer:
     state: str
     trigger: Trigger | None
     standing: int = -1                 # the fixed rank of a standing answer, else -1
+    source: int = -1                   # a side kept: the earlier answer of the turn it keeps (in the book)
+    kept_as: list[int] = field(default_factory=list)  # ... its rank for each rank of that answer
     values: list[tuple[float, ...]] = field(default_factory=list)  # per leader answer: none, then each level
     begins_war: bool = False           # a `full` answer would begin a war (the run leaves the kernel)
 
@@ -84,20 +86,33 @@ class _Recorder(Decider):
     def __init__(self, play: Play, book: list[_Answer]) -> None:
         super().__init__(play)
         self.book = book
-        self._world: World | None = None
+        if self.stands:
+            raise OutOfScope("a side taken before the turn closes (a cell's answer) is not yet compiled")
+        self.origin: dict[tuple[str, str], int] = {}  # (victim, state) -> the answer whose side it keeps
 
     def __call__(self, attack: Attack, world: World, binding: tuple[Trigger, ...]) -> list[Decision]:
-        self._world = world
-        return super().__call__(attack, world, binding)
+        first = len(self.book)
+        found = super().__call__(attack, world, binding)
+        # engine.decide.Decider keeps each state's first side per victim (its `stands`): note
+        # which answer set each, in the same order
+        if not attack.threat:
+            for i in range(first, len(self.book)):
+                self.origin.setdefault((attack.target, self.book[i].state), i)
+        return found
 
     def _standing(self, attack: Attack, world: World, state: str, trigger: Trigger | None) -> Decision | None:
         found = super()._standing(attack, world, state, trigger)
         if found is not None:
-            if (attack.target, state) in self.stands:
-                raise OutOfScope("an answer that keeps a side taken earlier in the turn is not yet compiled")
             answer = _Answer(attack, state, trigger, standing=found.response.rank)
-            answer.begins_war = _begins_war(found, attack, world)
-            if answer.begins_war:
+            if (attack.target, state) in self.stands:  # the side taken on an earlier attack on this victim
+                answer.source = self.origin[(attack.target, state)]
+                kept = self.book[answer.source]
+                answer.kept_as = [toward(level, kept.side, kept.attack, attack.target).rank for level in RESPONSES]
+                answer.standing = -1
+                full = Decision(turn=self.gs.turn, state=state, attack=attack.id, response=Response.FULL,
+                                source=DecisionSource.DOCTRINE, side=attack.target)
+                answer.begins_war = _begins_war(full, attack, world)
+            elif _begins_war(found, attack, world):
                 raise OutOfScope("a standing answer that begins a war is not yet compiled")
             self.book.append(answer)
         return found
@@ -214,6 +229,7 @@ class _Builder:
         self.states = [s.id for s in scenario.states]
         self.index = {s: i for i, s in enumerate(self.states)}
         self.cols: dict[str, list[Any]] = {}
+        self.rows: dict[str, int] = {}
         self.slots: list[tuple[str, str, int, bool]] = []
         self.pairs: list[tuple[str, str]] = []
         self.pair_index: dict[tuple[str, str], int] = {}
@@ -225,20 +241,22 @@ class _Builder:
     def add(self, table: str, **row: Any) -> int:
         for name, value in row.items():
             self.cols.setdefault(f"{table}_{name}", []).append(value)
-        return len(self.cols[f"{table}_{next(iter(row))}"]) - 1
+        self.rows[table] = self.rows.get(table, 0) + 1
+        return self.rows[table] - 1
 
-    def count(self, table: str, first: str) -> int:
-        return len(self.cols.get(f"{table}_{first}", []))
+    def count(self, table: str) -> int:
+        return self.rows.get(table, 0)
 
     def turn(self, t: _Turn) -> None:
-        a_start = self.count("a", "slot")
+        a_start = self.count("a")
         slot_of: dict[tuple[str, str], int] = {}    # (attack, state) -> drawn slot
+        row_of: dict[tuple[str, str], int] = {}     # (attack, state) -> its answer's row
         answer_of: dict[tuple[str, str], _Answer] = {}
         for answer in t.answers:
             key = (answer.attack.id, answer.state)
             answer_of[key] = answer
             slot = -1
-            if answer.standing < 0:
+            if answer.standing < 0 and answer.source < 0:
                 slot = len(self.slots)
                 self.slots.append((answer.attack.id, answer.state, t.number, answer.trigger is not None))
                 self._slot(answer, t.number)
@@ -246,13 +264,16 @@ class _Builder:
             treaty = answer.trigger.treaty if answer.trigger else None
             leader = treaty is not None and self.scenario.treaty_by_id[treaty].leader == answer.state
             self.add("a", slot=slot, standing=answer.standing, attack=_id(answer.attack.id, self.attack_ids),
-                     treaty=self._treaty(treaty), leader=leader)
-        g_start = self.count("g", "armed")
-        self._groups(t, slot_of, answer_of)
-        m_start = self.count("m", "treaty")
+                     treaty=self._treaty(treaty), leader=leader,
+                     source=a_start + answer.source if answer.source >= 0 else -1,
+                     kept_as=answer.kept_as or [0] * _LEVELS, begins_war=answer.begins_war)
+            row_of[key] = self.count("a") - 1
+        g_start = self.count("g")
+        self._groups(t, slot_of, answer_of, row_of)
+        m_start = self.count("m")
         self._indicators(t, slot_of, answer_of)
-        self.add("t", a_start=a_start, a_stop=self.count("a", "slot"), g_start=g_start,
-                 g_stop=self.count("g", "armed"), m_start=m_start, m_stop=self.count("m", "treaty"),
+        self.add("t", a_start=a_start, a_stop=self.count("a"), g_start=g_start,
+                 g_stop=self.count("g"), m_start=m_start, m_stop=self.count("m"),
                  number=t.number)
 
     def _treaty(self, treaty: str | None) -> int:
@@ -266,7 +287,7 @@ class _Builder:
         self.key_bytes += suffix
 
     def _groups(self, t: _Turn, slot_of: dict[tuple[str, str], int],
-                answer_of: dict[tuple[str, str], _Answer]) -> None:
+                answer_of: dict[tuple[str, str], _Answer], row_of: dict[tuple[str, str], int]) -> None:
         """Per (treaty, attack) bound, in the round's order: the council's vote and the commitments."""
         groups: dict[tuple[str, str], list[Trigger]] = {}
         for trig in t.triggers:
@@ -276,19 +297,19 @@ class _Builder:
             armed = [x for x in triggers if x.type in _CALLS_TO_ARMS]
             treaty = self.scenario.treaty(treaty_id)
             attack = gs.attacks[attack_id]
-            v_start = self.count("v", "slot")
+            v_start = self.count("v")
             need = 0
             if armed and treaty.invocation is not Invocation.MEMBER:
-                need = self._voters(gs, t.play, treaty_id, attack, armed, slot_of, answer_of)
-            r_start = self.count("r", "slot")
+                need = self._voters(gs, t.play, treaty_id, attack, armed, row_of, answer_of)
+            r_start = self.count("r")
             for x in triggers:
                 self._trigger(x, gs, attack, slot_of, answer_of)
             self.add("g", armed=bool(armed), member_rule=treaty.invocation is Invocation.MEMBER, need=need,
-                     v_start=v_start, v_stop=self.count("v", "slot"), r_start=r_start,
-                     r_stop=self.count("r", "slot"))
+                     v_start=v_start, v_stop=self.count("v"), r_start=r_start,
+                     r_stop=self.count("r"))
 
     def _voters(self, gs: GameState, play: Play, treaty_id: str, attack: Attack, armed: list[Trigger],
-                slot_of: dict[tuple[str, str], int], answer_of: dict[tuple[str, str], _Answer]) -> int:
+                row_of: dict[tuple[str, str], int], answer_of: dict[tuple[str, str], _Answer]) -> int:
         if (treaty_id, attack.id) in gs.invocations:
             raise OutOfScope("a council voting again on an attack it voted on is not yet compiled")
         voters = sorted(gs.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers),
@@ -310,9 +331,7 @@ class _Builder:
                 ayes.append(resolve_rules._vote(bare, attack, member, owed_by.get(member, []), treaty_id,
                                                 given)[0])
             absent, _ = resolve_rules._vote(bare, attack, member, owed_by.get(member, []), treaty_id, {})
-            standing = answer.standing if answer is not None else -1
-            self.add("v", slot=slot_of.get(key, -1), standing=standing, absent=absent,
-                     answered=answer is not None, ayes=ayes)
+            self.add("v", row=row_of.get(key, -1), absent=absent, ayes=ayes)
         return int(resolve_rules._NEEDED[self.scenario.treaty(treaty_id).invocation](len(voters)))
 
     def _trigger(self, x: Trigger, gs: GameState, attack: Attack, slot_of: dict[tuple[str, str], int],
@@ -347,7 +366,7 @@ class _Builder:
         if any(treaty_id not in cases for treaty_id in t.measured):
             raise OutOfScope("the treaties measured are not those the kernel expects")
         for treaty_id in t.measured:
-            c_start = self.count("c", "slot")
+            c_start = self.count("c")
             for x in cases[treaty_id]:
                 attack = t.gs.attacks[x.attack]
                 answer = answer_of[(x.attack, x.ally)]
@@ -355,7 +374,7 @@ class _Builder:
                         for level in RESPONSES]
                 self.add("c", slot=slot_of[(x.attack, x.ally)], power=states[x.ally].power, kept=kept)
             self.treaties.append(treaty_id)
-            self.add("m", treaty=len(self.treaties) - 1, c_start=c_start, c_stop=self.count("c", "slot"))
+            self.add("m", treaty=len(self.treaties) - 1, c_start=c_start, c_stop=self.count("c"))
 
 
 def _id(name: str, ids: dict[str, int]) -> int:
@@ -366,12 +385,12 @@ _DTYPES = {"values": np.float64, "power": np.float64, "kept": np.bool_, "ayes": 
            "begins_war": np.bool_, "leader": np.bool_, "armed": np.bool_, "member_rule": np.bool_,
            "na": np.bool_, "absent": np.bool_, "answered": np.bool_, "now": np.bool_}
 _EMPTY_SHAPES = {"s_values": (0, 1 + _LEVELS, len(FACTORS)), "r_kept": (0, _LEVELS), "c_kept": (0, _LEVELS),
-                 "v_ayes": (0, _LEVELS)}
+                 "v_ayes": (0, _LEVELS), "a_kept_as": (0, _LEVELS)}
 _COLUMNS = ("t_a_start", "t_a_stop", "t_g_start", "t_g_stop", "t_m_start", "t_m_stop", "t_number",
-            "a_slot", "a_standing", "a_attack", "a_treaty", "a_leader",
+            "a_slot", "a_standing", "a_attack", "a_treaty", "a_leader", "a_source", "a_kept_as", "a_begins_war",
             "s_state", "s_capped", "s_begins_war", "s_key_start", "s_key_len", "s_turn", "s_values",
             "g_armed", "g_member_rule", "g_need", "g_v_start", "g_v_stop", "g_r_start", "g_r_stop",
-            "v_slot", "v_standing", "v_absent", "v_answered", "v_ayes",
+            "v_row", "v_absent", "v_ayes",
             "r_slot", "r_na", "r_armed", "r_ally", "r_kept", "r_pair", "r_now",
             "m_treaty", "m_c_start", "m_c_stop", "c_slot", "c_power", "c_kept")
 
