@@ -212,11 +212,12 @@ def _run_here(plan: Plan, size: int, notify: OnChunk, stop: _Stop, compiled: boo
     the run (the chunk) under way."""
     total = Tally.empty(plan)
     if compiled:
-        for a, b in chunks(plan.runs, size):
-            if stop.requested:
-                break
-            total.merge(kernel.run_chunk(plan, a, b))
-            notify(b - a, total.runs)
+        with lean_gc():  # the runs the kernel hands back are played here as on the reference path
+            for a, b in chunks(plan.runs, size):
+                if stop.requested:
+                    break
+                total.merge(kernel.run_chunk(plan, a, b))
+                notify(b - a, total.runs)
         return total
     since = 0
     with lean_gc():

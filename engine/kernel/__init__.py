@@ -33,6 +33,7 @@ __all__ = ["Prepared", "OutOfScope", "kernel_scope", "prepare", "run_chunk", "su
 # Runs handed to the compiled loop at once: its outputs are runs x slots, so memory stays
 # bounded whatever the chunk a worker is given.
 BATCH = 2048
+_NO_LEVEL = 99  # a rank no script entry records
 
 
 @dataclass
@@ -276,16 +277,29 @@ def _tally_script(plan: Plan, tables: Tables, ranks: Any, tally: Tally) -> None:
             for i, ok in enumerate(found):
                 tally.entries[i] += ok
         return
+    if tables.script_slots is None:
+        tables.script_slots = _script_slots(plan, tables, matches)
     every = np.ones(ranks.shape[0], dtype=np.bool_)
-    for i, entry in enumerate(script):
+    for i, (entry, slot) in enumerate(zip(script, tables.script_slots)):
         want = entry.response.rank
-        other = (want + 1) % 5
-        slot = next((j for j in range(len(order))
-                     if matches([want if k == j else other for k in range(len(order))])[i]), None)
         hit: Any = (ranks[:, slot] == want) if slot is not None else np.zeros(ranks.shape[0], dtype=np.bool_)
         tally.entries[i] += int(hit.sum())
         every &= hit
     tally.reproduced += int(every.sum())
+
+
+def _script_slots(plan: Plan, tables: Tables, matches: Any) -> list[int | None]:
+    """The answer slot each script entry reads when every slot is drawn, found by the engine's own
+    reading: a slot given each level in turn, the others a level no entry records, matches the
+    entries that read it."""
+    found: list[int | None] = [None] * len(plan.scenario.script)
+    n = len(tables.slots)
+    for j in range(n):
+        for level in range(5):
+            for i, ok in enumerate(matches([level if k == j else _NO_LEVEL for k in range(n)])):
+                if ok:
+                    found[i] = j
+    return found
 
 
 def _tally_cohesion(tables: Tables, cohesion: Any, tally: Tally) -> None:

@@ -18,7 +18,6 @@ checked against the reference engine run by run (tests/test_kernel.py).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any, cast
@@ -33,7 +32,7 @@ from ..decide import Decider
 from ..doctrine import FACTORS, Doctrine, Situation
 from ..doctrine.advice import Advice
 from ..doctrine.factors import values as factor_values
-from ..events import Event, InjectFired, WarBegun
+from ..events import Event, IndicatorsMeasured, InjectFired, WarBegun
 from ..game import Game
 from ..model import RESPONSES, Decision, DecisionSource, Invocation, Mode, ObligationType, Response, Scenario
 from ..network import Attack, Trigger, cascade
@@ -190,17 +189,12 @@ def _close(gs: GameState, ctx: Context) -> tuple[_Turn, GameState, list[Event]]:
     answered = play.run(decider.events())
     between = answered.state.copy()
     rest = Play(answered.state, ctx, own=True)
-    closing = rest.run(_resolution(rest, result))
+    closing = rest.run(resolve(rest, result, MAX_CASCADE_ROUNDS))
     rnd = result.rounds[0] if result.rounds else None
     triggers = tuple(t for t in rnd.triggers if t.triggered) if rnd else ()
-    from ..events import IndicatorsMeasured
     measured = [e.treaty for e in closing.events if isinstance(e, IndicatorsMeasured)]
     turn = _Turn(gs.turn, book, triggers, between, play, measured)
     return turn, closing.state, [*answered.events, *closing.events]
-
-
-def _resolution(play: Play, result: Any) -> Iterator[Event]:
-    yield from resolve(play, result, MAX_CASCADE_ROUNDS)
 
 
 # --- the flat tables -----------------------------------------------------------------------------
@@ -219,6 +213,7 @@ class Tables:
     arrays: dict[str, npt.NDArray[Any]]
     weights: npt.NDArray[np.float64]
     cuts: npt.NDArray[np.float64]
+    script_slots: list[int | None] | None = None  # per script entry, the slot it reads (found once)
 
 
 class _Builder:
