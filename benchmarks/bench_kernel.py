@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs everywhere")
     parser.add_argument("--scaling", action="store_true", help="the scaling table alone")
+    parser.add_argument("--skip-scaling", action="store_true", help="everything but the scaling table")
     args = parser.parse_args()
     q = args.quick
     began = time.perf_counter()
@@ -115,7 +116,8 @@ def main() -> None:
     print("\nphysical limit:")
     physical_limit("2001-article-5", scenario, 20_000)
     physical_limit("1897-greco-turkish", load(HISTORY / "1897-greco-turkish.yaml"), 20_000)
-    scaling(q)
+    if not args.skip_scaling:
+        scaling(q)
     print(f"\npython {sys.version.split()[0]}, {os.cpu_count()} cores, {time.perf_counter() - began:.0f} s in all")
 
 
