@@ -84,16 +84,36 @@ def physical_limit(name: str, scenario: Scenario, runs: int) -> None:
           f"{bail.mean():.0%} of runs left it")
 
 
+def cluster(runs: int, name: str) -> None:
+    """`runs` runs on a Dask LocalCluster of two worker processes, timed (the cluster's start excluded)."""
+    import distributed
+    scenario = load(HISTORY / f"{name}.yaml") if name != "baltic-2027" else load(TEACHING)
+    plan = mc.Plan(scenario, runs, seed=0)
+    engine = runner.choose_engine(plan)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0") as local:
+        outcome = runner.run(plan, scheduler=local.scheduler_address, engine=engine)
+    print(f"{name}: {outcome.done:,} runs on a LocalCluster of 2 workers in {outcome.elapsed:.1f} s "
+          f"({outcome.rate:,.0f} runs/s, engine {engine.name}, {outcome.replayed} replayed), "
+          f"peak memory {outcome.peak_rss_bytes / 2**20:.0f} MiB over {len(outcome.tally.peak_rss)} processes")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs everywhere")
     parser.add_argument("--scaling", action="store_true", help="the scaling table alone")
     parser.add_argument("--skip-scaling", action="store_true", help="everything but the scaling table")
+    parser.add_argument("--cluster", type=int, metavar="RUNS",
+                        help="only: RUNS runs of --scenario on a Dask LocalCluster of two workers")
+    parser.add_argument("--scenario", default="2001-article-5", help="a past crisis, or baltic-2027")
     args = parser.parse_args()
     q = args.quick
     began = time.perf_counter()
     if args.scaling:
         scaling(q)
+        return
+    if args.cluster:
+        cluster(args.cluster, args.scenario)
         return
     teaching = load(TEACHING)
     print("first use of the kernel in this process (tables, and the compiled loop loaded or compiled):")
