@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from engine import kernel
 from engine.montecarlo import Plan, Results, Tally, chunks, play_run, run_chunk
 
 try:
@@ -35,11 +36,12 @@ try:
 except ImportError:  # not on Windows: memory is then not reported
     resource = None  # type: ignore[assignment]
 
-__all__ = ["Outcome", "run", "lean_gc", "default_chunk_size", "progress_wanted"]
+__all__ = ["Outcome", "Engine", "choose_engine", "run", "lean_gc", "default_chunk_size", "progress_wanted"]
 
 # A chunk should take a second or two: long enough that sending its tally back
 # costs little, short enough for a live progress bar and a prompt Ctrl-C.
 MAX_CHUNK = 25
+KERNEL_MAX_CHUNK = 2000  # the compiled kernel plays a chunk of this size in about a second
 CHUNKS_PER_WORKER = 8
 POLL_SECONDS = 0.1  # how often the loops look for a Ctrl-C while chunks run
 CONNECT_TIMEOUT = "10s"
@@ -54,6 +56,12 @@ class Outcome:
     elapsed: float
     workers: int
     backend: str
+    engine: Engine | None = None
+
+    @property
+    def replayed(self) -> int:
+        """Runs the kernel handed to the reference engine (an answer began a war)."""
+        return self.tally.replayed
 
     @property
     def done(self) -> int:
@@ -75,13 +83,38 @@ class Outcome:
 OnChunk = Callable[[int, int], None]  # (runs in the chunk just merged, runs done so far)
 
 
-def default_chunk_size(runs: int, workers: int) -> int:
-    return max(1, min(MAX_CHUNK, math.ceil(runs / (max(1, workers) * CHUNKS_PER_WORKER))))
+def default_chunk_size(runs: int, workers: int, compiled: bool = False) -> int:
+    most = KERNEL_MAX_CHUNK if compiled else MAX_CHUNK
+    return max(1, min(most, math.ceil(runs / (max(1, workers) * CHUNKS_PER_WORKER))))
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Which engine plays the runs, and why: "kernel" (compiled) or "reference"."""
+    name: str
+    reason: str
+    prepare_seconds: float = 0.0   # tables built and the kernel compiled (or loaded from its cache)
+
+    @property
+    def compiled(self) -> bool:
+        return self.name == "kernel"
+
+
+def choose_engine(plan: Plan, reference: bool = False) -> Engine:
+    """The compiled kernel when the plan is within its scope (its tables built here, before any
+    worker is forked), else the reference engine, with the reason."""
+    if reference:
+        return Engine("reference", "--reference asks for it")
+    began = time.perf_counter()
+    prepared = kernel.prepare(plan)
+    if prepared.tables is None:
+        return Engine("reference", prepared.reason or "outside the kernel's scope")
+    return Engine("kernel", "the scenario and options are within its scope", time.perf_counter() - began)
 
 
 def run(plan: Plan, *, workers: int = 1, chunk_size: int | None = None,
         scheduler: object | None = None, progress: bool = False,
-        on_chunk: OnChunk | None = None) -> Outcome:
+        on_chunk: OnChunk | None = None, engine: Engine | None = None) -> Outcome:
     """Play every run of the plan and merge the tallies.
 
     `workers` > 1 uses a local process pool; `scheduler` (an address such as
@@ -89,28 +122,31 @@ def run(plan: Plan, *, workers: int = 1, chunk_size: int | None = None,
     cluster instead. `on_chunk` is called after each merged chunk, in the
     caller's thread; a KeyboardInterrupt it raises counts as a Ctrl-C. The
     outcome of an interrupted run is marked so and holds the finished runs.
+    `engine` (from `choose_engine`): the reference engine when not given.
     """
+    engine = engine or Engine("reference", "the default of this function")
+    compiled = engine.compiled
     bar = _progress_bar(plan.runs, progress)
     start = time.perf_counter()
     try:
         with _Stop.installed() as stop:
             notify = _chain(bar, on_chunk, stop)
             if scheduler is not None:
-                tally, n, backend = _run_dask(plan, scheduler, chunk_size, notify, stop)
+                tally, n, backend = _run_dask(plan, scheduler, chunk_size, notify, stop, compiled)
             elif workers > 1:
-                size = chunk_size or default_chunk_size(plan.runs, workers)
-                tally = _run_pool(plan, workers, chunks(plan.runs, size), notify, stop)
+                size = chunk_size or default_chunk_size(plan.runs, workers, compiled)
+                tally = _run_pool(plan, workers, chunks(plan.runs, size), notify, stop, compiled)
                 n, backend = workers, "processes"
             else:
-                size = chunk_size or default_chunk_size(plan.runs, 1)
-                tally = _run_here(plan, size, notify, stop)
+                size = chunk_size or default_chunk_size(plan.runs, 1, compiled)
+                tally = _run_here(plan, size, notify, stop, compiled)
                 n, backend = 1, "this process"
     finally:
         if bar is not None:
             bar.close()
     tally.peak_rss[_me()] = max(tally.peak_rss.get(_me(), 0), _peak_rss_kib())
     interrupted = tally.runs < plan.runs
-    return Outcome(plan, tally, interrupted, time.perf_counter() - start, n, backend)
+    return Outcome(plan, tally, interrupted, time.perf_counter() - start, n, backend, engine)
 
 
 class _Stop:
@@ -171,9 +207,18 @@ def lean_gc() -> Iterator[None]:
 
 # --- back-ends ---------------------------------------------------------------------------
 
-def _run_here(plan: Plan, size: int, notify: OnChunk, stop: _Stop) -> Tally:
-    """In this process, one run at a time: Ctrl-C stops after the run under way."""
+def _run_here(plan: Plan, size: int, notify: OnChunk, stop: _Stop, compiled: bool = False) -> Tally:
+    """In this process, one run at a time (the kernel: a chunk at a time): Ctrl-C stops after
+    the run (the chunk) under way."""
     total = Tally.empty(plan)
+    if compiled:
+        with lean_gc():  # the runs the kernel hands back are played here as on the reference path
+            for a, b in chunks(plan.runs, size):
+                if stop.requested:
+                    break
+                total.merge(kernel.run_chunk(plan, a, b))
+                notify(b - a, total.runs)
+        return total
     since = 0
     with lean_gc():
         for index in range(plan.runs):
@@ -188,12 +233,13 @@ def _run_here(plan: Plan, size: int, notify: OnChunk, stop: _Stop) -> Tally:
 
 
 _WORKER_PLAN: Plan | None = None
+_WORKER_COMPILED = False
 
 
-def _init_worker(plan: Plan) -> None:
+def _init_worker(plan: Plan, compiled: bool = False) -> None:
     """Each worker process holds the plan (scenario included) once, not once per chunk."""
-    global _WORKER_PLAN
-    _WORKER_PLAN = plan
+    global _WORKER_PLAN, _WORKER_COMPILED
+    _WORKER_PLAN, _WORKER_COMPILED = plan, compiled
     # Ctrl-C is the parent's to handle: a worker killed mid-chunk would break the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _lean_gc_forever()  # a worker lives only to play runs
@@ -201,17 +247,21 @@ def _init_worker(plan: Plan) -> None:
 
 def _pool_chunk(a: int, b: int) -> Tally:
     assert _WORKER_PLAN is not None, "worker started without its plan"
-    return _tagged(run_chunk(_WORKER_PLAN, a, b))
+    return _tagged(_chunk(_WORKER_PLAN, a, b, _WORKER_COMPILED))
+
+
+def _chunk(plan: Plan, a: int, b: int, compiled: bool) -> Tally:
+    return kernel.run_chunk(plan, a, b) if compiled else run_chunk(plan, a, b)
 
 
 def _run_pool(plan: Plan, workers: int, plan_chunks: Sequence[tuple[int, int]],
-              notify: OnChunk, stop: _Stop) -> Tally:
+              notify: OnChunk, stop: _Stop, compiled: bool = False) -> Tally:
     import multiprocessing as mp
     # fork shares the loaded engine with the workers; elsewhere the plan is pickled once each.
     context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     total = Tally.empty(plan)
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                  initializer=_init_worker, initargs=(plan,))
+                                  initializer=_init_worker, initargs=(plan, compiled))
     try:
         sizes = {pool.submit(_pool_chunk, a, b): b - a for a, b in plan_chunks}
         pending, cancelled = set(sizes), False
@@ -233,7 +283,7 @@ def _run_pool(plan: Plan, workers: int, plan_chunks: Sequence[tuple[int, int]],
 
 
 def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnChunk,
-              stop: _Stop) -> tuple[Tally, int, str]:
+              stop: _Stop, compiled: bool = False) -> tuple[Tally, int, str]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -247,9 +297,9 @@ def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnC
     total = Tally.empty(plan)
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})))
-        size = chunk_size or default_chunk_size(plan.runs, n)
+        size = chunk_size or default_chunk_size(plan.runs, n, compiled)
         [plan_future] = client.scatter([plan], broadcast=True, hash=False)
-        sizes = {client.submit(_dask_chunk, plan_future, a, b, pure=False): b - a
+        sizes = {client.submit(_dask_chunk, plan_future, a, b, compiled, pure=False): b - a
                  for a, b in chunks(plan.runs, size)}
         queue: Any = as_completed(list(sizes), loop=client.loop)  # type: ignore[no-untyped-call]
         while not queue.is_empty() and not stop.requested:
@@ -269,8 +319,8 @@ def _run_dask(plan: Plan, scheduler: object, chunk_size: int | None, notify: OnC
             client.close()
 
 
-def _dask_chunk(plan: Plan, a: int, b: int) -> Tally:
-    return _tagged(run_chunk(plan, a, b))
+def _dask_chunk(plan: Plan, a: int, b: int, compiled: bool = False) -> Tally:
+    return _tagged(_chunk(plan, a, b, compiled))
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .model import (
     weightiest,
 )
 from .network import Attack, Trigger
+from .numeric import unit_float
 from .play import Play, decision_visibility, first
 from .state import GameState, Key
 from .world import World
@@ -35,7 +36,6 @@ _HOSTILE, _LIMITED, _FULL = Response.HOSTILE, Response.LIMITED, Response.FULL
 _REPLAY, _EXERCISE, _NPC, _PLAYER = Mode.REPLAY, Mode.EXERCISE, Control.NPC, Control.PLAYER
 _RECORD = Control.RECORD
 _DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
-_2_TO_MINUS_53 = 2.0 ** -53
 
 
 def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
@@ -88,7 +88,7 @@ class Draw:
 
     def __init__(self, key: str) -> None:
         digest = hashlib.blake2b(key.encode(), digest_size=8, person=b"casus-decision").digest()
-        self.u = (int.from_bytes(digest, "big") >> 11) * _2_TO_MINUS_53  # 53 bits: a double in [0, 1)
+        self.u = unit_float(int.from_bytes(digest, "big") >> 11)  # 53 bits: a double in [0, 1)
 
     def random(self) -> float:
         return self.u

@@ -34,6 +34,7 @@ def report_html(results: Results, *, max_attacks: int = 12) -> str:
     ]
     parts += _html_honour(d, max_attacks)
     parts += _html_cohesion(d)
+    parts += _html_injects(d)
     parts += _html_wars(d)
     parts += _html_history(d)
     parts += _html_sensitivity(d)
@@ -95,6 +96,23 @@ def _html_cohesion(d: Mapping[str, Any]) -> list[str]:
                 counts=[tuple(cell) for cell in c["histogram"]], title=f"{c['treaty']}: cohesion per run",
                 x_label="cohesion", y_label="runs") + "</figure>")
     return out
+
+
+def _html_injects(d: Mapping[str, Any]) -> list[str]:
+    injects = d.get("injects") or {}
+    if not injects:
+        return []
+    esc = svg.text
+    out = ["<h2>Which injects fired</h2>",
+           '<p class="note">The share of runs in which each inject fired, and on which turn: an option '
+           "its actor may not take, or an inject waiting on another, fires in some runs only.</p>",
+           '<table><tr><th>inject</th><th>fired</th><th class="l">by turn</th></tr>']
+    for name, row in injects.items():
+        turns = ", ".join(f"turn {esc(t)}: {p:.1%}" for t, p in row["turn"].items()) or "&ndash;"
+        fired = row["fired"]
+        out.append(f"<tr><td>{esc(name)}</td><td>{'&ndash;' if fired is None else f'{fired:.1%}'}</td>"
+                   f'<td class="l">{turns}</td></tr>')
+    return out + ["</table>"]
 
 
 def _html_wars(d: Mapping[str, Any]) -> list[str]:

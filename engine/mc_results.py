@@ -39,6 +39,7 @@ def results_data(t: Tally, plan: Plan, interrupted: bool) -> Data:
                             if t.honour_runs else None},
             "decisions": _decisions(t, plan),
             "cohesion": _cohesion(t, plan),
+            "injects": _injects(t, plan),
             **_wars(t),
             "history": _history(t, plan),
             "sensitivity": _sensitivity(plan, t)}
@@ -82,6 +83,19 @@ def _cohesion(t: Tally, plan: Plan) -> list[Data]:
             "treaty": treaty.id, "name": treaty.name, "runs": n,
             "mean": round6(total.value / n) if n and total else None,
             "quantiles": quantiles(counts), "histogram": bins(counts)})
+    return out
+
+
+def _injects(t: Tally, plan: Plan) -> Data:
+    """Per inject of the scenario, in its order: the share of runs in which it fired, and the
+    share in which it fired on each turn (of all runs, so the turns add up to `fired`)."""
+    runs = t.runs
+    out: Data = {}
+    for inject in plan.scenario.injects:
+        turns = t.injects.get(inject.id, Counter())
+        out[inject.id] = {
+            "fired": round6(sum(turns.values()) / runs if runs else None),
+            "turn": {str(turn): round6(n / runs) for turn, n in sorted(turns.items())}}
     return out
 
 

@@ -39,6 +39,7 @@ class RunSummary:
     first_war: int | None
     script: tuple[bool, ...] | None                    # per entry: matched the record
     weights: tuple[float, ...] = ()                    # the varied weights, in Plan.vary order
+    injects: tuple[tuple[str, int], ...] = ()          # (inject, turn) of every inject that fired
 
     @property
     def honour_rate(self) -> float | None:
@@ -66,6 +67,8 @@ class Tally:
         self.entries = [0] * n_script
         self.moments = ([Moments(n_vary), Moments(n_vary)] if n_vary else [])
         self.peak_rss: dict[str, int] = {}               # worker -> max RSS in KiB (runner's)
+        self.injects: dict[str, Counter[int]] = {}       # inject -> Counter(turn it fired)
+        self.replayed = 0   # runs the compiled kernel handed to the reference engine (not a result)
 
     @classmethod
     def empty(cls, plan: Plan) -> Tally:
@@ -77,6 +80,12 @@ class Tally:
         for treaty, value in run.cohesion:
             self.cohesion.setdefault(treaty, Counter())[round(value, 4)] += 1
             self.cohesion_sum.setdefault(treaty, ExactSum()).add(value)
+        injects = self.injects
+        for inject, turn in run.injects:
+            counts = injects.get(inject)
+            if counts is None:
+                counts = injects[inject] = Counter()
+            counts[turn] += 1
         self.spread[run.belligerents] += 1
         self.first_war[run.first_war or 0] += 1
         rate = run.honour_rate
@@ -123,10 +132,13 @@ class Tally:
         for treaty, counts in other.cohesion.items():
             self.cohesion.setdefault(treaty, Counter()).update(counts)
             self.cohesion_sum.setdefault(treaty, ExactSum()).merge(other.cohesion_sum[treaty])
+        for inject, turns in other.injects.items():
+            self.injects.setdefault(inject, Counter()).update(turns)
         self.spread.update(other.spread)
         self.first_war.update(other.first_war)
         self.honour_rates.merge(other.honour_rates)
         self.honour_runs += other.honour_runs
+        self.replayed += other.replayed
         self.reproduced += other.reproduced
         self.entries = [a + b for a, b in zip(self.entries, other.entries)] or other.entries
         for ours, theirs in zip(self.moments, other.moments):

@@ -37,6 +37,9 @@ Definitions (each the same in the JSON, the CSV and the report):
 * a treaty's *cohesion* in a run is the mean of its per-turn INDICATORS
   cohesion, weighted by the commitments tested that turn; runs in which the
   treaty was never tested are left out (`runs` says how many count).
+* an inject's *fired* share is the share of runs in which it fired, and `turn` splits
+  it by the turn it fired on (each a share of all runs): an option its actor may or may
+  not take, or an inject that waits on another, fires in some runs and not others.
 * *war spread* is the number of belligerents at the end; *first clash* the
   turn of the first WAR event (none: no war in the run).
 * *history reproduced*: every script entry's decision in the run equals the
@@ -63,7 +66,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .doctrine import FACTORS, Doctrine
-from .events import Breach, DecisionTaken, Event, GameStarted, Honoured, IndicatorsMeasured, ResolveSet, WarBegun
+from .events import (
+    Breach,
+    DecisionTaken,
+    Event,
+    GameStarted,
+    Honoured,
+    IndicatorsMeasured,
+    InjectFired,
+    ResolveSet,
+    WarBegun,
+)
 from .game import Game
 from .mc_html import report_html
 from .mc_results import CSV_COLUMNS, Results
@@ -208,7 +221,7 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
         honoured=seen.honoured, tested=seen.tested,
         cohesion=tuple((t, total / n) for t, (total, n) in seen.cohesion.items() if n),
         belligerents=len(seen.belligerents), first_war=seen.first_war, script=script,
-        weights=tuple(weights))
+        weights=tuple(weights), injects=tuple(seen.fired))
 
 
 @dataclass
@@ -221,6 +234,7 @@ class _Reading:
     cohesion: dict[str, list[float]] = field(default_factory=dict)  # treaty -> [weighted sum, weight]
     belligerents: set[str] = field(default_factory=set)
     first_war: int | None = None
+    fired: list[tuple[str, int]] = field(default_factory=list)  # (inject, turn), in log order
 
     def decision(self, e: DecisionTaken) -> None:
         self.asked.append((e.attack, e.state, e.turn))
@@ -241,6 +255,9 @@ class _Reading:
             acc[0] += e.cohesion * n
             acc[1] += n
 
+    def inject(self, e: InjectFired) -> None:
+        self.fired.append((e.inject, e.turn))
+
     def war(self, e: WarBegun) -> None:
         self.belligerents.update((e.aggressor, e.defender))
         if self.first_war is None:
@@ -250,7 +267,7 @@ class _Reading:
 # Most of a log (obligations, reputations, votes) says nothing new here.
 _READERS: dict[type[Event], Callable[[_Reading, Any], None]] = {
     DecisionTaken: _Reading.decision, Honoured: _Reading.commitment, Breach: _Reading.commitment,
-    IndicatorsMeasured: _Reading.indicators, WarBegun: _Reading.war,
+    IndicatorsMeasured: _Reading.indicators, WarBegun: _Reading.war, InjectFired: _Reading.inject,
 }
 
 

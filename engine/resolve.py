@@ -33,6 +33,8 @@ from .events import (
 )
 from .model import ALL, Decision, Invocation, Mode, ObligationType, Response, honours
 from .network import Attack, CascadeResult, Round, Trigger
+from .numeric import cohesion as numeric_cohesion
+from .numeric import reputation_after
 from .play import Play, first, obligation_visibility, obligations, treaty_visibility
 from .state import GameState, Key
 from .world import World
@@ -202,7 +204,7 @@ def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
                   reason=f"{ally_name} {'honours' if kept else 'abandons'} {f.commitments[t.treaty, t.article]} "
                          f"toward {f.name(t.partner)}" if say else "")
         before = reputation[ally]
-        after = round(before + REPUTATION_GAIN * (1 - before) if kept else before * (1 - REPUTATION_LOSS), 6)
+        after = reputation_after(before, kept, REPUTATION_GAIN, REPUTATION_LOSS)
         reputation[ally] = after
         yield ReputationChanged(
             turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally, visibility=vis,
@@ -221,9 +223,7 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
         # Batch runs (no explanations) need cohesion only, and only where something was at stake.
         if not world.in_force(treaty.id) or not (verbose or cases):
             continue
-        weight = sum(p for p, _ in cases)
-        cohesion = (sum(p for p, kept in cases if kept) / weight if weight else
-                    (sum(kept for _, kept in cases) / len(cases) if cases else None))
+        cohesion = numeric_cohesion([p for p, _ in cases], [kept for _, kept in cases]) if cases else None
         measured = IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
                                       visibility=treaty_visibility(gs, treaty.id),
                                       reason=f"indicators of {treaty.name}")

@@ -2,11 +2,16 @@
 
     casus run SCENARIO --runs N [--seed S] [--workers W] [--vary WEIGHT=LOW:HIGH ...]
               [--weight WEIGHT=VALUE ...] [--json] [--csv FILE] [--html FILE]
-              [--scheduler ADDRESS] [--quiet]
+              [--scheduler ADDRESS] [--reference] [--quiet]
 
 A table on the terminal by default; `--json` prints the results as JSON on
 stdout instead; `--csv` writes one row per (attack, state); `--html` writes a
 report with charts. Ctrl-C stops and reports the finished runs (exit 130).
+
+The runs are played by the compiled kernel (engine/kernel) when the scenario
+and options are within its scope, else by the reference engine; stderr and the
+JSON (`engine`, `engine_reason`) say which and why. `--reference` forces the
+reference engine; the results are the same to the byte either way.
 """
 from __future__ import annotations
 
@@ -55,6 +60,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="runs per task sent to a worker (default: chosen from N and W)")
     p.add_argument("--all", action="store_true",
                    help="list the wars begun in cascades in the table too, not only the scenario's attacks")
+    p.add_argument("--reference", action="store_true",
+                   help="play every run on the reference engine, not the compiled kernel (same results)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
     p.set_defaults(run=run)
 
@@ -81,13 +88,17 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     workers = args.workers or os.cpu_count() or 1
+    engine = _engine(plan, args, runner)
     try:
         outcome = runner.run(plan, workers=workers, chunk_size=args.chunk_size,
                              scheduler=args.scheduler,
-                             progress=runner.progress_wanted(args.quiet))
+                             progress=runner.progress_wanted(args.quiet), engine=engine)
     except RuntimeError as exc:  # Dask missing, or its scheduler out of reach
         raise UsageError(str(exc)) from None
     results = outcome.results()
+    if engine.compiled and outcome.replayed and not args.quiet:
+        print(f"{outcome.replayed} of {outcome.done} runs began a war and were played by the reference "
+              "engine (cascades are not yet compiled)", file=sys.stderr)
     if outcome.interrupted:
         print(f"interrupted after {outcome.done} of {plan.runs} runs", file=sys.stderr)
     elif not args.quiet:
@@ -95,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
               f"{outcome.workers} worker{'s' if outcome.workers != 1 else ''}: {outcome.backend})",
               file=sys.stderr)
     if args.json:
-        json.dump(results.to_dict(), sys.stdout, indent=1, sort_keys=False, ensure_ascii=False)
+        data = results.to_dict() | {"engine": engine.name, "engine_reason": engine.reason}
+        if engine.compiled:
+            data["engine_replayed"] = outcome.replayed
+        json.dump(data, sys.stdout, indent=1, sort_keys=False, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(table(results.to_dict(), everything=args.all))
@@ -105,6 +119,19 @@ def run(args: argparse.Namespace) -> int:
         with open(args.html, "w", encoding="utf-8") as handle:
             handle.write(mc.report_html(results))
     return 130 if outcome.interrupted else 0
+
+
+def _engine(plan: Any, args: argparse.Namespace, runner: ModuleType) -> Any:
+    """Which engine plays the runs, said on stderr (the first compile of the kernel included)."""
+    talk = not args.quiet
+    if talk and not args.reference:
+        print("preparing the compiled kernel (its first use compiles it, then it is cached) ...",
+              file=sys.stderr, flush=True)
+    engine = runner.choose_engine(plan, reference=args.reference)
+    if talk:
+        ready = f", ready in {engine.prepare_seconds:.1f} s" if engine.compiled else ""
+        print(f"engine: {engine.name} ({engine.reason}{ready})", file=sys.stderr)
+    return engine
 
 
 def _parse_vary(texts: list[str], mc: ModuleType) -> tuple[Vary, ...]:
@@ -153,6 +180,7 @@ def table(data: Mapping[str, Any], everything: bool = False) -> str:
            ""]
     out += _decisions(data, everything)
     out += _cohesion(data)
+    out += _injects(data)
     out += _wars(data)
     out += _history(data)
     out += _sensitivity(data)
@@ -194,6 +222,18 @@ def _cohesion(data: Mapping[str, Any]) -> list[str]:
         cells = " ".join(f"{v:5.2f}" if v is not None else "    -" for v in
                          (c["mean"], q["p5"], q["p25"], q["p50"], q["p75"], q["p95"]))
         out.append(f"{c['treaty'][:28]:<28} {c['runs']:>6} {cells}")
+    return out + [""]
+
+
+def _injects(data: Mapping[str, Any]) -> list[str]:
+    injects = data.get("injects") or {}
+    if not injects:
+        return []
+    out = ["Injects: % of the runs in which each fired, and on which turn",
+           f"{'inject':<28} {'fired':>5}  turns"]
+    for name, row in injects.items():
+        turns = ", ".join(f"t{turn} {_pct(p).strip()}" for turn, p in row["turn"].items())
+        out.append(f"{name[:28]:<28} {_pct(row['fired']):>5}  {turns or '-'}")
     return out + [""]
 
 

@@ -11,11 +11,8 @@ import math
 from collections.abc import Sequence
 from typing import Protocol
 
+from .. import numeric
 from ..model import RESPONSES, Response
-
-# math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
-# precision long before, so clamping the exponent changes no result.
-_EXP_LIMIT = 700.0
 
 
 class Uniform(Protocol):
@@ -26,36 +23,18 @@ class Uniform(Protocol):
 
 def logistic(z: float) -> float:
     """1 / (1 + e^-z), computed on the side where the exponential cannot overflow."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-min(z, _EXP_LIMIT)))
-    e = math.exp(max(z, -_EXP_LIMIT))
-    return e / (1.0 + e)
+    return numeric.logistic(z)
 
 
 def score(weights: Sequence[float], values: Sequence[float]) -> float:
     """The latent score: the weighted sum of the factors' values, summed in factor order."""
-    total = 0.0
-    for w, x in zip(weights, values):
-        total += w * x
-    return total
+    return numeric.score(weights, values)
 
 
 def distribution(cuts: Sequence[float], latent: float) -> tuple[float, ...]:
-    """P(response = level) for each level, from the latent score."""
-    # The four cumulative probabilities, each `logistic(cut - latent)` computed exactly as
-    # `logistic` does (every decision of every run comes here, so written out, not called).
-    cumulative = []
-    for c in cuts:
-        z = c - latent
-        if z >= 0:
-            cumulative.append(1.0 / (1.0 + math.exp(-min(z, _EXP_LIMIT))))
-        else:
-            e = math.exp(max(z, -_EXP_LIMIT))
-            cumulative.append(e / (1.0 + e))
-    f0, f1, f2, f3 = cumulative
-    # The logistic is monotone, so the differences are not negative; max()
-    # only guards the last bit of rounding.
-    return (f0, max(0.0, f1 - f0), max(0.0, f2 - f1), max(0.0, f3 - f2), 1.0 - f3)
+    """P(response = level) for each level, from the latent score (engine.numeric: one copy
+    of the arithmetic, the compiled Monte Carlo kernel runs the same)."""
+    return numeric.distribution(cuts, latent)
 
 
 # Combat forces answer an armed attack. A cyber operation, a hybrid campaign or a border
@@ -69,8 +48,7 @@ def distribution(cuts: Sequence[float], latent: float) -> tuple[float, ...]:
 # UN Security Council resolution 1368 allowed.
 def within_threshold(probabilities: Sequence[float]) -> tuple[float, ...]:
     """The distribution with the probability of `full` given to `limited`."""
-    *lower, limited, full = probabilities
-    return (*lower, limited + full, 0.0)
+    return numeric.cap_full(probabilities)
 
 
 def most_probable(probabilities: Sequence[float]) -> Response:
@@ -110,13 +88,7 @@ def banded(bands: Sequence[float], latent: float, capped: bool = False) -> Respo
 
 def draw(probabilities: Sequence[float], rng: Uniform) -> Response:
     """A level drawn from the distribution with a single rng.random()."""
-    u = rng.random()
-    cumulative = 0.0
-    for response, p in zip(RESPONSES, probabilities):
-        cumulative += p
-        if u < cumulative:
-            return response
-    return RESPONSES[-1]
+    return RESPONSES[numeric.draw_index(probabilities, rng.random())]
 
 
 def finite(value: object, what: str) -> float:

@@ -1,0 +1,145 @@
+"""The compiled Monte Carlo kernel against the reference engine: runs per second, memory, scaling.
+
+    nice python benchmarks/bench_kernel.py [--quick]
+
+Prints, each measured in this session, kernel and `--reference` side by side:
+the teaching scenario (1 and 2 workers); scenarios whose runs the kernel plays
+itself (past crises in its scope), with 100,000 runs on two workers and the peak
+memory at 10,000 and at 100,000 runs (flat: workers send back counts); the
+scaling table against states and turns (synthetic scenarios); and the physical
+limit, the compiled loop's own cost per decision times the decisions of a run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate_scenario  # noqa: E402
+from casus import runner  # noqa: E402
+from engine import kernel  # noqa: E402
+from engine import montecarlo as mc  # noqa: E402
+from engine.model import Scenario  # noqa: E402
+from engine.scenario import from_data, load  # noqa: E402
+
+TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
+HISTORY = ROOT / "scenarios" / "history"
+
+
+def timed(plan: mc.Plan, workers: int, compiled: bool) -> dict[str, Any]:
+    engine = runner.choose_engine(plan, reference=not compiled)
+    outcome = runner.run(plan, workers=workers, engine=engine)
+    return {"rate": outcome.rate, "runs": outcome.done, "replayed": outcome.replayed,
+            "engine": engine.name, "mib": outcome.peak_rss_bytes / 2**20, "wall": outcome.elapsed}
+
+
+def side_by_side(name: str, scenario: Scenario, kernel_runs: int, reference_runs: int, workers: int) -> None:
+    k = timed(mc.Plan(scenario, kernel_runs, seed=0), workers, compiled=True)
+    r = timed(mc.Plan(scenario, reference_runs, seed=0), workers, compiled=False)
+    print(f"  {name:<28} {workers:>2} workers: kernel {k['rate']:9.0f} runs/s ({k['runs']} runs, "
+          f"{k['replayed'] / max(k['runs'], 1):4.0%} replayed, engine {k['engine']}); reference "
+          f"{r['rate']:6.0f} runs/s ({r['runs']} runs); x{k['rate'] / r['rate']:.1f}")
+
+
+def scaling(quick: bool) -> None:
+    print("\nscaling, one process, synthetic scenarios (benchmarks/generate.py, half as many treaties as "
+          "states):")
+    print(f"  {'states':>6} {'turns':>5} {'kernel runs/s':>13} {'replayed':>8} {'reference runs/s':>16} "
+          f"{'x':>6}  scope")
+    rows = [(10, 10), (50, 10), (100, 10), (200, 10), (400, 10), (50, 20), (50, 40), (50, 80)]
+    for states, turns in rows:
+        data = generate_scenario(states, max(2, states // 2), 10 * turns if turns > 10 else 100, seed=1)
+        scenario = from_data(data, f"scale-{states}-{turns}")
+        reason = kernel.kernel_scope(scenario, mc.Plan(scenario, 1)) or kernel.prepare(mc.Plan(scenario, 1)).reason
+        r = timed(mc.Plan(scenario, 4 if quick else 10, seed=0), 1, compiled=False)
+        if reason is not None:
+            print(f"  {states:>6} {scenario.turns:>5} {'-':>13} {'-':>8} {r['rate']:16.1f} {'-':>6}  {reason}")
+            continue
+        k = timed(mc.Plan(scenario, 50 if quick else 150, seed=0), 1, compiled=True)
+        print(f"  {states:>6} {scenario.turns:>5} {k['rate']:13.1f} {k['replayed'] / k['runs']:8.0%} "
+              f"{r['rate']:16.1f} {k['rate'] / r['rate']:6.1f}  in scope")
+
+
+def physical_limit(name: str, scenario: Scenario, runs: int) -> None:
+    """The compiled loop alone (no summaries, no replays): its cost per drawn decision."""
+    plan = mc.Plan(scenario, runs, seed=0)
+    prepared = kernel.prepare(plan)
+    assert prepared.tables is not None, prepared.reason
+    seeds = np.asarray([mc.run_seed(0, i) for i in range(runs)], dtype=np.int64)
+    began = time.perf_counter()
+    ranks, *_ , bail = kernel._play(prepared.tables, seeds)
+    spent = time.perf_counter() - began
+    decisions = int((ranks >= 0).sum())
+    per = spent / max(decisions, 1) * 1e9
+    print(f"  {name}: the loop alone {runs / spent:,.0f} runs/s, {decisions / runs:.1f} drawn decisions a run, "
+          f"{per:.0f} ns per decision (logit, BLAKE2b draw, votes, honour, cohesion included); "
+          f"{bail.mean():.0%} of runs left it")
+
+
+def cluster(runs: int, name: str) -> None:
+    """`runs` runs on a Dask LocalCluster of two worker processes, timed (the cluster's start excluded)."""
+    import distributed
+    scenario = load(HISTORY / f"{name}.yaml") if name != "baltic-2027" else load(TEACHING)
+    plan = mc.Plan(scenario, runs, seed=0)
+    engine = runner.choose_engine(plan)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0") as local:
+        outcome = runner.run(plan, scheduler=local.scheduler_address, engine=engine)
+    print(f"{name}: {outcome.done:,} runs on a LocalCluster of 2 workers in {outcome.elapsed:.1f} s "
+          f"({outcome.rate:,.0f} runs/s, engine {engine.name}, {outcome.replayed} replayed), "
+          f"peak memory {outcome.peak_rss_bytes / 2**20:.0f} MiB over {len(outcome.tally.peak_rss)} processes")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs everywhere")
+    parser.add_argument("--scaling", action="store_true", help="the scaling table alone")
+    parser.add_argument("--skip-scaling", action="store_true", help="everything but the scaling table")
+    parser.add_argument("--cluster", type=int, metavar="RUNS",
+                        help="only: RUNS runs of --scenario on a Dask LocalCluster of two workers")
+    parser.add_argument("--scenario", default="2001-article-5", help="a past crisis, or baltic-2027")
+    args = parser.parse_args()
+    q = args.quick
+    began = time.perf_counter()
+    if args.scaling:
+        scaling(q)
+        return
+    if args.cluster:
+        cluster(args.cluster, args.scenario)
+        return
+    teaching = load(TEACHING)
+    print("first use of the kernel in this process (tables, and the compiled loop loaded or compiled):")
+    prepared = kernel.prepare(mc.Plan(teaching, 1))
+    print(f"  tables {prepared.build_seconds:.2f} s, loop {prepared.compile_seconds:.2f} s "
+          f"(cache {os.environ.get('NUMBA_CACHE_DIR')})")
+    print("\nteaching scenario (every run begins a war, which the kernel hands to the reference engine):")
+    for workers in (1, 2):
+        side_by_side("baltic-2027", teaching, 100 if q else 400, 100 if q else 400, workers)
+    print("\npast crises whose runs the kernel plays itself (no war begun by an answer in most runs):")
+    for name in ("2001-article-5", "2025-sindoor", "1897-greco-turkish"):
+        scenario = load(HISTORY / f"{name}.yaml")
+        for workers in (1, 2):
+            side_by_side(name, scenario, 5_000 if q else 20_000, 200 if q else 600, workers)
+    scenario = load(HISTORY / "2001-article-5.yaml")
+    print("\nmemory, 2 workers, 2001-article-5 (peak resident memory summed over the processes):")
+    for runs in (10_000, 100_000):
+        k = timed(mc.Plan(scenario, runs, seed=0), 2, compiled=True)
+        print(f"  {runs:>7} runs: {k['rate']:,.0f} runs/s, {k['wall']:.1f} s, {k['mib']:.0f} MiB")
+    print("\nphysical limit:")
+    physical_limit("2001-article-5", scenario, 20_000)
+    physical_limit("1897-greco-turkish", load(HISTORY / "1897-greco-turkish.yaml"), 20_000)
+    if not args.skip_scaling:
+        scaling(q)
+    print(f"\npython {sys.version.split()[0]}, {os.cpu_count()} cores, {time.perf_counter() - began:.0f} s in all")
+
+
+if __name__ == "__main__":
+    main()

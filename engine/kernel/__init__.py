@@ -1,0 +1,322 @@
+"""The compiled Monte Carlo kernel: the runs of a plan over flat tables, at machine speed.
+
+The rules stay in the reference engine. The tables (`tables`) are read off the
+engine's own phases and functions, the arithmetic is `engine.numeric` compiled as
+it is (`compiled`), and the kernel holds the run loop alone (`loop`). A run gives
+the same `RunSummary` whichever plays it, so the tallies, and the results' bytes,
+are the same (tests/test_kernel.py checks it run by run).
+
+The scope (`scope.kernel_scope`) is a first one: no cascades of wars (a run whose
+answer begins a war is played again by the reference engine), no options, no
+conditional obligations, no two attacks on one state in one turn, no prefixes.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..mc_stats import ExactSum
+from ..mc_tally import RunSummary, Tally
+from .scope import OutOfScope, kernel_scope
+
+if TYPE_CHECKING:
+    from ..montecarlo import Plan
+    from .tables import Tables
+
+__all__ = ["Prepared", "OutOfScope", "kernel_scope", "prepare", "run_chunk", "summaries"]
+
+# Runs handed to the compiled loop at once: its outputs are runs x slots, so memory stays
+# bounded whatever the chunk a worker is given.
+BATCH = 2048
+_NO_LEVEL = 99  # a rank no script entry records
+
+
+@dataclass
+class Prepared:
+    """A plan's tables and the compiled loop, or why the plan goes to the reference engine."""
+    tables: Tables | None
+    reason: str | None
+    compile_seconds: float = 0.0   # the loop's first compile (or its load from the disk cache)
+    build_seconds: float = 0.0
+
+
+_MEMO: dict[tuple[int, tuple[tuple[str, float], ...]], tuple[Any, Prepared]] = {}
+_LOCK = threading.Lock()
+
+
+def prepare(plan: Plan) -> Prepared:
+    """The tables of the plan (built once per scenario and weights, in this process), or the reason
+    the kernel does not play it. Call before forking workers: they inherit what is built."""
+    reason = kernel_scope(plan.scenario, plan)
+    if reason is not None:
+        return Prepared(None, reason)
+    key = (id(plan.scenario), tuple(sorted(plan.weights.items())))
+    with _LOCK:
+        found = _MEMO.get(key)
+        if found is not None and found[0] is plan.scenario:
+            return found[1]
+        prepared = _prepare(plan)
+        if len(_MEMO) > 16:
+            _MEMO.clear()
+        _MEMO[key] = (plan.scenario, prepared)
+        return prepared
+
+
+def _prepare(plan: Plan) -> Prepared:
+    from ..montecarlo import _PLAYERS
+    from .tables import build_tables
+    began = time.perf_counter()
+    try:
+        tables = build_tables(plan.scenario, _PLAYERS.doctrine(plan.scenario, dict(plan.weights)))
+    except OutOfScope as exc:
+        return Prepared(None, str(exc))
+    built = time.perf_counter()
+    _warm(tables)
+    return Prepared(tables, None, compile_seconds=time.perf_counter() - built, build_seconds=built - began)
+
+
+def _warm(tables: Tables) -> None:
+    """Compile the loop (or load it from numba's disk cache) by playing no run."""
+    _play(tables, np.zeros(0, dtype=np.int64))
+
+
+def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, list[tuple[float, ...]]]:
+    """Each run's doctrine weights (the scenario's, the plan's fixed ones, then its varied ones, as
+    engine.montecarlo.play_run builds its doctrine), and the varied ones alone."""
+    from ..doctrine import FACTORS
+    from ..montecarlo import run_weights
+    rows = np.tile(tables.weights, (stop - start, 1))
+    drawn: list[tuple[float, ...]] = []
+    if plan.vary:
+        place = {name: i for i, name in enumerate(FACTORS)}
+        for k, index in enumerate(range(start, stop)):
+            varied = run_weights(plan.seed, index, plan.vary)
+            for name, value in varied.items():
+                rows[k, place[name]] = float(value)
+            drawn.append(tuple(varied.values()))
+    else:
+        drawn = [()] * (stop - start)
+    return rows, drawn
+
+
+def _play(tables: Tables, seeds: Any, weights: Any = None) -> tuple[Any, Any, Any, Any]:
+    from .loop import COLUMNS, play_runs
+    from .tables import REPUTATION_FACTOR
+    arrays = tables.arrays
+    n = seeds.shape[0]
+    ranks = np.empty((n, len(tables.slots)), dtype=np.int64)
+    honour = np.empty((n, arrays["r_slot"].shape[0]), dtype=np.int8)
+    cohesion = np.zeros((n, arrays["m_c_start"].shape[0]), dtype=np.float64)
+    bail = np.zeros(n, dtype=np.bool_)
+    if weights is None:
+        weights = np.tile(tables.weights, (n, 1))
+    play_runs(seeds, weights, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
+              ranks, honour, cohesion, bail)
+    return ranks, honour, cohesion, bail
+
+
+def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tuple[RunSummary, bool]]:
+    """The summaries of runs start..stop-1, each exactly what the reference engine's would be,
+    and whether the reference engine played it (an answer began a war)."""
+    from ..montecarlo import play_run, run_seed
+    tables = prepared.tables
+    assert tables is not None, prepared.reason
+    out: list[tuple[RunSummary, bool]] = []
+    for a in range(start, stop, BATCH):
+        b = min(stop, a + BATCH)
+        seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
+        weights, drawn = _weights(plan, tables, a, b)
+        ranks, honour, cohesion, bail = _play(tables, seeds, weights)
+        for k, index in enumerate(range(a, b)):
+            if bail[k]:
+                out.append((play_run(plan, index), True))
+            else:
+                out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k], drawn[k]), False))
+    return out
+
+
+def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any,
+             drawn: tuple[float, ...] = ()) -> RunSummary:
+    """engine.montecarlo.summarise, read off the kernel's outputs instead of an event log."""
+    from ..montecarlo import _script_matches
+    decisions = tuple((a, s, t, int(r), bound) for (a, s, t, bound), r in zip(tables.slots, ranks.tolist())
+                      if r >= 0)
+    script = None
+    if plan.scenario.script:
+        # the engine's own reading of the record, given the answers in the order they were drawn
+        final = {(a, s): (t, r, b) for a, s, t, r, b in decisions}
+        script = _script_matches(plan.scenario, [(a, s, t) for a, s, t, _, _ in decisions], final,
+                                 tables.origins)
+    kept: dict[tuple[str, str], bool] = {}
+    tested = honoured = 0
+    pair_of = tables.arrays["r_pair"]
+    for r, verdict in enumerate(honour.tolist()):
+        if verdict < 0:
+            continue
+        key = tables.pairs[pair_of[r]]
+        ok = verdict == 1
+        kept[key] = kept.get(key, True) and ok
+        tested += 1
+        honoured += ok
+    acc: dict[str, list[float]] = {}
+    counts = tables.arrays["m_c_stop"] - tables.arrays["m_c_start"]
+    for m, value in enumerate(cohesion.tolist()):
+        n = int(counts[m]) or 1
+        total = acc.setdefault(tables.treaties[m], [0.0, 0.0])
+        total[0] += value * n
+        total[1] += n
+    return RunSummary(
+        index=index, decisions=decisions, honour=tuple((a, s, ok) for (a, s), ok in kept.items()),
+        honoured=honoured, tested=tested,
+        cohesion=tuple((t, total / n) for t, (total, n) in acc.items() if n),
+        belligerents=tables.belligerents, first_war=tables.first_war, script=script, weights=drawn,
+        injects=tables.fired)
+
+
+def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
+    """The tally of runs start..stop-1 played by the kernel (what a worker sends back).
+
+    The runs the kernel played are added to the tally column by column (`_tally_batch`), the
+    counts and exact sums `Tally.add` would make of their summaries; a run that began a war
+    is played by the reference engine and added as its summary."""
+    from ..montecarlo import play_run, run_seed
+    prepared = prepare(plan)
+    tables = prepared.tables
+    if tables is None:
+        raise OutOfScope(prepared.reason or "out of the kernel's scope")
+    tally = Tally.empty(plan)
+    for a in range(start, stop, BATCH):
+        b = min(stop, a + BATCH)
+        seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
+        weights, drawn = _weights(plan, tables, a, b)
+        ranks, honour, cohesion, bail = _play(tables, seeds, weights)
+        played = ~bail
+        _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally,
+                     [d for d, gone in zip(drawn, bail.tolist()) if not gone])
+        for k in np.flatnonzero(bail).tolist():
+            tally.add(play_run(plan, a + k))
+            tally.replayed += 1
+    return tally
+
+
+def _tally_batch(plan: Plan, tables: Tables, ranks: Any, honour: Any, cohesion: Any, tally: Tally,
+                 drawn: list[tuple[float, ...]]) -> None:
+    """`Tally.add` of each run's summary (`_summary`), for a batch of kernel runs at once."""
+    from ..mc_tally import ASKED, BOUND, FIRST_RESPONSE, FIRST_TURN, HONOURED, TESTED
+    n = ranks.shape[0]
+    if n == 0:
+        return
+    tally.runs += n
+    pairs = tally.pairs
+    for j, (attack, state, turn, bound) in enumerate(tables.slots):
+        column = ranks[:, j]
+        asked = int((column >= 0).sum())
+        if not asked:
+            continue
+        row = pairs.get((attack, state))
+        if row is None:
+            row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, turn, 0]
+        row[ASKED] += asked
+        for rank, count in enumerate(np.bincount(column[column >= 0], minlength=5).tolist()):
+            row[FIRST_RESPONSE + rank] += count
+        row[BOUND] += asked if bound else 0
+        row[FIRST_TURN] = min(row[FIRST_TURN], turn)
+    pair_of = tables.arrays["r_pair"]
+    for p, key in enumerate(tables.pairs):
+        columns = honour[:, pair_of == p]
+        tested = (columns >= 0).any(axis=1)
+        if tested.any():
+            kept = tested & ~(columns == 0).any(axis=1)
+            row = pairs[key]  # a commitment tested has its ally's answer, so its row exists
+            row[TESTED] += int(tested.sum())
+            row[HONOURED] += int(kept.sum())
+    counted = (honour >= 0).sum(axis=1)
+    held = (honour == 1).sum(axis=1)
+    spread = float(tables.belligerents)
+    for t, h, varied in zip(counted.tolist(), held.tolist(), drawn):
+        if t:
+            tally.honour_runs += 1
+            tally.honour_rates.add(h / t)
+        if tally.moments:  # varied weights: the sums for their correlations with the outcomes
+            if t:
+                tally.moments[0].add(varied, h / t)
+            tally.moments[1].add(varied, spread)
+    _tally_cohesion(tables, cohesion, tally)
+    tally.spread[tables.belligerents] += n
+    tally.first_war[tables.first_war or 0] += n
+    for inject, turn in tables.fired:
+        counts = tally.injects.get(inject)
+        if counts is None:
+            counts = tally.injects[inject] = Counter()
+        counts[turn] += n
+    if plan.scenario.script:
+        _tally_script(plan, tables, ranks, tally)
+
+
+def _tally_script(plan: Plan, tables: Tables, ranks: Any, tally: Tally) -> None:
+    """History reproduced, by the engine's own reading of the record (`_script_matches`). When
+    every answer is drawn in every run (the usual case), each entry is read off one slot, found
+    once by putting the entry's answer in each slot in turn; else run by run."""
+    from ..montecarlo import _script_matches
+    script = plan.scenario.script
+    order = [(a, s, t) for a, s, t, _ in tables.slots]
+
+    def matches(run: list[int]) -> tuple[bool, ...]:
+        final = {(a, s): (t, r, b) for (a, s, t, b), r in zip(tables.slots, run) if r >= 0}
+        return _script_matches(plan.scenario, [x for x, r in zip(order, run) if r >= 0], final, tables.origins)
+
+    if not bool((ranks >= 0).all()):
+        for run in ranks.tolist():
+            found = matches(run)
+            tally.reproduced += all(found)
+            for i, ok in enumerate(found):
+                tally.entries[i] += ok
+        return
+    if tables.script_slots is None:
+        tables.script_slots = _script_slots(plan, tables, matches)
+    every = np.ones(ranks.shape[0], dtype=np.bool_)
+    for i, (entry, slot) in enumerate(zip(script, tables.script_slots)):
+        want = entry.response.rank
+        hit: Any = (ranks[:, slot] == want) if slot is not None else np.zeros(ranks.shape[0], dtype=np.bool_)
+        tally.entries[i] += int(hit.sum())
+        every &= hit
+    tally.reproduced += int(every.sum())
+
+
+def _script_slots(plan: Plan, tables: Tables, matches: Any) -> list[int | None]:
+    """The answer slot each script entry reads when every slot is drawn, found by the engine's own
+    reading: a slot given each level in turn, the others a level no entry records, matches the
+    entries that read it."""
+    found: list[int | None] = [None] * len(plan.scenario.script)
+    n = len(tables.slots)
+    for j in range(n):
+        for level in range(5):
+            for i, ok in enumerate(matches([level if k == j else _NO_LEVEL for k in range(n)])):
+                if ok:
+                    found[i] = j
+    return found
+
+
+def _tally_cohesion(tables: Tables, cohesion: Any, tally: Tally) -> None:
+    """Per treaty and run, the mean of its cohesions weighted by the commitments tested (summed in
+    the order measured, as the run's summary sums them), into the tally's counts and exact sums."""
+    weights = (tables.arrays["m_c_stop"] - tables.arrays["m_c_start"]).tolist()
+    totals: dict[str, list[Any]] = {}
+    for m, treaty in enumerate(tables.treaties):
+        w = weights[m] or 1
+        acc = totals.get(treaty)
+        if acc is None:
+            acc = totals[treaty] = [np.zeros(cohesion.shape[0]), 0.0]
+        acc[0] = acc[0] + cohesion[:, m] * w
+        acc[1] += w
+    for treaty, (total, w) in totals.items():
+        counts = tally.cohesion.setdefault(treaty, Counter())
+        exact = tally.cohesion_sum.setdefault(treaty, ExactSum())
+        for value in (total / w).tolist():
+            counts[round(value, 4)] += 1
+            exact.add(value)

@@ -1,0 +1,138 @@
+"""The run-dependent arithmetic of a game, as plain numeric functions: one copy of it.
+
+The turn engine calls these functions in Python; the compiled Monte Carlo kernel
+(`engine.kernel`) hands the very same function objects to numba, so a run played by
+either gives the same bits. Every function here therefore keeps to what both can
+run: floats, ints, bools, tuples and indexable sequences (a tuple in the engine, a
+NumPy array in the kernel), loops rather than generators, no dicts or strings.
+
+Bit-exactness rests on four things, each tested (tests/test_kernel.py): the order of
+summation is the engine's (left to right, in factor order); `math.exp` is the
+platform's in both (numba calls the C library's `exp`, and no fast-math is asked
+for); `round_to` gives what Python's `round(x, n)` gives; and the kernel's BLAKE2b
+(`engine.kernel.blake2b`) gives the bits of `hashlib.blake2b` that `unit_float` reads.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "distribution", "cap_full", "draw_index",
+           "unit_float", "reputation_after", "cohesion", "round_to"]
+
+# math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
+# precision long before, so clamping the exponent changes no result.
+EXP_LIMIT = 700.0
+TWO_TO_MINUS_53 = 2.0 ** -53
+
+
+# --- the ordered logit ------------------------------------------------------------------------
+
+def logistic(z: float) -> float:
+    """1 / (1 + e^-z), computed on the side where the exponential cannot overflow."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-min(z, EXP_LIMIT)))
+    e = math.exp(max(z, -EXP_LIMIT))
+    return e / (1.0 + e)
+
+
+def score(weights: Sequence[float], values: Sequence[float]) -> float:
+    """The latent score: the weighted sum of the factors' values, summed in factor order."""
+    total = 0.0
+    for i in range(len(weights)):
+        total += weights[i] * values[i]
+    return total
+
+
+def distribution(cuts: Sequence[float], latent: float) -> tuple[float, float, float, float, float]:
+    """P(response = level) for the five levels, from the four cut points and the latent score."""
+    f0 = logistic(cuts[0] - latent)
+    f1 = logistic(cuts[1] - latent)
+    f2 = logistic(cuts[2] - latent)
+    f3 = logistic(cuts[3] - latent)
+    # The logistic is monotone, so the differences are not negative; max() only guards the
+    # last bit of rounding.
+    return (f0, max(0.0, f1 - f0), max(0.0, f2 - f1), max(0.0, f3 - f2), 1.0 - f3)
+
+
+def cap_full(p: Sequence[float]) -> tuple[float, float, float, float, float]:
+    """The five-level distribution with the probability of the top level given to the one below."""
+    return (p[0], p[1], p[2], p[3] + p[4], 0.0)
+
+
+def draw_index(probabilities: Sequence[float], u: float) -> int:
+    """The level a uniform `u` in [0, 1) picks from the distribution (the last when rounding
+    leaves the cumulative sum short of `u`)."""
+    cumulative = 0.0
+    for k in range(len(probabilities)):
+        cumulative += probabilities[k]
+        if u < cumulative:
+            return k
+    return len(probabilities) - 1
+
+
+def unit_float(bits53: int) -> float:
+    """A double in [0, 1) from 53 random bits (the top of a 64-bit hash)."""
+    return bits53 * TWO_TO_MINUS_53
+
+
+# --- honour and cohesion ----------------------------------------------------------------------
+
+def reputation_after(before: float, kept: bool, gain: float, loss: float) -> float:
+    """An ally's reputation after a commitment tested: `gain` of the way up to a perfect record
+    when kept, `loss` of the standing lost when abandoned; six decimals, as the log keeps it."""
+    after = before + gain * (1 - before) if kept else before * (1 - loss)
+    return round_to(after, 6)
+
+
+def cohesion(powers: Sequence[float], kept: Sequence[bool]) -> float:
+    """The share of the tested members' power that honoured (of their number when none has
+    power). `powers` is not empty; sums run in the order given, as Python's `sum` does."""
+    weight = 0.0
+    held = 0.0
+    count = 0
+    for i in range(len(powers)):
+        weight += powers[i]
+        if kept[i]:
+            held += powers[i]
+            count += 1
+    if weight != 0.0:
+        return held / weight
+    return count / len(powers)
+
+
+# --- Python's round(x, n) ---------------------------------------------------------------------
+
+_SPLITTER = 134217729.0  # 2**27 + 1: Veltkamp's split of a double into two 26-bit halves
+_BIG = 2.0 ** 52
+
+
+def round_to(x: float, ndigits: int) -> float:
+    """What Python's `round(x, ndigits)` gives, for 0 <= ndigits <= 22 and |x| * 10**ndigits < 2**52
+    (outside that range x is returned as it is).
+
+    Python rounds the exact decimal value of x half to even and reads the digits back
+    as the nearest double. Here: x * 10**n is split exactly into p + e (Dekker's product,
+    10**n being exact), the nearest integer k to that exact value is found (half to even),
+    and k / 10**n, a correctly rounded division, is the double nearest that decimal."""
+    if x != x or x == 0.0:
+        return x
+    scale = 10.0 ** ndigits
+    a = abs(x)
+    p = a * scale
+    if not p < _BIG:
+        return x
+    c = _SPLITTER * a
+    ah = c - (c - a)
+    al = a - ah
+    c = _SPLITTER * scale
+    bh = c - (c - scale)
+    bl = scale - bh
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl   # a * scale == p + e exactly
+    k = float(math.floor(p))
+    r = p - k   # exact: the bits of p below the units
+    # |e| is at most half a unit in the last place of p, and r a whole number of those units,
+    # so e decides only a tie between r and one half.
+    if r > 0.5 or (r == 0.5 and (e > 0.0 or (e == 0.0 and k % 2.0 == 1.0))):
+        k += 1.0
+    return math.copysign(k / scale, x)

@@ -1,0 +1,380 @@
+"""The compiled Monte Carlo kernel: the same results as the reference engine, to the byte.
+
+The numeric functions are checked one by one against what the engine computes in
+Python (hashlib's BLAKE2b, Python's round, the platform's exp); whole batches are
+checked against the reference engine for every shipped scenario within the kernel's
+scope and for random scenarios; a rule changed in the engine behind the kernel's
+back fails the differential check; a plan outside the scope goes to the reference
+engine with its reason.
+
+`CASUS_KERNEL=long` widens the differential checks (more runs, every scenario in scope).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from casus import runner
+from casus.cli import main
+from engine import kernel, numeric
+from engine import montecarlo as mc
+from engine import resolve as resolve_rules
+from engine.decide import Draw
+from engine.game import Game
+from engine.kernel.compiled import numeric_function
+from engine.model import Scenario
+from engine.scenario import load
+from tests.builders import (
+    consultation,
+    defense,
+    inject,
+    make_scenario,
+    neutrality,
+    nonaggression,
+    offense,
+    relation,
+    treaty,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+LONG = os.environ.get("CASUS_KERNEL") == "long"
+RUNS = 400 if LONG else 150
+# The shipped scenarios outside the kernel's scope today, and why (every other one is in it).
+OUT_OF_SCOPE = {
+    "1938-munich": "conditional obligations are not yet compiled",
+    "1940-italy-greece": "conditional obligations are not yet compiled",
+}
+SHIPPED = sorted([p.relative_to(ROOT / "scenarios").with_suffix("").as_posix()
+                  for p in (ROOT / "scenarios").rglob("*.yaml")])
+IN_SCOPE = [n for n in SHIPPED if n.rsplit("/", 1)[-1] not in OUT_OF_SCOPE]
+# Quick ones for every run of the suite: manual injects and treaty injects (the teaching scenario,
+# whose every run begins a war and is replayed), effects and a council's vote (Grenada), a script
+# with no war (2001), two attacks on one state in a turn (1911: a side kept).
+QUICK = ("baltic-2027", "history/1983-grenada", "history/2001-article-5", "history/2024-iran-israel",
+         "history/1911-italo-turkish")
+
+
+@pytest.fixture(autouse=True)
+def fresh_tables() -> None:
+    """Tables are memoised per scenario object; a test that changes a rule must not reuse another's."""
+    kernel._MEMO.clear()
+
+
+def same_results(plan: mc.Plan) -> tuple[str, str, int]:
+    """The results JSON of the reference engine and of the kernel, and the runs the kernel replayed."""
+    reference = mc.run_chunk(plan, 0, plan.runs).results(plan).to_dict()
+    compiled = kernel.run_chunk(plan, 0, plan.runs)
+    return (json.dumps(reference), json.dumps(compiled.results(plan).to_dict()),
+            compiled.replayed)
+
+
+# --- the numeric functions, bit for bit ---------------------------------------------------------
+
+PERSON = np.zeros(16, dtype=np.uint8)
+PERSON[:14] = np.frombuffer(b"casus-decision", dtype=np.uint8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=0, max_size=300), st.sampled_from([b"", b"casus-decision", b"0123456789abcdef"]))
+def test_blake2b_gives_hashlibs_bits(message: bytes, person: bytes) -> None:
+    blake = numeric_function("blake2b_8")
+    buf = np.zeros(len(message) + 1, dtype=np.uint8)
+    buf[:len(message)] = np.frombuffer(message, dtype=np.uint8)
+    pad = np.zeros(16, dtype=np.uint8)
+    pad[:len(person)] = np.frombuffer(person, dtype=np.uint8)
+    digest = hashlib.blake2b(message, digest_size=8, person=person).digest()
+    assert blake(buf, len(message), pad) == int.from_bytes(digest, "big") >> 11
+
+
+@pytest.mark.parametrize("key", ["0|1|strike|FRA", "9223372036854775807|80|a/B>C|XYZ", "5|3|" + "x" * 200 + "|S"])
+def test_the_kernels_draw_is_the_engines(key: str) -> None:
+    data = key.encode()
+    buf = np.frombuffer(data, dtype=np.uint8).copy()
+    u = numeric_function("unit_float")(numeric_function("blake2b_8")(buf, len(data), PERSON))
+    assert u == Draw(key).u
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.floats(-1e6, 1e6), st.integers(-10**9, 10**9).map(lambda k: k / 10**7),
+                 st.integers(0, 10**6).map(lambda k: (k + 0.5) / 10**4)),
+       st.integers(0, 8))
+def test_round_to_is_pythons_round(x: float, ndigits: int) -> None:
+    expected = round(x, ndigits)
+    for f in (numeric.round_to, numeric_function("round_to")):
+        got = f(x, ndigits)
+        assert got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-800, 800))
+def test_the_compiled_logistic_uses_the_platforms_exp(z: float) -> None:
+    assert numeric_function("logistic")(z) == numeric.logistic(z)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=16, max_size=16), st.lists(st.floats(-1, 1), min_size=16, max_size=16),
+       st.lists(st.floats(-5, 5), min_size=4, max_size=4, unique=True).map(sorted), st.floats(0, 1))
+def test_score_distribution_and_draw_are_the_engines(weights: list[float], values: list[float],
+                                                     cuts: list[float], u: float) -> None:
+    w, v, c = (np.asarray(x, dtype=np.float64) for x in (weights, values, cuts))
+    latent = numeric.score(weights, values)
+    assert numeric_function("score")(w, v) == latent
+    p = numeric.distribution(tuple(cuts), latent)
+    assert numeric_function("distribution")(c, latent) == p
+    assert numeric_function("cap_full")(p) == numeric.cap_full(p)
+    assert numeric_function("draw_index")(p, u) == numeric.draw_index(p, u)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0, 1), st.booleans(), st.lists(st.tuples(st.floats(0, 100), st.booleans()), min_size=1, max_size=8))
+def test_reputation_and_cohesion_are_the_engines(before: float, kept: bool, cases: list[tuple[float, bool]]) -> None:
+    gain, loss = resolve_rules.REPUTATION_GAIN, resolve_rules.REPUTATION_LOSS
+    assert numeric_function("reputation_after")(before, kept, gain, loss) == numeric.reputation_after(
+        before, kept, gain, loss)
+    powers, held = [p for p, _ in cases], [k for _, k in cases]
+    assert numeric_function("cohesion")(np.asarray(powers), np.asarray(held)) == numeric.cohesion(powers, held)
+
+
+# --- whole batches, against the reference engine ---------------------------------------------------
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=() if n in QUICK else pytest.mark.slow) for n in IN_SCOPE])
+def test_shipped_scenarios_give_the_same_results_to_the_byte(name: str) -> None:
+    scenario = load(ROOT / "scenarios" / f"{name}.yaml")
+    plan = mc.Plan(scenario, RUNS if name != "baltic-2027" else 40, seed=11)
+    assert kernel.prepare(plan).tables is not None, kernel.prepare(plan).reason
+    reference, compiled, _ = same_results(plan)
+    assert compiled == reference
+
+
+@pytest.mark.parametrize("name, reason", sorted(OUT_OF_SCOPE.items()))
+def test_shipped_scenarios_outside_the_scope_say_why(name: str, reason: str) -> None:
+    scenario = load(ROOT / "scenarios" / "history" / f"{name}.yaml")
+    plan = mc.Plan(scenario, 1)
+    assert (kernel.kernel_scope(scenario, plan) or kernel.prepare(plan).reason) == reason
+
+
+def test_most_runs_of_a_scenario_without_wars_are_played_by_the_kernel() -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "2001-article-5.yaml"), 100, seed=1)
+    assert kernel.run_chunk(plan, 0, 100).replayed == 0
+
+
+IDS = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF"]
+ids_ = st.sampled_from(IDS)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """Random scenarios within the kernel's scope: every obligation type, council rules, stakes."""
+    treaties = []
+    for i in range(draw(st.integers(1, 3))):
+        members = draw(st.lists(ids_, min_size=2, max_size=4, unique=True))
+        obligations = draw(st.lists(st.sampled_from([defense(), offense(), neutrality(), nonaggression(),
+                                                     consultation(), defense(non_provocation=True)]),
+                                    min_size=1, max_size=3))
+        treaties.append(treaty(f"t{i}", members, *obligations, leader=members[0],
+                               invocation=draw(st.sampled_from(["member", "consensus", "majority", "two-thirds"]))))
+    injects = []
+    for i in range(draw(st.integers(1, 5))):
+        a, t = draw(st.lists(ids_, min_size=2, max_size=2, unique=True))
+        turn = draw(st.integers(1, 3))
+        kind = draw(st.sampled_from(["armed-attack", "cyber-attack", "border-incident", "terrorist-attack",
+                                     "hybrid-attack", "mobilization", "statement"]))
+        injects.append(inject(f"i{i}", kind, actor=a, target=t, turn=turn, provoked=draw(st.booleans()),
+                              severity=draw(st.sampled_from([0.2, 0.5, 0.9])),
+                              attribution=draw(st.sampled_from([0.4, 0.8, 1.0]))))
+    # What every batch run meets the same way: a treaty signed or left, an effect, a manual inject
+    # and one that waits on it.
+    if draw(st.booleans()):
+        injects.insert(0, inject("sign", "treaty-signed", turn=draw(st.integers(1, 3)), treaty=treaties[0].id))
+    if draw(st.booleans()):
+        injects.append(inject("leave", "treaty-withdrawal", turn=draw(st.integers(1, 3)), treaty=treaties[-1].id,
+                              actor=treaties[-1].members[-1]))
+    if draw(st.booleans()):
+        injects.append(inject("shift", "election", turn=draw(st.integers(1, 3)), actor=draw(ids_),
+                              effects=[(f"relations.{draw(ids_)}.{draw(ids_)}.affinity", 0.95),
+                                       (f"states.{draw(ids_)}.power", 0.1)]))
+    if draw(st.booleans()):
+        injects += [inject("call", "statement", turn=1, actor="AAA", manual=True),
+                    inject("after", "statement", turn=2, actor="BBB", requires="call")]
+    relations = [relation(a, b, affinity=draw(st.sampled_from([0.3, 0.7, 0.9])),
+                          threat=draw(st.sampled_from([0.0, 0.8])))
+                 for a, b in draw(st.lists(st.tuples(ids_, ids_), max_size=4)) if a != b]
+    return make_scenario(IDS, treaties=treaties, injects=injects, relations=relations, turns=3)
+
+
+@settings(max_examples=25 if LONG else 6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**31))
+def test_random_scenarios_give_the_same_results_to_the_byte(scenario: Scenario, seed: int) -> None:
+    plan = mc.Plan(scenario, 60, seed=seed)
+    assume(kernel.prepare(plan).tables is not None)  # else the reference engine plays it (tested below)
+    reference, compiled, _ = same_results(plan)
+    assert compiled == reference
+
+
+def test_fixed_weights_are_compiled_too() -> None:
+    scenario = load(ROOT / "scenarios" / "history" / "2024-iran-israel.yaml")
+    plan = mc.Plan(scenario, 120, seed=2, weights={"reputation": 2.5, "cost_of_war": -0.4})
+    reference, compiled, _ = same_results(plan)
+    assert compiled == reference
+
+
+@pytest.mark.parametrize("name", ["history/2001-article-5", "history/2024-iran-israel"])
+def test_varied_weights_give_the_same_results_and_sensitivities(name: str) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 120, seed=9, weights={"threat": 0.3},
+                   vary=(mc.Vary("reputation", 0.2, 2.0), mc.Vary("commitment", -1.0, 1.5)))
+    reference, compiled, _ = same_results(plan)
+    assert compiled == reference
+    assert json.loads(compiled)["sensitivity"] is not None
+
+
+# --- a rule changed behind the kernel's back ----------------------------------------------------------
+
+def _probe() -> mc.Plan:
+    return mc.Plan(load(ROOT / "scenarios" / "history" / "2024-iran-israel.yaml"), 150, seed=4)
+
+
+def test_a_rule_changed_after_the_tables_were_built_fails_the_differential_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = _probe()
+    kernel.prepare(plan)  # tables built under today's rule
+    monkeypatch.setattr(resolve_rules, "REPUTATION_LOSS", 0.6)  # the engine's rule changes, the tables do not
+    reference, compiled, _ = same_results(plan)
+    assert compiled != reference
+
+
+def test_a_rule_changed_before_the_tables_are_built_is_followed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resolve_rules, "REPUTATION_LOSS", 0.6)
+    reference, compiled, _ = same_results(_probe())
+    assert compiled == reference
+
+
+def test_a_factor_that_reads_the_reputation_otherwise_sends_the_plan_to_the_reference_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.doctrine import factors
+    monkeypatch.setattr(factors, "_centred", lambda share: share)  # the reputation factor no longer centred
+    prepared = kernel.prepare(_probe())
+    assert prepared.tables is None
+    assert prepared.reason == "the doctrine reads the reputation otherwise than the kernel puts it in"
+
+
+# --- the fallback, and the command --------------------------------------------------------------------
+
+@pytest.mark.parametrize("change, reason", [
+    (dict(option=True), "options are not yet compiled"),
+    (dict(prefix=True), "runs from a game's prefix (what-if) are not yet compiled"),
+    (dict(conditional=True), "conditional obligations are not yet compiled"),
+])
+def test_a_plan_outside_the_scope_says_why(change: dict, reason: str) -> None:
+    vary = change.pop("vary", ())
+    prefix, conditional = change.pop("prefix", False), change.pop("conditional", False)
+    injects = [inject("i", "armed-attack", actor="BBB", target="AAA", **change)]
+    ob = defense(conditional_on=("AAA",)) if conditional else defense()
+    scenario = make_scenario("AAA BBB CCC", treaties=[treaty("t", "AAA CCC", ob)], injects=injects)
+    events = tuple(Game.new(scenario).events) if prefix else ()
+    assert kernel.kernel_scope(scenario, mc.Plan(scenario, 1, vary=vary, prefix=events)) == reason
+
+
+def test_the_plan_goes_to_the_reference_engine_with_the_reason() -> None:
+    scenario = make_scenario("AAA BBB CCC", treaties=[treaty("t", "AAA CCC", defense())],
+                             injects=[inject("i", "armed-attack", actor="BBB", target="AAA", option=True)])
+    engine = runner.choose_engine(mc.Plan(scenario, 5))
+    assert (engine.name, engine.reason) == ("reference", "options are not yet compiled")
+    outcome = runner.run(mc.Plan(scenario, 5), engine=engine)
+    assert outcome.done == 5 and outcome.engine == engine
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["run", *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_scenario_outside_the_scope_runs_on_the_reference_engine_with_its_reason() -> None:
+    code, out, err = _cli(str(ROOT / "scenarios" / "history" / "1938-munich.yaml"), "--runs", "3", "--workers", "1",
+                          "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["engine"], data["engine_reason"]) == ("reference", "conditional obligations are not yet compiled")
+    assert "engine: reference (conditional obligations are not yet compiled)" in err
+
+
+def test_the_runs_that_begin_a_war_are_counted_and_said() -> None:
+    """Every run of the teaching scenario begins a war: the kernel hands each to the reference engine."""
+    code, out, err = _cli(str(ROOT / "scenarios" / "baltic-2027.yaml"), "--runs", "4", "--workers", "1", "--json")
+    data = json.loads(out)
+    assert (code, data["engine"], data["engine_replayed"]) == (0, "kernel", 4)
+    assert "4 of 4 runs began a war and were played by the reference engine" in err
+
+
+def test_reference_forces_the_reference_engine_and_gives_the_same_bytes() -> None:
+    path = str(ROOT / "scenarios" / "history" / "1962-sino-indian.yaml")
+    _, compiled, err = _cli(path, "--runs", "50", "--workers", "1", "--json")
+    _, reference, _ = _cli(path, "--runs", "50", "--workers", "1", "--json", "--reference")
+    a, b = json.loads(compiled), json.loads(reference)
+    assert (a.pop("engine"), b.pop("engine")) == ("kernel", "reference")
+    assert b.pop("engine_reason") == "--reference asks for it"
+    a.pop("engine_reason"), a.pop("engine_replayed")
+    assert a == b
+    assert "engine: kernel" in err
+
+
+@pytest.mark.parametrize("workers, chunk", [(1, 7), (2, 13)])
+def test_the_kernel_gives_the_same_results_whatever_the_workers(workers: int, chunk: int) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "2025-sindoor.yaml"), 90, seed=3)
+    engine = runner.choose_engine(plan)
+    assert engine.compiled
+    outcome = runner.run(plan, workers=workers, chunk_size=chunk, engine=engine)
+    assert outcome.results().to_dict() == mc.run_chunk(plan, 0, 90).results(plan).to_dict()
+
+
+# --- numba's disk cache ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_compiled_loop_is_cached_on_disk(tmp_path: Path) -> None:
+    """A fresh process compiles once into the cache folder; the next one loads it, much faster."""
+    script = ("import time; from engine import kernel, montecarlo as mc; from engine.scenario import load; "
+              f"p = mc.Plan(load({str(ROOT / 'scenarios/history/1962-sino-indian.yaml')!r}), 1); "
+              "print(kernel.prepare(p).compile_seconds)")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def seconds() -> float:
+        done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+                              check=True)
+        return float(done.stdout.strip().splitlines()[-1])
+
+    first = seconds()
+    assert any(tmp_path.rglob("*.nbi")), "numba wrote no cache index"
+    second = seconds()
+    assert second < first / 3
+
+
+@pytest.mark.parametrize("name", QUICK)
+def test_each_run_has_the_reference_engines_summary(name: str) -> None:
+    """Run by run, not only in the aggregate: the kernel's summary of a run is the reference's."""
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 30, seed=5)
+    for summary, _ in kernel.summaries(plan, kernel.prepare(plan), 0, plan.runs):
+        assert summary == mc.play_run(plan, summary.index)
+
+
+def test_a_dask_cluster_hands_chunks_to_the_kernel() -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask is not installed: pip install 'casus[dask]'")
+    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "2025-sindoor.yaml"), 60, seed=2)
+    engine = runner.choose_engine(plan)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
+                                  protocol="tcp://", dashboard_address=":0") as cluster:
+        outcome = runner.run(plan, scheduler=cluster.scheduler_address, chunk_size=25, engine=engine)
+    assert outcome.backend.startswith("dask") and outcome.engine == engine and engine.compiled
+    assert outcome.results().to_dict() == mc.run_chunk(plan, 0, 60).results(plan).to_dict()
