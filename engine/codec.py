@@ -8,6 +8,7 @@ format goes through `engine.migrate` first.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from enum import StrEnum
@@ -62,7 +63,10 @@ _DECODERS: dict[type[Event], dict[str, Decoder]] = {}
 def _decoders(cls: type[Event]) -> dict[str, Decoder]:
     decs = _DECODERS.get(cls)
     if decs is None:
-        hints = get_type_hints(cls, globalns=vars(_events))
+        # An event class may live outside engine.events (engine.option_events): its own module's
+        # names resolve its annotations, engine.events' the rest.
+        module = sys.modules.get(cls.__module__)
+        hints = get_type_hints(cls, globalns={**vars(_events), **(vars(module) if module else {})})
         decs = _DECODERS[cls] = {name: _decoder(hints[name]) for name in _own_fields(cls)}
     return decs
 

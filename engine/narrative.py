@@ -320,7 +320,11 @@ def digest(sc: Scenario, events: Iterable[Event]) -> list[DigestLine | AttackDig
     for e in events:
         attack = _attack_of(e)
         if attack is None:
-            if e.kind is not Kind.GAME_STARTED and not is_quiet(e):
+            last = order[-1] if order else None
+            if isinstance(e, ForcesDeployed) and isinstance(last, DigestLine) and last.kind == str(Kind.INJECT_FIRED):
+                # The deployment's own line says it: its forces are part of the same news.
+                order[-1] = replace(last, text=f"{last.text} ({event_line(sc, e)})")
+            elif e.kind is not Kind.GAME_STARTED and not is_quiet(e):
                 order.append(DigestLine(e.turn, str(e.kind), event_line(sc, e)))
             continue
         if attack not in per:

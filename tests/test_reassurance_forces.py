@@ -4,7 +4,7 @@ sees them. A scheduled deployment inject stays news, as it was before options ex
 from __future__ import annotations
 
 from engine import options
-from engine.events import ForcesDeployed
+from engine.events import ForcesDeployed, dumps, loads
 from engine.game import Game
 from engine.model import Control, Deployment, ForceSize, Mode
 from engine.narrative import event_line
@@ -56,5 +56,5 @@ def test_a_scheduled_deployment_inject_deploys_nothing():
 
 def test_a_rebuilt_game_keeps_the_forces_deployed():
     game = _played_to_turn_two(_scenario(), take=True)
-    rebuilt = Game.from_log(game.scenario, game.events)
+    rebuilt = Game.from_log(game.scenario, loads(dumps(game.events)))  # through the log's JSON
     assert rebuilt.state.world.deployments("USA", "EST") == game.state.world.deployments("USA", "EST")
