@@ -1,6 +1,6 @@
 """`casus run`: many stochastic plays of a scenario, and what they say.
 
-    casus run SCENARIO --runs N [--seed S] [--workers W] [--vary WEIGHT=LOW:HIGH ...]
+    casus run SCENARIO --runs N [--seed S] [--workers W] [--vary WEIGHT|ID.resolve=LOW:HIGH ...]
               [--weight WEIGHT=VALUE ...] [--json] [--csv FILE] [--html FILE]
               [--scheduler ADDRESS] [--reference] [--quiet]
 
@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--workers", type=_positive, default=None, metavar="W",
                    help=f"processes on this machine (default: the cores, {os.cpu_count() or 1})")
     p.add_argument("--vary", action="append", default=[], metavar="WEIGHT=LOW:HIGH",
-                   help="draw this doctrine weight uniformly from [LOW, HIGH] in each run (repeatable)")
+                   help="draw this doctrine weight, or an option's resolve (OPTION_ID.resolve), uniformly "
+                        "from [LOW, HIGH] in each run (repeatable)")
     p.add_argument("--weight", action="append", default=[], metavar="WEIGHT=VALUE",
                    help="set this doctrine weight for every run (repeatable)")
     p.add_argument("--json", action="store_true", help="print the results as JSON on stdout, not the table")
