@@ -3,7 +3,7 @@
     python benchmarks/bench_backtest.py
 
 Target: under 2 s for all of them, start-up included. Also times the
-leave-one-crisis-out calibration (`casus calibrate`), which refits nine times.
+leave-one-crisis-out calibration (`casus calibrate`), which refits once per crisis.
 """
 from __future__ import annotations
 
