@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from . import words
 from .decide import script_entry
 from .doctrine import Doctrine
 from .events import DecisionRequested, Event, TurnClosed
 from .game import advise
-from .model import Scenario, ScriptEntry, weightiest
+from .model import Response, Scenario, ScriptEntry, weightiest
 from .play import Context, Play
 from .state import GameState, apply
 
@@ -31,8 +32,10 @@ class Reveal:
     answer: str | None              # the answer that stands (the cell's, or the umpire's override)
     answered_by: str | None         # player | umpire | doctrine
     history: ScriptEntry | None     # the record's answer, with its source and note (None: silent)
-    predicted: str                  # the doctrine's most likely answer at that moment
+    predicted: str                  # the doctrine's answer at that moment (the band its score fell in)
     confidence: float               # the doctrine's probability of that answer
+    answer_side: str = ""           # whose side the answer that stands is on, in words ("" : unsaid)
+    history_side: str = ""          # whose side the record's answer is on, in words
 
     @property
     def matches_history(self) -> bool | None:
@@ -52,15 +55,25 @@ def reveals(scenario: Scenario, events: Sequence[Event], doctrine: Doctrine,
         if not (isinstance(e, DecisionRequested) and e.state in wanted and e.turn in closed):
             continue
         advice = advise(gs, doctrine, e.state, e.attack)
-        top = max(range(len(advice.probabilities)), key=advice.probabilities.__getitem__)
         asked[(e.attack, e.state)] = (e.turn, e.treaty, _record(gs, e, doctrine), str(advice.response),
-                                      advice.probabilities[top])
+                                      advice.probabilities[advice.response.rank])
     out = []
     for (attack, state), (turn, treaty, entry, predicted, p) in asked.items():
         d = gs.decisions.get((attack, state))
         out.append(Reveal(turn, attack, state, treaty, str(d.response) if d else None,
-                          str(d.source) if d else None, entry, predicted, p))
+                          str(d.source) if d else None, entry, predicted, p,
+                          _side(gs, attack, d.side, d.response) if d else "",
+                          _side(gs, attack, entry.side, entry.response) if entry else ""))
     return out
+
+
+def _side(gs: GameState, attack_id: str, side: str | None, response: Response) -> str:
+    """Whose side an answer is on, in the words the console uses (engine.words.side)."""
+    attack = gs.attacks.get(attack_id)
+    if side is None or attack is None:
+        return ""
+    state = gs.scenario.state_by_id.get(side)
+    return words.side(state.name if state else side, side in attack.attackers, response)
 
 
 def _record(gs: GameState, req: DecisionRequested, doctrine: Doctrine) -> ScriptEntry | None:

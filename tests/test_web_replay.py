@@ -86,7 +86,8 @@ def test_the_reveal_sets_each_answer_beside_the_record_and_the_doctrine_at_that_
     assert (pol.answer, str(pol.history.response), pol.history.source) == ("neutral", "diplomatic", "Polish white paper")
     for state, r in found.items():
         assert r.predicted == str(advice[state].response)
-        assert r.confidence == pytest.approx(max(advice[state].probabilities))
+        assert r.confidence == pytest.approx(advice[state].probabilities[advice[state].response.rank])
+    assert usa.answer_side.startswith("on ") and usa.answer_side.endswith("'s side")   # the victim's side
     assert reveals(sc, game.events, game.ctx.doctrine, {"USA"})[0].state == "USA"
 
 
