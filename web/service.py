@@ -36,11 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GameError, InvalidAction, NotPermitted, ScenarioError, UnknownName
-from engine.events import ChannelSet, ControlChanged, Event, MessageSent, Note, TurnClosed, WhatIfPlayed
+from engine.events import ChannelSet, ControlChanged, Event, MessageSent, Note, TurnClosed
 from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
-from engine.state import Mode, Status
+from engine.state import Mode
 from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
 
 from .injects import adhoc_inject
@@ -56,7 +56,7 @@ from .snapshot import (
     scenario_root,
     shipped_paths,
 )
-from .whatif import WHAT_IF_SECONDS, WHAT_IFS_KEPT, WhatIf, WhatIfRequest, last_what_if, play_on, what_if_event
+from .whatif import WHAT_IF_SECONDS, WHAT_IFS_KEPT, WhatIf, WhatIfRequest, last_what_if, run_what_if
 
 MAX_DEADLINE_MINUTES = 24 * 60
 
@@ -459,35 +459,9 @@ class Console:
 
     # --- what-ifs: the exercise played on many times by the doctrine -------------------
     def what_if(self, eid: str, request: WhatIfRequest, *, seconds: float = WHAT_IF_SECONDS) -> WhatIf:
-        """Play the exercise on from where it stands `request.runs` times; kept as its latest what-if.
-
-        Decisions already taken stand (the cells' submissions of an open turn
-        included); from there the doctrine answers for every state, re-seeded
-        per run. Waits at most `seconds` for another what-if to finish, then
-        plays for at most `seconds` more.
-        """
-        snap = self.get(eid)
-        gs = snap.state
-        if gs is not None and gs.status is Status.FINISHED:
-            raise Conflict("the exercise has finished: there is nothing left to play on")
-        if not self._what_if_slot.acquire(timeout=max(seconds, 0.0)):
-            raise Conflict("another what-if is still running: try again when it has finished")
-        try:
-            began = time.perf_counter()
-            played = [e for e in snap.game.events if not isinstance(e, WhatIfPlayed)] if snap.game else []
-            results = play_on(snap.scenario, request, played, seconds=seconds)
-            elapsed = time.perf_counter() - began
-        except (GameError, ValueError) as exc:
-            raise ConsoleError(f"the what-if could not be played: {exc}") from None
-        finally:
-            self._what_if_slot.release()
-        status = str(gs.status) if gs else "setup"
-        seq = snap.seq
-        if snap.game is not None:
-            # Kept as an event of the exercise (umpire-only, no effect on play): it survives a restart.
-            self.act(eid, lambda g: g.push([what_if_event(g.state.turn, request, results, elapsed, status)]))
-            seq = self.get(eid).seq
-        found = WhatIf(eid, seq, gs.turn if gs else 0, status, request, results, elapsed)
+        """Play the exercise on from where it stands `request.runs` times; kept as its latest
+        what-if (web.whatif.run_what_if says how)."""
+        found = run_what_if(self, eid, request, seconds)
         with self._guard:
             self._what_ifs.pop(eid, None)
             self._what_ifs[eid] = found

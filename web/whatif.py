@@ -5,14 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.doctrine import Doctrine
+from engine.errors import GameError
 from engine.events import Event, WhatIfPlayed
 from engine.model import UMPIRE, Scenario
 from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
+from engine.state import Status
 
-from .snapshot import ConsoleError
+from .snapshot import Conflict, ConsoleError
+
+if TYPE_CHECKING:  # the service calls this module; the type only is needed here
+    from .service import Console
 
 # A what-if runs inside a request: bounded in runs and in wall-clock time.
 WHAT_IF_RUNS = 200         # what the dashboard's form offers
@@ -136,3 +141,35 @@ def last_what_if(eid: str, events: Sequence[Event]) -> WhatIf | None:
             return WhatIf(eid, i + 1, e.turn, str(r.get("status", "")), asked, Results(e.results),
                           float(r.get("seconds", 0.0)))
     return None
+
+
+def run_what_if(console: Console, eid: str, request: WhatIfRequest, seconds: float) -> WhatIf:
+    """Play the exercise on from where it stands `request.runs` times.
+
+    Decisions already taken stand (the cells' submissions of an open turn
+    included); from there the doctrine answers for every state, re-seeded
+    per run. Waits at most `seconds` for another what-if to finish, then
+    plays for at most `seconds` more. The results are kept as an umpire-only
+    event of the exercise (no effect on play), so they survive a restart.
+    """
+    snap = console.get(eid)
+    gs = snap.state
+    if gs is not None and gs.status is Status.FINISHED:
+        raise Conflict("the exercise has finished: there is nothing left to play on")
+    if not console._what_if_slot.acquire(timeout=max(seconds, 0.0)):
+        raise Conflict("another what-if is still running: try again when it has finished")
+    try:
+        began = time.perf_counter()
+        played = [e for e in snap.game.events if not isinstance(e, WhatIfPlayed)] if snap.game else []
+        results = play_on(snap.scenario, request, played, seconds=seconds)
+        elapsed = time.perf_counter() - began
+    except (GameError, ValueError) as exc:
+        raise ConsoleError(f"the what-if could not be played: {exc}") from None
+    finally:
+        console._what_if_slot.release()
+    status = str(gs.status) if gs else "setup"
+    seq = snap.seq
+    if snap.game is not None:
+        console.act(eid, lambda g: g.push([what_if_event(g.state.turn, request, results, elapsed, status)]))
+        seq = console.get(eid).seq
+    return WhatIf(eid, seq, gs.turn if gs else 0, status, request, results, elapsed)
