@@ -3,18 +3,16 @@ answers where the record puts them; the treaties as ATOP codes them."""
 from __future__ import annotations
 
 import csv
-import functools
 from pathlib import Path
 
 import pytest
 
 from engine.events import DecisionTaken, WarBegun
-from engine.game import Game
 from engine.model import ObligationType, Response
 from engine.network import AllianceGraph
 from engine.scenario import load
-from engine.state import Mode
 from engine.world import World
+from tests.test_history_common import replayed
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1965-indo-pakistani.yaml"
 ATOP_MEMBERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01m.csv"
@@ -23,11 +21,8 @@ ATOP_TYPES = {"defense": "defense", "offense": "offense", "neutral": "neutrality
               "nonagg": "nonaggression", "consul": "consultation"}
 
 
-@functools.cache
 def _events() -> tuple:
-    game = Game.new(load(FILE), mode=Mode.REPLAY)
-    game.play()
-    return tuple(game.events)
+    return replayed(FILE)
 
 
 def test_the_replay_has_the_one_war_of_the_record_on_its_day():

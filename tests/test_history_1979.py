@@ -3,26 +3,21 @@ answer under the treaty of 1978 short of war; the treaty as ATOP codes it."""
 from __future__ import annotations
 
 import csv
-import functools
 from pathlib import Path
 
 import pytest
 
 from engine.events import DecisionTaken, Honoured, WarBegun
-from engine.game import Game
 from engine.model import Response
 from engine.scenario import load
-from engine.state import Mode
+from tests.test_history_common import replayed
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1979-sino-vietnamese.yaml"
 ATOP_MEMBERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01m.csv"
 
 
-@functools.cache
 def _events() -> tuple:
-    game = Game.new(load(FILE), mode=Mode.REPLAY)
-    game.play()
-    return tuple(game.events)
+    return replayed(FILE)
 
 
 def test_the_replay_has_the_one_war_of_the_record_on_its_day():

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from engine.events import Event
+from engine.game import Game
 from engine.model import ATTACK_KINDS, Scenario
 from engine.scenario import load
+from engine.state import Mode
 
 HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
 FILES = sorted(p.name for p in HISTORY.glob("*.yaml"))
@@ -18,6 +21,14 @@ MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 @pytest.fixture(params=FILES)
 def name(request) -> str:
     return request.param
+
+
+@functools.cache
+def replayed(path: Path) -> tuple[Event, ...]:
+    """The events of a crisis replayed from its record (played once per test session)."""
+    game = Game.new(load(path), mode=Mode.REPLAY)
+    game.play()
+    return tuple(game.events)
 
 
 @functools.cache

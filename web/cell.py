@@ -12,7 +12,7 @@ from engine.view import options_due
 
 from . import views
 from .security import cell_of_token, cell_required, check_csrf, console, join_cell, replaced_message, session_cell
-from .snapshot import ConsoleError
+from .snapshot import ConsoleError, Snapshot
 
 bp = Blueprint("cell", __name__)
 bp.before_request(check_csrf)
@@ -91,12 +91,18 @@ def decide(eid: str) -> ResponseReturnValue:
     return redirect(url_for("cell.page", eid=eid), code=303)
 
 
-@bp.get("/x/<eid>/cell/advice")
-@cell_required
-def advice(eid: str) -> ResponseReturnValue:
+def _advice_open(eid: str) -> Snapshot:
+    """The exercise, if its umpire lets cells ask the doctrine (else 403)."""
     snap = console().get(eid)
     if not snap.cell_advice:
         abort(403, description="The umpire has not opened the doctrine's advice to cells in this exercise.")
+    return snap
+
+
+@bp.get("/x/<eid>/cell/advice")
+@cell_required
+def advice(eid: str) -> ResponseReturnValue:
+    snap = _advice_open(eid)
     state, attack = request.args.get("state", ""), request.args.get("attack", "")
     if state not in g.cell.states:
         abort(403, description="A cell may ask advice only for its own states.")
@@ -125,9 +131,7 @@ def option(eid: str) -> ResponseReturnValue:
 @bp.get("/x/<eid>/cell/option-advice")
 @cell_required
 def option_advice(eid: str) -> ResponseReturnValue:
-    snap = console().get(eid)
-    if not snap.cell_advice:
-        abort(403, description="The umpire has not opened the doctrine's advice to cells in this exercise.")
+    snap = _advice_open(eid)
     inject = request.args.get("inject", "")
     if snap.state is None or snap.state.options_due.get(inject) not in g.cell.states:
         abort(404, description="No such option is open to your cell this turn.")
