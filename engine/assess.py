@@ -39,8 +39,8 @@ from typing import Any
 from . import assess_text as say
 from .doctrine import Doctrine
 from .doctrine import readings as rd
-from .events import AttackMade, Event, IndicatorsMeasured, ReputationChanged
-from .model import Commitment, ObligationType, Scenario, Treaty
+from .events import AttackMade, Event, ForcesDeployed, IndicatorsMeasured, ReputationChanged, TreatyDisclosed
+from .model import Commitment, Deployment, ObligationType, Scenario, Treaty
 from .play import facts
 from .resolve import main_adversary, threats_by_source
 from .state import GameState
@@ -136,7 +136,9 @@ def assess(gs: GameState, viewer: Viewer = None, events: Sequence[Event] = ()) -
     attackers = _attackers(gs)
     if viewer is not None:
         seen = visible_events(gs, events, viewer)
-        world = world.evolve(reputation=_reputations(world, seen))
+        world = world.evolve(reputation=_reputations(world, seen), known_to=_known_to(world, seen),
+                             forces=tuple(Deployment(e.state, e.host, e.size) for e in seen
+                                          if isinstance(e, ForcesDeployed)))
         attackers = [x for e in seen if isinstance(e, AttackMade) and e.turn == gs.turn and e.round == 1
                      for x in e.attack.attackers]
     known = [tv.treaty for tv in treaties_seen(gs, viewer) if world.in_force(tv.treaty.id)]
@@ -191,6 +193,16 @@ def _reputations(world: World, seen: Sequence[Event]) -> dict[str, float]:
     for e in seen:
         if isinstance(e, ReputationChanged):
             found[e.state] = e.after
+    return found
+
+
+def _known_to(world: World, seen: Sequence[Event]) -> dict[str, frozenset[str]]:
+    """Who knows each treaty as far as a viewer can tell: its members, and those a disclosure the
+    viewer saw was made to (a leak it did not see stays unknown to it)."""
+    found = {t.id: frozenset(t.members) for t in world.scenario.treaties}
+    for e in seen:
+        if isinstance(e, TreatyDisclosed):
+            found[e.treaty] = found.get(e.treaty, frozenset()) | frozenset(e.to)
     return found
 
 

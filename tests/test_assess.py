@@ -173,3 +173,20 @@ def test_the_after_action_report_ends_with_the_framework_turn_1_beside_the_last(
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings[-1] == "## The framework: turn 1 beside turn 8"
     assert "(not in force)" in md
+
+
+def test_a_leak_the_cell_did_not_see_stays_unknown_to_it():
+    """The adversary learns of the pact by a leak shown only to it: the umpire's assessment says the
+    pact is known to the adversary; the member's cell, which was not told, still reads it as hidden."""
+    from engine.events import TreatyDisclosed
+    from engine.state import apply
+    gs = _secret_pact()
+    leak = TreatyDisclosed(turn=1, treaty="pact", to=("X",), visibility=("X",), reason="a leak")
+    apply(gs, leak)
+    umpire = assess(gs).treaty("pact").answer("formation.credibility")
+    cell = assess(gs, frozenset({"A"}), [leak]).treaty("pact").answer("formation.credibility")
+    assert umpire.indicator("known_to_adversary") == 1.0
+    assert cell.indicator("known_to_adversary") == 0.0 and cell.verdict == "hidden"
+    told = TreatyDisclosed(turn=1, treaty="pact", to=("X",), visibility="all", reason="published")
+    assert assess(gs, frozenset({"A"}), [told]).treaty("pact").answer(
+        "formation.credibility").indicator("known_to_adversary") == 1.0
