@@ -216,6 +216,8 @@ def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str, since: int = 0
     if snap.game is None:
         return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
     seen = snap.game.view_for(viewer, since=since)
+    # The answers made public since the client last read (all of them without `since`): a
+    # poll's answer grows with what is new, not with the game.
     return out | {
         "events": [_event(e, viewer) for e in seen.events],
         "due": [_due(d) for d in seen.due],
@@ -223,7 +225,7 @@ def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str, since: int = 0
                      for t in views.treaty_rows(snap.game.state, seen.treaties)],
         "public_decisions": [{"turn": p.turn, "attack": p.attack, "state": p.state, "response": p.response,
                               "statement": p.statement}
-                             for p in seen.public if p.state not in viewer],
+                             for p in seen.public_since if p.state not in viewer],
     }
 
 
