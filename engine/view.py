@@ -132,9 +132,10 @@ def visible_events(gs: GameState, events: Iterable[Event], viewer: Viewer) -> li
     return out
 
 
-def public_fields(event: Event, viewer: Viewer) -> dict[str, Any]:
-    """The fields of `event` as `viewer` may read them (None: the umpire reads all)."""
-    data = event.data()
+def public_fields(event: Event, viewer: Viewer, whole: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The fields of `event` as `viewer` may read them (None: the umpire reads all). `whole`:
+    `event.data()` as a caller already encoded it (left unchanged: a new dict is returned)."""
+    data = event.data() if whole is None else dict(whole)
     if viewer is None:
         return data
     if isinstance(event, Overridden):
