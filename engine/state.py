@@ -102,11 +102,11 @@ class GameState:
     truces: dict[frozenset[str], str] = field(default_factory=dict)  # wars a ceasefire ended: its inject
     forces: list[Deployment] = field(default_factory=list)         # deployed in play (ForcesDeployed)
     # What engine.view reads, kept as the events are folded so that a read costs the same however
-    # long the log. Replaced rather than changed in place: a view that holds one (engine.view.View
-    # works its lists out when first read) never sees it change under it.
+    # long the log. `published` and `messages` are replaced rather than changed in place: a view
+    # that holds them (engine.view.View works its lists out when first read) never sees them change.
     published: Mapping[int, tuple[tuple[Decision, str], ...]] = field(default_factory=dict)
     # ^ a closed turn -> the answers given on it that stand, each with its public statement
-    statements: Mapping[Key, str] = field(default_factory=dict)   # the last public statement given
+    statements: dict[Key, str] = field(default_factory=dict)      # the last public statement given
     messages: tuple[MessageSent, ...] = ()                         # the exercise's messages, oldest first
 
     @classmethod
@@ -249,7 +249,7 @@ def _decision(gs: GameState, e: DecisionTaken) -> None:
     d = e.decision
     key = (d.attack, d.state)
     if d.statement or key in gs.statements:   # most answers have none: the map stays small
-        gs.statements = {**gs.statements, key: d.statement}
+        gs.statements[key] = d.statement
     if key not in gs.overrides:  # the umpire's word stands over a later revision
         _stands(gs, key, d)
     gs.turn_decisions[key] = d
@@ -272,8 +272,12 @@ def _stands(gs: GameState, key: Key, d: Decision) -> None:
     public no more (the new one will be once its own turn closes)."""
     old = gs.decisions.get(key)
     gs.decisions[key] = d
-    for turn in {d.turn, old.turn if old else d.turn} & gs.published.keys():
-        _publish(gs, turn, [key])
+    if not gs.published:   # no turn has closed: nothing public to change (every Monte Carlo turn 1)
+        return
+    if d.turn in gs.published:
+        _publish(gs, d.turn, [key])
+    if old is not None and old.turn != d.turn and old.turn in gs.published:
+        _publish(gs, old.turn)
 
 
 def _publish(gs: GameState, turn: int, keys: Iterable[Key] = ()) -> None:
