@@ -140,3 +140,26 @@ def test_a_view_once_made_does_not_change_as_the_game_goes_on():
     game.answer_for_missing()
     game.close_turn()
     assert list(before.public) == public and len(before.messages) == 2 and messages < len(game.events)
+
+
+def test_a_poll_through_the_api_is_sent_the_answers_made_public_since_it_last_read(tmp_path):
+    from tests.e2e.support import UMPIRE_TOKEN, bearer, make_app, new_exercise
+    app = make_app(tmp_path)
+    client, umpire = app.test_client(), bearer(UMPIRE_TOKEN)
+    ex = new_exercise(app, "narva-drill.yaml")
+    eid, poland = ex["id"], bearer(ex["cells"]["Poland"]["token"])
+    url = f"/api/v1/exercises/{eid}"
+    for step in ("open-turn", "close-turn", "open-turn"):   # the attack on turn 2 asks both cells
+        client.post(f"{url}/{step}", headers=umpire, json={})
+    client.post(f"{url}/decisions", headers=bearer(ex["cells"]["United States"]["token"]),
+                json={"state": "USA", "attack": "narva", "response": "full", "statement": "We stand with Estonia."})
+    before_close = client.get(url, headers=poland).get_json()
+    client.post(f"{url}/close-turn", headers=umpire, json={"doctrine_answers_missing": True})
+    closed = client.get(f"{url}?since={before_close['seq']}", headers=poland).get_json()
+    client.post(f"{url}/open-turn", headers=umpire, json={})
+    later = client.get(f"{url}?since={closed['seq']}", headers=poland).get_json()
+    whole = client.get(url, headers=poland).get_json()["public_decisions"]
+    assert before_close["public_decisions"] == [] and later["public_decisions"] == []
+    assert closed["public_decisions"] == whole and {"state": "USA", "attack": "narva", "turn": 2, "response": "full",
+                                                    "statement": "We stand with Estonia."} in whole
+    assert all(p["state"] != "POL" for p in whole)   # a cell's own answers are its own already
