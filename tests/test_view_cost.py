@@ -163,3 +163,11 @@ def test_a_poll_through_the_api_is_sent_the_answers_made_public_since_it_last_re
     assert closed["public_decisions"] == whole and {"state": "USA", "attack": "narva", "turn": 2, "response": "full",
                                                     "statement": "We stand with Estonia."} in whole
     assert all(p["state"] != "POL" for p in whole)   # a cell's own answers are its own already
+
+
+def test_an_answer_under_a_secret_treaty_stays_with_those_who_know_it():
+    game = exercise(3)
+    seen = {v: public_decisions(game.state, viewer=v) for v in (None, frozenset({"ITA"}), frozenset({"GER"}))}
+    for viewer, public in seen.items():
+        assert public == public_from_the_log(game.state, game.events, viewer)
+    assert seen[None] and seen[frozenset({"ITA"})] == seen[None] and not seen[frozenset({"GER"})]
