@@ -9,7 +9,7 @@ graph, lookups) is computed by whoever needs it, or memoised outside it
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -32,6 +32,7 @@ from .events import (
     InjectFired,
     InvocationResolved,
     MemberWithdrew,
+    MessageSent,
     OptionDeclined,
     OptionLapsed,
     OptionOffered,
@@ -100,6 +101,13 @@ class GameState:
     resolves: dict[str, float] = field(default_factory=dict)       # options' resolves set for this game
     truces: dict[frozenset[str], str] = field(default_factory=dict)  # wars a ceasefire ended: its inject
     forces: list[Deployment] = field(default_factory=list)         # deployed in play (ForcesDeployed)
+    # What engine.view reads, kept as the events are folded so that a read costs the same however
+    # long the log. `published` and `messages` are replaced rather than changed in place: a view
+    # that holds them (engine.view.View works its lists out when first read) never sees them change.
+    published: Mapping[int, tuple[tuple[Decision, str], ...]] = field(default_factory=dict)
+    # ^ a closed turn -> the answers given on it that stand, each with its public statement
+    statements: dict[Key, str] = field(default_factory=dict)      # the last public statement given
+    messages: tuple[MessageSent, ...] = ()                         # the exercise's messages, oldest first
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -151,7 +159,7 @@ class GameState:
 _CONTAINERS = ("controls", "fired", "awaiting_manual", "attacks", "attack_turn", "turn_attacks", "decisions",
                "turn_decisions", "overrides", "requests", "deferred", "invocations", "states", "relations",
                "members_in_force", "known_to", "reputation", "wars", "forces", "options_due", "option_choices",
-               "lapsed", "war_began", "ceased", "resolves", "truces")
+               "lapsed", "war_began", "ceased", "resolves", "truces", "published", "statements")
 
 
 def fold(scenario: Scenario, events: Iterable[Event]) -> GameState:
@@ -240,8 +248,10 @@ def _requested(gs: GameState, e: DecisionRequested) -> None:
 def _decision(gs: GameState, e: DecisionTaken) -> None:
     d = e.decision
     key = (d.attack, d.state)
+    if d.statement or key in gs.statements:   # most answers have none: the map stays small
+        gs.statements[key] = d.statement
     if key not in gs.overrides:  # the umpire's word stands over a later revision
-        gs.decisions[key] = d
+        _stands(gs, key, d)
     gs.turn_decisions[key] = d
     gs.deferred.pop(key, None)
 
@@ -254,7 +264,29 @@ def _override(gs: GameState, e: Overridden) -> None:
     d = e.decision
     key = (d.attack, d.state)
     gs.overrides[key] = d
+    _stands(gs, key, d)
+
+
+def _stands(gs: GameState, key: Key, d: Decision) -> None:
+    """`d` becomes the answer that stands for `key`; one of a closed turn that it replaces is
+    public no more (the new one will be once its own turn closes)."""
+    old = gs.decisions.get(key)
     gs.decisions[key] = d
+    if not gs.published:   # no turn has closed: nothing public to change (every Monte Carlo turn 1)
+        return
+    if d.turn in gs.published:
+        _publish(gs, d.turn, [key])
+    if old is not None and old.turn != d.turn and old.turn in gs.published:
+        _publish(gs, old.turn)
+
+
+def _publish(gs: GameState, turn: int, keys: Iterable[Key] = ()) -> None:
+    """The answers given on `turn` that stand, with their statements: those already published
+    and `keys`, as they stand now."""
+    wanted = dict.fromkeys([*((d.attack, d.state) for d, _ in gs.published.get(turn, ())), *keys])
+    stand = [gs.decisions[k] for k in wanted if k in gs.decisions]
+    gs.published = {**gs.published, turn: tuple((d, gs.statements.get((d.attack, d.state), ""))
+                                                for d in stand if d.turn == turn)}
 
 
 def _awaiting(gs: GameState, e: AwaitingDecisions) -> None:
@@ -324,7 +356,12 @@ def _indicators(gs: GameState, e: IndicatorsMeasured) -> None:
 
 def _turn_closed(gs: GameState, e: TurnClosed) -> None:
     gs.status = Status.READY
+    _publish(gs, e.turn, [*gs.turn_decisions, *gs.overrides])
     gs.requests, gs.awaiting = {}, ()
+
+
+def _message(gs: GameState, e: MessageSent) -> None:
+    gs.messages = (*gs.messages, e)
 
 
 def _game_ended(gs: GameState, e: GameEnded) -> None:
@@ -350,5 +387,5 @@ HANDLERS: dict[type[Event], Callable[[GameState, Any], object]] = {
     TurnClosed: _turn_closed, GameEnded: _game_ended, ChannelSet: _channel, ControlChanged: _control,
     WarEnded: _war_ended, OptionOffered: _option_offered, OptionTaken: _option_taken,
     OptionDeclined: _option_declined, OptionLapsed: _option_lapsed, ResolveSet: _resolve_set,
-    ForcesDeployed: _forces_deployed,
+    ForcesDeployed: _forces_deployed, MessageSent: _message,
 }

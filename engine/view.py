@@ -14,7 +14,8 @@ rationale, never the umpire's reasons); its own requests and answers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .events import (
@@ -25,7 +26,7 @@ from .events import (
     Overridden,
     TurnClosed,
 )
-from .model import Control, Mode, Scenario, Treaty
+from .model import Control, Decision, Mode, Scenario, Treaty
 from .play import facts
 from .state import GameState, Key, Status
 from .world import _members_at_start
@@ -131,9 +132,10 @@ def visible_events(gs: GameState, events: Iterable[Event], viewer: Viewer) -> li
     return out
 
 
-def public_fields(event: Event, viewer: Viewer) -> dict[str, Any]:
-    """The fields of `event` as `viewer` may read them (None: the umpire reads all)."""
-    data = event.data()
+def public_fields(event: Event, viewer: Viewer, whole: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The fields of `event` as `viewer` may read them (None: the umpire reads all). `whole`:
+    `event.data()` as a caller already encoded it (left unchanged: a new dict is returned)."""
+    data = event.data() if whole is None else dict(whole)
     if viewer is None:
         return data
     if isinstance(event, Overridden):
@@ -227,22 +229,31 @@ class PublicDecision:
     statement: str
 
 
-def public_decisions(gs: GameState, events: Sequence[Event], viewer: Viewer) -> list[PublicDecision]:
+def public_decisions(gs: GameState, events: Sequence[Event] = (), viewer: Viewer = None) -> list[PublicDecision]:
     """Answers of closed turns that every state learns of: the response and the public statement.
 
     A cell's decision stays with its cell while the turn is open (it may still revise
     it); once the turn closes, the answer that stands is public, as the doctrine's are,
     unless it was given under a secret treaty the viewer does not know. The private
-    rationale never is."""
-    closed = {e.turn for e in events if isinstance(e, TurnClosed)}
-    statements = {(e.attack, e.state): e.statement for e in events if isinstance(e, DecisionTaken)}
-    out = []
-    for (attack, state), d in gs.decisions.items():
-        if d.turn not in closed or (d.treaty and not knows(gs, viewer, d.treaty)):
-            continue
-        out.append(PublicDecision(d.turn, attack, state, str(d.response), statements.get((attack, state), "")))
-    rank = facts(gs.scenario).rank
-    return sorted(out, key=lambda p: (p.turn, p.attack, rank(p.state)))
+    rationale never is. (`events` is not read: the fold keeps what this needs.)"""
+    return list(_public(gs.scenario, gs.published, sorted(gs.published), _unknown_treaties(gs, viewer)))
+
+
+def _unknown_treaties(gs: GameState, viewer: Viewer) -> frozenset[str]:
+    """The secret treaties a viewer does not know of (the umpire knows all)."""
+    if viewer is None:
+        return frozenset()
+    return frozenset(t.id for t in gs.scenario.treaties if t.secret and not knows(gs, viewer, t.id))
+
+
+def _public(scenario: Scenario, published: Mapping[int, tuple[tuple[Decision, str], ...]],
+            turns: Iterable[int], unknown: frozenset[str]) -> Iterable[PublicDecision]:
+    """The public answers of `turns`, in order: by turn, attack, then the scenario's order of states."""
+    rank = facts(scenario).rank
+    for turn in turns:
+        group = [PublicDecision(turn, d.attack, d.state, str(d.response), statement)
+                 for d, statement in published.get(turn, ()) if not (d.treaty and d.treaty in unknown)]
+        yield from sorted(group, key=lambda p: (p.attack, rank(p.state)))
 
 
 def latest_indicators(gs: GameState, viewer: Viewer = None) -> dict[str, tuple[int, IndicatorsMeasured]]:
@@ -259,16 +270,44 @@ def latest_indicators(gs: GameState, viewer: Viewer = None) -> dict[str, tuple[i
 
 @dataclass(frozen=True)
 class View:
-    """What one viewer sees of a game at one moment."""
+    """What one viewer sees of a game at one moment.
+
+    `public`, `public_since` and `messages` are worked out when first read, from values the
+    view captured when it was made (the fold replaces them, never changes them), so a read that
+    does not ask for them does not pay for them, and none of them can change afterwards."""
     viewer: Viewer
     events: tuple[Event, ...]
     treaties: tuple[TreatyView, ...]
     due: tuple[DueDecision, ...]
-    public: tuple[PublicDecision, ...]
     indicators: Mapping[str, tuple[int, IndicatorsMeasured]]
-    messages: tuple[MessageSent, ...] = ()   # the messages this viewer may read, oldest first
     briefings: tuple[tuple[str, str], ...] = ()  # (whose, text): the scenario's, then each state's
     options: tuple[DueOption, ...] = ()      # this turn's options (engine.options): a cell's own
+    closed_since: tuple[int, ...] = ()       # the turns that closed among `events`
+    scenario: Scenario | None = field(default=None, repr=False, compare=False)
+    published: Mapping[int, tuple[tuple[Decision, str], ...]] = field(default_factory=dict, repr=False)
+    unknown: frozenset[str] = frozenset()    # the secret treaties the viewer does not know of
+    sent: tuple[MessageSent, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def public(self) -> tuple[PublicDecision, ...]:
+        """Every answer of a closed turn the viewer learns of (see `public_decisions`)."""
+        return self._public(sorted(self.published))
+
+    @cached_property
+    def public_since(self) -> tuple[PublicDecision, ...]:
+        """The answers made public by the turns that closed among `events` (a client that
+        polls learns those; with `since=0`, every one)."""
+        return self._public(self.closed_since)
+
+    @cached_property
+    def messages(self) -> tuple[MessageSent, ...]:
+        """The messages this viewer may read, oldest first."""
+        return tuple(m for m in self.sent if m.visible_to(self.viewer))
+
+    def _public(self, turns: Iterable[int]) -> tuple[PublicDecision, ...]:
+        if self.scenario is None:
+            return ()
+        return tuple(_public(self.scenario, self.published, turns, self.unknown))
 
 
 def briefings(scenario: Scenario, viewer: Viewer) -> tuple[tuple[str, str], ...]:
@@ -282,10 +321,11 @@ def briefings(scenario: Scenario, viewer: Viewer) -> tuple[tuple[str, str], ...]
 def view_for(gs: GameState, events: Sequence[Event], viewer: Viewer, *, since: int = 0) -> View:
     """The one source of what a cell (or the umpire, `viewer=None`) sees. `since`: only the
     events from that place in the log on (a client that polls reads what is new); the rest of
-    the view is always whole."""
-    seen = tuple(visible_events(gs, events[since:], viewer))
-    messages = tuple(e for e in events if isinstance(e, MessageSent) and e.visible_to(viewer))
-    return View(viewer, seen, tuple(treaties_seen(gs, viewer)),
-                tuple(decisions_due(gs, viewer)), tuple(public_decisions(gs, events, viewer)),
-                latest_indicators(gs, viewer), messages, briefings(gs.scenario, viewer),
-                tuple(options_due(gs, viewer)))
+    the view is always whole. Its cost does not grow with the log: it reads the new events and
+    what the fold keeps (engine.state), never the whole log."""
+    new = events[since:]
+    closed = tuple(sorted({e.turn for e in new if isinstance(e, TurnClosed)} & gs.published.keys()))
+    return View(viewer, tuple(visible_events(gs, new, viewer)), tuple(treaties_seen(gs, viewer)),
+                tuple(decisions_due(gs, viewer)), latest_indicators(gs, viewer), briefings(gs.scenario, viewer),
+                tuple(options_due(gs, viewer)), closed, gs.scenario, gs.published,
+                _unknown_treaties(gs, viewer), gs.messages)

@@ -18,6 +18,7 @@ from engine.errors import ScenarioError
 from engine.events import Event
 from engine.model import RESPONSES, InjectKind
 from engine.view import DueDecision, public_fields, waiting_on_cells
+from engine.view import View as EngineView
 
 from . import observers, replay, views
 from .clock import clock_json
@@ -167,30 +168,32 @@ def _head(snap: Snapshot) -> dict[str, Any]:
 
 
 def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:
-    d = dict(_envelope(e))
-    d["payload"] = public_fields(e, viewer)
+    envelope, payload = _encoded(e)
+    d = dict(envelope)
+    d["payload"] = public_fields(e, viewer, payload)
     if viewer is not None:
         d.pop("visibility", None)
     return d
 
 
-# An event's common fields, the same for every reader, encoded once: thirty cells that poll
-# read each new event thirty times. Keyed by the event object (events never change), and
+# An event encoded once for every reader: thirty cells that poll read each new event thirty
+# times. The common fields are the same for all; the payload is cut per reader from the whole
+# one (engine.view.public_fields). Keyed by the event object (events never change), and
 # holding it, so that its id cannot be taken by another while the entry lives.
-_ENVELOPES: dict[int, tuple[Event, dict[str, Any]]] = {}
-_ENVELOPES_KEPT = 20_000
+_ENCODED: dict[int, tuple[Event, dict[str, Any], dict[str, Any]]] = {}
+_ENCODED_KEPT = 20_000
 
 
-def _envelope(e: Event) -> dict[str, Any]:
-    found = _ENVELOPES.get(id(e))
+def _encoded(e: Event) -> tuple[dict[str, Any], dict[str, Any]]:
+    found = _ENCODED.get(id(e))
     if found is not None and found[0] is e:
-        return found[1]
+        return found[1], found[2]
     d = e.to_dict()
-    d.pop("payload")   # the payload depends on the reader: engine.view.public_fields
-    if len(_ENVELOPES) >= _ENVELOPES_KEPT:
-        _ENVELOPES.clear()
-    _ENVELOPES[id(e)] = (e, d)
-    return d
+    payload = d.pop("payload")
+    if len(_ENCODED) >= _ENCODED_KEPT:
+        _ENCODED.clear()
+    _ENCODED[id(e)] = (e, d, payload)
+    return d, payload
 
 
 def _umpire_view(snap: Snapshot, since: int = 0) -> dict[str, Any]:
@@ -216,15 +219,22 @@ def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str, since: int = 0
     if snap.game is None:
         return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
     seen = snap.game.view_for(viewer, since=since)
+    # The answers made public since the client last read (all of them without `since`): a
+    # poll's answer grows with what is new, not with the game.
     return out | {
         "events": [_event(e, viewer) for e in seen.events],
         "due": [_due(d) for d in seen.due],
-        "treaties": [{"id": t["id"], "name": t["name"], "members": t["members"], "articles": t["articles"]}
-                     for t in views.treaty_rows(snap.game.state, seen.treaties)],
+        "treaties": snap.memoised(("api-treaties", viewer), lambda: _treaties(snap, seen)),
         "public_decisions": [{"turn": p.turn, "attack": p.attack, "state": p.state, "response": p.response,
                               "statement": p.statement}
-                             for p in seen.public if p.state not in viewer],
+                             for p in seen.public_since if p.state not in viewer],
     }
+
+
+def _treaties(snap: Snapshot, seen: EngineView) -> list[dict[str, Any]]:
+    """The treaties a cell knows of, as words (the same on every poll of one snapshot)."""
+    return [{"id": t["id"], "name": t["name"], "members": t["members"], "articles": t["articles"]}
+            for t in views.treaty_rows(snap.live.state, seen.treaties)]
 
 
 @bp.post("/exercises/<eid>/decisions")

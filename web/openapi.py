@@ -81,8 +81,9 @@ def spec(server: str) -> dict[str, Any]:
                                             "umpire, cell, observer", params=[_EID, {
                                                 "name": "since", "in": "query", "required": False,
                                                 "schema": {"type": "integer", "minimum": 0, "default": 0},
-                                                "description": "only the events from this place in the log "
-                                                               "on (the `seq` a poll last read)"}])},
+                                                "description": "only the events, and the answers made "
+                                                               "public, from this place in the log on (the "
+                                                               "`seq` a poll last read)"}])},
             "/exercises/{eid}/decisions": {"post": _op(
                 "a cell's decision (it may revise it until the deadline or the close)", "cell", ok="201",
                 params=[_EID], errors=("400", "401", "403", "404", "409"), body={
