@@ -8,6 +8,7 @@ Snyder's alliance security dilemma. Weights in doctrine.json 'credibility' and '
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from ..model import Treaty
 from ..world import INITIAL_REPUTATION, World
@@ -20,12 +21,35 @@ Threats = Mapping[str, Mapping[str, float]]
 
 def credibility(world: World, treaty: str, adversary: str) -> float:
     """The treaty's credibility in `adversary`'s eyes, 0..1 (doctrine.json 'credibility')."""
+    terms = credibility_terms(world, treaty, adversary)
+    return 0.0 if terms is None else terms.given(_mean_reputation(world, terms.members))
+
+
+@dataclass(frozen=True, slots=True)
+class Credibility:
+    """A treaty's credibility in one adversary's eyes but for its members' mean reputation, the one
+    part that moves every turn: the other parts' weighted terms, in doctrine.json's order around it,
+    so that a caller may keep them and add the reputation's term as the reputations change."""
+    members: tuple[str, ...]          # the members in force, sorted: whose reputations count
+    before: tuple[float, ...]         # the weighted terms before the reputation's, parts by name
+    weight: float                     # the reputation's weight
+    after: tuple[float, ...]
+
+    def given(self, mean_reputation: float) -> float:
+        """The credibility with the members' mean reputation; the same sum, in the same order, as
+        one written out."""
+        return clip01(sum((*self.before, self.weight * mean_reputation, *self.after)))
+
+
+def credibility_terms(world: World, treaty: str, adversary: str) -> Credibility | None:
+    """credibility's terms but the reputation's; None where the credibility is 0 whatever the
+    reputations (a hidden treaty, or none of its members bound)."""
     t = world.treaty(treaty)
     if t.secret and not world.knows(adversary, t.id):
-        return 0.0  # a hidden alliance deters nobody
+        return None  # a hidden alliance deters nobody
     members = sorted(world.members_in_force.get(t.id, ()))
     if not members:
-        return 0.0
+        return None
     memo = rd.scratch(world)
     leader = rd.survey(world, memo, t).ranked[0]
     lp, xp = world.states[leader].power, world.states[adversary].power
@@ -35,9 +59,11 @@ def credibility(world: World, treaty: str, adversary: str) -> float:
         "publicity": rd.formality(t, None),
         "leader_power": rd.share_of(lp, xp),
         "nuclear": 1.0 if any(world.states[m].nuclear for m in members) else 0.0,
-        "reputation": _mean_reputation(world, members),
     }
-    return clip01(sum(CREDIBILITY[k] * parts[k] for k in sorted(parts)))
+    order = sorted((*parts, "reputation"))  # credibility's terms are summed by the parts' names
+    cut = order.index("reputation")
+    terms = tuple(CREDIBILITY[k] * parts[k] for k in order if k != "reputation")
+    return Credibility(tuple(members), terms[:cut], CREDIBILITY["reputation"], terms[cut:])
 
 
 def fears(world: World, treaty: str, member: str) -> tuple[float, float]:

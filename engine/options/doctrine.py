@@ -126,46 +126,78 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
         return {}
     attackers = tuple(attackers)
     plan = _plan(world, attackers, target)
-    key = _signature(world, attackers, target, plan)
-    if key is None:  # an effect changed a state: read everything afresh
-        return _expected(world, attackers, target, plan, remember=False)
-    cache: dict[tuple[object, ...], dict[str, float]] = rd.shared_scratch(world).setdefault(_CACHE, {})
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        found = cache[key] = _expected(world, attackers, target, plan)
-    return found
+    pull, reputation = WEIGHTS["attack"].settings["tripwire_pull"], world.reputation
+    out: dict[str, float] = {}
+    for defence in _defences(world, attackers, target, plan):
+        terms = defence.credibility
+        ranked = terms.members  # sorted, as standing.credibility sums the reputations
+        cred = terms.given(sum(reputation.get(m, INITIAL_REPUTATION) for m in ranked) / len(ranked))
+        if cred <= 0.0:
+            continue
+        for member, skin in defence.members:
+            p = cred + (1.0 - cred) * pull * skin
+            if p > out.get(member, 0.0):
+                out[member] = p
+    for attacker in attackers:
+        for enemy in sorted(world.enemies(attacker)):
+            if enemy != target and enemy not in attackers:
+                out[enemy] = 1.0
+    return dict(sorted(out.items()))
 
 
-# The coalitions an attacker expects, remembered per scenario by everything they are read from (see
-# _signature): the world is new every turn, the coalition rarely changes, and a Monte Carlo run
-# meets the same few again and again.
-_CACHE = "options: expected coalitions"
+@dataclass(frozen=True, slots=True)
+class _Defence:
+    """A treaty in force that would defend the target: its credibility in the attacker's eyes but
+    for its members' reputations, and the members that would come, sorted (the sums over them are
+    the same in every process), each with its tripwire in the target."""
+    credibility: standing.Credibility
+    members: tuple[tuple[str, float], ...]
+
+
+# The defences an attacker weighs, remembered per scenario by everything they are read from (see
+# _defences): the world is new every turn, the defences rarely change, and a Monte Carlo run meets
+# the same few again and again. Reputations move every turn, so they are left out of the key and
+# added to each credibility as it is read (standing.Credibility).
+_CACHE = "options: defences"
 _CACHE_LIMIT = 4096
 
 
-def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
-    """standing.credibility, remembered by what it reads of a world whose states no effect has changed
-    (the coalition's signature checks that): whether the seer knows the treaty, its members in force
-    and their mean reputation, which protected states feel threatened by the seer, and the forces
-    deployed in play."""
-    ranked = sorted(members)
-    reputation, relations = world.reputation, world.relations
-    mean = sum(reputation.get(m, INITIAL_REPUTATION) for m in ranked) / len(ranked)  # standing's sum, in its order
-    key = (treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked), mean,
-           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected),
+def _defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
+    """The treaties that would defend `target`, remembered by what standing.credibility_terms and
+    the plan read off the world: the members in force, whether the attacker knows each treaty,
+    which protected states feel threatened by it, and the forces deployed in play; read afresh
+    when an effect has changed the attackers' or the members' states (their power or arms)."""
+    states, original = world.states, world.scenario.state_by_id
+    if any(states[a] is not original[a] for a in attackers) or any(
+            states[m] is not original[m] for m in plan.members):
+        return _read_defences(world, attackers, target, plan)
+    seer, relations = attackers[0], world.relations
+    key = (attackers, target,
+           tuple(world.members_in_force.get(t.id) for t in plan.defenders),
+           tuple(world.knows(seer, t.id) for t in plan.defenders),
+           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in plan.protected),
            world.forces)
-    cache: dict[tuple[object, ...], float] = rd.shared_scratch(world).setdefault(_CREDIBILITIES, {})
+    cache: dict[tuple[object, ...], tuple[_Defence, ...]] = rd.shared_scratch(world).setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        found = cache[key] = standing.credibility(world, treaty.id, seer)
+        found = cache[key] = _read_defences(world, attackers, target, plan)
     return found
 
 
-_CREDIBILITIES = "options: credibilities"
+def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
+    out = []
+    for treaty in plan.defenders:
+        members = world.members_in_force.get(treaty.id, frozenset())
+        if len(members) < 2 or (target in treaty.members and target not in members):
+            continue
+        terms = standing.credibility_terms(world, treaty.id, attackers[0])
+        if terms is None:
+            continue  # a hidden alliance deters nobody
+        out.append(_Defence(terms, tuple((m, plan.skin.get(m, 0.0)) for m in sorted(members)
+                                         if m != target and m not in attackers)))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,47 +221,6 @@ def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
         skin = {m: rd.tripwire(world, shared, m, target) for m in members}
         found = shared[key] = _Plan(defenders, members, protected, skin)
     return found
-
-
-def _signature(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[object, ...] | None:
-    """What standing.credibility and the coalition read off the world, or None when an effect has
-    changed a state (its power or arms), which is read afresh."""
-    states, original = world.states, world.scenario.state_by_id
-    if any(states[a] is not original[a] for a in attackers) or any(
-            states[m] is not original[m] for m in plan.members):
-        return None
-    seer, relations, reputation = attackers[0], world.relations, world.reputation
-    return (attackers, target,
-            tuple(world.members_in_force.get(t.id) for t in plan.defenders),
-            tuple(world.knows(seer, t.id) for t in plan.defenders),
-            tuple(reputation.get(m, INITIAL_REPUTATION) for m in plan.members),
-            tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in plan.protected),
-            tuple(world.enemies(a) for a in attackers), world.forces)
-
-
-def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan, *,
-              remember: bool = True) -> dict[str, float]:
-    seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
-    out: dict[str, float] = {}
-    for treaty in plan.defenders:
-        members = world.members_in_force.get(treaty.id, frozenset())
-        if len(members) < 2 or (target in treaty.members and target not in members):
-            continue
-        cred = (_credibility(world, treaty, seer, members) if remember
-                else standing.credibility(world, treaty.id, seer))
-        if cred <= 0.0:
-            continue  # a hidden alliance deters nobody
-        for member in sorted(members):  # sorted: the sums below are the same in every process
-            if member == target or member in attackers:
-                continue
-            p = cred + (1.0 - cred) * pull * plan.skin.get(member, 0.0)
-            if p > out.get(member, 0.0):
-                out[member] = p
-    for attacker in attackers:
-        for enemy in sorted(world.enemies(attacker)):
-            if enemy != target and enemy not in attackers:
-                out[enemy] = 1.0
-    return dict(sorted(out.items()))
 
 
 def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:

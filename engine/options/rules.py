@@ -138,23 +138,43 @@ _RANK = {r: r.rank for r in Response}
 _LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK[Response.NEUTRAL]
 
 
+def _strength(response: Response, strongest: int) -> float:
+    """An answer's strength as a probe reads it, 0..1: neutral 0, the strongest answer allowed 1."""
+    return max(0.0, min(1.0, (_RANK[response] - _NEUTRAL) / (strongest - _NEUTRAL)))
+
+
+# Each answer's strength, by whether the attack was short of an armed attack (read once).
+_STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
+
+
 def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     """How strongly the states bound to answer the attacker's earlier attacks in this game
     answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
     out = []
-    scenario, attacks, turns, decisions, now = gs.scenario, gs.attacks, gs.attack_turn, gs.decisions, gs.turn
+    scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
+    answer = gs.decisions.get
     known = scenario.inject_by_id
-    adhoc = tuple(i for i in gs.fired if i not in known)  # the umpire's, during play
+    adhoc = [i for i in gs.fired if i not in known]  # the umpire's, during play
     for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
         attack = attacks.get(inject_id)
         if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
             continue
-        scale = (_LIMITED if attack.short_of_armed_attack else _FULL) - _NEUTRAL
-        for sid in scenario.state_by_id:
-            d = decisions.get((inject_id, sid))
+        strength = _STRENGTH[attack.short_of_armed_attack]
+        # In the scenario's order of states: the same sums in every process.
+        for d in map(answer, _answer_keys(scenario, inject_id)):
             if d is not None and d.treaty is not None and d.side not in attack.attackers:
-                out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / scale)))
+                out.append(strength[d.response])
     return tuple(out)
+
+
+def _answer_keys(scenario: Scenario, inject_id: str) -> tuple[tuple[str, str], ...]:
+    """The keys of every state's answer to an attack, in the scenario's order of states (made once
+    per scenario and attack: the probes look them up every turn)."""
+    memo = _OPTIONS.scratch(scenario)
+    found: tuple[tuple[str, str], ...] | None = memo.get(("answer keys", inject_id))
+    if found is None:
+        found = memo[("answer keys", inject_id)] = tuple((inject_id, s) for s in scenario.state_by_id)
+    return found
 
 
 def _attacks_by(scenario: Scenario) -> dict[str, tuple[str, ...]]:
