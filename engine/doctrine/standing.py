@@ -68,13 +68,25 @@ def credibility_terms(world: World, treaty: str, adversary: str) -> Credibility 
 
 def fears(world: World, treaty: str, member: str) -> tuple[float, float]:
     """(fear of abandonment, fear of entrapment), 0..1 each (doctrine.json 'fears')."""
+    return abandonment(world, treaty, member), entrapment(world, treaty, member)
+
+
+def abandonment(world: World, treaty: str, member: str) -> float:
+    """The member's fear of abandonment in the treaty, 0..1 (doctrine.json 'fears.abandonment')."""
     t = world.treaty(treaty)
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
-        return 0.0, 0.0
-    threats, insiders = _threats(world, rd.scratch(world)), frozenset(t.members)
-    return (clip01(_abandonment(world, threats, insiders, allies, member)),
-            clip01(_entrapment(world, threats, insiders, allies, member)))
+        return 0.0
+    return clip01(_abandonment(world, _threats(world, rd.scratch(world)), frozenset(t.members), allies, member))
+
+
+def entrapment(world: World, treaty: str, member: str) -> float:
+    """The member's fear of entrapment in the treaty, 0..1 (doctrine.json 'fears.entrapment')."""
+    t = world.treaty(treaty)
+    allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
+    if not allies:
+        return 0.0
+    return clip01(_entrapment(world, _threats(world, rd.scratch(world)), frozenset(t.members), allies, member))
 
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:

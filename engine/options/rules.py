@@ -150,7 +150,7 @@ _STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Resp
 def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     """How strongly the states bound to answer the attacker's earlier attacks in this game
     answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
-    out = []
+    out: list[float] = []
     scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
     answer = gs.decisions.get
     known = scenario.inject_by_id
@@ -159,11 +159,10 @@ def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
         attack = attacks.get(inject_id)
         if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
             continue
-        strength = _STRENGTH[attack.short_of_armed_attack]
+        strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
         # In the scenario's order of states: the same sums in every process.
-        for d in map(answer, _answer_keys(scenario, inject_id)):
-            if d is not None and d.treaty is not None and d.side not in attack.attackers:
-                out.append(strength[d.response])
+        out.extend([strength[d.response] for d in filter(None, map(answer, _answer_keys(scenario, inject_id)))
+                    if d.treaty is not None and d.side not in attackers])
     return tuple(out)
 
 
