@@ -25,6 +25,7 @@ from operator import attrgetter, is_, mul
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
+from ..frozen import quick
 from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
 from .weights import FACTORS, WEIGHTS, family
@@ -33,6 +34,7 @@ _DEFENSE = ObligationType.DEFENSE
 _POWER, _NUCLEAR = attrgetter("power"), attrgetter("nuclear")
 
 
+@quick  # built for every option decision (engine.frozen)
 @dataclass(frozen=True, slots=True)
 class OptionCase:
     """What the actor knows when it weighs the option."""
@@ -44,6 +46,7 @@ class OptionCase:
     say: bool = True                 # explain in words (a batch run does not)
 
 
+@quick  # built for every option decision (engine.frozen)
 @dataclass(frozen=True, slots=True)
 class OptionAdvice:
     """The chance of taking the option, its reasons, and one sentence a facilitator can read out."""
@@ -134,7 +137,7 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
     # attackers' enemies: with the defences, all the coalition is read from.
     means = tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
                   for ranked in defences.ranked)
-    key = (means, tuple(world.enemies(a) for a in attackers))
+    key = (means, tuple(map(world.enemies, attackers)))
     found = defences.coalitions.get(key)
     if found is None:
         if len(defences.coalitions) >= _CACHE_LIMIT:
