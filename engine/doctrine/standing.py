@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model import Treaty
+from ..model import Scenario, Treaty
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
 from .data import ABANDONMENT_FEAR, CREDIBILITY, ENTRAPMENT_FEAR
@@ -77,7 +77,7 @@ def abandonment(world: World, treaty: str, member: str) -> float:
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
         return 0.0
-    return clip01(_abandonment(world, _threats(world, rd.scratch(world)), frozenset(t.members), allies, member))
+    return clip01(_abandonment(world, _own_threats(world, member), frozenset(t.members), allies, member))
 
 
 def entrapment(world: World, treaty: str, member: str) -> float:
@@ -93,11 +93,11 @@ def _mean_reputation(world: World, states: Sequence[str]) -> float:
     return sum(world.reputation.get(m, INITIAL_REPUTATION) for m in states) / len(states)
 
 
-def _abandonment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],
+def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset[str], allies: list[str],
                  member: str) -> float:
-    """The member's threat from outside, its dependence on its allies, their poor record."""
-    own_threat = max((v for y, v in threats.get(member, {}).items() if y not in insiders),
-                     default=0.0)
+    """The member's threat from outside (`threats`: its own, _own_threats), its dependence on its
+    allies, their poor record."""
+    own_threat = max((v for y, v in threats.items() if y not in insiders), default=0.0)
     own = world.states[member].power
     allied = sum(world.states[a].power for a in allies)
     dependence = allied / (own + allied) if own + allied > 0 else 0.0
@@ -157,6 +157,42 @@ def _threats(world: World, memo: rd.Memo) -> Threats:
             threats.setdefault(w.aggressor, {})[w.defender] = 1.0
             threats.setdefault(w.defender, {})[w.aggressor] = 1.0
         found = memo["threats"] = threats
+    return found
+
+
+def _own_threats(world: World, member: str) -> Mapping[str, float]:
+    """_threats(world)[member], read off the member's own relations and wars alone (an option asks
+    one state's fear of abandonment, and the whole map would be made for it). The scenario's index
+    of relations by source serves while play has added no relation (an effect may add one; none
+    is ever removed, so the same count means the same pairs)."""
+    relations, scenario = world.relations, world.scenario
+    if len(relations) != len(scenario.relation_by_pair):
+        return _threats(world, rd.scratch(world)).get(member, {})
+    row: dict[str, float] = {}
+    for pair in _by_source(scenario).get(member, ()):
+        r = relations[pair]
+        if r.threat > 0:
+            row[pair[1]] = r.threat
+    for w in world.wars:
+        if w.aggressor == member:
+            row[w.defender] = 1.0
+        elif w.defender == member:
+            row[w.aggressor] = 1.0
+    return row
+
+
+_BY_SOURCE = "standing: relations by source"
+
+
+def _by_source(scenario: Scenario) -> Mapping[str, tuple[tuple[str, str], ...]]:
+    """The scenario's relations' pairs by their source (made once per scenario)."""
+    memo = rd.MEMO.scratch(scenario)
+    found: Mapping[str, tuple[tuple[str, str], ...]] | None = memo.get(_BY_SOURCE)
+    if found is None:
+        by: dict[str, list[tuple[str, str]]] = {}
+        for pair in scenario.relation_by_pair:
+            by.setdefault(pair[0], []).append(pair)
+        found = memo[_BY_SOURCE] = {k: tuple(v) for k, v in by.items()}
     return found
 
 

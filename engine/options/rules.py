@@ -155,24 +155,37 @@ def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     answer = gs.decisions.get
     known = scenario.inject_by_id
     adhoc = [i for i in gs.fired if i not in known]  # the umpire's, during play
+    keys = _answer_keys(scenario)
     for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
         attack = attacks.get(inject_id)
         if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
             continue
         strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
         # In the scenario's order of states: the same sums in every process.
-        out.extend([strength[d.response] for d in filter(None, map(answer, _answer_keys(scenario, inject_id)))
+        out.extend([strength[d.response] for d in filter(None, map(answer, keys[inject_id]))
                     if d.treaty is not None and d.side not in attackers])
     return tuple(out)
 
 
-def _answer_keys(scenario: Scenario, inject_id: str) -> tuple[tuple[str, str], ...]:
-    """The keys of every state's answer to an attack, in the scenario's order of states (made once
-    per scenario and attack: the probes look them up every turn)."""
+class _AnswerKeys(dict[str, tuple[tuple[str, str], ...]]):
+    """The keys of every state's answer to an attack, in the scenario's order of states, made once
+    per scenario and attack: the probes look them up every turn."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.states = tuple(scenario.state_by_id)
+
+    def __missing__(self, inject_id: str) -> tuple[tuple[str, str], ...]:
+        found = self[inject_id] = tuple((inject_id, s) for s in self.states)
+        return found
+
+
+def _answer_keys(scenario: Scenario) -> _AnswerKeys:
     memo = _OPTIONS.scratch(scenario)
-    found: tuple[tuple[str, str], ...] | None = memo.get(("answer keys", inject_id))
+    found = memo.get("answer keys")
     if found is None:
-        found = memo[("answer keys", inject_id)] = tuple((inject_id, s) for s in scenario.state_by_id)
+        found = memo["answer keys"] = _AnswerKeys(scenario)
+    assert isinstance(found, _AnswerKeys)
     return found
 
 
