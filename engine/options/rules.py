@@ -214,21 +214,32 @@ def _at_war(gs: GameState, a: str, b: str) -> bool:
 def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
     """The attacks (by their origin) over which the two states of `pair` are at war: an attack of
     one on the other that began a war, or an answer of one in arms against the other."""
-    out: set[str] = set()
-    for attack in gs.attacks.values():
-        if attack.starts_war and attack.target in pair and (pair - {attack.target}) <= set(attack.attackers):
-            out.add(attack.origin or attack.id)
+    return frozenset(_reasons_by_pair(gs).get(pair, ()))
+
+
+def _reasons_by_pair(gs: GameState) -> dict[frozenset[str], set[str]]:
+    """war_reasons of every pair of states at once, read in one pass over the attacks and answers
+    (a ceasefire asks it of every war)."""
+    out: dict[frozenset[str], set[str]] = {}
+    attacks = gs.attacks
+    for attack in attacks.values():
+        if attack.starts_war:
+            for x in attack.attackers:
+                if x != attack.target:
+                    out.setdefault(frozenset((attack.target, x)), set()).add(attack.origin or attack.id)
     for (aid, state), d in gs.decisions.items():
-        if state not in pair or d.response is not Response.FULL:
+        if d.response is not _FULL_ANSWER:
             continue
-        found = gs.attacks.get(aid)
-        if found is None or found.threat:
+        answered = attacks.get(aid)
+        if answered is None or answered.threat:
             continue
-        attack = found
-        enemies = {attack.target} if d.side in attack.attackers else set(attack.attackers)
-        if pair - {state} <= enemies:
-            out.add(attack.origin or attack.id)
-    return frozenset(out)
+        for enemy in ((answered.target,) if d.side in answered.attackers else answered.attackers):
+            if enemy != state:
+                out.setdefault(frozenset((state, enemy)), set()).add(answered.origin or answered.id)
+    return out
+
+
+_FULL_ANSWER = Response.FULL
 
 
 def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
@@ -248,10 +259,11 @@ def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
     yield WarEnded(turn=gs.turn, aggressor=war.aggressor, defender=war.defender, ceasefire=inject.id,
                    origins=tuple(sorted(origins)), actor=a,
                    reason=f"{inject.id}: {name(a)} and {name(b)} are no longer at war")
+    reasons_by_pair = _reasons_by_pair(gs)  # ending wars changes no attack and no answer
     for other in list(gs.wars):
         if other.pair == pair:
             continue
-        reasons = war_reasons(gs, other.pair)
+        reasons = frozenset(reasons_by_pair.get(other.pair, ()))
         if reasons and reasons <= ended:
             yield WarEnded(turn=gs.turn, aggressor=other.aggressor, defender=other.defender, ceasefire=inject.id,
                            actor=other.aggressor,
