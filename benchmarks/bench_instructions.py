@@ -1,12 +1,18 @@
 """Instructions per Monte Carlo run of the teaching scenario, counted by valgrind.
 
     python benchmarks/bench_instructions.py [--runs 100]
+    python benchmarks/bench_instructions.py --decisions [--runs 300]
 
 Wall-clock time on a shared machine varies by tens of percent between identical
 runs; the number of instructions does not. The script runs valgrind's callgrind
 twice, on 10 and on 10 + `--runs` runs of `engine.montecarlo.run_chunk` in one
 process, and prints the difference divided by `--runs`: start-up, imports and the
 tables each scenario builds once (in its first runs) cancel out.
+
+`--decisions` counts no instructions: it times, in this process, each option decision
+of the doctrine (`engine.options.advice`, the option's case included) and each ally's
+decision (`Doctrine.decide`) over `--runs` runs after 20, in the thread's CPU time (which
+other processes on the machine move less than the wall clock), and prints the mean of each.
 """
 from __future__ import annotations
 
@@ -15,7 +21,10 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
@@ -41,10 +50,48 @@ def instructions(runs: int) -> int:
     return int(found.group(1))
 
 
+def per_decision(runs: int) -> dict[str, tuple[int, float]]:
+    """Per kind of decision ('option', 'ally'): how many in `runs` runs, and CPU seconds in all."""
+    sys.path.insert(0, str(ROOT))
+    from engine import montecarlo as mc
+    from engine import options
+    from engine.doctrine.core import Doctrine
+    from engine.scenario import load
+
+    spent = {"option": [0, 0.0], "ally": [0, 0.0]}
+
+    def timed(kind: str, f: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                spent[kind][0] += 1
+                spent[kind][1] += time.thread_time() - start
+        return call
+
+    options.advice = timed("option", options.advice)  # type: ignore[assignment]
+    Doctrine.decide = timed("ally", Doctrine.decide)  # type: ignore[method-assign]
+    warm = 20
+    plan = mc.Plan(load(TEACHING), warm + runs, seed=0)
+    mc.run_chunk(plan, 0, warm)
+    for kind in spent:
+        spent[kind] = [0, 0.0]
+    mc.run_chunk(plan, warm, warm + runs)
+    return {kind: (int(n), float(t)) for kind, (n, t) in spent.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--decisions", action="store_true",
+                        help="time an option decision against an ally's decision instead")
     args = parser.parse_args()
+    if args.decisions:
+        found = per_decision(args.runs)
+        print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {1e6 * t / max(n, 1):.1f} µs each"
+                        for kind, (n, t) in found.items()) + f" ({args.runs} runs after 20, CPU time)")
+        return
     warm = 10
     base, loaded = instructions(warm), instructions(warm + args.runs)
     per_run = (loaded - base) / args.runs

@@ -255,6 +255,7 @@ class Source:
     url: str | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class State:
     id: str
@@ -268,6 +269,7 @@ class State:
     briefing: str = ""            # for this state's cell and the umpire only
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Relation:
     """How `source` sees `target` (directed)."""

@@ -187,7 +187,10 @@ def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
     # rebuilt, and a batch run (no explanations) goes without them.
     gs, say = play.gs, play.ctx.verbose
     f = play.facts
-    turn, reputation = gs.turn, dict(gs.reputation)
+    # The reputations this call has changed, over the state's: most calls change none, so the
+    # state's dict is not copied.
+    turn, reputation = gs.turn, gs.reputation
+    changed: dict[str, float] = {}
     for t in triggers:
         ally = t.ally
         if t.type is _NONAGGRESSION:
@@ -203,9 +206,9 @@ def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
                   type=t.type, response=response, actor=ally, visibility=vis,
                   reason=f"{ally_name} {'honours' if kept else 'abandons'} {f.commitments[t.treaty, t.article]} "
                          f"toward {f.name(t.partner)}" if say else "")
-        before = reputation[ally]
+        before = changed[ally] if ally in changed else reputation[ally]
         after = reputation_after(before, kept, REPUTATION_GAIN, REPUTATION_LOSS)
-        reputation[ally] = after
+        changed[ally] = after
         yield ReputationChanged(
             turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally, visibility=vis,
             reason=f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"

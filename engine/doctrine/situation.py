@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..frozen import quick
 from ..model import Response
 from ..network import Attack
 from ..world import World
 
 
+# Built for every decision the doctrine takes (quick: engine.frozen).
+@quick
 @dataclass(frozen=True, slots=True)
 class Situation:
     """What the deciding state knows when it decides.

@@ -8,8 +8,9 @@ Snyder's alliance security dilemma. Weights in doctrine.json 'credibility' and '
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from ..model import Treaty
+from ..model import Scenario, Treaty
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
 from .data import ABANDONMENT_FEAR, CREDIBILITY, ENTRAPMENT_FEAR
@@ -20,12 +21,35 @@ Threats = Mapping[str, Mapping[str, float]]
 
 def credibility(world: World, treaty: str, adversary: str) -> float:
     """The treaty's credibility in `adversary`'s eyes, 0..1 (doctrine.json 'credibility')."""
+    terms = credibility_terms(world, treaty, adversary)
+    return 0.0 if terms is None else terms.given(_mean_reputation(world, terms.members))
+
+
+@dataclass(frozen=True, slots=True)
+class Credibility:
+    """A treaty's credibility in one adversary's eyes but for its members' mean reputation, the one
+    part that moves every turn: the other parts' weighted terms, in doctrine.json's order around it,
+    so that a caller may keep them and add the reputation's term as the reputations change."""
+    members: tuple[str, ...]          # the members in force, sorted: whose reputations count
+    before: tuple[float, ...]         # the weighted terms before the reputation's, parts by name
+    weight: float                     # the reputation's weight
+    after: tuple[float, ...]
+
+    def given(self, mean_reputation: float) -> float:
+        """The credibility with the members' mean reputation; the same sum, in the same order, as
+        one written out."""
+        return clip01(sum((*self.before, self.weight * mean_reputation, *self.after)))
+
+
+def credibility_terms(world: World, treaty: str, adversary: str) -> Credibility | None:
+    """credibility's terms but the reputation's; None where the credibility is 0 whatever the
+    reputations (a hidden treaty, or none of its members bound)."""
     t = world.treaty(treaty)
     if t.secret and not world.knows(adversary, t.id):
-        return 0.0  # a hidden alliance deters nobody
+        return None  # a hidden alliance deters nobody
     members = sorted(world.members_in_force.get(t.id, ()))
     if not members:
-        return 0.0
+        return None
     memo = rd.scratch(world)
     leader = rd.survey(world, memo, t).ranked[0]
     lp, xp = world.states[leader].power, world.states[adversary].power
@@ -35,31 +59,45 @@ def credibility(world: World, treaty: str, adversary: str) -> float:
         "publicity": rd.formality(t, None),
         "leader_power": rd.share_of(lp, xp),
         "nuclear": 1.0 if any(world.states[m].nuclear for m in members) else 0.0,
-        "reputation": _mean_reputation(world, members),
     }
-    return clip01(sum(CREDIBILITY[k] * parts[k] for k in sorted(parts)))
+    order = sorted((*parts, "reputation"))  # credibility's terms are summed by the parts' names
+    cut = order.index("reputation")
+    terms = tuple(CREDIBILITY[k] * parts[k] for k in order if k != "reputation")
+    return Credibility(tuple(members), terms[:cut], CREDIBILITY["reputation"], terms[cut:])
 
 
 def fears(world: World, treaty: str, member: str) -> tuple[float, float]:
     """(fear of abandonment, fear of entrapment), 0..1 each (doctrine.json 'fears')."""
+    return abandonment(world, treaty, member), entrapment(world, treaty, member)
+
+
+def abandonment(world: World, treaty: str, member: str) -> float:
+    """The member's fear of abandonment in the treaty, 0..1 (doctrine.json 'fears.abandonment')."""
     t = world.treaty(treaty)
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
-        return 0.0, 0.0
-    threats, insiders = _threats(world, rd.scratch(world)), frozenset(t.members)
-    return (clip01(_abandonment(world, threats, insiders, allies, member)),
-            clip01(_entrapment(world, threats, insiders, allies, member)))
+        return 0.0
+    return clip01(_abandonment(world, _own_threats(world, member), frozenset(t.members), allies, member))
+
+
+def entrapment(world: World, treaty: str, member: str) -> float:
+    """The member's fear of entrapment in the treaty, 0..1 (doctrine.json 'fears.entrapment')."""
+    t = world.treaty(treaty)
+    allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
+    if not allies:
+        return 0.0
+    return clip01(_entrapment(world, _threats(world, rd.scratch(world)), frozenset(t.members), allies, member))
 
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:
     return sum(world.reputation.get(m, INITIAL_REPUTATION) for m in states) / len(states)
 
 
-def _abandonment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],
+def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset[str], allies: list[str],
                  member: str) -> float:
-    """The member's threat from outside, its dependence on its allies, their poor record."""
-    own_threat = max((v for y, v in threats.get(member, {}).items() if y not in insiders),
-                     default=0.0)
+    """The member's threat from outside (`threats`: its own, _own_threats), its dependence on its
+    allies, their poor record."""
+    own_threat = max((v for y, v in threats.items() if y not in insiders), default=0.0)
     own = world.states[member].power
     allied = sum(world.states[a].power for a in allies)
     dependence = allied / (own + allied) if own + allied > 0 else 0.0
@@ -119,6 +157,42 @@ def _threats(world: World, memo: rd.Memo) -> Threats:
             threats.setdefault(w.aggressor, {})[w.defender] = 1.0
             threats.setdefault(w.defender, {})[w.aggressor] = 1.0
         found = memo["threats"] = threats
+    return found
+
+
+def _own_threats(world: World, member: str) -> Mapping[str, float]:
+    """_threats(world)[member], read off the member's own relations and wars alone (an option asks
+    one state's fear of abandonment, and the whole map would be made for it). The scenario's index
+    of relations by source serves while play has added no relation (an effect may add one; none
+    is ever removed, so the same count means the same pairs)."""
+    relations, scenario = world.relations, world.scenario
+    if len(relations) != len(scenario.relation_by_pair):
+        return _threats(world, rd.scratch(world)).get(member, {})
+    row: dict[str, float] = {}
+    for pair in _by_source(scenario).get(member, ()):
+        r = relations[pair]
+        if r.threat > 0:
+            row[pair[1]] = r.threat
+    for w in world.wars:
+        if w.aggressor == member:
+            row[w.defender] = 1.0
+        elif w.defender == member:
+            row[w.aggressor] = 1.0
+    return row
+
+
+_BY_SOURCE = "standing: relations by source"
+
+
+def _by_source(scenario: Scenario) -> Mapping[str, tuple[tuple[str, str], ...]]:
+    """The scenario's relations' pairs by their source (made once per scenario)."""
+    memo = rd.MEMO.scratch(scenario)
+    found: Mapping[str, tuple[tuple[str, str], ...]] | None = memo.get(_BY_SOURCE)
+    if found is None:
+        by: dict[str, list[tuple[str, str]]] = {}
+        for pair in scenario.relation_by_pair:
+            by.setdefault(pair[0], []).append(pair)
+        found = memo[_BY_SOURCE] = {k: tuple(v) for k, v in by.items()}
     return found
 
 

@@ -18,18 +18,23 @@ make an attack less likely (tests/test_options.py holds it to that).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, is_, mul
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
-from ..model import Inject, ObligationType, Treaty
+from ..frozen import quick
+from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
 from .weights import FACTORS, WEIGHTS, family
 
 _DEFENSE = ObligationType.DEFENSE
+_POWER, _NUCLEAR = attrgetter("power"), attrgetter("nuclear")
 
 
+@quick  # built for every option decision (engine.frozen)
 @dataclass(frozen=True, slots=True)
 class OptionCase:
     """What the actor knows when it weighs the option."""
@@ -41,6 +46,7 @@ class OptionCase:
     say: bool = True                 # explain in words (a batch run does not)
 
 
+@quick  # built for every option decision (engine.frozen)
 @dataclass(frozen=True, slots=True)
 class OptionAdvice:
     """The chance of taking the option, its reasons, and one sentence a facilitator can read out."""
@@ -87,7 +93,7 @@ def advise(case: OptionCase) -> OptionAdvice:
         return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
     values, verbs, clause, words = _READERS[kind](case)
     table = WEIGHTS[kind]
-    score = table.bias + sum(v * w for v, w in zip(values, table.weights))
+    score = table.bias + sum(map(mul, values, table.weights))
     if not case.say:  # a batch run reads the chance alone
         return OptionAdvice(_logistic(score), (), name, verbs, clause)
     if kind == "attack":
@@ -125,104 +131,31 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
     if not attackers:
         return {}
     attackers = tuple(attackers)
-    plan = _plan(world, attackers, target)
-    key = _signature(world, attackers, target, plan)
-    if key is None:  # an effect changed a state: read everything afresh
-        return _expected(world, attackers, target, plan, remember=False)
-    cache: dict[tuple[object, ...], dict[str, float]] = rd.shared_scratch(world).setdefault(_CACHE, {})
-    found = cache.get(key)
+    defences = _defences(world, attackers, target)
+    reputation = world.reputation
+    # Each treaty's members' mean reputation (sorted, as standing.credibility sums them), and the
+    # attackers' enemies: with the defences, all the coalition is read from.
+    means = tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+                  for ranked in defences.ranked)
+    key = (means, tuple(map(world.enemies, attackers)))
+    found = defences.coalitions.get(key)
     if found is None:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        found = cache[key] = _expected(world, attackers, target, plan)
+        if len(defences.coalitions) >= _CACHE_LIMIT:
+            defences.coalitions.clear()
+        found = defences.coalitions[key] = _coalition(world, attackers, target, defences.treaties, means)
     return found
 
 
-# The coalitions an attacker expects, remembered per scenario by everything they are read from (see
-# _signature): the world is new every turn, the coalition rarely changes, and a Monte Carlo run
-# meets the same few again and again.
-_CACHE = "options: expected coalitions"
-_CACHE_LIMIT = 4096
-
-
-def _credibility(world: World, treaty: Treaty, seer: str, members: frozenset[str]) -> float:
-    """standing.credibility, remembered by what it reads of a world whose states no effect has changed
-    (the coalition's signature checks that): whether the seer knows the treaty, its members in force
-    and their mean reputation, which protected states feel threatened by the seer, and the forces
-    deployed in play."""
-    ranked = sorted(members)
-    reputation, relations = world.reputation, world.relations
-    mean = sum(reputation.get(m, INITIAL_REPUTATION) for m in ranked) / len(ranked)  # standing's sum, in its order
-    key = (treaty.id, seer, world.knows(seer, treaty.id), tuple(ranked), mean,
-           tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in treaty.protected),
-           world.forces)
-    cache: dict[tuple[object, ...], float] = rd.shared_scratch(world).setdefault(_CREDIBILITIES, {})
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        found = cache[key] = standing.credibility(world, treaty.id, seer)
-    return found
-
-
-_CREDIBILITIES = "options: credibilities"
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What about an attack on `target` is fixed by the scenario: the treaties that would defend it,
-    their members and protected states, and each member's forces in the target."""
-    defenders: tuple[Treaty, ...]
-    members: tuple[str, ...]          # every member of a defending treaty, sorted
-    protected: tuple[str, ...]        # every state they protect, sorted
-    skin: Mapping[str, float]         # each member's tripwire in the target
-
-
-def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
-    shared = rd.shared_scratch(world)
-    key = ("options: plan", target, attackers, world.forces)  # forces deployed in play add skin
-    found: _Plan | None = shared.get(key)
-    if found is None:
-        defenders = tuple(t for t in world.scenario.treaties if _defends(t, target, attackers))
-        members = tuple(sorted({m for t in defenders for m in t.members}))
-        protected = tuple(sorted({p for t in defenders for p in t.protected}))
-        skin = {m: rd.tripwire(world, shared, m, target) for m in members}
-        found = shared[key] = _Plan(defenders, members, protected, skin)
-    return found
-
-
-def _signature(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[object, ...] | None:
-    """What standing.credibility and the coalition read off the world, or None when an effect has
-    changed a state (its power or arms), which is read afresh."""
-    states, original = world.states, world.scenario.state_by_id
-    if any(states[a] is not original[a] for a in attackers) or any(
-            states[m] is not original[m] for m in plan.members):
-        return None
-    seer, relations, reputation = attackers[0], world.relations, world.reputation
-    return (attackers, target,
-            tuple(world.members_in_force.get(t.id) for t in plan.defenders),
-            tuple(world.knows(seer, t.id) for t in plan.defenders),
-            tuple(reputation.get(m, INITIAL_REPUTATION) for m in plan.members),
-            tuple((r := relations.get((p, seer))) is not None and r.threat > 0 for p in plan.protected),
-            tuple(world.enemies(a) for a in attackers), world.forces)
-
-
-def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan, *,
-              remember: bool = True) -> dict[str, float]:
-    seer, pull = attackers[0], WEIGHTS["attack"].settings["tripwire_pull"]
+def _coalition(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
+               means: tuple[float, ...]) -> dict[str, float]:
+    pull = WEIGHTS["attack"].settings["tripwire_pull"]
     out: dict[str, float] = {}
-    for treaty in plan.defenders:
-        members = world.members_in_force.get(treaty.id, frozenset())
-        if len(members) < 2 or (target in treaty.members and target not in members):
-            continue
-        cred = (_credibility(world, treaty, seer, members) if remember
-                else standing.credibility(world, treaty.id, seer))
+    for defence, mean in zip(treaties, means):
+        cred = defence.credibility.given(mean)
         if cred <= 0.0:
-            continue  # a hidden alliance deters nobody
-        for member in sorted(members):  # sorted: the sums below are the same in every process
-            if member == target or member in attackers:
-                continue
-            p = cred + (1.0 - cred) * pull * plan.skin.get(member, 0.0)
+            continue
+        for member, skin in defence.members:
+            p = cred + (1.0 - cred) * pull * skin
             if p > out.get(member, 0.0):
                 out[member] = p
     for attacker in attackers:
@@ -230,6 +163,111 @@ def _expected(world: World, attackers: tuple[str, ...], target: str, plan: _Plan
             if enemy != target and enemy not in attackers:
                 out[enemy] = 1.0
     return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Defence:
+    """A treaty in force that would defend the target: its credibility in the attacker's eyes but
+    for its members' reputations, and the members that would come, sorted (the sums over them are
+    the same in every process), each with its tripwire in the target."""
+    credibility: standing.Credibility
+    members: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Defences:
+    """The treaties that would defend the target, and the coalitions met with them so far, by what
+    else they are read from (the members' mean reputations, the attackers' enemies)."""
+    treaties: tuple[_Defence, ...]
+    coalitions: dict[tuple[object, ...], dict[str, float]]
+
+    @property
+    def ranked(self) -> Iterator[tuple[str, ...]]:
+        """Each treaty's members in force, sorted: whose reputations its credibility reads."""
+        return (d.credibility.members for d in self.treaties)
+
+
+# The defences an attacker weighs, remembered per scenario by everything they are read from (see
+# _defences): the world is new every turn, the defences rarely change, and a Monte Carlo run meets
+# the same few again and again. Reputations move every turn, so they are left out of that key and
+# added to each credibility as it is read (standing.Credibility).
+_CACHE = "options: defences"
+_CACHE_LIMIT = 4096
+
+
+def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defences:
+    """The treaties that would defend `target`, remembered by what standing.credibility_terms and
+    the plan read off the world: the members in force, whether the attacker knows each secret
+    treaty, which protected states feel threatened by it (when an effect has changed a relation),
+    and the forces deployed in play; read afresh when an effect has changed the attackers' or the
+    members' states (their power or arms)."""
+    plan = _plan(world, attackers, target)
+    if not all(map(is_, map(world.states.__getitem__, plan.watched), plan.states)):
+        return _Defences(_read_defences(world, attackers, target, plan), {})
+    seer, relations = attackers[0], world.relations
+    found_relations = tuple(map(relations.get, plan.exposure))
+    threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
+        r is not None and r.threat > 0 for r in found_relations)
+    key = (attackers, target, world.forces, tuple(map(world.members_in_force.get, plan.ids)),
+           tuple(world.knows(seer, t) for t in plan.secret), threatened)
+    cache: dict[tuple[object, ...], _Defences] = rd.shared_scratch(world).setdefault(_CACHE, {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = _Defences(_read_defences(world, attackers, target, plan), {})
+    return found
+
+
+def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
+    out = []
+    for treaty in plan.defenders:
+        members = world.members_in_force.get(treaty.id, frozenset())
+        if len(members) < 2 or (target in treaty.members and target not in members):
+            continue
+        terms = standing.credibility_terms(world, treaty.id, attackers[0])
+        if terms is None:
+            continue  # a hidden alliance deters nobody
+        out.append(_Defence(terms, tuple((m, plan.skin.get(m, 0.0)) for m in sorted(members)
+                                         if m != target and m not in attackers)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What about an attack on `target` is fixed by the scenario: the treaties that would defend it,
+    their members and protected states, and each member's forces in the target; and, to tell that
+    no effect has changed them, the scenario's own states and relations that the defences read."""
+    defenders: tuple[Treaty, ...]
+    members: tuple[str, ...]          # every member of a defending treaty, sorted
+    protected: tuple[str, ...]        # every state they protect, sorted
+    skin: Mapping[str, float]         # each member's tripwire in the target
+    ids: tuple[str, ...]              # the defenders' ids
+    secret: tuple[str, ...]           # the secret defenders' ids
+    watched: tuple[str, ...]          # the attackers and the members
+    states: tuple[State, ...]         # their states in the scenario
+    exposure: tuple[tuple[str, str], ...]  # (protected state, the first attacker): its threat
+    relations: tuple[Relation | None, ...]  # those relations in the scenario
+
+
+def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
+    shared = rd.shared_scratch(world)
+    key = ("options: plan", target, attackers, world.forces)  # forces deployed in play add skin
+    found: _Plan | None = shared.get(key)
+    if found is None:
+        scenario = world.scenario
+        defenders = tuple(t for t in scenario.treaties if _defends(t, target, attackers))
+        members = tuple(sorted({m for t in defenders for m in t.members}))
+        protected = tuple(sorted({p for t in defenders for p in t.protected}))
+        skin = {m: rd.tripwire(world, shared, m, target) for m in members}
+        watched = (*attackers, *members)
+        exposure = tuple((p, attackers[0]) for p in protected)
+        found = shared[key] = _Plan(
+            defenders, members, protected, skin, tuple(t.id for t in defenders),
+            tuple(t.id for t in defenders if t.secret), watched,
+            tuple(scenario.state_by_id[s] for s in watched), exposure,
+            tuple(scenario.relation_by_pair.get(k) for k in exposure))
+    return found
 
 
 def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
@@ -252,14 +290,16 @@ def _attack(case: OptionCase) -> Reading:
     exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
         0.5 + 0.5 * inject.severity)
     defending = states[target].power if target in states else 0.0
-    theirs = defending + exposure * sum(p * states[m].power for m, p in expected.items())
+    # The expected allies' states, in the coalition's order: the sums below run in C over them.
+    allies = list(map(states.__getitem__, expected))
+    theirs = defending + exposure * sum(map(mul, expected.values(), map(_POWER, allies)))
     balance = 2.0 * rd.share_of(ours, theirs) - 1.0
     # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
     # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
     # paradox, Snyder 1965): it feels the defenders' at half their weight.
     armed_nuclear = any(states[a].nuclear for a in attackers if a in states)
     nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
-                   *(p for m, p in expected.items() if states[m].nuclear)]) * exposure * (
+                   *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
         0.5 if armed_nuclear else 1.0)
     deniability = 1.0 - inject.attribution
     probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
@@ -318,7 +358,7 @@ def _deployment(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     host = inject.target or actor
     shared = [t for t, m in world.members_in_force.items() if actor in m and host in m and len(m) >= 2]
-    fear = max((standing.fears(world, t, host)[0] for t in sorted(shared)), default=0.0) if host != actor else 0.0
+    fear = max((standing.abandonment(world, t, host) for t in sorted(shared)), default=0.0) if host != actor else 0.0
     adversary, threat = _worst_threat(world, host, _allies(world, host))
     if adversary is not None:
         r = world.relation(actor, adversary)
@@ -378,7 +418,7 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
     tid = inject.treaty or ""
     members = sorted(world.members_in_force.get(tid, frozenset()))
     allies = [m for m in members if m != actor]
-    entrapment = standing.fears(world, tid, actor)[1] if actor in members else 0.0
+    entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
     _, threat = _worst_threat(world, actor, frozenset(members))
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
     total = sum(world.states[m].power for m in members)

@@ -138,23 +138,55 @@ _RANK = {r: r.rank for r in Response}
 _LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK[Response.NEUTRAL]
 
 
+def _strength(response: Response, strongest: int) -> float:
+    """An answer's strength as a probe reads it, 0..1: neutral 0, the strongest answer allowed 1."""
+    return max(0.0, min(1.0, (_RANK[response] - _NEUTRAL) / (strongest - _NEUTRAL)))
+
+
+# Each answer's strength, by whether the attack was short of an armed attack (read once).
+_STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
+
+
 def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     """How strongly the states bound to answer the attacker's earlier attacks in this game
     answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
-    out = []
-    scenario, attacks, turns, decisions, now = gs.scenario, gs.attacks, gs.attack_turn, gs.decisions, gs.turn
+    out: list[float] = []
+    scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
+    answer = gs.decisions.get
     known = scenario.inject_by_id
-    adhoc = tuple(i for i in gs.fired if i not in known)  # the umpire's, during play
+    adhoc = [i for i in gs.fired if i not in known]  # the umpire's, during play
+    keys = _answer_keys(scenario)
     for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
         attack = attacks.get(inject_id)
         if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
             continue
-        scale = (_LIMITED if attack.short_of_armed_attack else _FULL) - _NEUTRAL
-        for sid in scenario.state_by_id:
-            d = decisions.get((inject_id, sid))
-            if d is not None and d.treaty is not None and d.side not in attack.attackers:
-                out.append(max(0.0, min(1.0, (_RANK[d.response] - _NEUTRAL) / scale)))
+        strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
+        # In the scenario's order of states: the same sums in every process.
+        out.extend([strength[d.response] for d in filter(None, map(answer, keys[inject_id]))
+                    if d.treaty is not None and d.side not in attackers])
     return tuple(out)
+
+
+class _AnswerKeys(dict[str, tuple[tuple[str, str], ...]]):
+    """The keys of every state's answer to an attack, in the scenario's order of states, made once
+    per scenario and attack: the probes look them up every turn."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.states = tuple(scenario.state_by_id)
+
+    def __missing__(self, inject_id: str) -> tuple[tuple[str, str], ...]:
+        found = self[inject_id] = tuple((inject_id, s) for s in self.states)
+        return found
+
+
+def _answer_keys(scenario: Scenario) -> _AnswerKeys:
+    memo = _OPTIONS.scratch(scenario)
+    found = memo.get("answer keys")
+    if found is None:
+        found = memo["answer keys"] = _AnswerKeys(scenario)
+    assert isinstance(found, _AnswerKeys)
+    return found
 
 
 def _attacks_by(scenario: Scenario) -> dict[str, tuple[str, ...]]:
@@ -182,21 +214,32 @@ def _at_war(gs: GameState, a: str, b: str) -> bool:
 def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
     """The attacks (by their origin) over which the two states of `pair` are at war: an attack of
     one on the other that began a war, or an answer of one in arms against the other."""
-    out: set[str] = set()
-    for attack in gs.attacks.values():
-        if attack.starts_war and attack.target in pair and (pair - {attack.target}) <= set(attack.attackers):
-            out.add(attack.origin or attack.id)
+    return frozenset(_reasons_by_pair(gs).get(pair, ()))
+
+
+def _reasons_by_pair(gs: GameState) -> dict[frozenset[str], set[str]]:
+    """war_reasons of every pair of states at once, read in one pass over the attacks and answers
+    (a ceasefire asks it of every war)."""
+    out: dict[frozenset[str], set[str]] = {}
+    attacks = gs.attacks
+    for attack in attacks.values():
+        if attack.starts_war:
+            for x in attack.attackers:
+                if x != attack.target:
+                    out.setdefault(frozenset((attack.target, x)), set()).add(attack.origin or attack.id)
     for (aid, state), d in gs.decisions.items():
-        if state not in pair or d.response is not Response.FULL:
+        if d.response is not _FULL_ANSWER:
             continue
-        found = gs.attacks.get(aid)
-        if found is None or found.threat:
+        answered = attacks.get(aid)
+        if answered is None or answered.threat:
             continue
-        attack = found
-        enemies = {attack.target} if d.side in attack.attackers else set(attack.attackers)
-        if pair - {state} <= enemies:
-            out.add(attack.origin or attack.id)
-    return frozenset(out)
+        for enemy in ((answered.target,) if d.side in answered.attackers else answered.attackers):
+            if enemy != state:
+                out.setdefault(frozenset((state, enemy)), set()).add(answered.origin or answered.id)
+    return out
+
+
+_FULL_ANSWER = Response.FULL
 
 
 def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
@@ -216,10 +259,11 @@ def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
     yield WarEnded(turn=gs.turn, aggressor=war.aggressor, defender=war.defender, ceasefire=inject.id,
                    origins=tuple(sorted(origins)), actor=a,
                    reason=f"{inject.id}: {name(a)} and {name(b)} are no longer at war")
+    reasons_by_pair = _reasons_by_pair(gs)  # ending wars changes no attack and no answer
     for other in list(gs.wars):
         if other.pair == pair:
             continue
-        reasons = war_reasons(gs, other.pair)
+        reasons = frozenset(reasons_by_pair.get(other.pair, ()))
         if reasons and reasons <= ended:
             yield WarEnded(turn=gs.turn, aggressor=other.aggressor, defender=other.defender, ceasefire=inject.id,
                            actor=other.aggressor,
