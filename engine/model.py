@@ -332,6 +332,10 @@ class Treaty:
     institutionalization: float = 0.0
     beneficiaries: tuple[str, ...] = ()
     invocation: Invocation = Invocation.MEMBER
+    # The members' power and regime when it was signed, for those the data cover
+    # (SCENARIO_FORMAT.md, `at_signing`): what the obsolescence factor measures change against.
+    power_at_signing: tuple[tuple[str, float], ...] = ()
+    regime_at_signing: tuple[tuple[str, Regime], ...] = ()
 
     @property
     def secret(self) -> bool:
@@ -382,6 +386,8 @@ class Inject:
     option: bool = False
     until: int | None = None  # None: the option's own turn
     resolve: float = 0.5      # how much the actor wants it, 0..1
+    # The states the target's government asked to come to its help (an attack; SCENARIO_FORMAT.md).
+    invites: tuple[str, ...] = ()
 
     @property
     def is_attack(self) -> bool:

@@ -94,6 +94,7 @@ def _obligation(o: dict[str, Any]) -> Obligation:
 
 def _treaty(t: dict[str, Any]) -> Treaty:
     signed = t.get("signed")
+    at_signing = t.get("at_signing", {})
     return Treaty(
         id=t["id"], name=t["name"], members=tuple(t["members"]),
         obligations=tuple(_obligation(o) for o in t["obligations"]),
@@ -102,7 +103,9 @@ def _treaty(t: dict[str, Any]) -> Treaty:
         governance=Governance(t.get("governance", "liberal")), leader=t.get("leader"),
         institutionalization=float(t.get("institutionalization", 0)),
         beneficiaries=tuple(t.get("beneficiaries", ())),
-        invocation=Invocation(t.get("invocation", "member")))
+        invocation=Invocation(t.get("invocation", "member")),
+        power_at_signing=tuple((m, float(p)) for m, p in sorted(at_signing.get("power", {}).items())),
+        regime_at_signing=tuple((m, Regime(r)) for m, r in sorted(at_signing.get("regime", {}).items())))
 
 
 def _inject(i: dict[str, Any]) -> Inject:
@@ -118,7 +121,7 @@ def _inject(i: dict[str, Any]) -> Inject:
         text=i.get("text", ""), requires=tuple(i.get("requires", ())), manual=i.get("manual", False),
         treaty=i.get("treaty"), effects=tuple(_effect(e) for e in i.get("effects", ())),
         resisted=i.get("resisted", True), option=i.get("option", False), until=i.get("until"),
-        resolve=i.get("resolve", 0.5))
+        resolve=i.get("resolve", 0.5), invites=tuple(i.get("invites", ())))
 
 
 def _effect(e: dict[str, Any]) -> Effect:

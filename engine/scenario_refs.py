@@ -187,11 +187,28 @@ def _check_treaty(path: Path, treaty: dict[str, Any], names: _Names, report: Rep
             if _ref(report, here, state, names.states, "state") and state in members:
                 report.flag(here, f"{state!r} is a member; beneficiaries are the non-members "
                                   f"the treaty also protects")
+    _check_at_signing(path, treaty.get("at_signing"), members, names, report)
     obligations = treaty.get("obligations")
     if isinstance(obligations, list):
         for index, obligation in enumerate(obligations):
             if isinstance(obligation, dict):
                 _check_obligation(path + ("obligations", index), obligation, members, names, report)
+
+
+def _check_at_signing(path: Path, at_signing: Any, members: list[str], names: _Names,
+                      report: Report) -> None:
+    """The situation at signing speaks of the treaty's own members."""
+    if not isinstance(at_signing, dict):
+        return
+    for key in ("power", "regime"):
+        table = at_signing.get(key)
+        if not isinstance(table, dict):
+            continue
+        for state in table:
+            here = path + ("at_signing", key, state)
+            if _ref(report, here, state, names.states, "state") and state not in members:
+                report.flag(here, f"{state!r} is not a member; at_signing gives the members' "
+                                  f"{key} when the treaty was signed")
 
 
 def _check_obligation(path: Path, obligation: dict[str, Any], members: list[str], names: _Names,
@@ -252,6 +269,7 @@ def _check_inject(path: Path, inject: dict[str, Any], names: _Names, report: Rep
     if isinstance(visibility, list):
         _refs(report, path + ("visibility",), visibility, names.states, "state")
     _check_requires(path, inject, names, report)
+    _check_invites(path, inject, names, report)
     treaty = inject.get("treaty")
     if _ref(report, path + ("treaty",), treaty, names.treaties, "treaty"):
         _check_party(path, inject, actors, names.members.get(treaty), report)
@@ -281,6 +299,22 @@ def _check_option(path: Path, inject: dict[str, Any], names: _Names, report: Rep
     if isinstance(until, int) and isinstance(turn, int) and _is_int(until) and until < turn:
         report.flag(path + ("until",), f"until: {until} is before the option's first turn ({turn})")
     _check_turn(path + ("until",), until, names, report)
+
+
+def _check_invites(path: Path, inject: dict[str, Any], names: _Names, report: Report) -> None:
+    """An invitation is the target's request for help against an attack."""
+    invites = inject.get("invites")
+    if not isinstance(invites, list):
+        return
+    if not _is_attack(inject.get("kind")):
+        report.flag(path + ("invites",), f"invites lists the states an attack's target asked in; "
+                                         f"a {inject.get('kind')} inject is no attack: remove invites "
+                                         f"or make the inject an attack")
+        return
+    for index, state in enumerate(invites):
+        here = path + ("invites", index)
+        if _ref(report, here, state, names.states, "state") and state == inject.get("target"):
+            report.flag(here, f"{state!r} is the target; invites lists the states it asked to help it")
 
 
 def _check_requires(path: Path, inject: dict[str, Any], names: _Names, report: Report) -> None:

@@ -112,6 +112,7 @@ class Setup:
     triggered: bool = True
     weights: dict = dataclasses.field(default_factory=dict)
     others: tuple[Treaty, ...] = ()   # treaties beside the one in play
+    injects: tuple[Inject, ...] = ()
 
     def change(self, **kw) -> Setup:
         return dataclasses.replace(self, **kw)
@@ -145,7 +146,7 @@ class Setup:
             states=tuple(self.states.values()), relations=tuple(self.relations.values()),
             deployments=self.deployments,
             treaties=((self.treaty,) if self.treaty else ()) + self.others,
-            doctrine_weights=self.weights,
+            injects=self.injects, doctrine_weights=self.weights,
         )
 
     def world(self) -> World:
@@ -171,6 +172,11 @@ WITH_ATTACKER = Treaty(id="deu-rus", name="German-Russian Pact", members=("DEU",
                        signed=dt.date(2020, 1, 1), leader="RUS")
 RUSSIAN_BLOC = dataclasses.replace(WITH_ATTACKER, governance=Governance.COERCIVE)
 UNBOUND = BASE.change(triggered=False)
+# An attack no one can doubt, and the same attack with Estonia asking Germany in: the
+# request moves the invitation factor alone (it would also settle a doubtful attribution).
+CLEAR = BASE.strike(attribution=1.0, severity=1.0)
+INVITED = CLEAR.change(injects=(Inject("strike", 1, InjectKind.ARMED_ATTACK, actors=("RUS",),
+                                       target="EST", invites=("DEU",)),))
 
 
 def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
@@ -210,6 +216,7 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("stakes", UNBOUND, UNBOUND.state("USA", power=10.0)),
     ("ties_to_attacker", BASE, BASE.change(others=(WITH_ATTACKER,))),
     ("bloc_leader", BASE.change(others=(WITH_ATTACKER,)), BASE.change(others=(RUSSIAN_BLOC,))),
+    ("invitation", CLEAR, INVITED),
 ]
 
 

@@ -193,6 +193,8 @@ def _say_entrapment(w: _Words, v: float) -> str:
 
 def _say_attribution(w: _Words, v: float) -> str:
     a = w.s.attack
+    if rd.invited(w.world, rd.shared_scratch(w.world), a, w.s.ally, w.s.partner):
+        return f"{w.P}'s request names who attacked it"
     if v <= 0:
         return f"the {a.kind} is unambiguous"
     return (f"the {a.kind} is open to doubt (attribution {a.attribution:.2f}, "
@@ -205,9 +207,10 @@ def _say_obsolescence(w: _Words, v: float) -> str:
     memo = rd.scratch(w.world)
     d, years = rd.survey(w.world, memo, w.treaty), rd.years(w.world, w.treaty)
     parts = []
+    since = "since it was signed" if w.treaty.power_at_signing or w.treaty.regime_at_signing else ""
     if d.power_member is not None:
         parts.append(f"{_name(w.world, d.power_member)}'s power has changed by "
-                     f"{d.power_change:.0%}")
+                     f"{d.power_change:.0%}{' ' + since if since else ''}")
     if d.regime_member is not None:
         parts.append(f"{_name(w.world, d.regime_member)} is now a "
                      f"{w.world.states[d.regime_member].regime}")
@@ -249,6 +252,12 @@ def _say_bloc(w: _Words, v: float) -> str:
     return f"{w.X} leads {', '.join(_tied_to(w, coercive=True))}, the bloc {w.A} belongs to"
 
 
+def _say_invitation(w: _Words, v: float) -> str:
+    if v <= 0:
+        return f"{w.P} has not asked {w.A} to come to its help"
+    return f"{w.P} asked {w.A} to come to its help, naming who attacked it"
+
+
 _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "casus_foederis": _say_casus, "formality": _say_formality, "commitment": _say_commitment,
     "institutionalization": _say_institution, "tripwire": _say_tripwire,
@@ -257,6 +266,7 @@ _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "cost_of_war": _say_cost, "interdependence": _say_trade, "entrapment": _say_entrapment,
     "attribution": _say_attribution, "obsolescence": _say_obsolescence,
     "stakes": _say_stakes, "ties_to_attacker": _say_ties, "bloc_leader": _say_bloc,
+    "invitation": _say_invitation,
 }
 if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
     raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "

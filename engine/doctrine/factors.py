@@ -36,12 +36,14 @@ def values(s: Situation) -> tuple[float, ...]:
         _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
     cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
     tied, bloc = rd.ties(world, memo, ally, opponents)
+    invited = rd.invited(world, shared, attack, ally, partner)
     return (
         casus, formality, commitment, institution, _tripwire(world, shared, attack, ally, partner),
         threat, affinity, leader, _centred(them.burden_sharing), regime,
         _centred(world.reputation.get(ally, INITIAL_REPUTATION)),
-        cost, trade, _entrapment(world, attack, me, partner), _ambiguity(attack), obsolete,
-        _stakes(world, memo, ally, casus, affinity), tied, bloc,
+        cost, trade, _entrapment(world, attack, me, partner),
+        0.0 if invited else _ambiguity(attack), obsolete,
+        _stakes(world, memo, ally, casus, affinity), tied, bloc, 1.0 if invited else 0.0,
     )
 
 
@@ -151,7 +153,9 @@ def _stakes(world: World, memo: rd.Memo, ally: str, casus: float, affinity: floa
 
 
 def _ambiguity(attack: Attack) -> float:
-    """1 - attribution * clarity of its kind * (floor + (1 - floor) * severity), in [0, 1]."""
+    """(For a state the target has not asked in: the target's request names its attacker, so
+    an invited state reads no ambiguity; ICJ, Nicaragua 1986, para. 199.)
+    1 - attribution * clarity of its kind * (floor + (1 - floor) * severity), in [0, 1]."""
     # A threat (a statement, mobilization ... with an actor and a target) reads clearly as one.
     clarity = (attack.attribution * KIND_CLARITY.get(attack.kind, 1.0)
                * (_SEVERITY_FLOOR + (1.0 - _SEVERITY_FLOOR) * attack.severity))

@@ -131,9 +131,10 @@ def war_region(world: World, attack: Attack) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Survey:
-    """A treaty's members in force now: their ranking, and what changed since the start."""
+    """A treaty's members in force now: their ranking, and what changed since the treaty was
+    signed (its `at_signing`), else since the game's start."""
     ranked: tuple[str, ...]        # most powerful first (ties by id), the leader at the head
-    power_change: float            # largest relative change in a member's power
+    power_change: float            # largest relative change in a member's power since signing
     power_member: str | None
     regime_change: float           # largest change in a member's democracy (0, 1/2 or 1)
     regime_member: str | None
@@ -161,25 +162,29 @@ def _survey_members(world: World, treaty: Treaty) -> Survey:
             survey_: Survey = found
             return survey_
     ranked = tuple(sorted(members, key=lambda m: (m != treaty.leader, -states[m].power, m)))
-    survey_ = Survey(ranked, *_drift(world, members))
+    survey_ = Survey(ranked, *_drift(world, treaty, members))
     shared[key] = ((members, tuple((m, states[m]) for m in ranked)), survey_)
     return survey_
 
 
-def _drift(world: World, members: frozenset[str]) -> tuple[float, str | None, float, str | None]:
-    """The largest change since the start in a member's power (relative) and democracy,
+def _drift(world: World, treaty: Treaty,
+           members: frozenset[str]) -> tuple[float, str | None, float, str | None]:
+    """The largest change in a member's power (relative) and democracy since the treaty was
+    signed where its `at_signing` says how things stood then, else since the game's start,
     and who changed: (power change, member, regime change, member)."""
     states, original = world.states, world.scenario.state_by_id
+    power_then, regime_then = dict(treaty.power_at_signing), dict(treaty.regime_at_signing)
     power, power_member, regime, regime_member = 0.0, None, 0.0, None
     for m in sorted(members):
-        now, then = states[m], original[m]
-        if now is then:  # untouched by any effect: nothing has drifted
-            continue
-        top = max(now.power, then.power)
-        change = abs(now.power - then.power) / top if top > 0 else 0.0
+        now, start = states[m], original[m]
+        if now is start and m not in power_then and m not in regime_then:
+            continue  # untouched by any effect and nothing known of its signing: no drift
+        then = power_then.get(m, start.power)
+        top = max(now.power, then)
+        change = abs(now.power - then) / top if top > 0 else 0.0
         if change > power:
             power, power_member = change, m
-        shift = abs(DEMOCRACY[now.regime] - DEMOCRACY[then.regime])
+        shift = abs(DEMOCRACY[now.regime] - DEMOCRACY[regime_then.get(m, start.regime)])
         if shift > regime:
             regime, regime_member = shift, m
     return power, power_member, regime, regime_member
@@ -301,4 +306,19 @@ def ties(world: World, memo: Memo, ally: str, opponents: tuple[str, ...]) -> tup
             if treaty.governance == COERCIVE and leader_of(world, memo, treaty) in opponents:
                 bloc = 1.0
         found = memo[key] = (tied, bloc)
+    return found
+
+
+def invited(world: World, shared: Memo, attack: Attack, ally: str, partner: str) -> bool:
+    """Whether `partner`, the target of the attack `ally` is deciding on, asked `ally` to come
+    to its help (the attack inject's `invites`). An attack a decision began in a cascade is
+    the inject's only when it strikes the inject's own target."""
+    if partner != attack.target:
+        return False
+    key = ("invited", attack.origin, partner, ally)
+    found: bool | None = shared.get(key)
+    if found is None:
+        inject = world.scenario.inject_by_id.get(attack.origin)
+        found = shared[key] = (inject is not None and inject.target == partner
+                               and ally in inject.invites)
     return found
