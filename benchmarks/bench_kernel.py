@@ -75,13 +75,13 @@ def physical_limit(name: str, scenario: Scenario, runs: int) -> None:
     assert prepared.tables is not None, prepared.reason
     seeds = np.asarray([mc.run_seed(0, i) for i in range(runs)], dtype=np.int64)
     began = time.perf_counter()
-    ranks, *_ , bail = kernel._play(prepared.tables, seeds)
+    ranks, *_, bail, _ = kernel._play(prepared.tables, seeds)
     spent = time.perf_counter() - began
     decisions = int((ranks >= 0).sum())
     per = spent / max(decisions, 1) * 1e9
     print(f"  {name}: the loop alone {runs / spent:,.0f} runs/s, {decisions / runs:.1f} drawn decisions a run, "
           f"{per:.0f} ns per decision (logit, BLAKE2b draw, votes, honour, cohesion included); "
-          f"{bail.mean():.0%} of runs left it")
+          f"{(bail >= 0).mean():.0%} of runs left it")
 
 
 def cluster(runs: int, name: str) -> None:

@@ -158,21 +158,24 @@ class _Turn:
     measured: list[str]                # treaties whose indicators the turn measures, in order
 
 
-def _skeleton(scenario: Scenario, doctrine: Doctrine) -> tuple[list[_Turn], list[Event], dict[str, float]]:
+def _skeleton(scenario: Scenario, doctrine: Doctrine
+              ) -> tuple[list[_Turn], list[Event], dict[str, float], list[GameState]]:
     neutral = _Neutral(dict(doctrine.weights), doctrine.cuts)
     ctx = Context(neutral, stochastic=False, verbose=False)
     gs = Game.new(scenario, seed=0, stochastic=False, verbose=False, doctrine=neutral).state
     reputation = dict(gs.reputation)
     turns: list[_Turn] = []
     events: list[Event] = []
+    opened: list[GameState] = []   # each turn's state once open: where a run that leaves resumes
     while gs.turn < scenario.turns:
         step = open_turn(gs, ctx)
         events += step.events
         gs = step.state
+        opened.append(gs.copy())
         turn, gs, made = _close(gs, ctx)
         events += made
         turns.append(turn)
-    return turns, events, reputation
+    return turns, events, reputation, opened
 
 
 def _close(gs: GameState, ctx: Context) -> tuple[_Turn, GameState, list[Event]]:
@@ -213,6 +216,9 @@ class Tables:
     arrays: dict[str, npt.NDArray[Any]]
     weights: npt.NDArray[np.float64]
     cuts: npt.NDArray[np.float64]
+    opened: list[GameState]                   # per turn, the skeleton's state once the turn is open
+    votes: list[tuple[str, str]]              # per (treaty, attack) group: its names
+    wars: tuple[tuple[int, str, str], ...]    # every war begun (turn, aggressor, defender), in order
     script_slots: list[int | None] | None = None  # per script entry, the slot it reads (found once)
 
 
@@ -232,6 +238,7 @@ class _Builder:
         self.key_bytes = bytearray()
         self.attack_ids: dict[str, int] = {}
         self.treaty_ids: dict[str, int] = {}
+        self.votes: list[tuple[str, str]] = []
 
     def add(self, table: str, **row: Any) -> int:
         for name, value in row.items():
@@ -299,6 +306,7 @@ class _Builder:
             r_start = self.count("r")
             for x in triggers:
                 self._trigger(x, gs, attack, slot_of, answer_of)
+            self.votes.append((treaty_id, attack_id))
             self.add("g", armed=bool(armed), member_rule=treaty.invocation is Invocation.MEMBER, need=need,
                      v_start=v_start, v_stop=self.count("v"), r_start=r_start,
                      r_stop=self.count("r"))
@@ -393,7 +401,7 @@ _COLUMNS = ("t_a_start", "t_a_stop", "t_g_start", "t_g_stop", "t_m_start", "t_m_
 def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
     """The tables of one scenario and doctrine (raises OutOfScope when the skeleton shows
     something the kernel does not compile)."""
-    turns, events, reputation = _skeleton(scenario, doctrine)
+    turns, events, reputation, opened = _skeleton(scenario, doctrine)
     b = _Builder(scenario)
     for t in turns:
         b.turn(t)
@@ -418,4 +426,5 @@ def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
         belligerents=len(fighting), first_war=wars[0].turn if wars else None,
         origins={a: attack.origin for t in turns[-1:] for a, attack in t.gs.attacks.items()}, arrays=arrays,
         weights=np.asarray([doctrine.weights[n] for n in FACTORS], dtype=np.float64),
-        cuts=np.asarray(doctrine.cuts, dtype=np.float64))
+        cuts=np.asarray(doctrine.cuts, dtype=np.float64), opened=opened, votes=b.votes,
+        wars=tuple((e.turn, e.aggressor, e.defender) for e in wars))
