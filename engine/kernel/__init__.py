@@ -104,7 +104,8 @@ def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, li
     return rows, drawn
 
 
-def _play(tables: Tables, seeds: Any, weights: Any = None) -> tuple[Any, Any, Any, Any, Any, Any]:
+def _play(tables: Tables, seeds: Any, weights: Any = None, reputation: Any = None
+          ) -> tuple[Any, Any, Any, Any, Any, Any]:
     """The compiled loop over a batch: per run the ranks, verdicts, cohesions, councils' verdicts,
     the turn a run stopped at (-1: played to the end) and its reputations there."""
     from .loop import COLUMNS, play_runs
@@ -116,10 +117,11 @@ def _play(tables: Tables, seeds: Any, weights: Any = None) -> tuple[Any, Any, An
     cohesion = np.zeros((n, arrays["m_c_start"].shape[0]), dtype=np.float64)
     declared = np.empty((n, arrays["g_armed"].shape[0]), dtype=np.int8)
     bail = np.empty(n, dtype=np.int64)
+    start = np.tile(arrays["reputation"], (n, 1)) if reputation is None else reputation
     reputation = np.zeros((n, arrays["reputation"].shape[0]), dtype=np.float64)
     if weights is None:
         weights = np.tile(tables.weights, (n, 1))
-    play_runs(seeds, weights, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
+    play_runs(seeds, weights, start, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
               ranks, honour, cohesion, declared, bail, reputation)
     return ranks, honour, cohesion, declared, bail, reputation
 

@@ -69,8 +69,9 @@ def _digits(buf: Any, at: int, value: int) -> int:
 _digits_jit = jit(_digits)
 
 
-def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab: Any, out_rank: Any, out_honour: Any,
-               out_cohesion: Any, out_declared: Any, out_bail: Any, out_reputation: Any) -> None:
+def _play_runs(seeds: Any, weights: Any, start_reputation: Any, cuts: Any, reputation_factor: int, tab: Any,
+               out_rank: Any, out_honour: Any, out_cohesion: Any, out_declared: Any, out_bail: Any,
+               out_reputation: Any) -> None:
     t_a_start, t_a_stop, t_g_start, t_g_stop, t_m_start, t_m_stop, t_number = (
         tab[0], tab[1], tab[2], tab[3], tab[4], tab[5], tab[6])
     a_slot, a_standing, a_attack, a_treaty, a_leader = tab[7], tab[8], tab[9], tab[10], tab[11]
@@ -82,10 +83,10 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     v_row, v_absent, v_ayes = tab[29], tab[30], tab[31]
     r_slot, r_na, r_armed, r_ally, r_kept, r_now = tab[32], tab[33], tab[34], tab[35], tab[36], tab[37]
     m_c_start, m_c_stop, c_slot, c_power, c_kept = tab[38], tab[39], tab[40], tab[41], tab[42]
-    leaders, reputation0, key_bytes, person, gain_loss = tab[43][0], tab[44], tab[45], tab[46], tab[47]
+    leaders, key_bytes, person, gain_loss = tab[43][0], tab[45], tab[46], tab[47]
     gain, loss = gain_loss[0], gain_loss[1]
     n_factors = weights.shape[1]
-    rep = np.empty(reputation0.shape[0], dtype=np.float64)
+    rep = np.empty(start_reputation.shape[1], dtype=np.float64)
     said = np.empty(leaders, dtype=np.int64)
     values = np.empty(n_factors, dtype=np.float64)
     longest = 0
@@ -96,7 +97,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     kept_cases = np.empty(c_slot.shape[0] + 1, dtype=np.bool_)
     arank = np.empty(a_slot.shape[0] + 1, dtype=np.int64)  # each answer's rank in this run
     for run in range(seeds.shape[0]):
-        rep[:] = reputation0
+        rep[:] = start_reputation[run]  # the game's start, or where the run resumes in the kernel
         ranks = out_rank[run]
         ranks[:] = -1
         out_honour[run, :] = -1

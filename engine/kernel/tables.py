@@ -158,11 +158,13 @@ class _Turn:
     measured: list[str]                # treaties whose indicators the turn measures, in order
 
 
-def _skeleton(scenario: Scenario, doctrine: Doctrine
+def _skeleton(scenario: Scenario, doctrine: Doctrine, start: GameState | None = None
               ) -> tuple[list[_Turn], list[Event], dict[str, float], list[GameState]]:
+    """The skeleton play from the game's start, or from `start` (a state between two turns)."""
     neutral = _Neutral(dict(doctrine.weights), doctrine.cuts)
     ctx = Context(neutral, stochastic=False, verbose=False)
-    gs = Game.new(scenario, seed=0, stochastic=False, verbose=False, doctrine=neutral).state
+    gs = (Game.new(scenario, seed=0, stochastic=False, verbose=False, doctrine=neutral).state
+          if start is None else start.copy())
     reputation = dict(gs.reputation)
     turns: list[_Turn] = []
     events: list[Event] = []
@@ -220,6 +222,9 @@ class Tables:
     votes: list[tuple[str, str]]              # per (treaty, attack) group: its names
     wars: tuple[tuple[int, str, str], ...]    # every war begun (turn, aggressor, defender), in order
     script_slots: list[int | None] | None = None  # per script entry, the slot it reads (found once)
+    # the tables of the turns after a turn of war, by the shape of the run's state then (engine.kernel.resume),
+    # or why the kernel does not play them
+    after: dict[str, Tables | str] = field(default_factory=dict)
 
 
 class _Builder:
@@ -398,10 +403,13 @@ _COLUMNS = ("t_a_start", "t_a_stop", "t_g_start", "t_g_stop", "t_m_start", "t_m_
             "m_treaty", "m_c_start", "m_c_stop", "c_slot", "c_power", "c_kept")
 
 
-def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
+def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None = None) -> Tables:
     """The tables of one scenario and doctrine (raises OutOfScope when the skeleton shows
-    something the kernel does not compile)."""
-    turns, events, reputation, opened = _skeleton(scenario, doctrine)
+    something the kernel does not compile): of the whole game, or of the turns after `start`
+    (a run's state once a turn in which a war began is closed)."""
+    turns, events, reputation, opened = _skeleton(scenario, doctrine, start)
+    if not turns:
+        raise OutOfScope("no turn is left to play")
     b = _Builder(scenario)
     for t in turns:
         b.turn(t)
