@@ -152,11 +152,15 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
 
 def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
     """The tables of the turns after `gs` (cached under its shape), or None when the kernel does not
-    compile them."""
+    compile them. A shape met for the first time is not compiled: building its tables costs more
+    than playing the turns left, and on some scenarios most runs' shapes are met once."""
     from ..montecarlo import _PLAYERS
     from .tables import build_tables
     key = _shape(gs)
     found = root.after.get(key)
+    if found is None and key not in root.met:
+        root.met.add(key)
+        return None
     if found is None:
         try:
             found = build_tables(plan.scenario, _PLAYERS.doctrine(plan.scenario, dict(plan.weights)), gs)

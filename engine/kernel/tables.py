@@ -225,6 +225,7 @@ class Tables:
     # the tables of the turns after a turn of war, by the shape of the run's state then (engine.kernel.resume),
     # or why the kernel does not play them
     after: dict[str, Tables | str] = field(default_factory=dict)
+    met: set[str] = field(default_factory=set)    # the shapes met once, not compiled yet
 
 
 class _Builder:
