@@ -282,7 +282,7 @@ def test_the_shape_of_a_state_leaves_out_what_the_draws_change() -> None:
     plan = mc.Plan(load(ROOT / "scenarios" / "history" / "1914-july-crisis.yaml"), 1)
     tables = kernel.prepare(plan).tables
     assert tables is not None
-    gs = tables.opened[8]
+    gs = next(g for g in tables.opened if g is not None and g.decisions)
     other = gs.copy()
     other.seed, other.reputation = 12345, {s: 0.25 for s in gs.reputation}
     key = next(iter(other.decisions))

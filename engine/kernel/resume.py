@@ -19,6 +19,7 @@ whole run, run by run and byte for byte.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
 __all__ = ["finish"]
 
 _LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
+# Tables after a turn of war kept per scenario, and shapes remembered as met once: bounds that keep
+# memory flat in the number of runs (a state past them is played on by the reference engine).
+AFTER_LIMIT = 512
+MET_LIMIT = 200_000
 _DOCTRINE = DecisionSource.DOCTRINE
 
 
@@ -126,6 +131,7 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
     root = tables
     while True:
         opened = tables.opened[turn_index]
+        assert opened is not None, "a run stops only where an answer may begin a war"
         run.kernel_part(tables, opened.turn, ranks, honour, cohesion, declared, opened)
         gs = _state_at(run, opened, seed, tables.states, reputation, resolves)
         step = close_turn(gs, ctx, own=True)   # the turn in which a war begins
@@ -158,7 +164,9 @@ def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
     from .tables import build_tables
     key = _shape(gs)
     found = root.after.get(key)
-    if found is None and key not in root.met:
+    if found is None and (key not in root.met or len(root.after) >= AFTER_LIMIT):
+        if len(root.met) >= MET_LIMIT:
+            root.met.clear()
         root.met.add(key)
         return None
     if found is None:
@@ -170,17 +178,18 @@ def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
     return found if not isinstance(found, str) else None
 
 
-def _shape(gs: GameState) -> str:
+def _shape(gs: GameState) -> bytes:
     """Everything in a state between turns that the turns after it read, but what the draws change
     and the kernel puts in per run (the seed, the reputations, the answers' levels, the councils'
-    verdicts) and what no rule reads (the indicators measured)."""
+    verdicts) and what no rule reads (the indicators measured): a 128-bit digest of its words."""
     answers = tuple((k, d.turn, d.side, d.treaty, d.source) for k, d in gs.decisions.items())
-    return repr((gs.turn, gs.status, gs.mode, gs.controls, gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn,
-                 gs.turn_attacks, answers, gs.deferred, tuple(gs.invocations), gs.states, gs.relations,
-                 sorted((t, sorted(m)) for t, m in gs.members_in_force.items()),
-                 sorted((t, sorted(m)) for t, m in gs.known_to.items()), gs.wars, gs.channel_open, gs.options_due,
-                 gs.option_choices, gs.lapsed, sorted((sorted(p), t) for p, t in gs.war_began.items()), gs.ceased,
-                 gs.resolves, sorted((sorted(p), t) for p, t in gs.truces.items()), gs.forces))
+    words = repr((gs.turn, gs.status, gs.mode, gs.controls, gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn,
+                  gs.turn_attacks, answers, gs.deferred, tuple(gs.invocations), gs.states, gs.relations,
+                  sorted((t, sorted(m)) for t, m in gs.members_in_force.items()),
+                  sorted((t, sorted(m)) for t, m in gs.known_to.items()), gs.wars, gs.channel_open, gs.options_due,
+                  gs.option_choices, gs.lapsed, sorted((sorted(p), t) for p, t in gs.war_began.items()), gs.ceased,
+                  gs.resolves, sorted((sorted(p), t) for p, t in gs.truces.items()), gs.forces))
+    return hashlib.blake2b(words.encode(), digest_size=16).digest()
 
 
 def _state_at(run: _Run, opened: GameState, seed: int, states: list[str], reputation: Any,

@@ -218,14 +218,15 @@ class Tables:
     arrays: dict[str, npt.NDArray[Any]]
     weights: npt.NDArray[np.float64]
     cuts: npt.NDArray[np.float64]
-    opened: list[GameState]                   # per turn, the skeleton's state once the turn is open
+    # per turn, the skeleton's state once the turn is open, kept where an answer may begin a war
+    opened: list[GameState | None]
     votes: list[tuple[str, str]]              # per (treaty, attack) group: its names
     wars: tuple[tuple[int, str, str], ...]    # every war begun (turn, aggressor, defender), in order
     script_slots: list[int | None] | None = None  # per script entry, the slot it reads (found once)
     # the tables of the turns after a turn of war, by the shape of the run's state then (engine.kernel.resume),
     # or why the kernel does not play them
-    after: dict[str, Tables | str] = field(default_factory=dict)
-    met: set[str] = field(default_factory=set)    # the shapes met once, not compiled yet
+    after: dict[bytes, Tables | str] = field(default_factory=dict)
+    met: set[bytes] = field(default_factory=set)    # the shapes met once, not compiled yet
 
 
 class _Builder:
@@ -428,6 +429,12 @@ def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None
     arrays["person"] = person
     arrays["gain_loss"] = np.asarray([resolve_rules.REPUTATION_GAIN, resolve_rules.REPUTATION_LOSS])
     wars = [e for e in events if isinstance(e, WarBegun)]
+    may_stop = arrays["a_begins_war"].copy()
+    drawn = arrays["a_slot"] >= 0
+    may_stop[drawn] |= arrays["s_begins_war"][arrays["a_slot"][drawn]]
+    kept: list[GameState | None] = [
+        gs if bool(may_stop[arrays["t_a_start"][i]:arrays["t_a_stop"][i]].any()) else None
+        for i, gs in enumerate(opened)]
     fighting = {x for e in wars for x in (e.aggressor, e.defender)}
     return Tables(
         states=b.states, slots=b.slots, pairs=b.pairs, treaties=b.treaties,
@@ -435,5 +442,5 @@ def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None
         belligerents=len(fighting), first_war=wars[0].turn if wars else None,
         origins={a: attack.origin for t in turns[-1:] for a, attack in t.gs.attacks.items()}, arrays=arrays,
         weights=np.asarray([doctrine.weights[n] for n in FACTORS], dtype=np.float64),
-        cuts=np.asarray(doctrine.cuts, dtype=np.float64), opened=opened, votes=b.votes,
+        cuts=np.asarray(doctrine.cuts, dtype=np.float64), opened=kept, votes=b.votes,
         wars=tuple((e.turn, e.aggressor, e.defender) for e in wars))
