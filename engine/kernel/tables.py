@@ -13,6 +13,8 @@ answer of the treaty's leader), and every doctrine answer is `neutral` (it begin
 war, so the skeleton stays on the shape every kernel run shares). The votes' and the
 commitments' verdicts for each possible answer come from the engine's functions
 (`resolve._vote`, `honours`, `toward`); the reputation constants from `engine.resolve`.
+The same skeleton play, started from a run's state after a turn of war, gives
+the tables of the turns after it (`build_tables(start=...)`, engine.kernel.resume).
 Nothing the kernel reads is written twice; what it does with them (the run loop) is
 checked against the reference engine run by run (tests/test_kernel.py).
 """
