@@ -45,6 +45,14 @@ _LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
 # memory flat in the number of runs (a state past them is played on by the reference engine).
 AFTER_LIMIT = 512
 MET_LIMIT = 200_000
+# Building the tables after a state costs some ten times playing on from it on the reference
+# engine (the skeleton reads every factor for each possible answer of the leader). So they are
+# built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
+# runs came back on them fewer than `PAYBACK` times each: on such a scenario most states after a
+# war are met a few times only, and playing on costs less.
+SIGHTINGS = 4
+TRIAL_BUILDS = 64
+PAYBACK = 4
 _DOCTRINE = DecisionSource.DOCTRINE
 
 
@@ -158,24 +166,29 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
 
 def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
     """The tables of the turns after `gs` (cached under its shape), or None when the kernel does not
-    compile them. A shape met for the first time is not compiled: building its tables costs more
-    than playing the turns left, and on some scenarios most runs' shapes are met once."""
+    compile them (see SIGHTINGS)."""
     from ..montecarlo import _PLAYERS
     from .tables import build_tables
     key = _shape(gs)
     found = root.after.get(key)
-    if found is None and (key not in root.met or len(root.after) >= AFTER_LIMIT):
+    if isinstance(found, str):
+        return None
+    if found is not None:
+        root.came_back += 1
+        return found
+    built = len(root.after)
+    seen = root.met.get(key, 0) + 1
+    if seen < SIGHTINGS or built >= AFTER_LIMIT or (built >= TRIAL_BUILDS and root.came_back < PAYBACK * built):
         if len(root.met) >= MET_LIMIT:
             root.met.clear()
-        root.met.add(key)
+        root.met[key] = seen
         return None
-    if found is None:
-        try:
-            found = build_tables(plan.scenario, _PLAYERS.doctrine(plan.scenario, dict(plan.weights)), gs)
-        except OutOfScope as exc:
-            found = str(exc)
-        root.after[key] = found
-    return found if not isinstance(found, str) else None
+    try:
+        made: Tables | str = build_tables(plan.scenario, _PLAYERS.doctrine(plan.scenario, dict(plan.weights)), gs)
+    except OutOfScope as exc:
+        made = str(exc)
+    root.after[key] = made
+    return made if not isinstance(made, str) else None
 
 
 def _shape(gs: GameState) -> bytes:

@@ -228,7 +228,8 @@ class Tables:
     # the tables of the turns after a turn of war, by the shape of the run's state then (engine.kernel.resume),
     # or why the kernel does not play them
     after: dict[bytes, Tables | str] = field(default_factory=dict)
-    met: set[bytes] = field(default_factory=set)    # the shapes met once, not compiled yet
+    met: dict[bytes, int] = field(default_factory=dict)  # the shapes met, not compiled: how often
+    came_back: int = 0                                # runs that came back on tables of `after`
 
 
 class _Builder:
