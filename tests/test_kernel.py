@@ -61,8 +61,8 @@ OUT_OF_SCOPE = {
 SHIPPED = sorted([p.relative_to(ROOT / "scenarios").with_suffix("").as_posix()
                   for p in (ROOT / "scenarios").rglob("*.yaml")])
 IN_SCOPE = [n for n in SHIPPED if n not in OUT_OF_SCOPE]
-# Quick ones for every run of the suite: treaty injects and runs that begin a war and are replayed
-# (1914), effects and a council's vote (Grenada), a script
+# Quick ones for every run of the suite: treaty injects and runs that begin a war, their war's turn
+# on the reference engine and the rest back in the kernel (1914), effects and a council's vote (Grenada), a script
 # with no war (2001), two attacks on one state in a turn (1911: a side kept).
 QUICK = ("history/1914-july-crisis", "history/1983-grenada", "history/2001-article-5", "history/2024-iran-israel",
          "history/1911-italo-turkish")
@@ -239,6 +239,58 @@ def test_varied_weights_give_the_same_results_and_sensitivities(name: str) -> No
     reference, compiled, _ = same_results(plan)
     assert compiled == reference
     assert json.loads(compiled)["sensitivity"] is not None
+
+
+# --- runs that begin a war: the war's turn on the reference engine, then back to the kernel ------------
+
+@pytest.mark.parametrize("name, vary", [
+    ("history/1914-july-crisis", ()),
+    ("history/1973-yom-kippur", (mc.Vary("cost_of_war", -1.0, 1.0), mc.Vary("reputation", 0.2, 2.0))),
+])
+def test_a_run_that_begins_a_war_is_the_reference_engines_run_by_run(name: str, vary: tuple[mc.Vary, ...]) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 120, seed=5, vary=vary)
+    prepared = kernel.prepare(plan)
+    assert prepared.tables is not None
+    found = kernel.summaries(plan, prepared, 0, plan.runs)
+    for index, (summary, _) in enumerate(found):
+        assert summary == mc.play_run(plan, index)
+    left = sum(gone for _, gone in found)
+    back = [t for t in prepared.tables.after.values() if not isinstance(t, str)]
+    # the runs left the kernel, and states met again came back to it on tables of their own
+    assert 0 < left < plan.runs and back
+
+
+def test_a_run_leaves_the_kernel_at_the_turn_its_war_begins_not_before() -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "1914-july-crisis.yaml"), 60, seed=5)
+    tables = kernel.prepare(plan).tables
+    assert tables is not None
+    seeds = np.asarray([mc.run_seed(plan.seed, i) for i in range(plan.runs)], dtype=np.int64)
+    ranks, _, _, _, stopped, _ = kernel._play(tables, seeds)
+    turns = tables.arrays["t_number"]
+    slot_turns = tables.arrays["s_turn"]
+    for k in np.flatnonzero(stopped >= 0).tolist():
+        turn = turns[stopped[k]]
+        assert turn > 1  # 1914's first turns begin no war: the kernel played them
+        assert (ranks[k][slot_turns < turn] >= 0).all()
+
+
+def test_the_shape_of_a_state_leaves_out_what_the_draws_change() -> None:
+    from dataclasses import replace
+
+    from engine.kernel.resume import _shape
+    from engine.world import War
+    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "1914-july-crisis.yaml"), 1)
+    tables = kernel.prepare(plan).tables
+    assert tables is not None
+    gs = next(g for g in tables.opened if g is not None and g.decisions)
+    other = gs.copy()
+    other.seed, other.reputation = 12345, {s: 0.25 for s in gs.reputation}
+    key = next(iter(other.decisions))
+    other.decisions[key] = replace(other.decisions[key], response=other.decisions[key].response.__class__("full"))
+    assert _shape(other) == _shape(gs)
+    at_war = gs.copy()
+    at_war.wars = [*gs.wars, War("AUT", "RUS")]
+    assert _shape(at_war) != _shape(gs)
 
 
 # --- a rule changed behind the kernel's back ----------------------------------------------------------

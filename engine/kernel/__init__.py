@@ -7,8 +7,8 @@ the same `RunSummary` whichever plays it, so the tallies, and the results' bytes
 are the same (tests/test_kernel.py checks it run by run).
 
 The scope (`scope.kernel_scope`) is a first one: no cascades of wars (a run whose
-answer begins a war is played again by the reference engine), no options, no
-conditional obligations, no two attacks on one state in one turn, no prefixes.
+answer begins a war is finished by the reference engine, from the turn the war
+begins: `resume`), no options, no conditional obligations, no prefixes.
 """
 from __future__ import annotations
 
@@ -104,7 +104,10 @@ def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, li
     return rows, drawn
 
 
-def _play(tables: Tables, seeds: Any, weights: Any = None) -> tuple[Any, Any, Any, Any]:
+def _play(tables: Tables, seeds: Any, weights: Any = None, reputation: Any = None
+          ) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """The compiled loop over a batch: per run the ranks, verdicts, cohesions, councils' verdicts,
+    the turn a run stopped at (-1: played to the end) and its reputations there."""
     from .loop import COLUMNS, play_runs
     from .tables import REPUTATION_FACTOR
     arrays = tables.arrays
@@ -112,18 +115,22 @@ def _play(tables: Tables, seeds: Any, weights: Any = None) -> tuple[Any, Any, An
     ranks = np.empty((n, len(tables.slots)), dtype=np.int64)
     honour = np.empty((n, arrays["r_slot"].shape[0]), dtype=np.int8)
     cohesion = np.zeros((n, arrays["m_c_start"].shape[0]), dtype=np.float64)
-    bail = np.zeros(n, dtype=np.bool_)
+    declared = np.empty((n, arrays["g_armed"].shape[0]), dtype=np.int8)
+    bail = np.empty(n, dtype=np.int64)
+    start = np.tile(arrays["reputation"], (n, 1)) if reputation is None else reputation
+    reputation = np.zeros((n, arrays["reputation"].shape[0]), dtype=np.float64)
     if weights is None:
         weights = np.tile(tables.weights, (n, 1))
-    play_runs(seeds, weights, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
-              ranks, honour, cohesion, bail)
-    return ranks, honour, cohesion, bail
+    play_runs(seeds, weights, start, tables.cuts, REPUTATION_FACTOR, tuple(arrays[c] for c in COLUMNS),
+              ranks, honour, cohesion, declared, bail, reputation)
+    return ranks, honour, cohesion, declared, bail, reputation
 
 
 def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tuple[RunSummary, bool]]:
     """The summaries of runs start..stop-1, each exactly what the reference engine's would be,
-    and whether the reference engine played it (an answer began a war)."""
-    from ..montecarlo import play_run, run_seed
+    and whether the reference engine finished it (an answer began a war)."""
+    from ..montecarlo import run_seed
+    from .resume import finish
     tables = prepared.tables
     assert tables is not None, prepared.reason
     out: list[tuple[RunSummary, bool]] = []
@@ -131,10 +138,11 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
         b = min(stop, a + BATCH)
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
         weights, drawn = _weights(plan, tables, a, b)
-        ranks, honour, cohesion, bail = _play(tables, seeds, weights)
+        ranks, honour, cohesion, declared, bail, reputation = _play(tables, seeds, weights)
         for k, index in enumerate(range(a, b)):
-            if bail[k]:
-                out.append((play_run(plan, index), True))
+            if bail[k] >= 0:
+                out.append((finish(plan, tables, index, int(seeds[k]), int(bail[k]), ranks[k], honour[k],
+                                   cohesion[k], declared[k], reputation[k]), True))
             else:
                 out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k], drawn[k]), False))
     return out
@@ -183,8 +191,9 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
 
     The runs the kernel played are added to the tally column by column (`_tally_batch`), the
     counts and exact sums `Tally.add` would make of their summaries; a run that began a war
-    is played by the reference engine and added as its summary."""
-    from ..montecarlo import play_run, run_seed
+    is finished by the reference engine (`resume.finish`) and added as its summary."""
+    from ..montecarlo import run_seed
+    from .resume import finish
     prepared = prepare(plan)
     tables = prepared.tables
     if tables is None:
@@ -194,12 +203,13 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
         b = min(stop, a + BATCH)
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
         weights, drawn = _weights(plan, tables, a, b)
-        ranks, honour, cohesion, bail = _play(tables, seeds, weights)
-        played = ~bail
+        ranks, honour, cohesion, declared, bail, reputation = _play(tables, seeds, weights)
+        played = bail < 0
         _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally,
-                     [d for d, gone in zip(drawn, bail.tolist()) if not gone])
-        for k in np.flatnonzero(bail).tolist():
-            tally.add(play_run(plan, a + k))
+                     [d for d, kept in zip(drawn, played.tolist()) if kept])
+        for k in np.flatnonzero(~played).tolist():
+            tally.add(finish(plan, tables, a + k, int(seeds[k]), int(bail[k]), ranks[k], honour[k], cohesion[k],
+                             declared[k], reputation[k]))
             tally.replayed += 1
     return tally
 

@@ -6,11 +6,15 @@ weights, a row of `weights`, the ordered logit, the keyed BLAKE2b draw); then pe
 (treaty, attack) bound the council's vote and the commitments due, each moving
 the ally's reputation; then each treaty's cohesion.
 All arithmetic is `engine.numeric`'s, compiled (`engine.kernel.compiled`). A run
-whose answer would begin a war is marked and left: the cascade is not compiled,
-and the caller plays that run on the reference engine.
+whose answer would begin a war is stopped at the start of that turn: the cascade
+is not compiled, and the caller hands the rest of the run to the reference engine
+(`engine.kernel.resume`), from the turn the war begins.
 
 What a run leaves: the rank drawn in each answer slot (-1: not reached), each
-commitment's verdict (-1: not due, 0: broken, 1: kept), each cohesion measured.
+commitment's verdict (-1: not due, 0: broken, 1: kept), each cohesion measured,
+each council's verdict (-1: no vote, 0: not declared, 1: declared); and for a run
+stopped, the turn it stopped at (an index into the turns, else -1) and the
+reputations at the start of that turn.
 """
 from __future__ import annotations
 
@@ -65,8 +69,9 @@ def _digits(buf: Any, at: int, value: int) -> int:
 _digits_jit = jit(_digits)
 
 
-def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab: Any, out_rank: Any, out_honour: Any,
-               out_cohesion: Any, out_bail: Any) -> None:
+def _play_runs(seeds: Any, weights: Any, start_reputation: Any, cuts: Any, reputation_factor: int, tab: Any,
+               out_rank: Any, out_honour: Any, out_cohesion: Any, out_declared: Any, out_bail: Any,
+               out_reputation: Any) -> None:
     t_a_start, t_a_stop, t_g_start, t_g_stop, t_m_start, t_m_stop, t_number = (
         tab[0], tab[1], tab[2], tab[3], tab[4], tab[5], tab[6])
     a_slot, a_standing, a_attack, a_treaty, a_leader = tab[7], tab[8], tab[9], tab[10], tab[11]
@@ -78,10 +83,10 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     v_row, v_absent, v_ayes = tab[29], tab[30], tab[31]
     r_slot, r_na, r_armed, r_ally, r_kept, r_now = tab[32], tab[33], tab[34], tab[35], tab[36], tab[37]
     m_c_start, m_c_stop, c_slot, c_power, c_kept = tab[38], tab[39], tab[40], tab[41], tab[42]
-    leaders, reputation0, key_bytes, person, gain_loss = tab[43][0], tab[44], tab[45], tab[46], tab[47]
+    leaders, key_bytes, person, gain_loss = tab[43][0], tab[45], tab[46], tab[47]
     gain, loss = gain_loss[0], gain_loss[1]
     n_factors = weights.shape[1]
-    rep = np.empty(reputation0.shape[0], dtype=np.float64)
+    rep = np.empty(start_reputation.shape[1], dtype=np.float64)
     said = np.empty(leaders, dtype=np.int64)
     values = np.empty(n_factors, dtype=np.float64)
     longest = 0
@@ -92,11 +97,12 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
     kept_cases = np.empty(c_slot.shape[0] + 1, dtype=np.bool_)
     arank = np.empty(a_slot.shape[0] + 1, dtype=np.int64)  # each answer's rank in this run
     for run in range(seeds.shape[0]):
-        rep[:] = reputation0
+        rep[:] = start_reputation[run]  # the game's start, or where the run resumes in the kernel
         ranks = out_rank[run]
         ranks[:] = -1
         out_honour[run, :] = -1
-        out_bail[run] = False
+        out_declared[run, :] = -1
+        out_bail[run] = -1
         seed_end = _digits_jit(buf, 0, seeds[run])
         buf[seed_end] = 124  # "|"
         for ti in range(t_number.shape[0]):
@@ -112,7 +118,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                 if a_source[a] >= 0:  # the side the state took on an earlier attack on this victim
                     rank = a_kept_as[a, arank[a_source[a]]]
                     if rank == _FULL and a_begins_war[a]:
-                        out_bail[run] = True
+                        out_bail[run] = ti
                         break
                 elif slot < 0:
                     rank = a_standing[a]
@@ -128,13 +134,14 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                     u = _unit_float(_blake2b_8(buf, prefix + length, person))
                     rank = _draw_index(p, u)
                     if rank == _FULL and s_begins_war[slot]:
-                        out_bail[run] = True
+                        out_bail[run] = ti
                         break
                     ranks[slot] = rank
                 arank[a] = rank
                 if treaty >= 0 and a_leader[a]:
                     said[treaty] = rank
-            if out_bail[run]:
+            if out_bail[run] >= 0:
+                out_reputation[run, :] = rep  # no commitment of this turn has moved it yet
                 break
             # --- the councils' votes and the commitments due ---------------------------------
             for g in range(t_g_start[ti], t_g_stop[ti]):
@@ -149,6 +156,7 @@ def _play_runs(seeds: Any, weights: Any, cuts: Any, reputation_factor: int, tab:
                             if aye:
                                 yes += 1
                         declared = yes >= g_need[g]
+                        out_declared[run, g] = 1 if declared else 0
                 for r in range(g_r_start[g], g_r_stop[g]):
                     if not r_now[r] or not (declared or not r_armed[r]):
                         continue

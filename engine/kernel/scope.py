@@ -9,7 +9,8 @@ them as every run does.
 `kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
 the tables can still find a plan outside the scope (`OutOfScope`), and a run in
 scope can still leave it (an answer begins a war: the cascade is not compiled),
-in which case that run alone is played again by the reference engine.
+in which case the reference engine plays that run's turn of war and the run comes
+back to the kernel after it where it can (`engine.kernel.resume`).
 """
 from __future__ import annotations
 

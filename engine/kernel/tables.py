@@ -13,6 +13,8 @@ answer of the treaty's leader), and every doctrine answer is `neutral` (it begin
 war, so the skeleton stays on the shape every kernel run shares). The votes' and the
 commitments' verdicts for each possible answer come from the engine's functions
 (`resolve._vote`, `honours`, `toward`); the reputation constants from `engine.resolve`.
+The same skeleton play, started from a run's state after a turn of war, gives
+the tables of the turns after it (`build_tables(start=...)`, engine.kernel.resume).
 Nothing the kernel reads is written twice; what it does with them (the run loop) is
 checked against the reference engine run by run (tests/test_kernel.py).
 """
@@ -158,21 +160,26 @@ class _Turn:
     measured: list[str]                # treaties whose indicators the turn measures, in order
 
 
-def _skeleton(scenario: Scenario, doctrine: Doctrine) -> tuple[list[_Turn], list[Event], dict[str, float]]:
+def _skeleton(scenario: Scenario, doctrine: Doctrine, start: GameState | None = None
+              ) -> tuple[list[_Turn], list[Event], dict[str, float], list[GameState]]:
+    """The skeleton play from the game's start, or from `start` (a state between two turns)."""
     neutral = _Neutral(dict(doctrine.weights), doctrine.cuts)
     ctx = Context(neutral, stochastic=False, verbose=False)
-    gs = Game.new(scenario, seed=0, stochastic=False, verbose=False, doctrine=neutral).state
+    gs = (Game.new(scenario, seed=0, stochastic=False, verbose=False, doctrine=neutral).state
+          if start is None else start.copy())
     reputation = dict(gs.reputation)
     turns: list[_Turn] = []
     events: list[Event] = []
+    opened: list[GameState] = []   # each turn's state once open: where a run that leaves resumes
     while gs.turn < scenario.turns:
         step = open_turn(gs, ctx)
         events += step.events
         gs = step.state
+        opened.append(gs.copy())
         turn, gs, made = _close(gs, ctx)
         events += made
         turns.append(turn)
-    return turns, events, reputation
+    return turns, events, reputation, opened
 
 
 def _close(gs: GameState, ctx: Context) -> tuple[_Turn, GameState, list[Event]]:
@@ -213,7 +220,16 @@ class Tables:
     arrays: dict[str, npt.NDArray[Any]]
     weights: npt.NDArray[np.float64]
     cuts: npt.NDArray[np.float64]
+    # per turn, the skeleton's state once the turn is open, kept where an answer may begin a war
+    opened: list[GameState | None]
+    votes: list[tuple[str, str]]              # per (treaty, attack) group: its names
+    wars: tuple[tuple[int, str, str], ...]    # every war begun (turn, aggressor, defender), in order
     script_slots: list[int | None] | None = None  # per script entry, the slot it reads (found once)
+    # the tables of the turns after a turn of war, by the shape of the run's state then (engine.kernel.resume),
+    # or why the kernel does not play them
+    after: dict[bytes, Tables | str] = field(default_factory=dict)
+    met: dict[bytes, int] = field(default_factory=dict)  # the shapes met, not compiled: how often
+    came_back: int = 0                                # runs that came back on tables of `after`
 
 
 class _Builder:
@@ -232,6 +248,7 @@ class _Builder:
         self.key_bytes = bytearray()
         self.attack_ids: dict[str, int] = {}
         self.treaty_ids: dict[str, int] = {}
+        self.votes: list[tuple[str, str]] = []
 
     def add(self, table: str, **row: Any) -> int:
         for name, value in row.items():
@@ -299,6 +316,7 @@ class _Builder:
             r_start = self.count("r")
             for x in triggers:
                 self._trigger(x, gs, attack, slot_of, answer_of)
+            self.votes.append((treaty_id, attack_id))
             self.add("g", armed=bool(armed), member_rule=treaty.invocation is Invocation.MEMBER, need=need,
                      v_start=v_start, v_stop=self.count("v"), r_start=r_start,
                      r_stop=self.count("r"))
@@ -390,10 +408,13 @@ _COLUMNS = ("t_a_start", "t_a_stop", "t_g_start", "t_g_stop", "t_m_start", "t_m_
             "m_treaty", "m_c_start", "m_c_stop", "c_slot", "c_power", "c_kept")
 
 
-def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
+def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None = None) -> Tables:
     """The tables of one scenario and doctrine (raises OutOfScope when the skeleton shows
-    something the kernel does not compile)."""
-    turns, events, reputation = _skeleton(scenario, doctrine)
+    something the kernel does not compile): of the whole game, or of the turns after `start`
+    (a run's state once a turn in which a war began is closed)."""
+    turns, events, reputation, opened = _skeleton(scenario, doctrine, start)
+    if not turns:
+        raise OutOfScope("no turn is left to play")
     b = _Builder(scenario)
     for t in turns:
         b.turn(t)
@@ -411,6 +432,12 @@ def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
     arrays["person"] = person
     arrays["gain_loss"] = np.asarray([resolve_rules.REPUTATION_GAIN, resolve_rules.REPUTATION_LOSS])
     wars = [e for e in events if isinstance(e, WarBegun)]
+    may_stop = arrays["a_begins_war"].copy()
+    drawn = arrays["a_slot"] >= 0
+    may_stop[drawn] |= arrays["s_begins_war"][arrays["a_slot"][drawn]]
+    kept: list[GameState | None] = [
+        gs if bool(may_stop[arrays["t_a_start"][i]:arrays["t_a_stop"][i]].any()) else None
+        for i, gs in enumerate(opened)]
     fighting = {x for e in wars for x in (e.aggressor, e.defender)}
     return Tables(
         states=b.states, slots=b.slots, pairs=b.pairs, treaties=b.treaties,
@@ -418,4 +445,5 @@ def build_tables(scenario: Scenario, doctrine: Doctrine) -> Tables:
         belligerents=len(fighting), first_war=wars[0].turn if wars else None,
         origins={a: attack.origin for t in turns[-1:] for a, attack in t.gs.attacks.items()}, arrays=arrays,
         weights=np.asarray([doctrine.weights[n] for n in FACTORS], dtype=np.float64),
-        cuts=np.asarray(doctrine.cuts, dtype=np.float64))
+        cuts=np.asarray(doctrine.cuts, dtype=np.float64), opened=kept, votes=b.votes,
+        wars=tuple((e.turn, e.aggressor, e.defender) for e in wars))

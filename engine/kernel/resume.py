@@ -1,0 +1,234 @@
+"""A run whose answer begins a war: its turns of war on the reference engine, the rest in the kernel.
+
+The kernel stops a run at the start of the turn in which an answer would begin a war
+(the cascade is not compiled). Up to that turn the run's world is the skeleton's but
+for what the draws changed: the answers themselves, the councils' verdicts and the
+reputations. So the skeleton's state once that turn is open (`Tables.opened`), with
+those put in and the run's seed, is the state the reference engine would have
+reached; the reference engine's own phases close that turn.
+
+Then the run goes back to the kernel: the tables of the turns after it are built
+from the run's state (`build_tables(start=...)`) and cached under that state's
+shape, all of it but what the draws change (`_shape`), since many runs reach the
+same wars by the same answers. A run can leave and come back several times; a
+state whose turns the kernel does not compile is played on by the reference engine.
+
+The summary reads each part in the order `engine.montecarlo.summarise` reads a
+whole log. tests/test_kernel.py checks the result against the reference engine's
+whole run, run by run and byte for byte.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..doctrine import FACTORS
+from ..events import Event
+from ..model import RESPONSES, Decision, DecisionSource
+from ..play import Context
+from ..state import GameState, Key, Status, apply
+from ..turn import close_turn, open_turn
+from .scope import OutOfScope
+
+if TYPE_CHECKING:
+    from ..mc_tally import RunSummary
+    from ..montecarlo import Plan
+    from .tables import Tables
+
+__all__ = ["finish"]
+
+_LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
+# Tables after a turn of war kept per scenario, and shapes remembered as met once: bounds that keep
+# memory flat in the number of runs (a state past them is played on by the reference engine).
+AFTER_LIMIT = 512
+MET_LIMIT = 200_000
+# Building the tables after a state costs some ten times playing on from it on the reference
+# engine (the skeleton reads every factor for each possible answer of the leader). So they are
+# built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
+# runs came back on them fewer than `PAYBACK` times each: on such a scenario most states after a
+# war are met a few times only, and playing on costs less.
+SIGHTINGS = 4
+TRIAL_BUILDS = 64
+PAYBACK = 4
+_DOCTRINE = DecisionSource.DOCTRINE
+
+
+class _Run:
+    """What a run has said so far, as summarise reads a log: the reading, its answers, its votes."""
+
+    def __init__(self) -> None:
+        from ..montecarlo import _Reading
+        self.seen = _Reading()
+        self.decisions: dict[Key, Decision] = {}
+        self.invocations: dict[tuple[str, str], bool] = {}
+
+    def kernel_part(self, tables: Tables, stop: int, ranks: Any, honour: Any, cohesion: Any, declared: Any,
+                    opened: GameState | None) -> None:
+        """The turns before `stop` the kernel played with `tables` (`opened`: the state where it
+        stopped, which holds the skeleton's answers to those turns)."""
+        seen, arrays = self.seen, tables.arrays
+        for (attack, state, t, bound), rank in zip(tables.slots, ranks.tolist()):
+            if t < stop and rank >= 0:
+                seen.asked.append((attack, state, t))
+                # the summary reads an answer's turn, level and whether a treaty bound it
+                skeleton = opened.decisions[(attack, state)] if opened is not None else Decision(
+                    turn=t, state=state, attack=attack, response=RESPONSES[rank], source=_DOCTRINE,
+                    treaty="" if bound else None)
+                self.decisions[(attack, state)] = replace(skeleton, response=RESPONSES[rank])
+        pair_of = arrays["r_pair"]
+        for r, verdict in enumerate(honour.tolist()):
+            if verdict >= 0:
+                key = tables.pairs[pair_of[r]]
+                seen.kept[key] = seen.kept.get(key, True) and verdict == 1
+                seen.tested += 1
+                seen.honoured += verdict == 1
+        counts = arrays["m_c_stop"] - arrays["m_c_start"]
+        t_number = arrays["t_number"].tolist()
+        measured = [i for i, t in enumerate(t_number) if t < stop]
+        for m in range(int(arrays["t_m_stop"][measured[-1]]) if measured else 0):
+            n = int(counts[m]) or 1
+            acc = seen.cohesion.setdefault(tables.treaties[m], [0.0, 0.0])
+            acc[0] += float(cohesion[m]) * n
+            acc[1] += n
+        for (treaty, attack), verdict in zip(tables.votes, declared.tolist()):
+            if verdict >= 0:
+                self.invocations[(treaty, attack)] = verdict == 1
+        for t, aggressor, defender in tables.wars:
+            if t < stop:
+                seen.belligerents.update((aggressor, defender))
+                if seen.first_war is None:
+                    seen.first_war = t
+        seen.fired.extend((i, t) for i, t in tables.fired if t <= stop)
+
+    def reference_part(self, events: list[Event], gs: GameState) -> None:
+        """Events the reference engine played, one by one into the same reading (sums in log order)."""
+        from ..montecarlo import _READERS
+        for e in events:
+            reader = _READERS.get(type(e))
+            if reader is not None:
+                reader(self.seen, e)
+        # the state's answers and votes are the run's own: the earlier ones were put in (`_state_at`)
+        self.decisions = dict(gs.decisions)
+        self.invocations = dict(gs.invocations)
+
+    def summary(self, plan: Plan, index: int, drawn: dict[str, float], origins: dict[str, str]) -> RunSummary:
+        from ..mc_tally import RunSummary
+        from ..montecarlo import _script_matches
+        seen = self.seen
+        final = {key: (d.turn, d.response.rank, d.treaty is not None) for key, d in self.decisions.items()}
+        script = _script_matches(plan.scenario, seen.asked, final, origins) if plan.scenario.script else None
+        return RunSummary(
+            index=index, decisions=tuple((a, s, t, r, b) for (a, s), (t, r, b) in final.items()),
+            honour=tuple((a, s, ok) for (a, s), ok in seen.kept.items()), honoured=seen.honoured,
+            tested=seen.tested, cohesion=tuple((t, total / n) for t, (total, n) in seen.cohesion.items() if n),
+            belligerents=len(seen.belligerents), first_war=seen.first_war, script=script,
+            weights=tuple(drawn.values()), injects=tuple(seen.fired))
+
+
+def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, ranks: Any, honour: Any,
+           cohesion: Any, declared: Any, reputation: Any) -> RunSummary:
+    """The summary of run `index`, which the kernel stopped at turn `turn_index` of `tables`."""
+    from ..montecarlo import _PLAYERS, _resolves, run_weights
+    drawn = run_weights(plan.seed, index, plan.vary)
+    weights, resolves = _resolves(drawn)
+    ctx = Context(_PLAYERS.doctrine(plan.scenario, dict(plan.weights) | weights), stochastic=True, verbose=False)
+    run = _Run()
+    root = tables
+    while True:
+        opened = tables.opened[turn_index]
+        assert opened is not None, "a run stops only where an answer may begin a war"
+        run.kernel_part(tables, opened.turn, ranks, honour, cohesion, declared, opened)
+        gs = _state_at(run, opened, seed, tables.states, reputation, resolves)
+        step = close_turn(gs, ctx, own=True)   # the turn in which a war begins
+        gs = step.state
+        run.reference_part(list(step.events), gs)
+        if gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED:
+            return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
+        after = _after(plan, root, gs)
+        if after is None:
+            events, gs = _play_on(gs, ctx)
+            run.reference_part(events, gs)
+            return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
+        tables = after
+        row = np.asarray([[weights.get(n, w) for n, w in zip(FACTORS, tables.weights.tolist())]], dtype=np.float64)
+        start = np.asarray([[gs.reputation[s] for s in tables.states]], dtype=np.float64)
+        from . import _play
+        out = _play(tables, np.asarray([seed], dtype=np.int64), row, start)
+        ranks, honour, cohesion, declared, bail, reputation = (x[0] for x in out)
+        turn_index = int(bail)
+        if turn_index < 0:
+            run.kernel_part(tables, _LAST, ranks, honour, cohesion, declared, None)
+            return run.summary(plan, index, drawn, tables.origins)
+
+
+def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
+    """The tables of the turns after `gs` (cached under its shape), or None when the kernel does not
+    compile them (see SIGHTINGS)."""
+    from ..montecarlo import _PLAYERS
+    from .tables import build_tables
+    key = _shape(gs)
+    found = root.after.get(key)
+    if isinstance(found, str):
+        return None
+    if found is not None:
+        root.came_back += 1
+        return found
+    built = len(root.after)
+    seen = root.met.get(key, 0) + 1
+    if seen < SIGHTINGS or built >= AFTER_LIMIT or (built >= TRIAL_BUILDS and root.came_back < PAYBACK * built):
+        if len(root.met) >= MET_LIMIT:
+            root.met.clear()
+        root.met[key] = seen
+        return None
+    try:
+        made: Tables | str = build_tables(plan.scenario, _PLAYERS.doctrine(plan.scenario, dict(plan.weights)), gs)
+    except OutOfScope as exc:
+        made = str(exc)
+    root.after[key] = made
+    return made if not isinstance(made, str) else None
+
+
+def _shape(gs: GameState) -> bytes:
+    """Everything in a state between turns that the turns after it read, but what the draws change
+    and the kernel puts in per run (the seed, the reputations, the answers' levels, the councils'
+    verdicts) and what no rule reads (the indicators measured): a 128-bit digest of its words."""
+    answers = tuple((k, d.turn, d.side, d.treaty, d.source) for k, d in gs.decisions.items())
+    words = repr((gs.turn, gs.status, gs.mode, gs.controls, gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn,
+                  gs.turn_attacks, answers, gs.deferred, tuple(gs.invocations), gs.states, gs.relations,
+                  sorted((t, sorted(m)) for t, m in gs.members_in_force.items()),
+                  sorted((t, sorted(m)) for t, m in gs.known_to.items()), gs.wars, gs.channel_open, gs.options_due,
+                  gs.option_choices, gs.lapsed, sorted((sorted(p), t) for p, t in gs.war_began.items()), gs.ceased,
+                  gs.resolves, sorted((sorted(p), t) for p, t in gs.truces.items()), gs.forces))
+    return hashlib.blake2b(words.encode(), digest_size=16).digest()
+
+
+def _state_at(run: _Run, opened: GameState, seed: int, states: list[str], reputation: Any,
+              resolves: list[Event]) -> GameState:
+    """The skeleton's state once the turn is open, with the run's seed, answers, verdicts and reputations."""
+    gs = opened.copy()
+    gs.seed = seed
+    for e in resolves:
+        apply(gs, e)
+    assert run.decisions.keys() == gs.decisions.keys()
+    gs.decisions = dict(run.decisions)
+    gs.invocations = {k: run.invocations.get(k, v) for k, v in gs.invocations.items()}
+    place = {s: i for i, s in enumerate(states)}
+    values = reputation.tolist()
+    gs.reputation = {s: values[place[s]] if s in place else r for s, r in gs.reputation.items()}
+    return gs
+
+
+def _play_on(gs: GameState, ctx: Context) -> tuple[list[Event], GameState]:
+    """engine.game.Game.play from a state between turns: open and close each turn left."""
+    events: list[Event] = []
+    while gs.turn < gs.scenario.turns and gs.status is not Status.FINISHED:
+        for phase in (open_turn, close_turn):
+            step = phase(gs, ctx, own=True)
+            events += step.events
+            gs = step.state
+        if gs.awaiting:
+            raise RuntimeError("a batch run waits for cells")  # no cell plays a batch run
+    return events, gs
