@@ -32,8 +32,9 @@ from .events import (
 )
 from .game import advise
 from .model import DecisionSource, Scenario
-from .narrative import event_line, name_of
+from .narrative import event_line
 from .state import GameState, Status, apply, fold
+from .words import name_of
 
 __all__ = ["DecisionRow", "CommitmentRow", "TimelineEntry", "TurnRecord", "AfterAction", "after_action"]
 

@@ -48,7 +48,7 @@ from .events import (
     WarEnded,
 )
 from .model import RESPONSES, Control, ObligationType, Scenario
-from .words import why_kept
+from .words import name_of, why_kept
 
 _SOURCE_WORDS = {"doctrine": "doctrine", "script": "history", "player": "cell", "umpire": "umpire"}
 Name = Callable[[str], str]
@@ -220,11 +220,6 @@ def is_quiet(event: Event) -> bool:
     if isinstance(event, ObligationExamined):
         return not event.triggered
     return event.kind in QUIET_KINDS
-
-
-def name_of(sc: Scenario, state: str | None) -> str:
-    s = sc.state_by_id.get(state) if state else None
-    return s.name if s else (state or "—")
 
 
 def event_line(sc: Scenario, event: Event) -> str:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .events import Breach, Event, Honoured
-from .narrative import name_of
 from .state import GameState
+from .words import name_of
 
 
 @dataclass(frozen=True, slots=True)

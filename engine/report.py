@@ -16,7 +16,7 @@ from .aar import AfterAction, CommitmentRow, DecisionRow, TimelineEntry, TurnRec
 from .aar_write import DECISION_COLUMNS, decisions_csv, indicator_charts, to_markdown
 from .events import Event, InjectHeld
 from .model import RESPONSES, Inject, ObligationType, Response, Scenario
-from .narrative import QUIET_KINDS, AttackDigest, DigestLine, attack_label, digest, event_line, is_quiet, name_of
+from .narrative import QUIET_KINDS, AttackDigest, DigestLine, attack_label, digest, event_line, is_quiet
 from .network_picture import OBLIGATION_COLOURS, WAR_COLOUR, network_svg, treaty_svg
 from .state import GameState, Status
 from .view import (
@@ -35,6 +35,7 @@ from .view import (
     visible_events,
     waiting_on_cells,
 )
+from .words import name_of
 
 __all__ = [
     # fog of war

@@ -100,14 +100,18 @@ def why_kept(obligation: ObligationType | str, response: Response | str | None) 
     return f"{r} {verdict} it: {_NEEDS[kind]}"
 
 
+def name_of(sc: Scenario, state: str | None) -> str:
+    """A state's name in a scenario, or its id for one the scenario does not know ("—" for none)."""
+    s = sc.state_by_id.get(state) if state else None
+    return s.name if s else (state or "—")
+
+
 def attack_name(sc: Scenario, attack: Attack | None, fallback: str = "") -> str:
     """An attack by the names of the states ("Russia against Estonia"), never its internal id."""
     if attack is None:
         return fallback
-    def name(s: str) -> str:
-        return sc.state_by_id[s].name if s in sc.state_by_id else s
-    who = ", ".join(name(x) for x in attack.attackers) or "unknown attackers"
-    return f"{who} against {name(attack.target)}"
+    who = ", ".join(name_of(sc, x) for x in attack.attackers) or "unknown attackers"
+    return f"{who} against {name_of(sc, attack.target)}"
 
 
 @dataclass(frozen=True, slots=True)

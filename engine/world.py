@@ -97,6 +97,11 @@ class World:
     def state(self, state_id: str) -> State:
         return self.states[state_id]
 
+    def name(self, state_id: str | None) -> str:
+        """A state's name, or its id for a state the scenario does not know ("?" for none)."""
+        found = self.states.get(state_id or "")
+        return found.name if found is not None else (state_id or "?")
+
     def relation(self, source: str, target: str) -> Relation:
         """How `source` sees `target` now; a missing dyad is all zeros."""
         return self.relations.get((source, target)) or Relation(source, target)

@@ -91,7 +91,7 @@ class Console:
         self._tokens: dict[str, tuple[str, str]] = {}      # token hash -> (exercise, cell)
         self._tokens_built = 0.0
         self._what_ifs: dict[str, WhatIf] = {}             # exercise -> its latest what-if
-        self._what_if_slot = threading.Lock()               # one what-if at a time: each is CPU-bound
+        self.what_if_slot = threading.Lock()               # one what-if at a time: each is CPU-bound
 
     # --- scenarios -------------------------------------------------------------------
     def scenarios(self) -> list[ShippedScenario]:

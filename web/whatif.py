@@ -156,7 +156,7 @@ def run_what_if(console: Console, eid: str, request: WhatIfRequest, seconds: flo
     gs = snap.state
     if gs is not None and gs.status is Status.FINISHED:
         raise Conflict("the exercise has finished: there is nothing left to play on")
-    if not console._what_if_slot.acquire(timeout=max(seconds, 0.0)):
+    if not console.what_if_slot.acquire(timeout=max(seconds, 0.0)):
         raise Conflict("another what-if is still running: try again when it has finished")
     try:
         began = time.perf_counter()
@@ -166,7 +166,7 @@ def run_what_if(console: Console, eid: str, request: WhatIfRequest, seconds: flo
     except (GameError, ValueError) as exc:
         raise ConsoleError(f"the what-if could not be played: {exc}") from None
     finally:
-        console._what_if_slot.release()
+        console.what_if_slot.release()
     status = str(gs.status) if gs else "setup"
     seq = snap.seq
     if snap.game is not None:

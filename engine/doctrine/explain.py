@@ -8,28 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from ..model import ForceSize, Formality, Openness, Treaty
+from ..alliance_index import treaty_phrase
+from ..model import ForceSize, Formality, Openness
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
 from .data import FACTOR_DATA, FACTORS
 from .situation import Factor, Situation
 
 
-def _name(world: World, state_id: str) -> str:
-    state = world.states.get(state_id)
-    return state.name if state is not None else state_id
-
-
-def _the(treaty: Treaty) -> str:
-    """'the North Atlantic Treaty', without doubling a name's own article."""
-    return treaty.name if treaty.name.lower().startswith("the ") else f"the {treaty.name}"
+def listed(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C" ("" for none)."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _names(world: World, ids: Sequence[str]) -> str:
-    names = [_name(world, i) for i in ids]
-    if not names:
-        return "an unknown attacker"
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return listed([world.name(i) for i in ids]) or "an unknown attacker"
 
 
 _ARTICLE = {ForceSize.TOKEN: "a token force", ForceSize.BATTALION: "a battalion",
@@ -49,14 +42,14 @@ class _Words:
         world = s.world
         self.s = s
         self.world = world
-        self.A = _name(world, s.ally)
-        self.P = _name(world, s.partner)
+        self.A = world.name(s.ally)
+        self.P = world.name(s.partner)
         self.opponents = rd.opponents(s.attack, s.partner)
         self.X = _names(world, self.opponents)
         self.treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
         self.obligation = (rd.obligation(self.treaty, s.article, s.ally)
                            if self.treaty is not None else None)
-        self.T = _the(self.treaty) if self.treaty is not None else "no treaty"
+        self.T = treaty_phrase(self.treaty) if self.treaty is not None else "no treaty"
         self.label = (f"{self.T} {self.obligation.label}" if self.obligation is not None
                       else self.T)
 
@@ -103,7 +96,7 @@ def _say_tripwire(w: _Words, v: float) -> str:
         return f"{w.A} has no forces in {w.P}"
     d, host = max(units, key=lambda u: u[0].size.weight)
     more = " among other forces" if len(units) > 1 else ""
-    return f"{w.A} has {_ARTICLE[d.size]} in {_name(w.world, host)}{more} (skin in the game)"
+    return f"{w.A} has {_ARTICLE[d.size]} in {w.world.name(host)}{more} (skin in the game)"
 
 
 def _say_threat(w: _Words, v: float) -> str:
@@ -131,7 +124,7 @@ def _say_leader(w: _Words, v: float) -> str:
             else "no major ally has a view")
     leader = rd.leader_of(w.world, memo, t)
     if s.leader_response is not None and leader is not None and leader != s.ally:
-        return (f"{_name(w.world, leader)} (alliance leader) has answered "
+        return (f"{w.world.name(leader)} (alliance leader) has answered "
                 f"{s.leader_response}, and {view}")
     return view
 
@@ -209,10 +202,10 @@ def _say_obsolescence(w: _Words, v: float) -> str:
     parts = []
     since = "since it was signed" if w.treaty.power_at_signing or w.treaty.regime_at_signing else ""
     if d.power_member is not None:
-        parts.append(f"{_name(w.world, d.power_member)}'s power has changed by "
+        parts.append(f"{w.world.name(d.power_member)}'s power has changed by "
                      f"{d.power_change:.0%}{' ' + since if since else ''}")
     if d.regime_member is not None:
-        parts.append(f"{_name(w.world, d.regime_member)} is now a "
+        parts.append(f"{w.world.name(d.regime_member)} is now a "
                      f"{w.world.states[d.regime_member].regime}")
     if years > 0:
         parts.append(f"it was signed {years:.0f} years ago")
@@ -236,7 +229,7 @@ def _tied_to(w: _Words, *, coercive: bool) -> list[str]:
             continue
         if coercive and not (t.governance == rd.COERCIVE and rd.leader_of(w.world, memo, t) in w.opponents):
             continue
-        found.append(_the(t))
+        found.append(treaty_phrase(t))
     return found
 
 

@@ -25,6 +25,7 @@ from operator import attrgetter, is_, mul
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
+from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
@@ -87,7 +88,7 @@ Reading = tuple[tuple[float, ...], tuple[str, str], str, tuple[str, ...]]
 def advise(case: OptionCase) -> OptionAdvice:
     """The doctrine's advice on the option in `case`."""
     kind = family(case.inject.kind)
-    name = _name(case.world, case.actor)
+    name = case.world.name(case.actor)
     if kind is None:
         p = 1.0 if case.inject.resolve >= 0.5 else 0.0
         return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
@@ -110,16 +111,8 @@ def _resolve(inject: Inject) -> float:
     return 2.0 * inject.resolve - 1.0
 
 
-def _name(world: World, state: str | None) -> str:
-    found = world.states.get(state or "")
-    return found.name if found is not None else (state or "?")
-
-
 def _names(world: World, states: Sequence[str]) -> str:
-    named = [_name(world, s) for s in states]
-    if len(named) <= 1:
-        return "".join(named)
-    return ", ".join(named[:-1]) + " and " + named[-1]
+    return listed([world.name(s) for s in states])
 
 
 # --- attack: deterrence ------------------------------------------------------------------------
@@ -308,7 +301,7 @@ def _attack(case: OptionCase) -> Reading:
         return values, _SILENT_VERBS, "", _SILENT[:5]
     likely = sorted((m for m, p in expected.items() if p >= 0.5), key=lambda m: (-states[m].power, m))
     with_forces = [m for m in likely if world.deployments(m, target)]
-    v = _name(world, target)
+    v = world.name(target)
     fight = (f"it expects {_names(world, likely[:3])}{' and others' if len(likely) > 3 else ''} to fight"
              + (f" (their forces in {v})" if with_forces else "")) if likely else \
         f"it expects nobody to come to {v}'s aid"
@@ -366,8 +359,8 @@ def _deployment(case: OptionCase) -> Reading:
     else:
         dilemma = 0.0
     values = (_resolve(inject), fear, threat, dilemma)
-    h = _name(world, host)
-    against = f" from {_name(world, adversary)}" if adversary else ""
+    h = world.name(host)
+    against = f" from {world.name(adversary)}" if adversary else ""
     where = " to " + h if host != actor else ""
     clause = (f"{h}'s fear of abandonment {fear:.2f}, the threat{against} {threat:.2f}, "
               f"the risk of provoking {dilemma:.2f}")
@@ -402,8 +395,8 @@ def _treaty_signed(case: OptionCase) -> Reading:
     reputation = 2.0 * _mean_reputation(world, partners) - 1.0
     values = (_resolve(inject), balancing, bandwagoning, tethering, reputation)
     treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
-    why = ("to balance against " + _name(world, feared) if balancing >= max(bandwagoning, tethering) and balancing
-           else "to bandwagon with " + _name(world, feared) if bandwagoning >= tethering and bandwagoning
+    why = ("to balance against " + world.name(feared) if balancing >= max(bandwagoning, tethering) and balancing
+           else "to bandwagon with " + world.name(feared) if bandwagoning >= tethering and bandwagoning
            else "to tether a rival" if tethering else "for its partners' record")
     title = treaty.name if treaty else "the treaty"
     words = (f"resolve {inject.resolve:.2f}", "balancing against a threat", "bandwagoning with a threat",
@@ -438,7 +431,7 @@ def _ceasefire(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
     enemy = enemy or ""
-    e = _name(world, enemy)
+    e = world.name(enemy)
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
     if not world.at_war(actor, enemy):
         # Nothing to end: the option waits (a war may begin before its window closes).

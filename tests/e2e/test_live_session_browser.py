@@ -45,15 +45,21 @@ def test_a_cell_is_told_of_an_override_without_reloading_and_keeps_its_text(serv
     shot(page, "cell-told-of-override")
 
 
-def test_at_the_deadline_the_cells_form_closes_with_a_notice(server, browser):
-    ex = _turn_two(server)
+def _umpire_sets_deadline(server, browser, ex, minutes: str):
+    """The umpire's page, after setting a deadline of `minutes` (fractions of a minute allowed)."""
     umpire = browser.new_context().new_page()
     umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
     umpire.goto(f"{server.base}/x/{ex['id']}")
-    minutes = umpire.locator("input[type=number][name=minutes]")
-    minutes.evaluate("el => { el.step = 'any'; el.value = '0.1'; }")   # six seconds
-    minutes.evaluate("el => el.form.submit()")
+    field = umpire.locator("input[type=number][name=minutes]")
+    field.evaluate(f"el => {{ el.step = 'any'; el.value = '{minutes}'; }}")
+    field.evaluate("el => el.form.submit()")
     umpire.wait_for_load_state()
+    return umpire
+
+
+def test_at_the_deadline_the_cells_form_closes_with_a_notice(server, browser):
+    ex = _turn_two(server)
+    umpire = _umpire_sets_deadline(server, browser, ex, "0.1")   # six seconds
     page, form = _typing(browser, ex, "United States")
     assert not form.locator("button[type=submit]").is_disabled()
     page.get_by_text("The deadline has passed: the umpire decides now").wait_for(timeout=15_000)
@@ -68,13 +74,7 @@ def test_at_the_deadline_the_cells_form_closes_with_a_notice(server, browser):
 
 def test_a_form_the_deadline_closed_opens_again_when_the_umpire_gives_more_time(server, browser):
     ex = _turn_two(server)
-    umpire = browser.new_context().new_page()
-    umpire.goto(f"{server.base}/?token={UMPIRE_TOKEN}")
-    umpire.goto(f"{server.base}/x/{ex['id']}")
-    minutes = umpire.locator("input[type=number][name=minutes]")
-    minutes.evaluate("el => { el.step = 'any'; el.value = '0.05'; }")   # three seconds
-    minutes.evaluate("el => el.form.submit()")
-    umpire.wait_for_load_state()
+    umpire = _umpire_sets_deadline(server, browser, ex, "0.05")   # three seconds
     page, form = _typing(browser, ex, "United States")
     notice = page.get_by_text("The deadline has passed: the umpire decides now")
     notice.wait_for(timeout=15_000)
