@@ -6,7 +6,7 @@ a token of the wrong role for the route gives 403.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -17,10 +17,10 @@ from engine import report
 from engine.errors import ScenarioError
 from engine.events import Event
 from engine.model import RESPONSES, InjectKind
-from engine.view import DueDecision, public_fields, waiting_on_cells
+from engine.view import DueDecision, waiting_on_cells
 from engine.view import View as EngineView
 
-from . import observers, replay, views
+from . import encoded, observers, replay, views
 from .clock import clock_json
 from .exports import decisions_csv, safe_markdown, stream_response, text_response
 from .security import bearer, console, public_url
@@ -149,12 +149,17 @@ def exercise(eid: str) -> ResponseReturnValue:
     snap = console().get(eid)
     # A client that polls asks for the events from the last `seq` it read on (`since`).
     since = max(0, request.args.get("since", default=0, type=int) or 0)
+    viewer: frozenset[str] | None = None
     if g.caller.role != "cell":   # an observer sees what the umpire sees
-        return jsonify(_umpire_view(snap, since))
-    cell = snap.cells.get(g.caller.cell)
-    if cell is None:
-        abort(403)
-    return jsonify(_cell_view(snap, cell.viewer, cell.name, since))
+        head, events = _umpire_parts(snap, since)
+    else:
+        cell = snap.cells.get(g.caller.cell)
+        if cell is None:
+            abort(403)
+        viewer = cell.viewer
+        head, events = _cell_parts(snap, viewer, cell.name, since)
+    # Each event's text is encoded once for all the readers who may see the whole of it.
+    return encoded.json_response(head, "events", [encoded.event_text(e, viewer) for e in events])
 
 
 def _head(snap: Snapshot) -> dict[str, Any]:
@@ -167,45 +172,21 @@ def _head(snap: Snapshot) -> dict[str, Any]:
             "cell_advice": snap.cell_advice, "clock": clock_json(snap)}
 
 
-def _event(e: Event, viewer: frozenset[str] | None) -> dict[str, Any]:
-    envelope, payload = _encoded(e)
-    d = dict(envelope)
-    d["payload"] = public_fields(e, viewer, payload)
-    if viewer is not None:
-        d.pop("visibility", None)
-    return d
-
-
-# An event encoded once for every reader: thirty cells that poll read each new event thirty
-# times. The common fields are the same for all; the payload is cut per reader from the whole
-# one (engine.view.public_fields). Keyed by the event object (events never change), and
-# holding it, so that its id cannot be taken by another while the entry lives.
-_ENCODED: dict[int, tuple[Event, dict[str, Any], dict[str, Any]]] = {}
-_ENCODED_KEPT = 20_000
-
-
-def _encoded(e: Event) -> tuple[dict[str, Any], dict[str, Any]]:
-    found = _ENCODED.get(id(e))
-    if found is not None and found[0] is e:
-        return found[1], found[2]
-    d = e.to_dict()
-    payload = d.pop("payload")
-    if len(_ENCODED) >= _ENCODED_KEPT:
-        _ENCODED.clear()
-    _ENCODED[id(e)] = (e, d, payload)
-    return d, payload
-
-
 def _umpire_view(snap: Snapshot, since: int = 0) -> dict[str, Any]:
+    """The umpire's (and an observer's) read of the exercise, as a mapping."""
+    head, events = _umpire_parts(snap, since)
+    return head | {"events": [encoded.event_dict(e, None) for e in events]}
+
+
+def _umpire_parts(snap: Snapshot, since: int) -> tuple[dict[str, Any], Sequence[Event]]:
     out = _head(snap) | {"since": since}
     out["cells"] = {c.name: list(c.states) for c in snap.cells.values()}
     if snap.game is None:
-        return out | {"events": [], "due": [], "waiting": []}
+        return out | {"due": [], "waiting": []}, []
     gs, seen = snap.game.state, snap.game.view_for(None, since=since)
-    return out | {"events": [_event(e, None) for e in seen.events],
-                  "due": [_due(d) for d in seen.due],
+    return out | {"due": [_due(d) for d in seen.due],
                   "waiting": [{"attack": a, "state": s} for a, s in waiting_on_cells(gs)],
-                  "awaiting_injects": list(gs.awaiting_manual)}
+                  "awaiting_injects": list(gs.awaiting_manual)}, seen.events
 
 
 def _due(d: DueDecision) -> dict[str, Any]:
@@ -215,20 +196,26 @@ def _due(d: DueDecision) -> dict[str, Any]:
 
 
 def _cell_view(snap: Snapshot, viewer: frozenset[str], name: str, since: int = 0) -> dict[str, Any]:
+    """A cell's read of the exercise, as a mapping."""
+    head, events = _cell_parts(snap, viewer, name, since)
+    return head | {"events": [encoded.event_dict(e, viewer) for e in events]}
+
+
+def _cell_parts(snap: Snapshot, viewer: frozenset[str], name: str,
+                since: int) -> tuple[dict[str, Any], Sequence[Event]]:
     out = _head(snap) | {"cell": name, "states": sorted(viewer), "since": since}
     if snap.game is None:
-        return out | {"events": [], "due": [], "treaties": [], "public_decisions": []}
+        return out | {"due": [], "treaties": [], "public_decisions": []}, []
     seen = snap.game.view_for(viewer, since=since)
     # The answers made public since the client last read (all of them without `since`): a
     # poll's answer grows with what is new, not with the game.
     return out | {
-        "events": [_event(e, viewer) for e in seen.events],
         "due": [_due(d) for d in seen.due],
         "treaties": snap.memoised(("api-treaties", viewer), lambda: _treaties(snap, seen)),
         "public_decisions": [{"turn": p.turn, "attack": p.attack, "state": p.state, "response": p.response,
                               "statement": p.statement}
                              for p in seen.public_since if p.state not in viewer],
-    }
+    }, seen.events
 
 
 def _treaties(snap: Snapshot, seen: EngineView) -> list[dict[str, Any]]:
