@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.view import public_fields
 from tests.e2e.support import SECRETS, UMPIRE_TOKEN, bearer, cell_client, make_app, new_exercise
-from web import api, views
+from web import api, encoded, views
 from web.service import Console
 from web.snapshot import Snapshot
 
@@ -273,3 +274,69 @@ def test_a_request_reads_one_snapshot_and_its_own_writes(tmp_path):
     console: Console = app.extensions["casus"]
     assert r.get_json()["seq"] == console.store.seq(ex["id"])   # the answer names the write just made
     assert console.snapshots.seen() is None                              # nothing held after the request
+
+
+# --- an event's text, encoded once and shared ----------------------------------------------------
+
+def engine_events(snap: Snapshot, viewer: frozenset[str] | None) -> list[dict[str, Any]]:
+    """What the engine lets `viewer` read of the events, encoded afresh (no cache)."""
+    out = []
+    for e in snap.live.view_for(viewer).events:
+        d = e.to_dict()
+        d["payload"] = public_fields(e, viewer, d["payload"])
+        if viewer is not None:
+            d.pop("visibility", None)
+        out.append(d)
+    return out
+
+
+def narva_missed(app: Any) -> dict[str, Any]:
+    """The Narva drill at turn 3: neither cell answered the attack on Estonia on turn 2, and the
+    doctrine answered for both at the close. Each such answer is public, and its reasoning is
+    for the cell of its state (and the umpire) alone: two cells read the same event cut apart."""
+    ex = new_exercise(app, "narva-drill.yaml")
+    client = app.test_client()
+    for step, body in (("open-turn", {}), ("close-turn", {}), ("open-turn", {}),
+                       ("close-turn", {"doctrine_answers_missing": True}), ("open-turn", {})):
+        r = client.post(f"/api/v1/exercises/{ex['id']}/{step}", json=body, headers=bearer(UMPIRE_TOKEN))
+        assert r.status_code == 200, r.get_data(as_text=True)
+    return ex
+
+
+def answers(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {e["payload"]["state"]: e["payload"] for e in events if e["kind"] == "decision"}
+
+
+@pytest.mark.parametrize("first", ["United States", "Poland", None])
+def test_whoever_reads_an_event_first_each_reader_gets_what_the_engine_lets_it_see(tmp_path, first):
+    """An event's text is shared by the readers who see the whole of it: the text the first
+    reader was sent must never reach a reader from whom the engine withholds part of it."""
+    app = make_app(tmp_path)
+    ex = narva_missed(app)
+    snap = uncached(app, ex["id"])
+    names = list(ex["cells"])
+    sent = {}
+    for name in [first, *(n for n in [*names, None] if n != first)]:
+        token = UMPIRE_TOKEN if name is None else ex["cells"][name]["token"]
+        r = app.test_client().get(f"/api/v1/exercises/{ex['id']}", headers=bearer(token))
+        viewer = None if name is None else snap.cells[name].viewer
+        sent[name] = r.get_json()["events"]
+        assert sent[name] == engine_events(snap, viewer)
+    us, poland = answers(sent["United States"]), answers(sent["Poland"])
+    assert "rationale" in us["USA"] and "rationale" not in poland["USA"]     # a cut is at stake
+    assert "rationale" in poland["POL"] and "rationale" not in us["POL"]
+
+
+def test_an_event_nobody_is_kept_from_is_encoded_once_for_all_cells(tmp_path):
+    x = Exercise(tmp_path)
+    for action in ("open", "close", "open"):
+        x.do(action)
+    snap = x.app.extensions["casus"].get(x.eid)
+    rome, berlin = (snap.cells[name].viewer for name in CELLS)
+    public = [e for e in snap.live.view_for(rome).events if e in snap.live.view_for(berlin).events
+              and public_fields(e, rome) == public_fields(e, None)]
+    assert public
+    with x.app.app_context():
+        for e in public:
+            assert encoded.event_text(e, rome) is encoded.event_text(e, berlin)
+            assert json.loads(encoded.event_text(e, rome)) == encoded.event_dict(e, berlin)
