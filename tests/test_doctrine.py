@@ -217,6 +217,8 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("ties_to_attacker", BASE, BASE.change(others=(WITH_ATTACKER,))),
     ("bloc_leader", BASE.change(others=(WITH_ATTACKER,)), BASE.change(others=(RUSSIAN_BLOC,))),
     ("invitation", CLEAR, INVITED),
+    # The same pact's article 4 (consult) in play instead of its article 5 (defend).
+    ("lesser_obligation", BASE, BASE.change(article=0)),
 ]
 
 

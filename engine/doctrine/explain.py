@@ -251,6 +251,14 @@ def _say_invitation(w: _Words, v: float) -> str:
     return f"{w.P} asked {w.A} to come to its help, naming who attacked it"
 
 
+def _say_lesser(w: _Words, v: float) -> str:
+    if v <= 0 or w.obligation is None:
+        return f"{w.T} asks {w.A} for no less than its help"
+    asks = {"consultation": "only to consult", "neutrality": "only to stay out",
+            "nonaggression": "only not to attack"}.get(str(w.obligation.type), "less than arms")
+    return f"{w.label} asks {w.A} {asks}, not to fight for {w.P}"
+
+
 _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "casus_foederis": _say_casus, "formality": _say_formality, "commitment": _say_commitment,
     "institutionalization": _say_institution, "tripwire": _say_tripwire,
@@ -259,7 +267,7 @@ _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "cost_of_war": _say_cost, "interdependence": _say_trade, "entrapment": _say_entrapment,
     "attribution": _say_attribution, "obsolescence": _say_obsolescence,
     "stakes": _say_stakes, "ties_to_attacker": _say_ties, "bloc_leader": _say_bloc,
-    "invitation": _say_invitation,
+    "invitation": _say_invitation, "lesser_obligation": _say_lesser,
 }
 if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
     raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "
