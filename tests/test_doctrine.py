@@ -219,6 +219,8 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("invitation", CLEAR, INVITED),
     # The same pact's article 4 (consult) in play instead of its article 5 (defend).
     ("lesser_obligation", BASE, BASE.change(article=0)),
+    # Estonia, attacked, made the pact's designated leader in place of the United States.
+    ("leader_attacked", BASE, BASE.pact(leader="EST")),
 ]
 
 

@@ -259,6 +259,14 @@ def _say_lesser(w: _Words, v: float) -> str:
     return f"{w.label} asks {w.A} {asks}, not to fight for {w.P}"
 
 
+def _say_leader_attacked(w: _Words, v: float) -> str:
+    if w.treaty is None:
+        return f"{w.P} leads no treaty {w.A} belongs to"
+    if v <= 0:
+        return f"{w.P} does not lead {w.T}"
+    return f"{w.P}, attacked, leads {w.T}: its allies follow the leader"
+
+
 _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "casus_foederis": _say_casus, "formality": _say_formality, "commitment": _say_commitment,
     "institutionalization": _say_institution, "tripwire": _say_tripwire,
@@ -268,6 +276,7 @@ _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "attribution": _say_attribution, "obsolescence": _say_obsolescence,
     "stakes": _say_stakes, "ties_to_attacker": _say_ties, "bloc_leader": _say_bloc,
     "invitation": _say_invitation, "lesser_obligation": _say_lesser,
+    "leader_attacked": _say_leader_attacked,
 }
 if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
     raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "
