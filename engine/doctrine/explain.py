@@ -252,8 +252,10 @@ def _say_invitation(w: _Words, v: float) -> str:
 
 
 def _say_lesser(w: _Words, v: float) -> str:
+    if w.treaty is None:
+        return f"{w.A} answers under no treaty"
     if v <= 0 or w.obligation is None:
-        return f"{w.T} asks {w.A} for no less than its help"
+        return f"{w.label} does not bind {w.A} only to consult or to stay out"
     asks = {"consultation": "only to consult", "neutrality": "only to stay out",
             "nonaggression": "only not to attack"}.get(str(w.obligation.type), "less than arms")
     return f"{w.label} asks {w.A} {asks}, not to fight for {w.P}"
@@ -261,7 +263,7 @@ def _say_lesser(w: _Words, v: float) -> str:
 
 def _say_leader_attacked(w: _Words, v: float) -> str:
     if w.treaty is None:
-        return f"{w.P} leads no treaty {w.A} belongs to"
+        return f"{w.A} answers under no treaty {w.P} could lead"
     if v <= 0:
         return f"{w.P} does not lead {w.T}"
     return f"{w.P}, attacked, leads {w.T}: its allies follow the leader"
