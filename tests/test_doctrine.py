@@ -217,6 +217,10 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("ties_to_attacker", BASE, BASE.change(others=(WITH_ATTACKER,))),
     ("bloc_leader", BASE.change(others=(WITH_ATTACKER,)), BASE.change(others=(RUSSIAN_BLOC,))),
     ("invitation", CLEAR, INVITED),
+    # The same pact's article 4 (consult) in play instead of its article 5 (defend).
+    ("lesser_obligation", BASE, BASE.change(article=0)),
+    # Estonia, attacked, made the pact's designated leader in place of the United States.
+    ("leader_attacked", BASE, BASE.pact(leader="EST")),
 ]
 
 
@@ -766,3 +770,21 @@ def test_the_new_factors_say_why_in_words(setup, name, words):
     factor = next(f for f in DOCTRINE.advise(setup.situation()).factors if f.name == name)
     assert factor.value > 0 and words in factor.text
     assert "counter-intuitively" not in factor.text   # the fitted sign is the literature's
+
+
+@pytest.mark.parametrize("kind, lesser", [
+    (ObligationType.DEFENSE, 0.0), (ObligationType.OFFENSE, 0.0),
+    (ObligationType.CONSULTATION, 1.0), (ObligationType.NEUTRALITY, 1.0),
+    (ObligationType.NONAGGRESSION, 1.0)])
+@pytest.mark.parametrize("triggered", [True, False])
+def test_only_a_binding_obligation_that_asks_less_than_arms_is_a_lesser_obligation(kind, lesser, triggered):
+    found = DOCTRINE.features(BASE.article5(type=kind).change(triggered=triggered).situation())
+    assert found["lesser_obligation"] == (lesser if triggered else 0.0)
+
+
+@pytest.mark.parametrize("leader, attacked", [
+    ("USA", 0.0), ("EST", 1.0),
+    (None, 0.0)])   # none designated: the most powerful member in force, the United States
+def test_the_leader_attacked_is_the_treatys_leader_as_the_victim(leader, attacked):
+    assert DOCTRINE.features(BASE.pact(leader=leader).situation())["leader_attacked"] == attacked
+    assert DOCTRINE.features(BASE.pact(leader=leader).change(treaty=None).situation())["leader_attacked"] == 0.0

@@ -1,6 +1,6 @@
 """The decision model: how a state the engine plays answers an attack (DOCTRINE.md).
 
-Twenty factors from the alliance literature are read off the world, each
+Twenty-two factors from the alliance literature are read off the world, each
 scaled to [0, 1] or [-1, 1]. Their weighted sum is a latent score, linear in
 the weights so that a calibration can refit them; an ordered logit turns the
 score into a probability for each level of the response scale:
@@ -20,7 +20,7 @@ The house, one seam per module:
     data.py       doctrine.json, read and checked at import
     situation.py  what a decision is about (Situation) and one reason (Factor)
     readings.py   what the doctrine reads off a world, cached per world
-    factors.py    the twenty factors' values (numbers only: the hot path)
+    factors.py    the twenty-two factors' values (numbers only: the hot path)
     logit.py      the ordered logit and sampling (numbers only)
     explain.py    the factors in plain words
     advice.py     an answer: its distribution and its reasons

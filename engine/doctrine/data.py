@@ -23,11 +23,13 @@ FACTORS: tuple[str, ...] = (
     "casus_foederis", "formality", "commitment", "institutionalization", "tripwire",
     "threat", "affinity", "leader", "burden_sharing", "regime", "reputation",
     "cost_of_war", "interdependence", "entrapment", "attribution", "obsolescence",
-    "stakes", "ties_to_attacker", "bloc_leader", "invitation",
+    "stakes", "ties_to_attacker", "bloc_leader", "invitation", "lesser_obligation",
+    "leader_attacked",
 )
 # Factors that describe the commitment itself: nothing to say without one.
 TREATY_FACTORS = frozenset({"formality", "commitment", "institutionalization", "leader",
-                            "regime", "obsolescence"})
+                            "regime", "obsolescence", "lesser_obligation",
+                            "leader_attacked"})
 
 
 def _load() -> Mapping[str, Any]:

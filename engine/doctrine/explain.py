@@ -251,6 +251,24 @@ def _say_invitation(w: _Words, v: float) -> str:
     return f"{w.P} asked {w.A} to come to its help, naming who attacked it"
 
 
+def _say_lesser(w: _Words, v: float) -> str:
+    if w.treaty is None:
+        return f"{w.A} answers under no treaty"
+    if v <= 0 or w.obligation is None:
+        return f"{w.label} does not bind {w.A} only to consult or to stay out"
+    asks = {"consultation": "only to consult", "neutrality": "only to stay out",
+            "nonaggression": "only not to attack"}.get(str(w.obligation.type), "less than arms")
+    return f"{w.label} asks {w.A} {asks}, not to fight for {w.P}"
+
+
+def _say_leader_attacked(w: _Words, v: float) -> str:
+    if w.treaty is None:
+        return f"{w.A} answers under no treaty {w.P} could lead"
+    if v <= 0:
+        return f"{w.P} does not lead {w.T}"
+    return f"{w.P}, attacked, leads {w.T}: its allies follow the leader"
+
+
 _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "casus_foederis": _say_casus, "formality": _say_formality, "commitment": _say_commitment,
     "institutionalization": _say_institution, "tripwire": _say_tripwire,
@@ -259,7 +277,8 @@ _SAY: Mapping[str, Callable[[_Words, float], str]] = {
     "cost_of_war": _say_cost, "interdependence": _say_trade, "entrapment": _say_entrapment,
     "attribution": _say_attribution, "obsolescence": _say_obsolescence,
     "stakes": _say_stakes, "ties_to_attacker": _say_ties, "bloc_leader": _say_bloc,
-    "invitation": _say_invitation,
+    "invitation": _say_invitation, "lesser_obligation": _say_lesser,
+    "leader_attacked": _say_leader_attacked,
 }
 if tuple(_SAY) != FACTORS:  # pragma: no cover - fails at import, by design
     raise ImportError(f"engine.doctrine.explain words the factors {tuple(_SAY)}; "

@@ -6,7 +6,7 @@ Each value is scaled to [0, 1] or [-1, 1] as doctrine.json's `range` says.
 """
 from __future__ import annotations
 
-from ..model import Obligation, Response, State, Treaty
+from ..model import Obligation, ObligationType, Response, State, Treaty
 from ..network import Attack
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
@@ -15,8 +15,12 @@ from .situation import Situation
 
 # A factor with no commitment in play: the casus foederis fails (-1), the commitment's own
 # factors are absent (0). Order: casus_foederis, formality, commitment, institutionalization,
-# leader, regime, obsolescence.
-_NO_TREATY = (-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+# leader, regime, obsolescence, lesser_obligation, leader_attacked.
+_NO_TREATY = (-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+# Obligations that ask less than arms: to consult, to stay out, not to attack (ATOP's
+# consultation, neutrality and non-aggression). Honouring one is a lower level of the scale.
+_LESSER = frozenset({ObligationType.CONSULTATION, ObligationType.NEUTRALITY,
+                     ObligationType.NONAGGRESSION})
 # The middle of the response scale (diplomatic, rank 2) and its half-width: the leader's
 # answer centred on [-1, 1] (hostile -1 ... full +1, doctrine.json, leader).
 _MID_RANK, _HALF_SCALE = Response.DIPLOMATIC.rank, 2.0
@@ -32,7 +36,7 @@ def values(s: Situation) -> tuple[float, ...]:
     opponents = rd.opponents(attack, partner)
     threat, affinity, trade = _relations(world, ally, partner, opponents)
     treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
-    casus, formality, commitment, institution, leader, regime, obsolete = (
+    casus, formality, commitment, institution, leader, regime, obsolete, lesser, led = (
         _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
     cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
     tied, bloc = rd.ties(world, memo, ally, opponents)
@@ -43,7 +47,8 @@ def values(s: Situation) -> tuple[float, ...]:
         _centred(world.reputation.get(ally, INITIAL_REPUTATION)),
         cost, trade, _entrapment(world, attack, me, partner),
         0.0 if invited else _ambiguity(attack), obsolete,
-        _stakes(world, memo, ally, casus, affinity), tied, bloc, 1.0 if invited else 0.0,
+        _stakes(world, memo, ally, casus, affinity), tied, bloc, 1.0 if invited else 0.0, lesser,
+        led,
     )
 
 
@@ -83,13 +88,15 @@ def _tripwire(world: World, shared: rd.Memo, attack: Attack, ally: str, partner:
 
 
 def _commitment(s: Situation, memo: rd.Memo, shared: rd.Memo, treaty: Treaty,
-                me: State) -> tuple[float, float, float, float, float, float, float]:
+                me: State) -> tuple[float, float, float, float, float, float, float, float, float]:
     """The factors of the commitment in play, in the order of _NO_TREATY."""
     obligation, formality, commitment, publicity = rd.terms(shared, treaty, s.article, s.ally)
-    casus = 1.0 if s.triggered and _holds(obligation, s.ally, s.partner, s.attack) else -1.0
-    return (casus, formality, commitment, treaty.institutionalization,
+    holds = s.triggered and _holds(obligation, s.ally, s.partner, s.attack)
+    lesser = 1.0 if holds and obligation is not None and obligation.type in _LESSER else 0.0
+    return (1.0 if holds else -1.0, formality, commitment, treaty.institutionalization,
             _leader(s, memo, treaty), rd.DEMOCRACY[me.regime] * publicity,
-            _obsolescence(s.world, memo, treaty))
+            _obsolescence(s.world, memo, treaty), lesser,
+            1.0 if rd.leader_of(s.world, memo, treaty) == s.partner else 0.0)
 
 
 def _holds(obligation: Obligation | None, ally: str, partner: str, attack: Attack) -> bool:
