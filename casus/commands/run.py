@@ -98,8 +98,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     results = outcome.results()
     if engine.compiled and outcome.replayed and not args.quiet:
-        print(f"{outcome.replayed} of {outcome.done} runs began a war and were played by the reference "
-              "engine (cascades are not yet compiled)", file=sys.stderr)
+        if any(i.option for i in plan.scenario.injects):
+            print(f"{outcome.replayed} of {outcome.done} runs left the kernel for the reference engine on the "
+                  "turns an option is open (its actor's choice) or a war begins (cascades are not yet compiled)",
+                  file=sys.stderr)
+        else:
+            print(f"{outcome.replayed} of {outcome.done} runs began a war and were played by the reference "
+                  "engine (cascades are not yet compiled)", file=sys.stderr)
     if outcome.interrupted:
         print(f"interrupted after {outcome.done} of {plan.runs} runs", file=sys.stderr)
     elif not args.quiet:
