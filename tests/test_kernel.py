@@ -349,6 +349,26 @@ def test_the_shape_of_a_state_leaves_out_the_options_resolves() -> None:
     assert _shape(other) != _shape(gs)
 
 
+@pytest.mark.parametrize("name", OPTIONS)
+def test_the_shape_an_option_phase_made_is_read_once_per_phase_and_is_the_states_own(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same events of an option phase from the same tables make a state of the same shape: the
+    shape kept for them is, in every run, the shape of the run's own state."""
+    from engine.kernel import resume
+    kept, checked = resume._shape_of, []
+
+    def checking(tables: object, digest: bytes, gs: object) -> bytes:
+        found = kept(tables, digest, gs)  # type: ignore[arg-type]
+        assert found == resume._shape(gs)  # type: ignore[arg-type]
+        checked.append(digest)
+        return found
+
+    monkeypatch.setattr(resume, "_shape_of", checking)
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), RUNS, seed=3)
+    kernel.run_chunk(plan, 0, plan.runs)
+    assert len(checked) > len(set(checked))  # phases repeat: their shapes were read from the memo
+
+
 # --- a rule changed behind the kernel's back ----------------------------------------------------------
 
 def _probe() -> mc.Plan:

@@ -26,6 +26,7 @@ whole run, run by run and byte for byte.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ _LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
 # memory flat in the number of runs (a state past them is played on by the reference engine).
 AFTER_LIMIT = 512
 MET_LIMIT = 200_000
+MADE_LIMIT = 4096  # option phases remembered per tables (`_made`)
 # Building the tables after a state costs some ten times playing on from it on the reference
 # engine (the skeleton reads every factor for each possible answer of the leader). So they are
 # built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
@@ -157,7 +159,7 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
         run.reference_part(list(step.events), gs)
         if gs.status is not Status.OPEN and (gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED):
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
-        after = _after(plan, root, gs)
+        after = _after(plan, root, gs, _made(tables, step.events) if phase is open_turn else None)
         if after is None:
             events, gs = _play_on(gs, ctx)
             run.reference_part(events, gs)
@@ -180,12 +182,22 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
             return run.summary(plan, index, drawn, tables.origins)
 
 
-def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
+def _made(tables: Tables, events: Sequence[Event]) -> tuple[Tables, bytes]:
+    """Where the shape of the state an option phase made is kept, and the digest of its events.
+
+    Every run that reaches `tables.options_at` is in a state of the same shape, and the option
+    phase reads what the shape leaves out only to make its choices (and a ceasefire to end its
+    wars), which its events say: the same events make the same shape. A phase's events (a few
+    injects and choices) are read in a fiftieth of the time the state's shape takes."""
+    return tables, hashlib.blake2b(repr(events).encode(), digest_size=16).digest()
+
+
+def _after(plan: Plan, root: Tables, gs: GameState, phase: tuple[Tables, bytes] | None = None) -> Tables | None:
     """The tables of the turns after `gs` (cached under its shape), or None when the kernel does not
-    compile them (see SIGHTINGS)."""
+    compile them (see SIGHTINGS). `phase`: where the shape an option phase made is kept (`_made`)."""
     from ..montecarlo import _PLAYERS
     from .tables import build_tables
-    key = _shape(gs)
+    key = _shape(gs) if phase is None else _shape_of(phase[0], phase[1], gs)
     found = root.after.get(key)
     if isinstance(found, str):
         return None
@@ -207,14 +219,33 @@ def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
     return made if not isinstance(made, str) else None
 
 
+def _shape_of(tables: Tables, digest: bytes, gs: GameState) -> bytes:
+    """`_shape(gs)` of a state an option phase from `tables.options_at` made, whose events have
+    `digest`: read once per phase's events (`_made`)."""
+    found = tables.made.get(digest)
+    if found is None:
+        if len(tables.made) >= MADE_LIMIT:
+            tables.made.clear()
+        found = tables.made[digest] = _shape(gs)
+    return found
+
+
 def _shape(gs: GameState) -> bytes:
     """Everything in a state between turns that the turns after it read, but what the draws change
     and the kernel puts in per run (the seed, the reputations, the answers' levels, the councils'
     verdicts, the options' resolves drawn for the run, which only the reference engine's option phase
-    reads) and what no rule reads (the indicators measured): a 128-bit digest of its words."""
-    answers = tuple((k, d.turn, d.side, d.treaty, d.source) for k, d in gs.decisions.items())
-    words = repr((gs.turn, gs.status, gs.mode, gs.controls, gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn,
-                  gs.turn_attacks, answers, gs.deferred, tuple(gs.invocations), gs.states, gs.relations,
+    reads) and what no rule reads (the indicators measured): a 128-bit digest of its words.
+
+    Read once per run and turn the kernel leaves, so it is kept cheap: a state or relation still the
+    scenario's own object is said as such (None), not in words; enumerations by their values."""
+    scenario = gs.scenario
+    answers = tuple((k, d.turn, d.side, d.treaty, d.source.value) for k, d in gs.decisions.items())
+    states, relations = scenario.state_by_id, scenario.relation_by_pair
+    changed_states = tuple((k, None if v is states.get(k) else v) for k, v in gs.states.items())
+    changed_relations = tuple((k, None if v is relations.get(k) else v) for k, v in gs.relations.items())
+    words = repr((gs.turn, gs.status.value, gs.mode.value, tuple((k, c.value) for k, c in gs.controls.items()),
+                  gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn, gs.turn_attacks, answers, gs.deferred,
+                  tuple(gs.invocations), changed_states, changed_relations,
                   sorted((t, sorted(m)) for t, m in gs.members_in_force.items()),
                   sorted((t, sorted(m)) for t, m in gs.known_to.items()), gs.wars, gs.channel_open, gs.options_due,
                   gs.option_choices, gs.lapsed, sorted((sorted(p), t) for p, t in gs.war_began.items()), gs.ceased,

@@ -254,6 +254,9 @@ class Tables:
     after: dict[bytes, Tables | str] = field(default_factory=dict)
     met: dict[bytes, int] = field(default_factory=dict)  # the shapes met, not compiled: how often
     came_back: int = 0                                # runs that came back on tables of `after`
+    # the shape of the state an option phase from `options_at` made, by a digest of that phase's events
+    # (engine.kernel.resume): the same events from the same shape make the same shape, read once
+    made: dict[bytes, bytes] = field(default_factory=dict)
 
 
 class _Builder:
