@@ -6,12 +6,13 @@ it is (`compiled`), and the kernel holds the run loop alone (`loop`). A run give
 the same `RunSummary` whichever plays it, so the tallies, and the results' bytes,
 are the same (tests/test_kernel.py checks it run by run).
 
-The scope (`scope.kernel_scope`): no conditional obligations, no prefixes. Two
-things leave the kernel for the reference engine, and a run comes back after them
-on tables of the state they made (`resume`): a turn in which an answer begins a war
-(the cascade is not compiled), whose close the reference engine plays, and a turn
-on which an option is open, whose opening it plays (the option phase: each run's
-choice, from its own reputations and answers).
+The scope (`scope.kernel_scope`): every plan but a game's prefix. Three things
+leave the kernel for the reference engine, and a run comes back after them on
+tables of the state they made (`resume`): a turn in which an answer begins a war
+(the cascade is not compiled) and a turn whose close meets a conditional obligation
+(owed or not by the run's other answers), whose close the reference engine plays,
+and a turn on which an option is open, whose opening it plays (the option phase:
+each run's choice, from its own reputations and answers).
 """
 from __future__ import annotations
 
@@ -156,7 +157,7 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
 def _leaving(tables: Tables, bail: Any) -> Any:
     """Per run, the turn (an index into the tables' turns) at which it leaves the kernel, else -1:
     where its answer begins a war, or, when the tables end at an open option, their end."""
-    if tables.options_at is None:
+    if tables.stop is None:
         return bail
     return np.where(bail < 0, tables.arrays["t_number"].shape[0], bail)
 

@@ -8,7 +8,7 @@ reputations. So the skeleton's state once that turn is open (`Tables.opened`), w
 those put in and the run's seed, is the state the reference engine would have
 reached; the reference engine's own phases close that turn.
 
-A run whose tables end where an option is open (`Tables.options_at`: the state
+A run whose tables end where an option is open (`Tables.stop`: the state
 between turns before it) leaves the same way: that state with the run's draws put
 in, and the reference engine's own phase opens the turn, options and all, drawn
 from the run's seed, reputations and answers. Many runs make the same choices.
@@ -139,7 +139,7 @@ class _Run:
 def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, ranks: Any, honour: Any,
            cohesion: Any, declared: Any, reputation: Any) -> RunSummary:
     """The summary of run `index`, which the kernel stopped at turn `turn_index` of `tables` (at
-    their end: an option open on the turn after them)."""
+    their end: where they stop, `Tables.stop`)."""
     from ..montecarlo import _PLAYERS, _resolves, run_weights
     drawn = run_weights(plan.seed, index, plan.vary)
     weights, resolves = _resolves(drawn)
@@ -147,11 +147,12 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
     run = _Run()
     root = tables
     while True:
-        if turn_index < tables.arrays["t_number"].shape[0]:  # a war begins: that turn's close
-            at, phase = tables.opened[turn_index], close_turn
-        else:                                                # an option is open: that turn's opening
-            at, phase = tables.options_at, open_turn
-        assert at is not None, "a run stops only where an answer may begin a war or an option is open"
+        # a war begins (that turn's close), or where the tables stop: an option open (that turn's
+        # opening) or a conditional obligation (its close)
+        war = turn_index < tables.arrays["t_number"].shape[0]
+        at = tables.opened[turn_index] if war else tables.stop
+        assert at is not None, "a run stops only where an answer may begin a war or where its tables stop"
+        phase = close_turn if at.status is Status.OPEN else open_turn
         run.kernel_part(tables, at.turn + (phase is open_turn), ranks, honour, cohesion, declared, at)
         gs = _state_at(run, at, seed, tables.states, reputation, resolves)
         step = phase(gs, ctx, own=True)
@@ -166,7 +167,7 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
         tables = after
         turns = tables.arrays["t_number"].shape[0]
-        if turns == 0:  # an option is open at once: no kernel turn to play
+        if turns == 0:  # they stop at once: no kernel turn to play
             ranks = honour = cohesion = declared = np.zeros(0, dtype=np.int64)
             reputation = np.asarray([gs.reputation[s] for s in tables.states], dtype=np.float64)
             turn_index = 0
@@ -185,7 +186,7 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
 def _made(tables: Tables, events: Sequence[Event]) -> tuple[Tables, bytes]:
     """Where the shape of the state an option phase made is kept, and the digest of its events.
 
-    Every run that reaches `tables.options_at` is in a state of the same shape, and the option
+    Every run that reaches `tables.stop` is in a state of the same shape, and the option
     phase reads what the shape leaves out only to make its choices (and a ceasefire to end its
     wars), which its events say: the same events make the same shape. A phase's events (a few
     injects and choices) are read in a fiftieth of the time the state's shape takes."""
@@ -220,7 +221,7 @@ def _after(plan: Plan, root: Tables, gs: GameState, phase: tuple[Tables, bytes] 
 
 
 def _shape_of(tables: Tables, digest: bytes, gs: GameState) -> bytes:
-    """`_shape(gs)` of a state an option phase from `tables.options_at` made, whose events have
+    """`_shape(gs)` of a state an option phase from `tables.stop` made, whose events have
     `digest`: read once per phase's events (`_made`)."""
     found = tables.made.get(digest)
     if found is None:

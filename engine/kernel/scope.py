@@ -6,7 +6,10 @@ requires them is held), effects and treaty signatures, withdrawals and disclosur
 change the world the same way. So these are in scope: the skeleton play of the
 tables meets them as every run does. Options are in scope too: the tables stop at
 the first turn on which one is open, each run's option phase is the reference
-engine's, and the run comes back on the tables of the state its choices made.
+engine's, and the run comes back on the tables of the state its choices made. So
+are conditional obligations: the tables stop at a turn whose close meets one (whether
+it binds is the run's answers' doing), the reference engine closes it, and the run
+comes back after it.
 
 `kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
 the tables can still find a plan outside the scope (`OutOfScope`), and a run in
@@ -35,6 +38,4 @@ def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
     """None when the kernel plays this plan, else the reason it does not (in words)."""
     if plan.prefix:
         return "runs from a game's prefix (what-if) are not yet compiled"
-    if any(ob.conditional_on for t in scenario.treaties for ob in t.obligations):
-        return "conditional obligations are not yet compiled"
     return None
