@@ -164,12 +164,14 @@ ids_ = st.sampled_from(IDS)
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    """Random scenarios within the kernel's scope: every obligation type, council rules, stakes, options."""
+    """Random scenarios within the kernel's scope: every obligation type (a conditional one too), council
+    rules, stakes, options."""
     treaties = []
     for i in range(draw(st.integers(1, 3))):
         members = draw(st.lists(ids_, min_size=2, max_size=4, unique=True))
         obligations = draw(st.lists(st.sampled_from([defense(), offense(), neutrality(), nonaggression(),
-                                                     consultation(), defense(non_provocation=True)]),
+                                                     consultation(), defense(non_provocation=True),
+                                                     defense(conditional_on=(members[-1],))]),
                                     min_size=1, max_size=3))
         treaties.append(treaty(f"t{i}", members, *obligations, leader=members[0],
                                invocation=draw(st.sampled_from(["member", "consensus", "majority", "two-thirds"]))))
