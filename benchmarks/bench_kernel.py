@@ -138,13 +138,14 @@ def main() -> None:
           f"(cache {os.environ.get('NUMBA_CACHE_DIR')}){'; ' + prepared.reason if prepared.reason else ''}")
     with_options(q)
     print("\npast crises whose runs the kernel plays itself (no war begun by an answer in most runs):")
-    for name in ("2001-article-5", "2025-sindoor", "1897-greco-turkish"):
+    for name in ("2001-article-5", "2025-sindoor", "1897-greco-turkish", "1938-munich"):
         scenario = load(HISTORY / f"{name}.yaml")
         for workers in (1, 2):
             side_by_side(name, scenario, 5_000 if q else 20_000, 200 if q else 600, workers)
-    print("\npast crises whose runs begin wars (each war's turn on the reference engine, the turns after it back "
-          "in the kernel on tables cached per state reached):")
-    for name in ("1914-july-crisis", "1973-yom-kippur", "1939-poland", "2024-iran-israel", "1866-austro-prussian"):
+    print("\npast crises whose runs begin wars or meet a conditional obligation (that turn on the reference "
+          "engine, the turns after it back in the kernel on tables cached per state reached):")
+    for name in ("1914-july-crisis", "1973-yom-kippur", "1939-poland", "2024-iran-israel", "1866-austro-prussian",
+                 "1940-italy-greece"):
         scenario = load(HISTORY / f"{name}.yaml")
         for workers in (1, 2):
             side_by_side(name, scenario, 1_000 if q else 4_000, 100 if q else 400, workers)
