@@ -473,6 +473,16 @@ def test_the_runs_that_begin_a_war_are_counted_and_said() -> None:
     assert "4 of 4 runs began a war and were played by the reference engine" in err
 
 
+@pytest.mark.parametrize("name, why", [
+    ("indo-pacific-2028", "an option is open (its actor's choice) or a war begins"),
+    ("history/1940-italy-greece", "a conditional obligation is met or a war begins"),
+])
+def test_the_runs_that_leave_the_kernel_are_said_with_what_sends_them(name: str, why: str) -> None:
+    code, out, err = _cli(str(ROOT / "scenarios" / f"{name}.yaml"), "--runs", "4", "--workers", "1", "--json")
+    assert (code, json.loads(out)["engine_replayed"]) == (0, 4)
+    assert f"4 of 4 runs left the kernel for the reference engine on the turns {why}" in err
+
+
 def test_reference_forces_the_reference_engine_and_gives_the_same_bytes() -> None:
     path = str(ROOT / "scenarios" / "history" / "1962-sino-indian.yaml")
     _, compiled, err = _cli(path, "--runs", "50", "--workers", "1", "--json")
@@ -485,9 +495,10 @@ def test_reference_forces_the_reference_engine_and_gives_the_same_bytes() -> Non
     assert "engine: kernel" in err
 
 
-@pytest.mark.parametrize("workers, chunk", [(1, 7), (2, 13)])
-def test_the_kernel_gives_the_same_results_whatever_the_workers(workers: int, chunk: int) -> None:
-    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "2025-sindoor.yaml"), 90, seed=3)
+@pytest.mark.parametrize("name, workers, chunk", [("history/2025-sindoor", 1, 7), ("history/2025-sindoor", 2, 13),
+                                                   ("indo-pacific-2028", 2, 11)])
+def test_the_kernel_gives_the_same_results_whatever_the_workers(name: str, workers: int, chunk: int) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 90, seed=3)
     engine = runner.choose_engine(plan)
     assert engine.compiled
     outcome = runner.run(plan, workers=workers, chunk_size=chunk, engine=engine)

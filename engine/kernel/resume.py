@@ -52,7 +52,7 @@ _LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
 # memory flat in the number of runs (a state past them is played on by the reference engine).
 AFTER_LIMIT = 512
 MET_LIMIT = 200_000
-MADE_LIMIT = 4096  # option phases remembered per tables (`_made`)
+MADE_LIMIT = 256  # option phases remembered per tables (`_made`): a few options open give a few outcomes
 # Building the tables after a state costs some ten times playing on from it on the reference
 # engine (the skeleton reads every factor for each possible answer of the leader). So they are
 # built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
