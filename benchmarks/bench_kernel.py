@@ -3,7 +3,7 @@
     nice python benchmarks/bench_kernel.py [--quick]
 
 Prints, each measured in this session, kernel and `--reference` side by side:
-the teaching scenario (1 and 2 workers); scenarios whose runs the kernel plays
+the scenarios with options, the teaching one among them (1 and 2 workers); scenarios whose runs the kernel plays
 itself (past crises in its scope), with 100,000 runs on two workers and the peak
 memory at 10,000 and at 100,000 runs (flat: workers send back counts); the
 scaling table against states and turns (synthetic scenarios); and the physical
@@ -47,6 +47,18 @@ def side_by_side(name: str, scenario: Scenario, kernel_runs: int, reference_runs
     print(f"  {name:<28} {workers:>2} workers: kernel {k['rate']:9.0f} runs/s ({k['runs']} runs, "
           f"{k['replayed'] / max(k['runs'], 1):4.0%} left the kernel, engine {k['engine']}); reference "
           f"{r['rate']:6.0f} runs/s ({r['runs']} runs); x{k['rate'] / r['rate']:.1f}")
+
+
+def with_options(quick: bool) -> None:
+    """The scenarios with options: each run leaves the kernel for each option phase (and each turn of
+    war) and comes back on the tables of the state it reached, where they were built."""
+    runs = 300 if quick else 2_000
+    print(f"\nscenarios with options ({runs:,} runs each way; load average before: "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}):")
+    for path in (TEACHING, ROOT / "scenarios" / "indo-pacific-2028.yaml"):
+        scenario = load(path)
+        for workers in (1, 2):
+            side_by_side(path.stem, scenario, runs, runs, workers)
 
 
 def scaling(quick: bool) -> None:
@@ -102,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs everywhere")
     parser.add_argument("--scaling", action="store_true", help="the scaling table alone")
+    parser.add_argument("--options", action="store_true", help="the scenarios with options alone")
     parser.add_argument("--skip-scaling", action="store_true", help="everything but the scaling table")
     parser.add_argument("--cluster", type=int, metavar="RUNS",
                         help="only: RUNS runs of --scenario on a Dask LocalCluster of two workers")
@@ -112,6 +125,9 @@ def main() -> None:
     if args.scaling:
         scaling(q)
         return
+    if args.options:
+        with_options(q)
+        return
     if args.cluster:
         cluster(args.cluster, args.scenario)
         return
@@ -120,17 +136,16 @@ def main() -> None:
     prepared = kernel.prepare(mc.Plan(teaching, 1))
     print(f"  tables {prepared.build_seconds:.2f} s, loop {prepared.compile_seconds:.2f} s "
           f"(cache {os.environ.get('NUMBA_CACHE_DIR')}){'; ' + prepared.reason if prepared.reason else ''}")
-    print("\nteaching scenario:")
-    for workers in (1, 2):
-        side_by_side("baltic-2027", teaching, 100 if q else 400, 100 if q else 400, workers)
+    with_options(q)
     print("\npast crises whose runs the kernel plays itself (no war begun by an answer in most runs):")
-    for name in ("2001-article-5", "2025-sindoor", "1897-greco-turkish"):
+    for name in ("2001-article-5", "2025-sindoor", "1897-greco-turkish", "1938-munich"):
         scenario = load(HISTORY / f"{name}.yaml")
         for workers in (1, 2):
             side_by_side(name, scenario, 5_000 if q else 20_000, 200 if q else 600, workers)
-    print("\npast crises whose runs begin wars (each war's turn on the reference engine, the turns after it back "
-          "in the kernel on tables cached per state reached):")
-    for name in ("1914-july-crisis", "1973-yom-kippur", "1939-poland", "2024-iran-israel", "1866-austro-prussian"):
+    print("\npast crises whose runs begin wars or meet a conditional obligation (that turn on the reference "
+          "engine, the turns after it back in the kernel on tables cached per state reached):")
+    for name in ("1914-july-crisis", "1973-yom-kippur", "1939-poland", "2024-iran-israel", "1866-austro-prussian",
+                 "1940-italy-greece"):
         scenario = load(HISTORY / f"{name}.yaml")
         for workers in (1, 2):
             side_by_side(name, scenario, 1_000 if q else 4_000, 100 if q else 400, workers)

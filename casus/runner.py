@@ -60,7 +60,7 @@ class Outcome:
 
     @property
     def replayed(self) -> int:
-        """Runs the kernel handed to the reference engine (an answer began a war)."""
+        """Runs the kernel handed to the reference engine (an answer began a war, an option was open)."""
         return self.tally.replayed
 
     @property

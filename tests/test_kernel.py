@@ -51,16 +51,9 @@ from tests.builders import (
 ROOT = Path(__file__).resolve().parents[1]
 LONG = os.environ.get("CASUS_KERNEL") == "long"
 RUNS = 400 if LONG else 150
-# The shipped scenarios outside the kernel's scope today, and why (every other one is in it).
-OUT_OF_SCOPE = {
-    "history/1938-munich": "conditional obligations are not yet compiled",
-    "history/1940-italy-greece": "conditional obligations are not yet compiled",
-    "baltic-2027": "options are not yet compiled",
-    "indo-pacific-2028": "options are not yet compiled",
-}
+# Every shipped scenario is within the kernel's scope (a game's prefix is not: the console's what-if).
 SHIPPED = sorted([p.relative_to(ROOT / "scenarios").with_suffix("").as_posix()
                   for p in (ROOT / "scenarios").rglob("*.yaml")])
-IN_SCOPE = [n for n in SHIPPED if n not in OUT_OF_SCOPE]
 # Quick ones for every run of the suite: treaty injects and runs that begin a war, their war's turn
 # on the reference engine and the rest back in the kernel (1914), effects and a council's vote (Grenada), a script
 # with no war (2001), two attacks on one state in a turn (1911: a side kept).
@@ -151,20 +144,13 @@ def test_reputation_and_cohesion_are_the_engines(before: float, kept: bool, case
 
 # --- whole batches, against the reference engine ---------------------------------------------------
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=() if n in QUICK else pytest.mark.slow) for n in IN_SCOPE])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=() if n in QUICK else pytest.mark.slow) for n in SHIPPED])
 def test_shipped_scenarios_give_the_same_results_to_the_byte(name: str) -> None:
     scenario = load(ROOT / "scenarios" / f"{name}.yaml")
     plan = mc.Plan(scenario, RUNS, seed=11)
     assert kernel.prepare(plan).tables is not None, kernel.prepare(plan).reason
     reference, compiled, _ = same_results(plan)
     assert compiled == reference
-
-
-@pytest.mark.parametrize("name, reason", sorted(OUT_OF_SCOPE.items()))
-def test_shipped_scenarios_outside_the_scope_say_why(name: str, reason: str) -> None:
-    scenario = load(ROOT / "scenarios" / f"{name}.yaml")
-    plan = mc.Plan(scenario, 1)
-    assert (kernel.kernel_scope(scenario, plan) or kernel.prepare(plan).reason) == reason
 
 
 def test_most_runs_of_a_scenario_without_wars_are_played_by_the_kernel() -> None:
@@ -178,12 +164,14 @@ ids_ = st.sampled_from(IDS)
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    """Random scenarios within the kernel's scope: every obligation type, council rules, stakes."""
+    """Random scenarios within the kernel's scope: every obligation type (a conditional one too), council
+    rules, stakes, options."""
     treaties = []
     for i in range(draw(st.integers(1, 3))):
         members = draw(st.lists(ids_, min_size=2, max_size=4, unique=True))
         obligations = draw(st.lists(st.sampled_from([defense(), offense(), neutrality(), nonaggression(),
-                                                     consultation(), defense(non_provocation=True)]),
+                                                     consultation(), defense(non_provocation=True),
+                                                     defense(conditional_on=(members[-1],))]),
                                     min_size=1, max_size=3))
         treaties.append(treaty(f"t{i}", members, *obligations, leader=members[0],
                                invocation=draw(st.sampled_from(["member", "consensus", "majority", "two-thirds"]))))
@@ -193,9 +181,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         turn = draw(st.integers(1, 3))
         kind = draw(st.sampled_from(["armed-attack", "cyber-attack", "border-incident", "terrorist-attack",
                                      "hybrid-attack", "mobilization", "statement"]))
+        # an option: its actor's choice on each turn of its window, drawn run by run
+        option = dict(option=True, until=min(3, turn + draw(st.integers(0, 1))),
+                      resolve=draw(st.sampled_from([0.2, 0.5, 0.8]))) if draw(st.booleans()) else {}
         injects.append(inject(f"i{i}", kind, actor=a, target=t, turn=turn, provoked=draw(st.booleans()),
                               severity=draw(st.sampled_from([0.2, 0.5, 0.9])),
-                              attribution=draw(st.sampled_from([0.4, 0.8, 1.0]))))
+                              attribution=draw(st.sampled_from([0.4, 0.8, 1.0])), **option))
     # What every batch run meets the same way: a treaty signed or left, an effect, a manual inject
     # and one that waits on it.
     if draw(st.booleans()):
@@ -293,6 +284,111 @@ def test_the_shape_of_a_state_leaves_out_what_the_draws_change() -> None:
     assert _shape(at_war) != _shape(gs)
 
 
+# --- options: the option phase on the reference engine, the rest back in the kernel ----------------------
+
+OPTIONS = ("baltic-2027", "indo-pacific-2028")
+
+
+@pytest.mark.parametrize("name, vary", [
+    ("baltic-2027", ()),
+    ("indo-pacific-2028", ()),
+    ("baltic-2027", (mc.Vary("narva-incursion.resolve", 0.2, 0.9), mc.Vary("reputation", 0.5, 1.5))),
+    ("indo-pacific-2028", (mc.Vary("shoal-seizure.resolve", 0.1, 0.9),)),
+])
+def test_runs_with_options_are_the_reference_engines_run_by_run(name: str, vary: tuple[mc.Vary, ...]) -> None:
+    """Each run leaves the kernel for each turn on which an option is open (its choice is the reference
+    engine's, drawn from the run's own reputations and answers) and comes back on the tables of the
+    state its choices made: every summary is the reference engine's."""
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 2 * RUNS if LONG else RUNS, seed=8, vary=vary)
+    prepared = kernel.prepare(plan)
+    assert prepared.tables is not None, prepared.reason
+    for summary, _ in kernel.summaries(plan, prepared, 0, plan.runs):
+        assert summary == mc.play_run(plan, summary.index)
+    back = [t for t in prepared.tables.after.values() if not isinstance(t, str)]
+    # many runs share the same choices: the states they make repeat, and runs come back on their tables
+    assert back and prepared.tables.came_back > plan.runs
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_scenarios_with_options_give_the_same_results_to_the_byte(name: str) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 2 * RUNS, seed=21,
+                   vary=(mc.Vary("reputation", 0.5, 1.5),))
+    reference, compiled, replayed = same_results(plan)
+    assert compiled == reference
+    assert replayed == plan.runs  # an option is open on turn 1 or 2 of both: every run leaves the kernel
+
+
+def test_the_tables_stop_where_an_option_is_first_open() -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 1)
+    tables = kernel.prepare(plan).tables
+    assert tables is not None and tables.stop is not None
+    # japan-philippines-signed is open from turn 2: the kernel plays turn 1, the reference engine opens turn 2
+    assert tables.arrays["t_number"].tolist() == [1] and tables.stop.turn == 1
+
+
+def test_the_shape_of_a_state_leaves_out_the_options_resolves() -> None:
+    from engine.kernel.resume import _shape
+    plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 1)
+    tables = kernel.prepare(plan).tables
+    assert tables is not None and tables.stop is not None
+    gs = tables.stop
+    other = gs.copy()
+    other.resolves = {"shoal-seizure": 0.123}
+    assert _shape(other) == _shape(gs)
+    other.option_choices = {"shoal-seizure": True}
+    assert _shape(other) != _shape(gs)
+
+
+@pytest.mark.parametrize("name", OPTIONS)
+def test_the_shape_an_option_phase_made_is_read_once_per_phase_and_is_the_states_own(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same events of an option phase from the same tables make a state of the same shape: the
+    shape kept for them is, in every run, the shape of the run's own state."""
+    from engine.kernel import resume
+    kept, checked = resume._shape_of, []
+
+    def checking(tables: object, digest: bytes, gs: object) -> bytes:
+        found = kept(tables, digest, gs)  # type: ignore[arg-type]
+        assert found == resume._shape(gs)  # type: ignore[arg-type]
+        checked.append(digest)
+        return found
+
+    monkeypatch.setattr(resume, "_shape_of", checking)
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), RUNS, seed=3)
+    kernel.run_chunk(plan, 0, plan.runs)
+    assert len(checked) > len(set(checked))  # phases repeat: their shapes were read from the memo
+
+
+# --- conditional obligations: the turn that meets one on the reference engine, the rest in the kernel --------
+
+def test_a_turn_whose_close_meets_a_conditional_obligation_is_the_reference_engines() -> None:
+    """DDD owes AAA its help only once CCC has given its own: whether it binds is each run's answers'
+    doing. The tables stop at that turn once open; the reference engine closes it, run by run."""
+    scenario = make_scenario(
+        "AAA BBB CCC DDD", treaties=[treaty("t1", "AAA CCC", defense()),
+                                     treaty("t2", "AAA DDD", defense(conditional_on=("CCC",)))],
+        injects=[inject("calm", "statement", turn=1, actor="CCC"),
+                 inject("i", "armed-attack", turn=2, actor="BBB", target="AAA")], turns=3)
+    plan = mc.Plan(scenario, RUNS, seed=6)
+    prepared = kernel.prepare(plan)
+    assert prepared.tables is not None and prepared.tables.stop is not None
+    assert prepared.tables.arrays["t_number"].tolist() == [1] and prepared.tables.stop.turn == 2
+    found = kernel.summaries(plan, prepared, 0, plan.runs)
+    for summary, _ in found:
+        assert summary == mc.play_run(plan, summary.index)
+    asked = {any(state == "DDD" for _, state, *_ in s.decisions) for s, _ in found}
+    assert asked == {True, False}  # DDD was bound in the runs in which CCC came, and only in those
+
+
+@pytest.mark.parametrize("name", ["history/1938-munich", "history/1940-italy-greece"])
+def test_past_crises_with_conditional_obligations_are_the_reference_engines_run_by_run(name: str) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), RUNS, seed=12)
+    prepared = kernel.prepare(plan)
+    assert prepared.tables is not None, prepared.reason
+    for summary, _ in kernel.summaries(plan, prepared, 0, plan.runs):
+        assert summary == mc.play_run(plan, summary.index)
+
+
 # --- a rule changed behind the kernel's back ----------------------------------------------------------
 
 def _probe() -> mc.Plan:
@@ -326,27 +422,25 @@ def test_a_factor_that_reads_the_reputation_otherwise_sends_the_plan_to_the_refe
 
 # --- the fallback, and the command --------------------------------------------------------------------
 
-@pytest.mark.parametrize("change, reason", [
-    (dict(option=True), "options are not yet compiled"),
-    (dict(prefix=True), "runs from a game's prefix (what-if) are not yet compiled"),
-    (dict(conditional=True), "conditional obligations are not yet compiled"),
-])
-def test_a_plan_outside_the_scope_says_why(change: dict, reason: str) -> None:
-    vary = change.pop("vary", ())
-    prefix, conditional = change.pop("prefix", False), change.pop("conditional", False)
-    injects = [inject("i", "armed-attack", actor="BBB", target="AAA", **change)]
-    ob = defense(conditional_on=("AAA",)) if conditional else defense()
-    scenario = make_scenario("AAA BBB CCC", treaties=[treaty("t", "AAA CCC", ob)], injects=injects)
-    events = tuple(Game.new(scenario).events) if prefix else ()
-    assert kernel.kernel_scope(scenario, mc.Plan(scenario, 1, vary=vary, prefix=events)) == reason
+PREFIXED = "runs from a game's prefix (what-if) are not yet compiled"
+
+
+def _prefixed() -> mc.Plan:
+    scenario = make_scenario("AAA BBB CCC", treaties=[treaty("t", "AAA CCC", defense())],
+                             injects=[inject("i", "armed-attack", actor="BBB", target="AAA")])
+    return mc.Plan(scenario, 5, prefix=tuple(Game.new(scenario).events))
+
+
+def test_a_plan_outside_the_scope_says_why() -> None:
+    plan = _prefixed()
+    assert kernel.kernel_scope(plan.scenario, plan) == PREFIXED
 
 
 def test_the_plan_goes_to_the_reference_engine_with_the_reason() -> None:
-    scenario = make_scenario("AAA BBB CCC", treaties=[treaty("t", "AAA CCC", defense())],
-                             injects=[inject("i", "armed-attack", actor="BBB", target="AAA", option=True)])
-    engine = runner.choose_engine(mc.Plan(scenario, 5))
-    assert (engine.name, engine.reason) == ("reference", "options are not yet compiled")
-    outcome = runner.run(mc.Plan(scenario, 5), engine=engine)
+    plan = _prefixed()
+    engine = runner.choose_engine(plan)
+    assert (engine.name, engine.reason) == ("reference", PREFIXED)
+    outcome = runner.run(plan, engine=engine)
     assert outcome.done == 5 and outcome.engine == engine
 
 
@@ -357,13 +451,17 @@ def _cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_a_scenario_outside_the_scope_runs_on_the_reference_engine_with_its_reason() -> None:
+def test_a_scenario_outside_the_scope_runs_on_the_reference_engine_with_its_reason(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.doctrine import factors
+    monkeypatch.setattr(factors, "_centred", lambda share: share)  # the kernel cannot put the reputation in
     code, out, err = _cli(str(ROOT / "scenarios" / "history" / "1938-munich.yaml"), "--runs", "3", "--workers", "1",
                           "--json")
     data = json.loads(out)
+    reason = "the doctrine reads the reputation otherwise than the kernel puts it in"
     assert code == 0
-    assert (data["engine"], data["engine_reason"]) == ("reference", "conditional obligations are not yet compiled")
-    assert "engine: reference (conditional obligations are not yet compiled)" in err
+    assert (data["engine"], data["engine_reason"]) == ("reference", reason)
+    assert f"engine: reference ({reason})" in err
 
 
 def test_the_runs_that_begin_a_war_are_counted_and_said() -> None:
@@ -373,6 +471,16 @@ def test_the_runs_that_begin_a_war_are_counted_and_said() -> None:
     data = json.loads(out)
     assert (code, data["engine"], data["engine_replayed"]) == (0, "kernel", 4)
     assert "4 of 4 runs began a war and were played by the reference engine" in err
+
+
+@pytest.mark.parametrize("name, why", [
+    ("indo-pacific-2028", "an option is open (its actor's choice) or a war begins"),
+    ("history/1940-italy-greece", "a conditional obligation is met or a war begins"),
+])
+def test_the_runs_that_leave_the_kernel_are_said_with_what_sends_them(name: str, why: str) -> None:
+    code, out, err = _cli(str(ROOT / "scenarios" / f"{name}.yaml"), "--runs", "4", "--workers", "1", "--json")
+    assert (code, json.loads(out)["engine_replayed"]) == (0, 4)
+    assert f"4 of 4 runs left the kernel for the reference engine on the turns {why}" in err
 
 
 def test_reference_forces_the_reference_engine_and_gives_the_same_bytes() -> None:
@@ -387,9 +495,10 @@ def test_reference_forces_the_reference_engine_and_gives_the_same_bytes() -> Non
     assert "engine: kernel" in err
 
 
-@pytest.mark.parametrize("workers, chunk", [(1, 7), (2, 13)])
-def test_the_kernel_gives_the_same_results_whatever_the_workers(workers: int, chunk: int) -> None:
-    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "2025-sindoor.yaml"), 90, seed=3)
+@pytest.mark.parametrize("name, workers, chunk", [("history/2025-sindoor", 1, 7), ("history/2025-sindoor", 2, 13),
+                                                   ("indo-pacific-2028", 2, 11)])
+def test_the_kernel_gives_the_same_results_whatever_the_workers(name: str, workers: int, chunk: int) -> None:
+    plan = mc.Plan(load(ROOT / "scenarios" / f"{name}.yaml"), 90, seed=3)
     engine = runner.choose_engine(plan)
     assert engine.compiled
     outcome = runner.run(plan, workers=workers, chunk_size=chunk, engine=engine)

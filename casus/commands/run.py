@@ -28,7 +28,7 @@ from ..cli import UsageError
 from ._common import load_or_exit
 
 if TYPE_CHECKING:
-    from engine.montecarlo import Results, Vary
+    from engine.montecarlo import Plan, Results, Vary
 
 # The engine is imported when the command runs: `casus --help` stays fast.
 
@@ -98,8 +98,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     results = outcome.results()
     if engine.compiled and outcome.replayed and not args.quiet:
-        print(f"{outcome.replayed} of {outcome.done} runs began a war and were played by the reference "
-              "engine (cascades are not yet compiled)", file=sys.stderr)
+        print(_left(plan, outcome.replayed, outcome.done), file=sys.stderr)
     if outcome.interrupted:
         print(f"interrupted after {outcome.done} of {plan.runs} runs", file=sys.stderr)
     elif not args.quiet:
@@ -285,3 +284,17 @@ def _sensitivity(data: Mapping[str, Any]) -> list[str]:
 def _num(x: float | None, width: int = 0) -> str:
     text = "-" if x is None else f"{x:.2f}"
     return text.rjust(width) if width else text
+
+
+def _left(plan: Plan, left: int, done: int) -> str:
+    """The runs that left the kernel, and for which turns (what the scenario holds that can send them)."""
+    scenario = plan.scenario
+    why = [what for what, held in (
+        ("an option is open (its actor's choice)", any(i.option for i in scenario.injects)),
+        ("a conditional obligation is met", any(ob.conditional_on for t in scenario.treaties for ob in t.obligations)),
+    ) if held]
+    if not why:
+        return (f"{left} of {done} runs began a war and were played by the reference engine "
+                "(cascades are not yet compiled)")
+    return (f"{left} of {done} runs left the kernel for the reference engine on the turns "
+            f"{', '.join(why)} or a war begins (cascades are not yet compiled)")

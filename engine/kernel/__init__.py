@@ -6,9 +6,13 @@ it is (`compiled`), and the kernel holds the run loop alone (`loop`). A run give
 the same `RunSummary` whichever plays it, so the tallies, and the results' bytes,
 are the same (tests/test_kernel.py checks it run by run).
 
-The scope (`scope.kernel_scope`) is a first one: no cascades of wars (a run whose
-answer begins a war is finished by the reference engine, from the turn the war
-begins: `resume`), no options, no conditional obligations, no prefixes.
+The scope (`scope.kernel_scope`): every plan but a game's prefix. Three things
+leave the kernel for the reference engine, and a run comes back after them on
+tables of the state they made (`resume`): a turn in which an answer begins a war
+(the cascade is not compiled) and a turn whose close meets a conditional obligation
+(owed or not by the run's other answers), whose close the reference engine plays,
+and a turn on which an option is open, whose opening it plays (the option phase:
+each run's choice, from its own reputations and answers).
 """
 from __future__ import annotations
 
@@ -97,7 +101,8 @@ def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, li
         for k, index in enumerate(range(start, stop)):
             varied = run_weights(plan.seed, index, plan.vary)
             for name, value in varied.items():
-                rows[k, place[name]] = float(value)
+                if name in place:  # else an option's resolve, which the reference engine's option phase reads
+                    rows[k, place[name]] = float(value)
             drawn.append(tuple(varied.values()))
     else:
         drawn = [()] * (stop - start)
@@ -139,6 +144,7 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
         weights, drawn = _weights(plan, tables, a, b)
         ranks, honour, cohesion, declared, bail, reputation = _play(tables, seeds, weights)
+        bail = _leaving(tables, bail)
         for k, index in enumerate(range(a, b)):
             if bail[k] >= 0:
                 out.append((finish(plan, tables, index, int(seeds[k]), int(bail[k]), ranks[k], honour[k],
@@ -146,6 +152,14 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
             else:
                 out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k], drawn[k]), False))
     return out
+
+
+def _leaving(tables: Tables, bail: Any) -> Any:
+    """Per run, the turn (an index into the tables' turns) at which it leaves the kernel, else -1:
+    where its answer begins a war, or, when the tables end at an open option, their end."""
+    if tables.stop is None:
+        return bail
+    return np.where(bail < 0, tables.arrays["t_number"].shape[0], bail)
 
 
 def _summary(plan: Plan, tables: Tables, index: int, ranks: Any, honour: Any, cohesion: Any,
@@ -204,6 +218,7 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
         weights, drawn = _weights(plan, tables, a, b)
         ranks, honour, cohesion, declared, bail, reputation = _play(tables, seeds, weights)
+        bail = _leaving(tables, bail)
         played = bail < 0
         _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally,
                      [d for d, kept in zip(drawn, played.tolist()) if kept])

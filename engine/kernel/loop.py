@@ -12,9 +12,9 @@ is not compiled, and the caller hands the rest of the run to the reference engin
 
 What a run leaves: the rank drawn in each answer slot (-1: not reached), each
 commitment's verdict (-1: not due, 0: broken, 1: kept), each cohesion measured,
-each council's verdict (-1: no vote, 0: not declared, 1: declared); and for a run
-stopped, the turn it stopped at (an index into the turns, else -1) and the
-reputations at the start of that turn.
+each council's verdict (-1: no vote, 0: not declared, 1: declared); for a run
+stopped, the turn it stopped at (an index into the turns, else -1); and the
+reputations at the start of that turn, or at the end of the tables' turns.
 """
 from __future__ import annotations
 
@@ -173,6 +173,8 @@ def _play_runs(seeds: Any, weights: Any, start_reputation: Any, cuts: Any, reput
                     kept_cases[n] = c_kept[c, ranks[c_slot[c]]]
                     n += 1
                 out_cohesion[run, m] = _round_to(_cohesion(powers[:n], kept_cases[:n]), 4)
+        if out_bail[run] < 0:
+            out_reputation[run, :] = rep  # where a run resumes when the tables end at an open option
 
 
 play_runs = jit(_play_runs)

@@ -1,4 +1,5 @@
-"""A run whose answer begins a war: its turns of war on the reference engine, the rest in the kernel.
+"""A run whose answer begins a war, or that meets an open option: that part on the reference engine,
+the rest in the kernel.
 
 The kernel stops a run at the start of the turn in which an answer would begin a war
 (the cascade is not compiled). Up to that turn the run's world is the skeleton's but
@@ -6,6 +7,11 @@ for what the draws changed: the answers themselves, the councils' verdicts and t
 reputations. So the skeleton's state once that turn is open (`Tables.opened`), with
 those put in and the run's seed, is the state the reference engine would have
 reached; the reference engine's own phases close that turn.
+
+A run whose tables end where an option is open (`Tables.stop`: the state
+between turns before it) leaves the same way: that state with the run's draws put
+in, and the reference engine's own phase opens the turn, options and all, drawn
+from the run's seed, reputations and answers. Many runs make the same choices.
 
 Then the run goes back to the kernel: the tables of the turns after it are built
 from the run's state (`build_tables(start=...)`) and cached under that state's
@@ -20,6 +26,7 @@ whole run, run by run and byte for byte.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +52,7 @@ _LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
 # memory flat in the number of runs (a state past them is played on by the reference engine).
 AFTER_LIMIT = 512
 MET_LIMIT = 200_000
+MADE_LIMIT = 256  # option phases remembered per tables (`_made`): a few options open give a few outcomes
 # Building the tables after a state costs some ten times playing on from it on the reference
 # engine (the skeleton reads every factor for each possible answer of the leader). So they are
 # built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
@@ -130,7 +138,8 @@ class _Run:
 
 def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, ranks: Any, honour: Any,
            cohesion: Any, declared: Any, reputation: Any) -> RunSummary:
-    """The summary of run `index`, which the kernel stopped at turn `turn_index` of `tables`."""
+    """The summary of run `index`, which the kernel stopped at turn `turn_index` of `tables` (at
+    their end: where they stop, `Tables.stop`)."""
     from ..montecarlo import _PLAYERS, _resolves, run_weights
     drawn = run_weights(plan.seed, index, plan.vary)
     weights, resolves = _resolves(drawn)
@@ -138,38 +147,58 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
     run = _Run()
     root = tables
     while True:
-        opened = tables.opened[turn_index]
-        assert opened is not None, "a run stops only where an answer may begin a war"
-        run.kernel_part(tables, opened.turn, ranks, honour, cohesion, declared, opened)
-        gs = _state_at(run, opened, seed, tables.states, reputation, resolves)
-        step = close_turn(gs, ctx, own=True)   # the turn in which a war begins
+        # a war begins (that turn's close), or where the tables stop: an option open (that turn's
+        # opening) or a conditional obligation (its close)
+        war = turn_index < tables.arrays["t_number"].shape[0]
+        at = tables.opened[turn_index] if war else tables.stop
+        assert at is not None, "a run stops only where an answer may begin a war or where its tables stop"
+        phase = close_turn if at.status is Status.OPEN else open_turn
+        run.kernel_part(tables, at.turn + (phase is open_turn), ranks, honour, cohesion, declared, at)
+        gs = _state_at(run, at, seed, tables.states, reputation, resolves)
+        step = phase(gs, ctx, own=True)
         gs = step.state
         run.reference_part(list(step.events), gs)
-        if gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED:
+        if gs.status is not Status.OPEN and (gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED):
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
-        after = _after(plan, root, gs)
+        after = _after(plan, root, gs, _made(tables, step.events) if phase is open_turn else None)
         if after is None:
             events, gs = _play_on(gs, ctx)
             run.reference_part(events, gs)
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
         tables = after
+        turns = tables.arrays["t_number"].shape[0]
+        if turns == 0:  # they stop at once: no kernel turn to play
+            ranks = honour = cohesion = declared = np.zeros(0, dtype=np.int64)
+            reputation = np.asarray([gs.reputation[s] for s in tables.states], dtype=np.float64)
+            turn_index = 0
+            continue
         row = np.asarray([[weights.get(n, w) for n, w in zip(FACTORS, tables.weights.tolist())]], dtype=np.float64)
         start = np.asarray([[gs.reputation[s] for s in tables.states]], dtype=np.float64)
-        from . import _play
+        from . import _leaving, _play
         out = _play(tables, np.asarray([seed], dtype=np.int64), row, start)
         ranks, honour, cohesion, declared, bail, reputation = (x[0] for x in out)
-        turn_index = int(bail)
+        turn_index = int(_leaving(tables, np.asarray([bail]))[0])
         if turn_index < 0:
             run.kernel_part(tables, _LAST, ranks, honour, cohesion, declared, None)
             return run.summary(plan, index, drawn, tables.origins)
 
 
-def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
+def _made(tables: Tables, events: Sequence[Event]) -> tuple[Tables, bytes]:
+    """Where the shape of the state an option phase made is kept, and the digest of its events.
+
+    Every run that reaches `tables.stop` is in a state of the same shape, and the option
+    phase reads what the shape leaves out only to make its choices (and a ceasefire to end its
+    wars), which its events say: the same events make the same shape. A phase's events (a few
+    injects and choices) are read in a fiftieth of the time the state's shape takes."""
+    return tables, hashlib.blake2b(repr(events).encode(), digest_size=16).digest()
+
+
+def _after(plan: Plan, root: Tables, gs: GameState, phase: tuple[Tables, bytes] | None = None) -> Tables | None:
     """The tables of the turns after `gs` (cached under its shape), or None when the kernel does not
-    compile them (see SIGHTINGS)."""
+    compile them (see SIGHTINGS). `phase`: where the shape an option phase made is kept (`_made`)."""
     from ..montecarlo import _PLAYERS
     from .tables import build_tables
-    key = _shape(gs)
+    key = _shape(gs) if phase is None else _shape_of(phase[0], phase[1], gs)
     found = root.after.get(key)
     if isinstance(found, str):
         return None
@@ -191,17 +220,37 @@ def _after(plan: Plan, root: Tables, gs: GameState) -> Tables | None:
     return made if not isinstance(made, str) else None
 
 
+def _shape_of(tables: Tables, digest: bytes, gs: GameState) -> bytes:
+    """`_shape(gs)` of a state an option phase from `tables.stop` made, whose events have
+    `digest`: read once per phase's events (`_made`)."""
+    found = tables.made.get(digest)
+    if found is None:
+        if len(tables.made) >= MADE_LIMIT:
+            tables.made.clear()
+        found = tables.made[digest] = _shape(gs)
+    return found
+
+
 def _shape(gs: GameState) -> bytes:
     """Everything in a state between turns that the turns after it read, but what the draws change
     and the kernel puts in per run (the seed, the reputations, the answers' levels, the councils'
-    verdicts) and what no rule reads (the indicators measured): a 128-bit digest of its words."""
-    answers = tuple((k, d.turn, d.side, d.treaty, d.source) for k, d in gs.decisions.items())
-    words = repr((gs.turn, gs.status, gs.mode, gs.controls, gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn,
-                  gs.turn_attacks, answers, gs.deferred, tuple(gs.invocations), gs.states, gs.relations,
+    verdicts, the options' resolves drawn for the run, which only the reference engine's option phase
+    reads) and what no rule reads (the indicators measured): a 128-bit digest of its words.
+
+    Read once per run and turn the kernel leaves, so it is kept cheap: a state or relation still the
+    scenario's own object is said as such (None), not in words; enumerations by their values."""
+    scenario = gs.scenario
+    answers = tuple((k, d.turn, d.side, d.treaty, d.source.value) for k, d in gs.decisions.items())
+    states, relations = scenario.state_by_id, scenario.relation_by_pair
+    changed_states = tuple((k, None if v is states.get(k) else v) for k, v in gs.states.items())
+    changed_relations = tuple((k, None if v is relations.get(k) else v) for k, v in gs.relations.items())
+    words = repr((gs.turn, gs.status.value, gs.mode.value, tuple((k, c.value) for k, c in gs.controls.items()),
+                  gs.fired, gs.awaiting_manual, gs.attacks, gs.attack_turn, gs.turn_attacks, answers, gs.deferred,
+                  tuple(gs.invocations), changed_states, changed_relations,
                   sorted((t, sorted(m)) for t, m in gs.members_in_force.items()),
                   sorted((t, sorted(m)) for t, m in gs.known_to.items()), gs.wars, gs.channel_open, gs.options_due,
                   gs.option_choices, gs.lapsed, sorted((sorted(p), t) for p, t in gs.war_began.items()), gs.ceased,
-                  gs.resolves, sorted((sorted(p), t) for p, t in gs.truces.items()), gs.forces))
+                  sorted((sorted(p), t) for p, t in gs.truces.items()), gs.forces))
     return hashlib.blake2b(words.encode(), digest_size=16).digest()
 
 
@@ -224,6 +273,10 @@ def _state_at(run: _Run, opened: GameState, seed: int, states: list[str], reputa
 def _play_on(gs: GameState, ctx: Context) -> tuple[list[Event], GameState]:
     """engine.game.Game.play from a state between turns: open and close each turn left."""
     events: list[Event] = []
+    if gs.status is Status.OPEN:  # its options drawn: the turn's close is next
+        step = close_turn(gs, ctx, own=True)
+        events += step.events
+        gs = step.state
     while gs.turn < gs.scenario.turns and gs.status is not Status.FINISHED:
         for phase in (open_turn, close_turn):
             step = phase(gs, ctx, own=True)

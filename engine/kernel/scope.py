@@ -1,16 +1,22 @@
 """What the compiled kernel plays, and why a plan goes to the reference engine instead.
 
-Without options, what fires on each turn is the same in every batch run: scheduled
-injects fire, manual ones wait for an umpire no batch run has (and what requires
-them is held), effects and treaty signatures, withdrawals and disclosures change the
-world the same way. So these are in scope: the skeleton play of the tables meets
-them as every run does.
+Until an option is open, what fires on each turn is the same in every batch run:
+scheduled injects fire, manual ones wait for an umpire no batch run has (and what
+requires them is held), effects and treaty signatures, withdrawals and disclosures
+change the world the same way. So these are in scope: the skeleton play of the
+tables meets them as every run does. Options are in scope too: the tables stop at
+the first turn on which one is open, each run's option phase is the reference
+engine's, and the run comes back on the tables of the state its choices made. So
+are conditional obligations: the tables stop at a turn whose close meets one (whether
+it binds is the run's answers' doing), the reference engine closes it, and the run
+comes back after it.
 
 `kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
 the tables can still find a plan outside the scope (`OutOfScope`), and a run in
 scope can still leave it (an answer begins a war: the cascade is not compiled),
 in which case the reference engine plays that run's turn of war and the run comes
-back to the kernel after it where it can (`engine.kernel.resume`).
+back to the kernel after it where it can (`engine.kernel.resume`), as after an
+option phase.
 """
 from __future__ import annotations
 
@@ -32,9 +38,4 @@ def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
     """None when the kernel plays this plan, else the reason it does not (in words)."""
     if plan.prefix:
         return "runs from a game's prefix (what-if) are not yet compiled"
-    injects = scenario.injects
-    if any(i.option for i in injects):
-        return "options are not yet compiled"
-    if any(ob.conditional_on for t in scenario.treaties for ob in t.obligations):
-        return "conditional obligations are not yet compiled"
     return None

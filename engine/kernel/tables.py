@@ -1,7 +1,7 @@
 """The kernel's tables, compiled from the reference engine itself.
 
 Within the kernel's scope (`engine.kernel.scope`) the shape of a run does not depend
-on its draws until an answer begins a war: every inject fires on its turn, the same
+on its draws until an answer begins a war or an option is open: every inject fires on its turn, the same
 states answer each attack in the same order under the same treaties, the same
 councils vote, the same commitments come due. Only the answers, and through them
 the votes, honour, reputations and cohesion, change from run to run.
@@ -13,13 +13,16 @@ answer of the treaty's leader), and every doctrine answer is `neutral` (it begin
 war, so the skeleton stays on the shape every kernel run shares). The votes' and the
 commitments' verdicts for each possible answer come from the engine's functions
 (`resolve._vote`, `honours`, `toward`); the reputation constants from `engine.resolve`.
-The same skeleton play, started from a run's state after a turn of war, gives
-the tables of the turns after it (`build_tables(start=...)`, engine.kernel.resume).
+The skeleton stops before the first turn on which an option is open (`Tables.stop`):
+each run's choice is its own draw. The same skeleton play, started from a run's
+state after a turn of war (between turns) or after its option phase (a turn open),
+gives the tables of the turns after it (`build_tables(start=...)`, engine.kernel.resume).
 Nothing the kernel reads is written twice; what it does with them (the run loop) is
 checked against the reference engine run by run (tests/test_kernel.py).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any, cast
@@ -34,14 +37,14 @@ from ..decide import Decider
 from ..doctrine import FACTORS, Doctrine, Situation
 from ..doctrine.advice import Advice
 from ..doctrine.factors import values as factor_values
-from ..events import Event, IndicatorsMeasured, InjectFired, WarBegun
+from ..events import Event, IndicatorsMeasured, InjectFired, OptionDeclined, OptionOffered, OptionTaken, WarBegun
 from ..game import Game
 from ..model import RESPONSES, Decision, DecisionSource, Invocation, Mode, ObligationType, Response, Scenario
 from ..network import Attack, Trigger, cascade
 from ..play import Context, Play
 from ..resolve import resolve
-from ..state import GameState
-from ..turn import MAX_CASCADE_ROUNDS, open_turn
+from ..state import GameState, Status
+from ..turn import MAX_CASCADE_ROUNDS, _lapse, open_turn
 from ..world import World
 from .scope import OutOfScope
 
@@ -52,6 +55,7 @@ _CALLS_TO_ARMS = (ObligationType.DEFENSE, ObligationType.OFFENSE)
 _NA = ObligationType.NONAGGRESSION
 _LEVELS = len(RESPONSES)
 _PERSON = b"casus-decision"  # engine.decide.Draw's personalisation
+_CHOICES = (OptionTaken, OptionDeclined, OptionOffered)  # an option's actor chose (or is asked) this turn
 
 
 class _Neutral(Doctrine):
@@ -160,9 +164,17 @@ class _Turn:
     measured: list[str]                # treaties whose indicators the turn measures, in order
 
 
+class _Conditional(Exception):
+    """The turn's close meets an obligation owed only once other members have honoured theirs
+    (`conditional_on`): whether it binds depends on the run's answers."""
+
+
 def _skeleton(scenario: Scenario, doctrine: Doctrine, start: GameState | None = None
-              ) -> tuple[list[_Turn], list[Event], dict[str, float], list[GameState]]:
-    """The skeleton play from the game's start, or from `start` (a state between two turns)."""
+              ) -> tuple[list[_Turn], list[Event], dict[str, float], list[GameState], GameState | None]:
+    """The skeleton play from the game's start, or from `start` (a state between two turns, or
+    once a turn is open), up to where each run's draws change what follows (the last thing
+    returned; None when the play reached the end): a turn on which an option is open (the state
+    before it opens), or a turn whose close meets a conditional obligation (the state once open)."""
     neutral = _Neutral(dict(doctrine.weights), doctrine.cuts)
     ctx = Context(neutral, stochastic=False, verbose=False)
     gs = (Game.new(scenario, seed=0, stochastic=False, verbose=False, doctrine=neutral).state
@@ -171,15 +183,25 @@ def _skeleton(scenario: Scenario, doctrine: Doctrine, start: GameState | None = 
     turns: list[_Turn] = []
     events: list[Event] = []
     opened: list[GameState] = []   # each turn's state once open: where a run that leaves resumes
-    while gs.turn < scenario.turns:
-        step = open_turn(gs, ctx)
-        events += step.events
-        gs = step.state
+    while gs.status is Status.OPEN or gs.turn < scenario.turns:
+        if gs.status is not Status.OPEN:  # else its options drawn already (by the reference engine, for one run)
+            step = open_turn(gs, ctx)
+            if any(isinstance(e, _CHOICES) for e in step.events):
+                # each run's options are its own draw, from its own reputations and answers: the run
+                # leaves the kernel here, and comes back on the tables of the state its options make
+                return turns, events, reputation, opened, gs
+            events += step.events
+            gs = step.state
+        try:
+            turn, closed, made = _close(gs, ctx)
+        except _Conditional:
+            # the reference engine closes this turn for each run, which comes back after it
+            return turns, events, reputation, opened, gs
         opened.append(gs.copy())
-        turn, gs, made = _close(gs, ctx)
+        gs = closed
         events += made
         turns.append(turn)
-    return turns, events, reputation, opened
+    return turns, events, reputation, opened, None
 
 
 def _close(gs: GameState, ctx: Context) -> tuple[_Turn, GameState, list[Event]]:
@@ -191,17 +213,27 @@ def _close(gs: GameState, ctx: Context) -> tuple[_Turn, GameState, list[Event]]:
     earlier = [(gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn]
     result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
                      graph=play.graph, all_triggers=False, earlier=earlier)
+    rnd = result.rounds[0] if result.rounds else None
+    treaty = gs.scenario.treaty
+    # the round holds a conditional obligation whether the skeleton's answers left it owed or not
+    if rnd and any(treaty(t.treaty).obligations[t.article].conditional_on for t in rnd.triggers):
+        raise _Conditional
+    triggers = tuple(t for t in rnd.triggers if t.triggered) if rnd else ()
     if len(result.rounds) > 1 or result.truncated or decider.missing:
         raise OutOfScope("cascades of wars are not yet compiled")
     answered = play.run(decider.events())
     between = answered.state.copy()
     rest = Play(answered.state, ctx, own=True)
-    closing = rest.run(resolve(rest, result, MAX_CASCADE_ROUNDS))
-    rnd = result.rounds[0] if result.rounds else None
-    triggers = tuple(t for t in rnd.triggers if t.triggered) if rnd else ()
+    closing = rest.run(_resolution(rest, result))
     measured = [e.treaty for e in closing.events if isinstance(e, IndicatorsMeasured)]
     turn = _Turn(gs.turn, book, triggers, between, play, measured)
     return turn, closing.state, [*answered.events, *closing.events]
+
+
+def _resolution(play: Play, result: Any) -> Iterator[Event]:
+    """engine.turn's close after the answers: the options whose window closes lapse, then the resolution."""
+    yield from _lapse(play)
+    yield from resolve(play, result, MAX_CASCADE_ROUNDS)
 
 
 # --- the flat tables -----------------------------------------------------------------------------
@@ -225,11 +257,18 @@ class Tables:
     votes: list[tuple[str, str]]              # per (treaty, attack) group: its names
     wars: tuple[tuple[int, str, str], ...]    # every war begun (turn, aggressor, defender), in order
     script_slots: list[int | None] | None = None  # per script entry, the slot it reads (found once)
+    # where every run leaves the kernel (engine.kernel.resume), None when the tables reach the end: the
+    # state between turns before a turn on which an option is open (the reference engine opens that
+    # turn), or a turn's state once open when its close meets a conditional obligation (it closes it)
+    stop: GameState | None = None
     # the tables of the turns after a turn of war, by the shape of the run's state then (engine.kernel.resume),
     # or why the kernel does not play them
     after: dict[bytes, Tables | str] = field(default_factory=dict)
     met: dict[bytes, int] = field(default_factory=dict)  # the shapes met, not compiled: how often
     came_back: int = 0                                # runs that came back on tables of `after`
+    # the shape of the state an option phase from `stop` made, by a digest of that phase's events
+    # (engine.kernel.resume): the same events from the same shape make the same shape, read once
+    made: dict[bytes, bytes] = field(default_factory=dict)
 
 
 class _Builder:
@@ -412,8 +451,8 @@ def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None
     """The tables of one scenario and doctrine (raises OutOfScope when the skeleton shows
     something the kernel does not compile): of the whole game, or of the turns after `start`
     (a run's state once a turn in which a war began is closed)."""
-    turns, events, reputation, opened = _skeleton(scenario, doctrine, start)
-    if not turns:
+    turns, events, reputation, opened, stop = _skeleton(scenario, doctrine, start)
+    if not turns and stop is None:
         raise OutOfScope("no turn is left to play")
     b = _Builder(scenario)
     for t in turns:
@@ -446,4 +485,4 @@ def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None
         origins={a: attack.origin for t in turns[-1:] for a, attack in t.gs.attacks.items()}, arrays=arrays,
         weights=np.asarray([doctrine.weights[n] for n in FACTORS], dtype=np.float64),
         cuts=np.asarray(doctrine.cuts, dtype=np.float64), opened=kept, votes=b.votes,
-        wars=tuple((e.turn, e.aggressor, e.defender) for e in wars))
+        wars=tuple((e.turn, e.aggressor, e.defender) for e in wars), stop=stop)
