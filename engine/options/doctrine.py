@@ -29,6 +29,7 @@ from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
+from .wars import Wars, wars_of
 from .weights import FACTORS, WEIGHTS, family
 
 _DEFENSE = ObligationType.DEFENSE
@@ -130,16 +131,17 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
     # attackers' enemies: with the defences, all the coalition is read from.
     means = tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
                   for ranked in defences.ranked)
-    key = (means, tuple(map(world.enemies, attackers)))
+    wars = wars_of(world)
+    key = (means, tuple(map(wars.of, attackers)))
     found = defences.coalitions.get(key)
     if found is None:
         if len(defences.coalitions) >= _CACHE_LIMIT:
             defences.coalitions.clear()
-        found = defences.coalitions[key] = _coalition(world, attackers, target, defences.treaties, means)
+        found = defences.coalitions[key] = _coalition(wars, attackers, target, defences.treaties, means)
     return found
 
 
-def _coalition(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
+def _coalition(wars: Wars, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
                means: tuple[float, ...]) -> dict[str, float]:
     pull = WEIGHTS["attack"].settings["tripwire_pull"]
     out: dict[str, float] = {}
@@ -152,7 +154,7 @@ def _coalition(world: World, attackers: tuple[str, ...], target: str, treaties: 
             if p > out.get(member, 0.0):
                 out[member] = p
     for attacker in attackers:
-        for enemy in sorted(world.enemies(attacker)):
+        for enemy in sorted(wars.of(attacker)):
             if enemy != target and enemy not in attackers:
                 out[enemy] = 1.0
     return dict(sorted(out.items()))
@@ -327,7 +329,7 @@ def _allies(world: World, state: str) -> frozenset[str]:
 
 def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
     """The state `state` fears most outside `exclude` (an enemy at war first), and how much."""
-    for enemy in sorted(world.enemies(state)):
+    for enemy in sorted(wars_of(world).of(state)):
         if enemy not in exclude:
             return enemy, 1.0
     best: tuple[str | None, float] = (None, 0.0)
@@ -433,18 +435,17 @@ def _ceasefire(case: OptionCase) -> Reading:
     enemy = enemy or ""
     e = world.name(enemy)
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
-    if not world.at_war(actor, enemy):
+    wars = wars_of(world)
+    if not wars.at_war(actor, enemy):
         # Nothing to end: the option waits (a war may begin before its window closes).
         return (-1.0, 0.0, 0.0, 0.0), verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
-    memo = rd.scratch(world)
-    ours, _ = rd.side_power(world, memo, (actor,))
-    theirs, _ = rd.side_power(world, memo, (enemy,))
+    ours, theirs = _side_power(world, wars.side(actor)), _side_power(world, wars.side(enemy))
     losing = 2.0 * rd.share_of(theirs, ours) - 1.0
     allies = sorted(_allies(world, actor) - {actor, enemy})
-    their_side = world.coalition(enemy)
-    came = [a for a in allies if world.enemies(a) & their_side]  # fighting the enemy or its allies
+    their_side = wars.side(enemy)
+    came = [a for a in allies if wars.of(a) & their_side]  # fighting the enemy or its allies
     stayed = [a for a in allies if a not in came]
     stayed_away = len(stayed) / len(allies) if allies else 0.0
     values = (_resolve(inject), cost, losing, stayed_away)
@@ -453,6 +454,12 @@ def _ceasefire(case: OptionCase) -> Reading:
     words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
              "allies that stayed away")
     return values, verbs, clause, words
+
+
+def _side_power(world: World, side: frozenset[str]) -> float:
+    """The power of a side at war, summed as engine.doctrine.readings.side_power sums it (in id order)."""
+    states = world.states
+    return sum([states[x].power for x in sorted(side)])
 
 
 _READERS: Mapping[str, Callable[[OptionCase], Reading]] = {

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import filterfalse
+from operator import is_
 
+from ..attack import Attack
 from ..events import WarEnded
-from ..model import Control, Inject, Mode, Response, Scenario
+from ..model import Control, Decision, Inject, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
 from ..world import IdentityMemo, World
@@ -154,17 +157,27 @@ def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
     scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
     answer = gs.decisions.get
     known = scenario.inject_by_id
-    adhoc = [i for i in gs.fired if i not in known]  # the umpire's, during play
+    adhoc = list(filterfalse(known.__contains__, gs.fired))  # the umpire's, during play
     keys = _answer_keys(scenario)
+    read = keys.read
     for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
         attack = attacks.get(inject_id)
         if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
             continue
-        strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
         # In the scenario's order of states: the same sums in every process.
-        out.extend([strength[d.response] for d in filter(None, map(answer, keys[inject_id]))
-                    if d.treaty is not None and d.side not in attackers])
+        answers = tuple(map(answer, keys[inject_id]))
+        last = read.get(inject_id)
+        if last is None or last[0] is not attack or not all(map(is_, last[1], answers)):
+            last = read[inject_id] = (attack, answers, _strengths(attack, answers))
+        out.extend(last[2])
     return tuple(out)
+
+
+def _strengths(attack: Attack, answers: tuple[Decision | None, ...]) -> tuple[float, ...]:
+    """The strength of each answer to `attack` by a state bound to answer it, in `answers`' order."""
+    strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
+    return tuple(strength[d.response] for d in answers
+                 if d is not None and d.treaty is not None and d.side not in attackers)
 
 
 class _AnswerKeys(dict[str, tuple[tuple[str, str], ...]]):
@@ -174,6 +187,11 @@ class _AnswerKeys(dict[str, tuple[tuple[str, str], ...]]):
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.states = tuple(scenario.state_by_id)
+        # The strengths last read for each attack, with the attack and the answers they were read
+        # from: the answers to an attack seldom change after its turn, so a probe finds the very
+        # same Decision objects turn after turn (their identity proves the strengths still hold;
+        # the entry keeps them alive, so no other object can take their id).
+        self.read: dict[str, tuple[Attack, tuple[Decision | None, ...], tuple[float, ...]]] = {}
 
     def __missing__(self, inject_id: str) -> tuple[tuple[str, str], ...]:
         found = self[inject_id] = tuple((inject_id, s) for s in self.states)
