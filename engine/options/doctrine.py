@@ -333,19 +333,21 @@ def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[st
         if enemy not in exclude:
             return enemy, 1.0
     best: tuple[str | None, float] = (None, 0.0)
-    relations = world.relations
-    for other in _ids(world):  # in id order: a tie goes to the first, in every process
-        r = relations.get((state, other))
-        if r is not None and r.threat > best[1] and other not in exclude and other != state:
+    # In the other states' id order: a tie goes to the first, in every process.
+    row = _row(world, state)
+    for (_, other), r in zip(row, map(world.relations.get, row)):
+        if r is not None and r.threat > best[1] and other not in exclude:
             best = (other, r.threat)
     return best
 
 
-def _ids(world: World) -> tuple[str, ...]:
+def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
+    """The keys of `state`'s relations to every other state, in their id order (made once per scenario)."""
     shared = rd.shared_scratch(world)
-    found: tuple[str, ...] | None = shared.get("options: ids")
+    key = ("options: row", state)
+    found: tuple[tuple[str, str], ...] | None = shared.get(key)
     if found is None:
-        found = shared["options: ids"] = tuple(sorted(world.scenario.state_by_id))
+        found = shared[key] = tuple((state, other) for other in sorted(world.scenario.state_by_id) if other != state)
     return found
 
 
@@ -361,6 +363,8 @@ def _deployment(case: OptionCase) -> Reading:
     else:
         dilemma = 0.0
     values = (_resolve(inject), fear, threat, dilemma)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:4]
     h = world.name(host)
     against = f" from {world.name(adversary)}" if adversary else ""
     where = " to " + h if host != actor else ""
@@ -429,16 +433,22 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
 
 # --- ceasefire: war termination --------------------------------------------------------------------
 
+_NO_WAR = (-1.0, 0.0, 0.0, 0.0)
+
+
 def _ceasefire(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
     enemy = enemy or ""
+    wars = wars_of(world)
+    at_war = wars.at_war(actor, enemy)
+    if not case.say and not at_war:
+        return _NO_WAR, _SILENT_VERBS, "", _SILENT[:4]
     e = world.name(enemy)
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
-    wars = wars_of(world)
-    if not wars.at_war(actor, enemy):
+    if not at_war:
         # Nothing to end: the option waits (a war may begin before its window closes).
-        return (-1.0, 0.0, 0.0, 0.0), verbs, f"it is not at war with {e}", (
+        return _NO_WAR, verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
     ours, theirs = _side_power(world, wars.side(actor)), _side_power(world, wars.side(enemy))
@@ -449,6 +459,8 @@ def _ceasefire(case: OptionCase) -> Reading:
     stayed = [a for a in allies if a not in came]
     stayed_away = len(stayed) / len(allies) if allies else 0.0
     values = (_resolve(inject), cost, losing, stayed_away)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:4]
     clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
               + (f", {len(came)} of {len(allies)} allies came" if allies else ""))
     words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
