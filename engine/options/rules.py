@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import filterfalse
-from operator import is_
 
-from ..attack import Attack
 from ..events import WarEnded
-from ..model import Control, Decision, Inject, Mode, Response, Scenario
+from ..model import Control, Inject, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
 from ..world import IdentityMemo, World
 from .doctrine import OptionAdvice, OptionCase, advise
+from .probes import probes as read_probes
 
 _OPTIONS = IdentityMemo()
 
@@ -122,7 +120,7 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
         inject = replace(inject, resolve=gs.resolves[inject.id])
     probes: tuple[float, ...] = ()
     if inject.kind.is_attack:
-        probes = _probes(gs, actor, inject.target or "")
+        probes = read_probes(gs, actor)
     war_turns = 0
     if inject.kind.traits.ends_war:
         began = gs.war_began.get(frozenset((actor, inject.target or "")))
@@ -133,93 +131,6 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
 def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
     """The doctrine's advice on the option now; `say=False` skips the words (a batch run)."""
     return advise(case(gs, inject, world, say=say))
-
-
-# The strongest answer each kind of attack allows: an attack short of an armed attack is
-# answered at most with limited means (engine.doctrine), so limited is a full answer to it.
-_RANK = {r: r.rank for r in Response}
-_LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK[Response.NEUTRAL]
-
-
-def _strength(response: Response, strongest: int) -> float:
-    """An answer's strength as a probe reads it, 0..1: neutral 0, the strongest answer allowed 1."""
-    return max(0.0, min(1.0, (_RANK[response] - _NEUTRAL) / (strongest - _NEUTRAL)))
-
-
-# Each answer's strength, by whether the attack was short of an armed attack (read once).
-_STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
-
-
-def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
-    """How strongly the states bound to answer the attacker's earlier attacks in this game
-    answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
-    out: list[float] = []
-    scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
-    answer = gs.decisions.get
-    known = scenario.inject_by_id
-    adhoc = list(filterfalse(known.__contains__, gs.fired))  # the umpire's, during play
-    keys = _answer_keys(scenario)
-    read = keys.read
-    for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
-        attack = attacks.get(inject_id)
-        if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
-            continue
-        # In the scenario's order of states: the same sums in every process.
-        answers = tuple(map(answer, keys[inject_id]))
-        last = read.get(inject_id)
-        if last is None or last[0] is not attack or not all(map(is_, last[1], answers)):
-            last = read[inject_id] = (attack, answers, _strengths(attack, answers))
-        out.extend(last[2])
-    return tuple(out)
-
-
-def _strengths(attack: Attack, answers: tuple[Decision | None, ...]) -> tuple[float, ...]:
-    """The strength of each answer to `attack` by a state bound to answer it, in `answers`' order."""
-    strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
-    return tuple(strength[d.response] for d in answers
-                 if d is not None and d.treaty is not None and d.side not in attackers)
-
-
-class _AnswerKeys(dict[str, tuple[tuple[str, str], ...]]):
-    """The keys of every state's answer to an attack, in the scenario's order of states, made once
-    per scenario and attack: the probes look them up every turn."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        super().__init__()
-        self.states = tuple(scenario.state_by_id)
-        # The strengths last read for each attack, with the attack and the answers they were read
-        # from: the answers to an attack seldom change after its turn, so a probe finds the very
-        # same Decision objects turn after turn (their identity proves the strengths still hold;
-        # the entry keeps them alive, so no other object can take their id).
-        self.read: dict[str, tuple[Attack, tuple[Decision | None, ...], tuple[float, ...]]] = {}
-
-    def __missing__(self, inject_id: str) -> tuple[tuple[str, str], ...]:
-        found = self[inject_id] = tuple((inject_id, s) for s in self.states)
-        return found
-
-
-def _answer_keys(scenario: Scenario) -> _AnswerKeys:
-    memo = _OPTIONS.scratch(scenario)
-    found = memo.get("answer keys")
-    if found is None:
-        found = memo["answer keys"] = _AnswerKeys(scenario)
-    assert isinstance(found, _AnswerKeys)
-    return found
-
-
-def _attacks_by(scenario: Scenario) -> dict[str, tuple[str, ...]]:
-    """The scenario's attack injects by each of their attackers (read once per scenario)."""
-    memo = _OPTIONS.scratch(scenario)
-    found = memo.get("attacks by")
-    if found is None:
-        by: dict[str, list[str]] = {}
-        for i in scenario.injects:
-            if i.kind.is_attack:
-                for a in i.actors:
-                    by.setdefault(a, []).append(i.id)
-        found = memo["attacks by"] = {a: tuple(ids) for a, ids in by.items()}
-    assert isinstance(found, dict)
-    return found
 
 
 # --- the end of wars ------------------------------------------------------------------------------
