@@ -29,7 +29,7 @@ from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
-from .wars import Wars, wars_of
+from .wars import Wars, forces_of, wars_of
 from .weights import FACTORS, WEIGHTS, family
 
 _DEFENSE = ObligationType.DEFENSE
@@ -167,6 +167,7 @@ class _Defence:
     the same in every process), each with its tripwire in the target."""
     credibility: standing.Credibility
     members: tuple[tuple[str, float], ...]
+    ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ class _Defences:
     @property
     def ranked(self) -> Iterator[tuple[str, ...]]:
         """Each treaty's members in force, sorted: whose reputations its credibility reads."""
-        return (d.credibility.members for d in self.treaties)
+        return (d.ranked for d in self.treaties)
 
 
 # The defences an attacker weighs, remembered per scenario by everything they are read from (see
@@ -203,8 +204,8 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     found_relations = tuple(map(relations.get, plan.exposure))
     threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
         r is not None and r.threat > 0 for r in found_relations)
-    key = (attackers, target, world.forces, tuple(map(world.members_in_force.get, plan.ids)),
-           tuple(world.knows(seer, t) for t in plan.secret), threatened)
+    key = (attackers, target, forces_of(world), tuple(map(world.members_in_force.get, plan.ids)),
+           tuple([world.knows(seer, t) for t in plan.secret]) if plan.secret else (), threatened)
     cache: dict[tuple[object, ...], _Defences] = rd.shared_scratch(world).setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
@@ -223,9 +224,22 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         terms = standing.credibility_terms(world, treaty.id, attackers[0])
         if terms is None:
             continue  # a hidden alliance deters nobody
-        out.append(_Defence(terms, tuple((m, plan.skin.get(m, 0.0)) for m in sorted(members)
-                                         if m != target and m not in attackers)))
+        # The scenario's own id strings (a treaty's members are other string objects): the
+        # coalition's and the reputations' look-ups then match by identity.
+        ids = _ids(world)
+        out.append(_Defence(terms, tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
+                                         if m != target and m not in attackers),
+                            tuple(ids.get(m, m) for m in terms.members)))
     return tuple(out)
+
+
+def _ids(world: World) -> dict[str, str]:
+    """Each state's id, as the scenario's own string object (made once per scenario)."""
+    shared = rd.shared_scratch(world)
+    found: dict[str, str] | None = shared.get("options: ids")
+    if found is None:
+        found = shared["options: ids"] = {s: s for s in world.scenario.state_by_id}
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,16 +261,20 @@ class _Plan:
 
 def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
     shared = rd.shared_scratch(world)
-    key = ("options: plan", target, attackers, world.forces)  # forces deployed in play add skin
+    key = ("options: plan", target, attackers, forces_of(world))  # forces deployed in play add skin
     found: _Plan | None = shared.get(key)
     if found is None:
         scenario = world.scenario
         defenders = tuple(t for t in scenario.treaties if _defends(t, target, attackers))
-        members = tuple(sorted({m for t in defenders for m in t.members}))
+        ids = _ids(world)
+        members = tuple(sorted({ids.get(m, m) for t in defenders for m in t.members}))
         protected = tuple(sorted({p for t in defenders for p in t.protected}))
         skin = {m: rd.tripwire(world, shared, m, target) for m in members}
-        watched = (*attackers, *members)
-        exposure = tuple((p, attackers[0]) for p in protected)
+        watched = (*(ids.get(a, a) for a in attackers), *members)
+        # The scenario's own key objects where it has them: a look-up then matches by identity
+        # rather than comparing the strings.
+        canonical = {k: k for k in scenario.relation_by_pair}
+        exposure = tuple(canonical.get((p, attackers[0]), (p, attackers[0])) for p in protected)
         found = shared[key] = _Plan(
             defenders, members, protected, skin, tuple(t.id for t in defenders),
             tuple(t.id for t in defenders if t.secret), watched,
@@ -279,7 +297,7 @@ def _attack(case: OptionCase) -> Reading:
     settings = WEIGHTS["attack"].settings
     expected = expected_coalition(world, attackers, target)
     states = world.states
-    ours = sum(states[a].power for a in attackers if a in states)
+    ours = sum([states[a].power for a in attackers if a in states])
     # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
     # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
     exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
@@ -292,7 +310,7 @@ def _attack(case: OptionCase) -> Reading:
     # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
     # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
     # paradox, Snyder 1965): it feels the defenders' at half their weight.
-    armed_nuclear = any(states[a].nuclear for a in attackers if a in states)
+    armed_nuclear = any([states[a].nuclear for a in attackers if a in states])
     nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
                    *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
         0.5 if armed_nuclear else 1.0)

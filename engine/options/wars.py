@@ -1,4 +1,5 @@
-"""Who is at war with whom, as the options' doctrine reads it: once per list of wars, not once per world.
+"""Who is at war with whom, and the forces deployed in play, as the options' doctrine reads them:
+once per list of wars or of forces, not once per world.
 
 A game builds a new `World` whenever the state changes, and each world works out its
 wars afresh (`World._enemies`) when first asked. An option is weighed first in a turn,
@@ -14,6 +15,7 @@ from functools import cached_property
 from typing import cast
 
 from ..doctrine import readings as rd
+from ..model import Deployment
 from ..world import War, World
 
 _NOBODY: frozenset[str] = frozenset()
@@ -71,3 +73,26 @@ def wars_of(world: World) -> Wars:
             memo.clear()
         found = memo[key] = Wars(wars, _READ(world))
     return found
+
+
+_FORCES = "options: forces"
+Forces = tuple[tuple[str, str, str], ...]
+
+
+def forces_of(world: World) -> Forces:
+    """The forces deployed in play, as plain (state, host, size) values: what the options' memos are
+    keyed by. A Deployment hashes and compares through Python code, and a memo's key is hashed on
+    every look-up and compared with keys made from other games' Deployment objects; strings are not.
+    Read once per tuple of the very same Deployment objects."""
+    forces = world.forces
+    if not forces:
+        return ()
+    memo: dict[tuple[int, ...], tuple[tuple[Deployment, ...], Forces]] = rd.shared_scratch(world).setdefault(
+        _FORCES, {})
+    key = tuple(map(id, forces))  # the entry holds the Deployments: no other object can take their ids
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= _LIMIT:
+            memo.clear()
+        found = memo[key] = (forces, tuple((d.state, d.host, d.size.value) for d in forces))
+    return found[1]
