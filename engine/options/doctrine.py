@@ -360,12 +360,19 @@ def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[st
 
 
 def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
-    """The keys of `state`'s relations to every other state, in their id order (made once per scenario)."""
+    """The keys of `state`'s relations to the other states, in their id order: those the world has
+    (made once per scenario), or every other state's while play has added relations (an effect
+    may add one; none is ever removed, so the same count means the same pairs)."""
     shared = rd.shared_scratch(world)
-    key = ("options: row", state)
+    scenario = world.scenario
+    given = len(world.relations) == len(scenario.relation_by_pair)
+    key = ("options: row", state, given)
     found: tuple[tuple[str, str], ...] | None = shared.get(key)
     if found is None:
-        found = shared[key] = tuple((state, other) for other in sorted(world.scenario.state_by_id) if other != state)
+        pairs = scenario.relation_by_pair
+        found = shared[key] = tuple(
+            (state, other) for other in sorted(scenario.state_by_id)
+            if other != state and (not given or (state, other) in pairs))
     return found
 
 
