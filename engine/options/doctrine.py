@@ -29,7 +29,7 @@ from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
-from .wars import Wars, forces_of, wars_of
+from .wars import Forces, Wars, forces_of, wars_of
 from .weights import FACTORS, WEIGHTS, family
 
 _DEFENSE = ObligationType.DEFENSE
@@ -197,16 +197,18 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     treaty, which protected states feel threatened by it (when an effect has changed a relation),
     and the forces deployed in play; read afresh when an effect has changed the attackers' or the
     members' states (their power or arms)."""
-    plan = _plan(world, attackers, target)
+    shared = rd.shared_scratch(world)
+    forces = forces_of(world, shared)
+    plan = _plan(world, shared, attackers, target, forces)
     if not all(map(is_, map(world.states.__getitem__, plan.watched), plan.states)):
         return _Defences(_read_defences(world, attackers, target, plan), {})
     seer, relations = attackers[0], world.relations
     found_relations = tuple(map(relations.get, plan.exposure))
     threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
         r is not None and r.threat > 0 for r in found_relations)
-    key = (attackers, target, forces_of(world), tuple(map(world.members_in_force.get, plan.ids)),
+    key = (attackers, target, forces, tuple(map(world.members_in_force.get, plan.ids)),
            tuple([world.knows(seer, t) for t in plan.secret]) if plan.secret else (), threatened)
-    cache: dict[tuple[object, ...], _Defences] = rd.shared_scratch(world).setdefault(_CACHE, {})
+    cache: dict[tuple[object, ...], _Defences] = shared.setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
@@ -259,9 +261,8 @@ class _Plan:
     relations: tuple[Relation | None, ...]  # those relations in the scenario
 
 
-def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
-    shared = rd.shared_scratch(world)
-    key = ("options: plan", target, attackers, forces_of(world))  # forces deployed in play add skin
+def _plan(world: World, shared: rd.Memo, attackers: tuple[str, ...], target: str, forces: Forces) -> _Plan:
+    key = ("options: plan", target, attackers, forces)  # forces deployed in play add skin
     found: _Plan | None = shared.get(key)
     if found is None:
         scenario = world.scenario

@@ -58,13 +58,13 @@ _READ: Callable[[World], Mapping[str, frozenset[str]]] = cast(
     "cached_property[Mapping[str, frozenset[str]]]", vars(World)["_enemies"]).func
 
 
-def wars_of(world: World) -> Wars:
+def wars_of(world: World, shared: rd.Memo | None = None) -> Wars:
     """The reading of `world`'s wars, shared by every world of the scenario with the very same
     War objects (in the same order: the map is the same either way, the key simpler)."""
     wars = world.wars
     if not wars:
         return _PEACE
-    memo: dict[tuple[int, ...], Wars] = rd.shared_scratch(world).setdefault(_KEY, {})
+    memo: dict[tuple[int, ...], Wars] = (rd.shared_scratch(world) if shared is None else shared).setdefault(_KEY, {})
     # Identity is enough: the entry holds its War objects, so no other object can have their ids.
     key = tuple(map(id, wars))
     found = memo.get(key)
@@ -79,7 +79,7 @@ _FORCES = "options: forces"
 Forces = tuple[tuple[str, str, str], ...]
 
 
-def forces_of(world: World) -> Forces:
+def forces_of(world: World, shared: rd.Memo | None = None) -> Forces:
     """The forces deployed in play, as plain (state, host, size) values: what the options' memos are
     keyed by. A Deployment hashes and compares through Python code, and a memo's key is hashed on
     every look-up and compared with keys made from other games' Deployment objects; strings are not.
@@ -87,8 +87,8 @@ def forces_of(world: World) -> Forces:
     forces = world.forces
     if not forces:
         return ()
-    memo: dict[tuple[int, ...], tuple[tuple[Deployment, ...], Forces]] = rd.shared_scratch(world).setdefault(
-        _FORCES, {})
+    memo: dict[tuple[int, ...], tuple[tuple[Deployment, ...], Forces]] = (
+        rd.shared_scratch(world) if shared is None else shared).setdefault(_FORCES, {})
     key = tuple(map(id, forces))  # the entry holds the Deployments: no other object can take their ids
     found = memo.get(key)
     if found is None:
