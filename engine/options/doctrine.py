@@ -205,7 +205,7 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     seer, relations = attackers[0], world.relations
     found_relations = tuple(map(relations.get, plan.exposure))
     threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
-        r is not None and r.threat > 0 for r in found_relations)
+        [r is not None and r.threat > 0 for r in found_relations])
     key = (attackers, target, forces, tuple(map(world.members_in_force.get, plan.ids)),
            tuple([world.knows(seer, t) for t in plan.secret]) if plan.secret else (), threatened)
     cache: dict[tuple[object, ...], _Defences] = shared.setdefault(_CACHE, {})

@@ -86,9 +86,9 @@ def _changed(gs: GameState, before: Published) -> frozenset[str]:
         for turn, given in published.items():
             old = before.get(turn)
             if given is not old:
-                out.update(d.attack for d, _ in given)
+                out.update([d.attack for d, _ in given])
                 if old is not None:
-                    out.update(d.attack for d, _ in old)
+                    out.update([d.attack for d, _ in old])
     if gs.turn_decisions or gs.overrides:
         out.update(a for a, _ in gs.turn_decisions)
         out.update(a for a, _ in gs.overrides)
