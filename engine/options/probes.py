@@ -16,8 +16,8 @@ each attack's answers in the scenario's order of states.
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import filterfalse
 
 from ..attack import Attack
@@ -44,12 +44,12 @@ _STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Resp
 Published = Mapping[int, tuple[tuple[Decision, str], ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """An attacker's probes as last read: from which answers, and each attack's strengths."""
-    decisions: dict[Key, Decision]    # the game's answers, the very dict (held: no other takes its id)
-    published: Published              # gs.published then (held, as are the tuples in it)
-    strengths: dict[str, tuple[Attack, tuple[float, ...]]]
+# An attacker's probes as last read: a weak reference to the game's state, the id of its answers
+# (a game changes that dict in place; a copy is another), gs.published then (held, as are the tuples
+# in it), and each attack's strengths with the attack they were read for. The state is held weakly,
+# and the entry dropped when it goes: a game's answers are freed with the game, not in the next
+# game's first probe.
+_Read = tuple["weakref.ref[GameState]", int, Published, dict[str, tuple[Attack, tuple[float, ...]]]]
 
 
 def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
@@ -57,8 +57,9 @@ def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
     scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
     memo = _memo(scenario)
     last = memo.last.get(attacker)
-    kept = last.strengths if last is not None and last.decisions is gs.decisions else {}
-    stale = _changed(gs, last.published) if kept and last is not None else frozenset()
+    ours = last is not None and last[0]() is gs and last[1] == id(gs.decisions)
+    kept = last[3] if ours and last is not None else {}
+    stale = _changed(gs, last[2]) if kept and last is not None else frozenset()
     answer, keys = gs.decisions.get, memo.keys
     known = scenario.inject_by_id
     adhoc = list(filterfalse(known.__contains__, gs.fired))  # the umpire's, during play
@@ -73,8 +74,19 @@ def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
             found = (attack, _strengths(attack, map(answer, keys[inject_id])))
         read[inject_id] = found
         out.extend(found[1])
-    memo.last[attacker] = _Read(gs.decisions, gs.published, read)
+    if read:
+        ref = last[0] if ours and last is not None else _ref(gs, memo.last, attacker)
+        memo.last[attacker] = (ref, id(gs.decisions), gs.published, read)
     return tuple(out)
+
+
+def _ref(gs: GameState, last: dict[str, _Read], attacker: str) -> weakref.ref[GameState]:
+    """A weak reference to the state that drops the attacker's entry when the state goes."""
+    def forget(ref: weakref.ref[GameState]) -> None:
+        entry = last.get(attacker)
+        if entry is not None and entry[0] is ref:
+            del last[attacker]
+    return weakref.ref(gs, forget)
 
 
 def _changed(gs: GameState, before: Published) -> frozenset[str]:
