@@ -149,15 +149,24 @@ def _coalition(wars: Wars, attackers: tuple[str, ...], target: str, treaties: tu
         cred = defence.credibility.given(mean)
         if cred <= 0.0:
             continue
-        for member, skin in defence.members:
-            p = cred + (1.0 - cred) * pull * skin
+        # A member without forces in the target comes at the treaty's credibility (the sum below
+        # adds 0.0 to it); each state keeps the greatest chance any treaty gives it.
+        if out:
+            for member in defence.bare:
+                if cred > out.get(member, 0.0):
+                    out[member] = cred
+        else:
+            out.update(dict.fromkeys(defence.bare, cred))
+        lift = (1.0 - cred) * pull
+        for member, skin in defence.skinned:
+            p = cred + lift * skin
             if p > out.get(member, 0.0):
                 out[member] = p
     for attacker in attackers:
         for enemy in sorted(wars.of(attacker)):
             if enemy != target and enemy not in attackers:
                 out[enemy] = 1.0
-    return dict(sorted(out.items()))
+    return {m: out[m] for m in sorted(out)}  # by id: the keys are unique
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +177,8 @@ class _Defence:
     credibility: standing.Credibility
     members: tuple[tuple[str, float], ...]
     ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
+    bare: tuple[str, ...]             # the members with no forces in the target
+    skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +240,10 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         # The scenario's own id strings (a treaty's members are other string objects): the
         # coalition's and the reputations' look-ups then match by identity.
         ids = _ids(world)
-        out.append(_Defence(terms, tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
-                                         if m != target and m not in attackers),
-                            tuple(ids.get(m, m) for m in terms.members)))
+        coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
+                       if m != target and m not in attackers)
+        out.append(_Defence(terms, coming, tuple(ids.get(m, m) for m in terms.members),
+                            tuple(m for m, skin in coming if not skin), tuple((m, s) for m, s in coming if s)))
     return tuple(out)
 
 
