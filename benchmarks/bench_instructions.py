@@ -2,6 +2,7 @@
 
     python benchmarks/bench_instructions.py [--runs 100]
     python benchmarks/bench_instructions.py --decisions [--runs 300]
+    python benchmarks/bench_instructions.py --decisions --instructions [--runs 20]
 
 Wall-clock time on a shared machine varies by tens of percent between identical
 runs; the number of instructions does not. The script runs valgrind's callgrind
@@ -13,6 +14,13 @@ tables each scenario builds once (in its first runs) cancel out.
 of the doctrine (`engine.options.advice`, the option's case included) and each ally's
 decision (`Doctrine.decide`) over `--runs` runs after 20, in the thread's CPU time (which
 other processes on the machine move less than the wall clock), and prints the mean of each.
+Both spans run from what the turn hands the decision to the chance or the answer: the
+option's reads its case (the attacker's probes) and the world; the ally's reads the world
+from a `Situation` the cascade built just before (a constructor call, outside the span),
+and draws its answer from the keyed uniform the cascade made, as the option phase makes
+its own; neither records an event. `--decisions --instructions` counts the instructions
+inside the same two spans with callgrind instead (collection switched on only inside
+them), `--runs` runs after 10: a count the machine's load does not move.
 """
 from __future__ import annotations
 
@@ -28,6 +36,30 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
+_DECIDING = """
+import operator, sys
+sys.path.insert(0, {root!r})
+from engine import montecarlo as mc, options
+from engine.doctrine.core import Doctrine
+from engine.scenario import load
+plan = mc.Plan(load({path!r}), 10 + {runs}, seed=0)
+mc.run_chunk(plan, 0, 10)
+made = [0]
+if {kind!r} == "option":
+    advice = options.advice
+    def through(*args, **kwargs):
+        made[0] += 1
+        return operator.call(advice, *args, **kwargs)
+    options.advice = through
+else:
+    decide = Doctrine.decide
+    def through(*args, **kwargs):
+        made[0] += 1
+        return operator.call(decide, *args, **kwargs)
+    Doctrine.decide = through
+mc.run_chunk(plan, 10, 10 + {runs})
+print("DECISIONS", made[0], file=sys.stderr)
+"""
 _CHILD = """
 import sys
 sys.path.insert(0, {root!r})
@@ -48,6 +80,25 @@ def instructions(runs: int) -> int:
     if found is None:
         raise SystemExit(f"valgrind said no count:\n{out.stderr[-2000:]}")
     return int(found.group(1))
+
+
+def decision_instructions(runs: int) -> dict[str, tuple[int, int]]:
+    """Per kind of decision: how many in `runs` runs after 10, and the instructions inside them. Each
+    decision is called through `operator.call`, and callgrind collects only inside that C function."""
+    found = {}
+    for kind in ("option", "ally"):
+        code = _DECIDING.format(root=str(ROOT), path=str(TEACHING), runs=runs, kind=kind)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = subprocess.run(
+                ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=_operator_call",
+                 f"--callgrind-out-file={tmp}/cg.out", sys.executable, "-c", code],
+                capture_output=True, text=True, check=True)
+        count = re.search(r"Collected : (\d+)", out.stderr)
+        made = re.search(r"DECISIONS (\d+)", out.stderr)
+        if count is None or made is None:
+            raise SystemExit(f"valgrind said no count:\n{out.stderr[-2000:]}")
+        found[kind] = (int(made.group(1)), int(count.group(1)))
+    return found
 
 
 def per_decision(runs: int) -> dict[str, tuple[int, float]]:
@@ -86,7 +137,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--decisions", action="store_true",
                         help="time an option decision against an ally's decision instead")
+    parser.add_argument("--instructions", action="store_true",
+                        help="with --decisions: count each decision's instructions (callgrind), not its time")
     args = parser.parse_args()
+    if args.decisions and args.instructions:
+        counted = decision_instructions(args.runs)
+        print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {ir / max(n, 1) / 1e3:.0f} k instructions each"
+                        for kind, (n, ir) in counted.items()) + f" ({args.runs} runs after 10)")
+        return
     if args.decisions:
         found = per_decision(args.runs)
         print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {1e6 * t / max(n, 1):.1f} µs each"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
 
 from ..model import Scenario, Treaty
 from ..world import INITIAL_REPUTATION, World
@@ -17,6 +19,7 @@ from .data import ABANDONMENT_FEAR, CREDIBILITY, ENTRAPMENT_FEAR
 from .factors import clip01
 
 Threats = Mapping[str, Mapping[str, float]]
+_POWER = attrgetter("power")
 
 
 def credibility(world: World, treaty: str, adversary: str) -> float:
@@ -77,7 +80,7 @@ def abandonment(world: World, treaty: str, member: str) -> float:
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
         return 0.0
-    return clip01(_abandonment(world, _own_threats(world, member), frozenset(t.members), allies, member))
+    return clip01(_abandonment(world, _own_threats(world, member), _insiders(world, t), allies, member))
 
 
 def entrapment(world: World, treaty: str, member: str) -> float:
@@ -86,11 +89,22 @@ def entrapment(world: World, treaty: str, member: str) -> float:
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
         return 0.0
-    return clip01(_entrapment(world, _threats(world, rd.scratch(world)), frozenset(t.members), allies, member))
+    return clip01(_entrapment(world, _threats(world, rd.scratch(world)), _insiders(world, t), allies, member))
+
+
+def _insiders(world: World, treaty: Treaty) -> frozenset[str]:
+    """The treaty's members as a set, made once per scenario (an option's fears ask it every turn)."""
+    shared = rd.shared_scratch(world)
+    key = ("standing: insiders", treaty.id)
+    found: frozenset[str] | None = shared.get(key)
+    if found is None:
+        found = shared[key] = frozenset(treaty.members)
+    return found
 
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:
-    return sum(world.reputation.get(m, INITIAL_REPUTATION) for m in states) / len(states)
+    # The same sum, left to right, as a generator would make; map runs it in C.
+    return sum(map(world.reputation.get, states, repeat(INITIAL_REPUTATION))) / len(states)
 
 
 def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset[str], allies: list[str],
@@ -98,8 +112,9 @@ def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset
     """The member's threat from outside (`threats`: its own, _own_threats), its dependence on its
     allies, their poor record."""
     own_threat = max((v for y, v in threats.items() if y not in insiders), default=0.0)
-    own = world.states[member].power
-    allied = sum(world.states[a].power for a in allies)
+    states = world.states
+    own = states[member].power
+    allied = sum(map(_POWER, map(states.__getitem__, allies)))
     dependence = allied / (own + allied) if own + allied > 0 else 0.0
     allies_rep = _mean_reputation(world, allies)
     return (ABANDONMENT_FEAR["threat"] * own_threat + ABANDONMENT_FEAR["dependence"] * dependence

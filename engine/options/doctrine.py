@@ -29,6 +29,7 @@ from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject, ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
+from .wars import Forces, Wars, forces_of, wars_of
 from .weights import FACTORS, WEIGHTS, family
 
 _DEFENSE = ObligationType.DEFENSE
@@ -130,16 +131,17 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
     # attackers' enemies: with the defences, all the coalition is read from.
     means = tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
                   for ranked in defences.ranked)
-    key = (means, tuple(map(world.enemies, attackers)))
+    wars = wars_of(world)
+    key = (means, tuple(map(wars.of, attackers)))
     found = defences.coalitions.get(key)
     if found is None:
         if len(defences.coalitions) >= _CACHE_LIMIT:
             defences.coalitions.clear()
-        found = defences.coalitions[key] = _coalition(world, attackers, target, defences.treaties, means)
+        found = defences.coalitions[key] = _coalition(wars, attackers, target, defences.treaties, means)
     return found
 
 
-def _coalition(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
+def _coalition(wars: Wars, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
                means: tuple[float, ...]) -> dict[str, float]:
     pull = WEIGHTS["attack"].settings["tripwire_pull"]
     out: dict[str, float] = {}
@@ -147,15 +149,24 @@ def _coalition(world: World, attackers: tuple[str, ...], target: str, treaties: 
         cred = defence.credibility.given(mean)
         if cred <= 0.0:
             continue
-        for member, skin in defence.members:
-            p = cred + (1.0 - cred) * pull * skin
+        # A member without forces in the target comes at the treaty's credibility (the sum below
+        # adds 0.0 to it); each state keeps the greatest chance any treaty gives it.
+        if out:
+            for member in defence.bare:
+                if cred > out.get(member, 0.0):
+                    out[member] = cred
+        else:
+            out.update(dict.fromkeys(defence.bare, cred))
+        lift = (1.0 - cred) * pull
+        for member, skin in defence.skinned:
+            p = cred + lift * skin
             if p > out.get(member, 0.0):
                 out[member] = p
     for attacker in attackers:
-        for enemy in sorted(world.enemies(attacker)):
+        for enemy in sorted(wars.of(attacker)):
             if enemy != target and enemy not in attackers:
                 out[enemy] = 1.0
-    return dict(sorted(out.items()))
+    return {m: out[m] for m in sorted(out)}  # by id: the keys are unique
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +176,9 @@ class _Defence:
     the same in every process), each with its tripwire in the target."""
     credibility: standing.Credibility
     members: tuple[tuple[str, float], ...]
+    ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
+    bare: tuple[str, ...]             # the members with no forces in the target
+    skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +191,7 @@ class _Defences:
     @property
     def ranked(self) -> Iterator[tuple[str, ...]]:
         """Each treaty's members in force, sorted: whose reputations its credibility reads."""
-        return (d.credibility.members for d in self.treaties)
+        return (d.ranked for d in self.treaties)
 
 
 # The defences an attacker weighs, remembered per scenario by everything they are read from (see
@@ -194,16 +208,18 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     treaty, which protected states feel threatened by it (when an effect has changed a relation),
     and the forces deployed in play; read afresh when an effect has changed the attackers' or the
     members' states (their power or arms)."""
-    plan = _plan(world, attackers, target)
+    shared = rd.shared_scratch(world)
+    forces = forces_of(world, shared)
+    plan = _plan(world, shared, attackers, target, forces)
     if not all(map(is_, map(world.states.__getitem__, plan.watched), plan.states)):
         return _Defences(_read_defences(world, attackers, target, plan), {})
     seer, relations = attackers[0], world.relations
     found_relations = tuple(map(relations.get, plan.exposure))
     threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
-        r is not None and r.threat > 0 for r in found_relations)
-    key = (attackers, target, world.forces, tuple(map(world.members_in_force.get, plan.ids)),
-           tuple(world.knows(seer, t) for t in plan.secret), threatened)
-    cache: dict[tuple[object, ...], _Defences] = rd.shared_scratch(world).setdefault(_CACHE, {})
+        [r is not None and r.threat > 0 for r in found_relations])
+    key = (attackers, target, forces, tuple(map(world.members_in_force.get, plan.ids)),
+           tuple([world.knows(seer, t) for t in plan.secret]) if plan.secret else (), threatened)
+    cache: dict[tuple[object, ...], _Defences] = shared.setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
@@ -221,9 +237,23 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         terms = standing.credibility_terms(world, treaty.id, attackers[0])
         if terms is None:
             continue  # a hidden alliance deters nobody
-        out.append(_Defence(terms, tuple((m, plan.skin.get(m, 0.0)) for m in sorted(members)
-                                         if m != target and m not in attackers)))
+        # The scenario's own id strings (a treaty's members are other string objects): the
+        # coalition's and the reputations' look-ups then match by identity.
+        ids = _ids(world)
+        coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
+                       if m != target and m not in attackers)
+        out.append(_Defence(terms, coming, tuple(ids.get(m, m) for m in terms.members),
+                            tuple(m for m, skin in coming if not skin), tuple((m, s) for m, s in coming if s)))
     return tuple(out)
+
+
+def _ids(world: World) -> dict[str, str]:
+    """Each state's id, as the scenario's own string object (made once per scenario)."""
+    shared = rd.shared_scratch(world)
+    found: dict[str, str] | None = shared.get("options: ids")
+    if found is None:
+        found = shared["options: ids"] = {s: s for s in world.scenario.state_by_id}
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,18 +273,21 @@ class _Plan:
     relations: tuple[Relation | None, ...]  # those relations in the scenario
 
 
-def _plan(world: World, attackers: tuple[str, ...], target: str) -> _Plan:
-    shared = rd.shared_scratch(world)
-    key = ("options: plan", target, attackers, world.forces)  # forces deployed in play add skin
+def _plan(world: World, shared: rd.Memo, attackers: tuple[str, ...], target: str, forces: Forces) -> _Plan:
+    key = ("options: plan", target, attackers, forces)  # forces deployed in play add skin
     found: _Plan | None = shared.get(key)
     if found is None:
         scenario = world.scenario
         defenders = tuple(t for t in scenario.treaties if _defends(t, target, attackers))
-        members = tuple(sorted({m for t in defenders for m in t.members}))
+        ids = _ids(world)
+        members = tuple(sorted({ids.get(m, m) for t in defenders for m in t.members}))
         protected = tuple(sorted({p for t in defenders for p in t.protected}))
         skin = {m: rd.tripwire(world, shared, m, target) for m in members}
-        watched = (*attackers, *members)
-        exposure = tuple((p, attackers[0]) for p in protected)
+        watched = (*(ids.get(a, a) for a in attackers), *members)
+        # The scenario's own key objects where it has them: a look-up then matches by identity
+        # rather than comparing the strings.
+        canonical = {k: k for k in scenario.relation_by_pair}
+        exposure = tuple(canonical.get((p, attackers[0]), (p, attackers[0])) for p in protected)
         found = shared[key] = _Plan(
             defenders, members, protected, skin, tuple(t.id for t in defenders),
             tuple(t.id for t in defenders if t.secret), watched,
@@ -277,7 +310,7 @@ def _attack(case: OptionCase) -> Reading:
     settings = WEIGHTS["attack"].settings
     expected = expected_coalition(world, attackers, target)
     states = world.states
-    ours = sum(states[a].power for a in attackers if a in states)
+    ours = sum([states[a].power for a in attackers if a in states])
     # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
     # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
     exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
@@ -290,7 +323,7 @@ def _attack(case: OptionCase) -> Reading:
     # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
     # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
     # paradox, Snyder 1965): it feels the defenders' at half their weight.
-    armed_nuclear = any(states[a].nuclear for a in attackers if a in states)
+    armed_nuclear = any([states[a].nuclear for a in attackers if a in states])
     nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
                    *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
         0.5 if armed_nuclear else 1.0)
@@ -327,23 +360,32 @@ def _allies(world: World, state: str) -> frozenset[str]:
 
 def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
     """The state `state` fears most outside `exclude` (an enemy at war first), and how much."""
-    for enemy in sorted(world.enemies(state)):
+    for enemy in sorted(wars_of(world).of(state)):
         if enemy not in exclude:
             return enemy, 1.0
     best: tuple[str | None, float] = (None, 0.0)
-    relations = world.relations
-    for other in _ids(world):  # in id order: a tie goes to the first, in every process
-        r = relations.get((state, other))
-        if r is not None and r.threat > best[1] and other not in exclude and other != state:
+    # In the other states' id order: a tie goes to the first, in every process.
+    row = _row(world, state)
+    for (_, other), r in zip(row, map(world.relations.get, row)):
+        if r is not None and r.threat > best[1] and other not in exclude:
             best = (other, r.threat)
     return best
 
 
-def _ids(world: World) -> tuple[str, ...]:
+def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
+    """The keys of `state`'s relations to the other states, in their id order: those the world has
+    (made once per scenario), or every other state's while play has added relations (an effect
+    may add one; none is ever removed, so the same count means the same pairs)."""
     shared = rd.shared_scratch(world)
-    found: tuple[str, ...] | None = shared.get("options: ids")
+    scenario = world.scenario
+    given = len(world.relations) == len(scenario.relation_by_pair)
+    key = ("options: row", state, given)
+    found: tuple[tuple[str, str], ...] | None = shared.get(key)
     if found is None:
-        found = shared["options: ids"] = tuple(sorted(world.scenario.state_by_id))
+        pairs = scenario.relation_by_pair
+        found = shared[key] = tuple(
+            (state, other) for other in sorted(scenario.state_by_id)
+            if other != state and (not given or (state, other) in pairs))
     return found
 
 
@@ -359,6 +401,8 @@ def _deployment(case: OptionCase) -> Reading:
     else:
         dilemma = 0.0
     values = (_resolve(inject), fear, threat, dilemma)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:4]
     h = world.name(host)
     against = f" from {world.name(adversary)}" if adversary else ""
     where = " to " + h if host != actor else ""
@@ -427,32 +471,45 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
 
 # --- ceasefire: war termination --------------------------------------------------------------------
 
+_NO_WAR = (-1.0, 0.0, 0.0, 0.0)
+
+
 def _ceasefire(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
     enemy = enemy or ""
+    wars = wars_of(world)
+    at_war = wars.at_war(actor, enemy)
+    if not case.say and not at_war:
+        return _NO_WAR, _SILENT_VERBS, "", _SILENT[:4]
     e = world.name(enemy)
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
-    if not world.at_war(actor, enemy):
+    if not at_war:
         # Nothing to end: the option waits (a war may begin before its window closes).
-        return (-1.0, 0.0, 0.0, 0.0), verbs, f"it is not at war with {e}", (
+        return _NO_WAR, verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
-    memo = rd.scratch(world)
-    ours, _ = rd.side_power(world, memo, (actor,))
-    theirs, _ = rd.side_power(world, memo, (enemy,))
+    ours, theirs = _side_power(world, wars.side(actor)), _side_power(world, wars.side(enemy))
     losing = 2.0 * rd.share_of(theirs, ours) - 1.0
     allies = sorted(_allies(world, actor) - {actor, enemy})
-    their_side = world.coalition(enemy)
-    came = [a for a in allies if world.enemies(a) & their_side]  # fighting the enemy or its allies
+    their_side = wars.side(enemy)
+    came = [a for a in allies if wars.of(a) & their_side]  # fighting the enemy or its allies
     stayed = [a for a in allies if a not in came]
     stayed_away = len(stayed) / len(allies) if allies else 0.0
     values = (_resolve(inject), cost, losing, stayed_away)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:4]
     clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
               + (f", {len(came)} of {len(allies)} allies came" if allies else ""))
     words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
              "allies that stayed away")
     return values, verbs, clause, words
+
+
+def _side_power(world: World, side: frozenset[str]) -> float:
+    """The power of a side at war, summed as engine.doctrine.readings.side_power sums it (in id order)."""
+    states = world.states
+    return sum([states[x].power for x in sorted(side)])
 
 
 _READERS: Mapping[str, Callable[[OptionCase], Reading]] = {

@@ -20,6 +20,7 @@ from ..play import facts, first
 from ..state import GameState
 from ..world import IdentityMemo, World
 from .doctrine import OptionAdvice, OptionCase, advise
+from .probes import probes as read_probes
 
 _OPTIONS = IdentityMemo()
 
@@ -119,7 +120,7 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
         inject = replace(inject, resolve=gs.resolves[inject.id])
     probes: tuple[float, ...] = ()
     if inject.kind.is_attack:
-        probes = _probes(gs, actor, inject.target or "")
+        probes = read_probes(gs, actor)
     war_turns = 0
     if inject.kind.traits.ends_war:
         began = gs.war_began.get(frozenset((actor, inject.target or "")))
@@ -130,78 +131,6 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
 def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
     """The doctrine's advice on the option now; `say=False` skips the words (a batch run)."""
     return advise(case(gs, inject, world, say=say))
-
-
-# The strongest answer each kind of attack allows: an attack short of an armed attack is
-# answered at most with limited means (engine.doctrine), so limited is a full answer to it.
-_RANK = {r: r.rank for r in Response}
-_LIMITED, _FULL, _NEUTRAL = _RANK[Response.LIMITED], _RANK[Response.FULL], _RANK[Response.NEUTRAL]
-
-
-def _strength(response: Response, strongest: int) -> float:
-    """An answer's strength as a probe reads it, 0..1: neutral 0, the strongest answer allowed 1."""
-    return max(0.0, min(1.0, (_RANK[response] - _NEUTRAL) / (strongest - _NEUTRAL)))
-
-
-# Each answer's strength, by whether the attack was short of an armed attack (read once).
-_STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
-
-
-def _probes(gs: GameState, attacker: str, target: str) -> tuple[float, ...]:
-    """How strongly the states bound to answer the attacker's earlier attacks in this game
-    answered them, each 0..1 (Schelling's probes: a weak answer invites the next step)."""
-    out: list[float] = []
-    scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
-    answer = gs.decisions.get
-    known = scenario.inject_by_id
-    adhoc = [i for i in gs.fired if i not in known]  # the umpire's, during play
-    keys = _answer_keys(scenario)
-    for inject_id in (*_attacks_by(scenario).get(attacker, ()), *adhoc):
-        attack = attacks.get(inject_id)
-        if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
-            continue
-        strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
-        # In the scenario's order of states: the same sums in every process.
-        out.extend([strength[d.response] for d in filter(None, map(answer, keys[inject_id]))
-                    if d.treaty is not None and d.side not in attackers])
-    return tuple(out)
-
-
-class _AnswerKeys(dict[str, tuple[tuple[str, str], ...]]):
-    """The keys of every state's answer to an attack, in the scenario's order of states, made once
-    per scenario and attack: the probes look them up every turn."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        super().__init__()
-        self.states = tuple(scenario.state_by_id)
-
-    def __missing__(self, inject_id: str) -> tuple[tuple[str, str], ...]:
-        found = self[inject_id] = tuple((inject_id, s) for s in self.states)
-        return found
-
-
-def _answer_keys(scenario: Scenario) -> _AnswerKeys:
-    memo = _OPTIONS.scratch(scenario)
-    found = memo.get("answer keys")
-    if found is None:
-        found = memo["answer keys"] = _AnswerKeys(scenario)
-    assert isinstance(found, _AnswerKeys)
-    return found
-
-
-def _attacks_by(scenario: Scenario) -> dict[str, tuple[str, ...]]:
-    """The scenario's attack injects by each of their attackers (read once per scenario)."""
-    memo = _OPTIONS.scratch(scenario)
-    found = memo.get("attacks by")
-    if found is None:
-        by: dict[str, list[str]] = {}
-        for i in scenario.injects:
-            if i.kind.is_attack:
-                for a in i.actors:
-                    by.setdefault(a, []).append(i.id)
-        found = memo["attacks by"] = {a: tuple(ids) for a, ids in by.items()}
-    assert isinstance(found, dict)
-    return found
 
 
 # --- the end of wars ------------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""The probes an attack option reads (engine.options.probes) are those read afresh from the answers,
+whatever the probes kept from an earlier reading: at every phase of sampled games, and when an
+answer to an earlier attack is replaced on a later turn."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from engine.events import DecisionTaken
+from engine.game import Game
+from engine.model import Response, Scenario
+from engine.options.probes import probes
+from engine.scenario import load
+from engine.state import GameState
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+_LIMITED, _FULL, _NEUTRAL = Response.LIMITED.rank, Response.FULL.rank, Response.NEUTRAL.rank
+
+
+def afresh(gs: GameState, attacker: str) -> tuple[float, ...]:
+    """The probes as the rule reads them: each answer given with a treaty, not by an attacker, to
+    each earlier attack of `attacker`, in the scenario's order of attacks (then the umpire's) and
+    of states; neutral 0, the strongest answer the attack allows 1."""
+    sc = gs.scenario
+    ids = [i.id for i in sc.injects if i.kind.is_attack and attacker in i.actors]
+    ids += [i for i in gs.fired if i not in sc.inject_by_id]
+    out = []
+    for inject_id in ids:
+        attack = gs.attacks.get(inject_id)
+        if attack is None or attacker not in attack.attackers or gs.attack_turn.get(inject_id, gs.turn) >= gs.turn:
+            continue
+        strongest = _LIMITED if attack.short_of_armed_attack else _FULL
+        for state in sc.state_by_id:
+            d = gs.decisions.get((inject_id, state))
+            if d is not None and d.treaty is not None and d.side not in attack.attackers:
+                out.append(max(0.0, min(1.0, (d.response.rank - _NEUTRAL) / (strongest - _NEUTRAL))))
+    return tuple(out)
+
+
+def attackers(sc: Scenario) -> list[str]:
+    return sorted({a for i in sc.injects if i.kind.is_attack for a in i.actors})
+
+
+def same_as_afresh(game: Game) -> None:
+    for attacker in attackers(game.state.scenario):
+        assert probes(game.state, attacker) == afresh(game.state, attacker)
+
+
+@pytest.mark.parametrize("name", ["baltic-2027.yaml", "indo-pacific-2028.yaml"])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_probes_are_those_read_afresh_at_every_phase(name: str, seed: int) -> None:
+    sc = load(SCENARIOS / name)
+    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+    read = 0
+    while game.state.turn < sc.turns:
+        game.open_turn()
+        same_as_afresh(game)
+        game.close_turn()
+        same_as_afresh(game)
+        read += sum(len(afresh(game.state, a)) for a in attackers(sc))
+    assert read > 0  # the games gave the probes answers to read
+
+
+@pytest.mark.parametrize("response", [Response.NEUTRAL, Response.FULL])
+def test_an_answer_replaced_on_a_later_turn_changes_the_probes(response: Response) -> None:
+    """A state gives another answer to an attack of an earlier turn: the probes read it at once,
+    though they kept the old one."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    for seed in range(20):
+        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+        game.play(3)
+        game.open_turn()
+        before = probes(game.state, "RUS")
+        answered = [(a, s) for (a, s), d in game.state.decisions.items()
+                    if d.treaty is not None and game.state.attack_turn[a] < game.state.turn
+                    and (d.response.rank > _NEUTRAL) is (response is Response.NEUTRAL)
+                    and "RUS" in game.state.attacks[a].attackers]
+        if not answered:
+            continue
+        attack, state = answered[0]
+        given = next(e for e in game.events if isinstance(e, DecisionTaken) and (e.attack, e.state) == (attack, state))
+        game.push([dataclasses.replace(given, turn=game.state.turn, response=response)])
+        after = probes(game.state, "RUS")
+        assert after == afresh(game.state, "RUS")
+        assert after != before
+        game.close_turn()
+        game.open_turn()
+        same_as_afresh(game)
+        return
+    pytest.fail("no game answered an earlier attack of Russia's with a treaty")
