@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,24 +135,48 @@ def _play(tables: Tables, seeds: Any, weights: Any = None, reputation: Any = Non
 def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tuple[RunSummary, bool]]:
     """The summaries of runs start..stop-1, each exactly what the reference engine's would be,
     and whether the reference engine finished it (an answer began a war)."""
-    from ..montecarlo import run_seed
-    from .resume import finish
     tables = prepared.tables
     assert tables is not None, prepared.reason
     out: list[tuple[RunSummary, bool]] = []
+    for batch in _batches(plan, tables, start, stop):
+        for k in range(len(batch.seeds)):
+            if batch.bail[k] >= 0:
+                out.append((batch.finish(plan, tables, k), True))
+            else:
+                out.append((_summary(plan, tables, batch.first + k, batch.ranks[k], batch.honour[k],
+                                     batch.cohesion[k], batch.drawn[k]), False))
+    return out
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One batch of runs played by the compiled loop: its outputs, run by run."""
+    first: int                     # the index of its first run in the plan
+    seeds: Any
+    drawn: list[tuple[float, ...]]
+    ranks: Any
+    honour: Any
+    cohesion: Any
+    declared: Any
+    bail: Any                      # per run, the turn at which it leaves the kernel, else -1
+    reputation: Any
+
+    def finish(self, plan: Plan, tables: Tables, k: int) -> RunSummary:
+        """The summary of run k, which left the kernel: the reference engine plays on from there."""
+        from .resume import finish
+        return finish(plan, tables, self.first + k, int(self.seeds[k]), int(self.bail[k]), self.ranks[k],
+                      self.honour[k], self.cohesion[k], self.declared[k], self.reputation[k])
+
+
+def _batches(plan: Plan, tables: Tables, start: int, stop: int) -> Iterator[_Batch]:
+    """Runs start..stop-1 through the compiled loop, BATCH at a time (bounded memory)."""
+    from ..montecarlo import run_seed
     for a in range(start, stop, BATCH):
         b = min(stop, a + BATCH)
         seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
         weights, drawn = _weights(plan, tables, a, b)
         ranks, honour, cohesion, declared, bail, reputation = _play(tables, seeds, weights)
-        bail = _leaving(tables, bail)
-        for k, index in enumerate(range(a, b)):
-            if bail[k] >= 0:
-                out.append((finish(plan, tables, index, int(seeds[k]), int(bail[k]), ranks[k], honour[k],
-                                   cohesion[k], declared[k], reputation[k]), True))
-            else:
-                out.append((_summary(plan, tables, index, ranks[k], honour[k], cohesion[k], drawn[k]), False))
-    return out
+        yield _Batch(a, seeds, drawn, ranks, honour, cohesion, declared, _leaving(tables, bail), reputation)
 
 
 def _leaving(tables: Tables, bail: Any) -> Any:
@@ -206,25 +231,17 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
     The runs the kernel played are added to the tally column by column (`_tally_batch`), the
     counts and exact sums `Tally.add` would make of their summaries; a run that began a war
     is finished by the reference engine (`resume.finish`) and added as its summary."""
-    from ..montecarlo import run_seed
-    from .resume import finish
     prepared = prepare(plan)
     tables = prepared.tables
     if tables is None:
         raise OutOfScope(prepared.reason or "out of the kernel's scope")
     tally = Tally.empty(plan)
-    for a in range(start, stop, BATCH):
-        b = min(stop, a + BATCH)
-        seeds = np.asarray([run_seed(plan.seed, i) for i in range(a, b)], dtype=np.int64)
-        weights, drawn = _weights(plan, tables, a, b)
-        ranks, honour, cohesion, declared, bail, reputation = _play(tables, seeds, weights)
-        bail = _leaving(tables, bail)
-        played = bail < 0
-        _tally_batch(plan, tables, ranks[played], honour[played], cohesion[played], tally,
-                     [d for d, kept in zip(drawn, played.tolist()) if kept])
+    for batch in _batches(plan, tables, start, stop):
+        played = batch.bail < 0
+        _tally_batch(plan, tables, batch.ranks[played], batch.honour[played], batch.cohesion[played], tally,
+                     [d for d, kept in zip(batch.drawn, played.tolist()) if kept])
         for k in np.flatnonzero(~played).tolist():
-            tally.add(finish(plan, tables, a + k, int(seeds[k]), int(bail[k]), ranks[k], honour[k], cohesion[k],
-                             declared[k], reputation[k]))
+            tally.add(batch.finish(plan, tables, k))
             tally.replayed += 1
     return tally
 
