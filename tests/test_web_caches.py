@@ -185,12 +185,16 @@ def test_a_count_begun_before_an_undo_is_not_continued_after_it(tmp_path):
 
 # --- the snapshot cache under concurrent readers and writers -----------------------------------
 
-def test_a_reader_that_read_before_a_write_never_caches_its_older_snapshot(tmp_path):
-    app = make_app(tmp_path)
-    ex = new_exercise(app, "narva-drill.yaml")
+def narva_opened(folder: Path) -> tuple[Console, str]:
+    """A console with the Narva drill's first turn open, and the exercise's id."""
+    app = make_app(folder)
     console: Console = app.extensions["casus"]
-    eid = ex["id"]
+    eid = new_exercise(app, "narva-drill.yaml")["id"]
     console.open_turn(eid)
+    return console, eid
+
+def test_a_reader_that_read_before_a_write_never_caches_its_older_snapshot(tmp_path):
+    console, eid = narva_opened(tmp_path)
     older = console.get(eid)
     generation = console.snapshots.generation(eid)
     console.note(eid, "a write")
@@ -201,11 +205,7 @@ def test_a_reader_that_read_before_a_write_never_caches_its_older_snapshot(tmp_p
 
 
 def test_a_write_between_a_readers_two_reads_folds_nothing_again(tmp_path, monkeypatch):
-    app = make_app(tmp_path)
-    ex = new_exercise(app, "narva-drill.yaml")
-    console: Console = app.extensions["casus"]
-    eid = ex["id"]
-    console.open_turn(eid)
+    console, eid = narva_opened(tmp_path)
     console.get(eid)
     real_head, real_events = console.store.head, console.store.events
     folds: list[int] = []
@@ -230,11 +230,7 @@ def test_a_write_between_a_readers_two_reads_folds_nothing_again(tmp_path, monke
 
 
 def test_concurrent_readers_and_writers_lose_nothing_and_see_the_last_write(tmp_path):
-    app = make_app(tmp_path)
-    ex = new_exercise(app, "narva-drill.yaml")
-    console: Console = app.extensions["casus"]
-    eid = ex["id"]
-    console.open_turn(eid)
+    console, eid = narva_opened(tmp_path)
     errors: list[BaseException] = []
 
     def write(k: int) -> None:
