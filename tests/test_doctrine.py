@@ -177,6 +177,10 @@ UNBOUND = BASE.change(triggered=False)
 CLEAR = BASE.strike(attribution=1.0, severity=1.0)
 INVITED = CLEAR.change(injects=(Inject("strike", 1, InjectKind.ARMED_ATTACK, actors=("RUS",),
                                        target="EST", invites=("DEU",)),))
+# A guarantee Germany and Russia gave a third state, and a pact of all three (a League):
+# neither ties Germany to Russia (readings.binds_to_opponent).
+CO_GUARANTORS = dataclasses.replace(WITH_ATTACKER, id="guarantee", name="Guarantee of Italy", beneficiaries=("ITA",))
+WITH_BOTH = dataclasses.replace(WITH_ATTACKER, id="league", name="League", members=("DEU", "RUS", "EST"))
 
 
 def p_defense(setup: Setup, doctrine: Doctrine = DOCTRINE) -> float:
@@ -216,7 +220,8 @@ FACTOR_CASES: list[tuple[str, Setup, Setup]] = [
     ("stakes", UNBOUND, UNBOUND.state("USA", power=10.0)),
     ("ties_to_attacker", BASE, BASE.change(others=(WITH_ATTACKER,))),
     ("bloc_leader", BASE.change(others=(WITH_ATTACKER,)), BASE.change(others=(RUSSIAN_BLOC,))),
-    ("invitation", CLEAR, INVITED),
+    # Germany outside the pact's obligation: the request is its ground to come.
+    ("invitation", CLEAR.change(triggered=False), INVITED.change(triggered=False)),
     # The same pact's article 4 (consult) in play instead of its article 5 (defend).
     ("lesser_obligation", BASE, BASE.change(article=0)),
     # Estonia, attacked, made the pact's designated leader in place of the United States.
@@ -770,6 +775,30 @@ def test_the_new_factors_say_why_in_words(setup, name, words):
     factor = next(f for f in DOCTRINE.advise(setup.situation()).factors if f.name == name)
     assert factor.value > 0 and words in factor.text
     assert "counter-intuitively" not in factor.text   # the fitted sign is the literature's
+
+
+@pytest.mark.parametrize("setup, tied", [
+    (BASE.change(others=(WITH_ATTACKER,)), 1.0),
+    (BASE.change(others=(CO_GUARANTORS,)), 0.0),
+    (BASE.change(others=(dataclasses.replace(CO_GUARANTORS, beneficiaries=("RUS",)),)), 1.0),
+    (BASE.change(others=(WITH_BOTH,)), 0.0),
+], ids=["pact-with-attacker", "co-guarantors", "guarantee-of-attacker", "treaty-protecting-the-victim-too"])
+def test_only_a_treaty_that_binds_the_state_to_the_attacker_alone_ties_it(setup, tied):
+    factor = next(f for f in DOCTRINE.advise(setup.situation()).factors if f.name == "ties_to_attacker")
+    assert factor.value == tied
+    if not tied:   # the words name the treaty and say why it does not tie
+        assert "do not bind Germany to Russia" in factor.text
+
+
+@pytest.mark.parametrize("triggered, value", [(False, 1.0), (True, 0.0)])
+def test_a_request_counts_for_a_state_the_treaties_do_not_bind(triggered, value):
+    factor = next(f for f in DOCTRINE.advise(INVITED.change(triggered=triggered).situation()).factors
+                  if f.name == "invitation")
+    assert factor.value == value
+    assert "asked Germany to come to its help" in factor.text
+    assert ("already gives Germany that ground" in factor.text) == triggered
+    # the request names the attacker for either: no ambiguity left to discount
+    assert DOCTRINE.features(INVITED.change(triggered=triggered).situation())["attribution"] == 0.0
 
 
 @pytest.mark.parametrize("kind, lesser", [

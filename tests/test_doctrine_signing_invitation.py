@@ -19,6 +19,8 @@ from tests.test_doctrine import BASE, PACT, Setup
 
 DOCTRINE = Doctrine()
 DOUBTFUL = BASE.strike(attribution=0.6, severity=0.4)
+# The same, Germany outside the pact's obligation: the request is its ground to come.
+OUTSIDE = DOUBTFUL.change(triggered=False)
 
 
 def _asked(setup: Setup, *invited: str, target: str = "EST") -> Setup:
@@ -31,12 +33,13 @@ def features(setup: Setup) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("setup, invitation, doubt", [
-    (DOUBTFUL, 0.0, True),                                  # no request
-    (_asked(DOUBTFUL, "DEU"), 1.0, False),                  # Germany asked in: no doubt left
-    (_asked(DOUBTFUL, "FRA"), 0.0, True),                   # another state asked in
-    (_asked(DOUBTFUL, "DEU", target="USA"), 0.0, True),     # a request by someone else's target
-    (_asked(DOUBTFUL, "DEU").change(partner="USA"), 0.0, True),  # Germany deciding on another partner
-], ids=["none", "asked", "another-asked", "other-target", "other-partner"])
+    (OUTSIDE, 0.0, True),                                   # no request
+    (_asked(OUTSIDE, "DEU"), 1.0, False),                   # Germany asked in: no doubt left
+    (_asked(DOUBTFUL, "DEU"), 0.0, False),                  # asked, but its treaty binds it already
+    (_asked(OUTSIDE, "FRA"), 0.0, True),                    # another state asked in
+    (_asked(OUTSIDE, "DEU", target="USA"), 0.0, True),      # a request by someone else's target
+    (_asked(OUTSIDE, "DEU").change(partner="USA"), 0.0, True),  # Germany deciding on another partner
+], ids=["none", "asked", "asked-bound", "another-asked", "other-target", "other-partner"])
 def test_only_the_victims_request_to_the_deciding_state_counts(setup, invitation, doubt):
     found = features(setup)
     assert found["invitation"] == invitation
@@ -44,8 +47,8 @@ def test_only_the_victims_request_to_the_deciding_state_counts(setup, invitation
 
 
 def test_the_request_raises_the_chance_of_honouring_and_is_said_in_words():
-    before = DOCTRINE.advise(DOUBTFUL.situation())
-    after = DOCTRINE.advise(_asked(DOUBTFUL, "DEU").situation())
+    before = DOCTRINE.advise(OUTSIDE.situation())
+    after = DOCTRINE.advise(_asked(OUTSIDE, "DEU").situation())
     assert after.p_honour(ObligationType.DEFENSE) > before.p_honour(ObligationType.DEFENSE)
     words = {f.name: f.text for f in after.factors}
     assert words["invitation"] == "Estonia asked Germany to come to its help, naming who attacked it"

@@ -221,22 +221,26 @@ def _say_stakes(w: _Words, v: float) -> str:
 
 
 def _tied_to(w: _Words, *, coercive: bool) -> list[str]:
-    """The treaties binding the deciding state to an opponent (coercive ones an opponent leads)."""
+    """The treaties binding the deciding state to an opponent (`readings.binds_to_opponent`), or
+    the coercive ones an opponent leads."""
     memo, found = rd.scratch(w.world), []
-    for t in w.world.scenario.treaties:
-        members = w.world.members_in_force.get(t.id, frozenset())
-        if w.s.ally not in members or not any(x in members for x in w.opponents):
-            continue
+    for t in rd.shared_treaties(w.world, w.s.ally, w.opponents):
         if coercive and not (t.governance == rd.COERCIVE and rd.leader_of(w.world, memo, t) in w.opponents):
+            continue
+        if not coercive and not rd.binds_to_opponent(t, w.opponents, w.s.partner):
             continue
         found.append(treaty_phrase(t))
     return found
 
 
 def _say_ties(w: _Words, v: float) -> str:
-    if v <= 0:
+    if v > 0:
+        return f"{w.A} is bound to {w.X} too, by {', '.join(_tied_to(w, coercive=False))}"
+    shared = rd.shared_treaties(w.world, w.s.ally, w.opponents)
+    if not shared:
         return f"{w.A} has no treaty with {w.X}"
-    return f"{w.A} is bound to {w.X} too, by {', '.join(_tied_to(w, coercive=False))}"
+    return (f"{w.A}'s treaties with {w.X} ({', '.join(treaty_phrase(t) for t in shared)}) guarantee a third "
+            f"state or protect {w.P} too: they do not bind {w.A} to {w.X}")
 
 
 def _say_bloc(w: _Words, v: float) -> str:
@@ -246,9 +250,12 @@ def _say_bloc(w: _Words, v: float) -> str:
 
 
 def _say_invitation(w: _Words, v: float) -> str:
-    if v <= 0:
-        return f"{w.P} has not asked {w.A} to come to its help"
-    return f"{w.P} asked {w.A} to come to its help, naming who attacked it"
+    if v > 0:
+        return f"{w.P} asked {w.A} to come to its help, naming who attacked it"
+    if rd.invited(w.world, rd.shared_scratch(w.world), w.s.attack, w.s.ally, w.s.partner):
+        # asked, yet the factor reads 0: an obligation in play binds the state (factors._invitation)
+        return f"{w.P} asked {w.A} to come to its help; {w.T} already gives {w.A} that ground"
+    return f"{w.P} has not asked {w.A} to come to its help"
 
 
 def _say_lesser(w: _Words, v: float) -> str:

@@ -39,7 +39,7 @@ def values(s: Situation) -> tuple[float, ...]:
     casus, formality, commitment, institution, leader, regime, obsolete, lesser, led = (
         _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
     cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
-    tied, bloc = rd.ties(world, memo, ally, opponents)
+    tied, bloc = rd.ties(world, memo, ally, opponents, partner)
     invited = rd.invited(world, shared, attack, ally, partner)
     return (
         casus, formality, commitment, institution, _tripwire(world, shared, attack, ally, partner),
@@ -47,9 +47,17 @@ def values(s: Situation) -> tuple[float, ...]:
         _centred(world.reputation.get(ally, INITIAL_REPUTATION)),
         cost, trade, _entrapment(world, attack, me, partner),
         0.0 if invited else _ambiguity(attack), obsolete,
-        _stakes(world, memo, ally, casus, affinity), tied, bloc, 1.0 if invited else 0.0, lesser,
+        _stakes(world, memo, ally, casus, affinity), tied, bloc, _invitation(invited, casus), lesser,
         led,
     )
+
+
+def _invitation(invited: bool, casus: float) -> float:
+    """1 when the partner asked a state no obligation in play binds. Collective self-defence
+    needs the victim's request (ICJ, Nicaragua 1986, para. 199): to a state outside the
+    treaties the request is the legal ground to come; to an ally the treaty is that ground
+    already, and its request adds nothing (allies sure of help seldom need to ask)."""
+    return 1.0 if invited and casus <= 0.0 else 0.0
 
 
 def _centred(share: float) -> float:

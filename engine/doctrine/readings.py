@@ -290,19 +290,40 @@ def standing(world: World, memo: Memo, state: str) -> float:
     return world.states[state].power / strongest if strongest > 0 else 0.0
 
 
-def ties(world: World, memo: Memo, ally: str, opponents: tuple[str, ...]) -> tuple[float, float]:
-    """(ties, bloc): 1 when `ally` is a member in force of a treaty with an opponent; 1 when an
-    opponent leads (designated, else the most powerful member) a coercive alliance `ally`
-    belongs to. Treaties in force change only with an inject, so this is kept per world."""
-    key = ("ties", ally, opponents)
+def shared_treaties(world: World, ally: str, opponents: tuple[str, ...]) -> list[Treaty]:
+    """The treaties in force of which `ally` and an opponent are both members, in the scenario's order."""
+    found = []
+    for treaty in world.scenario.treaties:
+        members = world.members_in_force.get(treaty.id, frozenset())
+        if ally in members and any(x in members for x in opponents):
+            found.append(treaty)
+    return found
+
+
+def binds_to_opponent(treaty: Treaty, opponents: tuple[str, ...], partner: str) -> bool:
+    """Whether a treaty `ally` shares with an opponent ties it to that opponent (the ties factor).
+    Not a guarantee whose beneficiaries the opponents are not: its guarantors owe one another
+    nothing (ATOP codes no alliance among co-guarantors; the London treaty of 1839). Not a treaty
+    that protects the partner under attack as well: it binds the deciding state to both sides, it
+    is the treaty the attack breaks, and it pulls toward neither (the League, the Budapest
+    memorandum, the OAS Charter)."""
+    if treaty.beneficiaries and not any(x in treaty.beneficiaries for x in opponents):
+        return False
+    return partner not in treaty.protected
+
+
+def ties(world: World, memo: Memo, ally: str, opponents: tuple[str, ...], partner: str) -> tuple[float, float]:
+    """(ties, bloc): 1 when `ally` shares a treaty in force with an opponent that binds it to the
+    opponent (`binds_to_opponent`); 1 when an opponent leads (designated, else the most powerful
+    member) a coercive alliance `ally` belongs to. Treaties in force change only with an inject,
+    so this is kept per world."""
+    key = ("ties", ally, opponents, partner)
     found: tuple[float, float] | None = memo.get(key)
     if found is None:
         tied = bloc = 0.0
-        for treaty in world.scenario.treaties:
-            members = world.members_in_force.get(treaty.id, frozenset())
-            if ally not in members or not any(x in members for x in opponents):
-                continue
-            tied = 1.0
+        for treaty in shared_treaties(world, ally, opponents):
+            if binds_to_opponent(treaty, opponents, partner):
+                tied = 1.0
             if treaty.governance == COERCIVE and leader_of(world, memo, treaty) in opponents:
                 bloc = 1.0
         found = memo[key] = (tied, bloc)
