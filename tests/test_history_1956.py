@@ -4,6 +4,7 @@ fights for Egypt; the treaties as ATOP codes them."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from engine.world import World
 from tests.test_history_common import replayed
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1956-suez.yaml"
-ATOP_MEMBERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01m.csv"
+DATA = Path(os.environ.get("CASUS_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+ATOP_MEMBERS = DATA / "atop" / "atop4_01m.csv"
 START = (1956, 10, 29)
 COW = {2: "USA", 20: "CAN", 200: "GBR", 220: "FRA", 365: "SUN", 645: "IRQ", 651: "EGY",
        652: "SYR", 663: "JOR", 666: "ISR", 670: "SAU"}
@@ -77,7 +79,7 @@ def test_the_guarantors_of_the_armistice_lines_are_bound_to_egypt_and_two_to_isr
     ("anglo-jordanian-1948", 3125), ("baghdad-pact", 3275), ("uk-iraq-1955", 3280), ("nato", 3180)])
 def test_members_and_obligation_types_are_atops(treaty: str, atop_id: int):
     if not ATOP_MEMBERS.is_file():
-        pytest.skip("ATOP reference data not present")
+        pytest.skip(f"no ATOP data at {ATOP_MEMBERS} (set CASUS_DATA)")
     members, types = set(), set()
     with ATOP_MEMBERS.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
