@@ -392,8 +392,10 @@ def test_past_crises_with_conditional_obligations_are_the_reference_engines_run_
 # --- a rule changed behind the kernel's back ----------------------------------------------------------
 
 def _probe() -> mc.Plan:
-    # A crisis whose runs break commitments, so the reputation rule changes what they tally.
-    return mc.Plan(load(ROOT / "scenarios" / "history" / "2025-sindoor.yaml"), 150, seed=4)
+    # A crisis whose runs break commitments and answer again later, so the reputation rule
+    # changes what they tally. Which crisis shows it depends on the doctrine's fitted weights
+    # (2025's did until the fit on 38 crises): if this one stops showing it, pick another.
+    return mc.Plan(load(ROOT / "scenarios" / "history" / "1977-ogaden.yaml"), 150, seed=4)
 
 
 def test_a_rule_changed_after_the_tables_were_built_fails_the_differential_check(
