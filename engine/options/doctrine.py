@@ -46,6 +46,10 @@ class OptionCase:
     probes: tuple[float, ...] = ()   # strength of the answers to the actor's earlier attacks, 0..1
     war_turns: int = 0               # ceasefire: turns the two have been at war
     say: bool = True                 # explain in words (a batch run does not)
+    # The versions of the world's setting and wars (engine.state.GameState.setting): a reading kept
+    # by them is found again without reading the world; None for a world built by hand.
+    setting: int | None = None
+    warfare: int | None = None
 
 
 @quick  # built for every option decision (engine.frozen)
@@ -126,11 +130,19 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
         return {}
     attackers = tuple(attackers)
     defences = _defences(world, attackers, target)
+    return _coalition_of(world, attackers, target, defences, _means(world, defences))
+
+
+def _means(world: World, defences: _Defences) -> tuple[float, ...]:
+    """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
+    with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
-    # Each treaty's members' mean reputation (sorted, as standing.credibility sums them), and the
-    # attackers' enemies: with the defences, all the coalition is read from.
-    means = tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
-                  for ranked in defences.ranked)
+    return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+                 for ranked in defences.ranked)
+
+
+def _coalition_of(world: World, attackers: tuple[str, ...], target: str, defences: _Defences,
+                  means: tuple[float, ...]) -> dict[str, float]:
     wars = wars_of(world)
     key = (means, tuple(map(wars.of, attackers)))
     found = defences.coalitions.get(key)
@@ -304,17 +316,12 @@ def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
                for ob in treaty.obligations)
 
 
-def _attack(case: OptionCase) -> Reading:
-    world, inject = case.world, case.inject
-    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
-    settings = WEIGHTS["attack"].settings
-    expected = expected_coalition(world, attackers, target)
+def _sums(world: World, attackers: tuple[str, ...], target: str, expected: Mapping[str, float],
+          exposure: float) -> tuple[float, float]:
+    """The balance of power once the expected coalition comes, and the weight of nuclear weapons on
+    the defending side, each as the attack factor reads it."""
     states = world.states
     ours = sum([states[a].power for a in attackers if a in states])
-    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
-    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
-    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
-        0.5 + 0.5 * inject.severity)
     defending = states[target].power if target in states else 0.0
     # The expected allies' states, in the coalition's order: the sums below run in C over them.
     allies = list(map(states.__getitem__, expected))
@@ -327,6 +334,57 @@ def _attack(case: OptionCase) -> Reading:
     nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
                    *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
         0.5 if armed_nuclear else 1.0)
+    return balance, nuclear
+
+
+# What an attack on a target was weighed with at one version of the world's setting: its defences,
+# and per (the members' mean reputations, the version of the wars, the exposure) the coalition,
+# the balance and the nuclear weight. All else those read (powers, arms, treaties in force, who
+# knows them, relations, forces) is the setting's, so the version finds them without reading it.
+_AT = "options: at setting"
+
+
+@dataclass(frozen=True, slots=True)
+class _AtSetting:
+    defences: _Defences
+    weighed: dict[tuple[object, ...], tuple[dict[str, float], float, float]]
+
+
+def _weighed(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
+             warfare: int) -> tuple[dict[str, float], float, float]:
+    """expected_coalition and _sums, kept by the versions of the setting and the wars."""
+    memo: dict[tuple[object, ...], _AtSetting] = rd.shared_scratch(world).setdefault(_AT, {})
+    key = (attackers, target, setting)
+    at = memo.get(key)
+    if at is None:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        at = memo[key] = _AtSetting(_defences(world, attackers, target), {})
+    means = _means(world, at.defences)
+    weighed = at.weighed
+    found = weighed.get((means, warfare, exposure))
+    if found is None:
+        if len(weighed) >= _CACHE_LIMIT:
+            weighed.clear()
+        expected = _coalition_of(world, attackers, target, at.defences, means)
+        found = weighed[(means, warfare, exposure)] = (expected, *_sums(world, attackers, target, expected, exposure))
+    return found
+
+
+def _attack(case: OptionCase) -> Reading:
+    world, inject = case.world, case.inject
+    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
+    settings = WEIGHTS["attack"].settings
+    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
+    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
+    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
+        0.5 + 0.5 * inject.severity)
+    if case.setting is None or case.warfare is None:
+        expected = expected_coalition(world, attackers, target)
+        balance, nuclear = _sums(world, attackers, target, expected, exposure)
+    else:
+        expected, balance, nuclear = _weighed(world, attackers, target, exposure, case.setting, case.warfare)
+    states = world.states
     deniability = 1.0 - inject.attribution
     probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
     values = (_resolve(inject), balance, nuclear, deniability, probes)
