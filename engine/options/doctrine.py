@@ -130,7 +130,7 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
         return {}
     attackers = tuple(attackers)
     defences = _defences(world, attackers, target)
-    return _coalition_of(world, attackers, target, defences, _means(world, defences))
+    return _coalition_of(world, attackers, target, defences, _means(world, defences), None)
 
 
 def _means(world: World, defences: _Defences) -> tuple[float, ...]:
@@ -142,8 +142,8 @@ def _means(world: World, defences: _Defences) -> tuple[float, ...]:
 
 
 def _coalition_of(world: World, attackers: tuple[str, ...], target: str, defences: _Defences,
-                  means: tuple[float, ...]) -> dict[str, float]:
-    wars = wars_of(world)
+                  means: tuple[float, ...], warfare: int | None) -> dict[str, float]:
+    wars = wars_of(world, None, warfare)
     key = (means, tuple(map(wars.of, attackers)))
     found = defences.coalitions.get(key)
     if found is None:
@@ -366,7 +366,7 @@ def _weighed(world: World, attackers: tuple[str, ...], target: str, exposure: fl
     if found is None:
         if len(weighed) >= _CACHE_LIMIT:
             weighed.clear()
-        expected = _coalition_of(world, attackers, target, at.defences, means)
+        expected = _coalition_of(world, attackers, target, at.defences, means, warfare)
         found = weighed[(means, warfare, exposure)] = (expected, *_sums(world, attackers, target, expected, exposure))
     return found
 
@@ -416,9 +416,10 @@ def _allies(world: World, state: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
+def _worst_threat(world: World, state: str, exclude: frozenset[str],
+                  warfare: int | None = None) -> tuple[str | None, float]:
     """The state `state` fears most outside `exclude` (an enemy at war first), and how much."""
-    for enemy in sorted(wars_of(world).of(state)):
+    for enemy in sorted(wars_of(world, None, warfare).of(state)):
         if enemy not in exclude:
             return enemy, 1.0
     best: tuple[str | None, float] = (None, 0.0)
@@ -447,17 +448,43 @@ def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
     return found
 
 
-def _deployment(case: OptionCase) -> Reading:
-    world, inject, actor = case.world, case.inject, case.actor
-    host = inject.target or actor
+# What a deployment reads off the setting and the wars, by their versions: the treaties binding
+# the actor and the host, the host's fear of abandonment in each but for its allies' reputations,
+# the host's worst threat outside its alliances and the risk of provoking it.
+_HOSTS = "options: deployment"
+_Host = tuple[tuple[standing.Abandonment | None, ...], str | None, float, float]
+
+
+def _host(world: World, actor: str, host: str, setting: int | None, warfare: int | None) -> _Host:
+    if setting is None or warfare is None:
+        return _read_host(world, actor, host, warfare)
+    memo: dict[tuple[object, ...], _Host] = rd.shared_scratch(world).setdefault(_HOSTS, {})
+    key = (actor, host, setting, warfare)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        found = memo[key] = _read_host(world, actor, host, warfare)
+    return found
+
+
+def _read_host(world: World, actor: str, host: str, warfare: int | None) -> _Host:
     shared = [t for t, m in world.members_in_force.items() if actor in m and host in m and len(m) >= 2]
-    fear = max((standing.abandonment(world, t, host) for t in sorted(shared)), default=0.0) if host != actor else 0.0
-    adversary, threat = _worst_threat(world, host, _allies(world, host))
+    fears = tuple(standing.abandonment_terms(world, t, host) for t in sorted(shared)) if host != actor else ()
+    adversary, threat = _worst_threat(world, host, _allies(world, host), warfare)
     if adversary is not None:
         r = world.relation(actor, adversary)
         dilemma = ((1.0 - r.threat) + min(1.0, 10.0 * r.trade)) / 2.0
     else:
         dilemma = 0.0
+    return fears, adversary, threat, dilemma
+
+
+def _deployment(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    host = inject.target or actor
+    fears, adversary, threat, dilemma = _host(world, actor, host, case.setting, case.warfare)
+    fear = max([0.0 if terms is None else terms.given(world) for terms in fears], default=0.0)
     values = (_resolve(inject), fear, threat, dilemma)
     if not case.say:
         return values, _SILENT_VERBS, "", _SILENT[:4]
@@ -486,7 +513,7 @@ def _treaty_signed(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     partners = _partners(world, inject, actor)
     power = world.states
-    feared, threat = _worst_threat(world, actor, frozenset())
+    feared, threat = _worst_threat(world, actor, frozenset(), case.warfare)
     together = power[actor].power + sum(power[p].power for p in partners if p != feared)
     balancing = bandwagoning = 0.0
     if feared is not None and feared not in partners:
@@ -514,7 +541,7 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
     members = sorted(world.members_in_force.get(tid, frozenset()))
     allies = [m for m in members if m != actor]
     entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
-    _, threat = _worst_threat(world, actor, frozenset(members))
+    _, threat = _worst_threat(world, actor, frozenset(members), case.warfare)
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
     total = sum(world.states[m].power for m in members)
     weight = world.states[actor].power / total if total > 0 else 0.0
@@ -536,17 +563,51 @@ def _ceasefire(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
     enemy = enemy or ""
-    wars = wars_of(world)
-    at_war = wars.at_war(actor, enemy)
-    if not case.say and not at_war:
+    war = _war(world, actor, enemy, case.setting, case.warfare)
+    if not case.say and war is None:
         return _NO_WAR, _SILENT_VERBS, "", _SILENT[:4]
     e = world.name(enemy)
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
-    if not at_war:
+    if war is None:
         # Nothing to end: the option waits (a war may begin before its window closes).
         return _NO_WAR, verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
+    ours, theirs, losing, came, allies, stayed_away = war
+    values = (_resolve(inject), cost, losing, stayed_away)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:4]
+    clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
+              + (f", {came} of {allies} allies came" if allies else ""))
+    words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
+             "allies that stayed away")
+    return values, verbs, clause, words
+
+
+# What a ceasefire reads off the setting and the wars, by their versions (None: not at war): the
+# power of each side, the balance factor, how many of the actor's allies came and how many it has,
+# and the share that stayed away.
+_WARS = "options: ceasefire"
+_War = tuple[float, float, float, int, int, float] | None
+
+
+def _war(world: World, actor: str, enemy: str, setting: int | None, warfare: int | None) -> _War:
+    if setting is None or warfare is None:
+        return _read_war(world, actor, enemy, warfare)
+    memo: dict[tuple[object, ...], _War] = rd.shared_scratch(world).setdefault(_WARS, {})
+    key = (actor, enemy, setting, warfare)
+    if key in memo:
+        return memo[key]
+    if len(memo) >= _CACHE_LIMIT:
+        memo.clear()
+    found = memo[key] = _read_war(world, actor, enemy, warfare)
+    return found
+
+
+def _read_war(world: World, actor: str, enemy: str, warfare: int | None) -> _War:
+    wars = wars_of(world, None, warfare)
+    if not wars.at_war(actor, enemy):
+        return None
     ours, theirs = _side_power(world, wars.side(actor)), _side_power(world, wars.side(enemy))
     losing = 2.0 * rd.share_of(theirs, ours) - 1.0
     allies = sorted(_allies(world, actor) - {actor, enemy})
@@ -554,14 +615,7 @@ def _ceasefire(case: OptionCase) -> Reading:
     came = [a for a in allies if wars.of(a) & their_side]  # fighting the enemy or its allies
     stayed = [a for a in allies if a not in came]
     stayed_away = len(stayed) / len(allies) if allies else 0.0
-    values = (_resolve(inject), cost, losing, stayed_away)
-    if not case.say:
-        return values, _SILENT_VERBS, "", _SILENT[:4]
-    clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
-              + (f", {len(came)} of {len(allies)} allies came" if allies else ""))
-    words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
-             "allies that stayed away")
-    return values, verbs, clause, words
+    return ours, theirs, losing, len(came), len(allies), stayed_away
 
 
 def _side_power(world: World, side: frozenset[str]) -> float:
