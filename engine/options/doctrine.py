@@ -21,7 +21,8 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import attrgetter, is_, mul
+from operator import attrgetter, is_, itemgetter, mul
+from typing import cast
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
@@ -137,8 +138,11 @@ def _means(world: World, defences: _Defences) -> tuple[float, ...]:
     """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
     with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
-    return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
-                 for ranked in defences.ranked)
+    try:  # every member's reputation taken in one C call per treaty
+        return tuple([sum(d.reputations(reputation)) / len(d.ranked) for d in defences.treaties])
+    except KeyError:  # a world without some member's reputation (built by hand): the initial one
+        return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+                     for ranked in defences.ranked)
 
 
 def _coalition_of(world: World, attackers: tuple[str, ...], target: str, defences: _Defences,
@@ -191,6 +195,7 @@ class _Defence:
     ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
     bare: tuple[str, ...]             # the members with no forces in the target
     skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
+    reputations: Callable[[Mapping[str, float]], tuple[float, ...]]  # the ranked members', in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,9 +259,19 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         ids = _ids(world)
         coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
                        if m != target and m not in attackers)
-        out.append(_Defence(terms, coming, tuple(ids.get(m, m) for m in terms.members),
-                            tuple(m for m, skin in coming if not skin), tuple((m, s) for m, s in coming if s)))
+        ranked = tuple(ids.get(m, m) for m in terms.members)
+        out.append(_Defence(terms, coming, ranked, tuple(m for m, skin in coming if not skin),
+                            tuple((m, s) for m, s in coming if s), _values(ranked)))
     return tuple(out)
+
+
+def _values(keys: tuple[str, ...]) -> Callable[[Mapping[str, float]], tuple[float, ...]]:
+    """The values of `keys` in a mapping, as a tuple in their order (itemgetter gives one key's
+    value bare)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda found: (found[key],)
+    return cast(Callable[[Mapping[str, float]], tuple[float, ...]], itemgetter(*keys))
 
 
 def _ids(world: World) -> dict[str, str]:
