@@ -113,7 +113,7 @@ class GameState:
     # the rest: `setting` names the states, relations, treaties in force, who knows which treaty and
     # the forces deployed in play; `warfare` names the wars. The fold gives each a new number only
     # on the few events that change it (about 20 and 60 of a run's 800), the same number for the
-    # same changes made in the same order from the scenario's start (see _next_version), so two
+    # same changes made in the same order from the scenario's start (see _SUCCESSORS), so two
     # states of one scenario with the same version hold the same values and a reading kept by
     # version is checked by one integer compare. 0 is the scenario's own. The fold is their only
     # writer, as it is of the values they name. Left out of a state's equality: two folds of the same
@@ -193,23 +193,22 @@ def apply(gs: GameState, e: Event) -> bool:
 # A handler returns WORLD_CHANGED when it changed what `GameState.world` shows.
 WORLD_CHANGED = object()
 
-# Each version's successors, by the change that leads to them (see GameState.setting). Numbers are
-# never given twice in a process: a history met after the table is emptied gets a new number, and
-# what was kept by its old one is simply not found again.
-_SUCCESSORS: dict[tuple[int, tuple[object, ...]], int] = {}
+# Each version's successors, by the version and the change made (a flat tuple: the version, a tag,
+# the event's values). Numbers start at 1 and are never given twice in a process: a history met
+# after the table is emptied gets a new number, and what was kept by its old one is simply not
+# found again. A handler looks its successor up in place (`... or _new_version(key)`): one tuple
+# and one dict look-up on the events that change what a version names, nothing on the others (an
+# answer, a vote, a reputation).
+_SUCCESSORS: dict[tuple[object, ...], int] = {}
 _SUCCESSORS_KEPT = 1 << 16
 _FRESH = count(1)
 
 
-def _next_version(version: int, change: tuple[object, ...]) -> int:
-    """The version that follows `version` after `change`: one dict look-up on the events that
-    change what it names, nothing on the others (an answer, a vote, a reputation)."""
-    key = (version, change)
-    found = _SUCCESSORS.get(key)
-    if found is None:
-        if len(_SUCCESSORS) >= _SUCCESSORS_KEPT:
-            _SUCCESSORS.clear()
-        found = _SUCCESSORS[key] = next(_FRESH)
+def _new_version(key: tuple[object, ...]) -> int:
+    """The number of a history not met before in this process."""
+    if len(_SUCCESSORS) >= _SUCCESSORS_KEPT:
+        _SUCCESSORS.clear()
+    found = _SUCCESSORS[key] = next(_FRESH)
     return found
 
 
@@ -246,25 +245,25 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
         sid, name = rest
         value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)
         gs.states[sid] = replace(gs.states[sid], **{name: value})
-    gs.setting = _next_version(gs.setting, ("effect", e.path, e.value))
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "effect", e.path, e.value)) or _new_version(k)
     return WORLD_CHANGED
 
 
 def _treaty_in_force(gs: GameState, e: TreatyInForce) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) | frozenset(e.members)
-    gs.setting = _next_version(gs.setting, ("in force", e.treaty, e.members))
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "in force", e.treaty, e.members)) or _new_version(k)
     return WORLD_CHANGED
 
 
 def _member_withdrew(gs: GameState, e: MemberWithdrew) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) - {e.member}
-    gs.setting = _next_version(gs.setting, ("withdrew", e.treaty, e.member))
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "withdrew", e.treaty, e.member)) or _new_version(k)
     return WORLD_CHANGED
 
 
 def _disclosed(gs: GameState, e: TreatyDisclosed) -> object:
     gs.known_to[e.treaty] = gs.known_to.get(e.treaty, frozenset()) | frozenset(e.to)
-    gs.setting = _next_version(gs.setting, ("disclosed", e.treaty, e.to))
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "disclosed", e.treaty, e.to)) or _new_version(k)
     return WORLD_CHANGED
 
 
@@ -334,7 +333,7 @@ def _war(gs: GameState, e: WarBegun) -> object:
     gs.war_began.setdefault(pair, e.turn)
     if gs.truces:
         gs.truces.pop(pair, None)  # at war again
-    gs.warfare = _next_version(gs.warfare, ("begun", e.aggressor, e.defender))
+    gs.warfare = _SUCCESSORS.get(k := (gs.warfare, "begun", e.aggressor, e.defender)) or _new_version(k)
     return WORLD_CHANGED
 
 
@@ -345,7 +344,7 @@ def _war_ended(gs: GameState, e: WarEnded) -> object:
     gs.truces[pair] = e.ceasefire
     for origin in e.origins:
         gs.ceased[origin] = None
-    gs.warfare = _next_version(gs.warfare, ("ended", e.aggressor, e.defender))
+    gs.warfare = _SUCCESSORS.get(k := (gs.warfare, "ended", e.aggressor, e.defender)) or _new_version(k)
     return WORLD_CHANGED
 
 
@@ -375,7 +374,7 @@ def _resolve_set(gs: GameState, e: ResolveSet) -> None:
 
 def _forces_deployed(gs: GameState, e: ForcesDeployed) -> object:
     gs.forces.append(Deployment(e.state, e.host, e.size))
-    gs.setting = _next_version(gs.setting, ("forces", e.state, e.host, e.size))
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "forces", e.state, e.host, e.size)) or _new_version(k)
     return WORLD_CHANGED
 
 
