@@ -20,7 +20,9 @@ from a `Situation` the cascade built just before (a constructor call, outside th
 and draws its answer from the keyed uniform the cascade made, as the option phase makes
 its own; neither records an event. `--decisions --instructions` counts the instructions
 inside the same two spans with callgrind instead (collection switched on only inside
-them), `--runs` runs after 10: a count the machine's load does not move.
+them), `--runs` runs after 10: a count the machine's load does not move. Either span
+also counts the garbage collector's passes that happen to start inside it, so a change
+that keeps more objects alive can move the other kind's span by a few thousand.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from itertools import count
 from typing import Any
 
 from .events import (
@@ -108,6 +109,17 @@ class GameState:
     # ^ a closed turn -> the answers given on it that stand, each with its public statement
     statements: dict[Key, str] = field(default_factory=dict)      # the last public statement given
     messages: tuple[MessageSent, ...] = ()                         # the exercise's messages, oldest first
+    # Versions of what the options' doctrine reads (engine.options), data the fold maintains like
+    # the rest: `setting` names the states, relations, treaties in force, who knows which treaty and
+    # the forces deployed in play; `warfare` names the wars. The fold gives each a new number only
+    # on the few events that change it (about 20 and 60 of a run's 800), the same number for the
+    # same changes made in the same order from the scenario's start (see _SUCCESSORS), so two
+    # states of one scenario with the same version hold the same values and a reading kept by
+    # version is checked by one integer compare. 0 is the scenario's own. The fold is their only
+    # writer, as it is of the values they name. Left out of a state's equality: two folds of the same
+    # events compare equal in any process, whatever numbers that process gave.
+    setting: int = field(default=0, compare=False)
+    warfare: int = field(default=0, compare=False)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
@@ -181,6 +193,24 @@ def apply(gs: GameState, e: Event) -> bool:
 # A handler returns WORLD_CHANGED when it changed what `GameState.world` shows.
 WORLD_CHANGED = object()
 
+# Each version's successors, by the version and the change made (a flat tuple: the version, a tag,
+# the event's values). Numbers start at 1 and are never given twice in a process: a history met
+# after the table is emptied gets a new number, and what was kept by its old one is simply not
+# found again. A handler looks its successor up in place (`... or _new_version(key)`): one tuple
+# and one dict look-up on the events that change what a version names, nothing on the others (an
+# answer, a vote, a reputation).
+_SUCCESSORS: dict[tuple[object, ...], int] = {}
+_SUCCESSORS_KEPT = 1 << 16
+_FRESH = count(1)
+
+
+def _new_version(key: tuple[object, ...]) -> int:
+    """The number of a history not met before in this process."""
+    if len(_SUCCESSORS) >= _SUCCESSORS_KEPT:
+        _SUCCESSORS.clear()
+    found = _SUCCESSORS[key] = next(_FRESH)
+    return found
+
 
 def _game_started(gs: GameState, e: GameStarted) -> None:
     gs.seed, gs.mode = e.seed, e.mode
@@ -215,21 +245,25 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
         sid, name = rest
         value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)
         gs.states[sid] = replace(gs.states[sid], **{name: value})
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "effect", e.path, e.value)) or _new_version(k)
     return WORLD_CHANGED
 
 
 def _treaty_in_force(gs: GameState, e: TreatyInForce) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) | frozenset(e.members)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "in force", e.treaty, e.members)) or _new_version(k)
     return WORLD_CHANGED
 
 
 def _member_withdrew(gs: GameState, e: MemberWithdrew) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) - {e.member}
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "withdrew", e.treaty, e.member)) or _new_version(k)
     return WORLD_CHANGED
 
 
 def _disclosed(gs: GameState, e: TreatyDisclosed) -> object:
     gs.known_to[e.treaty] = gs.known_to.get(e.treaty, frozenset()) | frozenset(e.to)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "disclosed", e.treaty, e.to)) or _new_version(k)
     return WORLD_CHANGED
 
 
@@ -299,6 +333,7 @@ def _war(gs: GameState, e: WarBegun) -> object:
     gs.war_began.setdefault(pair, e.turn)
     if gs.truces:
         gs.truces.pop(pair, None)  # at war again
+    gs.warfare = _SUCCESSORS.get(k := (gs.warfare, "begun", e.aggressor, e.defender)) or _new_version(k)
     return WORLD_CHANGED
 
 
@@ -309,6 +344,7 @@ def _war_ended(gs: GameState, e: WarEnded) -> object:
     gs.truces[pair] = e.ceasefire
     for origin in e.origins:
         gs.ceased[origin] = None
+    gs.warfare = _SUCCESSORS.get(k := (gs.warfare, "ended", e.aggressor, e.defender)) or _new_version(k)
     return WORLD_CHANGED
 
 
@@ -338,6 +374,7 @@ def _resolve_set(gs: GameState, e: ResolveSet) -> None:
 
 def _forces_deployed(gs: GameState, e: ForcesDeployed) -> object:
     gs.forces.append(Deployment(e.state, e.host, e.size))
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "forces", e.state, e.host, e.size)) or _new_version(k)
     return WORLD_CHANGED
 
 

@@ -21,6 +21,8 @@ from engine.events import (
     OptionLapsed,
     OptionOffered,
     OptionTaken,
+    TreatyDisclosed,
+    WarBegun,
     WarEnded,
     dumps,
     loads,
@@ -38,7 +40,7 @@ from engine.model import (
     ScriptEntry,
 )
 from engine.network import Attack
-from engine.state import fold
+from engine.state import apply, fold
 from engine.world import War
 from tests.builders import inject, make_scenario, relation, state, treaty
 
@@ -58,12 +60,13 @@ def baltic(*, treaty_fields=None, deployments=(), option=None, states=STATES, **
                          **fields)
 
 
-def chance(scenario, inject_id="narva", **world) -> float:
-    """The doctrine's chance that the option's actor takes it, at the start of play."""
+def chance(scenario, inject_id="narva", disclosed=None) -> float:
+    """The doctrine's chance that the option's actor takes it, at the start of play (`disclosed`:
+    treaty -> the states told of it, folded as the events that tell them)."""
     game = Game.new(scenario)
     gs = game.state
-    for name, value in world.items():
-        setattr(gs, name, value)
+    for treaty_id, to in (disclosed or {}).items():
+        apply(gs, TreatyDisclosed(turn=1, treaty=treaty_id, to=tuple(sorted(to))))
     return options.advice(gs, scenario.inject(inject_id)).probability
 
 
@@ -104,8 +107,7 @@ def test_a_secret_treaty_the_attacker_does_not_know_does_not_deter():
     secret = baltic(treaty_fields={"openness": "secret"})
     nothing = make_scenario(STATES, injects=[narva()], relations=RELATIONS)
     assert chance(secret) == pytest.approx(chance(nothing))
-    known = Game.new(secret).state.known_to | {"nato": frozenset({"USA", "GBR", "DEU", "EST", "RUS"})}
-    assert chance(secret, known_to=known) < chance(nothing)
+    assert chance(secret, disclosed={"nato": ["RUS"]}) < chance(nothing)
 
 
 def test_the_attacker_names_the_allies_it_expects_and_their_tripwires():
@@ -176,8 +178,14 @@ def test_answers_to_earlier_probes_weigh_on_the_next_step():
 # --- the other kinds: each factor's direction -------------------------------------------------------
 
 def _advice(sc, inject_id, gs_changes=None):
+    """The advice at the start of play, with `gs_changes`: each war as the event that begins it
+    (the fold keeps the wars' version), the rest set on the state."""
     gs = Game.new(sc).state
-    for name, value in (gs_changes or {}).items():
+    changes = dict(gs_changes or {})
+    for war in changes.pop("wars", ()):
+        apply(gs, WarBegun(turn=changes["war_began"][war.pair], aggressor=war.aggressor, defender=war.defender))
+    changes.pop("war_began", None)
+    for name, value in changes.items():
         setattr(gs, name, value)
     gs.turn = max(gs.turn, 1)
     return options.advice(gs, sc.inject(inject_id))

@@ -76,11 +76,30 @@ def fears(world: World, treaty: str, member: str) -> tuple[float, float]:
 
 def abandonment(world: World, treaty: str, member: str) -> float:
     """The member's fear of abandonment in the treaty, 0..1 (doctrine.json 'fears.abandonment')."""
+    terms = abandonment_terms(world, treaty, member)
+    return 0.0 if terms is None else terms.given(world)
+
+
+@dataclass(frozen=True, slots=True)
+class Abandonment:
+    """A member's fear of abandonment but for its allies' mean reputation, the one part that moves
+    every turn (as Credibility keeps a treaty's credibility): the threat's and the dependence's
+    weighted terms, summed as the whole is summed before the reputation's term is added."""
+    allies: tuple[str, ...]           # the other members in force, sorted
+    rest: float                       # the threat's and the dependence's terms
+
+    def given(self, world: World) -> float:
+        return clip01(self.rest + ABANDONMENT_FEAR["allies_reputation"] * (1.0 - _mean_reputation(world, self.allies)))
+
+
+def abandonment_terms(world: World, treaty: str, member: str) -> Abandonment | None:
+    """abandonment's terms but the reputation's; None where the member has no ally in force."""
     t = world.treaty(treaty)
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
-        return 0.0
-    return clip01(_abandonment(world, _own_threats(world, member), _insiders(world, t), allies, member))
+        return None
+    return Abandonment(tuple(allies), _abandonment(world, _own_threats(world, member), _insiders(world, t), allies,
+                                                   member))
 
 
 def entrapment(world: World, treaty: str, member: str) -> float:
@@ -109,16 +128,14 @@ def _mean_reputation(world: World, states: Sequence[str]) -> float:
 
 def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset[str], allies: list[str],
                  member: str) -> float:
-    """The member's threat from outside (`threats`: its own, _own_threats), its dependence on its
-    allies, their poor record."""
+    """The member's threat from outside (`threats`: its own, _own_threats) and its dependence on its
+    allies, weighted and summed (Abandonment adds their poor record)."""
     own_threat = max((v for y, v in threats.items() if y not in insiders), default=0.0)
     states = world.states
     own = states[member].power
     allied = sum(map(_POWER, map(states.__getitem__, allies)))
     dependence = allied / (own + allied) if own + allied > 0 else 0.0
-    allies_rep = _mean_reputation(world, allies)
-    return (ABANDONMENT_FEAR["threat"] * own_threat + ABANDONMENT_FEAR["dependence"] * dependence
-            + ABANDONMENT_FEAR["allies_reputation"] * (1.0 - allies_rep))
+    return ABANDONMENT_FEAR["threat"] * own_threat + ABANDONMENT_FEAR["dependence"] * dependence
 
 
 def _entrapment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],

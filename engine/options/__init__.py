@@ -4,7 +4,7 @@
     doctrine.py  how a state the engine plays weighs an option, per kind, with its reasons
     rules.py     which options are open, the record's choice, the wars a ceasefire ends
     probes.py    an attacker's probes: the answers to its earlier attacks, kept per game
-    wars.py      the wars and the forces in play, read once per list of them
+    wars.py      the wars and the forces in play, read once per list of them or version of the wars
 
 The phase that asks each actor is engine.turn's (`options_phase`, `choose_option`,
 `override_option`); who may choose is engine.view's (`may_choose`).

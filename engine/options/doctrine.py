@@ -21,7 +21,8 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import attrgetter, is_, mul
+from operator import attrgetter, is_, itemgetter, mul
+from typing import cast
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
@@ -46,6 +47,10 @@ class OptionCase:
     probes: tuple[float, ...] = ()   # strength of the answers to the actor's earlier attacks, 0..1
     war_turns: int = 0               # ceasefire: turns the two have been at war
     say: bool = True                 # explain in words (a batch run does not)
+    # The versions of the world's setting and wars (engine.state.GameState.setting): a reading kept
+    # by them is found again without reading the world; None for a world built by hand.
+    setting: int | None = None
+    warfare: int | None = None
 
 
 @quick  # built for every option decision (engine.frozen)
@@ -126,12 +131,23 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
         return {}
     attackers = tuple(attackers)
     defences = _defences(world, attackers, target)
+    return _coalition_of(world, attackers, target, defences, _means(world, defences), None)
+
+
+def _means(world: World, defences: _Defences) -> tuple[float, ...]:
+    """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
+    with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
-    # Each treaty's members' mean reputation (sorted, as standing.credibility sums them), and the
-    # attackers' enemies: with the defences, all the coalition is read from.
-    means = tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
-                  for ranked in defences.ranked)
-    wars = wars_of(world)
+    try:  # every member's reputation taken in one C call per treaty
+        return tuple([sum(d.reputations(reputation)) / len(d.ranked) for d in defences.treaties])
+    except KeyError:  # a world without some member's reputation (built by hand): the initial one
+        return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+                     for ranked in defences.ranked)
+
+
+def _coalition_of(world: World, attackers: tuple[str, ...], target: str, defences: _Defences,
+                  means: tuple[float, ...], warfare: int | None) -> dict[str, float]:
+    wars = wars_of(world, None, warfare)
     key = (means, tuple(map(wars.of, attackers)))
     found = defences.coalitions.get(key)
     if found is None:
@@ -179,6 +195,7 @@ class _Defence:
     ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
     bare: tuple[str, ...]             # the members with no forces in the target
     skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
+    reputations: Callable[[Mapping[str, float]], tuple[float, ...]]  # the ranked members', in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +259,19 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         ids = _ids(world)
         coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
                        if m != target and m not in attackers)
-        out.append(_Defence(terms, coming, tuple(ids.get(m, m) for m in terms.members),
-                            tuple(m for m, skin in coming if not skin), tuple((m, s) for m, s in coming if s)))
+        ranked = tuple(ids.get(m, m) for m in terms.members)
+        out.append(_Defence(terms, coming, ranked, tuple(m for m, skin in coming if not skin),
+                            tuple((m, s) for m, s in coming if s), _values(ranked)))
     return tuple(out)
+
+
+def _values(keys: tuple[str, ...]) -> Callable[[Mapping[str, float]], tuple[float, ...]]:
+    """The values of `keys` in a mapping, as a tuple in their order (itemgetter gives one key's
+    value bare)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda found: (found[key],)
+    return cast(Callable[[Mapping[str, float]], tuple[float, ...]], itemgetter(*keys))
 
 
 def _ids(world: World) -> dict[str, str]:
@@ -304,17 +331,12 @@ def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
                for ob in treaty.obligations)
 
 
-def _attack(case: OptionCase) -> Reading:
-    world, inject = case.world, case.inject
-    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
-    settings = WEIGHTS["attack"].settings
-    expected = expected_coalition(world, attackers, target)
+def _sums(world: World, attackers: tuple[str, ...], target: str, expected: Mapping[str, float],
+          exposure: float) -> tuple[float, float]:
+    """The balance of power once the expected coalition comes, and the weight of nuclear weapons on
+    the defending side, each as the attack factor reads it."""
     states = world.states
     ours = sum([states[a].power for a in attackers if a in states])
-    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
-    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
-    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
-        0.5 + 0.5 * inject.severity)
     defending = states[target].power if target in states else 0.0
     # The expected allies' states, in the coalition's order: the sums below run in C over them.
     allies = list(map(states.__getitem__, expected))
@@ -327,6 +349,57 @@ def _attack(case: OptionCase) -> Reading:
     nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
                    *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
         0.5 if armed_nuclear else 1.0)
+    return balance, nuclear
+
+
+# What an attack on a target was weighed with at one version of the world's setting: its defences,
+# and per (the members' mean reputations, the version of the wars, the exposure) the coalition,
+# the balance and the nuclear weight. All else those read (powers, arms, treaties in force, who
+# knows them, relations, forces) is the setting's, so the version finds them without reading it.
+_AT = "options: at setting"
+
+
+@dataclass(frozen=True, slots=True)
+class _AtSetting:
+    defences: _Defences
+    weighed: dict[tuple[object, ...], tuple[dict[str, float], float, float]]
+
+
+def _weighed(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
+             warfare: int) -> tuple[dict[str, float], float, float]:
+    """expected_coalition and _sums, kept by the versions of the setting and the wars."""
+    memo: dict[tuple[object, ...], _AtSetting] = rd.shared_scratch(world).setdefault(_AT, {})
+    key = (attackers, target, setting)
+    at = memo.get(key)
+    if at is None:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        at = memo[key] = _AtSetting(_defences(world, attackers, target), {})
+    means = _means(world, at.defences)
+    weighed = at.weighed
+    found = weighed.get((means, warfare, exposure))
+    if found is None:
+        if len(weighed) >= _CACHE_LIMIT:
+            weighed.clear()
+        expected = _coalition_of(world, attackers, target, at.defences, means, warfare)
+        found = weighed[(means, warfare, exposure)] = (expected, *_sums(world, attackers, target, expected, exposure))
+    return found
+
+
+def _attack(case: OptionCase) -> Reading:
+    world, inject = case.world, case.inject
+    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
+    settings = WEIGHTS["attack"].settings
+    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
+    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
+    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
+        0.5 + 0.5 * inject.severity)
+    if case.setting is None or case.warfare is None:
+        expected = expected_coalition(world, attackers, target)
+        balance, nuclear = _sums(world, attackers, target, expected, exposure)
+    else:
+        expected, balance, nuclear = _weighed(world, attackers, target, exposure, case.setting, case.warfare)
+    states = world.states
     deniability = 1.0 - inject.attribution
     probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
     values = (_resolve(inject), balance, nuclear, deniability, probes)
@@ -358,9 +431,10 @@ def _allies(world: World, state: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _worst_threat(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
+def _worst_threat(world: World, state: str, exclude: frozenset[str],
+                  warfare: int | None = None) -> tuple[str | None, float]:
     """The state `state` fears most outside `exclude` (an enemy at war first), and how much."""
-    for enemy in sorted(wars_of(world).of(state)):
+    for enemy in sorted(wars_of(world, None, warfare).of(state)):
         if enemy not in exclude:
             return enemy, 1.0
     best: tuple[str | None, float] = (None, 0.0)
@@ -389,17 +463,43 @@ def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
     return found
 
 
-def _deployment(case: OptionCase) -> Reading:
-    world, inject, actor = case.world, case.inject, case.actor
-    host = inject.target or actor
+# What a deployment reads off the setting and the wars, by their versions: the treaties binding
+# the actor and the host, the host's fear of abandonment in each but for its allies' reputations,
+# the host's worst threat outside its alliances and the risk of provoking it.
+_HOSTS = "options: deployment"
+_Host = tuple[tuple[standing.Abandonment | None, ...], str | None, float, float]
+
+
+def _host(world: World, actor: str, host: str, setting: int | None, warfare: int | None) -> _Host:
+    if setting is None or warfare is None:
+        return _read_host(world, actor, host, warfare)
+    memo: dict[tuple[object, ...], _Host] = rd.shared_scratch(world).setdefault(_HOSTS, {})
+    key = (actor, host, setting, warfare)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        found = memo[key] = _read_host(world, actor, host, warfare)
+    return found
+
+
+def _read_host(world: World, actor: str, host: str, warfare: int | None) -> _Host:
     shared = [t for t, m in world.members_in_force.items() if actor in m and host in m and len(m) >= 2]
-    fear = max((standing.abandonment(world, t, host) for t in sorted(shared)), default=0.0) if host != actor else 0.0
-    adversary, threat = _worst_threat(world, host, _allies(world, host))
+    fears = tuple(standing.abandonment_terms(world, t, host) for t in sorted(shared)) if host != actor else ()
+    adversary, threat = _worst_threat(world, host, _allies(world, host), warfare)
     if adversary is not None:
         r = world.relation(actor, adversary)
         dilemma = ((1.0 - r.threat) + min(1.0, 10.0 * r.trade)) / 2.0
     else:
         dilemma = 0.0
+    return fears, adversary, threat, dilemma
+
+
+def _deployment(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    host = inject.target or actor
+    fears, adversary, threat, dilemma = _host(world, actor, host, case.setting, case.warfare)
+    fear = max([0.0 if terms is None else terms.given(world) for terms in fears], default=0.0)
     values = (_resolve(inject), fear, threat, dilemma)
     if not case.say:
         return values, _SILENT_VERBS, "", _SILENT[:4]
@@ -428,7 +528,7 @@ def _treaty_signed(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     partners = _partners(world, inject, actor)
     power = world.states
-    feared, threat = _worst_threat(world, actor, frozenset())
+    feared, threat = _worst_threat(world, actor, frozenset(), case.warfare)
     together = power[actor].power + sum(power[p].power for p in partners if p != feared)
     balancing = bandwagoning = 0.0
     if feared is not None and feared not in partners:
@@ -456,7 +556,7 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
     members = sorted(world.members_in_force.get(tid, frozenset()))
     allies = [m for m in members if m != actor]
     entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
-    _, threat = _worst_threat(world, actor, frozenset(members))
+    _, threat = _worst_threat(world, actor, frozenset(members), case.warfare)
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
     total = sum(world.states[m].power for m in members)
     weight = world.states[actor].power / total if total > 0 else 0.0
@@ -478,17 +578,51 @@ def _ceasefire(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
     enemy = enemy or ""
-    wars = wars_of(world)
-    at_war = wars.at_war(actor, enemy)
-    if not case.say and not at_war:
+    war = _war(world, actor, enemy, case.setting, case.warfare)
+    if not case.say and war is None:
         return _NO_WAR, _SILENT_VERBS, "", _SILENT[:4]
     e = world.name(enemy)
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
-    if not at_war:
+    if war is None:
         # Nothing to end: the option waits (a war may begin before its window closes).
         return _NO_WAR, verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
+    ours, theirs, losing, came, allies, stayed_away = war
+    values = (_resolve(inject), cost, losing, stayed_away)
+    if not case.say:
+        return values, _SILENT_VERBS, "", _SILENT[:4]
+    clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
+              + (f", {came} of {allies} allies came" if allies else ""))
+    words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
+             "allies that stayed away")
+    return values, verbs, clause, words
+
+
+# What a ceasefire reads off the setting and the wars, by their versions (None: not at war): the
+# power of each side, the balance factor, how many of the actor's allies came and how many it has,
+# and the share that stayed away.
+_WARS = "options: ceasefire"
+_War = tuple[float, float, float, int, int, float] | None
+
+
+def _war(world: World, actor: str, enemy: str, setting: int | None, warfare: int | None) -> _War:
+    if setting is None or warfare is None:
+        return _read_war(world, actor, enemy, warfare)
+    memo: dict[tuple[object, ...], _War] = rd.shared_scratch(world).setdefault(_WARS, {})
+    key = (actor, enemy, setting, warfare)
+    if key in memo:
+        return memo[key]
+    if len(memo) >= _CACHE_LIMIT:
+        memo.clear()
+    found = memo[key] = _read_war(world, actor, enemy, warfare)
+    return found
+
+
+def _read_war(world: World, actor: str, enemy: str, warfare: int | None) -> _War:
+    wars = wars_of(world, None, warfare)
+    if not wars.at_war(actor, enemy):
+        return None
     ours, theirs = _side_power(world, wars.side(actor)), _side_power(world, wars.side(enemy))
     losing = 2.0 * rd.share_of(theirs, ours) - 1.0
     allies = sorted(_allies(world, actor) - {actor, enemy})
@@ -496,14 +630,7 @@ def _ceasefire(case: OptionCase) -> Reading:
     came = [a for a in allies if wars.of(a) & their_side]  # fighting the enemy or its allies
     stayed = [a for a in allies if a not in came]
     stayed_away = len(stayed) / len(allies) if allies else 0.0
-    values = (_resolve(inject), cost, losing, stayed_away)
-    if not case.say:
-        return values, _SILENT_VERBS, "", _SILENT[:4]
-    clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
-              + (f", {len(came)} of {len(allies)} allies came" if allies else ""))
-    words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",
-             "allies that stayed away")
-    return values, verbs, clause, words
+    return ours, theirs, losing, len(came), len(allies), stayed_away
 
 
 def _side_power(world: World, side: frozenset[str]) -> float:

@@ -110,8 +110,9 @@ def _changed(gs: GameState, before: Published) -> frozenset[str]:
 def _strengths(attack: Attack, answers: Iterable[Decision | None]) -> tuple[float, ...]:
     """The strength of each answer to `attack` by a state bound to answer it, in `answers`' order."""
     strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
-    return tuple(strength[d.response] for d in answers
-                 if d is not None and d.treaty is not None and d.side not in attackers)
+    # The states that gave no answer dropped first, in C: most of the scenario's states.
+    return tuple([strength[d.response] for d in filter(None, answers)
+                  if d.treaty is not None and d.side not in attackers])
 
 
 class _Memo:

@@ -114,7 +114,8 @@ def recorded(gs: GameState, inject: Inject) -> Recorded:
 
 def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionCase:
     """What the option's actor knows when it weighs the option (with its resolve for this game);
-    `world`: the state's world when the caller holds it already."""
+    `world`: the state's world when the caller holds it already (the versions of its setting and
+    wars are the state's)."""
     actor = actor_of(inject)
     if inject.id in gs.resolves:
         inject = replace(inject, resolve=gs.resolves[inject.id])
@@ -125,7 +126,7 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
     if inject.kind.traits.ends_war:
         began = gs.war_began.get(frozenset((actor, inject.target or "")))
         war_turns = gs.turn - began + 1 if began is not None else 0
-    return OptionCase(world or gs.world, inject, actor, probes, war_turns, say)
+    return OptionCase(world or gs.world, inject, actor, probes, war_turns, say, gs.setting, gs.warfare)
 
 
 def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:

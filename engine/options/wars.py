@@ -21,6 +21,7 @@ from ..world import War, World
 _NOBODY: frozenset[str] = frozenset()
 _NO_WARS: Mapping[str, frozenset[str]] = {}
 _KEY = "options: wars"
+_BY_VERSION = "options: wars by version"
 _LIMIT = 1024
 
 
@@ -58,13 +59,24 @@ _READ: Callable[[World], Mapping[str, frozenset[str]]] = cast(
     "cached_property[Mapping[str, frozenset[str]]]", vars(World)["_enemies"]).func
 
 
-def wars_of(world: World, shared: rd.Memo | None = None) -> Wars:
+def wars_of(world: World, shared: rd.Memo | None = None, warfare: int | None = None) -> Wars:
     """The reading of `world`'s wars, shared by every world of the scenario with the very same
-    War objects (in the same order: the map is the same either way, the key simpler)."""
+    War objects (in the same order: the map is the same either way, the key simpler), or with the
+    same version of the wars (engine.state.GameState.warfare) where the caller knows it."""
     wars = world.wars
     if not wars:
         return _PEACE
-    memo: dict[tuple[int, ...], Wars] = (rd.shared_scratch(world) if shared is None else shared).setdefault(_KEY, {})
+    scratch = rd.shared_scratch(world) if shared is None else shared
+    if warfare is not None:
+        # The version names the wars' values: one integer look-up, whichever game made them.
+        by_version: dict[int, Wars] = scratch.setdefault(_BY_VERSION, {})
+        found = by_version.get(warfare)
+        if found is None:
+            if len(by_version) >= _LIMIT:
+                by_version.clear()
+            found = by_version[warfare] = wars_of(world, scratch)
+        return found
+    memo: dict[tuple[int, ...], Wars] = scratch.setdefault(_KEY, {})
     # Identity is enough: the entry holds its War objects, so no other object can have their ids.
     key = tuple(map(id, wars))
     found = memo.get(key)

@@ -1,0 +1,130 @@
+"""The options' doctrine keeps what it reads off the world by the versions of the world's setting
+and wars that the fold maintains (engine.state.GameState.setting, .warfare): a reading found by
+version is the reading made afresh, at every phase of sampled games, after an answer is overridden,
+and in any game that reaches the same version; and the versions move on the events that change
+what they name, and on no other."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from engine.events import (
+    EffectApplied,
+    ForcesDeployed,
+    MemberWithdrew,
+    Overridden,
+    TreatyDisclosed,
+    TreatyInForce,
+    WarBegun,
+    WarEnded,
+)
+from engine.game import Game
+from engine.model import DecisionSource, Response
+from engine.options import advise, case, options_of
+from engine.options.doctrine import OptionAdvice
+from engine.scenario import load
+from engine.state import GameState, apply, fold
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SETTING = (EffectApplied, TreatyInForce, MemberWithdrew, TreatyDisclosed, ForcesDeployed)
+WARFARE = (WarBegun, WarEnded)
+
+
+def afresh(gs: GameState, inject_id: str, say: bool) -> OptionAdvice:
+    """The advice read off a world of a scenario no reading has been kept for (a copy of the game's,
+    so every memo keyed by the scenario starts empty), without versions."""
+    kept = case(gs, gs.scenario.inject(inject_id), say=say)
+    world = dataclasses.replace(kept.world, scenario=copy.copy(gs.scenario))
+    return advise(dataclasses.replace(kept, world=world, setting=None, warfare=None))
+
+
+def same_as_afresh(gs: GameState) -> int:
+    """Every option of the scenario, weighed now by version and afresh: the same chance, factors
+    and words. Returns how many were weighed."""
+    weighed = 0
+    for inject in options_of(gs.scenario):
+        for say in (False, True):
+            kept = advise(case(gs, inject, say=say))
+            assert kept == afresh(gs, inject.id, say), (inject.id, gs.turn, say)
+            weighed += 1
+    return weighed
+
+
+@pytest.mark.parametrize("name", ["baltic-2027.yaml", "indo-pacific-2028.yaml"])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_reading_kept_by_version_is_the_reading_afresh_at_every_phase(name: str, seed: int) -> None:
+    sc = load(SCENARIOS / name)
+    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+    settings, wars = {game.state.setting}, {game.state.warfare}
+    while game.state.turn < sc.turns:
+        game.open_turn()
+        assert same_as_afresh(game.state)
+        game.close_turn()
+        assert same_as_afresh(game.state)
+        settings.add(game.state.setting)
+        wars.add(game.state.warfare)
+    assert len(settings) > 1 and len(wars) > 1  # the games changed the setting and the wars
+
+
+def test_an_answer_overridden_on_a_later_turn_is_read_at_once() -> None:
+    """The umpire replaces an answer to an earlier attack: the versions stay (no setting or war
+    changes), and the attacker's options read the new answer as a reading afresh does."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    for seed in range(20):
+        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+        game.play(3)
+        game.open_turn()
+        gs = game.state
+        answered = [d for (a, _), d in gs.decisions.items()
+                    if d.treaty is not None and gs.attack_turn[a] < gs.turn and d.response is not Response.NEUTRAL
+                    and "RUS" in gs.attacks[a].attackers]
+        if not answered:
+            continue
+        before = (gs.setting, gs.warfare)
+        d = answered[0]
+        # as a log may hold it (the console overrides this turn's answers only)
+        game.push([Overridden(turn=gs.turn, state=d.state, attack=d.attack, response=Response.NEUTRAL,
+                              source=DecisionSource.UMPIRE, side=d.side, treaty=d.treaty, rationale="ruled")])
+        assert game.state.decisions[(d.attack, d.state)].response is Response.NEUTRAL
+        assert (game.state.setting, game.state.warfare) == before
+        same_as_afresh(game.state)
+        game.close_turn()
+        game.open_turn()
+        same_as_afresh(game.state)
+        return
+    pytest.fail("no game answered an earlier attack of Russia's with a treaty")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_versions_move_on_the_events_that_change_what_they_name_alone(seed: int) -> None:
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+    game.play()
+    gs = GameState.initial(sc)
+    assert (gs.setting, gs.warfare) == (0, 0)  # the scenario's own
+    moved = {"setting": 0, "warfare": 0}
+    for e in game.events:
+        before = (gs.setting, gs.warfare)
+        apply(gs, e)
+        assert (gs.setting != before[0]) is isinstance(e, SETTING), type(e).__name__
+        assert (gs.warfare != before[1]) is isinstance(e, WARFARE), type(e).__name__
+        moved["setting"] += gs.setting != before[0]
+        moved["warfare"] += gs.warfare != before[1]
+    assert moved["setting"] and moved["warfare"]
+    assert (gs.setting, gs.warfare) == (game.state.setting, game.state.warfare)
+
+
+def test_the_same_changes_give_the_same_version_and_others_another() -> None:
+    """Two folds of one log reach the same versions (a reading kept in one game serves the other);
+    a state whose setting differs has another version."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    game = Game.new(sc, seed=0, stochastic=True, verbose=False)
+    game.play()
+    a, b = fold(sc, game.events), fold(sc, game.events)
+    assert (a.setting, a.warfare) == (b.setting, b.warfare) != (0, 0)
+    effect = next(e for e in game.events if isinstance(e, EffectApplied))
+    other = fold(sc, [e for e in game.events if e is not effect])
+    assert other.setting != a.setting
