@@ -3,27 +3,27 @@ France's on theirs under the Sèvres protocol; every answer from the record; no 
 fights for Egypt; the treaties as ATOP codes them."""
 from __future__ import annotations
 
-import csv
-import os
 from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarBegun
+from engine.events import DecisionTaken
 from engine.model import ObligationType, Response
 from engine.network import AllianceGraph
 from engine.scenario import load
 from engine.world import World
-from tests.test_history_common import replayed
+from tests.test_history_common import (
+    atop_alliance,
+    every_answer_from_the_record,
+    recorded_answers,
+    replayed,
+    wars_begun,
+)
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1956-suez.yaml"
-DATA = Path(os.environ.get("CASUS_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
-ATOP_MEMBERS = DATA / "atop" / "atop4_01m.csv"
 START = (1956, 10, 29)
 COW = {2: "USA", 20: "CAN", 200: "GBR", 220: "FRA", 365: "SUN", 645: "IRQ", 651: "EGY",
        652: "SYR", 663: "JOR", 666: "ISR", 670: "SAU"}
-ATOP_TYPES = {"defense": "defense", "offense": "offense", "neutral": "neutrality",
-              "nonagg": "nonaggression", "consul": "consultation"}
 ARAB_ALLIES = ("SYR", "JOR", "SAU", "IRQ")
 
 
@@ -32,18 +32,16 @@ def _events() -> tuple:
 
 
 def _answers() -> dict[str, Response]:
-    return {e.state: Response(e.response) for e in _events() if isinstance(e, DecisionTaken)}
+    return recorded_answers(FILE)
 
 
 def test_the_replay_has_the_three_wars_of_the_record_on_their_days():
-    wars = {(frozenset((e.aggressor, e.defender)), e.turn) for e in _events() if isinstance(e, WarBegun)}
-    assert wars == {(frozenset(("ISR", "EGY")), 1), (frozenset(("GBR", "EGY")), 3),
+    assert wars_begun(FILE) == {(frozenset(("ISR", "EGY")), 1), (frozenset(("GBR", "EGY")), 3),
                     (frozenset(("FRA", "EGY")), 3)}
 
 
 def test_every_answer_comes_from_the_record():
-    answers = [e for e in _events() if isinstance(e, DecisionTaken)]
-    assert answers and all(e.source == "script" for e in answers)
+    assert every_answer_from_the_record(FILE)
 
 
 def test_every_state_the_record_names_answers_once_and_only_they_answer():
@@ -78,16 +76,7 @@ def test_the_guarantors_of_the_armistice_lines_are_bound_to_egypt_and_two_to_isr
     ("jidda-pact-1956", 3310), ("sevres-protocol", 3322), ("anglo-egyptian-1954", 3265),
     ("anglo-jordanian-1948", 3125), ("baghdad-pact", 3275), ("uk-iraq-1955", 3280), ("nato", 3180)])
 def test_members_and_obligation_types_are_atops(treaty: str, atop_id: int):
-    if not ATOP_MEMBERS.is_file():
-        pytest.skip(f"no ATOP data at {ATOP_MEMBERS} (set CASUS_DATA)")
-    members, types = set(), set()
-    with ATOP_MEMBERS.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            entered = (int(row["yrent"]), int(row["moent"] or 0), int(row["dayent"] or 0))
-            left = (int(row["yrexit"] or 0), int(row["moexit"] or 0), int(row["dayexit"] or 0))
-            if int(row["atopid"]) == atop_id and entered <= START and (left[0] == 0 or left > START):
-                members.add(int(row["member"]))
-                types |= {ours for theirs, ours in ATOP_TYPES.items() if row[theirs] == "1"}
+    members, types = atop_alliance(atop_id, START)
     coded = load(FILE).treaty(treaty)
     assert set(coded.members) == {COW[c] for c in members if c in COW}
     assert {str(o.type) for o in coded.obligations} == types

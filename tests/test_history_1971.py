@@ -2,26 +2,23 @@
 from the record; no ally fights for Pakistan; the treaties as ATOP codes them."""
 from __future__ import annotations
 
-import csv
-import os
 from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarBegun
 from engine.model import ObligationType, Response
-from engine.network import AllianceGraph
 from engine.scenario import load
-from engine.world import World
-from tests.test_history_common import replayed
+from tests.test_history_common import (
+    atop_alliance,
+    bound_by,
+    every_answer_from_the_record,
+    recorded_answers,
+    replayed,
+    wars_begun,
+)
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1971-indo-pakistani.yaml"
-# The reference data: CASUS_DATA, else shared/data beside the repository.
-DATA = Path(os.environ.get("CASUS_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
-ATOP_MEMBERS = DATA / "atop" / "atop4_01m.csv"
 COW = {2: "USA", 200: "GBR", 220: "FRA", 770: "PAK", 640: "TUR", 630: "IRN", 750: "IND", 365: "SUN"}
-ATOP_TYPES = {"defense": "defense", "offense": "offense", "neutral": "neutrality",
-              "nonagg": "nonaggression", "consul": "consultation"}
 START = (1971, 12, 3)
 
 
@@ -30,26 +27,19 @@ def _events() -> tuple:
 
 
 def _answers(inject: str) -> dict[str, Response]:
-    return {e.state: Response(e.response) for e in _events()
-            if isinstance(e, DecisionTaken) and e.attack == inject}
+    return recorded_answers(FILE, inject)
 
 
 def _bound(inject: str, kind: ObligationType) -> set[tuple[str, str]]:
-    scenario = load(FILE)
-    attack = next(e.attack for e in _events() if getattr(e, "attack", None) is not None
-                  and getattr(e.attack, "id", None) == inject)
-    return {(t.ally, t.treaty) for t in AllianceGraph(World.initial(scenario)).binding(attack)
-            if t.type == kind}
+    return bound_by(FILE, inject, kind)
 
 
 def test_the_replay_has_the_one_war_of_the_record_on_its_day():
-    wars = {(frozenset((e.aggressor, e.defender)), e.turn) for e in _events() if isinstance(e, WarBegun)}
-    assert wars == {(frozenset(("PAK", "IND")), 1)}
+    assert wars_begun(FILE) == {(frozenset(("PAK", "IND")), 1)}
 
 
 def test_every_answer_comes_from_the_record():
-    answers = [e for e in _events() if isinstance(e, DecisionTaken)]
-    assert answers and all(e.source == "script" for e in answers)
+    assert every_answer_from_the_record(FILE)
 
 
 def test_no_ally_fights_for_pakistan_and_the_help_is_short_of_war():
@@ -87,16 +77,7 @@ def test_the_indo_soviet_treaty_calls_for_consultation_when_india_is_attacked():
 @pytest.mark.parametrize("treaty, atop_id", [
     ("seato", 3260), ("cento", 3275), ("us-pakistan-1959", 3355), ("indo-soviet-1971", 3675)])
 def test_members_and_obligation_types_are_atops(treaty: str, atop_id: int):
-    if not ATOP_MEMBERS.is_file():
-        pytest.skip("ATOP reference data not present")
-    members, types = set(), set()
-    with ATOP_MEMBERS.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            entered = (int(row["yrent"]), int(row["moent"] or 0), int(row["dayent"] or 0))
-            left = (int(row["yrexit"] or 0), int(row["moexit"] or 12), int(row["dayexit"] or 31))
-            if int(row["atopid"]) == atop_id and entered <= START and (left[0] == 0 or left > START):
-                members.add(int(row["member"]))
-                types |= {ours for theirs, ours in ATOP_TYPES.items() if row[theirs] == "1"}
+    members, types = atop_alliance(atop_id, START)
     coded = load(FILE).treaty(treaty)
-    assert set(coded.members) <= {COW[c] for c in members if c in COW}
+    assert set(coded.members) == {COW[c] for c in members if c in COW}
     assert {str(o.type) for o in coded.obligations} == types

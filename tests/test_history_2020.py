@@ -4,23 +4,23 @@ territory only; the attacker's ally is not bound by an attack its ally makes; th
 treaties as ATOP codes them."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarBegun
+from engine.events import DecisionTaken
 from engine.model import ObligationType, Response
-from engine.network import AllianceGraph
 from engine.scenario import load
-from engine.world import World
-from tests.test_history_common import replayed
+from tests.test_history_common import (
+    atop_alliance,
+    bound_by,
+    recorded_answers,
+    replayed,
+    wars_begun,
+)
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "2020-karabakh-war.yaml"
-ATOP_MEMBERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01m.csv"
 COW = {365: "RUS", 371: "ARM", 373: "AZE", 640: "TUR"}
-ATOP_TYPES = {"defense": "defense", "offense": "offense", "neutral": "neutrality",
-              "nonagg": "nonaggression", "consul": "consultation"}
 START = (2020, 9, 27)
 
 
@@ -29,21 +29,16 @@ def _events() -> tuple:
 
 
 def _answers(attack: str) -> dict[str, Response]:
-    return {e.state: Response(e.response) for e in _events()
-            if isinstance(e, DecisionTaken) and e.attack == attack}
+    return recorded_answers(FILE, attack)
 
 
 def _defenders(attack_id: str) -> set[tuple[str, str]]:
     """(ally, treaty) pairs whose defence obligation the attack brings into play."""
-    attack = next(e.attack for e in _events() if getattr(e, "attack", None) is not None
-                  and getattr(e.attack, "id", None) == attack_id)
-    return {(t.ally, t.treaty) for t in AllianceGraph(World.initial(load(FILE))).binding(attack)
-            if t.type == ObligationType.DEFENSE}
+    return bound_by(FILE, attack_id, ObligationType.DEFENSE)
 
 
 def test_the_replay_has_the_two_wars_of_the_record_on_their_day():
-    wars = {(frozenset((e.aggressor, e.defender)), e.turn) for e in _events() if isinstance(e, WarBegun)}
-    assert wars == {(frozenset(("AZE", "ART")), 1), (frozenset(("AZE", "ARM")), 1)}
+    assert wars_begun(FILE) == {(frozenset(("AZE", "ART")), 1), (frozenset(("AZE", "ARM")), 1)}
 
 
 def test_every_answer_comes_from_the_record():
@@ -81,17 +76,8 @@ def test_the_turkish_promise_is_not_owed_when_azerbaijan_attacks():
 @pytest.mark.parametrize("treaty, atop_id", [
     ("csto", 4220), ("russia-armenia", 4890), ("russia-azerbaijan", 4885), ("turkey-azerbaijan-2010", 6035)])
 def test_members_and_obligation_types_are_atops(treaty: str, atop_id: int):
-    if not ATOP_MEMBERS.is_file():
-        pytest.skip("ATOP reference data not present")
-    members, types = set(), set()
-    with ATOP_MEMBERS.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            entered = (int(row["yrent"]), int(row["moent"] or 0), int(row["dayent"] or 0))
-            left = int(row["yrexit"] or 0)
-            # ATOP ends in 2016: a membership still open then stands for 2020.
-            if int(row["atopid"]) == atop_id and entered <= START and left == 0:
-                members.add(int(row["member"]))
-                types |= {ours for theirs, ours in ATOP_TYPES.items() if row[theirs] == "1"}
+    # ATOP ends in 2016: a membership still open then stands for 2020.
+    members, types = atop_alliance(atop_id, START)
     coded = load(FILE).treaty(treaty)
     assert set(coded.members) <= {COW[c] for c in members if c in COW}
     assert {str(o.type) for o in coded.obligations} == types
