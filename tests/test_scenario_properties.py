@@ -61,6 +61,10 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
             current = parent[path[-1]]
         except (KeyError, IndexError, TypeError):
             continue
+        # An earlier mutation may have put a string where the path expects a list or a
+        # mapping: a string answers an index, but it cannot be changed in place.
+        if not isinstance(parent, (dict, list)):
+            continue
         action = draw(st.sampled_from(["delete", "replace", "number", "reference", "duplicate"]))
         if action == "delete":
             del parent[path[-1]]
