@@ -2,6 +2,7 @@
 
     weights.py   the options' weights, doctrine.json 'options'
     doctrine.py  how a state the engine plays weighs an option, per kind, with its reasons
+    coalition.py an attacker's expected coalition, its balance and nuclear weight, kept by version
     rules.py     which options are open, the record's choice, the wars a ceasefire ends
     probes.py    an attacker's probes: the answers to its earlier attacks, kept per game
     wars.py      the wars and the forces in play, read once per list of them or version of the wars
@@ -11,7 +12,8 @@ The phase that asks each actor is engine.turn's (`options_phase`, `choose_option
 """
 from __future__ import annotations
 
-from .doctrine import OptionAdvice, OptionCase, advise, expected_coalition
+from .coalition import expected_coalition
+from .doctrine import OptionAdvice, OptionCase, advise
 from .rules import (
     actor_of,
     advice,

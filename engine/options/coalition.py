@@ -1,0 +1,289 @@
+"""An attacker's expected coalition: who would come to the target, and at what weight, as
+the attacker sees it (the attack option's reading, `engine.options.doctrine`).
+
+Each state bound to the target counts with the credibility of its treaty in the
+attacker's eyes (`engine.doctrine.standing`), raised by its own forces stationed in the
+target. What it reads is kept by the versions of the setting and the wars the fold gives
+(`GameState.setting`, `GameState.warfare`), so runs that reach the same world share it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, is_, itemgetter, mul
+from typing import cast
+
+from ..doctrine import readings as rd
+from ..doctrine import standing
+from ..model import ObligationType, Relation, State, Treaty
+from ..world import INITIAL_REPUTATION, World
+from .wars import Forces, Wars, forces_of, wars_of
+from .weights import WEIGHTS
+
+_DEFENSE = ObligationType.DEFENSE
+_POWER, _NUCLEAR = attrgetter("power"), attrgetter("nuclear")
+
+
+def expected_coalition(world: World, attackers: Sequence[str], target: str) -> dict[str, float]:
+    """Each state the attackers expect to fight for `target`, with the chance they give it: the
+    credibility of its strongest treaty with the target in their eyes, raised by its forces in the
+    target (doctrine.json 'options.attack.tripwire_pull'); 1 for a state already at war with them."""
+    if not attackers:
+        return {}
+    attackers = tuple(attackers)
+    defences = _defences(world, attackers, target)
+    return _coalition_of(world, attackers, target, defences, _means(world, defences), None)
+
+
+def _means(world: World, defences: _Defences) -> tuple[float, ...]:
+    """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
+    with the defences and the attackers' enemies, all the coalition is read from."""
+    reputation = world.reputation
+    try:  # every member's reputation taken in one C call per treaty
+        return tuple([sum(d.reputations(reputation)) / len(d.ranked) for d in defences.treaties])
+    except KeyError:  # a world without some member's reputation (built by hand): the initial one
+        return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+                     for ranked in defences.ranked)
+
+
+def _coalition_of(world: World, attackers: tuple[str, ...], target: str, defences: _Defences,
+                  means: tuple[float, ...], warfare: int | None) -> dict[str, float]:
+    wars = wars_of(world, None, warfare)
+    key = (means, tuple(map(wars.of, attackers)))
+    found = defences.coalitions.get(key)
+    if found is None:
+        if len(defences.coalitions) >= MEMO_LIMIT:
+            defences.coalitions.clear()
+        found = defences.coalitions[key] = _coalition(wars, attackers, target, defences.treaties, means)
+    return found
+
+
+def _coalition(wars: Wars, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
+               means: tuple[float, ...]) -> dict[str, float]:
+    pull = WEIGHTS["attack"].settings["tripwire_pull"]
+    out: dict[str, float] = {}
+    for defence, mean in zip(treaties, means):
+        cred = defence.credibility.given(mean)
+        if cred <= 0.0:
+            continue
+        # A member without forces in the target comes at the treaty's credibility (the sum below
+        # adds 0.0 to it); each state keeps the greatest chance any treaty gives it.
+        if out:
+            for member in defence.bare:
+                if cred > out.get(member, 0.0):
+                    out[member] = cred
+        else:
+            out.update(dict.fromkeys(defence.bare, cred))
+        lift = (1.0 - cred) * pull
+        for member, skin in defence.skinned:
+            p = cred + lift * skin
+            if p > out.get(member, 0.0):
+                out[member] = p
+    for attacker in attackers:
+        for enemy in sorted(wars.of(attacker)):
+            if enemy != target and enemy not in attackers:
+                out[enemy] = 1.0
+    return {m: out[m] for m in sorted(out)}  # by id: the keys are unique
+
+
+@dataclass(frozen=True, slots=True)
+class _Defence:
+    """A treaty in force that would defend the target: its credibility in the attacker's eyes but
+    for its members' reputations, and the members that would come, sorted (the sums over them are
+    the same in every process), each with its tripwire in the target."""
+    credibility: standing.Credibility
+    members: tuple[tuple[str, float], ...]
+    ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
+    bare: tuple[str, ...]             # the members with no forces in the target
+    skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
+    reputations: Callable[[Mapping[str, float]], tuple[float, ...]]  # the ranked members', in order
+
+
+@dataclass(frozen=True, slots=True)
+class _Defences:
+    """The treaties that would defend the target, and the coalitions met with them so far, by what
+    else they are read from (the members' mean reputations, the attackers' enemies)."""
+    treaties: tuple[_Defence, ...]
+    coalitions: dict[tuple[object, ...], dict[str, float]]
+
+    @property
+    def ranked(self) -> Iterator[tuple[str, ...]]:
+        """Each treaty's members in force, sorted: whose reputations its credibility reads."""
+        return (d.ranked for d in self.treaties)
+
+
+# The defences an attacker weighs, remembered per scenario by everything they are read from (see
+# _defences): the world is new every turn, the defences rarely change, and a Monte Carlo run meets
+# the same few again and again. Reputations move every turn, so they are left out of that key and
+# added to each credibility as it is read (standing.Credibility).
+_CACHE = "options: defences"
+MEMO_LIMIT = 4096
+
+
+def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defences:
+    """The treaties that would defend `target`, remembered by what standing.credibility_terms and
+    the plan read off the world: the members in force, whether the attacker knows each secret
+    treaty, which protected states feel threatened by it (when an effect has changed a relation),
+    and the forces deployed in play; read afresh when an effect has changed the attackers' or the
+    members' states (their power or arms)."""
+    shared = rd.shared_scratch(world)
+    forces = forces_of(world, shared)
+    plan = _plan(world, shared, attackers, target, forces)
+    if not all(map(is_, map(world.states.__getitem__, plan.watched), plan.states)):
+        return _Defences(_read_defences(world, attackers, target, plan), {})
+    seer, relations = attackers[0], world.relations
+    found_relations = tuple(map(relations.get, plan.exposure))
+    threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
+        [r is not None and r.threat > 0 for r in found_relations])
+    key = (attackers, target, forces, tuple(map(world.members_in_force.get, plan.ids)),
+           tuple([world.knows(seer, t) for t in plan.secret]) if plan.secret else (), threatened)
+    cache: dict[tuple[object, ...], _Defences] = shared.setdefault(_CACHE, {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MEMO_LIMIT:
+            cache.clear()
+        found = cache[key] = _Defences(_read_defences(world, attackers, target, plan), {})
+    return found
+
+
+def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
+    out = []
+    for treaty in plan.defenders:
+        members = world.members_in_force.get(treaty.id, frozenset())
+        if len(members) < 2 or (target in treaty.members and target not in members):
+            continue
+        terms = standing.credibility_terms(world, treaty.id, attackers[0])
+        if terms is None:
+            continue  # a hidden alliance deters nobody
+        # The scenario's own id strings (a treaty's members are other string objects): the
+        # coalition's and the reputations' look-ups then match by identity.
+        ids = _ids(world)
+        coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
+                       if m != target and m not in attackers)
+        ranked = tuple(ids.get(m, m) for m in terms.members)
+        out.append(_Defence(terms, coming, ranked, tuple(m for m, skin in coming if not skin),
+                            tuple((m, s) for m, s in coming if s), _values(ranked)))
+    return tuple(out)
+
+
+def _values(keys: tuple[str, ...]) -> Callable[[Mapping[str, float]], tuple[float, ...]]:
+    """The values of `keys` in a mapping, as a tuple in their order (itemgetter gives one key's
+    value bare)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda found: (found[key],)
+    return cast(Callable[[Mapping[str, float]], tuple[float, ...]], itemgetter(*keys))
+
+
+def _ids(world: World) -> dict[str, str]:
+    """Each state's id, as the scenario's own string object (made once per scenario)."""
+    shared = rd.shared_scratch(world)
+    found: dict[str, str] | None = shared.get("options: ids")
+    if found is None:
+        found = shared["options: ids"] = {s: s for s in world.scenario.state_by_id}
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What about an attack on `target` is fixed by the scenario: the treaties that would defend it,
+    their members and protected states, and each member's forces in the target; and, to tell that
+    no effect has changed them, the scenario's own states and relations that the defences read."""
+    defenders: tuple[Treaty, ...]
+    members: tuple[str, ...]          # every member of a defending treaty, sorted
+    protected: tuple[str, ...]        # every state they protect, sorted
+    skin: Mapping[str, float]         # each member's tripwire in the target
+    ids: tuple[str, ...]              # the defenders' ids
+    secret: tuple[str, ...]           # the secret defenders' ids
+    watched: tuple[str, ...]          # the attackers and the members
+    states: tuple[State, ...]         # their states in the scenario
+    exposure: tuple[tuple[str, str], ...]  # (protected state, the first attacker): its threat
+    relations: tuple[Relation | None, ...]  # those relations in the scenario
+
+
+def _plan(world: World, shared: rd.Memo, attackers: tuple[str, ...], target: str, forces: Forces) -> _Plan:
+    key = ("options: plan", target, attackers, forces)  # forces deployed in play add skin
+    found: _Plan | None = shared.get(key)
+    if found is None:
+        scenario = world.scenario
+        defenders = tuple(t for t in scenario.treaties if _defends(t, target, attackers))
+        ids = _ids(world)
+        members = tuple(sorted({ids.get(m, m) for t in defenders for m in t.members}))
+        protected = tuple(sorted({p for t in defenders for p in t.protected}))
+        skin = {m: rd.tripwire(world, shared, m, target) for m in members}
+        watched = (*(ids.get(a, a) for a in attackers), *members)
+        # The scenario's own key objects where it has them: a look-up then matches by identity
+        # rather than comparing the strings.
+        canonical = {k: k for k in scenario.relation_by_pair}
+        exposure = tuple(canonical.get((p, attackers[0]), (p, attackers[0])) for p in protected)
+        found = shared[key] = _Plan(
+            defenders, members, protected, skin, tuple(t.id for t in defenders),
+            tuple(t.id for t in defenders if t.secret), watched,
+            tuple(scenario.state_by_id[s] for s in watched), exposure,
+            tuple(scenario.relation_by_pair.get(k) for k in exposure))
+    return found
+
+
+def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
+    """Whether the treaty owes `target` defence against these attackers."""
+    if target not in treaty.protected:
+        return False
+    return any(ob.type is _DEFENSE and (ob.adversaries is None or any(a in ob.adversaries for a in attackers))
+               for ob in treaty.obligations)
+
+
+def balance_and_nuclear(world: World, attackers: tuple[str, ...], target: str, expected: Mapping[str, float],
+          exposure: float) -> tuple[float, float]:
+    """The balance of power once the expected coalition comes, and the weight of nuclear weapons on
+    the defending side, each as the attack factor reads it."""
+    states = world.states
+    ours = sum([states[a].power for a in attackers if a in states])
+    defending = states[target].power if target in states else 0.0
+    # The expected allies' states, in the coalition's order: the sums below run in C over them.
+    allies = list(map(states.__getitem__, expected))
+    theirs = defending + exposure * sum(map(mul, expected.values(), map(_POWER, allies)))
+    balance = 2.0 * rd.share_of(ours, theirs) - 1.0
+    # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
+    # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
+    # paradox, Snyder 1965): it feels the defenders' at half their weight.
+    armed_nuclear = any([states[a].nuclear for a in attackers if a in states])
+    nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
+                   *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
+        0.5 if armed_nuclear else 1.0)
+    return balance, nuclear
+
+
+# What an attack on a target was weighed with at one version of the world's setting: its defences,
+# and per (the members' mean reputations, the version of the wars, the exposure) the coalition,
+# the balance and the nuclear weight. All else those read (powers, arms, treaties in force, who
+# knows them, relations, forces) is the setting's, so the version finds them without reading it.
+_AT = "options: at setting"
+
+
+@dataclass(frozen=True, slots=True)
+class _AtSetting:
+    defences: _Defences
+    weighed: dict[tuple[object, ...], tuple[dict[str, float], float, float]]
+
+
+def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
+                    warfare: int) -> tuple[dict[str, float], float, float]:
+    """expected_coalition and balance_and_nuclear, kept by the versions of the setting and the wars."""
+    memo: dict[tuple[object, ...], _AtSetting] = rd.shared_scratch(world).setdefault(_AT, {})
+    key = (attackers, target, setting)
+    at = memo.get(key)
+    if at is None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        at = memo[key] = _AtSetting(_defences(world, attackers, target), {})
+    means = _means(world, at.defences)
+    weighed = at.weighed
+    found = weighed.get((means, warfare, exposure))
+    if found is None:
+        if len(weighed) >= MEMO_LIMIT:
+            weighed.clear()
+        expected = _coalition_of(world, attackers, target, at.defences, means, warfare)
+        found = weighed[(means, warfare, exposure)] = (
+            expected, *balance_and_nuclear(world, attackers, target, expected, exposure))
+    return found
