@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from .backtest import Prediction, Skipped, scored_entries, summarise
+from .calibrate_interval import Interval, crisis_intervals
 from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, within_threshold
 from .doctrine.logit import banded, logistic
 from .model import RESPONSES, Response, Scenario
@@ -226,6 +227,8 @@ class Calibration:
     n_observations: int
     skipped: tuple[Skipped, ...] = ()        # script entries not scored, with their reasons
     per_era: Mapping[str, Summary] = field(default_factory=dict)   # held-out scores by era
+    # 95% intervals of the held-out figures, whole crises resampled (engine.calibrate_interval)
+    intervals: Mapping[str, Interval] = field(default_factory=dict)
 
 
 # The eras of the published rates (PUBLISHED_RATES): a crisis belongs to the era of its start.
@@ -254,7 +257,8 @@ def calibrate(scenarios: Sequence[Scenario], *, ridge: float = RIDGE) -> Calibra
                for name, _ in ERAS if any(era_of[p.scenario] == name for p in held_out)}
     return Calibration(fitted, summarise(predict(fitted, everything)), summarise(held_out),
                        summarise(predict(prior_doctrine(), everything)), per_crisis, len(everything),
-                       tuple(k for _, skipped in observed.values() for k in skipped), per_era)
+                       tuple(k for _, skipped in observed.values() for k in skipped), per_era,
+                       crisis_intervals(held_out))
 
 
 # The population rates a backtest report shows beside its own (DOCTRINE.md).

@@ -179,3 +179,31 @@ def test_short_of_an_armed_attack_limited_takes_the_mass_of_full(historical):
     assert grad_cuts[3] == 0.0
     (prediction,) = predict(Doctrine(dict(zip(FACTORS, weights)), cuts), [obs])
     assert prediction.probabilities[4] == 0.0 and math.isclose(sum(prediction.probabilities), 1.0, abs_tol=1e-5)
+
+
+def test_the_held_out_figures_carry_intervals_from_resampling_whole_crises():
+    """Each interval holds its figure."""
+    names = ("1897-greco-turkish.yaml", "1999-kargil.yaml", "1962-sino-indian.yaml", "2023-karabakh.yaml")
+    cal = calibrate([load(HISTORY / n) for n in names])
+    loo = cal.leave_one_out
+    better = max(loo["baseline_all_honour"]["exact"], loo["baseline_all_neutral"]["exact"])
+    point = {"exact": loo["doctrine"]["exact"], "honour_agreement": loo["doctrine"]["honour_agreement"],
+             "brier": loo["doctrine"]["brier"], "exact_over_better_baseline": loo["doctrine"]["exact"] - better}
+    assert set(cal.intervals) == set(point)
+    for name, value in point.items():
+        assert cal.intervals[name].low <= value + 1e-3 and value - 1e-3 <= cal.intervals[name].high, name
+
+
+def test_crises_that_all_score_alike_give_an_interval_of_one_point():
+    """Resampling crises moves a figure only as far as the crises differ."""
+    from engine.backtest import Prediction
+    from engine.calibrate_interval import crisis_intervals
+    one_hot = tuple(1.0 if r is Response.DIPLOMATIC else 0.0 for r in Response)
+    preds = [Prediction(f"crisis-{c}", 1, s, "t", "i", Response.DIPLOMATIC if s == "A" else Response.FULL,
+                        Response.DIPLOMATIC, one_hot, "defense") for c in range(5) for s in ("A", "B")]
+    intervals = crisis_intervals(preds, draws=200)
+    assert intervals["exact"].low == intervals["exact"].high == 0.5
+    assert intervals == crisis_intervals(preds, draws=200)
+    varied = crisis_intervals(preds[:2] + [Prediction("crisis-x", 1, "A", "t", "i", Response.NEUTRAL,
+                                                      Response.DIPLOMATIC, one_hot, "defense")], draws=200)
+    assert varied["exact"].low < varied["exact"].high

@@ -51,6 +51,7 @@ def _run(args: argparse.Namespace) -> int:
                           "answer_bands": list(cal.doctrine.bands),
                           "prior": cal.prior, "in_sample": cal.in_sample, "leave_one_out": cal.leave_one_out,
                           "per_crisis": cal.per_crisis, "per_era": cal.per_era,
+                          "intervals": {k: v.to_dict() for k, v in cal.intervals.items()},
                           "observations": cal.n_observations,
                           "skipped": [k.to_dict() for k in cal.skipped],
                           "published": [{"source": s, "rate": r} for s, r in cal_mod.PUBLISHED_RATES]},
@@ -71,6 +72,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{'':<32}{'exact':>8}{'within 1':>10}{'honour':>8}{'Brier':>8}")
     for label, s in rows:
         print(f"{label:<32}{s['exact']:>8.0%}{s['within_one']:>10.0%}{s['honour_agreement']:>8.0%}{s['brier']:>8.3f}")
+    if cal.intervals:
+        print("\nleft-out crisis, 95% intervals with whole crises resampled:")
+        for name, iv in cal.intervals.items():
+            print(f"  {name.replace('_', ' '):<28} {_shown(name, iv.low)} to {_shown(name, iv.high)}")
     print(f"\nhonoured in these crises: {cal.leave_one_out['historical_honour_rate']:.0%}; published rates:")
     for source, rate in cal_mod.PUBLISHED_RATES:
         print(f"  {rate:.1%}  {source}")
@@ -93,6 +98,13 @@ def _run(args: argparse.Namespace) -> int:
     for k in cal.skipped:
         print(f"  {k.scenario} turn {k.turn} {k.state} on {k.inject}: {k.reason}")
     return 0
+
+
+def _shown(name: str, value: float) -> str:
+    """A figure as the table above shows it: Brier as a number, a lead signed, the rest as shares."""
+    if name == "brier":
+        return f"{value:.3f}"
+    return f"{value:+.0%}" if name.endswith("baseline") else f"{value:.0%}"
 
 
 def _update_defaults(cal: Calibration) -> None:
