@@ -231,6 +231,14 @@ class Calibration:
     intervals: Mapping[str, Interval] = field(default_factory=dict)
 
 
+def held_out_doctrine(scenario: Scenario, corpus: Sequence[Scenario], *, ridge: float = RIDGE) -> Doctrine:
+    """The doctrine fitted on the crises of `corpus` but `scenario` (by id): the one the
+    leave-one-crisis-out figures score it with, so that a backtest with it is out of sample."""
+    others = [o for sc in corpus if sc.id != scenario.id for o in observations(sc)]
+    if not others:
+        raise ValueError(f"no crisis other than {scenario.id!r} to fit the doctrine on")
+    return fit(others, ridge=ridge)
+
 # The eras of the published rates (PUBLISHED_RATES): a crisis belongs to the era of its start.
 ERAS = (("before 1945", 1945), ("Cold War, 1945-1991", 1992), ("after 1991", 10_000))
 

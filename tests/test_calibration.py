@@ -207,3 +207,36 @@ def test_crises_that_all_score_alike_give_an_interval_of_one_point():
     varied = crisis_intervals(preds[:2] + [Prediction("crisis-x", 1, "A", "t", "i", Response.NEUTRAL,
                                                       Response.DIPLOMATIC, one_hot, "defense")], draws=200)
     assert varied["exact"].low < varied["exact"].high
+
+
+def _script_never_silent(scenario):
+    from engine.events import DecisionTaken
+    from engine.game import Game
+    from engine.model import DecisionSource, Mode
+    game = Game.new(scenario, mode=Mode.REPLAY)
+    game.play()
+    return not any(isinstance(e, DecisionTaken) and e.source is DecisionSource.DOCTRINE for e in game.events)
+
+
+def test_a_backtest_held_out_scores_each_crisis_as_the_leave_one_out_figures_do():
+    """`casus backtest --held-out DIR` predicts each crisis with the fit on the others in DIR: the
+    same predictions, decision by decision, as the leave-one-crisis-out figures are made of, on a
+    crisis whose script is never silent. (Where it is, the replay asks the doctrine, and the
+    figures' replays ask the unfitted one, so that what is observed does not depend on a fit.)"""
+    from engine.backtest import run_all
+    from engine.calibrate import held_out_doctrine
+    names = ("1897-greco-turkish.yaml", "1999-kargil.yaml", "1962-sino-indian.yaml", "2023-karabakh.yaml")
+    corpus = [load(HISTORY / n) for n in names]
+    per_crisis = calibrate(corpus).per_crisis
+    complete = [sc for sc in corpus if _script_never_silent(sc)]
+    assert complete, "no crisis of the four has a script that is never silent: pick another"
+    for sc in complete:
+        preds, _ = run_all([sc], held_out_doctrine(sc, corpus))
+        assert summarise(preds)["doctrine"] == per_crisis[sc.id], sc.id
+
+
+def test_a_crisis_alone_has_nothing_to_be_held_out_from():
+    sc = load(HISTORY / "1999-kargil.yaml")
+    from engine.calibrate import held_out_doctrine
+    with pytest.raises(ValueError, match="no crisis other than"):
+        held_out_doctrine(sc, [sc])

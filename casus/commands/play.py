@@ -4,11 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._common import load_or_exit, open_store
 
 if TYPE_CHECKING:
+    from engine.backtest import Prediction, Skipped
     from engine.game import Game
     from engine.model import Scenario
 
@@ -40,6 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "before it, beside the historical decision, with scores and baselines.")
     b.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     b.add_argument("--json", action="store_true", help="print decisions and summary as JSON")
+    b.add_argument("--held-out", metavar="DIR",
+                   help="score each scenario with the doctrine fitted on the crises in DIR other than it "
+                        "(as `casus calibrate` scores it: out of sample), not with the shipped weights")
     b.set_defaults(run=_backtest)
 
 
@@ -114,7 +119,7 @@ def _yes(prompt: str) -> bool:
 def _backtest(args: argparse.Namespace) -> int:
     from engine.backtest import run_all, summarise
     scenarios = [load_or_exit(path) for path in args.scenarios]
-    preds, skipped = run_all(scenarios)
+    preds, skipped = _held_out(scenarios, args.held_out) if args.held_out else run_all(scenarios)
     summary = summarise(preds)
     if args.json:
         # The doctrine's figures at the top of the summary, the baselines beside them.
@@ -140,13 +145,38 @@ def _backtest(args: argparse.Namespace) -> int:
     for row in summary["calibration"]:
         print(f"  {row['level']:<11} predicted {_pct(row['predicted'])}  observed {_pct(row['observed'])} "
               f"({row['count']})")
-    print("(the default weights were fitted on the shipped crises, so these figures are in sample "
-          "for them; `casus calibrate` gives the leave-one-crisis-out figures)")
+    if args.held_out:
+        print(f"(each scenario scored with the doctrine fitted on the other crises in {args.held_out}: "
+              "out of sample)")
+    else:
+        print("(the default weights were fitted on the shipped crises, so these figures are in sample "
+              "for them; `--held-out scenarios/history` scores each with a fit on the others)")
     if skipped:
         print(f"\n{len(skipped)} script entries not scored:")
     for k in skipped:
         print(f"  {k.scenario} turn {k.turn} {k.state} on {k.inject}: {k.reason}")
     return 0
+
+
+def _held_out(scenarios: list[Scenario], folder: str) -> tuple[list[Prediction], list[Skipped]]:
+    """Each scenario's predictions by the doctrine fitted on the crises of `folder` but itself."""
+    from engine.backtest import run_all
+    from engine.calibrate import held_out_doctrine
+    paths = sorted(Path(folder).glob("*.yaml"))
+    if not paths:
+        raise SystemExit(f"casus backtest: --held-out {folder}: no scenario files (*.yaml) in that folder")
+    corpus = [load_or_exit(str(p)) for p in paths]
+    preds: list[Prediction] = []
+    skipped: list[Skipped] = []
+    for sc in scenarios:
+        try:
+            doctrine = held_out_doctrine(sc, corpus)
+        except ValueError as exc:
+            raise SystemExit(f"casus backtest: --held-out {folder}: {exc}") from None
+        found, missed = run_all([sc], doctrine)
+        preds += found
+        skipped += missed
+    return preds, skipped
 
 
 def _pct(x: float | None) -> str:
