@@ -40,7 +40,7 @@ chain six rounds).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .alliance_conflicts import Conflict
@@ -89,7 +89,8 @@ _MAX_ROUNDS = 12
 def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
             max_rounds: int = _MAX_ROUNDS, all_triggers: bool = True,
             graph: AllianceGraph | None = None,
-            earlier: Iterable[tuple[Attack, Decision]] = ()) -> CascadeResult:
+            earlier: Iterable[tuple[Attack, Decision]] = (),
+            reopened: Collection[str] = frozenset()) -> CascadeResult:
     """Resolve attacks, the wars their answers begin, the wars those begin, ...
 
     Round 1 examines `attacks`; each later round the wars the previous round's
@@ -97,9 +98,12 @@ def cascade(world: World, attacks: Sequence[Attack], decide: Decide,
     `all_triggers=False` the rounds keep only the binding triggers (faster, for
     batch runs that need no explanation of what did not bind). `earlier` are answers given
     before the cascade (earlier turns), read by conditional obligations: an iterable read
-    only when such an obligation is met (most cascades meet none).
+    only when such an obligation is met (most cascades meet none). `reopened`: the ids of the
+    attacks of round 1 made on an earlier turn and still at issue (a state answers them only
+    now): each began its own war on its turn, and a ceasefire may have ended that war since, so
+    it does not begin it again; the answers it gets now may begin theirs.
     """
-    run = _Cascade(world, graph or AllianceGraph(world), decide, all_triggers, earlier)
+    run = _Cascade(world, graph or AllianceGraph(world), decide, all_triggers, earlier, reopened)
     todo = tuple(attacks)
     while todo and len(run.rounds) < max_rounds:
         todo = run.play_round(todo)
@@ -110,13 +114,14 @@ class _Cascade:
     """What a cascade carries from round to round: the world, wars, who has answered what."""
 
     def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool,
-                 earlier: Iterable[tuple[Attack, Decision]]) -> None:
+                 earlier: Iterable[tuple[Attack, Decision]], reopened: Collection[str] = frozenset()) -> None:
         self.world, self.graph, self.decide, self.all_triggers = world, graph, decide, all_triggers
         self.at_war = {w.pair for w in world.wars}
         self.answered: dict[tuple[frozenset[str], str, bool], set[str]] = {}
         self.rounds: list[Round] = []
         self.given: list[tuple[Attack, Decision]] = []  # this cascade's answers, in order
         self._earlier: Iterable[tuple[Attack, Decision]] | None = earlier
+        self.reopened = reopened
 
     def answers_so_far(self) -> list[tuple[Attack, Decision]]:
         """Every answer so far, the earlier turns' first, for conditional obligations."""
@@ -128,7 +133,8 @@ class _Cascade:
     def play_round(self, todo: tuple[Attack, ...]) -> tuple[Attack, ...]:
         """Play one round of attacks; the attacks of the next round, from the wars it began."""
         # A round's attacks fall together: their wars stand before anyone answers.
-        begun = [war for attack in todo for war in _wars_of(attack, self.at_war)]
+        again = self.reopened if not self.rounds else ()
+        begun = [war for attack in todo if attack.id not in again for war in _wars_of(attack, self.at_war)]
         if begun:
             self.world = self.world.evolve(wars=self.world.wars + tuple(begun))
         view = self.graph.at(self.world)

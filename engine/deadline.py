@@ -18,10 +18,9 @@ from .decide import Decider
 from .errors import WrongMoment
 from .events import DecisionTaken, Event
 from .model import Control
-from .network import cascade
 from .play import Context, Play, Step, facts
 from .state import GameState, Key, Status
-from .turn import MAX_CASCADE_ROUNDS
+from .turn import turn_cascade
 from .view import waiting_on_cells
 
 __all__ = ["answer_for_missing", "missing_answers"]
@@ -49,9 +48,7 @@ def _answers(gs: GameState, ctx: Context, late: set[Key]) -> list[Event]:
     scratch.gs.controls = {s: (Control.NPC if any(k[1] == s for k in late) else c)
                            for s, c in scratch.gs.controls.items()}
     decider = Decider(scratch)
-    sgs = scratch.gs
-    cascade(scratch.world, [sgs.attacks[a] for a in sgs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
-            graph=scratch.graph, all_triggers=ctx.verbose)
+    turn_cascade(scratch, decider, all_triggers=ctx.verbose)
     name = facts(gs.scenario).name
     out: list[Event] = []
     for e in decider.events():

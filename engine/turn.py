@@ -17,9 +17,10 @@ it, and the fold of those events gives the state it returns.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import options
+from .cascade import CascadeResult, Decide
 from .decide import Decider, Draw, answerers, control, request
 from .errors import InvalidAction, NotDue, UnknownName, WrongMoment
 from .events import (
@@ -374,8 +375,7 @@ def _close_turn(play: Play) -> Iterator[Event]:
         yield from _for_missing(play, orphans=True)
     decider = Decider(play)
     earlier = ((gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn)
-    result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
-                     graph=play.graph, all_triggers=play.ctx.verbose, earlier=earlier)
+    result = turn_cascade(play, decider, all_triggers=play.ctx.verbose, earlier=earlier)
     yield from decider.events()
     if decider.missing:
         yield from decider.unrecorded(gs)
@@ -386,6 +386,16 @@ def _close_turn(play: Play) -> Iterator[Event]:
         return
     yield from _lapse(play)
     yield from resolve(play, result, MAX_CASCADE_ROUNDS)
+
+
+def turn_cascade(play: Play, decide: Decide, *, all_triggers: bool,
+                 earlier: Iterable[tuple[Attack, Decision]] = ()) -> CascadeResult:
+    """The cascade of the open turn's attacks: those made on an earlier turn and reopened (a state
+    answers them only now) begin no war of their own again (engine.cascade)."""
+    gs = play.gs
+    reopened = frozenset(a for a in gs.turn_attacks if gs.attack_turn.get(a, gs.turn) < gs.turn)
+    return cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decide, MAX_CASCADE_ROUNDS,
+                   graph=play.graph, all_triggers=all_triggers, earlier=earlier, reopened=reopened)
 
 
 def _require_open(gs: GameState) -> None:

@@ -405,6 +405,24 @@ def test_a_scripted_ceasefire_ends_the_war_and_the_narrative_says_so():
     assert not [e for e in picture.edges if e.tooltip.startswith("war:")]
 
 
+@pytest.mark.parametrize("late", ["diplomatic", "neutral", "limited"])
+def test_an_answer_the_record_gives_after_the_ceasefire_does_not_begin_the_ended_war_again(late):
+    """Britain answers Narva only on turn 3 (the record's date), after the ceasefire of turn 2:
+    the attack is at issue again on turn 3, but its war began on turn 1 and stays ended."""
+    sc = make_scenario([state("RUS", power=12), state("EST", power=1), state("GBR", power=5)],
+                       treaties=[treaty("pact", "EST GBR")],
+                       injects=[inject("narva", "armed-attack", 1, "RUS", target="EST"),
+                                inject("cf", "ceasefire", 2, "RUS", target="EST"),
+                                inject("riga", "armed-attack", 5, "RUS", target="EST")],
+                       script=(ScriptEntry(3, "GBR", Response(late), inject="narva", treaty="pact"),
+                               ScriptEntry(5, "GBR", Response.DIPLOMATIC, inject="riga", treaty="pact")))
+    game = Game.new(sc, mode=Mode.REPLAY)
+    game.play()
+    begun = [(e.turn, e.aggressor, e.defender) for e in game.events if isinstance(e, WarBegun)]
+    assert begun == [(1, "RUS", "EST"), (5, "RUS", "EST")]   # the later attack begins its own war
+    assert game.state.decisions[("narva", "GBR")].response is Response(late)
+
+
 def test_a_ceasefire_option_is_open_only_while_its_parties_are_at_war():
     sc = make_scenario([state("RUS", power=12), state("EST", power=1)],
                        injects=[inject("cf", "ceasefire", 1, "RUS", target="EST", option=True, until=2, resolve=1.0)])

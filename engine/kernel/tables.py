@@ -40,11 +40,11 @@ from ..doctrine.factors import values as factor_values
 from ..events import Event, IndicatorsMeasured, InjectFired, OptionDeclined, OptionOffered, OptionTaken, WarBegun
 from ..game import Game
 from ..model import RESPONSES, Decision, DecisionSource, Invocation, Mode, ObligationType, Response, Scenario
-from ..network import Attack, Trigger, cascade
+from ..network import Attack, Trigger
 from ..play import Context, Play
 from ..resolve import resolve
 from ..state import GameState, Status
-from ..turn import MAX_CASCADE_ROUNDS, _lapse, open_turn
+from ..turn import MAX_CASCADE_ROUNDS, _lapse, open_turn, turn_cascade
 from ..world import World
 from .scope import OutOfScope
 
@@ -211,8 +211,7 @@ def _close(gs: GameState, ctx: Context) -> tuple[_Turn, GameState, list[Event]]:
     book: list[_Answer] = []
     decider = _Recorder(play, book)
     earlier = [(gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn]
-    result = cascade(play.world, [gs.attacks[a] for a in gs.turn_attacks], decider, MAX_CASCADE_ROUNDS,
-                     graph=play.graph, all_triggers=False, earlier=earlier)
+    result = turn_cascade(play, decider, all_triggers=False, earlier=earlier)
     rnd = result.rounds[0] if result.rounds else None
     treaty = gs.scenario.treaty
     # the round holds a conditional obligation whether the skeleton's answers left it owed or not
