@@ -34,7 +34,10 @@ _PLAIN_TAGS = frozenset({None, "!", _STR_TAG, "tag:yaml.org,2002:map", "tag:yaml
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
-_INT = re.compile(r"[-+]?[0-9]{1,30}")
+# Any integer Python reads from a string (int() refuses more than 4,300 digits): a longer run of
+# digits read as a float would give a number other than the one written (10**30 + 2**...), where
+# the same number given as data keeps every digit.
+_INT = re.compile(r"[-+]?[0-9]{1,4300}")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _NO_ALIASES = "aliases and anchors are not allowed in scenario files"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -135,6 +136,16 @@ def test_text_is_as_strict_as_data_save_for_numbers_written_where_text_is_wanted
     if isinstance(from_text, ScenarioError):
         assert isinstance(from_dict, ScenarioError)
         assert {p.path for p in from_text.problems} <= {p.path for p in from_dict.problems}
+
+
+@pytest.mark.parametrize("digits", [1, 30, 31, 400])
+def test_a_long_integer_in_a_file_is_the_integer_written(digits: int) -> None:
+    """A run of digits longer than a float holds (min_adversaries: 10**30) reads as the integer the
+    same data gives, not the float nearest it."""
+    data = copy.deepcopy(BASE)
+    data["treaties"][1]["obligations"][1]["min_adversaries"] = 10 ** digits
+    text = yaml.safe_dump(data, sort_keys=False)
+    assert loads(text, "m.yaml") == from_data(data, "m.yaml")
 
 
 @PROFILE
