@@ -265,6 +265,11 @@ def _honour_rate(predictions: Sequence[Prediction], answer: Callable[[Prediction
     return round(sum(came(answer(p), p.obligation) for p in bound) / max(1, len(bound)), 4)
 
 
+def squared_error(probabilities: Sequence[float], historical: Response) -> float:
+    """A prediction's Brier score: the squared distance of its distribution from the level history chose."""
+    return sum((q - (r is historical)) ** 2 for r, q in zip(RESPONSES, probabilities))
+
+
 def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
     """Exact, within one level, honour agreement and Brier score, with the two baselines."""
     def score(pred_of: Callable[[Prediction], tuple[Response, Sequence[float]]]) -> dict[str, Any]:
@@ -278,7 +283,7 @@ def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:
             exact += predicted is p.historical
             within += abs(predicted.rank - p.historical.rank) <= 1
             agree += came(predicted, p.obligation) == came(p.historical, p.obligation)
-            brier += sum((q - (r is p.historical)) ** 2 for r, q in zip(RESPONSES, probs))
+            brier += squared_error(probs, p.historical)
         return {"n": n, "exact": round(exact / n, 4), "within_one": round(within / n, 4),
                 "honour_agreement": round(agree / n, 4), "brier": round(brier / n, 4)}
 

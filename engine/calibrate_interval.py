@@ -15,8 +15,8 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .backtest import Prediction, came
-from .model import RESPONSES, Response
+from .backtest import Prediction, came, squared_error
+from .model import Response
 
 __all__ = ["DRAWS", "Interval", "crisis_intervals"]
 
@@ -50,7 +50,7 @@ def _tally(predictions: Sequence[Prediction]) -> _Tally:
     for p in predictions:
         exact += p.predicted is p.historical
         agree += came(p.predicted, p.obligation) == came(p.historical, p.obligation)
-        brier += sum((q - (r is p.historical)) ** 2 for r, q in zip(RESPONSES, p.probabilities))
+        brier += squared_error(p.probabilities, p.historical)
         honour += p.historical is Response.FULL
         neutral += p.historical is Response.NEUTRAL
     return _Tally(len(predictions), exact, agree, brier, honour, neutral)
