@@ -231,13 +231,19 @@ class Calibration:
     intervals: Mapping[str, Interval] = field(default_factory=dict)
 
 
-def held_out_doctrine(scenario: Scenario, corpus: Sequence[Scenario], *, ridge: float = RIDGE) -> Doctrine:
-    """The doctrine fitted on the crises of `corpus` but `scenario` (by id): the one the
-    leave-one-crisis-out figures score it with, so that a backtest with it is out of sample."""
-    others = [o for sc in corpus if sc.id != scenario.id for o in observations(sc)]
-    if not others:
-        raise ValueError(f"no crisis other than {scenario.id!r} to fit the doctrine on")
-    return fit(others, ridge=ridge)
+def held_out_doctrines(scenarios: Sequence[Scenario], corpus: Sequence[Scenario], *,
+                       ridge: float = RIDGE) -> dict[str, Doctrine]:
+    """Each scenario's doctrine fitted on the crises of `corpus` but itself (by id): the one the
+    leave-one-crisis-out figures score it with, so that a backtest with it is out of sample. The
+    corpus is replayed once, whatever the number of scenarios."""
+    observed = {sc.id: observations(sc) for sc in corpus}
+    fitted: dict[str, Doctrine] = {}
+    for scenario in scenarios:
+        others = [o for crisis, obs in observed.items() if crisis != scenario.id for o in obs]
+        if not others:
+            raise ValueError(f"no crisis other than {scenario.id!r} to fit the doctrine on")
+        fitted[scenario.id] = fit(others, ridge=ridge)
+    return fitted
 
 # The eras of the published rates (PUBLISHED_RATES): a crisis belongs to the era of its start.
 ERAS = (("before 1945", 1945), ("Cold War, 1945-1991", 1992), ("after 1991", 10_000))

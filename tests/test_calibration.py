@@ -224,19 +224,20 @@ def test_a_backtest_held_out_scores_each_crisis_as_the_leave_one_out_figures_do(
     crisis whose script is never silent. (Where it is, the replay asks the doctrine, and the
     figures' replays ask the unfitted one, so that what is observed does not depend on a fit.)"""
     from engine.backtest import run_all
-    from engine.calibrate import held_out_doctrine
+    from engine.calibrate import held_out_doctrines
     names = ("1897-greco-turkish.yaml", "1999-kargil.yaml", "1962-sino-indian.yaml", "2023-karabakh.yaml")
     corpus = [load(HISTORY / n) for n in names]
     per_crisis = calibrate(corpus).per_crisis
     complete = [sc for sc in corpus if _script_never_silent(sc)]
     assert complete, "no crisis of the four has a script that is never silent: pick another"
+    doctrines = held_out_doctrines(complete, corpus)
     for sc in complete:
-        preds, _ = run_all([sc], held_out_doctrine(sc, corpus))
+        preds, _ = run_all([sc], doctrines[sc.id])
         assert summarise(preds)["doctrine"] == per_crisis[sc.id], sc.id
 
 
 def test_a_crisis_alone_has_nothing_to_be_held_out_from():
     sc = load(HISTORY / "1999-kargil.yaml")
-    from engine.calibrate import held_out_doctrine
+    from engine.calibrate import held_out_doctrines
     with pytest.raises(ValueError, match="no crisis other than"):
-        held_out_doctrine(sc, [sc])
+        held_out_doctrines([sc], [sc])

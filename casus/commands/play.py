@@ -161,19 +161,18 @@ def _backtest(args: argparse.Namespace) -> int:
 def _held_out(scenarios: list[Scenario], folder: str) -> tuple[list[Prediction], list[Skipped]]:
     """Each scenario's predictions by the doctrine fitted on the crises of `folder` but itself."""
     from engine.backtest import run_all
-    from engine.calibrate import held_out_doctrine
+    from engine.calibrate import held_out_doctrines
     paths = sorted(Path(folder).glob("*.yaml"))
     if not paths:
         raise SystemExit(f"casus backtest: --held-out {folder}: no scenario files (*.yaml) in that folder")
-    corpus = [load_or_exit(str(p)) for p in paths]
+    try:
+        doctrines = held_out_doctrines(scenarios, [load_or_exit(str(p)) for p in paths])
+    except ValueError as exc:
+        raise SystemExit(f"casus backtest: --held-out {folder}: {exc}") from None
     preds: list[Prediction] = []
     skipped: list[Skipped] = []
     for sc in scenarios:
-        try:
-            doctrine = held_out_doctrine(sc, corpus)
-        except ValueError as exc:
-            raise SystemExit(f"casus backtest: --held-out {folder}: {exc}") from None
-        found, missed = run_all([sc], doctrine)
+        found, missed = run_all([sc], doctrines[sc.id])
         preds += found
         skipped += missed
     return preds, skipped
