@@ -1,8 +1,8 @@
 """The War of the Pacific of 1879 replays the record: Chile's war with Bolivia on the day of
-Antofagasta and its war with Peru on the day it declared it; a secret treaty that Chile learns of
-only when Lima owns it, before it declares war; Peru's mediation for its ally, Bolivia's march
-beside Peru; the outside powers neutral but for the American mediation; the treaty as ATOP
-codes it."""
+Antofagasta and its war with Peru on the day it declared it; a secret treaty that Chile, Argentina
+and Brazil knew before the occupation and that Lima avowed to all before Chile declared war on it;
+Peru's mediation for its ally, Bolivia's march beside Peru; the outside powers neutral but for the
+American mediation; the treaty as ATOP codes it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.events import AttackMade, TreatyDisclosed
-from engine.model import ObligationType, Response
+from engine.model import InjectKind, ObligationType, Response
 from engine.scenario import load
 from engine.world import World
 from tests.test_history_common import (
@@ -46,15 +46,36 @@ def test_the_treaty_is_secret_to_all_but_its_members_at_the_start():
     assert {s.id for s in scenario.states if world.knows(s.id, TREATY)} == {"PER", "BOL"}
 
 
-def test_chile_learns_of_the_treaty_before_it_declares_war_on_peru():
+def _index(kind: type, turn: int, **fields: str) -> int:
+    """Where in the replay's log the first event of `kind` on `turn` with these fields stands."""
+    return next(i for i, e in enumerate(replayed(FILE)) if isinstance(e, kind) and e.turn == turn
+                and all(getattr(e, k, None) == v for k, v in fields.items()))
+
+
+def test_chile_argentina_and_brazil_know_the_treaty_before_the_occupation():
     events = replayed(FILE)
-    disclosed = [i for i, e in enumerate(events) if isinstance(e, TreatyDisclosed) and e.treaty == TREATY]
-    declared = [i for i, e in enumerate(events) if isinstance(e, AttackMade)
-                and e.attack.id == "chile-declares-war"]
-    assert disclosed and declared
-    assert "CHL" in events[disclosed[0]].to
-    assert events[disclosed[0]].turn == events[declared[0]].turn == 8
-    assert disclosed[0] < declared[0]
+    known = _index(TreatyDisclosed, 1, treaty=TREATY)
+    occupation = next(i for i, e in enumerate(events) if isinstance(e, AttackMade)
+                      and e.attack.id == "antofagasta")
+    assert set(events[known].to) == {"CHL", "ARG", "BRA"}
+    assert known < occupation
+
+
+def test_lima_avows_the_treaty_to_all_before_chile_declares_war_on_peru():
+    events = replayed(FILE)
+    avowed = _index(TreatyDisclosed, 8, treaty=TREATY)
+    declared = next(i for i, e in enumerate(events) if isinstance(e, AttackMade)
+                    and e.attack.id == "chile-declares-war")
+    assert set(events[avowed].to) == {s.id for s in load(FILE).states}
+    assert events[declared].turn == 8 and avowed < declared
+    assert "treaty-owned" in load(FILE).inject("chile-declares-war").requires
+
+
+def test_the_statements_threaten_no_one():
+    scenario = load(FILE)
+    statements = [i for i in scenario.injects if i.kind is InjectKind.STATEMENT]
+    assert len(statements) >= 10
+    assert not [i.id for i in statements if scenario.threatens(i)]
 
 
 @pytest.mark.parametrize("attack, ally", [("antofagasta", "PER"), ("chile-declares-war", "BOL")])
