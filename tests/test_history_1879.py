@@ -2,7 +2,7 @@
 Antofagasta and its war with Peru on the day it declared it; a secret treaty that Chile, Argentina
 and Brazil knew before the occupation and that Lima avowed to all before Chile declared war on it;
 Peru's mediation for its ally, Bolivia's march beside Peru; the outside powers neutral but for the
-American mediation; the treaty as ATOP codes it."""
+British and American overtures for peace; the treaty as ATOP codes it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -94,7 +94,7 @@ def test_argentina_never_acceded_and_is_bound_by_nothing():
     ("chile-declares-war", "BOL", Response.FULL),       # Daza's army at Tacna beside Peru
     ("antofagasta", "ARG", Response.NEUTRAL),           # the treaty it nearly joined
     ("antofagasta", "BRA", Response.NEUTRAL),
-    ("chile-declares-war", "GBR", Response.NEUTRAL),
+    ("chile-declares-war", "GBR", Response.DIPLOMATIC),  # overtures for peace, May 1880
     ("chile-declares-war", "ECU", Response.NEUTRAL),
     ("chile-declares-war", "COL", Response.NEUTRAL),
     ("chile-declares-war", "USA", Response.DIPLOMATIC),  # the Lackawanna conference
