@@ -49,7 +49,7 @@ def test_the_1954_treaty_does_not_reach_kinmen_and_the_formosa_resolution_does()
 @pytest.mark.parametrize("state, level", [
     ("USA", Response.LIMITED),
     ("SUN", Response.HOSTILE),
-    ("GBR", Response.NEUTRAL),
+    ("GBR", Response.DIPLOMATIC),
     ("AUS", Response.NEUTRAL),
     ("PHI", Response.DIPLOMATIC),
     ("JPN", Response.DIPLOMATIC),
