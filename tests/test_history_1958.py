@@ -20,7 +20,8 @@ from tests.test_history_common import (
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1958-taiwan-strait.yaml"
-COW = {2: "USA", 365: "SUN", 710: "CHN", 713: "TAW", 200: "GBR", 900: "AUS", 840: "PHI", 740: "JPN"}
+COW = {2: "USA", 365: "SUN", 710: "CHN", 713: "TAW", 200: "GBR", 900: "AUS", 920: "NZL", 840: "PHI",
+       740: "JPN"}
 ATTACK = "kinmen-bombardment"
 
 
@@ -50,7 +51,8 @@ def test_the_1954_treaty_does_not_reach_kinmen_and_the_formosa_resolution_does()
     ("USA", Response.LIMITED),
     ("SUN", Response.HOSTILE),
     ("GBR", Response.DIPLOMATIC),
-    ("AUS", Response.NEUTRAL),
+    ("AUS", Response.DIPLOMATIC),
+    ("NZL", Response.NEUTRAL),
     ("PHI", Response.DIPLOMATIC),
     ("JPN", Response.DIPLOMATIC),
 ])
@@ -60,7 +62,7 @@ def test_each_answer_is_the_records(state: str, level: Response):
 
 def test_no_one_fights_for_the_offshore_islands():
     answers = recorded_answers(FILE)
-    assert set(answers) == {"USA", "SUN", "GBR", "AUS", "PHI", "JPN"}
+    assert set(answers) == {"USA", "SUN", "GBR", "AUS", "NZL", "PHI", "JPN"}
     assert all(r.rank < Response.FULL.rank for r in answers.values())
 
 
