@@ -32,14 +32,15 @@ from engine.model import (
 from engine.network import AllianceGraph, Attack
 from engine.scenario import load
 from engine.world import World
+from tests.test_history_common import DATA
 
 HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
 FILES = ("1982-falklands.yaml", "2001-article-5.yaml", "2014-crimea.yaml", "2022-armenia-csto.yaml")
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
-# ATOP v4.01 member-level data, when the reference data sets sit beside the
-# repository (as in development); the tests that need it are skipped elsewhere.
-ATOP_MEMBERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01m.csv"
+# ATOP v4.01 member-level data, where the reference data sets are (CASUS_DATA, else beside
+# the repository); the tests that need it are skipped elsewhere.
+ATOP_MEMBERS = DATA / "atop" / "atop4_01m.csv"
 
 # COW state codes of every state the four files name, for comparing with ATOP.
 COW_TO_ISO = {

@@ -24,6 +24,7 @@ from engine.game import Game
 from engine.model import ATTACK_KINDS, Invocation, ObligationType, Openness, Response, Scenario
 from engine.scenario import load
 from engine.state import Mode
+from tests.test_history_common import DATA
 
 HISTORY = Path(__file__).resolve().parents[1] / "scenarios" / "history"
 FILES = (
@@ -41,9 +42,9 @@ FILES = (
 )
 MODELINE = "# yaml-language-server: $schema=../../schemas/scenario.schema.json"
 
-# ATOP v4.01 member-level data, when the reference data sets sit beside the
-# repository (as in development); the tests that need it are skipped elsewhere.
-ATOP_MEMBERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "atop" / "atop4_01m.csv"
+# ATOP v4.01 member-level data, where the reference data sets are (CASUS_DATA, else beside
+# the repository); the tests that need it are skipped elsewhere.
+ATOP_MEMBERS = DATA / "atop" / "atop4_01m.csv"
 ATOP_TYPES = {"defense": "defense", "offense": "offense", "neutral": "neutrality",
               "nonagg": "nonaggression", "consul": "consultation"}
 
