@@ -86,6 +86,15 @@ def test_the_alliances_with_bulgaria_end_before_anyone_is_asked_to_defend_it():
     assert not any(e.treaty in ends for e in replayed(FILE) if isinstance(e, DecisionTaken))
 
 
+def test_russia_the_arbiter_is_no_party_and_is_bound_to_no_one():
+    scenario = load(FILE)
+    arbitration = scenario.inject("arbitration")
+    assert (arbitration.kind, arbitration.actors, arbitration.turn) == (InjectKind.STATEMENT, ("RUS",), 1)
+    assert "RUS" not in scenario.treaty("serbo-bulgarian-1912").members
+    assert not any(ally == "RUS" for attack in ("bgr-srb", "bgr-grc", "tur-bgr")
+                   for ally, _ in bound_by(FILE, attack))
+
+
 def test_the_powers_answer_bulgarias_attack_short_of_war_and_austria_sides_with_it():
     answers = recorded_answers(FILE, "bgr-srb")
     assert {p: answers[p] for p in POWERS} == {
