@@ -242,6 +242,11 @@ def test_moving_one_factor_moves_honouring_the_way_its_weight_says(name, before,
     assert x1[name] > x0[name], f"{name} should rise when its input moves as documented"
     assert {k for k in FACTORS if x0[k] != x1[k]} == {name}, "only this factor may move"
     change = p_defense(after) - p_defense(before)
+    if DEFAULT_WEIGHTS[name] == 0.0:
+        # The fit may drive a factor to zero on its prior's side (calibrate.py keeps the sign):
+        # the factor is read and explained, and moves nothing.
+        assert change == 0.0
+        return
     assert math.copysign(1, change) == math.copysign(1, DEFAULT_WEIGHTS[name])
     assert abs(change) > 1e-6
 
@@ -250,6 +255,9 @@ def test_moving_one_factor_moves_honouring_the_way_its_weight_says(name, before,
 def test_expected_rank_follows_the_weight_too(name, before, after):
     r0 = DOCTRINE.advise(before.situation()).expected_rank
     r1 = DOCTRINE.advise(after.situation()).expected_rank
+    if DEFAULT_WEIGHTS[name] == 0.0:  # a factor the fit drove to zero (above)
+        assert r1 == r0
+        return
     assert (r1 - r0) * DEFAULT_WEIGHTS[name] > 0
 
 
@@ -561,8 +569,10 @@ def test_explain_lists_the_largest_reasons_first_with_state_names():
     con = [f for f in top if f.contribution < 0]
     positions = [text.index(f.text) for f in pro] + [text.index(f.text) for f in con]
     assert positions == sorted(positions)
-    assert "Germany has a brigade in Estonia (skin in the game)" in text
-    assert "Germany" in text and "DEU" not in text and "EST " not in text
+    # Every factor's words name the states, whatever the weights make the largest seven.
+    whole = advice.explain(limit=len(advice.factors))
+    assert "Germany has a brigade in Estonia (skin in the game)" in whole
+    assert "Germany" in whole and "DEU" not in whole and "EST " not in whole
 
 
 def test_factors_are_sorted_by_contribution_and_carry_words():
