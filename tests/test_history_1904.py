@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import WarEnded
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -16,8 +15,8 @@ from tests.test_history_common import (
     bound_by,
     every_answer_from_the_record,
     recorded_answers,
-    replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1904-russo-japanese.yaml"
@@ -29,8 +28,7 @@ def test_the_replay_has_the_one_war_of_the_record_from_port_arthur():
 
 
 def test_the_treaty_of_portsmouth_ends_the_war_in_the_last_turn():
-    ended = [(e.turn, frozenset((e.aggressor, e.defender))) for e in replayed(FILE) if isinstance(e, WarEnded)]
-    assert ended == [(19, frozenset(("JPN", "RUS")))]
+    assert wars_ended(FILE) == {(frozenset(("JPN", "RUS")), 19)}
 
 
 def test_the_dogger_bank_begins_no_war():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarEnded
+from engine.events import DecisionTaken
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -20,6 +20,7 @@ from tests.test_history_common import (
     recorded_answers,
     replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1912-first-balkan-war.yaml"
@@ -48,8 +49,7 @@ def test_every_answer_comes_from_the_record():
 
 
 def test_the_treaty_of_ouchy_ends_italys_war_and_no_other():
-    ended = {(e.turn, frozenset((e.aggressor, e.defender))) for e in replayed(FILE) if isinstance(e, WarEnded)}
-    assert ended == {(11, frozenset(("ITA", "TUR")))}
+    assert wars_ended(FILE) == {(frozenset(("ITA", "TUR")), 11)}
 
 
 @pytest.mark.parametrize("member, turn", sorted(LEAGUE.items()))

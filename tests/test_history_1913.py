@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarEnded
+from engine.events import DecisionTaken
 from engine.model import InjectKind, ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -19,6 +19,7 @@ from tests.test_history_common import (
     recorded_answers,
     replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1913-second-balkan-war.yaml"
@@ -48,8 +49,7 @@ def test_every_answer_comes_from_the_record():
 
 
 def test_the_armistice_of_bucharest_ends_every_war_but_the_portes():
-    ended = {(e.turn, frozenset((e.aggressor, e.defender))) for e in replayed(FILE) if isinstance(e, WarEnded)}
-    assert ended == {(ARMISTICE, pair) for pair, _ in WARS if "TUR" not in pair}
+    assert wars_ended(FILE) == {(pair, ARMISTICE) for pair, _ in WARS if "TUR" not in pair}
 
 
 @pytest.mark.parametrize("ally, attack, victim", [("GRC", "bgr-srb", "SRB"), ("SRB", "bgr-grc", "GRC")])

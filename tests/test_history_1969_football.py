@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import WarEnded
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -18,8 +17,8 @@ from tests.test_history_common import (
     bound_by,
     every_answer_from_the_record,
     recorded_answers,
-    replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1969-football-war.yaml"
@@ -33,8 +32,7 @@ def test_the_replay_has_the_one_war_of_the_record_on_its_day():
 
 
 def test_the_cease_fire_of_18_july_ends_the_war_on_its_day():
-    ended = [(e.turn, frozenset((e.aggressor, e.defender))) for e in replayed(FILE) if isinstance(e, WarEnded)]
-    assert ended == [(5, frozenset(("SLV", "HND")))]
+    assert wars_ended(FILE) == {(frozenset(("SLV", "HND")), 5)}
 
 
 def test_every_answer_comes_from_the_record():

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import WarEnded
 from engine.model import ATTACK_KINDS, ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -15,8 +14,8 @@ from tests.test_history_common import (
     bound_by,
     every_answer_from_the_record,
     recorded_answers,
-    replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1970-black-september.yaml"
@@ -32,8 +31,7 @@ def test_the_replay_has_the_one_war_of_the_record_on_its_day():
 
 
 def test_the_war_ends_with_the_syrian_withdrawal():
-    ended = [(e.turn, frozenset((e.aggressor, e.defender))) for e in replayed(FILE) if isinstance(e, WarEnded)]
-    assert ended == [(9, frozenset(("SYR", "JOR")))]
+    assert wars_ended(FILE) == {(frozenset(("SYR", "JOR")), 9)}
 
 
 def test_every_answer_comes_from_the_record():

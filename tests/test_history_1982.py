@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarEnded
+from engine.events import DecisionTaken
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -17,6 +17,7 @@ from tests.test_history_common import (
     recorded_answers,
     replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "1982-lebanon-war.yaml"
@@ -32,8 +33,7 @@ def test_the_replay_has_the_one_war_of_the_record_on_its_day():
 
 
 def test_the_cease_fire_of_11_june_ends_it():
-    ended = {(frozenset((e.aggressor, e.defender)), e.turn) for e in replayed(FILE) if isinstance(e, WarEnded)}
-    assert ended == {(frozenset(("ISR", "SYR")), 6)}
+    assert wars_ended(FILE) == {(frozenset(("ISR", "SYR")), 6)}
 
 
 def test_every_answer_comes_from_the_record():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.events import Breach, DecisionTaken, Honoured, WarEnded
+from engine.events import Breach, DecisionTaken, Honoured
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -20,6 +20,7 @@ from tests.test_history_common import (
     recorded_answers,
     replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "2006-lebanon-war.yaml"
@@ -35,8 +36,7 @@ def test_the_replay_has_the_one_war_of_the_record_on_its_day():
 
 
 def test_the_ceasefire_of_resolution_1701_ends_the_war_on_14_august():
-    ended = {(frozenset((e.aggressor, e.defender)), e.turn) for e in replayed(FILE) if isinstance(e, WarEnded)}
-    assert ended == {(frozenset(("ISR", "LBN")), 34)}
+    assert wars_ended(FILE) == {(frozenset(("ISR", "LBN")), 34)}
     assert load(FILE).inject("ceasefire").kind == "ceasefire"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, WarEnded
+from engine.events import DecisionTaken
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -18,6 +18,7 @@ from tests.test_history_common import (
     recorded_answers,
     replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "2008-russo-georgian.yaml"
@@ -40,8 +41,7 @@ def test_georgia_opens_the_war_and_russia_opens_the_next_a_day_later():
 
 def test_the_six_point_agreement_ends_both_wars_and_the_answers_after_it_begin_none():
     """Most answers come after 16 August: recorded after the ceasefire, they leave the wars ended."""
-    ended = {(frozenset((e.aggressor, e.defender)), e.turn) for e in replayed(FILE) if isinstance(e, WarEnded)}
-    assert ended == {(frozenset(("GEO", "SOS")), 10), (frozenset(("RUS", "GEO")), 10)}
+    assert wars_ended(FILE) == {(frozenset(("GEO", "SOS")), 10), (frozenset(("RUS", "GEO")), 10)}
     assert all(turn < 10 for _, turn in wars_begun(FILE))
 
 

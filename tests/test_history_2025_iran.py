@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import Breach, DecisionTaken, Honoured, WarEnded
+from engine.events import Breach, DecisionTaken, Honoured
 from engine.model import ObligationType, Response
 from engine.scenario import load
 from tests.test_history_common import (
@@ -21,6 +21,7 @@ from tests.test_history_common import (
     recorded_answers,
     replayed,
     wars_begun,
+    wars_ended,
 )
 
 FILE = Path(__file__).resolve().parents[1] / "scenarios" / "history" / "2025-israel-iran-war.yaml"
@@ -34,8 +35,7 @@ def test_the_replay_has_the_two_wars_of_the_record_on_their_days():
 
 
 def test_the_ceasefire_of_24_june_ends_both_wars():
-    ended = {(frozenset((e.aggressor, e.defender)), e.turn) for e in replayed(FILE) if isinstance(e, WarEnded)}
-    assert ended == {(frozenset(("ISR", "IRN")), 12), (frozenset(("USA", "IRN")), 12)}
+    assert wars_ended(FILE) == {(frozenset(("ISR", "IRN")), 12), (frozenset(("USA", "IRN")), 12)}
     assert load(FILE).date_of(12).date() == dt.date(2025, 6, 24)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import DecisionTaken, Event, WarBegun
+from engine.events import DecisionTaken, Event, WarBegun, WarEnded
 from engine.game import Game
 from engine.model import ATTACK_KINDS, ObligationType, Response, Scenario
 from engine.network import AllianceGraph
@@ -43,6 +43,11 @@ def replayed(path: Path) -> tuple[Event, ...]:
 def wars_begun(path: Path) -> set[tuple[frozenset[str], int]]:
     """The wars the replay of a crisis begins: each pair of states and the turn."""
     return {(frozenset((e.aggressor, e.defender)), e.turn) for e in replayed(path) if isinstance(e, WarBegun)}
+
+
+def wars_ended(path: Path) -> set[tuple[frozenset[str], int]]:
+    """The wars the replay of a crisis ends (a ceasefire): each pair of states and the turn."""
+    return {(frozenset((e.aggressor, e.defender)), e.turn) for e in replayed(path) if isinstance(e, WarEnded)}
 
 
 def every_answer_from_the_record(path: Path) -> bool:
