@@ -3,6 +3,7 @@
     python benchmarks/bench_instructions.py [--runs 100]
     python benchmarks/bench_instructions.py --decisions [--runs 300]
     python benchmarks/bench_instructions.py --decisions --instructions [--runs 20]
+    python benchmarks/bench_instructions.py --decisions --cold [--runs 200]
 
 Wall-clock time on a shared machine varies by tens of percent between identical
 runs; the number of instructions does not. The script runs valgrind's callgrind
@@ -23,6 +24,11 @@ inside the same two spans with callgrind instead (collection switched on only in
 them), `--runs` runs after 10: a count the machine's load does not move. Either span
 also counts the garbage collector's passes that happen to start inside it, so a change
 that keeps more objects alive can move the other kind's span by a few thousand.
+
+`--decisions --cold` times the same spans with the processor's caches emptied before
+every decision of either kind (16 MiB written, outside the spans): both kinds then run
+from memory, as an option does in a run (see README, "Options and their cost per
+decision"), and the CPU time per instruction of the two can be compared.
 """
 from __future__ import annotations
 
@@ -103,8 +109,9 @@ def decision_instructions(runs: int) -> dict[str, tuple[int, int]]:
     return found
 
 
-def per_decision(runs: int) -> dict[str, tuple[int, float]]:
-    """Per kind of decision ('option', 'ally'): how many in `runs` runs, and CPU seconds in all."""
+def per_decision(runs: int, cold: bool = False) -> dict[str, tuple[int, float]]:
+    """Per kind of decision ('option', 'ally'): how many in `runs` runs, and CPU seconds in all;
+    `cold`: with the caches emptied before each decision, outside its span."""
     sys.path.insert(0, str(ROOT))
     from engine import montecarlo as mc
     from engine import options
@@ -112,9 +119,13 @@ def per_decision(runs: int) -> dict[str, tuple[int, float]]:
     from engine.scenario import load
 
     spent = {"option": [0, 0.0], "ally": [0, 0.0]}
+    # Larger than the processor's caches; writing one byte per 64-byte line evicts them.
+    flood, ones = bytearray(16 << 20), b"\x01" * ((16 << 20) // 64)
 
     def timed(kind: str, f: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
+            if cold:
+                flood[::64] = ones
             start = time.thread_time()
             try:
                 return f(*args, **kwargs)
@@ -139,6 +150,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--decisions", action="store_true",
                         help="time an option decision against an ally's decision instead")
+    parser.add_argument("--cold", action="store_true",
+                        help="with --decisions: empty the caches before each decision (outside its span)")
     parser.add_argument("--instructions", action="store_true",
                         help="with --decisions: count each decision's instructions (callgrind), not its time")
     args = parser.parse_args()
@@ -148,9 +161,10 @@ def main() -> None:
                         for kind, (n, ir) in counted.items()) + f" ({args.runs} runs after 10)")
         return
     if args.decisions:
-        found = per_decision(args.runs)
+        found = per_decision(args.runs, args.cold)
         print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {1e6 * t / max(n, 1):.1f} µs each"
-                        for kind, (n, t) in found.items()) + f" ({args.runs} runs after 20, CPU time)")
+                        for kind, (n, t) in found.items())
+              + f" ({args.runs} runs after 20, CPU time{', caches emptied before each' if args.cold else ''})")
         return
     warm = 10
     base, loaded = instructions(warm), instructions(warm + args.runs)

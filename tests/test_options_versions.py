@@ -128,3 +128,31 @@ def test_the_same_changes_give_the_same_version_and_others_another() -> None:
     effect = next(e for e in game.events if isinstance(e, EffectApplied))
     other = fold(sc, [e for e in game.events if e is not effect])
     assert other.setting != a.setting
+
+
+@pytest.mark.parametrize("path, value", [
+    ("states.RUS.power", 40.0),    # the attacker's side
+    ("states.EST.power", 20.0),    # the target
+    ("states.DEU.power", 0.5),     # an expected ally's power
+    ("states.DEU.nuclear", 1.0),   # an expected ally's arms
+])
+def test_the_balance_kept_per_setting_reads_a_changed_power_or_arsenal_at_once(path: str, value: float) -> None:
+    """An attack keeps, per version of the setting, the two sides' powers and arms and the expected
+    allies' powers and arms in the coalition's order; an effect on one of them is a new setting, and
+    the attacker's options then read it as a reading afresh does, in every game that reaches it."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    attacks = [i for i in options_of(sc) if i.kind.is_attack]
+    moved = False
+    for seed in range(3):
+        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+        game.play(2)
+        game.open_turn()
+        before = {i.id: advise(case(game.state, i, say=False)).probability for i in attacks}
+        game.push([EffectApplied(turn=game.state.turn, inject="umpire", path=path, value=value,
+                                 reason="a test's effect")])
+        assert same_as_afresh(game.state)
+        after = {i.id: advise(case(game.state, i, say=False)).probability for i in attacks}
+        moved = moved or after != before
+        game.close_turn()
+        assert same_as_afresh(game.state)
+    assert moved  # the change reached the attacker's reading

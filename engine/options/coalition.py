@@ -8,7 +8,7 @@ target. What it reads is kept by the versions of the setting and the wars the fo
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, is_, itemgetter, mul
@@ -234,37 +234,59 @@ def _defends(treaty: Treaty, target: str, attackers: Sequence[str]) -> bool:
 
 
 def balance_and_nuclear(world: World, attackers: tuple[str, ...], target: str, expected: Mapping[str, float],
-          exposure: float) -> tuple[float, float]:
+                        exposure: float) -> tuple[float, float]:
     """The balance of power once the expected coalition comes, and the weight of nuclear weapons on
     the defending side, each as the attack factor reads it."""
+    # The expected allies' states, in the coalition's order: the sums run in C over them.
+    allies = list(map(world.states.__getitem__, expected))
+    return _weigh(_sides(world, attackers, target), expected.values(), list(map(_POWER, allies)),
+                  list(map(_NUCLEAR, allies)), exposure)
+
+
+_Sides = tuple[float, float, float, bool]
+
+
+def _sides(world: World, attackers: tuple[str, ...], target: str) -> _Sides:
+    """What the balance reads off the two sides themselves: the attackers' power, the target's, the
+    target's nuclear weapons (1.0 or 0.0), and whether an attacker has them."""
     states = world.states
-    ours = sum([states[a].power for a in attackers if a in states])
-    defending = states[target].power if target in states else 0.0
-    # The expected allies' states, in the coalition's order: the sums below run in C over them.
-    allies = list(map(states.__getitem__, expected))
-    theirs = defending + exposure * sum(map(mul, expected.values(), map(_POWER, allies)))
+    return (sum([states[a].power for a in attackers if a in states]),
+            states[target].power if target in states else 0.0,
+            1.0 if target in states and states[target].nuclear else 0.0,
+            any([states[a].nuclear for a in attackers if a in states]))
+
+
+def _weigh(sides: _Sides, chances: Iterable[float], powers: Sequence[float], nuclear: Sequence[bool],
+           exposure: float) -> tuple[float, float]:
+    """balance_and_nuclear from the two sides and the expected allies' chances, powers and arms, in
+    the coalition's order."""
+    ours, defending, target_nuclear, armed_nuclear = sides
+    chances = tuple(chances)
+    theirs = defending + exposure * sum(map(mul, chances, powers))
     balance = 2.0 * rd.share_of(ours, theirs) - 1.0
     # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
     # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
     # paradox, Snyder 1965): it feels the defenders' at half their weight.
-    armed_nuclear = any([states[a].nuclear for a in attackers if a in states])
-    nuclear = max([1.0 if target in states and states[target].nuclear else 0.0,
-                   *compress(expected.values(), map(_NUCLEAR, allies))]) * exposure * (
-        0.5 if armed_nuclear else 1.0)
-    return balance, nuclear
+    weight = max([target_nuclear, *compress(chances, nuclear)]) * exposure * (0.5 if armed_nuclear else 1.0)
+    return balance, weight
 
 
 # What an attack on a target was weighed with at one version of the world's setting: its defences,
+# the two sides' powers and arms, the expected allies' powers and arms (per coalition's members),
 # and per (the members' mean reputations, the version of the wars, the exposure) the coalition,
 # the balance and the nuclear weight. All else those read (powers, arms, treaties in force, who
-# knows them, relations, forces) is the setting's, so the version finds them without reading it.
+# knows them, relations, forces) is the setting's, so the version finds them without reading it:
+# a coalition not met before is summed against powers and arms read once per setting.
 _AT = "options: at setting"
 
 
 @dataclass(frozen=True, slots=True)
 class _AtSetting:
     defences: _Defences
+    sides: _Sides
     weighed: dict[tuple[object, ...], tuple[dict[str, float], float, float]]
+    # by the states of an expected coalition, in its order: their powers and arms
+    arms: dict[tuple[str, ...], tuple[tuple[float, ...], tuple[bool, ...]]]
 
 
 def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
@@ -276,7 +298,7 @@ def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, expos
     if at is None:
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        at = memo[key] = _AtSetting(_defences(world, attackers, target), {})
+        at = memo[key] = _AtSetting(_defences(world, attackers, target), _sides(world, attackers, target), {}, {})
     means = _means(world, at.defences)
     weighed = at.weighed
     found = weighed.get((means, warfare, exposure))
@@ -284,6 +306,14 @@ def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, expos
         if len(weighed) >= MEMO_LIMIT:
             weighed.clear()
         expected = _coalition_of(world, attackers, target, at.defences, means, warfare)
+        # The powers and arms are the setting's: read once per coalition's members.
+        members = tuple(expected)
+        arms = at.arms.get(members)
+        if arms is None:
+            if len(at.arms) >= MEMO_LIMIT:
+                at.arms.clear()
+            allies = list(map(world.states.__getitem__, members))
+            arms = at.arms[members] = (tuple(map(_POWER, allies)), tuple(map(_NUCLEAR, allies)))
         found = weighed[(means, warfare, exposure)] = (
-            expected, *balance_and_nuclear(world, attackers, target, expected, exposure))
+            expected, *_weigh(at.sides, expected.values(), *arms, exposure))
     return found
