@@ -237,10 +237,14 @@ def balance_and_nuclear(world: World, attackers: tuple[str, ...], target: str, e
                         exposure: float) -> tuple[float, float]:
     """The balance of power once the expected coalition comes, and the weight of nuclear weapons on
     the defending side, each as the attack factor reads it."""
-    # The expected allies' states, in the coalition's order: the sums run in C over them.
-    allies = list(map(world.states.__getitem__, expected))
-    return _weigh(_sides(world, attackers, target), expected.values(), list(map(_POWER, allies)),
-                  list(map(_NUCLEAR, allies)), exposure)
+    return _weigh(_sides(world, attackers, target), expected.values(), *_arms(world, tuple(expected)), exposure)
+
+
+def _arms(world: World, members: tuple[str, ...]) -> tuple[tuple[float, ...], tuple[bool, ...]]:
+    """The powers and nuclear arms of an expected coalition's states, in its order (the sums over
+    them run in C)."""
+    allies = list(map(world.states.__getitem__, members))
+    return tuple(map(_POWER, allies)), tuple(map(_NUCLEAR, allies))
 
 
 _Sides = tuple[float, float, float, bool]
@@ -312,8 +316,7 @@ def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, expos
         if arms is None:
             if len(at.arms) >= MEMO_LIMIT:
                 at.arms.clear()
-            allies = list(map(world.states.__getitem__, members))
-            arms = at.arms[members] = (tuple(map(_POWER, allies)), tuple(map(_NUCLEAR, allies)))
+            arms = at.arms[members] = _arms(world, members)
         found = weighed[(means, warfare, exposure)] = (
             expected, *_weigh(at.sides, expected.values(), *arms, exposure))
     return found
