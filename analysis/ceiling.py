@@ -1,0 +1,209 @@
+"""How far the doctrine's factors can go: flexible learners on the same decisions, held out by crisis.
+
+Install (a separate environment; scikit-learn is no dependency of the engine):
+    python3 -m venv ../casus-analysis && . ../casus-analysis/bin/activate && pip install -e '.[analysis]'
+Run from the repository root:
+    CASUS_DATA=path/to/data python analysis/ceiling.py --observe scenarios/history/*.yaml
+    python analysis/ceiling.py            # again, from the CSV the first run wrote
+It writes, under analysis/out/: design.csv (one row per scored decision: crisis, era, decider,
+attacker, victim, obligation, each factor's value, the recorded level), held_out.csv (every
+learner's held-out answer per decision) and ceiling.json (the figures), and prints the tables.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ceiling_data import Row, observe_files, read_csv, write_csv  # noqa: E402
+
+from engine.backtest import Prediction, summarise  # noqa: E402
+from engine.calibrate import fit, predict  # noqa: E402
+from engine.calibrate_interval import crisis_intervals  # noqa: E402
+from engine.model import RESPONSES, Response  # noqa: E402
+
+SHIPPED = "ordered logit (shipped, banded answer)"
+SHIPPED_MODE = "ordered logit (shipped fit, most probable level)"
+# Max-norm distances on the factors (each in [-1, 1] or [0, 1]) at which two decisions count as
+# near-identical for the irreducible part.
+RADII = (0.0, 0.05, 0.1, 0.2)
+
+
+def shipped_held_out(rows: Sequence[Row]) -> tuple[list[Prediction], list[Prediction], list[Prediction]]:
+    """The shipped procedure (engine.calibrate.fit) leave-one-crisis-out on these rows: the banded
+    answer, the same fits answered with the most probable level, and the in-sample fit."""
+    obs = [r.observation() for r in rows]
+    banded: list[Prediction] = []
+    for crisis in dict.fromkeys(r.crisis for r in rows):
+        banded += predict(fit([o for o in obs if o.scenario != crisis]), [o for o in obs if o.scenario == crisis])
+    mode = [_most_probable(p) for p in banded]
+    return banded, mode, predict(fit(obs), obs)
+
+
+def _most_probable(p: Prediction) -> Prediction:
+    k = max(range(len(RESPONSES)), key=lambda i: p.probabilities[i])
+    return Prediction(p.scenario, p.turn, p.state, p.treaty, p.inject, p.historical, RESPONSES[k],
+                      p.probabilities, p.obligation)
+
+
+def scores(preds: Sequence[Prediction]) -> dict[str, float]:
+    s = summarise(preds)["doctrine"]
+    return {k: s[k] for k in ("n", "exact", "within_one", "honour_agreement", "brier")}
+
+
+def irreducible(rows: Sequence[Row]) -> dict[str, Any]:
+    """How much of the record no function of the factors can get right.
+
+    For each radius: the decisions with a near-identical factor vector (max-norm distance at
+    most the radius) whose recorded level differs; for radius 0, the most any function of the
+    factors could get right in sample (the commonest level of each identical vector). Then the
+    nearest-neighbour estimate (Cover & Hart 1967): the leave-one-out error R of one nearest
+    neighbour bounds the error of the best rule, R* >= (K-1)/K (1 - sqrt(1 - K R/(K-1))) for
+    K levels, as the sample grows; taken over every decision, and over neighbours from other
+    crises only (what a held-out crisis can borrow)."""
+    x = np.array([r.features for r in rows])
+    y = np.array([r.level.rank for r in rows])
+    crisis = np.array([r.crisis for r in rows])
+    dist = np.abs(x[:, None, :] - x[None, :, :]).max(axis=2)
+    differ = y[:, None] != y[None, :]
+    out: dict[str, Any] = {"near": []}
+    for radius in RADII:
+        clash = (differ & (dist <= radius + 1e-9)).any(axis=1)
+        out["near"].append({"radius": radius, "clashing": int(clash.sum()), "share": round(float(clash.mean()), 4),
+                            "crises": len(set(crisis[clash].tolist()))})
+    groups: dict[tuple[float, ...], Counter[int]] = {}
+    for r in rows:
+        groups.setdefault(tuple(round(v, 9) for v in r.features), Counter())[r.level.rank] += 1
+    out["identical"] = {"vectors": len(groups),
+                        "best_exact": round(sum(c.most_common(1)[0][1] for c in groups.values()) / len(rows), 4)}
+    k = len(RESPONSES)
+    for name, mask in (("nearest_neighbour", np.eye(len(rows), dtype=bool)),
+                       ("nearest_neighbour_other_crises", crisis[:, None] == crisis[None, :])):
+        d = np.where(mask, np.inf, dist)
+        err = float((y[d.argmin(axis=1)] != y).mean())
+        bound = (k - 1) / k * (1 - math.sqrt(max(0.0, 1 - k * err / (k - 1))))
+        out[name] = {"error": round(err, 4), "bayes_error_at_least": round(bound, 4),
+                     "exact_at_most": round(1 - bound, 4)}
+    return out
+
+
+# --- where the errors are -----------------------------------------------------------------
+
+def _turn_band(r: Row) -> str:
+    return "the decider's first answer" if r.first_answer else "a later answer"
+
+
+def _kind(r: Row) -> str:
+    return f"{'bound' if r.bound else 'unbound'}, {'great power' if r.great_power else 'lesser power'}"
+
+
+BREAKDOWNS: dict[str, Callable[[Row], str]] = {
+    "era": lambda r: r.era,
+    "decider": _kind,
+    "obligation": lambda r: r.obligation,
+    "turn": _turn_band,
+    "recorded level": lambda r: str(r.level),
+}
+
+
+def breakdown(rows: Sequence[Row], preds: Sequence[Prediction], key: Callable[[Row], str]) -> dict[str, Any]:
+    cells: dict[str, list[Prediction]] = {}
+    for r, p in zip(rows, preds):
+        cells.setdefault(key(r), []).append(p)
+    return {k: scores(v) | {"answered_up": sum(p.predicted.rank > p.historical.rank for p in v),
+                            "answered_down": sum(p.predicted.rank < p.historical.rank for p in v)}
+            for k, v in sorted(cells.items(), key=lambda kv: -len(kv[1]))}
+
+
+def confusions(rows: Sequence[Row], preds: Sequence[Prediction]) -> dict[str, dict[str, int]]:
+    """The two big confusions, by decider kind and era: neutral<->diplomatic, diplomatic<->limited."""
+    pairs = {"neutral/diplomatic": {Response.NEUTRAL, Response.DIPLOMATIC},
+             "diplomatic/limited": {Response.DIPLOMATIC, Response.LIMITED}}
+    out: dict[str, dict[str, int]] = {}
+    for name, pair in pairs.items():
+        tally: Counter[str] = Counter()
+        for r, p in zip(rows, preds):
+            if p.predicted is not p.historical and {p.predicted, p.historical} == pair:
+                tally[f"recorded {p.historical}"] += 1
+                tally[_kind(r)] += 1
+                tally[r.era] += 1
+                tally[r.obligation] += 1
+        out[name] = dict(sorted(tally.items(), key=lambda kv: -kv[1]))
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--observe", nargs="+", metavar="SCENARIO", help="replay these crises and write design.csv")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
+    ap.add_argument("--only", nargs="*", help="run only the learners whose names contain one of these words")
+    args = ap.parse_args(argv)
+    design = args.out / "design.csv"
+    if args.observe:
+        write_csv(observe_files(args.observe), design)
+    if not design.exists():
+        ap.error(f"{design}: no design matrix yet; run with --observe scenarios/history/*.yaml first")
+    rows = read_csv(design)
+    print(f"{len(rows)} decisions in {len({r.crisis for r in rows})} crises")
+    try:
+        import ceiling_learn as cl
+    except ImportError as exc:
+        raise SystemExit(f"{exc}: install the analysis tools with pip install -e '.[analysis]'") from None
+    held: dict[str, list[Prediction]] = {}
+    results: dict[str, Any] = {"learners": {}}
+    banded, mode, fitted = shipped_held_out(rows)
+    held[SHIPPED], held[SHIPPED_MODE] = banded, mode
+    results["learners"][SHIPPED] = {"held_out": scores(banded), "in_sample": scores(fitted)}
+    results["learners"][SHIPPED_MODE] = {"held_out": scores(mode), "in_sample": scores(
+        [_most_probable(p) for p in fitted])}
+    _show(SHIPPED, results["learners"][SHIPPED])
+    for learner in cl.learners():
+        if args.only and not any(w in learner.name for w in args.only):
+            continue
+        preds, chosen = cl.held_out(learner, rows)
+        value = chosen.most_common(1)[0][0]
+        held[learner.name] = preds
+        results["learners"][learner.name] = {
+            "held_out": scores(preds), "in_sample": scores(cl.in_sample(learner, rows, value)),
+            "chosen": {str(k): n for k, n in chosen.items()}}
+        _show(learner.name, results["learners"][learner.name])
+    results["intervals"] = {name: {k: v.to_dict() for k, v in crisis_intervals(p).items()}
+                            for name, p in held.items()}
+    results["irreducible"] = irreducible(rows)
+    results["errors"] = {name: {b: breakdown(rows, held[name], f) for b, f in BREAKDOWNS.items()}
+                         | {"crisis": breakdown(rows, held[name], lambda r: r.crisis),
+                            "confusions": confusions(rows, held[name])}
+                         for name in held}
+    (args.out / "ceiling.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
+    _write_held_out(args.out / "held_out.csv", rows, held)
+    print(json.dumps(results["irreducible"]))
+    return 0
+
+
+def _show(name: str, r: dict[str, Any]) -> None:
+    h, i = r["held_out"], r["in_sample"]
+    print(f"{name:<48} held out {h['exact']:.3f} {h['within_one']:.3f} {h['honour_agreement']:.3f} "
+          f"{h['brier']:.3f} | in sample {i['exact']:.3f} {i['honour_agreement']:.3f} {i['brier']:.3f}"
+          f" {r.get('chosen', '')}", flush=True)
+
+
+def _write_held_out(path: Path, rows: Sequence[Row], held: dict[str, list[Prediction]]) -> None:
+    names = list(held)
+    lines = [",".join(["crisis", "turn", "decider", "obligation", "recorded", *(f'"{n}"' for n in names)])]
+    for i, r in enumerate(rows):
+        lines.append(",".join([r.crisis, str(r.turn), r.decider, r.obligation, str(r.level),
+                               *(str(held[n][i].predicted) for n in names)]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
