@@ -29,6 +29,7 @@ from ceiling_data import Row, observe_files, read_csv, write_csv  # noqa: E402
 from engine.backtest import Prediction, summarise  # noqa: E402
 from engine.calibrate import fit, predict  # noqa: E402
 from engine.calibrate_interval import crisis_intervals  # noqa: E402
+from engine.doctrine.logit import banded  # noqa: E402
 from engine.model import RESPONSES, Response  # noqa: E402
 
 SHIPPED = "ordered logit (shipped, banded answer)"
@@ -49,6 +50,25 @@ def shipped_held_out(rows: Sequence[Row]) -> tuple[list[Prediction], list[Predic
     return banded, mode, predict(fit(obs), obs)
 
 
+def crisis_shift(rows: Sequence[Row]) -> dict[str, float]:
+    """What one number per crisis would add: each held-out crisis's scores (under the doctrine
+    fitted on the others) moved by the one shift, chosen on that crisis's own record, that
+    answers it best through the same bands. An upper bound on what a crisis-level variable
+    (how the crisis as a whole leaned) could give, since the shift is fitted on the answers."""
+    obs = [r.observation() for r in rows]
+    hits = base = 0
+    for crisis in dict.fromkeys(r.crisis for r in rows):
+        d = fit([o for o in obs if o.scenario != crisis])
+        mine = [o for o in obs if o.scenario == crisis]
+        scores = [d.score(o.features) for o in mine]
+
+        def exact(shift: float, scores: list[float] = scores, mine: list[Any] = mine, d: Any = d) -> int:
+            return sum(banded(d.bands, s + shift, o.capped) is o.historical for s, o in zip(scores, mine))
+        base += exact(0.0)
+        hits += max(exact(k / 10) for k in range(-40, 41))
+    return {"held_out_exact": round(base / len(obs), 4), "with_best_crisis_shift": round(hits / len(obs), 4)}
+
+
 def _most_probable(p: Prediction) -> Prediction:
     k = max(range(len(RESPONSES)), key=lambda i: p.probabilities[i])
     return Prediction(p.scenario, p.turn, p.state, p.treaty, p.inject, p.historical, RESPONSES[k],
@@ -58,6 +78,37 @@ def _most_probable(p: Prediction) -> Prediction:
 def scores(preds: Sequence[Prediction]) -> dict[str, float]:
     s = summarise(preds)["doctrine"]
     return {k: s[k] for k in ("n", "exact", "within_one", "honour_agreement", "brier")}
+
+
+def paired_difference(a: Sequence[Prediction], b: Sequence[Prediction], draws: int = 2000) -> dict[str, float]:
+    """The 95% interval of exact(a) - exact(b) over the same decisions, whole crises resampled
+    with a fixed seed (the cluster bootstrap of engine.calibrate_interval, paired)."""
+    by_crisis: dict[str, list[int]] = {}
+    for p, q in zip(a, b):
+        tally = by_crisis.setdefault(p.scenario, [0, 0])
+        tally[0] += (p.predicted is p.historical) - (q.predicted is q.historical)
+        tally[1] += 1
+    cells = list(by_crisis.values())
+    rng = np.random.default_rng(0)
+    diffs = []
+    for _ in range(draws):
+        drawn = [cells[i] for i in rng.integers(0, len(cells), len(cells))]
+        diffs.append(sum(d for d, _ in drawn) / sum(n for _, n in drawn))
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return {"difference": round(sum(d for d, _ in cells) / len(a), 4), "low": round(float(low), 4),
+            "high": round(float(high), 4)}
+
+
+def robustness(preds: Sequence[Prediction]) -> dict[str, float]:
+    """The held-out exact level with each crisis weighing the same, and without the crisis of
+    most decisions (the Falklands' 45), whose one-sided record can carry a whole table."""
+    by_crisis: dict[str, list[bool]] = {}
+    for p in preds:
+        by_crisis.setdefault(p.scenario, []).append(p.predicted is p.historical)
+    largest = max(by_crisis, key=lambda c: len(by_crisis[c]))
+    rest = [hit for c, hits in by_crisis.items() if c != largest for hit in hits]
+    return {"crisis_mean_exact": round(sum(sum(h) / len(h) for h in by_crisis.values()) / len(by_crisis), 4),
+            "largest": largest, "exact_without_largest": round(sum(rest) / len(rest), 4)}
 
 
 def irreducible(rows: Sequence[Row]) -> dict[str, Any]:
@@ -145,14 +196,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--observe", nargs="+", metavar="SCENARIO", help="replay these crises and write design.csv")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
+    ap.add_argument("--report", action="store_true", help="print the tables of the last run's ceiling.json")
+    ap.add_argument("--crisis-shift", action="store_true",
+                    help="only: what one fitted number per crisis would add to the shipped doctrine")
     ap.add_argument("--only", nargs="*", help="run only the learners whose names contain one of these words")
     args = ap.parse_args(argv)
     design = args.out / "design.csv"
+    if args.report:
+        print(report(json.loads((args.out / "ceiling.json").read_text(encoding="utf-8"))))
+        return 0
     if args.observe:
         write_csv(observe_files(args.observe), design)
     if not design.exists():
         ap.error(f"{design}: no design matrix yet; run with --observe scenarios/history/*.yaml first")
     rows = read_csv(design)
+    if args.crisis_shift:
+        print(json.dumps(crisis_shift(rows)))
+        return 0
     print(f"{len(rows)} decisions in {len({r.crisis for r in rows})} crises")
     try:
         import ceiling_learn as cl
@@ -178,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _show(learner.name, results["learners"][learner.name])
     results["intervals"] = {name: {k: v.to_dict() for k, v in crisis_intervals(p).items()}
                             for name, p in held.items()}
+    results["against_shipped"] = {name: paired_difference(p, banded) for name, p in held.items()}
+    results["robustness"] = {name: robustness(p) for name, p in held.items()}
     results["irreducible"] = irreducible(rows)
     results["errors"] = {name: {b: breakdown(rows, held[name], f) for b, f in BREAKDOWNS.items()}
                          | {"crisis": breakdown(rows, held[name], lambda r: r.crisis),
@@ -187,6 +249,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     _write_held_out(args.out / "held_out.csv", rows, held)
     print(json.dumps(results["irreducible"]))
     return 0
+
+
+def report(results: dict[str, Any]) -> str:
+    """The tables of docs/DOCTRINE.md, "How far these factors can go", as Markdown."""
+    out = ["| learner | held out: exact | within one | honour agreement | Brier | 95% interval, exact |"
+           " in sample: exact | honour agreement | Brier |", "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+    for name, r in results["learners"].items():
+        h, i, iv = r["held_out"], r["in_sample"], results["intervals"][name]["exact"]
+        out.append(f"| {name} | {h['exact']:.1%} | {h['within_one']:.1%} | {h['honour_agreement']:.1%} | "
+                   f"{h['brier']:.3f} | {iv['low']:.1%}-{iv['high']:.1%} | {i['exact']:.1%} | "
+                   f"{i['honour_agreement']:.1%} | {i['brier']:.3f} |")
+    names = list(results["learners"])
+    for b in (*BREAKDOWNS, "crisis"):
+        out += ["", f"| {b} | decisions | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
+        cells = results["errors"][names[0]][b]
+        for cell, first in list(cells.items())[: 70 if b == "crisis" else None]:
+            out.append(f"| {cell} | {first['n']} | " + " | ".join(
+                f"{results['errors'][n][b][cell]['exact']:.0%}" for n in names) + " |")
+    for name in names[:1]:
+        out += ["", f"confusions of {name}: {json.dumps(results['errors'][name]['confusions'])}"]
+    return "\n".join(out)
 
 
 def _show(name: str, r: dict[str, Any]) -> None:
