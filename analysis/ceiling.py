@@ -229,17 +229,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     for learner in cl.learners():
         if args.only and not any(w in learner.name for w in args.only):
             continue
-        preds, chosen = cl.held_out(learner, rows)
+        preds, in_bands, chosen = cl.held_out(learner, rows)
         value = chosen.most_common(1)[0][0]
-        held[learner.name] = preds
-        results["learners"][learner.name] = {
-            "held_out": scores(preds), "in_sample": scores(cl.in_sample(learner, rows, value)),
-            "chosen": {str(k): n for k, n in chosen.items()}}
-        _show(learner.name, results["learners"][learner.name])
+        fitted_all = cl.in_sample(learner, rows, value)
+        for name, p in ((learner.name, preds), (f"{learner.name}, banded", in_bands)):
+            held[name] = p
+            results["learners"][name] = {"held_out": scores(p), "in_sample": scores(fitted_all),
+                                         "chosen": {str(k): n for k, n in chosen.items()}}
+            _show(name, results["learners"][name])
     results["intervals"] = {name: {k: v.to_dict() for k, v in crisis_intervals(p).items()}
                             for name, p in held.items()}
     results["against_shipped"] = {name: paired_difference(p, banded) for name, p in held.items()}
     results["robustness"] = {name: robustness(p) for name, p in held.items()}
+    results["answered"] = {name: {str(r): round(sum(p.predicted is r for p in ps) / len(ps), 4) for r in RESPONSES}
+                           for name, ps in held.items()} | {"record": {
+                               str(r): round(sum(x.level is r for x in rows) / len(rows), 4) for r in RESPONSES}}
     results["irreducible"] = irreducible(rows)
     results["errors"] = {name: {b: breakdown(rows, held[name], f) for b, f in BREAKDOWNS.items()}
                          | {"crisis": breakdown(rows, held[name], lambda r: r.crisis),

@@ -99,41 +99,74 @@ def _brier(p: np.ndarray, y: np.ndarray) -> float:
     return float(((p - onehot) ** 2).sum(axis=1).mean())
 
 
-def tune(learner: Learner, x: np.ndarray, y: np.ndarray, groups: np.ndarray, capped: np.ndarray) -> Any:
+def tune(learner: Learner, x: np.ndarray, y: np.ndarray, groups: np.ndarray,
+         capped: np.ndarray) -> tuple[Any, np.ndarray]:
     """The grid value with the best inner-fold exact level (ties: the lower Brier score), the
-    inner folds splitting these training crises only."""
+    inner folds splitting these training crises only; with its inner-fold probabilities."""
     best: tuple[float, float, int] | None = None
+    inner: list[np.ndarray] = []
     for i, value in enumerate(learner.grid):
         preds = np.zeros((len(x), len(RESPONSES)))
         for tr, te in GroupKFold(n_splits=INNER_FOLDS).split(x, y, groups):
             est = _fit(learner, value, x[tr], y[tr], groups[tr])
             preds[te] = probabilities(est, x[te], capped[te])
+        inner.append(preds)
         key = (-_exact(preds, y), _brier(preds, y), i)
         best = key if best is None or key < best else best
     assert best is not None
-    return learner.grid[best[2]]
+    return learner.grid[best[2]], inner[best[2]]
 
 
-def as_predictions(rows: Sequence[Row], p: np.ndarray) -> list[Prediction]:
+def expected_level(p: np.ndarray) -> np.ndarray:
+    return p @ np.arange(len(RESPONSES))
+
+
+def bands(p: np.ndarray, y: np.ndarray) -> list[float]:
+    """Answer bands on the expected level, as engine.calibrate.answer_bands sets them on the
+    score: each edge where history's share of the levels below it ends among these decisions
+    (the training crises' inner-fold predictions), so each level is answered about as often
+    as history chose it."""
+    scores = np.sort(expected_level(p))
+    edges: list[float] = []
+    below = 0
+    for level in range(_FULL):
+        below += int((y == level).sum())
+        i = min(max(below, 1), len(scores) - 1)
+        edge = float((scores[i - 1] + scores[i]) / 2)
+        edges.append(edge if not edges or edge > edges[-1] else edges[-1] + 1e-6)
+    return edges
+
+
+def answered_in_bands(p: np.ndarray, edges: Sequence[float], capped: np.ndarray) -> np.ndarray:
+    level = (expected_level(p)[:, None] > np.asarray(edges)[None, :]).sum(axis=1)
+    return np.where(capped & (level == _FULL), _LIMITED, level)
+
+
+def as_predictions(rows: Sequence[Row], p: np.ndarray, answers: np.ndarray | None = None) -> list[Prediction]:
+    """Predictions answering the most probable level, or `answers` where given."""
+    chosen = p.argmax(axis=1) if answers is None else answers
     return [Prediction(r.crisis, r.turn, r.decider, r.treaty or None, "", r.level,
                        RESPONSES[int(k)], tuple(float(q) for q in row),
                        None if r.obligation == "none" else r.obligation)
-            for r, row, k in zip(rows, p, p.argmax(axis=1))]
+            for r, row, k in zip(rows, p, chosen)]
 
 
-def held_out(learner: Learner, rows: Sequence[Row]) -> tuple[list[Prediction], Counter[Any]]:
-    """Leave-one-crisis-out predictions of every row, and how often each grid value was chosen."""
+def held_out(learner: Learner, rows: Sequence[Row]) -> tuple[list[Prediction], list[Prediction], Counter[Any]]:
+    """Leave-one-crisis-out predictions of every row (the most probable level; the level banded
+    as the shipped doctrine answers), and how often each grid value was chosen."""
     x, y, groups, capped = arrays(rows)
     p = np.zeros((len(rows), len(RESPONSES)))
+    in_bands = np.zeros(len(rows), dtype=int)
     chosen: Counter[Any] = Counter()
     for crisis in dict.fromkeys(groups.tolist()):
         test = groups == crisis
         train = ~test
-        value = tune(learner, x[train], y[train], groups[train], capped[train])
+        value, inner = tune(learner, x[train], y[train], groups[train], capped[train])
         chosen[value] += 1
         est = _fit(learner, value, x[train], y[train], groups[train])
         p[test] = probabilities(est, x[test], capped[test])
-    return as_predictions(rows, p), chosen
+        in_bands[test] = answered_in_bands(p[test], bands(inner, y[train]), capped[test])
+    return as_predictions(rows, p), as_predictions(rows, p, in_bands), chosen
 
 
 def in_sample(learner: Learner, rows: Sequence[Row], value: Any) -> list[Prediction]:
