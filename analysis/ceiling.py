@@ -3,8 +3,9 @@
 Install (a separate environment; scikit-learn is no dependency of the engine):
     python3 -m venv ../casus-analysis && . ../casus-analysis/bin/activate && pip install -e '.[analysis]'
 Run from the repository root:
-    CASUS_DATA=path/to/data python analysis/ceiling.py --observe scenarios/history/*.yaml
-    python analysis/ceiling.py            # again, from the CSV the first run wrote
+    python analysis/ceiling.py --observe scenarios/history/*.yaml   # replays the crises (a few seconds)
+    python analysis/ceiling.py            # again, from the CSV the first run wrote (about half an hour)
+    python analysis/ceiling.py --report   # the tables of the last run, as Markdown
 It writes, under analysis/out/: design.csv (one row per scored decision: crisis, era, decider,
 attacker, victim, obligation, each factor's value, the recorded level), held_out.csv (every
 learner's held-out answer per decision) and ceiling.json (the figures), and prints the tables.
