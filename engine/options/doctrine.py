@@ -213,9 +213,12 @@ def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
     return found
 
 
-# What a deployment reads off the setting and the wars, by their versions: the treaties binding
-# the actor and the host, the host's fear of abandonment in each but for its allies' reputations,
-# the host's worst threat outside its alliances and the risk of provoking it.
+# What a deployment reads off the setting and the wars: the treaties binding the actor and the
+# host, the host's fear of abandonment in each but for its allies' reputations, the host's worst
+# threat outside its alliances and the risk of provoking it. Of the wars it reads the host's
+# enemies alone (its own threats, and an enemy at war is its worst threat), so it is kept by the
+# setting's version and those enemies: a Monte Carlo run meets a few dozen of them where it meets
+# hundreds of versions of the wars.
 _HOSTS = "options: deployment"
 _Host = tuple[tuple[standing.Abandonment | None, ...], str | None, float, float]
 
@@ -224,7 +227,7 @@ def _host(world: World, actor: str, host: str, setting: int | None, warfare: int
     if setting is None or warfare is None:
         return _read_host(world, actor, host, warfare)
     memo: dict[tuple[object, ...], _Host] = rd.shared_scratch(world).setdefault(_HOSTS, {})
-    key = (actor, host, setting, warfare)
+    key = (actor, host, setting, wars_of(world, None, warfare).of(host))
     found = memo.get(key)
     if found is None:
         if len(memo) >= MEMO_LIMIT:
