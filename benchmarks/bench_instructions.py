@@ -4,6 +4,7 @@
     python benchmarks/bench_instructions.py --decisions [--runs 300]
     python benchmarks/bench_instructions.py --decisions --instructions [--runs 20]
     python benchmarks/bench_instructions.py --decisions --cold [--runs 200]
+    python benchmarks/bench_instructions.py --decisions --instructions --cache [--runs 20]
 
 Wall-clock time on a shared machine varies by tens of percent between identical
 runs; the number of instructions does not. The script runs valgrind's callgrind
@@ -21,7 +22,9 @@ from a `Situation` the cascade built just before (a constructor call, outside th
 and draws its answer from the keyed uniform the cascade made, as the option phase makes
 its own; neither records an event. `--decisions --instructions` counts the instructions
 inside the same two spans with callgrind instead (collection switched on only inside
-them), `--runs` runs after 10: a count the machine's load does not move. Either span
+them), `--runs` runs after 10: a count the machine's load does not move; with `--cache`,
+callgrind also simulates the caches (a 1 MiB second level, as on the machine the README's
+figures come from) and prints the second-level misses per decision beside. Either span
 also counts the garbage collector's passes that happen to start inside it, so a change
 that keeps more objects alive can move the other kind's span by a few thousand.
 
@@ -90,22 +93,28 @@ def instructions(runs: int) -> int:
     return int(found.group(1))
 
 
-def decision_instructions(runs: int) -> dict[str, tuple[int, int]]:
-    """Per kind of decision: how many in `runs` runs after 10, and the instructions inside them. Each
-    decision is called through `operator.call`, and callgrind collects only inside that C function."""
+def decision_instructions(runs: int, cache: bool = False) -> dict[str, tuple[int, int, int]]:
+    """Per kind of decision: how many in `runs` runs after 10, the instructions inside them, and
+    (`cache`) their second-level cache misses, instructions' and data's (else 0). Each decision is
+    called through `operator.call`, and callgrind collects only inside that C function."""
     found = {}
+    simulate = ["--cache-sim=yes", "--LL=1048576,8,64"] if cache else []
     for kind in ("option", "ally"):
         code = _DECIDING.format(root=str(ROOT), path=str(TEACHING), runs=runs, kind=kind)
         with tempfile.TemporaryDirectory() as tmp:
             out = subprocess.run(
                 ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=_operator_call",
-                 f"--callgrind-out-file={tmp}/cg.out", sys.executable, "-c", code],
+                 *simulate, f"--callgrind-out-file={tmp}/cg.out", sys.executable, "-c", code],
                 capture_output=True, text=True, check=True)
-        count = re.search(r"Collected : (\d+)", out.stderr)
+            written = Path(tmp, "cg.out").read_text(encoding="utf-8", errors="replace")
         made = re.search(r"DECISIONS (\d+)", out.stderr)
-        if count is None or made is None:
+        events = re.search(r"^events: (.+)$", written, re.M)
+        summary = re.search(r"^(?:summary|totals): (.+)$", written, re.M)
+        if made is None or events is None or summary is None:
             raise SystemExit(f"valgrind said no count:\n{out.stderr[-2000:]}")
-        found[kind] = (int(made.group(1)), int(count.group(1)))
+        counts = dict(zip(events.group(1).split(), map(int, summary.group(1).split()), strict=False))
+        found[kind] = (int(made.group(1)), counts["Ir"], counts.get("ILmr", 0) + counts.get("DLmr", 0)
+                       + counts.get("DLmw", 0))
     return found
 
 
@@ -154,11 +163,14 @@ def main() -> None:
                         help="with --decisions: empty the caches before each decision (outside its span)")
     parser.add_argument("--instructions", action="store_true",
                         help="with --decisions: count each decision's instructions (callgrind), not its time")
+    parser.add_argument("--cache", action="store_true",
+                        help="with --decisions --instructions: count the second-level cache misses too")
     args = parser.parse_args()
     if args.decisions and args.instructions:
-        counted = decision_instructions(args.runs)
+        counted = decision_instructions(args.runs, args.cache)
         print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {ir / max(n, 1) / 1e3:.0f} k instructions each"
-                        for kind, (n, ir) in counted.items()) + f" ({args.runs} runs after 10)")
+                        + (f" ({missed / max(n, 1):.0f} second-level misses)" if args.cache else "")
+                        for kind, (n, ir, missed) in counted.items()) + f" ({args.runs} runs after 10)")
         return
     if args.decisions:
         found = per_decision(args.runs, args.cold)

@@ -10,7 +10,7 @@ import pytest
 
 from engine.events import DecisionTaken
 from engine.game import Game
-from engine.model import Response, Scenario
+from engine.model import Inject, InjectKind, Response, Scenario
 from engine.options.probes import probes
 from engine.scenario import load
 from engine.state import GameState
@@ -90,3 +90,28 @@ def test_an_answer_replaced_on_a_later_turn_changes_the_probes(response: Respons
         same_as_afresh(game)
         return
     pytest.fail("no game answered an earlier attack of Russia's with a treaty")
+
+
+def test_the_umpires_attacks_fired_after_a_reading_are_probes_at_once() -> None:
+    """The umpire's attacks are found among the injects fired; those fired after the probes were
+    read are read with the rest, on the next turn, as a reading afresh reads them. The umpire's
+    events are folded into the very state the probes were read from (as a stored log is), so the
+    next reading finds its own earlier one and looks up only the injects fired since."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    game = Game.new(sc, seed=0, stochastic=True, verbose=False)
+    game.play(2)
+    counted = []
+    for n in range(1, 4):
+        game.open_turn()
+        same_as_afresh(game)
+        counted.append(len(afresh(game.state, "RUS")))
+        game.push(game.copy().fire(Inject(id=f"umpire-probe-{n}", turn=game.state.turn,
+                                          kind=InjectKind.CYBER_ATTACK, actors=("RUS",), target="EST",
+                                          attribution=1.0)))
+        same_as_afresh(game)
+        game.close_turn()
+        same_as_afresh(game)
+    game.open_turn()
+    same_as_afresh(game)
+    assert [i for i in game.state.fired if i.startswith("umpire-probe-")] == [f"umpire-probe-{n}" for n in (1, 2, 3)]
+    assert len(afresh(game.state, "RUS")) > counted[0]  # the umpire's attacks were answered, and read

@@ -79,7 +79,7 @@ class OptionAdvice:
 
 
 # What a batch run (no explanations) is told instead of words.
-_SILENT_VERBS = ("takes it", "lets it pass")
+SILENT_VERBS = _SILENT_VERBS = ("takes it", "lets it pass")
 _SILENT = ("",) * 8
 
 # What a kind's reader finds: the factors' values, the verbs for taking it or not, the clause
@@ -95,14 +95,20 @@ def advise(case: OptionCase) -> OptionAdvice:
         p = 1.0 if case.inject.resolve >= 0.5 else 0.0
         return OptionAdvice(p, (), name, ("acts", "holds back"), f"resolve {case.inject.resolve:.2f}")
     values, verbs, clause, words = _READERS[kind](case)
-    table = WEIGHTS[kind]
-    score = table.bias + sum(map(mul, values, table.weights))
     if not case.say:  # a batch run reads the chance alone
-        return OptionAdvice(_logistic(score), (), name, verbs, clause)
+        return OptionAdvice(chance(kind, values), (), name, verbs, clause)
     if kind == "attack":
         name = _names(case.world, case.inject.actors or (case.actor,))
-    factors = tuple(Factor(n, round(v, 4), w, t) for n, v, w, t in zip(FACTORS[kind], values, table.weights, words))
-    return OptionAdvice(_logistic(score), factors, name, verbs, clause)
+    weights = WEIGHTS[kind].weights
+    factors = tuple(Factor(n, round(v, 4), w, t) for n, v, w, t in zip(FACTORS[kind], values, weights, words))
+    return OptionAdvice(chance(kind, values), factors, name, verbs, clause)
+
+
+def chance(kind: str, values: tuple[float, ...]) -> float:
+    """The chance of taking an option of `kind` whose factors read `values` (in FACTORS order): the
+    weighted sum and the bias through the logistic, for the explained and the batch path alike."""
+    table = WEIGHTS[kind]
+    return _logistic(table.bias + sum(map(mul, values, table.weights)))
 
 
 def _logistic(x: float) -> float:
@@ -119,25 +125,36 @@ def _names(world: World, states: Sequence[str]) -> str:
 
 # --- attack: deterrence ------------------------------------------------------------------------
 
-def _attack(case: OptionCase) -> Reading:
-    world, inject = case.world, case.inject
-    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
-    settings = WEIGHTS["attack"].settings
+def attack_values(world: World, inject: Inject, resolve: float, actor: str, probes: tuple[float, ...],
+                  setting: int | None, warfare: int | None) -> tuple[tuple[float, ...], Mapping[str, float]]:
+    """An attack's factors (resolve, balance, nuclear, deniability, probes), and the coalition the
+    attackers expect, each state with its chance of coming."""
+    attackers, target = tuple(inject.actors) or (actor,), inject.target or ""
     # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
     # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
-    exposure = (1.0 if inject.kind.traits.armed_attack else settings["grey_zone_exposure"]) * (
+    exposure = (1.0 if inject.kind.traits.armed_attack else _ATTACK_SETTINGS["grey_zone_exposure"]) * (
         0.5 + 0.5 * inject.severity)
-    if case.setting is None or case.warfare is None:
+    if setting is None or warfare is None:
         expected = expected_coalition(world, attackers, target)
         balance, nuclear = balance_and_nuclear(world, attackers, target, expected, exposure)
     else:
-        expected, balance, nuclear = weigh_coalition(world, attackers, target, exposure, case.setting, case.warfare)
-    states = world.states
-    deniability = 1.0 - inject.attribution
-    probes = 1.0 - 2.0 * sum(case.probes) / len(case.probes) if case.probes else 0.0
-    values = (_resolve(inject), balance, nuclear, deniability, probes)
+        expected, balance, nuclear = weigh_coalition(world, attackers, target, exposure, setting, warfare)
+    read = 1.0 - 2.0 * sum(probes) / len(probes) if probes else 0.0
+    return (2.0 * resolve - 1.0, balance, nuclear, 1.0 - inject.attribution, read), expected
+
+
+_ATTACK_SETTINGS = WEIGHTS["attack"].settings
+
+
+def _attack(case: OptionCase) -> Reading:
+    world, inject = case.world, case.inject
+    values, expected = attack_values(world, inject, inject.resolve, case.actor, case.probes, case.setting,
+                                     case.warfare)
     if not case.say:
         return values, _SILENT_VERBS, "", _SILENT[:5]
+    attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
+    balance, nuclear = values[1], values[2]
+    states = world.states
     likely = sorted((m for m, p in expected.items() if p >= 0.5), key=lambda m: (-states[m].power, m))
     with_forces = [m for m in likely if world.deployments(m, target)]
     v = world.name(target)
@@ -196,9 +213,12 @@ def _row(world: World, state: str) -> tuple[tuple[str, str], ...]:
     return found
 
 
-# What a deployment reads off the setting and the wars, by their versions: the treaties binding
-# the actor and the host, the host's fear of abandonment in each but for its allies' reputations,
-# the host's worst threat outside its alliances and the risk of provoking it.
+# What a deployment reads off the setting and the wars: the treaties binding the actor and the
+# host, the host's fear of abandonment in each but for its allies' reputations, the host's worst
+# threat outside its alliances and the risk of provoking it. Of the wars it reads the host's
+# enemies alone (its own threats, and an enemy at war is its worst threat), so it is kept by the
+# setting's version and those enemies: a Monte Carlo run meets a few dozen of them where it meets
+# hundreds of versions of the wars.
 _HOSTS = "options: deployment"
 _Host = tuple[tuple[standing.Abandonment | None, ...], str | None, float, float]
 
@@ -207,7 +227,7 @@ def _host(world: World, actor: str, host: str, setting: int | None, warfare: int
     if setting is None or warfare is None:
         return _read_host(world, actor, host, warfare)
     memo: dict[tuple[object, ...], _Host] = rd.shared_scratch(world).setdefault(_HOSTS, {})
-    key = (actor, host, setting, warfare)
+    key = (actor, host, setting, wars_of(world, None, warfare).of(host))
     found = memo.get(key)
     if found is None:
         if len(memo) >= MEMO_LIMIT:
@@ -228,12 +248,20 @@ def _read_host(world: World, actor: str, host: str, warfare: int | None) -> _Hos
     return fears, adversary, threat, dilemma
 
 
+def deployment_values(world: World, inject: Inject, resolve: float, actor: str, setting: int | None,
+                      warfare: int | None) -> tuple[tuple[float, ...], str | None]:
+    """A deployment's factors (resolve, the host's fear of abandonment, its threat, the risk of
+    provoking), and the state the host fears most."""
+    fears, adversary, threat, dilemma = _host(world, actor, inject.target or actor, setting, warfare)
+    fear = max([0.0 if terms is None else terms.given(world) for terms in fears], default=0.0)
+    return (2.0 * resolve - 1.0, fear, threat, dilemma), adversary
+
+
 def _deployment(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
     host = inject.target or actor
-    fears, adversary, threat, dilemma = _host(world, actor, host, case.setting, case.warfare)
-    fear = max([0.0 if terms is None else terms.given(world) for terms in fears], default=0.0)
-    values = (_resolve(inject), fear, threat, dilemma)
+    values, adversary = deployment_values(world, inject, inject.resolve, actor, case.setting, case.warfare)
+    _, fear, threat, dilemma = values
     if not case.say:
         return values, _SILENT_VERBS, "", _SILENT[:4]
     h = world.name(host)
@@ -305,24 +333,38 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
 # --- ceasefire: war termination --------------------------------------------------------------------
 
 _NO_WAR = (-1.0, 0.0, 0.0, 0.0)
+_COST_TURNS = WEIGHTS["ceasefire"].settings["cost_turns"]
+
+
+def _enemy(inject: Inject, actor: str) -> str:
+    enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
+    return enemy or ""
+
+
+def ceasefire_values(world: World, inject: Inject, resolve: float, actor: str, war_turns: int,
+                     setting: int | None, warfare: int | None) -> tuple[tuple[float, ...], _War]:
+    """A ceasefire's factors (resolve, the cost of the war so far, the balance of forces, the allies
+    that stayed away; _NO_WAR when the two are not at war), and the war as _war reads it."""
+    war = _war(world, actor, _enemy(inject, actor), setting, warfare)
+    if war is None:
+        return _NO_WAR, None
+    cost = min(1.0, war_turns / _COST_TURNS)
+    return (2.0 * resolve - 1.0, cost, war[2], war[5]), war
 
 
 def _ceasefire(case: OptionCase) -> Reading:
     world, inject, actor = case.world, case.inject, case.actor
-    enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
-    enemy = enemy or ""
-    war = _war(world, actor, enemy, case.setting, case.warfare)
+    values, war = ceasefire_values(world, inject, inject.resolve, actor, case.war_turns, case.setting,
+                                   case.warfare)
     if not case.say and war is None:
         return _NO_WAR, _SILENT_VERBS, "", _SILENT[:4]
-    e = world.name(enemy)
+    e = world.name(_enemy(inject, actor))
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
     if war is None:
         # Nothing to end: the option waits (a war may begin before its window closes).
         return _NO_WAR, verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
-    cost = min(1.0, case.war_turns / WEIGHTS["ceasefire"].settings["cost_turns"])
-    ours, theirs, losing, came, allies, stayed_away = war
-    values = (_resolve(inject), cost, losing, stayed_away)
+    ours, theirs, _, came, allies, _ = war
     if not case.say:
         return values, _SILENT_VERBS, "", _SILENT[:4]
     clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"

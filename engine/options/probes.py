@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 
 from ..attack import Attack
 from ..model import Decision, Response, Scenario
-from ..state import GameState, Key
+from ..state import GameState
 from ..world import IdentityMemo
 
 _MEMO = IdentityMemo()
@@ -60,7 +60,7 @@ def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
     ours = last is not None and last[0]() is gs and last[1] == id(gs.decisions)
     kept = last[3] if ours and last is not None else {}
     stale = _changed(gs, last[2]) if kept and last is not None else frozenset()
-    answer, keys = gs.decisions.get, memo.keys
+    answer, states = gs.decisions.get, memo.states
     known = scenario.inject_by_id
     adhoc = list(filterfalse(known.__contains__, gs.fired))  # the umpire's, during play
     out: list[float] = []
@@ -71,7 +71,9 @@ def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
             continue
         found = kept.get(inject_id)
         if found is None or found[0] is not attack or inject_id in stale:
-            found = (attack, _strengths(attack, map(answer, keys[inject_id])))
+            # Each state's answer, by a key made as it is asked (zip hands out the one tuple
+            # again): a kept key per state would be read from memory cold, as the dict's is.
+            found = (attack, _strengths(attack, map(answer, zip(repeat(inject_id), states))))
         read[inject_id] = found
         out.extend(found[1])
     if read:
@@ -116,12 +118,11 @@ def _strengths(attack: Attack, answers: Iterable[Decision | None]) -> tuple[floa
 
 
 class _Memo:
-    """Per scenario: each attack's answer keys in the scenario's order of states, the attacks by each
-    attacker, and each attacker's probes as last read."""
+    """Per scenario: its states in order, the attacks by each attacker, and each attacker's probes as
+    last read."""
 
     def __init__(self, scenario: Scenario) -> None:
-        states = tuple(scenario.state_by_id)
-        self.keys: dict[str, tuple[Key, ...]] = _Keys(states)
+        self.states = tuple(scenario.state_by_id)
         by: dict[str, list[str]] = {}
         for i in scenario.injects:
             if i.kind.is_attack:
@@ -129,16 +130,6 @@ class _Memo:
                     by.setdefault(a, []).append(i.id)
         self.attacks_by = {a: tuple(ids) for a, ids in by.items()}
         self.last: dict[str, _Read] = {}
-
-
-class _Keys(dict[str, tuple[Key, ...]]):
-    def __init__(self, states: tuple[str, ...]) -> None:
-        super().__init__()
-        self.states = states
-
-    def __missing__(self, inject_id: str) -> tuple[Key, ...]:
-        found = self[inject_id] = tuple((inject_id, s) for s in self.states)
-        return found
 
 
 def _memo(scenario: Scenario) -> _Memo:

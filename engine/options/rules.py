@@ -11,16 +11,26 @@ are also at war over an attack the ceasefire does not end.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from ..events import WarEnded
-from ..model import Control, Inject, Mode, Response, Scenario
+from ..model import Control, Inject, InjectKind, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
 from ..world import IdentityMemo, World
-from .doctrine import OptionAdvice, OptionCase, advise
+from .doctrine import (
+    SILENT_VERBS,
+    OptionAdvice,
+    OptionCase,
+    advise,
+    attack_values,
+    ceasefire_values,
+    chance,
+    deployment_values,
+)
 from .probes import probes as read_probes
+from .weights import family
 
 _OPTIONS = IdentityMemo()
 
@@ -130,8 +140,48 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
 
 
 def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
-    """The doctrine's advice on the option now; `say=False` skips the words (a batch run)."""
+    """The doctrine's advice on the option now; `say=False` skips the words (a batch run), and then
+    reads an attack, a deployment or a ceasefire by its kind's one function (the same factors and
+    chance, from the same readers, without the case and the dispatch the words need)."""
+    if not say:
+        flat = _FLAT.get(inject.kind)
+        if flat is not None:
+            world = world or gs.world
+            return OptionAdvice(flat(gs, inject, world), (), world.name(actor_of(inject)), SILENT_VERBS, "")
     return advise(case(gs, inject, world, say=say))
+
+
+# --- a batch run's reading: one function per kind, from the game's state -------------------------
+
+def _attack_chance(gs: GameState, inject: Inject, world: World) -> float:
+    actor = inject.actors[0] if inject.actors else ""
+    values, _ = attack_values(world, inject, gs.resolves.get(inject.id, inject.resolve), actor,
+                              read_probes(gs, actor), gs.setting, gs.warfare)
+    return chance("attack", values)
+
+
+def _deployment_chance(gs: GameState, inject: Inject, world: World) -> float:
+    actor = inject.actors[0] if inject.actors else ""
+    values, _ = deployment_values(world, inject, gs.resolves.get(inject.id, inject.resolve), actor, gs.setting,
+                                  gs.warfare)
+    return chance("deployment", values)
+
+
+def _ceasefire_chance(gs: GameState, inject: Inject, world: World) -> float:
+    actor = inject.actors[0] if inject.actors else ""
+    began = gs.war_began.get(frozenset((actor, inject.target or "")))
+    values, _ = ceasefire_values(world, inject, gs.resolves.get(inject.id, inject.resolve), actor,
+                                 gs.turn - began + 1 if began is not None else 0, gs.setting, gs.warfare)
+    return chance("ceasefire", values)
+
+
+_Chance = Callable[[GameState, Inject, World], float]
+_BY_FAMILY: Mapping[str, _Chance] = {
+    "attack": _attack_chance, "deployment": _deployment_chance, "ceasefire": _ceasefire_chance}
+# By the option's kind: the one look-up a batch run's option makes to find its reading (the other
+# kinds are rare and read through their case, as an explained option is).
+_FLAT: Mapping[InjectKind, _Chance] = {
+    kind: flat for kind in InjectKind if (flat := _BY_FAMILY.get(family(kind) or "")) is not None}
 
 
 # --- the end of wars ------------------------------------------------------------------------------
