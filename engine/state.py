@@ -153,7 +153,7 @@ class GameState:
             scenario=self.scenario, turn=max(self.turn, 1), states=dict(self.states),
             relations=dict(self.relations), members_in_force=dict(self.members_in_force),
             known_to=dict(self.known_to), reputation=dict(self.reputation), wars=tuple(self.wars),
-            forces=tuple(self.forces))
+            forces=tuple(self.forces), setting=self.setting)
 
     def controller(self, state_id: str) -> Control:
         return self.controls.get(state_id, Control.NPC)
