@@ -339,7 +339,9 @@ def _war(gs: GameState, e: WarBegun) -> object:
 
 def _war_ended(gs: GameState, e: WarEnded) -> object:
     pair = frozenset((e.aggressor, e.defender))
-    gs.wars = [w for w in gs.wars if w.pair != pair]
+    a, d = e.aggressor, e.defender  # w.pair != pair, without a set made for every war
+    gs.wars = [w for w in gs.wars
+               if not ((w.aggressor == a and w.defender == d) or (w.aggressor == d and w.defender == a))]
     gs.war_began.pop(pair, None)
     gs.truces[pair] = e.ceasefire
     for origin in e.origins:
