@@ -202,12 +202,14 @@ class Decider:
             return gs.turn_decisions[key]
         if key in gs.decisions or (key in gs.deferred and gs.deferred[key] > gs.turn):
             return None  # answered on an earlier turn, or the record has it answer later
-        if gs.mode is _EXERCISE and control(gs, state) is _PLAYER:
+        # control(gs, state), read once: a cell's or the record's in an exercise, else the engine's.
+        controller = gs.controller(state) if gs.mode is _EXERCISE else _NPC
+        if controller is _PLAYER:
             self.missing.append(key)
             if key not in gs.requests:
                 self.new.append(tuple(request(gs, attack, state, trigger, round_=2)))
             return None
-        by_record = control(gs, state) is _RECORD
+        by_record = controller is _RECORD
         entry = (script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()), self.given)
                  if gs.mode is _REPLAY or by_record else None)
         # An exercise does not hold a decision over for a later turn: the record's answer comes now.
