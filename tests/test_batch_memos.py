@@ -24,6 +24,7 @@ from engine.doctrine import readings as rd
 from engine.doctrine.factors import values
 from engine.game import Game
 from engine.model import Control, Mode, Response, Scenario
+from engine.play import Play, _read_stakes
 from engine.scenario import load
 from engine.state import Status
 from engine.world import World
@@ -84,7 +85,7 @@ def situations(game: Game, world: World) -> Iterator[Situation]:
 
 def same_as_fresh(game: Game) -> int:
     """Compare the factors on the game's world with a fresh reading; how many situations."""
-    world = game.state.world
+    world = game.state.played_world()
     assert world.setting is not None
     compared = 0
     for s in situations(game, world):
@@ -144,9 +145,21 @@ def test_after_an_override_and_an_undo_the_readings_are_still_fresh(teaching: Sc
 def test_a_changed_setting_is_never_read_under_its_old_version(teaching: Scenario) -> None:
     game = Game.new(teaching, seed=1, stochastic=True, verbose=False)
     game.play_turn()
-    world = game.state.world
+    world = game.state.played_world()
     first = next(iter(world.states))
     moved = world.evolve(states={**world.states, first: world.states[first]})
     assert world.setting is not None and moved.setting is None
     assert world.evolve(wars=()).setting == world.setting  # the wars are part of the scratch's key
     assert rd.scratch(moved) is not rd.scratch(world)
+    assert game.state.world.setting is None  # a state read outside the turn's phases may be changed by hand
+
+
+def test_stakes_are_read_afresh_for_every_setting(teaching: Scenario) -> None:
+    """Who holds whom dear and who fears whom, kept by the version of the setting: the same as
+    read off the relations of each turn's state, in a game whose effects change them."""
+    for seed in range(6):
+        game = Game.new(teaching, seed=seed, stochastic=True, verbose=False)
+        while game.state.status is not Status.FINISHED and game.state.turn < teaching.turns:
+            game.play_turn()
+            play = Play(game.state, game.ctx)
+            assert play.stakes() == _read_stakes(dict(game.state.relations))
