@@ -11,7 +11,9 @@ too (the console plays with the same engine).
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,36 @@ def test_stakes_are_read_afresh_for_every_setting(teaching: Scenario) -> None:
             game.play_turn()
             play = Play(game.state, game.ctx)
             assert play.stakes() == _read_stakes(dict(game.state.relations))
+
+
+# --- the garbage collector during a batch ---------------------------------------------------------
+
+def test_a_chunk_of_runs_leaves_no_cycle_for_the_collector(teaching: Scenario) -> None:
+    """Why the collector may wait while runs are played: a run frees what it made by reference
+    counting alone, so a collection during a batch finds nothing."""
+    plan = mc.Plan(teaching, 30, seed=4)
+    mc.run_chunk(plan, 0, 5)  # the scenario's memos are made by the first runs
+    gc.collect()
+    gc.disable()
+    try:
+        mc.run_chunk(plan, 5, 30)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_the_collector_threshold_is_put_back_after_runs_in_threads(teaching: Scenario) -> None:
+    before = gc.get_threshold()
+    plan = mc.Plan(teaching, 8, seed=2)
+
+    def chunk(start: int) -> mc.Tally:
+        return mc.run_chunk(plan, start, start + 2)
+
+    with ThreadPoolExecutor(3) as pool:
+        tallies = list(pool.map(chunk, range(0, 8, 2)))
+    assert gc.get_threshold() == before
+    merged = tallies[0]
+    for t in tallies[1:]:
+        merged = merged.merge(t)
+    assert merged.results(plan).to_dict() == mc.run_chunk(plan, 0, 8).results(plan).to_dict()
+    assert gc.get_threshold() == before
