@@ -60,7 +60,7 @@ def scratch(world: World) -> Memo:
 
 # Scratch dicts by (setting, turn, wars), per scenario: at most this many, then they start afresh.
 _WORLDS = "readings: worlds"
-_WORLDS_KEPT = 1024
+_WORLDS_KEPT = 256
 
 
 def _kept(world: World) -> Memo:
