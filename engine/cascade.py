@@ -47,8 +47,8 @@ from .alliance_conflicts import Conflict
 from .alliance_graph import AllianceGraph
 from .attack import Attack, Trigger
 from .casus_foederis import condition_unmet
-from .model import Decision, InjectKind, Obligation, Response
-from .world import War, World
+from .model import Decision, InjectKind, Obligation, Response, Scenario
+from .world import IdentityMemo, War, World
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,7 @@ class _Cascade:
         self.given: list[tuple[Attack, Decision]] = []  # this cascade's answers, in order
         self._earlier: Iterable[tuple[Attack, Decision]] | None = earlier
         self.reopened = reopened
+        self.conditional = _conditional(world.scenario)
 
     def answers_so_far(self) -> list[tuple[Attack, Decision]]:
         """Every answer so far, the earlier turns' first, for conditional obligations."""
@@ -162,7 +163,9 @@ class _Cascade:
         marked not binding."""
         # A threat and an attack by the same states on the same target are answered apart.
         already = self.answered.setdefault((frozenset(attack.attackers), attack.target, attack.threat), set())
-        waits = {t for t in triggers if t.triggered and self._obligation(t).conditional_on}
+        conditional = self.conditional
+        waits: Collection[Trigger] = (
+            {t for t in triggers if t.triggered and (t.treaty, t.article) in conditional} if conditional else ())
         if not waits:  # the common case: no trigger to hash (a dataclass's hash reads every field)
             return self._ask(attack, tuple(t for t in triggers if t.triggered and t.ally not in already),
                              already), triggers
@@ -203,6 +206,20 @@ class _Cascade:
                     due.add(pair)
                     coming.append(_war_on(decision.state, enemy, provoked, attack, self.world))
         return coming
+
+
+_CONDITIONAL = IdentityMemo()
+
+
+def _conditional(scenario: Scenario) -> frozenset[tuple[str, int]]:
+    """The (treaty, article) of every obligation with `conditional_on`, read once per scenario:
+    every attack of every cascade asks it of each binding trigger."""
+    memo = _CONDITIONAL.scratch(scenario)
+    found: frozenset[tuple[str, int]] | None = memo.get("conditional")
+    if found is None:
+        found = memo["conditional"] = frozenset(
+            (t.id, i) for t in scenario.treaties for i, o in enumerate(t.obligations) if o.conditional_on)
+    return found
 
 
 def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:

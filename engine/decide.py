@@ -130,22 +130,26 @@ class Decider:
         self.bound_by = {}
         for t in binding:
             self.bound_by.setdefault(t.ally, set()).add(t.treaty)
+        # Read once for the attack's answerers, not once for each.
+        done, given, stands, target = self.done, self.given, self.stands, attack.target
+        threat, replay, treaties = attack.threat, self.gs.mode is _REPLAY, self.gs.scenario.treaty_by_id
         for state, trigger in answerers(self.play, attack, binding):
-            if (attack.id, state) in self.done:
+            key = (attack.id, state)
+            if key in done:
                 continue  # asked again for an obligation that waited on others' answers
             d = (self._standing(attack, world, state, trigger)
                  or self._answer(attack, world, state, trigger, leader_says))
             if d is None:
                 continue
-            self.done.add((attack.id, state))
-            self.given[(attack.id, state)] = (attack, d)
+            done.add(key)
+            given[key] = (attack, d)
             # A stand is kept as seen from the attacked: support for an attacking partner
             # is hostility toward its victim.
-            if not attack.threat:
-                self.stands.setdefault((attack.target, state), toward(d.response, d.side, attack, attack.target))
-                if self.gs.mode is _REPLAY:
+            if not threat:
+                stands.setdefault((target, state), toward(d.response, d.side, attack, target))
+                if replay:
                     self._keep_beside(attack, state, d)
-            if trigger and self.gs.scenario.treaty_by_id[trigger.treaty].leader == state:
+            if trigger and treaties[trigger.treaty].leader == state:
                 leader_says[trigger.treaty] = d.response
             out.append(d)
         return out
@@ -198,12 +202,14 @@ class Decider:
             return gs.turn_decisions[key]
         if key in gs.decisions or (key in gs.deferred and gs.deferred[key] > gs.turn):
             return None  # answered on an earlier turn, or the record has it answer later
-        if gs.mode is _EXERCISE and control(gs, state) is _PLAYER:
+        # control(gs, state), read once: a cell's or the record's in an exercise, else the engine's.
+        controller = gs.controller(state) if gs.mode is _EXERCISE else _NPC
+        if controller is _PLAYER:
             self.missing.append(key)
             if key not in gs.requests:
                 self.new.append(tuple(request(gs, attack, state, trigger, round_=2)))
             return None
-        by_record = control(gs, state) is _RECORD
+        by_record = controller is _RECORD
         entry = (script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()), self.given)
                  if gs.mode is _REPLAY or by_record else None)
         # An exercise does not hold a decision over for a later turn: the record's answer comes now.

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .doctrine import Doctrine
 from .events import EffectApplied, Event, GameStarted, ObligationExamined, Visibility
-from .model import ALL, UMPIRE, Decision, Scenario
+from .model import ALL, UMPIRE, Decision, Relation, Scenario
 from .network import AllianceGraph, Trigger
 from .state import HANDLERS, WORLD_CHANGED, GameState
 from .world import IdentityMemo, World
@@ -68,7 +68,7 @@ class Play:
         self.facts = facts(gs.scenario)  # the scenario's lookups, read by almost every event
         self._world: World | None = None
         self._graph: AllianceGraph | None = None
-        self._stakes: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self._stakes: Stakes | None = None
 
     def run(self, events: Iterable[Event]) -> Step:
         """Apply each event as it comes (a generator sees its own earlier events), then return all.
@@ -87,7 +87,7 @@ class Play:
     @property
     def world(self) -> World:
         if self._world is None:
-            self._world = self.gs.world
+            self._world = self.gs.played_world()
         return self._world
 
     @property
@@ -100,19 +100,37 @@ class Play:
             graph = self._graph = graph.at(world)
         return graph
 
-    def stakes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Who holds each state dear, and who fears it: read off the relations once per phase,
-        again only when an effect changes them."""
+    def stakes(self) -> Stakes:
+        """Who holds each state dear, and who fears it (read, never changed): read off the
+        relations once per version of the setting (GameState.setting), which every effect
+        renews, so the games of a batch that reach the same setting read it once."""
         if self._stakes is None:
-            friends: dict[str, list[str]] = {}
-            fearful: dict[str, list[str]] = {}
-            for (src, dst), r in self.gs.relations.items():
-                if r.affinity >= STAKE_AFFINITY:
-                    friends.setdefault(dst, []).append(src)
-                if r.threat >= STAKE_THREAT:
-                    fearful.setdefault(dst, []).append(src)
-            self._stakes = (friends, fearful)
+            gs = self.gs
+            kept: dict[int, Stakes] = _STAKES.scratch(gs.scenario)
+            found = kept.get(gs.setting)
+            if found is None:
+                if len(kept) >= _STAKES_KEPT:
+                    kept.clear()
+                found = kept[gs.setting] = _read_stakes(gs.relations)
+            self._stakes = found
         return self._stakes
+
+
+# (friends, fearful): who holds each state dear, who fears it, in the order of the relations.
+Stakes = tuple[dict[str, list[str]], dict[str, list[str]]]
+_STAKES = IdentityMemo()  # per scenario: the stakes by version of the setting
+_STAKES_KEPT = 4096
+
+
+def _read_stakes(relations: Mapping[tuple[str, str], Relation]) -> Stakes:
+    friends: dict[str, list[str]] = {}
+    fearful: dict[str, list[str]] = {}
+    for (src, dst), r in relations.items():
+        if r.affinity >= STAKE_AFFINITY:
+            friends.setdefault(dst, []).append(src)
+        if r.threat >= STAKE_THREAT:
+            fearful.setdefault(dst, []).append(src)
+    return friends, fearful
 
 
 # --- what the phases look up about a scenario ------------------------------------------------

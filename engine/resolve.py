@@ -101,11 +101,14 @@ def _invocations_and_honour(play: Play, rnd: Round) -> Iterator[Event]:
     for t in rnd.triggers:
         if t.triggered:
             bound.setdefault((t.treaty, t.attack), []).append(t)
-    # Every answer of the round, the implicit ones too (a state already fighting the attacker).
-    answers = {(d.attack, d.state): d for d in rnd.decisions}
+    # Every answer of the round, the implicit ones too (a state already fighting the attacker):
+    # made when a council first votes (most rounds have none).
+    answers: dict[Key, Decision] = {}
     for (treaty_id, attack_id), triggers in bound.items():
         # The council votes on the call to arms; consultation and neutrality are owed regardless.
         armed = [t for t in triggers if t.type in _CALLS_TO_ARMS]
+        if armed and not answers and _votes(gs, treaty_id, attack_id):
+            answers = {(d.attack, d.state): d for d in rnd.decisions}
         declared = (yield from _invocation(play, treaty_id, attack_id, armed, answers)) if armed else False
         owed = [t for t in triggers if _answered_now(gs, t) and (declared or t.type not in _CALLS_TO_ARMS)]
         if owed:
@@ -118,6 +121,12 @@ def _answered_now(gs: GameState, t: Trigger) -> bool:
         return gs.attack_turn.get(t.attack, gs.turn) == gs.turn and t.attack == gs.attacks[t.attack].origin
     key = (t.attack, t.ally)
     return key in gs.turn_decisions or key in gs.overrides
+
+
+def _votes(gs: GameState, treaty_id: str, attack_id: str) -> bool:
+    """Whether the treaty's council votes on this attack now (_invocation's first two tests)."""
+    return (gs.scenario.treaty(treaty_id).invocation is not _MEMBER
+            and (treaty_id, attack_id) not in gs.invocations)
 
 
 def _invocation(play: Play, treaty_id: str, attack_id: str, triggers: list[Trigger],

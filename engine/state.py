@@ -149,11 +149,21 @@ class GameState:
     @property
     def world(self) -> World:
         """An immutable snapshot for the network and the doctrine (built on each call)."""
+        return self.snapshot(None)
+
+    def played_world(self) -> World:
+        """The snapshot with the version of its setting (World.setting), for the turn's phases,
+        whose state only the fold has changed: the doctrine's readings of it are shared with
+        every world of the same version. (A state changed by hand, as a test or a what-if may,
+        has a setting its version does not name: read it through `world`.)"""
+        return self.snapshot(self.setting)
+
+    def snapshot(self, setting: int | None) -> World:
         return World(
             scenario=self.scenario, turn=max(self.turn, 1), states=dict(self.states),
             relations=dict(self.relations), members_in_force=dict(self.members_in_force),
             known_to=dict(self.known_to), reputation=dict(self.reputation), wars=tuple(self.wars),
-            forces=tuple(self.forces))
+            forces=tuple(self.forces), setting=setting)
 
     def controller(self, state_id: str) -> Control:
         return self.controls.get(state_id, Control.NPC)
@@ -339,7 +349,9 @@ def _war(gs: GameState, e: WarBegun) -> object:
 
 def _war_ended(gs: GameState, e: WarEnded) -> object:
     pair = frozenset((e.aggressor, e.defender))
-    gs.wars = [w for w in gs.wars if w.pair != pair]
+    a, d = e.aggressor, e.defender  # w.pair != pair, without a set made for every war
+    gs.wars = [w for w in gs.wars
+               if not ((w.aggressor == a and w.defender == d) or (w.aggressor == d and w.defender == a))]
     gs.war_began.pop(pair, None)
     gs.truces[pair] = e.ceasefire
     for origin in e.origins:

@@ -9,7 +9,7 @@ tested on a world built by hand.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -20,6 +20,8 @@ from .model import Deployment, InjectKind, Relation, Scenario, State, Treaty
 # Reputation runs 0..1; every state starts with an unremarkable record.
 INITIAL_REPUTATION = 0.5
 _NOBODY: frozenset[str] = frozenset()
+# What a version of the setting names (World.setting).
+_SETTING = frozenset(("scenario", "states", "relations", "members_in_force", "known_to", "forces"))
 
 
 class IdentityMemo:
@@ -33,7 +35,8 @@ class IdentityMemo:
     def __init__(self) -> None:
         self._entries: dict[int, tuple[weakref.ref[object], dict[Any, Any]]] = {}
 
-    def scratch(self, obj: object) -> dict[Any, Any]:
+    def scratch(self, obj: object, make: Callable[[Any], dict[Any, Any]] | None = None) -> dict[Any, Any]:
+        """The object's dict: a new empty one, or `make(obj)`'s, when the object is first met."""
         key = id(obj)
         entry = self._entries.get(key)
         if entry is not None and entry[0]() is obj:
@@ -45,7 +48,7 @@ class IdentityMemo:
             if current is not None and current[0] is ref:
                 del entries[key]
 
-        memo: dict[Any, Any] = {}
+        memo: dict[Any, Any] = {} if make is None else make(obj)
         try:
             ref = weakref.ref(obj, forget)
         except TypeError:  # not weakly referenceable: work uncached rather than risk staleness
@@ -77,6 +80,11 @@ class World:
     reputation: Mapping[str, float] = field(default_factory=dict)
     wars: tuple[War, ...] = ()
     forces: tuple[Deployment, ...] = ()    # deployed in play, beside the scenario's deployments
+    # The version of the setting this world shows (engine.state.GameState.setting: its states,
+    # relations, treaties in force, who knows which treaty, its forces), None when unknown. Two
+    # worlds of one scenario with the same setting, turn and wars share what the doctrine reads off
+    # them (engine.doctrine.readings.scratch), across the games of a Monte Carlo batch.
+    setting: int | None = field(default=None, compare=False)
 
     @classmethod
     def initial(cls, scenario: Scenario) -> World:
@@ -91,6 +99,8 @@ class World:
         )
 
     def evolve(self, **changes: Any) -> World:
+        if "setting" not in changes and not _SETTING.isdisjoint(changes):
+            changes["setting"] = None  # another setting, whose version nobody has given
         return replace(self, **changes)
 
     # --- reading -------------------------------------------------------------

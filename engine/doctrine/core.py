@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
+from .. import numeric
 from ..model import Response, Scenario
 from ..world import World
 from . import logit, standing
@@ -72,12 +73,13 @@ class Doctrine:
     def advise(self, situation: Situation) -> Advice:
         """The distribution over the response scale in `situation`, with its reasons."""
         found = values(situation)
-        score = self.score(found)
+        # self.score and self.distribution, one call each rather than three (every decision asks).
+        score = numeric.score(self._vector, found)
         toward = "honouring" if situation.treaty is not None else "support"
-        probabilities = self.distribution(score)
+        probabilities = numeric.distribution(self.cuts, score)
         capped = situation.attack.short_of_armed_attack
         if capped:
-            probabilities = logit.within_threshold(probabilities)
+            probabilities = numeric.cap_full(probabilities)
         return Advice(probabilities, Pending(situation, found, self._vector), score, toward,
                       ceiling=Response.LIMITED if capped else None,
                       answer=logit.banded(self.bands, score, capped))

@@ -50,8 +50,30 @@ MAJOR_ALLIES = int(LEADER["major_allies"])
 
 
 def scratch(world: World) -> Memo:
-    """The world's own scratch dict."""
-    memo: Memo = MEMO.scratch(world)
+    """The world's scratch dict: what is read off its setting, turn and wars, never off its
+    reputations (they change with every commitment tested; a reading of them is made afresh).
+    Worlds of one scenario with the same version of the setting (World.setting), turn and wars
+    share one, so the games of a batch that reach the same world read it once."""
+    memo: Memo = MEMO.scratch(world, _kept)
+    return memo
+
+
+# Scratch dicts by (setting, turn, wars), per scenario: at most this many, then they start afresh.
+_WORLDS = "readings: worlds"
+_WORLDS_KEPT = 256
+
+
+def _kept(world: World) -> Memo:
+    """The scratch dict of the worlds like this one (a world's own when its setting is unknown)."""
+    if world.setting is None:
+        return {}
+    kept: dict[tuple[object, ...], Memo] = shared_scratch(world).setdefault(_WORLDS, {})
+    key = (world.setting, world.turn, world.wars)
+    memo = kept.get(key)
+    if memo is None:
+        if len(kept) >= _WORLDS_KEPT:
+            kept.clear()
+        memo = kept[key] = {}
     return memo
 
 
