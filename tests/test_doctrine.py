@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import random
-from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -20,21 +18,14 @@ from hypothesis import strategies as st
 
 from engine.doctrine import (
     DATA,
-    DEFAULT_CUTS,
     DEFAULT_WEIGHTS,
     FACTORS,
     TREATY_FACTORS,
-    Advice,
     Doctrine,
     Factor,
     Situation,
 )
-from engine.doctrine.data import KIND_CLARITY, kind_clarity
-from engine.doctrine.logit import banded
-from engine.events import DecisionTaken, Event, Kind, VoteCast
-from engine.game import Game
 from engine.model import (
-    KIND_TRAITS,
     RESPONSES,
     Commitment,
     Deployment,
@@ -43,19 +34,16 @@ from engine.model import (
     Governance,
     Inject,
     InjectKind,
-    Invocation,
     Obligation,
     ObligationType,
-    Openness,
     Regime,
     Relation,
     Response,
     Scenario,
     State,
     Treaty,
-    honours,
 )
-from engine.network import AllianceGraph, Attack
+from engine.network import Attack
 from engine.world import War, World
 
 START = dt.date(2030, 1, 1)
@@ -366,159 +354,6 @@ def test_every_factor_stays_in_its_documented_range(threat, affinity, trade, to_
         assert low <= value <= high, name
 
 
-# --- the ordered logit ------------------------------------------------------------
-
-def test_the_score_is_linear_in_the_weights_and_the_link_is_an_ordered_logit():
-    situation = BASE.change(deployments=(Deployment("DEU", "EST"),)).situation()
-    advice = DOCTRINE.advise(situation)
-    x = DOCTRINE.features(situation)
-    assert advice.score == pytest.approx(sum(DEFAULT_WEIGHTS[k] * x[k] for k in FACTORS))
-    cumulative = 0.0
-    for k, cut in enumerate(DEFAULT_CUTS):
-        cumulative += advice.probabilities[k]
-        assert cumulative == pytest.approx(1 / (1 + math.exp(-(cut - advice.score))))
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.floats(-30, 30), st.floats(-30, 30))
-def test_probabilities_sum_to_one_and_rise_with_the_score(low, high):
-    low, high = sorted((low, high))
-    p_low, p_high = DOCTRINE.distribution(low), DOCTRINE.distribution(high)
-    for p in (p_low, p_high):
-        assert len(p) == len(RESPONSES)
-        assert all(q >= 0 for q in p)
-        assert sum(p) == pytest.approx(1.0)
-    def rank(p):
-        return sum(k * q for k, q in enumerate(p))
-    assert rank(p_high) >= rank(p_low) - 1e-12
-    for k in range(1, len(RESPONSES)):  # every "at least level k" grows with the score
-        assert sum(p_high[k:]) >= sum(p_low[k:]) - 1e-12
-
-
-def test_p_honour_sums_the_levels_that_honour_each_obligation_type():
-    advice = Advice((0.1, 0.2, 0.3, 0.25, 0.15), (), 0.0)
-    assert advice.p_honour(ObligationType.DEFENSE) == pytest.approx(0.4)
-    assert advice.p_honour(ObligationType.OFFENSE) == pytest.approx(0.4)
-    assert advice.p_honour(ObligationType.CONSULTATION) == pytest.approx(0.7)
-    assert advice.p_honour(ObligationType.NEUTRALITY) == pytest.approx(0.9)
-    assert advice.p_honour("nonaggression") == pytest.approx(0.9)
-
-
-@pytest.mark.parametrize("probabilities, expected", [
-    ((0.1, 0.2, 0.3, 0.25, 0.15), Response.DIPLOMATIC),
-    ((0.0, 0.4, 0.1, 0.4, 0.1), Response.DIPLOMATIC),   # cumulative 0.5 reached at diplomatic
-    ((0.45, 0.05, 0.0, 0.0, 0.5), Response.NEUTRAL),    # the median, not the mode (full)
-    ((0.0, 0.0, 0.0, 0.3, 0.7), Response.FULL),
-])
-def test_the_response_is_the_median_level(probabilities, expected):
-    assert Advice(probabilities, (), 0.0).response is expected
-
-
-@pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None),
-                                   BASE.change(leader_response=Response.FULL),
-                                   BASE.strike(kind=InjectKind.CYBER_ATTACK)],
-                         ids=["ally", "bystander", "leader-in", "cyber"])
-def test_deterministic_mode_answers_with_the_band_that_holds_the_score(setup):
-    response, advice = DOCTRINE.decide(setup.situation())
-    assert response is advice.response
-    assert response is banded(DOCTRINE.bands, advice.score, setup.attack.short_of_armed_attack)
-
-
-@pytest.mark.parametrize("level", list(Response))
-def test_every_level_is_the_answer_for_some_score(level):
-    """Under the shipped bands each level is the answer for the scores of its band: the
-    score midway between its two edges (or beyond the outer ones)."""
-    edges, k = DOCTRINE.bands, level.rank
-    score = (edges[0] - 1.0 if k == 0 else edges[-1] + 1.0 if k == len(edges)
-             else (edges[k - 1] + edges[k]) / 2)
-    assert banded(edges, score) is level
-
-
-def test_short_of_an_armed_attack_the_top_band_answers_limited():
-    assert banded(DOCTRINE.bands, DOCTRINE.bands[-1] + 1.0, capped=True) is Response.LIMITED
-
-
-@given(st.floats(min_value=-20, max_value=20), st.floats(min_value=0.01, max_value=5))
-def test_the_answer_never_falls_as_the_score_rises(score, rise):
-    assert banded(DOCTRINE.bands, score + rise).rank >= banded(DOCTRINE.bands, score).rank
-
-
-class CountingRandom(random.Random):
-    calls = 0
-
-    def random(self) -> float:
-        self.calls += 1
-        return super().random()
-
-
-def test_stochastic_mode_draws_exactly_once_and_is_reproducible():
-    situation = BASE.situation()
-    rng = CountingRandom(7)
-    DOCTRINE.decide(situation, rng)
-    assert rng.calls == 1
-    first = [DOCTRINE.decide(situation, random.Random(42))[0] for _ in range(3)]
-    again = [DOCTRINE.decide(situation, random.Random(42))[0] for _ in range(3)]
-    assert first == again
-    a, b = random.Random(3), random.Random(3)
-    assert ([DOCTRINE.decide(situation, a)[0] for _ in range(50)]
-            == [DOCTRINE.decide(situation, b)[0] for _ in range(50)])
-
-
-@pytest.mark.parametrize("setup", [BASE, BASE.change(ally="CHN", treaty=None)],
-                         ids=["ally", "bystander"])
-def test_stochastic_frequencies_match_the_probabilities(setup):
-    situation, n = setup.situation(), 2000
-    rng = random.Random(2024)
-    counts = Counter(DOCTRINE.decide(situation, rng)[0] for _ in range(n))
-    probabilities = DOCTRINE.advise(situation).probabilities
-    for response, p in zip(RESPONSES, probabilities):
-        tolerance = 4.5 * math.sqrt(p * (1 - p) / n) + 1e-3
-        assert abs(counts[response] / n - p) <= tolerance, response
-
-
-# --- the armed-attack threshold ----------------------------------------------------
-
-@pytest.mark.parametrize("kind, capped", [
-    (InjectKind.ARMED_ATTACK, False), (InjectKind.TERRORIST_ATTACK, False),
-    (InjectKind.CYBER_ATTACK, True), (InjectKind.HYBRID_ATTACK, True), (InjectKind.BORDER_INCIDENT, True),
-])
-@pytest.mark.parametrize("leader", [None, Response.FULL], ids=["alone", "leader-in"])
-def test_no_combat_forces_for_an_attack_short_of_an_armed_attack(kind, capped, leader):
-    # Pushed hard toward honouring, so that the logit puts most of its mass on `full`.
-    doctrine = Doctrine(DEFAULT_WEIGHTS | {"casus_foederis": 6.0})
-    situation = BASE.change(attack=dataclasses.replace(STRIKE, kind=kind), leader_response=leader).situation()
-    advice = doctrine.advise(situation)
-    logit = doctrine.distribution(advice.score)
-    assert capped is not KIND_TRAITS[kind].armed_attack  # the table the engine reads agrees
-    assert math.isclose(sum(advice.probabilities), 1.0)
-    if capped:
-        assert advice.probabilities == (*logit[:3], logit[3] + logit[4], 0.0)
-        assert advice.ceiling is Response.LIMITED and advice.response is Response.LIMITED
-        assert "short of an armed attack" in advice.explain()
-        assert all(doctrine.decide(situation, random.Random(i))[0] is not Response.FULL for i in range(200))
-    else:
-        assert advice.probabilities == logit and advice.ceiling is None
-        assert advice.response is Response.FULL
-
-
-def test_every_kind_of_attack_and_only_an_attack_has_a_clarity():
-    assert set(KIND_CLARITY) == {kind for kind, traits in KIND_TRAITS.items() if traits.attack}
-    assert all(0.0 <= c <= 1.0 for c in KIND_CLARITY.values())
-
-
-CLARITY = dict(DATA["factors"][FACTORS.index("attribution")]["parts"]["kind_clarity"])
-
-
-@pytest.mark.parametrize("table, words", [
-    ({k: v for k, v in CLARITY.items() if k != "cyber-attack"}, "no value for the attack kind(s) cyber-attack"),
-    (CLARITY | {"election": 0.9}, "a value for election, which is no kind of attack"),
-], ids=["missing", "not-an-attack"])
-def test_a_clarity_table_out_of_step_with_the_kinds_of_attack_is_refused(table, words):
-    with pytest.raises(ValueError, match=r"engine/doctrine.json: factors\[attribution\]") as raised:
-        kind_clarity(table)
-    assert words in str(raised.value)
-
-
 # --- weights ---------------------------------------------------------------------
 
 def test_the_scenario_overrides_weights_and_keeps_the_rest():
@@ -601,147 +436,6 @@ def test_a_bystander_is_explained_as_owing_nothing():
     text = DOCTRINE.advise(BASE.change(ally="CHN", treaty=None).situation()).explain()
     assert "Pushing toward support" in text
     assert "China has no obligation to Estonia" in text
-
-
-# --- votes: a council's vote follows each member's own answer (engine.turn) ----------------
-
-LOYAL = (BASE.relation("DEU", "RUS", threat=0.9)
-         .change(deployments=(Deployment("DEU", "EST", ForceSize.CORPS),)))
-RELUCTANT = (BASE.relation("DEU", "RUS", threat=0.0, affinity=0.6, trade=0.6)
-             .relation("DEU", "EST", affinity=-0.5))
-
-
-def council_turn(setup: Setup) -> tuple[Event, ...]:
-    """The first turn of the setup played by the doctrine, its attack an inject and the
-    pact's council deciding the casus foederis by consensus."""
-    a = setup.attack
-    inject = Inject(a.id, 1, a.kind, actors=a.attackers, target=a.target, region=a.region,
-                    territory=a.territory, provoked=a.provoked, attribution=a.attribution,
-                    severity=a.severity)
-    scenario = dataclasses.replace(setup.pact(invocation=Invocation.CONSENSUS).scenario(),
-                                   injects=(inject,))
-    game = Game.new(scenario)
-    game.play_turn()
-    return game.events
-
-
-def votes(events: tuple[Event, ...]) -> dict[str, bool]:
-    return {e.member: e.vote for e in events if isinstance(e, VoteCast)}
-
-
-def decisions(events: tuple[Event, ...]) -> dict[str, DecisionTaken]:
-    return {e.state: e for e in events if isinstance(e, DecisionTaken)}
-
-
-@pytest.mark.parametrize("setup, germany", [(LOYAL, True), (RELUCTANT, False)],
-                         ids=["loyal", "reluctant"])
-def test_a_member_votes_for_the_call_to_arms_exactly_when_its_answer_honours_it(setup, germany):
-    events = council_turn(setup)
-    answers = decisions(events)
-    for member, aye in votes(events).items():
-        if member != setup.attack.target:
-            assert aye == honours(ObligationType.DEFENSE, Response(answers[member].response)), member
-    assert votes(events)["DEU"] is germany
-    [invocation] = [e for e in events if e.kind is Kind.INVOCATION]
-    assert ("DEU" in invocation.blocked_by) is not germany
-
-
-def test_a_member_that_votes_against_says_why_in_its_answer():
-    events = council_turn(RELUCTANT)
-    answer = decisions(events)["DEU"]
-    # Germany decides after the alliance leader, knowing its answer.
-    leader = Response(decisions(events)["USA"].response)
-    advice = DOCTRINE.advise(RELUCTANT.change(leader_response=leader).situation())
-    assert not votes(events)["DEU"] and answer.response == advice.response
-    strongest_against = next(f for f in advice.factors if f.contribution < 0)
-    assert strongest_against.text in answer.rationale
-
-
-def test_the_attacked_member_votes_for_and_an_attacker_has_no_vote():
-    assert votes(council_turn(BASE))["EST"]
-    by_a_member = votes(council_turn(BASE.strike(attackers=("DEU",))))
-    assert by_a_member["EST"] and "DEU" not in by_a_member
-
-
-@pytest.mark.parametrize("setup, words", [
-    (LOYAL.article5(adversaries=("CHN",)), "named adversaries"),
-    (LOYAL.article5(regions=("asia",)), "outside the article's regions"),
-    (LOYAL.article5(non_provocation=True).strike(provoked=True), "provoked"),
-    (LOYAL.article5(min_adversaries=2), "the article needs 2"),
-], ids=["adversary", "region", "provoked", "min-adversaries"])
-def test_an_attack_outside_the_article_binds_nobody_and_calls_no_vote(setup, words):
-    # Which obligations an attack triggers is the alliance graph's rule (engine.network).
-    [article5] = [t for t in AllianceGraph(setup.world()).triggers(setup.attack)
-                  if t.ally == "DEU" and t.article == DEFENSE]
-    assert not article5.triggered and words in article5.reason
-    events = council_turn(setup)
-    assert not votes(events) and not [e for e in events if e.kind is Kind.INVOCATION]
-
-
-# --- credibility and fears --------------------------------------------------------------
-
-def credibility(setup: Setup) -> float:
-    return DOCTRINE.credibility(setup.world(), "pact", "RUS")
-
-
-@pytest.mark.parametrize("before, after", [
-    (BASE.pact(institutionalization=0.1), BASE.pact(institutionalization=0.9)),
-    (BASE, BASE.change(deployments=(Deployment("USA", "EST", ForceSize.BRIGADE),))),
-    (BASE.pact(openness=Openness.PARTIALLY_SECRET), BASE),
-    (BASE.pact(formality=Formality.DECLARATION), BASE),
-    (BASE, BASE.state("USA", nuclear=True)),
-    (BASE.change(reputation={"USA": 0.1, "FRA": 0.1}), BASE),
-], ids=["institutionalization", "tripwire", "public", "written", "nuclear", "reputation"])
-def test_credibility_rises_with_what_the_adversary_can_see(before, after):
-    assert 0.0 <= credibility(before) < credibility(after) <= 1.0
-
-
-def test_a_secret_pact_deters_nobody_who_does_not_know_of_it():
-    secret = BASE.pact(openness=Openness.SECRET)
-    assert credibility(secret) == 0.0
-    world = secret.world()
-    told = world.evolve(known_to={"pact": world.known_to["pact"] | {"RUS"}})
-    assert DOCTRINE.credibility(told, "pact", "RUS") > 0.0
-
-
-def test_credibility_is_not_reliability():
-    # Institutionalization deters, yet lowers the odds of honouring once challenged.
-    low, high = BASE.pact(institutionalization=0.1), BASE.pact(institutionalization=0.9)
-    assert credibility(high) > credibility(low)
-    assert p_defense(high) < p_defense(low)
-
-
-def fears(setup: Setup, member: str = "DEU") -> tuple[float, float]:
-    return DOCTRINE.fears(setup.world(), "pact", member)
-
-
-@pytest.mark.parametrize("before, after", [
-    (BASE.relation("DEU", "RUS", threat=0.1), BASE.relation("DEU", "RUS", threat=0.9)),
-    (BASE.state("USA", power=10.0), BASE.state("USA", power=300.0)),
-    (BASE.change(reputation={m: 0.9 for m in PACT.members}),
-     BASE.change(reputation={m: 0.1 for m in PACT.members})),
-], ids=["own-threat", "dependence-on-allies", "allies-poor-reputation"])
-def test_fear_of_abandonment_rises_as_documented(before, after):
-    assert fears(before)[0] < fears(after)[0]
-
-
-@pytest.mark.parametrize("before, after", [
-    (BASE, BASE.relation("USA", "CHN", threat=0.9)),
-    (BASE.relation("USA", "CHN", threat=0.9).relation("DEU", "CHN", threat=0.9),
-     BASE.relation("USA", "CHN", threat=0.9)),
-    (BASE, BASE.change(wars=(War("FRA", "CHN"),))),
-], ids=["ally-has-an-adversary", "not-my-threat", "ally-provokes"])
-def test_fear_of_entrapment_rises_as_documented(before, after):
-    assert fears(before)[1] < fears(after)[1]
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
-def test_fears_and_credibility_stay_between_zero_and_one(threat, ally_threat, rep):
-    setup = (BASE.relation("DEU", "RUS", threat=threat).relation("USA", "CHN", threat=ally_threat)
-             .change(reputation={"USA": rep}))
-    for value in (*fears(setup), credibility(setup)):
-        assert 0.0 <= value <= 1.0
 
 
 # --- the memo is per world ----------------------------------------------------------------
