@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import Overridden, ResolveSet
+from engine.events import ResolveSet
 from engine.game import Game
-from engine.model import DecisionSource, Response
 from engine.options import advice, advise, case, options_of
 from engine.options.doctrine import SILENT_VERBS
 from engine.options.rules import _FLAT
 from engine.scenario import load
 from engine.state import GameState
+from tests.test_options_versions import answered_earlier_by_an_ally, overridden_to_neutral
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -79,32 +79,18 @@ def test_every_kind_the_batch_path_reads_is_met_in_the_teaching_scenario() -> No
 
 
 def test_the_batch_reading_follows_an_override_and_an_undo() -> None:
-    sc = load(SCENARIOS / "baltic-2027.yaml")
-    for seed in range(20):
-        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
-        game.play(3)
-        game.open_turn()
-        gs = game.state
-        answered = [d for (a, _), d in gs.decisions.items()
-                    if d.treaty is not None and gs.attack_turn[a] < gs.turn and d.response is not Response.NEUTRAL
-                    and "RUS" in gs.attacks[a].attackers]
-        if not answered:
-            continue
-        same_every_way(game.state)
-        d = answered[0]
-        game.push([Overridden(turn=gs.turn, state=d.state, attack=d.attack, response=Response.NEUTRAL,
-                              source=DecisionSource.UMPIRE, side=d.side, treaty=d.treaty, rationale="ruled")])
-        same_every_way(game.state)
-        game.close_turn()
-        same_every_way(game.state)
-        game.undo()
-        same_every_way(game.state)
-        game.undo()
-        same_every_way(game.state)
-        game.open_turn()
-        same_every_way(game.state)
-        return
-    pytest.fail("no game answered an earlier attack of Russia's with a treaty")
+    game, d = answered_earlier_by_an_ally(load(SCENARIOS / "baltic-2027.yaml"))
+    same_every_way(game.state)
+    game.push([overridden_to_neutral(game, d)])
+    same_every_way(game.state)
+    game.close_turn()
+    same_every_way(game.state)
+    game.undo()
+    same_every_way(game.state)
+    game.undo()
+    same_every_way(game.state)
+    game.open_turn()
+    same_every_way(game.state)
 
 
 @pytest.mark.parametrize("resolve", [0.0, 0.35, 1.0])

@@ -22,7 +22,7 @@ from engine.events import (
     WarEnded,
 )
 from engine.game import Game
-from engine.model import DecisionSource, Response
+from engine.model import Decision, DecisionSource, Response, Scenario
 from engine.options import advise, case, options_of
 from engine.options.doctrine import OptionAdvice
 from engine.scenario import load
@@ -72,30 +72,15 @@ def test_a_reading_kept_by_version_is_the_reading_afresh_at_every_phase(name: st
 def test_an_answer_overridden_on_a_later_turn_is_read_at_once() -> None:
     """The umpire replaces an answer to an earlier attack: the versions stay (no setting or war
     changes), and the attacker's options read the new answer as a reading afresh does."""
-    sc = load(SCENARIOS / "baltic-2027.yaml")
-    for seed in range(20):
-        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
-        game.play(3)
-        game.open_turn()
-        gs = game.state
-        answered = [d for (a, _), d in gs.decisions.items()
-                    if d.treaty is not None and gs.attack_turn[a] < gs.turn and d.response is not Response.NEUTRAL
-                    and "RUS" in gs.attacks[a].attackers]
-        if not answered:
-            continue
-        before = (gs.setting, gs.warfare)
-        d = answered[0]
-        # as a log may hold it (the console overrides this turn's answers only)
-        game.push([Overridden(turn=gs.turn, state=d.state, attack=d.attack, response=Response.NEUTRAL,
-                              source=DecisionSource.UMPIRE, side=d.side, treaty=d.treaty, rationale="ruled")])
-        assert game.state.decisions[(d.attack, d.state)].response is Response.NEUTRAL
-        assert (game.state.setting, game.state.warfare) == before
-        same_as_afresh(game.state)
-        game.close_turn()
-        game.open_turn()
-        same_as_afresh(game.state)
-        return
-    pytest.fail("no game answered an earlier attack of Russia's with a treaty")
+    game, d = answered_earlier_by_an_ally(load(SCENARIOS / "baltic-2027.yaml"))
+    before = (game.state.setting, game.state.warfare)
+    game.push([overridden_to_neutral(game, d)])
+    assert game.state.decisions[(d.attack, d.state)].response is Response.NEUTRAL
+    assert (game.state.setting, game.state.warfare) == before
+    same_as_afresh(game.state)
+    game.close_turn()
+    game.open_turn()
+    same_as_afresh(game.state)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -156,3 +141,26 @@ def test_the_balance_kept_per_setting_reads_a_changed_power_or_arsenal_at_once(p
         game.close_turn()
         assert same_as_afresh(game.state)
     assert moved  # the change reached the attacker's reading
+
+
+def answered_earlier_by_an_ally(sc: Scenario) -> tuple[Game, Decision]:
+    """A game opened on turn 4 in which a treaty ally gave more than `neutral` to an earlier
+    attack of Russia's: the answer an umpire's override of an earlier turn replaces."""
+    for seed in range(20):
+        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+        game.play(3)
+        game.open_turn()
+        gs = game.state
+        answered = [d for (a, _), d in gs.decisions.items()
+                    if d.treaty is not None and gs.attack_turn[a] < gs.turn and d.response is not Response.NEUTRAL
+                    and "RUS" in gs.attacks[a].attackers]
+        if answered:
+            return game, answered[0]
+    pytest.fail("no game answered an earlier attack of Russia's with a treaty")
+
+
+def overridden_to_neutral(game: Game, d: Decision) -> Overridden:
+    """The umpire's ruling that `d` was `neutral`, as a log may hold it (the console overrides
+    this turn's answers only)."""
+    return Overridden(turn=game.state.turn, state=d.state, attack=d.attack, response=Response.NEUTRAL,
+                      source=DecisionSource.UMPIRE, side=d.side, treaty=d.treaty, rationale="ruled")
