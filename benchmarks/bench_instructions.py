@@ -23,14 +23,14 @@ and draws its answer from the keyed uniform the cascade made, as the option phas
 its own; neither records an event. `--decisions --instructions` counts the instructions
 inside the same two spans with callgrind instead (collection switched on only inside
 them), `--runs` runs after 10: a count the machine's load does not move; with `--cache`,
-callgrind also simulates the caches (a 1 MiB second level, as on the machine the README's
+callgrind also simulates the caches (a 1 MiB second level, as on the machine the performance
 figures come from) and prints the second-level misses per decision beside. Either span
 also counts the garbage collector's passes that happen to start inside it, so a change
 that keeps more objects alive can move the other kind's span by a few thousand.
 
 `--decisions --cold` times the same spans with the processor's caches emptied before
 every decision of either kind (16 MiB written, outside the spans): both kinds then run
-from memory, as an option does in a run (see README, "Options and their cost per
+from memory, as an option does in a run (see docs/PERFORMANCE.md, "Options and their cost per
 decision"), and the CPU time per instruction of the two can be compared.
 """
 from __future__ import annotations
