@@ -79,7 +79,7 @@ class OptionAdvice:
 
 
 # What a batch run (no explanations) is told instead of words.
-SILENT_VERBS = _SILENT_VERBS = ("takes it", "lets it pass")
+SILENT_VERBS = ("takes it", "lets it pass")
 _SILENT = ("",) * 8
 
 # What a kind's reader finds: the factors' values, the verbs for taking it or not, the clause
@@ -115,8 +115,9 @@ def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-def _resolve(inject: Inject) -> float:
-    return 2.0 * inject.resolve - 1.0
+def _resolve(resolve: float) -> float:
+    """The resolve factor, -1..1: how much the actor wants the move (0..1 in the scenario)."""
+    return 2.0 * resolve - 1.0
 
 
 def _names(world: World, states: Sequence[str]) -> str:
@@ -140,7 +141,7 @@ def attack_values(world: World, inject: Inject, resolve: float, actor: str, prob
     else:
         expected, balance, nuclear = weigh_coalition(world, attackers, target, exposure, setting, warfare)
     read = 1.0 - 2.0 * sum(probes) / len(probes) if probes else 0.0
-    return (2.0 * resolve - 1.0, balance, nuclear, 1.0 - inject.attribution, read), expected
+    return (_resolve(resolve), balance, nuclear, 1.0 - inject.attribution, read), expected
 
 
 _ATTACK_SETTINGS = WEIGHTS["attack"].settings
@@ -151,7 +152,7 @@ def _attack(case: OptionCase) -> Reading:
     values, expected = attack_values(world, inject, inject.resolve, case.actor, case.probes, case.setting,
                                      case.warfare)
     if not case.say:
-        return values, _SILENT_VERBS, "", _SILENT[:5]
+        return values, SILENT_VERBS, "", _SILENT[:5]
     attackers, target = tuple(inject.actors) or (case.actor,), inject.target or ""
     balance, nuclear = values[1], values[2]
     states = world.states
@@ -254,7 +255,7 @@ def deployment_values(world: World, inject: Inject, resolve: float, actor: str, 
     provoking), and the state the host fears most."""
     fears, adversary, threat, dilemma = _host(world, actor, inject.target or actor, setting, warfare)
     fear = max([0.0 if terms is None else terms.given(world) for terms in fears], default=0.0)
-    return (2.0 * resolve - 1.0, fear, threat, dilemma), adversary
+    return (_resolve(resolve), fear, threat, dilemma), adversary
 
 
 def _deployment(case: OptionCase) -> Reading:
@@ -263,7 +264,7 @@ def _deployment(case: OptionCase) -> Reading:
     values, adversary = deployment_values(world, inject, inject.resolve, actor, case.setting, case.warfare)
     _, fear, threat, dilemma = values
     if not case.say:
-        return values, _SILENT_VERBS, "", _SILENT[:4]
+        return values, SILENT_VERBS, "", _SILENT[:4]
     h = world.name(host)
     against = f" from {world.name(adversary)}" if adversary else ""
     where = " to " + h if host != actor else ""
@@ -298,7 +299,7 @@ def _treaty_signed(case: OptionCase) -> Reading:
         bandwagoning = threat * rd.share_of(power[feared].power, power[actor].power)
     tethering = max((world.relation(actor, p).threat for p in partners if p != feared), default=0.0)
     reputation = 2.0 * _mean_reputation(world, partners) - 1.0
-    values = (_resolve(inject), balancing, bandwagoning, tethering, reputation)
+    values = (_resolve(inject.resolve), balancing, bandwagoning, tethering, reputation)
     treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
     why = ("to balance against " + world.name(feared) if balancing >= max(bandwagoning, tethering) and balancing
            else "to bandwagon with " + world.name(feared) if bandwagoning >= tethering and bandwagoning
@@ -321,7 +322,7 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
     total = sum(world.states[m].power for m in members)
     weight = world.states[actor].power / total if total > 0 else 0.0
-    values = (_resolve(inject), entrapment, threat, reputation, weight)
+    values = (_resolve(inject.resolve), entrapment, threat, reputation, weight)
     treaty = world.scenario.treaty_by_id.get(tid)
     title = treaty.name if treaty else tid
     words = (f"resolve {inject.resolve:.2f}", "fear of entrapment", "the threat it still faces",
@@ -349,7 +350,7 @@ def ceasefire_values(world: World, inject: Inject, resolve: float, actor: str, w
     if war is None:
         return _NO_WAR, None
     cost = min(1.0, war_turns / _COST_TURNS)
-    return (2.0 * resolve - 1.0, cost, war[2], war[5]), war
+    return (_resolve(resolve), cost, war[2], war[5]), war
 
 
 def _ceasefire(case: OptionCase) -> Reading:
@@ -357,7 +358,7 @@ def _ceasefire(case: OptionCase) -> Reading:
     values, war = ceasefire_values(world, inject, inject.resolve, actor, case.war_turns, case.setting,
                                    case.warfare)
     if not case.say and war is None:
-        return _NO_WAR, _SILENT_VERBS, "", _SILENT[:4]
+        return _NO_WAR, SILENT_VERBS, "", _SILENT[:4]
     e = world.name(_enemy(inject, actor))
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
     if war is None:
@@ -366,7 +367,7 @@ def _ceasefire(case: OptionCase) -> Reading:
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     ours, theirs, _, came, allies, _ = war
     if not case.say:
-        return values, _SILENT_VERBS, "", _SILENT[:4]
+        return values, SILENT_VERBS, "", _SILENT[:4]
     clause = (f"{case.war_turns} turn(s) of war, its side holds {rd.share_of(ours, theirs):.0%} of the power"
               + (f", {came} of {allies} allies came" if allies else ""))
     words = (f"resolve {inject.resolve:.2f}", "the cost of the war so far", "the balance of forces",

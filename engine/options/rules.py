@@ -132,10 +132,7 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
     probes: tuple[float, ...] = ()
     if inject.kind.is_attack:
         probes = read_probes(gs, actor)
-    war_turns = 0
-    if inject.kind.traits.ends_war:
-        began = gs.war_began.get(frozenset((actor, inject.target or "")))
-        war_turns = gs.turn - began + 1 if began is not None else 0
+    war_turns = _war_turns(gs, actor, inject) if inject.kind.traits.ends_war else 0
     return OptionCase(world or gs.world, inject, actor, probes, war_turns, say, gs.setting, gs.warfare)
 
 
@@ -154,25 +151,35 @@ def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bo
 # --- a batch run's reading: one function per kind, from the game's state -------------------------
 
 def _attack_chance(gs: GameState, inject: Inject, world: World) -> float:
-    actor = inject.actors[0] if inject.actors else ""
-    values, _ = attack_values(world, inject, gs.resolves.get(inject.id, inject.resolve), actor,
-                              read_probes(gs, actor), gs.setting, gs.warfare)
+    actor = actor_of(inject)
+    values, _ = attack_values(world, inject, _resolve(gs, inject), actor, read_probes(gs, actor), gs.setting,
+                              gs.warfare)
     return chance("attack", values)
 
 
 def _deployment_chance(gs: GameState, inject: Inject, world: World) -> float:
-    actor = inject.actors[0] if inject.actors else ""
-    values, _ = deployment_values(world, inject, gs.resolves.get(inject.id, inject.resolve), actor, gs.setting,
-                                  gs.warfare)
+    actor = actor_of(inject)
+    values, _ = deployment_values(world, inject, _resolve(gs, inject), actor, gs.setting, gs.warfare)
     return chance("deployment", values)
 
 
 def _ceasefire_chance(gs: GameState, inject: Inject, world: World) -> float:
-    actor = inject.actors[0] if inject.actors else ""
-    began = gs.war_began.get(frozenset((actor, inject.target or "")))
-    values, _ = ceasefire_values(world, inject, gs.resolves.get(inject.id, inject.resolve), actor,
-                                 gs.turn - began + 1 if began is not None else 0, gs.setting, gs.warfare)
+    actor = actor_of(inject)
+    values, _ = ceasefire_values(world, inject, _resolve(gs, inject), actor, _war_turns(gs, actor, inject),
+                                 gs.setting, gs.warfare)
     return chance("ceasefire", values)
+
+
+def _resolve(gs: GameState, inject: Inject) -> float:
+    """The option's resolve in this game: the one set for it (a Monte Carlo draw, the umpire's), else
+    the scenario's."""
+    return gs.resolves.get(inject.id, inject.resolve)
+
+
+def _war_turns(gs: GameState, actor: str, inject: Inject) -> int:
+    """The turns the actor has been at war with the option's target, this one counted (0: not at war)."""
+    began = gs.war_began.get(frozenset((actor, inject.target or "")))
+    return gs.turn - began + 1 if began is not None else 0
 
 
 _Chance = Callable[[GameState, Inject, World], float]
