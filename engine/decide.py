@@ -9,7 +9,8 @@ turn records that it waits (`AwaitingDecisions`); nothing is thrown.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import attrgetter
 
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
@@ -48,14 +49,17 @@ def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tu
     strongest = {s: weightiest(ts, _type_of) for s, ts in owed.items()}
     treaties, rank = gs.scenario.treaty_by_id, play.facts.rank
     leaders = {treaties[t.treaty].leader for t in strongest.values() if t is not None}
-    bound = sorted(strongest, key=lambda s: (s not in leaders, rank(s)))
-    out: list[tuple[str, Trigger | None]] = [(s, strongest[s]) for s in bound]
+    # Leaders first, each group in the scenario's order (a sort by rank, which calls no Python
+    # function, then a stable split).
+    ranked = sorted(strongest, key=rank)
+    out: list[tuple[str, Trigger | None]] = [(s, strongest[s]) for s in ranked if s in leaders]
+    out += [(s, strongest[s]) for s in ranked if s not in leaders]
     out += [(s, None) for s in _stakeholders(play, attack) if s not in strongest]
     return out
 
 
-def _type_of(t: Trigger) -> ObligationType:
-    return t.type
+# A trigger's obligation type, read in C (weightiest asks it of every trigger of an ally bound twice).
+_type_of: Callable[[Trigger], ObligationType] = attrgetter("type")
 
 
 def _stakeholders(play: Play, attack: Attack) -> list[str]:
@@ -127,12 +131,14 @@ class Decider:
         self.asked.setdefault(attack.id, attack)
         out: list[Decision] = []
         leader_says: dict[str, Response] = {}
-        self.bound_by = {}
-        for t in binding:
-            self.bound_by.setdefault(t.ally, set()).add(t.treaty)
+        mode = self.gs.mode
+        if mode is _REPLAY or mode is _EXERCISE:  # the record answers only in these (script_entry)
+            self.bound_by = {}
+            for t in binding:
+                self.bound_by.setdefault(t.ally, set()).add(t.treaty)
         # Read once for the attack's answerers, not once for each.
         done, given, stands, target = self.done, self.given, self.stands, attack.target
-        threat, replay, treaties = attack.threat, self.gs.mode is _REPLAY, self.gs.scenario.treaty_by_id
+        threat, replay, treaties = attack.threat, mode is _REPLAY, self.gs.scenario.treaty_by_id
         for state, trigger in answerers(self.play, attack, binding):
             key = (attack.id, state)
             if key in done:
@@ -145,8 +151,8 @@ class Decider:
             given[key] = (attack, d)
             # A stand is kept as seen from the attacked: support for an attacking partner
             # is hostility toward its victim.
-            if not threat:
-                stands.setdefault((target, state), toward(d.response, d.side, attack, target))
+            if not threat and (target, state) not in stands:
+                stands[target, state] = toward(d.response, d.side, attack, target)
                 if replay:
                     self._keep_beside(attack, state, d)
             if trigger and treaties[trigger.treaty].leader == state:
