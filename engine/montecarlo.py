@@ -238,6 +238,18 @@ class _Reading:
     first_war: int | None = None
     fired: list[tuple[str, int]] = field(default_factory=list)  # (inject, turn), in log order
 
+    def decision(self, e: DecisionTaken) -> None:
+        self.asked.append((e.attack, e.state, e.turn))
+
+    def commitment(self, e: Honoured | Breach) -> None:
+        if e.type is ObligationType.NONAGGRESSION:  # its breach is the attacker's own act, not an ally's answer
+            return
+        ok = isinstance(e, Honoured)
+        key = (e.attack, e.state)
+        self.kept[key] = self.kept.get(key, True) and ok
+        self.tested += 1
+        self.honoured += ok
+
     def indicators(self, e: IndicatorsMeasured) -> None:
         if e.cohesion is not None:
             n = e.triggered or 1
@@ -254,47 +266,20 @@ class _Reading:
             self.first_war = e.turn
 
 
-    def read(self, events: Iterable[Event]) -> _Reading:
-        """Go on reading with `events`. Most of a log (obligations, reputations, votes) says
-        nothing new here; the commonest events that do, the commitments and the decisions (about
-        230 and 140 a run of the teaching scenario), are read here without a call each."""
-        asked, kept, others = self.asked, self.kept, _OTHERS
-        tested, honoured = self.tested, self.honoured
-        for e in events:
-            # (isinstance, in C: no event class derives from these three)
-            if isinstance(e, _COMMITMENTS):
-                if e.type is _NONAGGRESSION:  # its breach is the attacker's own act, not an ally's answer
-                    continue
-                ok = type(e) is Honoured
-                key = (e.attack, e.state)
-                kept[key] = kept.get(key, True) and ok
-                tested += 1
-                honoured += ok
-            elif isinstance(e, DecisionTaken):
-                asked.append((e.attack, e.state, e.turn))
-            else:
-                reader = others.get(type(e))
-                if reader is not None:
-                    reader(self, e)
-        self.tested, self.honoured = tested, honoured
-        return self
-
-    def one(self, e: Event) -> None:
-        self.read((e,))
-
-
-_NONAGGRESSION = ObligationType.NONAGGRESSION
-_COMMITMENTS = (Honoured, Breach)
-_OTHERS: dict[type[Event], Callable[[_Reading, Any], None]] = {
+# Most of a log (obligations, reputations, votes) says nothing new here.
+_READERS: dict[type[Event], Callable[[_Reading, Any], None]] = {
+    DecisionTaken: _Reading.decision, Honoured: _Reading.commitment, Breach: _Reading.commitment,
     IndicatorsMeasured: _Reading.indicators, WarBegun: _Reading.war, InjectFired: _Reading.inject,
 }
-# Every kind of event the reading reads, for a reader that takes a log one event at a time.
-_READERS: dict[type[Event], Callable[[_Reading, Any], None]] = {
-    kind: _Reading.one for kind in (DecisionTaken, Honoured, Breach, *_OTHERS)}
 
 
 def _read(events: Iterable[Event]) -> _Reading:
-    return _Reading().read(events)
+    seen, readers = _Reading(), _READERS
+    for e in events:
+        reader = readers.get(type(e))
+        if reader is not None:
+            reader(seen, e)
+    return seen
 
 
 def _script_matches(scenario: Scenario, order: list[tuple[str, str, int]],
