@@ -167,7 +167,7 @@ class _Cascade:
         waits: Collection[Trigger] = (
             {t for t in triggers if t.triggered and (t.treaty, t.article) in conditional} if conditional else ())
         if not waits:  # the common case: no trigger to hash (a dataclass's hash reads every field)
-            return self._ask(attack, tuple(t for t in triggers if t.triggered and t.ally not in already),
+            return self._ask(attack, tuple([t for t in triggers if t.triggered and t.ally not in already]),
                              already), triggers
         answers = self._ask(attack, tuple(t for t in triggers if t.triggered and t not in waits
                                           and t.ally not in already), already)
@@ -198,8 +198,9 @@ class _Cascade:
                    ) -> list[Attack]:
         """The wars the answers begin, each an attack of the next round (once per pair)."""
         coming = []
+        threat = attack.threat  # read once for the attack's answers
         for decision in answers:
-            enemies, provoked = _enemies_from(decision, attack)
+            enemies, provoked = _enemies_from(decision, attack, threat)
             for enemy in enemies:
                 pair = frozenset((decision.state, enemy))
                 if pair not in self.at_war and pair not in due:
@@ -235,10 +236,12 @@ def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:
     return begun
 
 
-def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], bool]:
+def _enemies_from(decision: Decision, attack: Attack, threat: bool | None = None) -> tuple[tuple[str, ...], bool]:
     """Whom a decision makes war on (and whether they provoked it): a
-    belligerent answer is a war of its own."""
-    if attack.threat or decision.state == attack.target or decision.state in attack.attackers:
+    belligerent answer is a war of its own. `threat`: `attack.threat`, when the caller has read it."""
+    if threat is None:
+        threat = attack.threat
+    if threat or decision.state == attack.target or decision.state in attack.attackers:
         return (), False
     for_attacker = decision.side in attack.attackers
     if decision.response is Response.FULL and not for_attacker:

@@ -143,7 +143,8 @@ class Decider:
             key = (attack.id, state)
             if key in done:
                 continue  # asked again for an obligation that waited on others' answers
-            d = (self._standing(attack, world, state, trigger)
+            # A threat is answered on its own, whatever the wars: no standing answer.
+            d = ((None if threat else self._standing(attack, world, state, trigger))
                  or self._answer(attack, world, state, trigger, leader_says))
             if d is None:
                 continue
@@ -162,15 +163,14 @@ class Decider:
 
     def _standing(self, attack: Attack, world: World, state: str, trigger: Trigger | None) -> Decision | None:
         """An answer the state has already given: its side in this war, or a war it is in.
-        The record's own answer to this link of the chain comes first in a replay."""
+        The record's own answer to this link of the chain comes first in a replay. Asked of an
+        attack, never of a threat (answered on its own, whatever the wars: `__call__`)."""
         gs, key = self.gs, (attack.id, state)
         if key in gs.overrides or key in gs.turn_decisions:
             return None
         if gs.mode is _REPLAY and script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()),
                                                    self.given) is not None:
             return None
-        if attack.threat:
-            return None  # a threat is answered on its own, whatever the wars
         response = self.stands.get((attack.target, state))
         if response is None and attack.attackers and world.enemies(state).issuperset(attack.attackers):
             response = _FULL  # already fighting the attacker: nothing left to decide

@@ -207,7 +207,10 @@ def _vote(gs: GameState, attack: Attack, member: str, owed: list[Trigger], treat
     if response is None or not owed:
         return False, source
     side = d.side if d is not None and d.side else owed[0].partner
-    return all(_HONOURS[t.type, toward(response, side, attack, t.partner)] for t in owed), source
+    for t in owed:  # (a loop, not all() over a generator: two hundred votes a run)
+        if not _HONOURS[t.type, toward(response, side, attack, t.partner)]:
+            return False, source
+    return True, source
 
 
 def _recorded(gs: GameState, attack: Attack, member: str, owed: list[Trigger],
