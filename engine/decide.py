@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain
 from operator import attrgetter
 
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
@@ -266,8 +267,7 @@ class Decider:
         return decision
 
     def events(self) -> Iterator[Event]:
-        for group in self.new:
-            yield from group
+        return chain.from_iterable(self.new)
 
     def unrecorded(self, gs: GameState) -> Iterator[Event]:
         """When the turn waits for cells: the wars this cascade began that the log does not hold

@@ -260,7 +260,7 @@ def _indicators(play: Play, result: CascadeResult,
     for treaty in gs.scenario.treaties:
         cases = honoured.get(treaty.id, [])
         # Batch runs (no explanations) need cohesion only, and only where something was at stake.
-        if not world.in_force(treaty.id) or not (verbose or cases):
+        if not (verbose or cases) or not world.in_force(treaty.id):
             continue
         cohesion = numeric_cohesion([p for p, _ in cases], [kept for _, kept in cases]) if cases else None
         measured = IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
