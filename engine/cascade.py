@@ -147,22 +147,23 @@ class _Cascade:
         for attack in todo:
             triggers = view.triggers(attack) if self.all_triggers else view.binding(attack)
             conflicts.extend(view.conflicts(attack, triggers))
-            answers, triggers = self._answers(attack, triggers)
+            threat = attack.threat  # read once for the attack's answers and the wars they begin
+            answers, triggers = self._answers(attack, triggers, threat)
             found.extend(triggers)
             decisions.extend(answers)
-            coming.extend(self._wars_from(answers, attack, due))
+            coming.extend(self._wars_from(answers, attack, due, threat))
         self.rounds.append(Round(len(self.rounds) + 1, todo, tuple(found), tuple(decisions),
                                  tuple(begun), tuple(conflicts)))
         return tuple(coming)
 
-    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...]
+    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...], threat: bool
                  ) -> tuple[list[Decision], tuple[Trigger, ...]]:
         """Ask `decide` about the bound states that have not answered these attackers on
         this target; keep each state's first answer. Obligations with `conditional_on` are
         judged after the others' answers; the triggers come back with those that wait in vain
         marked not binding."""
         # A threat and an attack by the same states on the same target are answered apart.
-        already = self.answered.setdefault((frozenset(attack.attackers), attack.target, attack.threat), set())
+        already = self.answered.setdefault((frozenset(attack.attackers), attack.target, threat), set())
         conditional = self.conditional
         waits: Collection[Trigger] = (
             {t for t in triggers if t.triggered and (t.treaty, t.article) in conditional} if conditional else ())
@@ -194,11 +195,10 @@ class _Cascade:
     def _obligation(self, t: Trigger) -> Obligation:
         return self.world.scenario.treaty_by_id[t.treaty].obligations[t.article]
 
-    def _wars_from(self, answers: list[Decision], attack: Attack, due: set[frozenset[str]]
+    def _wars_from(self, answers: list[Decision], attack: Attack, due: set[frozenset[str]], threat: bool
                    ) -> list[Attack]:
         """The wars the answers begin, each an attack of the next round (once per pair)."""
         coming = []
-        threat = attack.threat  # read once for the attack's answers
         for decision in answers:
             enemies, provoked = _enemies_from(decision, attack, threat)
             for enemy in enemies:
