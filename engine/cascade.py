@@ -168,8 +168,9 @@ class _Cascade:
         waits: Collection[Trigger] = (
             {t for t in triggers if t.triggered and (t.treaty, t.article) in conditional} if conditional else ())
         if not waits:  # the common case: no trigger to hash (a dataclass's hash reads every field)
-            return self._ask(attack, tuple([t for t in triggers if t.triggered and t.ally not in already]),
-                             already), triggers
+            ask = [t for t in triggers if t.triggered and t.ally not in already]
+            # All of them: the tuple itself, which the decider keeps what it read by (engine.decide).
+            return self._ask(attack, triggers if len(ask) == len(triggers) else tuple(ask), already), triggers
         answers = self._ask(attack, tuple(t for t in triggers if t.triggered and t not in waits
                                           and t.ally not in already), already)
         met: list[Trigger] = []

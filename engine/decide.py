@@ -31,7 +31,7 @@ from .network import Attack, Trigger
 from .numeric import unit_float
 from .play import Play, decision_visibility, first
 from .state import GameState, Key
-from .world import World
+from .world import IdentityMemo, World
 
 _NONAGGRESSION = ObligationType.NONAGGRESSION
 _HOSTILE, _LIMITED, _FULL = Response.HOSTILE, Response.LIMITED, Response.FULL
@@ -42,21 +42,52 @@ _DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
 
 def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
     """Who answers the attack, leaders first: bound allies, then states with a stake."""
-    gs = play.gs
+    bound, named = _bound(play, attack, binding)
+    return [*bound, *((s, None) for s in _stakeholders(play, attack) if s not in named)]
+
+
+# The bound allies of an attack depend on its binding triggers, its attackers and the scenario
+# alone. The alliance graph keeps each attack's binding triggers per scenario (the same tuple for
+# the same attack and alliances, in run after run of a batch), so they are kept here by that
+# tuple, which each entry holds (its id cannot name another while kept). Kept per scenario, at
+# most _BOUND_KEPT tuples (then afresh).
+_BOUND = IdentityMemo()
+_BOUND_KEPT = 4096
+Bound = tuple[list[tuple[str, Trigger]], dict[str, Trigger]]
+
+
+def _bound(play: Play, attack: Attack, binding: Sequence[Trigger]) -> Bound:
+    kept: dict[int, tuple[Sequence[Trigger], tuple[str, ...], Bound]] = _BOUND.scratch(play.gs.scenario)
+    entry = kept.get(id(binding))
+    if entry is not None and entry[0] is binding and entry[1] == attack.attackers:
+        return entry[2]
+    found = _read_bound(play, attack, binding)
+    if len(kept) >= _BOUND_KEPT:
+        kept.clear()
+    kept[id(binding)] = (binding, attack.attackers, found)
+    return found
+
+
+def _read_bound(play: Play, attack: Attack, binding: Sequence[Trigger]) -> Bound:
+    """The states bound to answer, leaders first, each with the obligation its answer is judged
+    by; and that obligation by state."""
     owed: dict[str, list[Trigger]] = {}
     for t in binding:
         if t.ally not in attack.attackers and t.type is not _NONAGGRESSION:
             owed.setdefault(t.ally, []).append(t)
-    strongest = {s: weightiest(ts, _type_of) for s, ts in owed.items()}
-    treaties, rank = gs.scenario.treaty_by_id, play.facts.rank
-    leaders = {treaties[t.treaty].leader for t in strongest.values() if t is not None}
+    strongest: dict[str, Trigger] = {}
+    for s, ts in owed.items():
+        found = weightiest(ts, _type_of)
+        assert found is not None  # (each list holds a trigger)
+        strongest[s] = found
+    treaties, rank = play.gs.scenario.treaty_by_id, play.facts.rank
+    leaders = {treaties[t.treaty].leader for t in strongest.values()}
     # Leaders first, each group in the scenario's order (a sort by rank, which calls no Python
     # function, then a stable split).
     ranked = sorted(strongest, key=rank)
-    out: list[tuple[str, Trigger | None]] = [(s, strongest[s]) for s in ranked if s in leaders]
+    out = [(s, strongest[s]) for s in ranked if s in leaders]
     out += [(s, strongest[s]) for s in ranked if s not in leaders]
-    out += [(s, None) for s in _stakeholders(play, attack) if s not in strongest]
-    return out
+    return out, strongest
 
 
 # A trigger's obligation type, read in C (weightiest asks it of every trigger of an ally bound twice).
