@@ -147,28 +147,30 @@ class _Cascade:
         for attack in todo:
             triggers = view.triggers(attack) if self.all_triggers else view.binding(attack)
             conflicts.extend(view.conflicts(attack, triggers))
-            answers, triggers = self._answers(attack, triggers)
+            threat = attack.threat  # read once for the attack's answers and the wars they begin
+            answers, triggers = self._answers(attack, triggers, threat)
             found.extend(triggers)
             decisions.extend(answers)
-            coming.extend(self._wars_from(answers, attack, due))
+            coming.extend(self._wars_from(answers, attack, due, threat))
         self.rounds.append(Round(len(self.rounds) + 1, todo, tuple(found), tuple(decisions),
                                  tuple(begun), tuple(conflicts)))
         return tuple(coming)
 
-    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...]
+    def _answers(self, attack: Attack, triggers: tuple[Trigger, ...], threat: bool
                  ) -> tuple[list[Decision], tuple[Trigger, ...]]:
         """Ask `decide` about the bound states that have not answered these attackers on
         this target; keep each state's first answer. Obligations with `conditional_on` are
         judged after the others' answers; the triggers come back with those that wait in vain
         marked not binding."""
         # A threat and an attack by the same states on the same target are answered apart.
-        already = self.answered.setdefault((frozenset(attack.attackers), attack.target, attack.threat), set())
+        already = self.answered.setdefault((frozenset(attack.attackers), attack.target, threat), set())
         conditional = self.conditional
         waits: Collection[Trigger] = (
             {t for t in triggers if t.triggered and (t.treaty, t.article) in conditional} if conditional else ())
         if not waits:  # the common case: no trigger to hash (a dataclass's hash reads every field)
-            return self._ask(attack, tuple(t for t in triggers if t.triggered and t.ally not in already),
-                             already), triggers
+            ask = [t for t in triggers if t.triggered and t.ally not in already]
+            # All of them: the tuple itself, which the decider keeps what it read by (engine.decide).
+            return self._ask(attack, triggers if len(ask) == len(triggers) else tuple(ask), already), triggers
         answers = self._ask(attack, tuple(t for t in triggers if t.triggered and t not in waits
                                           and t.ally not in already), already)
         met: list[Trigger] = []
@@ -194,12 +196,12 @@ class _Cascade:
     def _obligation(self, t: Trigger) -> Obligation:
         return self.world.scenario.treaty_by_id[t.treaty].obligations[t.article]
 
-    def _wars_from(self, answers: list[Decision], attack: Attack, due: set[frozenset[str]]
+    def _wars_from(self, answers: list[Decision], attack: Attack, due: set[frozenset[str]], threat: bool
                    ) -> list[Attack]:
         """The wars the answers begin, each an attack of the next round (once per pair)."""
         coming = []
         for decision in answers:
-            enemies, provoked = _enemies_from(decision, attack)
+            enemies, provoked = _enemies_from(decision, attack, threat)
             for enemy in enemies:
                 pair = frozenset((decision.state, enemy))
                 if pair not in self.at_war and pair not in due:
@@ -235,10 +237,12 @@ def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:
     return begun
 
 
-def _enemies_from(decision: Decision, attack: Attack) -> tuple[tuple[str, ...], bool]:
+def _enemies_from(decision: Decision, attack: Attack, threat: bool | None = None) -> tuple[tuple[str, ...], bool]:
     """Whom a decision makes war on (and whether they provoked it): a
-    belligerent answer is a war of its own."""
-    if attack.threat or decision.state == attack.target or decision.state in attack.attackers:
+    belligerent answer is a war of its own. `threat`: `attack.threat`, when the caller has read it."""
+    if threat is None:
+        threat = attack.threat
+    if threat or decision.state == attack.target or decision.state in attack.attackers:
         return (), False
     for_attacker = decision.side in attack.attackers
     if decision.response is Response.FULL and not for_attacker:

@@ -9,7 +9,9 @@ turn records that it waits (`AwaitingDecisions`); nothing is thrown.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain
+from operator import attrgetter
 
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
@@ -29,7 +31,7 @@ from .network import Attack, Trigger
 from .numeric import unit_float
 from .play import Play, decision_visibility, first
 from .state import GameState, Key
-from .world import World
+from .world import IdentityMemo, World
 
 _NONAGGRESSION = ObligationType.NONAGGRESSION
 _HOSTILE, _LIMITED, _FULL = Response.HOSTILE, Response.LIMITED, Response.FULL
@@ -40,22 +42,56 @@ _DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
 
 def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
     """Who answers the attack, leaders first: bound allies, then states with a stake."""
-    gs = play.gs
+    bound, named = _bound(play, attack, binding)
+    return [*bound, *((s, None) for s in _stakeholders(play, attack) if s not in named)]
+
+
+# The bound allies of an attack depend on its binding triggers, its attackers and the scenario
+# alone. The alliance graph keeps each attack's binding triggers per scenario (the same tuple for
+# the same attack and alliances, in run after run of a batch), so they are kept here by that
+# tuple, which each entry holds (its id cannot name another while kept). Kept per scenario, at
+# most _BOUND_KEPT tuples (then afresh).
+_BOUND = IdentityMemo()
+_BOUND_KEPT = 4096
+Bound = tuple[list[tuple[str, Trigger]], dict[str, Trigger]]
+
+
+def _bound(play: Play, attack: Attack, binding: Sequence[Trigger]) -> Bound:
+    kept: dict[int, tuple[Sequence[Trigger], tuple[str, ...], Bound]] = _BOUND.scratch(play.gs.scenario)
+    entry = kept.get(id(binding))
+    if entry is not None and entry[0] is binding and entry[1] == attack.attackers:
+        return entry[2]
+    found = _read_bound(play, attack, binding)
+    if len(kept) >= _BOUND_KEPT:
+        kept.clear()
+    kept[id(binding)] = (binding, attack.attackers, found)
+    return found
+
+
+def _read_bound(play: Play, attack: Attack, binding: Sequence[Trigger]) -> Bound:
+    """The states bound to answer, leaders first, each with the obligation its answer is judged
+    by; and that obligation by state."""
     owed: dict[str, list[Trigger]] = {}
     for t in binding:
         if t.ally not in attack.attackers and t.type is not _NONAGGRESSION:
             owed.setdefault(t.ally, []).append(t)
-    strongest = {s: weightiest(ts, _type_of) for s, ts in owed.items()}
-    treaties, rank = gs.scenario.treaty_by_id, play.facts.rank
-    leaders = {treaties[t.treaty].leader for t in strongest.values() if t is not None}
-    bound = sorted(strongest, key=lambda s: (s not in leaders, rank(s)))
-    out: list[tuple[str, Trigger | None]] = [(s, strongest[s]) for s in bound]
-    out += [(s, None) for s in _stakeholders(play, attack) if s not in strongest]
-    return out
+    strongest: dict[str, Trigger] = {}
+    for s, ts in owed.items():
+        found = weightiest(ts, _type_of)
+        assert found is not None  # (each list holds a trigger)
+        strongest[s] = found
+    treaties, rank = play.gs.scenario.treaty_by_id, play.facts.rank
+    leaders = {treaties[t.treaty].leader for t in strongest.values()}
+    # Leaders first, each group in the scenario's order (a sort by rank, which calls no Python
+    # function, then a stable split).
+    ranked = sorted(strongest, key=rank)
+    out = [(s, strongest[s]) for s in ranked if s in leaders]
+    out += [(s, strongest[s]) for s in ranked if s not in leaders]
+    return out, strongest
 
 
-def _type_of(t: Trigger) -> ObligationType:
-    return t.type
+# A trigger's obligation type, read in C (weightiest asks it of every trigger of an ally bound twice).
+_type_of: Callable[[Trigger], ObligationType] = attrgetter("type")
 
 
 def _stakeholders(play: Play, attack: Attack) -> list[str]:
@@ -127,17 +163,20 @@ class Decider:
         self.asked.setdefault(attack.id, attack)
         out: list[Decision] = []
         leader_says: dict[str, Response] = {}
-        self.bound_by = {}
-        for t in binding:
-            self.bound_by.setdefault(t.ally, set()).add(t.treaty)
+        mode = self.gs.mode
+        if mode is _REPLAY or mode is _EXERCISE:  # the record answers only in these (script_entry)
+            self.bound_by = {}
+            for t in binding:
+                self.bound_by.setdefault(t.ally, set()).add(t.treaty)
         # Read once for the attack's answerers, not once for each.
         done, given, stands, target = self.done, self.given, self.stands, attack.target
-        threat, replay, treaties = attack.threat, self.gs.mode is _REPLAY, self.gs.scenario.treaty_by_id
+        threat, replay, treaties = attack.threat, mode is _REPLAY, self.gs.scenario.treaty_by_id
         for state, trigger in answerers(self.play, attack, binding):
             key = (attack.id, state)
             if key in done:
                 continue  # asked again for an obligation that waited on others' answers
-            d = (self._standing(attack, world, state, trigger)
+            # A threat is answered on its own, whatever the wars: no standing answer.
+            d = ((None if threat else self._standing(attack, world, state, trigger))
                  or self._answer(attack, world, state, trigger, leader_says))
             if d is None:
                 continue
@@ -145,8 +184,8 @@ class Decider:
             given[key] = (attack, d)
             # A stand is kept as seen from the attacked: support for an attacking partner
             # is hostility toward its victim.
-            if not threat:
-                stands.setdefault((target, state), toward(d.response, d.side, attack, target))
+            if not threat and (target, state) not in stands:
+                stands[target, state] = toward(d.response, d.side, attack, target)
                 if replay:
                     self._keep_beside(attack, state, d)
             if trigger and treaties[trigger.treaty].leader == state:
@@ -156,15 +195,14 @@ class Decider:
 
     def _standing(self, attack: Attack, world: World, state: str, trigger: Trigger | None) -> Decision | None:
         """An answer the state has already given: its side in this war, or a war it is in.
-        The record's own answer to this link of the chain comes first in a replay."""
+        The record's own answer to this link of the chain comes first in a replay. Asked of an
+        attack, never of a threat (answered on its own, whatever the wars: `__call__`)."""
         gs, key = self.gs, (attack.id, state)
         if key in gs.overrides or key in gs.turn_decisions:
             return None
         if gs.mode is _REPLAY and script_entry(gs, attack, state, trigger, self.bound_by.get(state, set()),
                                                    self.given) is not None:
             return None
-        if attack.threat:
-            return None  # a threat is answered on its own, whatever the wars
         response = self.stands.get((attack.target, state))
         if response is None and attack.attackers and world.enemies(state).issuperset(attack.attackers):
             response = _FULL  # already fighting the attacker: nothing left to decide
@@ -260,8 +298,7 @@ class Decider:
         return decision
 
     def events(self) -> Iterator[Event]:
-        for group in self.new:
-            yield from group
+        return chain.from_iterable(self.new)
 
     def unrecorded(self, gs: GameState) -> Iterator[Event]:
         """When the turn waits for cells: the wars this cascade began that the log does not hold

@@ -55,6 +55,9 @@ _NEEDED: dict[Invocation, Callable[[int], int]] = {
 def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
     gs, turn, name = play.gs, play.gs.turn, play.facts.name
     at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
+    # Per treaty, each commitment tested this turn (the ally's power, whether it honoured), in the
+    # order of the rounds' triggers: read as the honour events are made, for the indicators.
+    tested: dict[str, list[tuple[float, bool]]] = {}
     for rnd in result.rounds:
         if rnd.number > 1:
             yield from _new_round(play, rnd)
@@ -66,11 +69,11 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Even
                                actor=war.aggressor,
                                reason=f"{name(war.aggressor)} and {name(war.defender)} are at war")
                 at_war.add(war.pair)
-        yield from _invocations_and_honour(play, rnd)
+        yield from _invocations_and_honour(play, rnd, tested, result.world)
     if result.truncated:
         yield CascadeTruncated(turn=turn, rounds=max_rounds, visibility="umpire",
                                reason=f"the cascade was stopped after {max_rounds} rounds")
-    yield from _indicators(play, result)
+    yield from _indicators(play, result, tested)
     yield TurnClosed(turn=turn, reason=f"turn {turn} closes")
     if turn >= gs.scenario.turns:
         yield GameEnded(turn=turn, reason="the last turn of the scenario is played")
@@ -94,8 +97,10 @@ def _new_round(play: Play, rnd: Round) -> Iterator[Event]:
         yield from obligations(gs, rnd.triggers)
 
 
-def _invocations_and_honour(play: Play, rnd: Round) -> Iterator[Event]:
-    """Votes where a treaty's council declares the casus foederis; then who honoured what."""
+def _invocations_and_honour(play: Play, rnd: Round, tested: dict[str, list[tuple[float, bool]]],
+                            world: World) -> Iterator[Event]:
+    """Votes where a treaty's council declares the casus foederis; then who honoured what.
+    Each commitment tested with an answer given this turn goes into `tested` (see `_tested`)."""
     gs = play.gs
     bound: dict[tuple[str, str], list[Trigger]] = {}
     for t in rnd.triggers:
@@ -110,9 +115,32 @@ def _invocations_and_honour(play: Play, rnd: Round) -> Iterator[Event]:
         if armed and not answers and _votes(gs, treaty_id, attack_id):
             answers = {(d.attack, d.state): d for d in rnd.decisions}
         declared = (yield from _invocation(play, treaty_id, attack_id, armed, answers)) if armed else False
-        owed = [t for t in triggers if _answered_now(gs, t) and (declared or t.type not in _CALLS_TO_ARMS)]
+        owed = _tested(gs, triggers, declared, tested, world)
         if owed:
             yield from _honour(play, owed)
+
+
+def _tested(gs: GameState, triggers: list[Trigger], declared: bool,
+            tested: dict[str, list[tuple[float, bool]]], world: World) -> list[tuple[Trigger, bool]]:
+    """The commitments of one treaty toward one attack: each tested with an answer given this turn
+    goes into `tested` (the ally's power, and whether it honoured), and those accounted now come
+    back with whether each was kept (a pact broken by a new attack never is)."""
+    decisions, turn, states = gs.decisions, gs.turn, world.states
+    owed: list[tuple[Trigger, bool]] = []
+    for t in triggers:
+        if t.type is _NONAGGRESSION:
+            if _answered_now(gs, t):
+                owed.append((t, False))
+            continue
+        d = decisions.get((t.attack, t.ally))
+        if d is None:
+            continue  # never answered: neither tested nor accounted
+        kept = _HONOURS[t.type, toward(d.response, d.side, gs.attacks[t.attack], t.partner)]
+        if d.turn == turn:
+            tested.setdefault(t.treaty, []).append((states[t.ally].power, kept))
+        if (declared or t.type not in _CALLS_TO_ARMS) and _answered_now(gs, t):
+            owed.append((t, kept))
+    return owed
 
 
 def _answered_now(gs: GameState, t: Trigger) -> bool:
@@ -179,7 +207,10 @@ def _vote(gs: GameState, attack: Attack, member: str, owed: list[Trigger], treat
     if response is None or not owed:
         return False, source
     side = d.side if d is not None and d.side else owed[0].partner
-    return all(_HONOURS[t.type, toward(response, side, attack, t.partner)] for t in owed), source
+    for t in owed:  # (a loop, not all() over a generator: two hundred votes a run)
+        if not _HONOURS[t.type, toward(response, side, attack, t.partner)]:
+            return False, source
+    return True, source
 
 
 def _recorded(gs: GameState, attack: Attack, member: str, owed: list[Trigger],
@@ -191,7 +222,7 @@ def _recorded(gs: GameState, attack: Attack, member: str, owed: list[Trigger],
     return None, "absent"
 
 
-def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
+def _honour(play: Play, owed: list[tuple[Trigger, bool]]) -> Iterator[Event]:
     # Half of a batch run's events come from here: names and wordings are looked up, not
     # rebuilt, and a batch run (no explanations) goes without them.
     gs, say = play.gs, play.ctx.verbose
@@ -200,14 +231,10 @@ def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
     # state's dict is not copied.
     turn, reputation = gs.turn, gs.reputation
     changed: dict[str, float] = {}
-    for t in triggers:
+    decisions = gs.decisions
+    for t, kept in owed:
         ally = t.ally
-        if t.type is _NONAGGRESSION:
-            kept, response = False, None
-        else:
-            d = gs.decisions[(t.attack, ally)]
-            response = d.response
-            kept = _HONOURS[t.type, toward(d.response, d.side, gs.attacks[t.attack], t.partner)]
+        response = None if t.type is _NONAGGRESSION else decisions[(t.attack, ally)].response
         vis = obligation_visibility(gs, t) if (t.treaty, t.article) in f.hidden else ALL
         ally_name = f.name(ally) if say else ""
         cls = Honoured if kept else Breach
@@ -224,16 +251,16 @@ def _honour(play: Play, triggers: list[Trigger]) -> Iterator[Event]:
             if say else "")
 
 
-def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
+def _indicators(play: Play, result: CascadeResult,
+                honoured: Mapping[str, list[tuple[float, bool]]]) -> Iterator[Event]:
     gs, world, verbose = play.gs, result.world, play.ctx.verbose
-    honoured = _tested(gs, result)
     attackers = [x for a in result.rounds[0].attacks for x in a.attackers] if result.rounds else []
     rank = play.facts.rank
     threats = threats_by_source(world) if verbose else {}
     for treaty in gs.scenario.treaties:
         cases = honoured.get(treaty.id, [])
         # Batch runs (no explanations) need cohesion only, and only where something was at stake.
-        if not world.in_force(treaty.id) or not (verbose or cases):
+        if not (verbose or cases) or not world.in_force(treaty.id):
             continue
         cohesion = numeric_cohesion([p for p, _ in cases], [kept for _, kept in cases]) if cases else None
         measured = IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
@@ -243,19 +270,6 @@ def _indicators(play: Play, result: CascadeResult) -> Iterator[Event]:
             measured = _deterrence(measured, world, play.ctx.doctrine,
                                    sorted(world.members_in_force[treaty.id], key=rank), attackers, threats)
         yield measured
-
-
-def _tested(gs: GameState, result: CascadeResult) -> dict[str, list[tuple[float, bool]]]:
-    """Per treaty, each commitment tested this turn: the ally's power and whether it honoured."""
-    honoured: dict[str, list[tuple[float, bool]]] = {}
-    decisions, attacks, states, turn = gs.decisions, gs.attacks, result.world.states, gs.turn
-    for rnd in result.rounds:
-        for t in rnd.triggers:
-            d = decisions.get((t.attack, t.ally))
-            if t.triggered and d is not None and d.turn == turn and t.type is not _NONAGGRESSION:
-                kept = _HONOURS[t.type, toward(d.response, d.side, attacks[t.attack], t.partner)]
-                honoured.setdefault(t.treaty, []).append((states[t.ally].power, kept))
-    return honoured
 
 
 def _deterrence(measured: IndicatorsMeasured, world: World, doctrine: Doctrine, members: list[str],

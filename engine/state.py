@@ -159,7 +159,7 @@ class GameState:
         return self.snapshot(self.setting)
 
     def snapshot(self, setting: int | None) -> World:
-        return World(
+        return World.of(
             scenario=self.scenario, turn=max(self.turn, 1), states=dict(self.states),
             relations=dict(self.relations), members_in_force=dict(self.members_in_force),
             known_to=dict(self.known_to), reputation=dict(self.reputation), wars=tuple(self.wars),

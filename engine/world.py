@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
@@ -98,10 +98,25 @@ class World:
             reputation={s.id: INITIAL_REPUTATION for s in scenario.states},
         )
 
+    @classmethod
+    def of(cls, **values: Any) -> World:
+        """A world from the values of all its fields, as the constructor makes it, without the
+        frozen dataclass's `object.__setattr__` per field: a batch run makes one per phase
+        and per round of war. Anything but every field, by name, goes to the constructor."""
+        if cls is not World or values.keys() != _FIELDS:
+            return cls(**values)
+        world = object.__new__(World)
+        world.__dict__.update(values)
+        return world
+
     def evolve(self, **changes: Any) -> World:
         if "setting" not in changes and not _SETTING.isdisjoint(changes):
             changes["setting"] = None  # another setting, whose version nobody has given
-        return replace(self, **changes)
+        if type(self) is not World or not _FIELDS.issuperset(changes):
+            return replace(self, **changes)  # (replace names a field the world does not have)
+        # The fields alone: what a cached property keeps belongs to this world, not the new one.
+        own = self.__dict__
+        return World.of(**{name: own[name] for name in _FIELDS_IN_ORDER} | changes)
 
     # --- reading -------------------------------------------------------------
     def state(self, state_id: str) -> State:
@@ -169,6 +184,8 @@ class World:
         return frozenset(friends)
 
 
+_FIELDS_IN_ORDER = tuple(f.name for f in fields(World))
+_FIELDS = frozenset(_FIELDS_IN_ORDER)
 _AT_START = IdentityMemo()
 
 
