@@ -66,7 +66,7 @@ class _Layout:
     group_of: tuple[int, ...]         # per state: its group's index
     pull: float                       # doctrine.json 'options.attack.tripwire_pull'
 
-    def chances(self, means: tuple[float, ...], enemies: Iterable[frozenset[str]]) -> list[float]:
+    def chances(self, means: tuple[float, ...], enemies: Iterable[frozenset[str]]) -> tuple[float, ...]:
         """Each state's chance of coming (0.0: it does not come), given each treaty's members' mean
         reputation and the attackers' enemies at war (each attacker's). A state comes at the
         greatest chance a treaty gives it: the treaty's credibility, raised by its forces in the
@@ -91,7 +91,7 @@ class _Layout:
             for enemy in of:
                 if enemy != target and enemy not in attackers:
                     out[index[enemy]] = 1.0
-        return out
+        return tuple(out)
 
     def expected(self, chances: Iterable[float]) -> dict[str, float]:
         """The coalition as a mapping, by id: the states that come, with their chance."""
@@ -131,9 +131,12 @@ class _Defence:
 
 @dataclass(frozen=True, slots=True)
 class _Defences:
-    """The treaties that would defend the target, and the coalition they bring laid out."""
+    """The treaties that would defend the target, the coalition they bring laid out, and its chances
+    met so far, by the members' mean reputations and the attackers' enemies at war (what else they
+    are read from)."""
     treaties: tuple[_Defence, ...]
     layout: _Layout
+    chances: dict[tuple[object, ...], tuple[float, ...]]
 
 
 # The defences an attacker weighs, remembered per scenario by everything they are read from (see
@@ -171,7 +174,7 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
 
 
 def _defences_of(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...]) -> _Defences:
-    return _Defences(treaties, _lay_out(world, attackers, target, treaties))
+    return _Defences(treaties, _lay_out(world, attackers, target, treaties), {})
 
 
 def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
@@ -322,7 +325,7 @@ class _AtSetting:
     weighed: dict[tuple[object, ...], _Weighed]
 
 
-_Weighed = tuple[float, float, list[float], _Layout]
+_Weighed = tuple[float, float, tuple[float, ...], _Layout]
 
 
 def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
@@ -353,7 +356,17 @@ def weigh(world: World, attackers: tuple[str, ...], target: str, exposure: float
     if found is None:
         if len(weighed) >= MEMO_LIMIT:
             weighed.clear()
-        chances = layout.chances(means, map(wars_of(world, None, warfare).of, attackers))
+        chances = _chances(at.defences, means, tuple(map(wars_of(world, None, warfare).of, attackers)))
         found = weighed[(means, warfare, exposure)] = (
             *_weigh(at.sides, chances, at.powers, at.nuclear, exposure), chances, layout)
+    return found
+
+
+def _chances(defences: _Defences, means: tuple[float, ...], enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
+    """The layout's chances, kept with the defences (which many settings share) by what they read."""
+    found = defences.chances.get((means, enemies))
+    if found is None:
+        if len(defences.chances) >= MEMO_LIMIT:
+            defences.chances.clear()
+        found = defences.chances[(means, enemies)] = defences.layout.chances(means, enemies)
     return found
