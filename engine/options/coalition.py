@@ -3,7 +3,9 @@ the attacker sees it (the attack option's reading, `engine.options.doctrine`).
 
 Each state bound to the target counts with the credibility of its treaty in the
 attacker's eyes (`engine.doctrine.standing`), raised by its own forces stationed in the
-target. What it reads is kept by the versions of the setting and the wars the fold gives
+target. The coalition is laid out once per set of defences (every state, grouped by the
+treaties and tripwires that bring it), so a reading works out a few chances and places them.
+What it reads is kept by the versions of the setting and the wars the fold gives
 (`GameState.setting`, `GameState.warfare`), so runs that reach the same world share it.
 """
 from __future__ import annotations
@@ -124,8 +126,6 @@ class _Defence:
     credibility: standing.Credibility
     members: tuple[tuple[str, float], ...]
     ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
-    bare: tuple[str, ...]             # the members with no forces in the target
-    skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
     reputations: Callable[[Mapping[str, float]], tuple[float, ...]]  # the ranked members', in order
 
 
@@ -192,8 +192,7 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
                        if m != target and m not in attackers)
         ranked = tuple(ids.get(m, m) for m in terms.members)
-        out.append(_Defence(terms, coming, ranked, tuple(m for m, skin in coming if not skin),
-                            tuple((m, s) for m, s in coming if s), _values(ranked)))
+        out.append(_Defence(terms, coming, ranked, _values(ranked)))
     return tuple(out)
 
 
@@ -305,12 +304,12 @@ def _weigh(sides: _Sides, chances: Iterable[float], powers: Sequence[float], nuc
     return balance, weight
 
 
-# What an attack on a target reads at one version of the world's setting: its defences, the two
-# sides' powers and arms, and the coalition's layout by the attackers' enemies at war (each with
-# the powers and arms of the states that may come), found by the version of the wars. All else
-# those read (powers, arms, treaties in force, who knows them, relations, forces) is the setting's,
-# so the version finds them without reading it; the members' reputations move every turn and are
-# read each time.
+# What an attack on a target reads at one version of the world's setting: its defences (with the
+# coalition's layout), the two sides' powers and arms, every state's power and arms in the layout's
+# order, and per (the members' mean reputations, the version of the wars, the exposure) the balance,
+# the nuclear weight and the chances. All else those read (powers, arms, treaties in force, who
+# knows them, relations, forces) is the setting's, so the version finds them without reading it;
+# the members' reputations move every turn and are read each time.
 _AT = "options: at setting"
 
 
@@ -357,6 +356,8 @@ def weigh(world: World, attackers: tuple[str, ...], target: str, exposure: float
         if len(weighed) >= MEMO_LIMIT:
             weighed.clear()
         chances = _chances(at.defences, means, tuple(map(wars_of(world, None, warfare).of, attackers)))
+        # Summed over every state: one that does not come adds 0.0 x its power = 0.0, so the sum is
+        # the same float as over the coalition alone (the same products, in the same id order).
         found = weighed[(means, warfare, exposure)] = (
             *_weigh(at.sides, chances, at.powers, at.nuclear, exposure), chances, layout)
     return found
