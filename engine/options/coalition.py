@@ -3,12 +3,14 @@ the attacker sees it (the attack option's reading, `engine.options.doctrine`).
 
 Each state bound to the target counts with the credibility of its treaty in the
 attacker's eyes (`engine.doctrine.standing`), raised by its own forces stationed in the
-target. What it reads is kept by the versions of the setting and the wars the fold gives
+target. The coalition is laid out once per set of defences (every state, grouped by the
+treaties and tripwires that bring it), so a reading works out a few chances and places them.
+What it reads is kept by the versions of the setting and the wars the fold gives
 (`GameState.setting`, `GameState.warfare`), so runs that reach the same world share it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, is_, itemgetter, mul
@@ -18,7 +20,7 @@ from ..doctrine import readings as rd
 from ..doctrine import standing
 from ..model import ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
-from .wars import Forces, Wars, forces_of, wars_of
+from .wars import Forces, forces_of, wars_of
 from .weights import WEIGHTS
 
 _DEFENSE = ObligationType.DEFENSE
@@ -33,58 +35,87 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
         return {}
     attackers = tuple(attackers)
     defences = _defences(world, attackers, target)
-    return _coalition_of(world, attackers, target, defences, _means(world, defences), None)
+    layout = defences.layout
+    return layout.expected(layout.chances(_means(world, defences.treaties), map(wars_of(world).of, attackers)))
 
 
-def _means(world: World, defences: _Defences) -> tuple[float, ...]:
+def _means(world: World, treaties: tuple[_Defence, ...]) -> tuple[float, ...]:
     """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
     with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
     try:  # every member's reputation taken in one C call per treaty
-        return tuple([sum(d.reputations(reputation)) / len(d.ranked) for d in defences.treaties])
+        return tuple([sum(d.reputations(reputation)) / len(d.ranked) for d in treaties])
     except KeyError:  # a world without some member's reputation (built by hand): the initial one
         return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
-                     for ranked in defences.ranked)
+                     for ranked in (d.ranked for d in treaties))
 
 
-def _coalition_of(world: World, attackers: tuple[str, ...], target: str, defences: _Defences,
-                  means: tuple[float, ...], warfare: int | None) -> dict[str, float]:
-    wars = wars_of(world, None, warfare)
-    key = (means, tuple(map(wars.of, attackers)))
-    found = defences.coalitions.get(key)
-    if found is None:
-        if len(defences.coalitions) >= MEMO_LIMIT:
-            defences.coalitions.clear()
-        found = defences.coalitions[key] = _coalition(wars, attackers, target, defences.treaties, means)
-    return found
+_Group = tuple[tuple[int, float], ...]
 
 
-def _coalition(wars: Wars, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...],
-               means: tuple[float, ...]) -> dict[str, float]:
-    pull = WEIGHTS["attack"].settings["tripwire_pull"]
-    out: dict[str, float] = {}
-    for defence, mean in zip(treaties, means):
-        cred = defence.credibility.given(mean)
-        if cred <= 0.0:
-            continue
-        # A member without forces in the target comes at the treaty's credibility (the sum below
-        # adds 0.0 to it); each state keeps the greatest chance any treaty gives it.
-        if out:
-            for member in defence.bare:
-                if cred > out.get(member, 0.0):
-                    out[member] = cred
-        else:
-            out.update(dict.fromkeys(defence.bare, cred))
-        lift = (1.0 - cred) * pull
-        for member, skin in defence.skinned:
-            p = cred + lift * skin
-            if p > out.get(member, 0.0):
-                out[member] = p
-    for attacker in attackers:
-        for enemy in sorted(wars.of(attacker)):
-            if enemy != target and enemy not in attackers:
-                out[enemy] = 1.0
-    return {m: out[m] for m in sorted(out)}  # by id: the keys are unique
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """An attack's coalition laid out flat for one set of defences: every state of the scenario, in
+    id order, in its group: the states that the same treaties bind with the same tripwires come with
+    the same chance (most share one), worked out once a reading; the last group is the states no
+    treaty brings, which come only when at war with the attackers already."""
+    treaties: tuple[_Defence, ...]
+    attackers: tuple[str, ...]
+    target: str
+    states: tuple[str, ...]           # every state of the scenario, sorted
+    index: Mapping[str, int]          # each state's place in `states`
+    groups: tuple[_Group, ...]        # per group: (its treaty's index, the tripwire) per treaty
+    group_of: tuple[int, ...]         # per state: its group's index
+    pull: float                       # doctrine.json 'options.attack.tripwire_pull'
+
+    def chances(self, means: tuple[float, ...], enemies: Iterable[frozenset[str]]) -> tuple[float, ...]:
+        """Each state's chance of coming (0.0: it does not come), given each treaty's members' mean
+        reputation and the attackers' enemies at war (each attacker's). A state comes at the
+        greatest chance a treaty gives it: the treaty's credibility, raised by its forces in the
+        target (by `pull` of the rest to certainty); a treaty that deters nobody (credibility 0)
+        brings nobody; a state already at war with the attackers comes for sure."""
+        creds = [d.credibility.given(m) for d, m in zip(self.treaties, means)]
+        pull = self.pull
+        found = []
+        for group in self.groups:
+            best = 0.0
+            for i, skin in group:
+                cred = creds[i]
+                if cred > 0.0:
+                    p = cred + (1.0 - cred) * pull * skin if skin else cred
+                    if p > best:
+                        best = p
+            found.append(best)
+        found.append(0.0)
+        out = list(map(found.__getitem__, self.group_of))
+        target, attackers, index = self.target, self.attackers, self.index
+        for of in enemies:
+            for enemy in of:
+                if enemy != target and enemy not in attackers:
+                    out[index[enemy]] = 1.0
+        return tuple(out)
+
+    def expected(self, chances: Iterable[float]) -> dict[str, float]:
+        """The coalition as a mapping, by id: the states that come, with their chance."""
+        return {s: p for s, p in zip(self.states, chances) if p > 0.0}
+
+
+def _lay_out(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...]) -> _Layout:
+    """The layout of the coalition against `target` that `treaties` bring."""
+    signatures: dict[str, list[tuple[int, float]]] = {}
+    for i, defence in enumerate(treaties):
+        for member, skin in defence.members:
+            signatures.setdefault(member, []).append((i, skin))
+    states = _states(world)
+    groups: dict[_Group, int] = {}
+    group_of = [groups.setdefault(tuple(signatures[s]), len(groups)) if s in signatures else -1 for s in states]
+    return _Layout(treaties, attackers, target, states, {s: i for i, s in enumerate(states)}, tuple(groups),
+                   tuple(len(groups) if g < 0 else g for g in group_of), WEIGHTS["attack"].settings["tripwire_pull"])
+
+
+def _states(world: World) -> tuple[str, ...]:
+    """Every state of the scenario, sorted, as the scenario's own id strings."""
+    return tuple(sorted(_ids(world)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,22 +126,17 @@ class _Defence:
     credibility: standing.Credibility
     members: tuple[tuple[str, float], ...]
     ranked: tuple[str, ...]           # credibility.members, as the scenario's own id strings
-    bare: tuple[str, ...]             # the members with no forces in the target
-    skinned: tuple[tuple[str, float], ...]  # the others, with their tripwire
     reputations: Callable[[Mapping[str, float]], tuple[float, ...]]  # the ranked members', in order
 
 
 @dataclass(frozen=True, slots=True)
 class _Defences:
-    """The treaties that would defend the target, and the coalitions met with them so far, by what
-    else they are read from (the members' mean reputations, the attackers' enemies)."""
+    """The treaties that would defend the target, the coalition they bring laid out, and its chances
+    met so far, by the members' mean reputations and the attackers' enemies at war (what else they
+    are read from)."""
     treaties: tuple[_Defence, ...]
-    coalitions: dict[tuple[object, ...], dict[str, float]]
-
-    @property
-    def ranked(self) -> Iterator[tuple[str, ...]]:
-        """Each treaty's members in force, sorted: whose reputations its credibility reads."""
-        return (d.ranked for d in self.treaties)
+    layout: _Layout
+    chances: dict[tuple[object, ...], tuple[float, ...]]
 
 
 # The defences an attacker weighs, remembered per scenario by everything they are read from (see
@@ -131,7 +157,7 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     forces = forces_of(world, shared)
     plan = _plan(world, shared, attackers, target, forces)
     if not all(map(is_, map(world.states.__getitem__, plan.watched), plan.states)):
-        return _Defences(_read_defences(world, attackers, target, plan), {})
+        return _defences_of(world, attackers, target, _read_defences(world, attackers, target, plan))
     seer, relations = attackers[0], world.relations
     found_relations = tuple(map(relations.get, plan.exposure))
     threatened = None if all(map(is_, found_relations, plan.relations)) else tuple(
@@ -143,8 +169,12 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     if found is None:
         if len(cache) >= MEMO_LIMIT:
             cache.clear()
-        found = cache[key] = _Defences(_read_defences(world, attackers, target, plan), {})
+        found = cache[key] = _defences_of(world, attackers, target, _read_defences(world, attackers, target, plan))
     return found
+
+
+def _defences_of(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...]) -> _Defences:
+    return _Defences(treaties, _lay_out(world, attackers, target, treaties), {})
 
 
 def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
@@ -162,8 +192,7 @@ def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: 
         coming = tuple((ids.get(m, m), plan.skin.get(m, 0.0)) for m in sorted(members)
                        if m != target and m not in attackers)
         ranked = tuple(ids.get(m, m) for m in terms.members)
-        out.append(_Defence(terms, coming, ranked, tuple(m for m, skin in coming if not skin),
-                            tuple((m, s) for m, s in coming if s), _values(ranked)))
+        out.append(_Defence(terms, coming, ranked, _values(ranked)))
     return tuple(out)
 
 
@@ -275,12 +304,12 @@ def _weigh(sides: _Sides, chances: Iterable[float], powers: Sequence[float], nuc
     return balance, weight
 
 
-# What an attack on a target was weighed with at one version of the world's setting: its defences,
-# the two sides' powers and arms, the expected allies' powers and arms (per coalition's members),
-# and per (the members' mean reputations, the version of the wars, the exposure) the coalition,
-# the balance and the nuclear weight. All else those read (powers, arms, treaties in force, who
-# knows them, relations, forces) is the setting's, so the version finds them without reading it:
-# a coalition not met before is summed against powers and arms read once per setting.
+# What an attack on a target reads at one version of the world's setting: its defences (with the
+# coalition's layout), the two sides' powers and arms, every state's power and arms in the layout's
+# order, and per (the members' mean reputations, the version of the wars, the exposure) the balance,
+# the nuclear weight and the chances. All else those read (powers, arms, treaties in force, who
+# knows them, relations, forces) is the setting's, so the version finds them without reading it;
+# the members' reputations move every turn and are read each time.
 _AT = "options: at setting"
 
 
@@ -288,35 +317,57 @@ _AT = "options: at setting"
 class _AtSetting:
     defences: _Defences
     sides: _Sides
-    weighed: dict[tuple[object, ...], tuple[dict[str, float], float, float]]
-    # by the states of an expected coalition, in its order: their powers and arms
-    arms: dict[tuple[str, ...], tuple[tuple[float, ...], tuple[bool, ...]]]
+    powers: tuple[float, ...]          # every state's, in the layout's order
+    nuclear: tuple[bool, ...]
+    # by the members' mean reputations, the version of the wars and the exposure: the balance, the
+    # nuclear weight, and each state's chance of coming in the layout's order
+    weighed: dict[tuple[object, ...], _Weighed]
+
+
+_Weighed = tuple[float, float, tuple[float, ...], _Layout]
 
 
 def weigh_coalition(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
                     warfare: int) -> tuple[dict[str, float], float, float]:
-    """expected_coalition and balance_and_nuclear, kept by the versions of the setting and the wars."""
+    """expected_coalition and balance_and_nuclear, read through what the versions of the setting and
+    the wars keep."""
+    balance, nuclear, chances, layout = weigh(world, attackers, target, exposure, setting, warfare)
+    return layout.expected(chances), balance, nuclear
+
+
+def weigh(world: World, attackers: tuple[str, ...], target: str, exposure: float, setting: int,
+          warfare: int) -> _Weighed:
+    """The balance, the nuclear weight, each state's chance of coming and the layout they were read
+    from, kept by the versions of the setting and the wars and the members' mean reputations."""
     memo: dict[tuple[object, ...], _AtSetting] = rd.shared_scratch(world).setdefault(_AT, {})
     key = (attackers, target, setting)
     at = memo.get(key)
     if at is None:
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        at = memo[key] = _AtSetting(_defences(world, attackers, target), _sides(world, attackers, target), {}, {})
-    means = _means(world, at.defences)
+        defences = _defences(world, attackers, target)
+        at = memo[key] = _AtSetting(defences, _sides(world, attackers, target), *_arms(world, defences.layout.states),
+                                    {})
+    layout = at.defences.layout
+    means = _means(world, layout.treaties)
     weighed = at.weighed
     found = weighed.get((means, warfare, exposure))
     if found is None:
         if len(weighed) >= MEMO_LIMIT:
             weighed.clear()
-        expected = _coalition_of(world, attackers, target, at.defences, means, warfare)
-        # The powers and arms are the setting's: read once per coalition's members.
-        members = tuple(expected)
-        arms = at.arms.get(members)
-        if arms is None:
-            if len(at.arms) >= MEMO_LIMIT:
-                at.arms.clear()
-            arms = at.arms[members] = _arms(world, members)
+        chances = _chances(at.defences, means, tuple(map(wars_of(world, None, warfare).of, attackers)))
+        # Summed over every state: one that does not come adds 0.0 x its power = 0.0, so the sum is
+        # the same float as over the coalition alone (the same products, in the same id order).
         found = weighed[(means, warfare, exposure)] = (
-            expected, *_weigh(at.sides, expected.values(), *arms, exposure))
+            *_weigh(at.sides, chances, at.powers, at.nuclear, exposure), chances, layout)
+    return found
+
+
+def _chances(defences: _Defences, means: tuple[float, ...], enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
+    """The layout's chances, kept with the defences (which many settings share) by what they read."""
+    found = defences.chances.get((means, enemies))
+    if found is None:
+        if len(defences.chances) >= MEMO_LIMIT:
+            defences.chances.clear()
+        found = defences.chances[(means, enemies)] = defences.layout.chances(means, enemies)
     return found

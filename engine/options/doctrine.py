@@ -28,7 +28,7 @@ from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject
 from ..world import INITIAL_REPUTATION, World
-from .coalition import MEMO_LIMIT, balance_and_nuclear, expected_coalition, weigh_coalition
+from .coalition import MEMO_LIMIT, balance_and_nuclear, expected_coalition, weigh, weigh_coalition
 from .wars import wars_of
 from .weights import FACTORS, WEIGHTS, family
 
@@ -131,17 +131,36 @@ def attack_values(world: World, inject: Inject, resolve: float, actor: str, prob
     """An attack's factors (resolve, balance, nuclear, deniability, probes), and the coalition the
     attackers expect, each state with its chance of coming."""
     attackers, target = tuple(inject.actors) or (actor,), inject.target or ""
-    # A grey-zone step feels the coalition at a fraction of its weight, and a limited grab counts
-    # on a fait accompli before the allies arrive (Altman 2017): the coalition weighs with severity.
-    exposure = (1.0 if inject.kind.traits.armed_attack else _ATTACK_SETTINGS["grey_zone_exposure"]) * (
-        0.5 + 0.5 * inject.severity)
+    exposure = _exposure(inject)
     if setting is None or warfare is None:
         expected = expected_coalition(world, attackers, target)
         balance, nuclear = balance_and_nuclear(world, attackers, target, expected, exposure)
     else:
         expected, balance, nuclear = weigh_coalition(world, attackers, target, exposure, setting, warfare)
+    return _attack_factors(inject, resolve, balance, nuclear, probes), expected
+
+
+def attack_factors(world: World, inject: Inject, resolve: float, actor: str, probes: tuple[float, ...],
+                   setting: int, warfare: int) -> tuple[float, ...]:
+    """attack_values' factors alone, where the versions of the setting and the wars are known (a
+    batch run): the coalition's balance and nuclear weight without the coalition as a mapping."""
+    balance, nuclear, _, _ = weigh(world, tuple(inject.actors) or (actor,), inject.target or "",
+                                   _exposure(inject), setting, warfare)
+    return _attack_factors(inject, resolve, balance, nuclear, probes)
+
+
+def _exposure(inject: Inject) -> float:
+    """How much of the coalition's weight the attack feels. A grey-zone step feels the coalition at a
+    fraction of its weight, and a limited grab counts on a fait accompli before the allies arrive
+    (Altman 2017): the coalition weighs with severity."""
+    return (1.0 if inject.kind.traits.armed_attack else _ATTACK_SETTINGS["grey_zone_exposure"]) * (
+        0.5 + 0.5 * inject.severity)
+
+
+def _attack_factors(inject: Inject, resolve: float, balance: float, nuclear: float,
+                    probes: tuple[float, ...]) -> tuple[float, ...]:
     read = 1.0 - 2.0 * sum(probes) / len(probes) if probes else 0.0
-    return (_resolve(resolve), balance, nuclear, 1.0 - inject.attribution, read), expected
+    return _resolve(resolve), balance, nuclear, 1.0 - inject.attribution, read
 
 
 _ATTACK_SETTINGS = WEIGHTS["attack"].settings

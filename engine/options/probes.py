@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping
-from itertools import filterfalse, repeat
+from itertools import repeat
 
 from ..attack import Attack
 from ..model import Decision, Response, Scenario
@@ -61,8 +61,9 @@ def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
     kept = last[3] if ours and last is not None else {}
     stale = _changed(gs, last[2]) if kept and last is not None else frozenset()
     answer, states = gs.decisions.get, memo.states
-    known = scenario.inject_by_id
-    adhoc = list(filterfalse(known.__contains__, gs.fired))  # the umpire's, during play
+    fired = gs.fired
+    # The umpire's, during play: seldom any, which one check in C tells.
+    adhoc = () if memo.known.issuperset(fired) else [i for i in fired if i not in memo.known]
     out: list[float] = []
     read: dict[str, tuple[Attack, tuple[float, ...]]] = {}
     for inject_id in (*memo.attacks_by.get(attacker, ()), *adhoc):
@@ -118,11 +119,12 @@ def _strengths(attack: Attack, answers: Iterable[Decision | None]) -> tuple[floa
 
 
 class _Memo:
-    """Per scenario: its states in order, the attacks by each attacker, and each attacker's probes as
-    last read."""
+    """Per scenario: its states in order, its injects' ids, the attacks by each attacker, and each
+    attacker's probes as last read."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.states = tuple(scenario.state_by_id)
+        self.known = frozenset(scenario.inject_by_id)
         by: dict[str, list[str]] = {}
         for i in scenario.injects:
             if i.kind.is_attack:

@@ -24,7 +24,7 @@ from .doctrine import (
     OptionAdvice,
     OptionCase,
     advise,
-    attack_values,
+    attack_factors,
     ceasefire_values,
     chance,
     deployment_values,
@@ -152,9 +152,8 @@ def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bo
 
 def _attack_chance(gs: GameState, inject: Inject, world: World) -> float:
     actor = actor_of(inject)
-    values, _ = attack_values(world, inject, _resolve(gs, inject), actor, read_probes(gs, actor), gs.setting,
-                              gs.warfare)
-    return chance("attack", values)
+    return chance("attack", attack_factors(world, inject, _resolve(gs, inject), actor, read_probes(gs, actor),
+                                           gs.setting, gs.warfare))
 
 
 def _deployment_chance(gs: GameState, inject: Inject, world: World) -> float:
