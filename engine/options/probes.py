@@ -55,7 +55,9 @@ _Read = tuple["weakref.ref[GameState]", int, Published, dict[str, tuple[Attack, 
 def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
     """The strength of each answer to the attacker's earlier attacks in this game (see the module)."""
     scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
-    memo = _memo(scenario)
+    memo = _LATEST[0]
+    if memo is None or memo.scenario() is not scenario:
+        memo = _LATEST[0] = _memo(scenario)
     last = memo.last.get(attacker)
     ours = last is not None and last[0]() is gs and last[1] == id(gs.decisions)
     kept = last[3] if ours and last is not None else {}
@@ -123,6 +125,7 @@ class _Memo:
     attacker's probes as last read."""
 
     def __init__(self, scenario: Scenario) -> None:
+        self.scenario = weakref.ref(scenario)
         self.states = tuple(scenario.state_by_id)
         self.known = frozenset(scenario.inject_by_id)
         by: dict[str, list[str]] = {}
@@ -141,3 +144,7 @@ def _memo(scenario: Scenario) -> _Memo:
         found = scratch["probes"] = _Memo(scenario)
     assert isinstance(found, _Memo)
     return found
+
+
+# The memo of the scenario read last, found by one check: a Monte Carlo process reads one scenario.
+_LATEST: list[_Memo | None] = [None]
