@@ -115,3 +115,39 @@ def test_the_umpires_attacks_fired_after_a_reading_are_probes_at_once() -> None:
     same_as_afresh(game)
     assert [i for i in game.state.fired if i.startswith("umpire-probe-")] == [f"umpire-probe-{n}" for n in (1, 2, 3)]
     assert len(afresh(game.state, "RUS")) > counted[0]  # the umpire's attacks were answered, and read
+
+
+@pytest.mark.parametrize("response", [Response.NEUTRAL, Response.FULL])
+def test_an_earlier_answer_replaced_then_undone_is_read_at_once(response: Response) -> None:
+    """A state's answer to an attack of a closed turn is replaced: the probes read the new answer at
+    once; the turn undone (the game folded again), they read the old one again, and so on the turns
+    after."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    for seed in range(20):
+        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
+        game.play(3)
+        game.open_turn()
+        before = probes(game.state, "RUS")
+        answered = [(a, s) for (a, s), d in game.state.decisions.items()
+                    if d.treaty is not None and game.state.attack_turn[a] < game.state.turn
+                    and (d.response.rank > _NEUTRAL) is (response is Response.NEUTRAL)
+                    and "RUS" in game.state.attacks[a].attackers]
+        if not answered:
+            continue
+        attack, state = answered[0]
+        given = next(e for e in game.events if isinstance(e, DecisionTaken) and (e.attack, e.state) == (attack, state))
+        game.push([dataclasses.replace(given, turn=game.state.turn, response=response)])
+        assert probes(game.state, "RUS") == afresh(game.state, "RUS") != before
+        game.undo()
+        same_as_afresh(game)
+        game.open_turn()
+        assert probes(game.state, "RUS") == afresh(game.state, "RUS") == before
+        game.close_turn()
+        for _ in range(2):
+            same_as_afresh(game)
+            game.open_turn()
+            same_as_afresh(game)
+            game.close_turn()
+            same_as_afresh(game)
+        return
+    pytest.fail("no game answered an earlier attack of Russia's with a treaty")
