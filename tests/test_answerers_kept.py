@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from engine import decide
 from engine import turn as turn_phase
 from engine.game import Game
-from engine.model import Control, Mode, Response, Scenario
+from engine.model import Control, Scenario
 from engine.network import Attack, Trigger
 from engine.play import Play
 from engine.scenario import load
-from engine.state import Status
+from tests.umpired import Umpired
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
@@ -73,24 +73,11 @@ def test_the_kept_answerers_follow_the_umpire_and_an_undo(monkeypatch: pytest.Mo
     for seed in range(3):  # other games first, so that the reading is kept
         play(scenario, seed, False)
     checked = Checked(monkeypatch)
-    cell = scenario.states[0].id
-    game = Game.new(scenario, seed=7, mode=Mode.EXERCISE, controls={cell: Control.PLAYER},
-                    stochastic=True, verbose=False)
-    overridden = 0
-    while game.state.status is not Status.FINISHED and game.state.turn < scenario.turns:
-        game.open_turn()
-        game.close_turn()
-        for _ in range(10):  # the cell waits: the umpire answers for it
-            if game.state.status is not Status.OPEN:
-                break
-            pending = game.state.pending()
-            for attack, state in pending:
-                game.override(state, attack, Response.FULL, reason="the umpire's ruling")
-                overridden += 1
-            if not pending:
-                game.answer_for_missing()
-            game.close_turn()
-    assert overridden > 0
+    umpired = Umpired(scenario)
+    game, cell = umpired.game, umpired.cell
+    for _ in umpired.turns():
+        pass
+    assert umpired.overridden > 0
     game.undo()
     game.undo()
     game.assign([cell], Control.NPC)

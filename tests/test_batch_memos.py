@@ -25,11 +25,12 @@ from engine.doctrine import Situation
 from engine.doctrine import readings as rd
 from engine.doctrine.factors import values
 from engine.game import Game
-from engine.model import Control, Mode, Response, Scenario
+from engine.model import Control, Response, Scenario
 from engine.play import Play, _read_stakes
 from engine.scenario import load
 from engine.state import Status
 from engine.world import World
+from tests.umpired import Umpired
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
@@ -117,26 +118,12 @@ def test_factors_on_a_shared_reading_equal_a_fresh_one(teaching: Scenario, seed:
 def test_after_an_override_and_an_undo_the_readings_are_still_fresh(teaching: Scenario) -> None:
     for i in range(4):
         play(teaching, 100 + i)
-    cell = teaching.states[0].id
-    game = Game.new(teaching, seed=7, mode=Mode.EXERCISE, controls={cell: Control.PLAYER},
-                    stochastic=True, verbose=False)
-    overridden = 0
-    while game.state.status is not Status.FINISHED and game.state.turn < teaching.turns:
-        game.open_turn()
-        game.close_turn()
-        for _ in range(10):  # the cell waits: the umpire answers for it, the doctrine chooses its options
-            if game.state.status is not Status.OPEN:
-                break
-            pending = game.state.pending()
-            for attack, state in pending:
-                game.override(state, attack, Response.FULL, reason="the umpire's ruling")
-                overridden += 1
-            if not pending:
-                game.answer_for_missing()
-            game.close_turn()
+    umpired = Umpired(teaching)
+    game, cell = umpired.game, umpired.cell
+    for _ in umpired.turns():
         assert game.state.status is not Status.OPEN
         same_as_fresh(game)
-    assert overridden > 0
+    assert umpired.overridden > 0
     game.undo()
     game.undo()
     assert same_as_fresh(game) > 0

@@ -22,12 +22,13 @@ from engine import turn as turn_phase
 from engine.attack import toward
 from engine.events import Event, IndicatorsMeasured
 from engine.game import Game
-from engine.model import Control, Mode, ObligationType, Response, Scenario
+from engine.model import Control, ObligationType, Scenario
 from engine.network import CascadeResult
 from engine.numeric import cohesion
 from engine.resolve import _HONOURS
 from engine.scenario import load
 from engine.state import GameState, Status
+from tests.umpired import Umpired
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
@@ -108,25 +109,10 @@ def test_any_seeded_batch_game_of_the_teaching_scenario_measures_by_the_rule(
 def test_answers_the_umpire_gave_are_measured_by_the_rule_and_after_an_undo(
         monkeypatch: pytest.MonkeyPatch) -> None:
     scenario, cascades = load(TEACHING), Cascades(monkeypatch)
-    cell = scenario.states[0].id
-    game = Game.new(scenario, seed=7, mode=Mode.EXERCISE, controls={cell: Control.PLAYER},
-                    stochastic=True, verbose=False)
-    overridden = tested = 0
-    while game.state.status is not Status.FINISHED and game.state.turn < scenario.turns:
-        game.open_turn()
-        closed = game.close_turn()
-        for _ in range(10):  # the cell waits: the umpire answers for it
-            if game.state.status is not Status.OPEN:
-                break
-            pending = game.state.pending()
-            for attack, state in pending:
-                game.override(state, attack, Response.FULL, reason="the umpire's ruling")
-                overridden += 1
-            if not pending:
-                game.answer_for_missing()
-            closed = game.close_turn()
-        tested += cascades.check(game, closed)
-    assert overridden > 0 and tested > 0
+    umpired = Umpired(scenario)
+    game, cell = umpired.game, umpired.cell
+    tested = sum(cascades.check(game, closed) for closed in umpired.turns())
+    assert umpired.overridden > 0 and tested > 0
     game.undo()
     game.assign([cell], Control.NPC)
     game.open_turn()
