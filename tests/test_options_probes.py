@@ -4,6 +4,7 @@ answer to an earlier attack is replaced on a later turn."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,10 +64,10 @@ def test_the_probes_are_those_read_afresh_at_every_phase(name: str, seed: int) -
     assert read > 0  # the games gave the probes answers to read
 
 
-@pytest.mark.parametrize("response", [Response.NEUTRAL, Response.FULL])
-def test_an_answer_replaced_on_a_later_turn_changes_the_probes(response: Response) -> None:
-    """A state gives another answer to an attack of an earlier turn: the probes read it at once,
-    though they kept the old one."""
+def earlier_answer_replaced(response: Response) -> Iterator[tuple[Game, tuple[float, ...]]]:
+    """Seeded games of the teaching scenario with turn 4 open, in which a treaty ally's answer to a
+    Russian attack of an earlier turn is replaced by `response` (an answer above neutral by neutral,
+    one at most neutral by full); each game with Russia's probes as read just before."""
     sc = load(SCENARIOS / "baltic-2027.yaml")
     for seed in range(20):
         game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
@@ -82,6 +83,14 @@ def test_an_answer_replaced_on_a_later_turn_changes_the_probes(response: Respons
         attack, state = answered[0]
         given = next(e for e in game.events if isinstance(e, DecisionTaken) and (e.attack, e.state) == (attack, state))
         game.push([dataclasses.replace(given, turn=game.state.turn, response=response)])
+        yield game, before
+
+
+@pytest.mark.parametrize("response", [Response.NEUTRAL, Response.FULL])
+def test_an_answer_replaced_on_a_later_turn_changes_the_probes(response: Response) -> None:
+    """A state gives another answer to an attack of an earlier turn: the probes read it at once,
+    though they kept the old one."""
+    for game, before in earlier_answer_replaced(response):
         after = probes(game.state, "RUS")
         assert after == afresh(game.state, "RUS")
         assert after != before
@@ -122,21 +131,7 @@ def test_an_earlier_answer_replaced_then_undone_is_read_at_once(response: Respon
     """A state's answer to an attack of a closed turn is replaced: the probes read the new answer at
     once; the turn undone (the game folded again), they read the old one again, and so on the turns
     after."""
-    sc = load(SCENARIOS / "baltic-2027.yaml")
-    for seed in range(20):
-        game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
-        game.play(3)
-        game.open_turn()
-        before = probes(game.state, "RUS")
-        answered = [(a, s) for (a, s), d in game.state.decisions.items()
-                    if d.treaty is not None and game.state.attack_turn[a] < game.state.turn
-                    and (d.response.rank > _NEUTRAL) is (response is Response.NEUTRAL)
-                    and "RUS" in game.state.attacks[a].attackers]
-        if not answered:
-            continue
-        attack, state = answered[0]
-        given = next(e for e in game.events if isinstance(e, DecisionTaken) and (e.attack, e.state) == (attack, state))
-        game.push([dataclasses.replace(given, turn=game.state.turn, response=response)])
+    for game, before in earlier_answer_replaced(response):
         assert probes(game.state, "RUS") == afresh(game.state, "RUS") != before
         game.undo()
         same_as_afresh(game)
