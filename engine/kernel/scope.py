@@ -36,6 +36,4 @@ class OutOfScope(Exception):
 
 def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
     """None when the kernel plays this plan, else the reason it does not (in words)."""
-    if plan.prefix:
-        return "runs from a game's prefix (what-if) are not yet compiled"
     return None
