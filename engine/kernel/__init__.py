@@ -101,7 +101,9 @@ def _prepare(plan: Plan) -> Prepared:
 
 def _warm(tables: Tables) -> None:
     """Compile the loop (or load it from numba's disk cache) by playing no run."""
+    from . import warm
     _play(tables, np.zeros(0, dtype=np.int64))
+    warm._LOADED.set()
 
 
 def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, list[tuple[float, ...]]]:
