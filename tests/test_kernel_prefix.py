@@ -151,6 +151,7 @@ def check(plan: mc.Plan) -> kernel.Prepared:
 # with this game's seed and these cells) or options to choose (the teaching scenario's first turn).
 QUICK = [
     ("history/2001-article-5", Cut(3)), ("history/2001-article-5", Cut(0, open=True, answered=3)),
+    ("history/2001-article-5", Cut(0, open=True)), ("history/1914-july-crisis", Cut(5, open=True)),
     ("history/2001-article-5", Cut(1, override=True)),
     ("history/1914-july-crisis", Cut(4)), ("history/1914-july-crisis", Cut(2, open=True, answered=1)),
     ("history/1914-july-crisis", Cut(6, undo=True)),
@@ -204,6 +205,17 @@ def test_a_prefix_inside_an_open_turn_closes_it_on_the_reference_engine_and_come
     assert tables.stop is start.state and tables.arrays["t_number"].shape[0] == 0
     assert any(d.source.value == "player" for d in start.state.turn_decisions.values())
     assert [t for t in tables.after.values() if not isinstance(t, str)], "no run came back to the kernel"
+
+
+def test_an_open_turn_nobody_has_acted_on_is_closed_by_the_kernel() -> None:
+    """The attack has asked the cells, who have not answered: the skeleton's close is every run's."""
+    plan = plan_from("history/2001-article-5", Cut(0, open=True), runs=60)
+    prepared = check(plan)
+    tables, start = prepared.tables, prepared.start
+    assert tables is not None and start is not None
+    assert start.state.status is Status.OPEN and start.state.requests and not start.state.turn_decisions
+    assert int(tables.arrays["t_number"][0]) == start.state.turn
+    assert sum(gone for _, gone in kernel.summaries(plan, prepared, 0, plan.runs)) < plan.runs // 4
 
 
 @pytest.mark.parametrize("name", ["history/2001-article-5", TEACHING])

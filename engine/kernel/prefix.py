@@ -16,7 +16,9 @@ state folded once (`Start`) is every run's state, but for the seed, which the ke
 - Ended inside an open turn (some answers given, others due): the tables hold no turn and
   stop there (`tables_at`); each run's close of that turn is the reference engine's, from
   the prefix's state with the run's seed and resolves, and the run comes back to the kernel
-  on tables cached by the shape of the state its close made (`resume.finish`).
+  on tables cached by the shape of the state its close made (`resume.finish`). An open turn
+  nobody has acted on yet is closed by the kernel, its tables built from there, as after a
+  run's option phase.
 - Ended with the game (its last turn closed, or ended by the umpire): every run's summary is
   the prefix's own.
 """
@@ -74,11 +76,18 @@ def prefix_tables(plan: Plan, doctrine: Doctrine, start: Start) -> Tables:
     """The tables every run from the prefix starts on (OutOfScope when the skeleton from there
     meets what the kernel does not compile)."""
     gs = start.state
-    if gs.status is Status.OPEN:
+    if gs.status is Status.OPEN and not _untouched(gs):
         return tables_at(plan.scenario, doctrine, gs, leave=True)
     if start.ended:
         return tables_at(plan.scenario, doctrine, gs, leave=False)
     return build_tables(plan.scenario, doctrine, gs)
+
+
+def _untouched(gs: GameState) -> bool:
+    """An open turn nobody has acted on since it opened: no answer given or overridden, no option
+    left for the doctrine to choose at the close (each run's own draw), no close tried. Its close
+    is then the skeleton's, as after a run's option phase (engine.kernel.resume)."""
+    return not (gs.turn_decisions or gs.overrides or gs.options_due or gs.awaiting)
 
 
 def summaries(plan: Plan, tables: Tables, start: Start, first: int, stop: int) -> list[tuple[RunSummary, bool]]:
