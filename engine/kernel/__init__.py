@@ -6,13 +6,18 @@ it is (`compiled`), and the kernel holds the run loop alone (`loop`). A run give
 the same `RunSummary` whichever plays it, so the tallies, and the results' bytes,
 are the same (tests/test_kernel.py checks it run by run).
 
-The scope (`scope.kernel_scope`): every plan but a game's prefix. Three things
-leave the kernel for the reference engine, and a run comes back after them on
-tables of the state they made (`resume`): a turn in which an answer begins a war
-(the cascade is not compiled) and a turn whose close meets a conditional obligation
-(owed or not by the run's other answers), whose close the reference engine plays,
-and a turn on which an option is open, whose opening it plays (the option phase:
-each run's choice, from its own reputations and answers).
+The scope (`scope.kernel_scope`): every plan, runs from a game's prefix (the
+console's what-if) included: the prefix is folded and read once per plan and each
+run starts from its state (`prefix`). Three things leave the kernel for the
+reference engine, and a run comes back after them on tables of the state they made
+(`resume`): a turn in which an answer begins a war (the cascade is not compiled)
+and a turn whose close meets a conditional obligation (owed or not by the run's
+other answers), whose close the reference engine plays, and a turn on which an
+option is open, whose opening it plays (the option phase: each run's choice, from
+its own reputations and answers). A prefix that ends inside a turn someone has
+acted on leaves the same way: the reference engine closes that turn for each run.
+Which engine plays a what-if inside a request, whose budget a first compile would
+break, is `warm`'s choice.
 """
 from __future__ import annotations
 
