@@ -68,6 +68,7 @@ class Cut:
     answered: int = 0           # of its cells' answers due, those given (the rest still due)
     override: bool = False      # the umpire overrides a cell's answer of the last turn played
     undo: bool = False          # a further turn played, then undone, before the cut
+    tried: bool = False         # the umpire tried to close the open turn, and it waits for cells again
 
 
 def cells(scenario: Scenario) -> dict[str, Control]:
@@ -120,6 +121,8 @@ def exercise(name: str, cut: Cut, seed: int = 3) -> tuple[Scenario, tuple[Event,
     if cut.open and game.state.turn < sc.turns:
         game.open_turn()
         _answer(game, cut.answered, game.state.turn)
+        if cut.tried:
+            game.close_turn()
     return sc, tuple(e for e in game.events if not isinstance(e, WhatIfPlayed))
 
 
@@ -147,6 +150,8 @@ def check(plan: mc.Plan) -> kernel.Prepared:
 
 # --- differential: several scenarios, several cuts -------------------------------------------------
 
+AWAITING = Cut(10, open=True, answered=9, tried=True)  # of 1914: turn 11's close asks the cells again
+
 # Cuts where the exercise's cells have answers due (a turn on which the scenario's attacks ask them;
 # with this game's seed and these cells) or options to choose (the teaching scenario's first turn).
 QUICK = [
@@ -154,11 +159,12 @@ QUICK = [
     ("history/2001-article-5", Cut(0, open=True)), ("history/1914-july-crisis", Cut(5, open=True)),
     ("history/2001-article-5", Cut(1, override=True)),
     ("history/1914-july-crisis", Cut(4)), ("history/1914-july-crisis", Cut(2, open=True, answered=1)),
-    ("history/1914-july-crisis", Cut(6, undo=True)),
+    ("history/1914-july-crisis", Cut(6, undo=True)), ("history/1914-july-crisis", AWAITING),
     ("history/1973-yom-kippur", Cut(6, override=True)), ("history/1973-yom-kippur", Cut(5, open=True, answered=2)),
     ("indo-pacific-2028", Cut(4, undo=True)), ("indo-pacific-2028", Cut(4, open=True, answered=1)),
     (TEACHING, Cut(0)), (TEACHING, Cut(3)), (TEACHING, Cut(0, open=True)),
     (TEACHING, Cut(4, open=True, answered=3)), (TEACHING, Cut(5, override=True)),
+    (TEACHING, Cut(0, open=True, answered=9, tried=True)), ("indo-pacific-2028", Cut(3, open=True, answered=9, tried=True)),
 ]
 WIDE = QUICK + [(name, cut) for name in ("history/2001-article-5", "history/1914-july-crisis", "history/1973-yom-kippur",
                                          "indo-pacific-2028", TEACHING)
@@ -205,6 +211,13 @@ def test_a_prefix_inside_an_open_turn_closes_it_on_the_reference_engine_and_come
     assert tables.stop is start.state and tables.arrays["t_number"].shape[0] == 0
     assert any(d.source.value == "player" for d in start.state.turn_decisions.values())
     assert [t for t in tables.after.values() if not isinstance(t, str)], "no run came back to the kernel"
+
+
+def test_a_turn_whose_close_waits_for_cells_again_is_closed_on_the_reference_engine() -> None:
+    plan = plan_from("history/1914-july-crisis", AWAITING)
+    prepared = check(plan)
+    assert prepared.start is not None and prepared.start.state.awaiting
+    assert prepared.tables is not None and prepared.tables.stop is prepared.start.state
 
 
 def test_an_open_turn_nobody_has_acted_on_is_closed_by_the_kernel() -> None:
