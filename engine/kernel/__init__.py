@@ -81,7 +81,6 @@ def prepare(plan: Plan) -> Prepared:
 
 
 def _prepare(plan: Plan) -> Prepared:
-    from ..errors import GameError
     from ..montecarlo import _PLAYERS
     from .prefix import fold_prefix, prefix_tables
     from .tables import build_tables
@@ -96,8 +95,6 @@ def _prepare(plan: Plan) -> Prepared:
             tables = build_tables(plan.scenario, doctrine)
     except OutOfScope as exc:
         return Prepared(None, str(exc))
-    except GameError as exc:  # the reference engine says what is wrong with the prefix, run by run
-        return Prepared(None, f"the game's prefix does not fold: {exc}")
     built = time.perf_counter()
     _warm(tables)
     return Prepared(tables, None, compile_seconds=time.perf_counter() - built, build_seconds=built - began,
