@@ -32,7 +32,6 @@ from engine import kernel, numeric
 from engine import montecarlo as mc
 from engine import resolve as resolve_rules
 from engine.decide import Draw
-from engine.game import Game
 from engine.kernel.compiled import numeric_function
 from engine.model import Scenario
 from engine.scenario import load
@@ -51,7 +50,7 @@ from tests.builders import (
 ROOT = Path(__file__).resolve().parents[1]
 LONG = os.environ.get("CASUS_KERNEL") == "long"
 RUNS = 400 if LONG else 150
-# Every shipped scenario is within the kernel's scope (a game's prefix is not: the console's what-if).
+# Every shipped scenario is within the kernel's scope (runs from a game's prefix: tests/test_kernel_prefix.py).
 SHIPPED = sorted([p.relative_to(ROOT / "scenarios").with_suffix("").as_posix()
                   for p in (ROOT / "scenarios").rglob("*.yaml")])
 # Quick ones for every run of the suite: treaty injects and runs that begin a war, their war's turn
@@ -423,28 +422,6 @@ def test_a_factor_that_reads_the_reputation_otherwise_sends_the_plan_to_the_refe
 
 
 # --- the fallback, and the command --------------------------------------------------------------------
-
-PREFIXED = "runs from a game's prefix (what-if) are not yet compiled"
-
-
-def _prefixed() -> mc.Plan:
-    scenario = make_scenario("AAA BBB CCC", treaties=[treaty("t", "AAA CCC", defense())],
-                             injects=[inject("i", "armed-attack", actor="BBB", target="AAA")])
-    return mc.Plan(scenario, 5, prefix=tuple(Game.new(scenario).events))
-
-
-def test_a_plan_outside_the_scope_says_why() -> None:
-    plan = _prefixed()
-    assert kernel.kernel_scope(plan.scenario, plan) == PREFIXED
-
-
-def test_the_plan_goes_to_the_reference_engine_with_the_reason() -> None:
-    plan = _prefixed()
-    engine = runner.choose_engine(plan)
-    assert (engine.name, engine.reason) == ("reference", PREFIXED)
-    outcome = runner.run(plan, engine=engine)
-    assert outcome.done == 5 and outcome.engine == engine
-
 
 def _cli(*args: str) -> tuple[int, str, str]:
     out, err = StringIO(), StringIO()

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from engine.doctrine import Doctrine
 from engine.errors import GameError
 from engine.events import Event, WhatIfPlayed
+from engine.kernel import warm
 from engine.model import UMPIRE, Scenario
-from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary, run_chunk
+from engine.montecarlo import Plan, Results, Tally, Vary, chunks, parse_vary
 from engine.state import Status
 
 from .snapshot import Conflict, ConsoleError
@@ -102,13 +103,16 @@ def play_on(scenario: Scenario, request: WhatIfRequest, prefix: Sequence[Event],
     Tallies merge exactly and runs are seeded by their index, so when the
     budget suffices these are the very results `simulate` gives for the same
     arguments; when it does not, the runs played so far, marked interrupted.
+    The compiled kernel plays them once it is compiled in this process, else the
+    reference engine (`engine.kernel.warm`): the same bytes either way.
     """
     plan = Plan(scenario, request.runs, request.seed, vary=(request.vary,) if request.vary else (),
                 prefix=tuple(prefix))
     deadline = time.monotonic() + seconds
+    player = warm.chunk_player(plan, grace=min(warm.GRACE_SECONDS, seconds / 10))
     tally = Tally.empty(plan)
     for start, stop in chunks(plan.runs, WHAT_IF_CHUNK):
-        tally.merge(run_chunk(plan, start, stop))
+        tally.merge(player.play(plan, start, stop))
         if tally.runs < plan.runs and time.monotonic() >= deadline:
             return tally.results(plan, interrupted=True)
     return tally.results(plan)

@@ -6,13 +6,18 @@ it is (`compiled`), and the kernel holds the run loop alone (`loop`). A run give
 the same `RunSummary` whichever plays it, so the tallies, and the results' bytes,
 are the same (tests/test_kernel.py checks it run by run).
 
-The scope (`scope.kernel_scope`): every plan but a game's prefix. Three things
-leave the kernel for the reference engine, and a run comes back after them on
-tables of the state they made (`resume`): a turn in which an answer begins a war
-(the cascade is not compiled) and a turn whose close meets a conditional obligation
-(owed or not by the run's other answers), whose close the reference engine plays,
-and a turn on which an option is open, whose opening it plays (the option phase:
-each run's choice, from its own reputations and answers).
+The scope (`scope.kernel_scope`): every plan, runs from a game's prefix (the
+console's what-if) included: the prefix is folded and read once per plan and each
+run starts from its state (`prefix`). Three things leave the kernel for the
+reference engine, and a run comes back after them on tables of the state they made
+(`resume`): a turn in which an answer begins a war (the cascade is not compiled)
+and a turn whose close meets a conditional obligation (owed or not by the run's
+other answers), whose close the reference engine plays, and a turn on which an
+option is open, whose opening it plays (the option phase: each run's choice, from
+its own reputations and answers). A prefix that ends inside a turn someone has
+acted on leaves the same way: the reference engine closes that turn for each run.
+Which engine plays a what-if inside a request, whose budget a first compile would
+break, is `warm`'s choice.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from .scope import OutOfScope, kernel_scope
 
 if TYPE_CHECKING:
     from ..montecarlo import Plan
+    from .prefix import Start
     from .tables import Tables
 
 __all__ = ["Prepared", "OutOfScope", "kernel_scope", "prepare", "run_chunk", "summaries"]
@@ -48,9 +54,10 @@ class Prepared:
     reason: str | None
     compile_seconds: float = 0.0   # the loop's first compile (or its load from the disk cache)
     build_seconds: float = 0.0
+    start: Start | None = None     # a game's prefix, folded and read once (engine.kernel.prefix)
 
 
-_MEMO: dict[tuple[int, tuple[tuple[str, float], ...]], tuple[Any, Prepared]] = {}
+_MEMO: dict[tuple[int, tuple[tuple[str, float], ...], int], tuple[Any, Any, Prepared]] = {}
 _LOCK = threading.Lock()
 
 
@@ -60,34 +67,45 @@ def prepare(plan: Plan) -> Prepared:
     reason = kernel_scope(plan.scenario, plan)
     if reason is not None:
         return Prepared(None, reason)
-    key = (id(plan.scenario), tuple(sorted(plan.weights.items())))
+    # a prefix is the plan's own tuple: the console's chunks of one what-if share it
+    key = (id(plan.scenario), tuple(sorted(plan.weights.items())), id(plan.prefix))
     with _LOCK:
         found = _MEMO.get(key)
-        if found is not None and found[0] is plan.scenario:
-            return found[1]
+        if found is not None and found[0] is plan.scenario and found[1] is plan.prefix:
+            return found[2]
         prepared = _prepare(plan)
         if len(_MEMO) > 16:
             _MEMO.clear()
-        _MEMO[key] = (plan.scenario, prepared)
+        _MEMO[key] = (plan.scenario, plan.prefix, prepared)
         return prepared
 
 
 def _prepare(plan: Plan) -> Prepared:
     from ..montecarlo import _PLAYERS
+    from .prefix import fold_prefix, prefix_tables
     from .tables import build_tables
     began = time.perf_counter()
+    doctrine = _PLAYERS.doctrine(plan.scenario, dict(plan.weights))
+    start = None
     try:
-        tables = build_tables(plan.scenario, _PLAYERS.doctrine(plan.scenario, dict(plan.weights)))
+        if plan.prefix:
+            start = fold_prefix(plan)
+            tables = prefix_tables(plan, doctrine, start)
+        else:
+            tables = build_tables(plan.scenario, doctrine)
     except OutOfScope as exc:
         return Prepared(None, str(exc))
     built = time.perf_counter()
     _warm(tables)
-    return Prepared(tables, None, compile_seconds=time.perf_counter() - built, build_seconds=built - began)
+    return Prepared(tables, None, compile_seconds=time.perf_counter() - built, build_seconds=built - began,
+                    start=start)
 
 
 def _warm(tables: Tables) -> None:
     """Compile the loop (or load it from numba's disk cache) by playing no run."""
+    from . import warm
     _play(tables, np.zeros(0, dtype=np.int64))
+    warm._LOADED.set()
 
 
 def _weights(plan: Plan, tables: Tables, start: int, stop: int) -> tuple[Any, list[tuple[float, ...]]]:
@@ -137,6 +155,9 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
     and whether the reference engine finished it (an answer began a war)."""
     tables = prepared.tables
     assert tables is not None, prepared.reason
+    if prepared.start is not None:
+        from . import prefix
+        return prefix.summaries(plan, tables, prepared.start, start, stop)
     out: list[tuple[RunSummary, bool]] = []
     for batch in _batches(plan, tables, start, stop):
         for k in range(len(batch.seeds)):
@@ -161,11 +182,12 @@ class _Batch:
     bail: Any                      # per run, the turn at which it leaves the kernel, else -1
     reputation: Any
 
-    def finish(self, plan: Plan, tables: Tables, k: int) -> RunSummary:
-        """The summary of run k, which left the kernel: the reference engine plays on from there."""
+    def finish(self, plan: Plan, tables: Tables, k: int, run: Any = None) -> RunSummary:
+        """The summary of run k, which left the kernel: the reference engine plays on from there
+        (`run`: what the run said before the tables' start, a game's prefix)."""
         from .resume import finish
         return finish(plan, tables, self.first + k, int(self.seeds[k]), int(self.bail[k]), self.ranks[k],
-                      self.honour[k], self.cohesion[k], self.declared[k], self.reputation[k])
+                      self.honour[k], self.cohesion[k], self.declared[k], self.reputation[k], run)
 
 
 def _batches(plan: Plan, tables: Tables, start: int, stop: int) -> Iterator[_Batch]:
@@ -236,6 +258,11 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
     if tables is None:
         raise OutOfScope(prepared.reason or "out of the kernel's scope")
     tally = Tally.empty(plan)
+    if prepared.start is not None:  # a game's prefix: each run's summary reads it too
+        for summary, left in summaries(plan, prepared, start, stop):
+            tally.add(summary)
+            tally.replayed += left
+        return tally
     for batch in _batches(plan, tables, start, stop):
         played = batch.bail < 0
         _tally_batch(plan, tables, batch.ranks[played], batch.honour[played], batch.cohesion[played], tally,

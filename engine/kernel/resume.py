@@ -137,14 +137,15 @@ class _Run:
 
 
 def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, ranks: Any, honour: Any,
-           cohesion: Any, declared: Any, reputation: Any) -> RunSummary:
+           cohesion: Any, declared: Any, reputation: Any, run: _Run | None = None) -> RunSummary:
     """The summary of run `index`, which the kernel stopped at turn `turn_index` of `tables` (at
-    their end: where they stop, `Tables.stop`)."""
+    their end: where they stop, `Tables.stop`). `run`: what the run said before the tables' start
+    (a game's prefix, engine.kernel.prefix), else nothing."""
     from ..montecarlo import _PLAYERS, _resolves, run_weights
     drawn = run_weights(plan.seed, index, plan.vary)
     weights, resolves = _resolves(drawn)
     ctx = Context(_PLAYERS.doctrine(plan.scenario, dict(plan.weights) | weights), stochastic=True, verbose=False)
-    run = _Run()
+    run = run if run is not None else _Run()
     root = tables
     while True:
         # a war begins (that turn's close), or where the tables stop: an option open (that turn's

@@ -9,7 +9,9 @@ the first turn on which one is open, each run's option phase is the reference
 engine's, and the run comes back on the tables of the state its choices made. So
 are conditional obligations: the tables stop at a turn whose close meets one (whether
 it binds is the run's answers' doing), the reference engine closes it, and the run
-comes back after it.
+comes back after it. So are runs from a game's prefix (the console's what-if): its
+state is every run's start but for the seed (`engine.kernel.prefix`), and a turn it
+leaves open with answers given is closed by the reference engine for each run.
 
 `kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
 the tables can still find a plan outside the scope (`OutOfScope`), and a run in
@@ -35,7 +37,6 @@ class OutOfScope(Exception):
 
 
 def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
-    """None when the kernel plays this plan, else the reason it does not (in words)."""
-    if plan.prefix:
-        return "runs from a game's prefix (what-if) are not yet compiled"
+    """None when the kernel plays this plan, else the reason it does not (in words). Every plan
+    is in scope today; the tables can still find one outside it (`OutOfScope`)."""
     return None

@@ -48,7 +48,7 @@ from ..turn import MAX_CASCADE_ROUNDS, _lapse, open_turn, turn_cascade
 from ..world import World
 from .scope import OutOfScope
 
-__all__ = ["Tables", "build_tables", "REPUTATION_FACTOR"]
+__all__ = ["Tables", "build_tables", "tables_at", "REPUTATION_FACTOR"]
 
 REPUTATION_FACTOR = FACTORS.index("reputation")
 _CALLS_TO_ARMS = (ObligationType.DEFENSE, ObligationType.OFFENSE)
@@ -453,6 +453,20 @@ def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None
     turns, events, reputation, opened, stop = _skeleton(scenario, doctrine, start)
     if not turns and stop is None:
         raise OutOfScope("no turn is left to play")
+    return _flatten(scenario, doctrine, turns, events, reputation, opened, stop, start)
+
+
+def tables_at(scenario: Scenario, doctrine: Doctrine, gs: GameState, *, leave: bool) -> Tables:
+    """Tables of no turn at `gs`: every run leaves them at once for the reference engine, which
+    plays on from `gs` (`leave`: a turn open, whose close is each run's own), or, the game
+    over, every run ends there."""
+    return _flatten(scenario, doctrine, [], [], dict(gs.reputation), [], gs if leave else None, gs)
+
+
+def _flatten(scenario: Scenario, doctrine: Doctrine, turns: list[_Turn], events: list[Event],
+             reputation: dict[str, float], opened: list[GameState], stop: GameState | None,
+             start: GameState | None) -> Tables:
+    """The skeleton's turns as the flat arrays the loop reads (`start`: where the skeleton began)."""
     b = _Builder(scenario)
     for t in turns:
         b.turn(t)
@@ -481,7 +495,12 @@ def build_tables(scenario: Scenario, doctrine: Doctrine, start: GameState | None
         states=b.states, slots=b.slots, pairs=b.pairs, treaties=b.treaties,
         fired=tuple((e.inject, e.turn) for e in events if isinstance(e, InjectFired)),
         belligerents=len(fighting), first_war=wars[0].turn if wars else None,
-        origins={a: attack.origin for t in turns[-1:] for a, attack in t.gs.attacks.items()}, arrays=arrays,
+        origins=_origins(turns[-1].gs if turns else start), arrays=arrays,
         weights=np.asarray([doctrine.weights[n] for n in FACTORS], dtype=np.float64),
         cuts=np.asarray(doctrine.cuts, dtype=np.float64), opened=kept, votes=b.votes,
         wars=tuple((e.turn, e.aggressor, e.defender) for e in wars), stop=stop)
+
+
+def _origins(gs: GameState | None) -> dict[str, str]:
+    """Per attack, the attack its chain began with, in the last state the skeleton read."""
+    return {} if gs is None else {a: attack.origin for a, attack in gs.attacks.items()}
