@@ -30,6 +30,7 @@ from .events import (
     TurnClosed,
     VoteCast,
     WarBegun,
+    builder,
 )
 from .model import ALL, Decision, Invocation, Mode, ObligationType, Response, honours
 from .network import Attack, CascadeResult, Round, Trigger
@@ -46,6 +47,8 @@ _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
 # thousand times a run, so looked up rather than worked out.
 _HONOURS = {(t, r): honours(t, r) for t in ObligationType for r in Response}
 _NONAGGRESSION, _MEMBER, _REPLAY = ObligationType.NONAGGRESSION, Invocation.MEMBER, Mode.REPLAY
+# The constructors of the events `_honour` makes, two for each commitment accounted (events.builder).
+_HONOURED, _BREACH, _REPUTATION = builder(Honoured), builder(Breach), builder(ReputationChanged)
 # How many of the voters each rule needs (ceiling of two thirds; more than half).
 _NEEDED: dict[Invocation, Callable[[int], int]] = {
     Invocation.CONSENSUS: lambda n: n, Invocation.TWO_THIRDS: lambda n: -(-2 * n // 3),
@@ -237,16 +240,17 @@ def _honour(play: Play, owed: list[tuple[Trigger, bool]]) -> Iterator[Event]:
         response = None if t.type is _NONAGGRESSION else decisions[(t.attack, ally)].response
         vis = obligation_visibility(gs, t) if (t.treaty, t.article) in f.hidden else ALL
         ally_name = f.name(ally) if say else ""
-        cls = Honoured if kept else Breach
-        yield cls(turn=turn, state=ally, treaty=t.treaty, article=t.article, attack=t.attack, partner=t.partner,
-                  type=t.type, response=response, actor=ally, visibility=vis,
+        cls, new = (Honoured, _HONOURED) if kept else (Breach, _BREACH)
+        yield new(cls, turn=turn, state=ally, treaty=t.treaty, article=t.article, attack=t.attack,
+                  partner=t.partner, type=t.type, response=response, actor=ally, visibility=vis,
                   reason=f"{ally_name} {'honours' if kept else 'abandons'} {f.commitments[t.treaty, t.article]} "
                          f"toward {f.name(t.partner)}" if say else "")
         before = changed[ally] if ally in changed else reputation[ally]
         after = reputation_after(before, kept, REPUTATION_GAIN, REPUTATION_LOSS)
         changed[ally] = after
-        yield ReputationChanged(
-            turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally, visibility=vis,
+        yield _REPUTATION(
+            ReputationChanged, turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally,
+            visibility=vis,
             reason=f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"
             if say else "")
 
