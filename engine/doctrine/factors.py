@@ -38,7 +38,7 @@ def values(s: Situation) -> tuple[float, ...]:
     treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
     casus, formality, commitment, institution, leader, regime, obsolete, lesser, led = (
         _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
-    cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
+    cost = _cost_of_war(world, rd.our_side(s, memo, treaty), opponents)
     tied, bloc = rd.ties(world, memo, ally, opponents, partner)
     invited = rd.invited(world, shared, attack, ally, partner)
     return (
@@ -138,13 +138,12 @@ def _obsolescence(world: World, memo: rd.Memo, treaty: Treaty) -> float:
     return found
 
 
-def _cost_of_war(world: World, memo: rd.Memo, ours_core: tuple[str, ...],
-                 opponents: tuple[str, ...]) -> float:
+def _cost_of_war(world: World, ours_core: tuple[str, ...], opponents: tuple[str, ...]) -> float:
     """The other side's share of the two sides' power, and whether it has nuclear weapons."""
     if not opponents:
         return 0.0
-    ours, _ = rd.side_power(world, memo, ours_core)
-    theirs, nuclear = rd.side_power(world, memo, opponents)
+    ours, _ = rd.side_power(world, ours_core)
+    theirs, nuclear = rd.side_power(world, opponents)
     share = rd.share_of(theirs, ours)
     cost: float = COST["power_share"] * share + COST["nuclear"] * (1.0 if nuclear else 0.0)
     return cost
