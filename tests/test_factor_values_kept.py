@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.doctrine import FACTORS, Situation, core, factors
+from engine.doctrine import readings as rd
 from engine.game import Game
 from engine.model import Control, Response
 from engine.scenario import load
@@ -156,3 +157,19 @@ def test_the_leader_answer_and_the_reputation_are_read_each_time() -> None:
                                    s.triggered))
     assert led == factors.values(on(Situation(world, s.ally, s.partner, s.attack, s.treaty, s.article,
                                               Response.FULL, s.triggered), fresh(world)))
+
+
+def test_the_values_kept_are_bounded_and_start_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound, the scenario's scratch dicts of settings start afresh, and the games read on
+    as they read afresh."""
+    monkeypatch.setattr(factors, "_VALUES_KEPT", 25)
+    scenario = load(TEACHING)
+    compared = Compared(monkeypatch)
+    renewed = 0
+    for seed in range(4):
+        Game.new(scenario, seed=seed, stochastic=True, verbose=False).play()
+        tables = rd.shared_scratch(World.initial(scenario)).get("readings: settings", {})
+        kept = sum(1 for memo in tables.values() for key in memo if key[0] == factors._VALUES)
+        assert kept < 25
+        renewed += kept < compared.calls
+    assert compared.calls > 100 and renewed

@@ -42,6 +42,7 @@ def values(s: Situation) -> tuple[float, ...]:
     found: tuple[tuple[float, ...], tuple[float, ...]] | None = memo.get(key)
     if found is None:
         found = memo[key] = _settled(s)
+        _count_kept(world)
     before, after = found
     treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
     cost = _cost_of_war(world, rd.our_side(s, memo, treaty), rd.opponents(s.attack, s.partner))
@@ -53,6 +54,20 @@ _VALUES = "factors: values"
 REPUTATION_AT, COST_AT = FACTORS.index("reputation"), FACTORS.index("cost_of_war")
 if COST_AT != REPUTATION_AT + 1:
     raise RuntimeError("factors.values puts the reputation and the cost of war in side by side")
+
+
+# How many situations' values a scenario keeps (about a kilobyte each), then its scratch dicts
+# of settings start afresh: memory stays flat however many runs a batch plays.
+_VALUES_KEPT = 16384
+_COUNT = "factors: values kept"
+
+
+def _count_kept(world: World) -> None:
+    shared = rd.shared_scratch(world)
+    kept = shared[_COUNT] = shared.get(_COUNT, 0) + 1
+    if kept >= _VALUES_KEPT:
+        shared[_COUNT] = 0
+        rd.renew_settings(world)
 
 
 class ReputationRead(RuntimeError):

@@ -88,6 +88,13 @@ def _at_war(world: World) -> Memo:
     return _kept(world, _WORLDS, (world.setting, world.turn, world.wars))
 
 
+def renew_settings(world: World) -> None:
+    """Start the scratch dicts of the scenario's settings and turns afresh (a memo that keeps more
+    in them than their count bounds calls this when it has kept enough); a world already read
+    keeps its own until it dies."""
+    shared_scratch(world).pop(_CALM, None)
+
+
 def _kept(world: World, table: str, key: tuple[object, ...]) -> Memo:
     if world.setting is None:
         return {}
