@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
-from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event
+from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event, builder
 from .model import (
     UMPIRE,
     Control,
@@ -38,6 +38,7 @@ _HOSTILE, _LIMITED, _FULL = Response.HOSTILE, Response.LIMITED, Response.FULL
 _REPLAY, _EXERCISE, _NPC, _PLAYER = Mode.REPLAY, Mode.EXERCISE, Control.NPC, Control.PLAYER
 _RECORD = Control.RECORD
 _DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
+_DECISION_TAKEN = builder(DecisionTaken)  # (events.builder: made for every answer)
 
 
 def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
@@ -115,6 +116,9 @@ def control(gs: GameState, state: str) -> Control:
     return gs.controller(state) if gs.mode is _EXERCISE else _NPC
 
 
+_HASHER = hashlib.blake2b(digest_size=8, person=b"casus-decision")
+
+
 class Draw:
     """The uniform draw of one decision, a hash of the game's seed and the decision's place
     (turn, attack, state): a counter-based generator (Salmon et al. 2011, as JAX's keys). A
@@ -123,8 +127,9 @@ class Draw:
     __slots__ = ("u",)
 
     def __init__(self, key: str) -> None:
-        digest = hashlib.blake2b(key.encode(), digest_size=8, person=b"casus-decision").digest()
-        self.u = unit_float(int.from_bytes(digest, "big") >> 11)  # 53 bits: a double in [0, 1)
+        hasher = _HASHER.copy()  # (a copy of the set-up hash, rather than its keywords read again)
+        hasher.update(key.encode())
+        self.u = unit_float(int.from_bytes(hasher.digest(), "big") >> 11)  # 53 bits: a double in [0, 1)
 
     def random(self) -> float:
         return self.u
@@ -290,8 +295,8 @@ class Decider:
         # treaty, rationale.
         decision = Decision(gs.turn, state, attack.id, response, source, side,
                             trigger.treaty if trigger else None, rationale)
-        self.new.append((DecisionTaken(
-            turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
+        self.new.append((_DECISION_TAKEN(
+            DecisionTaken, turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
             side=decision.side, treaty=decision.treaty, rationale=rationale, probabilities=probabilities,
             predicted=predicted, source_ref=source_ref, actor=state,
             visibility=decision_visibility(gs, decision), reason=reason),))

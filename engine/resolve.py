@@ -30,6 +30,7 @@ from .events import (
     TurnClosed,
     VoteCast,
     WarBegun,
+    builder,
 )
 from .model import ALL, Decision, Invocation, Mode, ObligationType, Response, honours
 from .network import Attack, CascadeResult, Round, Trigger
@@ -46,6 +47,14 @@ _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
 # thousand times a run, so looked up rather than worked out.
 _HONOURS = {(t, r): honours(t, r) for t in ObligationType for r in Response}
 _NONAGGRESSION, _MEMBER, _REPLAY = ObligationType.NONAGGRESSION, Invocation.MEMBER, Mode.REPLAY
+# The constructors of the events `_honour` makes, two for each commitment accounted (events.builder).
+_HONOURED, _BREACH, _REPUTATION = builder(Honoured), builder(Breach), builder(ReputationChanged)
+# Events made every turn, by their constructors called directly (events.builder).
+_WAR_BEGUN = builder(WarBegun)
+_ATTACK_MADE = builder(AttackMade)
+_INVOCATION_RESOLVED = builder(InvocationResolved)
+_INDICATORS_MEASURED = builder(IndicatorsMeasured)
+_TURN_CLOSED = builder(TurnClosed)
 # How many of the voters each rule needs (ceiling of two thirds; more than half).
 _NEEDED: dict[Invocation, Callable[[int], int]] = {
     Invocation.CONSENSUS: lambda n: n, Invocation.TWO_THIRDS: lambda n: -(-2 * n // 3),
@@ -65,16 +74,16 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Even
             yield from obligations(gs, _waited_in_vain(gs, rnd))
         for war in rnd.wars_begun:
             if war.pair not in at_war:
-                yield WarBegun(turn=turn, aggressor=war.aggressor, defender=war.defender, round=rnd.number,
-                               actor=war.aggressor,
-                               reason=f"{name(war.aggressor)} and {name(war.defender)} are at war")
+                yield _WAR_BEGUN(WarBegun, turn=turn, aggressor=war.aggressor, defender=war.defender,
+                                 round=rnd.number, actor=war.aggressor,
+                                 reason=f"{name(war.aggressor)} and {name(war.defender)} are at war")
                 at_war.add(war.pair)
         yield from _invocations_and_honour(play, rnd, tested, result.world)
     if result.truncated:
         yield CascadeTruncated(turn=turn, rounds=max_rounds, visibility="umpire",
                                reason=f"the cascade was stopped after {max_rounds} rounds")
     yield from _indicators(play, result, tested)
-    yield TurnClosed(turn=turn, reason=f"turn {turn} closes")
+    yield _TURN_CLOSED(TurnClosed, turn=turn, reason=f"turn {turn} closes")
     if turn >= gs.scenario.turns:
         yield GameEnded(turn=turn, reason="the last turn of the scenario is played")
 
@@ -91,8 +100,8 @@ def _new_round(play: Play, rnd: Round) -> Iterator[Event]:
     yield CascadeRound(turn=turn, round=rnd.number, attacks=tuple(a.id for a in rnd.attacks),
                        reason=f"round {rnd.number}: the new wars bring further obligations into play")
     for attack in rnd.attacks:
-        yield AttackMade(turn=turn, attack=attack, round=rnd.number, actor=first(attack.attackers),
-                         reason=f"{f.names_of(attack.attackers)} now at war with {f.name(attack.target)}")
+        yield _ATTACK_MADE(AttackMade, turn=turn, attack=attack, round=rnd.number, actor=first(attack.attackers),
+                           reason=f"{f.names_of(attack.attackers)} now at war with {f.name(attack.target)}")
     if play.ctx.verbose:
         yield from obligations(gs, rnd.triggers)
 
@@ -187,9 +196,9 @@ def _invocation(play: Play, treaty_id: str, attack_id: str, triggers: list[Trigg
     declared = len(yes) >= need
     blocked = () if declared else tuple(no)
     tally = f"{len(yes)} of {len(voters)}, {treaty.invocation} needs {need}"
-    yield InvocationResolved(
-        turn=gs.turn, treaty=treaty_id, attack=attack_id, declared=declared, yes=tuple(yes), no=tuple(no),
-        rule=treaty.invocation, needed=need, blocked_by=blocked, visibility=vis,
+    yield _INVOCATION_RESOLVED(
+        InvocationResolved, turn=gs.turn, treaty=treaty_id, attack=attack_id, declared=declared, yes=tuple(yes),
+        no=tuple(no), rule=treaty.invocation, needed=need, blocked_by=blocked, visibility=vis,
         reason=(f"{treaty.name}: casus foederis declared ({tally})" if declared else
                 f"{treaty.name}: casus foederis not declared ({tally}); blocked by {f.names_of(blocked)}"))
     return declared
@@ -237,16 +246,17 @@ def _honour(play: Play, owed: list[tuple[Trigger, bool]]) -> Iterator[Event]:
         response = None if t.type is _NONAGGRESSION else decisions[(t.attack, ally)].response
         vis = obligation_visibility(gs, t) if (t.treaty, t.article) in f.hidden else ALL
         ally_name = f.name(ally) if say else ""
-        cls = Honoured if kept else Breach
-        yield cls(turn=turn, state=ally, treaty=t.treaty, article=t.article, attack=t.attack, partner=t.partner,
-                  type=t.type, response=response, actor=ally, visibility=vis,
+        cls, new = (Honoured, _HONOURED) if kept else (Breach, _BREACH)
+        yield new(cls, turn=turn, state=ally, treaty=t.treaty, article=t.article, attack=t.attack,
+                  partner=t.partner, type=t.type, response=response, actor=ally, visibility=vis,
                   reason=f"{ally_name} {'honours' if kept else 'abandons'} {f.commitments[t.treaty, t.article]} "
                          f"toward {f.name(t.partner)}" if say else "")
         before = changed[ally] if ally in changed else reputation[ally]
         after = reputation_after(before, kept, REPUTATION_GAIN, REPUTATION_LOSS)
         changed[ally] = after
-        yield ReputationChanged(
-            turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally, visibility=vis,
+        yield _REPUTATION(
+            ReputationChanged, turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally,
+            visibility=vis,
             reason=f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"
             if say else "")
 
@@ -263,9 +273,9 @@ def _indicators(play: Play, result: CascadeResult,
         if not (verbose or cases) or not world.in_force(treaty.id):
             continue
         cohesion = numeric_cohesion([p for p, _ in cases], [kept for _, kept in cases]) if cases else None
-        measured = IndicatorsMeasured(turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion), triggered=len(cases),
-                                      visibility=treaty_visibility(gs, treaty.id),
-                                      reason=f"indicators of {treaty.name}")
+        measured = _INDICATORS_MEASURED(IndicatorsMeasured, turn=gs.turn, treaty=treaty.id, cohesion=_r(cohesion),
+                                        triggered=len(cases), visibility=treaty_visibility(gs, treaty.id),
+                                        reason=f"indicators of {treaty.name}")
         if verbose:
             measured = _deterrence(measured, world, play.ctx.doctrine,
                                    sorted(world.members_in_force[treaty.id], key=rank), attackers, threats)

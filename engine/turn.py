@@ -45,6 +45,7 @@ from .events import (
     TreatyInForce,
     TriggerRef,
     TurnOpened,
+    builder,
 )
 from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind, Mode
 from .network import Attack, Trigger, cascade
@@ -57,6 +58,11 @@ from .view import may_choose, may_submit
 # states (engine.network). Twelve covers every chain of the record (1914 took five) with room to
 # spare, and bounds what a pathological scenario costs; a stopped cascade says so in the log.
 MAX_CASCADE_ROUNDS = 12
+# Events made every turn, by their constructors called directly (events.builder).
+_TURN_OPENED = builder(TurnOpened)
+_INJECT_FIRED = builder(InjectFired)
+_EFFECT_APPLIED = builder(EffectApplied)
+_ATTACK_MADE = builder(AttackMade)
 
 __all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "choose_for_missing", "choose_option", "close_turn",
            "examine", "fire_adhoc", "obligations", "open_turn", "override", "override_option", "submit",
@@ -78,7 +84,8 @@ def open_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
 
 def _open_turn(play: Play) -> Iterator[Event]:
     turn = play.gs.turn + 1
-    yield TurnOpened(turn=turn, date=play.gs.scenario.date_of(turn).isoformat(), reason=f"turn {turn} opens")
+    yield _TURN_OPENED(TurnOpened, turn=turn, date=play.gs.scenario.date_of(turn).isoformat(),
+                       reason=f"turn {turn} opens")
     # Answers the record gives on this turn to earlier attacks come first, so that a new
     # attack on the same victim meets the side those states have taken.
     yield from _reopen_deferred(play)
@@ -139,12 +146,12 @@ def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = 
     reason = "fired by the umpire" if (adhoc or by_umpire) else (
         f"an option of {play.facts.name(first(inject.actors))}, carried out" if inject.option
         else f"scheduled for turn {inject.turn}")
-    yield InjectFired(turn=turn, inject=inject.id, inject_kind=inject.kind, text=inject.text,
-                      actors=tuple(inject.actors), target=inject.target, treaty=inject.treaty, adhoc=adhoc,
-                      actor=first(inject.actors), visibility=vis, reason=reason)
+    yield _INJECT_FIRED(InjectFired, turn=turn, inject=inject.id, inject_kind=inject.kind, text=inject.text,
+                        actors=tuple(inject.actors), target=inject.target, treaty=inject.treaty, adhoc=adhoc,
+                        actor=first(inject.actors), visibility=vis, reason=reason)
     for effect in inject.effects:
-        yield EffectApplied(turn=turn, inject=inject.id, path=effect.path, value=effect.value,
-                            visibility=UMPIRE, reason=f"effect of {inject.id}")
+        yield _EFFECT_APPLIED(EffectApplied, turn=turn, inject=inject.id, path=effect.path, value=effect.value,
+                              visibility=UMPIRE, reason=f"effect of {inject.id}")
     yield from _treaty_change(play.gs, inject)
     yield from _forces(play.gs, inject)
     if inject.kind.traits.ends_war:
@@ -194,8 +201,8 @@ def _reopen_deferred(play: Play) -> Iterator[Event]:
     for attack_id in due:
         if attack_id not in gs.turn_attacks:
             attack = gs.attacks[attack_id]
-            yield AttackMade(turn=gs.turn, attack=attack, reopened=True, actor=first(attack.attackers),
-                             reason="still at issue: the record has a state answer it on this turn")
+            yield _ATTACK_MADE(AttackMade, turn=gs.turn, attack=attack, reopened=True, actor=first(attack.attackers),
+                               reason="still at issue: the record has a state answer it on this turn")
 
 
 # --- 1b. options: injects their actor decides (engine.options) ---------------------------------
@@ -297,9 +304,9 @@ def examine(play: Play, attack: Attack, *, round_: int, visibility: str | tuple[
     gs, ctx, f = play.gs, play.ctx, play.facts
     verb = ("threatens" if len(attack.attackers) == 1 else "threaten") if attack.threat else (
         "attacks" if len(attack.attackers) == 1 else "attack")
-    yield AttackMade(turn=gs.turn, attack=attack, round=round_, actor=first(attack.attackers),
-                     visibility=visibility,
-                     reason=f"{f.names_of(attack.attackers) or 'unknown attackers'} {verb} {f.name(attack.target)}")
+    yield _ATTACK_MADE(AttackMade, turn=gs.turn, attack=attack, round=round_, actor=first(attack.attackers),
+                       visibility=visibility,
+                       reason=f"{f.names_of(attack.attackers) or 'unknown attackers'} {verb} {f.name(attack.target)}")
     gs, graph = play.gs, play.graph
     # A batch run (no explanations) reads only what binds, and logs none of it: what
     # binds shows again in the requests, decisions and honour events it leads to.

@@ -51,7 +51,7 @@ def play(scenario: Scenario, seed: int) -> tuple[object, ...]:
 
 def unshared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every world reads afresh into its own scratch, as before any memo across games."""
-    monkeypatch.setattr(rd, "_kept", lambda world: {})
+    monkeypatch.setattr(rd, "_kept", lambda world, table, key: {})
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

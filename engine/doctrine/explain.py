@@ -160,8 +160,8 @@ def _say_cost(w: _Words, v: float) -> str:
         return "no known enemy to fight"
     memo = rd.scratch(w.world)
     core = rd.our_side(s, memo, w.treaty)
-    ours, _ = rd.side_power(w.world, memo, core)
-    theirs, nuclear = rd.side_power(w.world, memo, w.opponents)
+    ours, _ = rd.side_power(w.world, core)
+    theirs, nuclear = rd.side_power(w.world, w.opponents)
     share = rd.share_of(theirs, ours)
     return (f"war with {w.X} would be costly: {w.X}'s side holds {share:.0%} of the power "
             f"against {_names(w.world, core)}{', with nuclear weapons' if nuclear else ''}")

@@ -6,11 +6,13 @@ Each value is scaled to [0, 1] or [-1, 1] as doctrine.json's `range` says.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from ..model import Obligation, ObligationType, Response, State, Treaty
 from ..network import Attack
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
-from .data import ATTRIB, COST, ENTRAP, KIND_CLARITY, LEADER, OBSOLETE
+from .data import ATTRIB, COST, ENTRAP, FACTORS, KIND_CLARITY, LEADER, OBSOLETE
 from .situation import Situation
 
 # A factor with no commitment in play: the casus foederis fails (-1), the commitment's own
@@ -30,6 +32,87 @@ _AGE_FULL = float(OBSOLETE["age_years_full"])
 
 def values(s: Situation) -> tuple[float, ...]:
     """The factor values before weighting, in documentation order (data.FACTORS)."""
+    world = s.world
+    # All but two factors read the world's setting and turn alone: what they give is kept in the
+    # scratch the worlds of that setting and turn share (readings.scratch), across the games of a
+    # batch and whatever their wars. The deciding state's reputation and the cost of war (which
+    # reads the wars) are read each time, and put in at their places.
+    memo = rd.scratch(world)
+    key = (_VALUES, s.attack, s.ally, s.partner, s.treaty, s.article, s.leader_response, s.triggered)
+    found: tuple[tuple[float, ...], tuple[float, ...]] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = _settled(s)
+        _count_kept(world)
+    before, after = found
+    treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
+    cost = _cost_of_war(world, rd.our_side(s, memo, treaty), rd.opponents(s.attack, s.partner))
+    return (*before, _centred(world.reputation.get(s.ally, INITIAL_REPUTATION)), cost, *after)
+
+
+_VALUES = "factors: values"
+# The places of the two factors `values` reads each time, next to each other.
+REPUTATION_AT, COST_AT = FACTORS.index("reputation"), FACTORS.index("cost_of_war")
+if COST_AT != REPUTATION_AT + 1:
+    raise RuntimeError("factors.values puts the reputation and the cost of war in side by side")
+
+
+# How many situations' values a scenario keeps (about a kilobyte each), then its scratch dicts
+# of settings start afresh: memory stays flat however many runs a batch plays.
+_VALUES_KEPT = 16384
+_COUNT = "factors: values kept"
+
+
+def _count_kept(world: World) -> None:
+    shared = rd.shared_scratch(world)
+    kept = shared[_COUNT] = shared.get(_COUNT, 0) + 1
+    if kept >= _VALUES_KEPT:
+        shared[_COUNT] = 0
+        rd.renew_settings(world)
+
+
+class ReputationRead(RuntimeError):
+    """A factor other than `reputation` read a reputation: values kept across reputations would
+    be wrong."""
+
+
+def _settled(s: Situation) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The kept factors, before and after the reputation's and the cost's places, read off the
+    world with reputations that say whether anyone read them: the values are kept whatever the
+    reputations, so a factor that read one fails here, loudly, rather than leave a value wrong."""
+    world = s.world
+    watched = _Watched(world.reputation)
+    found = _kept(Situation(world.evolve(reputation=watched), s.ally, s.partner, s.attack, s.treaty, s.article,
+                            s.leader_response, s.triggered))
+    if watched.read:
+        raise ReputationRead(
+            "a doctrine factor other than 'reputation' read a reputation, yet the factors' values are kept "
+            "across reputations (engine/doctrine/factors.py, values): read reputations in that factor alone, "
+            "or read the factor that reads them each time, as values reads the reputation")
+    return found[:REPUTATION_AT], found[REPUTATION_AT:]
+
+
+class _Watched(Mapping[str, float]):
+    """A world's reputations that note whether anyone read them."""
+    __slots__ = ("_of", "read")
+
+    def __init__(self, of: Mapping[str, float]) -> None:
+        self._of, self.read = of, False
+
+    def __getitem__(self, state: str) -> float:
+        self.read = True
+        return self._of[state]
+
+    def __iter__(self) -> Iterator[str]:
+        self.read = True
+        return iter(self._of)
+
+    def __len__(self) -> int:
+        self.read = True
+        return len(self._of)
+
+
+def _kept(s: Situation) -> tuple[float, ...]:
+    """Every factor's value but the reputation's and the cost of war's, in documentation order."""
     world, attack, ally, partner = s.world, s.attack, s.ally, s.partner
     me, them = world.states[ally], world.states[partner]
     memo, shared = rd.scratch(world), rd.shared_scratch(world)
@@ -38,14 +121,13 @@ def values(s: Situation) -> tuple[float, ...]:
     treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
     casus, formality, commitment, institution, leader, regime, obsolete, lesser, led = (
         _NO_TREATY if treaty is None else _commitment(s, memo, shared, treaty, me))
-    cost = _cost_of_war(world, memo, rd.our_side(s, memo, treaty), opponents)
     tied, bloc = rd.ties(world, memo, ally, opponents, partner)
     invited = rd.invited(world, shared, attack, ally, partner)
     return (
         casus, formality, commitment, institution, _tripwire(world, shared, attack, ally, partner),
         threat, affinity, leader, _centred(them.burden_sharing), regime,
-        _centred(world.reputation.get(ally, INITIAL_REPUTATION)),
-        cost, trade, _entrapment(world, attack, me, partner),
+        # (the reputation's and the cost of war's places: values puts them in)
+        trade, _entrapment(world, attack, me, partner),
         0.0 if invited else _ambiguity(attack), obsolete,
         _stakes(world, memo, ally, casus, affinity), tied, bloc, _invitation(invited, casus), lesser,
         led,
@@ -138,13 +220,12 @@ def _obsolescence(world: World, memo: rd.Memo, treaty: Treaty) -> float:
     return found
 
 
-def _cost_of_war(world: World, memo: rd.Memo, ours_core: tuple[str, ...],
-                 opponents: tuple[str, ...]) -> float:
+def _cost_of_war(world: World, ours_core: tuple[str, ...], opponents: tuple[str, ...]) -> float:
     """The other side's share of the two sides' power, and whether it has nuclear weapons."""
     if not opponents:
         return 0.0
-    ours, _ = rd.side_power(world, memo, ours_core)
-    theirs, nuclear = rd.side_power(world, memo, opponents)
+    ours, _ = rd.side_power(world, ours_core)
+    theirs, nuclear = rd.side_power(world, opponents)
     share = rd.share_of(theirs, ours)
     cost: float = COST["power_share"] * share + COST["nuclear"] * (1.0 if nuclear else 0.0)
     return cost

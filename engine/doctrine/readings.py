@@ -2,9 +2,12 @@
 
 The factors' values, their words and the credibility of a treaty all read the
 same things, so each reading is computed once and kept in a scratch dict. What
-is derived from one world (its wars, its members in force) is kept in that
-world's scratch; what the scenario alone decides (its treaties' wording, its
-deployments, its calendar) in the scenario's, for all its worlds.
+is derived from a world's setting and turn (its members in force, their leader,
+the major allies, ties) is kept in the scratch of its setting and turn
+(`scratch`), whatever its wars; what reads its wars too (sides, coalitions,
+threats) in that of its setting, turn and wars (`war_scratch`); what the
+scenario alone decides (its treaties' wording, its deployments, its calendar)
+in the scenario's, for all its worlds.
 """
 from __future__ import annotations
 
@@ -50,25 +53,52 @@ MAJOR_ALLIES = int(LEADER["major_allies"])
 
 
 def scratch(world: World) -> Memo:
-    """The world's scratch dict: what is read off its setting, turn and wars, never off its
-    reputations (they change with every commitment tested; a reading of them is made afresh).
-    Worlds of one scenario with the same version of the setting (World.setting), turn and wars
-    share one, so the games of a batch that reach the same world read it once."""
-    memo: Memo = MEMO.scratch(world, _kept)
+    """The world's scratch dict: what is read off its setting and turn, never off its wars or its
+    reputations (the wars of the games of a batch part at once, and the reputations move with
+    every commitment tested; what reads them is kept in `war_scratch`, or read afresh). Worlds of
+    one scenario with the same version of the setting (World.setting) and turn share one, so the
+    games of a batch read it once, whatever their wars."""
+    memo: Memo = MEMO.scratch(world, _calm)
     return memo
 
 
-# Scratch dicts by (setting, turn, wars), per scenario: at most this many, then they start afresh.
-_WORLDS = "readings: worlds"
+def war_scratch(world: World) -> Memo:
+    """The scratch dict of what is read off the world's wars as well (sides, coalitions, threats):
+    shared by the worlds of one scenario with the same version of the setting, turn and wars."""
+    memo: Memo = _AT_WAR.scratch(world, _at_war)
+    return memo
+
+
+_AT_WAR = IdentityMemo()
+# Scratch dicts by (setting, turn) and by (setting, turn, wars), per scenario: at most this many
+# of each, then they start afresh.
+_CALM, _WORLDS = "readings: settings", "readings: worlds"
 _WORLDS_KEPT = 256
 
 
-def _kept(world: World) -> Memo:
-    """The scratch dict of the worlds like this one (a world's own when its setting is unknown)."""
+def _calm(world: World) -> Memo:
+    """The scratch dict of the worlds with this one's setting and turn (its own when the setting
+    is unknown)."""
+    return _kept(world, _CALM, (world.setting, world.turn))
+
+
+def _at_war(world: World) -> Memo:
+    """The scratch dict of the worlds with this one's setting, turn and wars (its own when the
+    setting is unknown)."""
+    return _kept(world, _WORLDS, (world.setting, world.turn, world.wars))
+
+
+def renew_settings(world: World) -> None:
+    """Start the scratch dicts of the scenario's settings and turns afresh (a memo that keeps more
+    in them than their count bounds calls this when it has kept enough); a world already read
+    keeps its own until it dies."""
+    shared_scratch(world).pop(_CALM, None)
+
+
+def _kept(world: World, table: str, key: tuple[object, ...]) -> Memo:
     if world.setting is None:
         return {}
-    kept: dict[tuple[object, ...], Memo] = shared_scratch(world).setdefault(_WORLDS, {})
-    key = (world.setting, world.turn, world.wars)
+    kept: dict[tuple[object, ...], Memo] = shared_scratch(world).setdefault(table, {})
     memo = kept.get(key)
     if memo is None:
         if len(kept) >= _WORLDS_KEPT:
@@ -97,6 +127,7 @@ def opponents(attack: Attack, partner: str) -> tuple[str, ...]:
 
 
 def coalition(world: World, memo: Memo, state: str) -> frozenset[str]:
+    """`state` and those fighting beside it; `memo` is the world's war_scratch."""
     key = ("coalition", state)
     found: frozenset[str] | None = memo.get(key)
     if found is None:
@@ -114,8 +145,9 @@ def tripwire(world: World, shared: Memo, ally: str, host: str) -> float:
     return found
 
 
-def side_power(world: World, memo: Memo, core: tuple[str, ...]) -> tuple[float, bool]:
+def side_power(world: World, core: tuple[str, ...]) -> tuple[float, bool]:
     """Power of `core` and everyone fighting alongside any of them; whether any is nuclear."""
+    memo = war_scratch(world)
     key = ("side", core)
     found: tuple[float, bool] | None = memo.get(key)
     if found is None:

@@ -108,7 +108,7 @@ def entrapment(world: World, treaty: str, member: str) -> float:
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
         return 0.0
-    return clip01(_entrapment(world, _threats(world, rd.scratch(world)), _insiders(world, t), allies, member))
+    return clip01(_entrapment(world, _threats(world, rd.war_scratch(world)), _insiders(world, t), allies, member))
 
 
 def _insiders(world: World, treaty: Treaty) -> frozenset[str]:
@@ -177,7 +177,8 @@ def _coverage(world: World, memo: rd.Memo, treaty: Treaty, members: list[str],
 
 
 def _threats(world: World, memo: rd.Memo) -> Threats:
-    """Who each state fears, and how much (threat > 0, or 1 for a state it is at war with)."""
+    """Who each state fears, and how much (threat > 0, or 1 for a state it is at war with); `memo`
+    is the world's war_scratch."""
     found: Threats | None = memo.get("threats")
     if found is None:
         threats: dict[str, dict[str, float]] = {}
@@ -199,7 +200,7 @@ def _own_threats(world: World, member: str) -> Mapping[str, float]:
     is ever removed, so the same count means the same pairs)."""
     relations, scenario = world.relations, world.scenario
     if len(relations) != len(scenario.relation_by_pair):
-        return _threats(world, rd.scratch(world)).get(member, {})
+        return _threats(world, rd.war_scratch(world)).get(member, {})
     row: dict[str, float] = {}
     for pair in _by_source(scenario).get(member, ()):
         r = relations[pair]
