@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from engine import decide
 from engine import turn as turn_phase
 from engine.game import Game
-from engine.model import Control, Scenario
+from engine.model import Scenario
 from engine.network import Attack, Trigger
 from engine.play import Play
 from engine.scenario import load
@@ -73,13 +73,5 @@ def test_the_kept_answerers_follow_the_umpire_and_an_undo(monkeypatch: pytest.Mo
     for seed in range(3):  # other games first, so that the reading is kept
         play(scenario, seed, False)
     checked = Checked(monkeypatch)
-    umpired = Umpired(scenario)
-    game, cell = umpired.game, umpired.cell
-    for _ in umpired.turns():
-        pass
-    assert umpired.overridden > 0
-    game.undo()
-    game.undo()
-    game.assign([cell], Control.NPC)
-    game.play()
+    Umpired(scenario).undone().play()
     assert checked.calls > 0

@@ -12,7 +12,6 @@ too (the console plays with the same engine).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,11 +24,11 @@ from engine.doctrine import Situation
 from engine.doctrine import readings as rd
 from engine.doctrine.factors import values
 from engine.game import Game
-from engine.model import Control, Response, Scenario
+from engine.model import Control, Scenario
 from engine.play import Play, _read_stakes
 from engine.scenario import load
 from engine.state import Status
-from engine.world import World
+from tests.situations import situations, unversioned
 from tests.umpired import Umpired
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,34 +64,13 @@ def test_a_batch_with_shared_readings_plays_the_games_a_cold_engine_plays(
     assert warm == cold
 
 
-def fresh(world: World) -> World:
-    """The same world with no version of its setting: read into a scratch of its own."""
-    return World(scenario=world.scenario, turn=world.turn, states=world.states, relations=world.relations,
-                 members_in_force=world.members_in_force, known_to=world.known_to,
-                 reputation=world.reputation, wars=world.wars, forces=world.forces)
-
-
-def situations(game: Game, world: World) -> Iterator[Situation]:
-    """Every state's situation toward every attack made so far, under each treaty it belongs to."""
-    scenario = game.scenario
-    for attack in game.state.attacks.values():
-        for state in scenario.states:
-            if state.id == attack.target or state.id in attack.attackers:
-                continue
-            yield Situation(world, state.id, attack.target, attack)
-            for treaty in scenario.treaties:
-                if state.id in treaty.members:
-                    for leader in (None, Response.FULL):
-                        yield Situation(world, state.id, attack.target, attack, treaty.id, 0, leader)
-
-
 def same_as_fresh(game: Game) -> int:
     """Compare the factors on the game's world with a fresh reading; how many situations."""
     world = game.state.played_world()
     assert world.setting is not None
     compared = 0
     for s in situations(game, world):
-        assert values(s) == values(Situation(fresh(world), s.ally, s.partner, s.attack, s.treaty,
+        assert values(s) == values(Situation(unversioned(world), s.ally, s.partner, s.attack, s.treaty,
                                              s.article, s.leader_response, s.triggered))
         compared += 1
     return compared

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from engine.doctrine import FACTORS, Situation, core, factors
 from engine.doctrine import readings as rd
 from engine.game import Game
-from engine.model import Control, Response
+from engine.model import Response
 from engine.scenario import load
 from engine.world import World
 from tests.umpired import Umpired
@@ -86,15 +86,7 @@ def test_the_kept_values_follow_the_umpire_and_an_undo(monkeypatch: pytest.Monke
     for seed in range(3):
         Game.new(scenario, seed=seed, stochastic=True, verbose=False).play()
     compared = Compared(monkeypatch)
-    umpired = Umpired(scenario)
-    game, cell = umpired.game, umpired.cell
-    for _ in umpired.turns():
-        pass
-    assert umpired.overridden > 0
-    game.undo()
-    game.undo()
-    game.assign([cell], Control.NPC)
-    game.play()
+    Umpired(scenario).undone().play()
     assert compared.calls > 0
 
 

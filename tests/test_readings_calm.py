@@ -9,7 +9,6 @@ whatever the wars, read afresh, at every turn of seeded games.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,35 +19,16 @@ from engine.doctrine import FACTORS, Situation
 from engine.doctrine import readings as rd
 from engine.doctrine.factors import values
 from engine.game import Game
-from engine.model import Response, Scenario
+from engine.model import Scenario
 from engine.scenario import load
 from engine.state import Status
-from engine.world import War, World
+from engine.world import War
+from tests.situations import situations, unversioned
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = ROOT / "scenarios" / "baltic-2027.yaml"
 SCENARIOS = [TEACHING, *sorted((ROOT / "scenarios" / "history").glob("*.yaml"))[::9]]
 COST = FACTORS.index("cost_of_war")
-
-
-def fresh(world: World, wars: tuple[War, ...]) -> World:
-    """The world with these wars and no version of its setting: read into a scratch of its own."""
-    return World(scenario=world.scenario, turn=world.turn, states=world.states, relations=world.relations,
-                 members_in_force=world.members_in_force, known_to=world.known_to,
-                 reputation=world.reputation, wars=wars, forces=world.forces)
-
-
-def situations(game: Game, world: World) -> Iterator[Situation]:
-    scenario = game.scenario
-    for attack in game.state.attacks.values():
-        for state in scenario.states:
-            if state.id == attack.target or state.id in attack.attackers:
-                continue
-            yield Situation(world, state.id, attack.target, attack)
-            for treaty in scenario.treaties:
-                if state.id in treaty.members:
-                    for leader in (None, Response.FULL):
-                        yield Situation(world, state.id, attack.target, attack, treaty.id, 0, leader)
 
 
 def other_wars(scenario: Scenario, wars: tuple[War, ...]) -> list[tuple[War, ...]]:
@@ -64,8 +44,8 @@ def compare_turns(game: Game) -> int:
         world = game.state.played_world()
         for wars in other_wars(game.scenario, world.wars):
             for s in situations(game, world):
-                here = values(Situation(fresh(world, world.wars), *_rest(s)))
-                there = values(Situation(fresh(world, wars), *_rest(s)))
+                here = values(Situation(unversioned(world), *_rest(s)))
+                there = values(Situation(unversioned(world, wars), *_rest(s)))
                 assert here[:COST] == there[:COST] and here[COST + 1:] == there[COST + 1:], s
                 compared += 1
     return compared
