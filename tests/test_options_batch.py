@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +17,8 @@ from engine.options.doctrine import SILENT_VERBS
 from engine.options.rules import _FLAT
 from engine.scenario import load
 from engine.state import GameState
+from tests.phases import OPTION_SCENARIOS, SCENARIOS, every_phase
 from tests.test_options_versions import answered_earlier_by_an_ally, overridden_to_neutral
-
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def afresh(gs: GameState, inject_id: str) -> float:
@@ -58,17 +56,10 @@ def _values(gs: GameState, inject_id: str) -> tuple[float, ...]:
     return _READERS[kind](c)[0]
 
 
-@pytest.mark.parametrize("name", ["baltic-2027.yaml", "indo-pacific-2028.yaml"])
+@pytest.mark.parametrize("name", OPTION_SCENARIOS)
 @pytest.mark.parametrize("seed", range(3))
 def test_the_batch_reading_is_the_explained_one_and_the_one_afresh_at_every_phase(name: str, seed: int) -> None:
-    sc = load(SCENARIOS / name)
-    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
-    read = 0
-    while game.state.turn < sc.turns:
-        game.open_turn()
-        read += same_every_way(game.state)
-        game.close_turn()
-        read += same_every_way(game.state)
+    read = sum(same_every_way(game.state) for game in every_phase(name, seed))
     assert read
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from pathlib import Path
 
 import pytest
 
-from engine.game import Game
 from engine.options import expected_coalition, options_of
 from engine.options.coalition import _defences, balance_and_nuclear, weigh, weigh_coalition
 from engine.options.doctrine import _exposure
@@ -23,9 +21,8 @@ from engine.options.weights import WEIGHTS
 from engine.scenario import load
 from engine.state import GameState
 from engine.world import World
+from tests.phases import OPTION_SCENARIOS, SCENARIOS, every_phase
 from tests.test_options_versions import answered_earlier_by_an_ally, overridden_to_neutral
-
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def the_rule(world: World, attackers: tuple[str, ...], target: str) -> dict[str, float]:
@@ -67,16 +64,11 @@ def every_attack_as_the_rule_says(gs: GameState) -> int:
     return read
 
 
-@pytest.mark.parametrize("name", ["baltic-2027.yaml", "indo-pacific-2028.yaml"])
+@pytest.mark.parametrize("name", OPTION_SCENARIOS)
 @pytest.mark.parametrize("seed", range(3))
 def test_the_laid_out_coalition_is_the_rules_at_every_phase(name: str, seed: int) -> None:
-    sc = load(SCENARIOS / name)
-    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
     at_war = 0
-    while game.state.turn < sc.turns:
-        game.open_turn()
-        every_attack_as_the_rule_says(game.state)
-        game.close_turn()
+    for game in every_phase(name, seed):
         every_attack_as_the_rule_says(game.state)
         at_war += bool(game.state.wars)
     if name.startswith("baltic"):

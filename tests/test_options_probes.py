@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,8 @@ from engine.model import Inject, InjectKind, Response, Scenario
 from engine.options.probes import probes
 from engine.scenario import load
 from engine.state import GameState
+from tests.phases import OPTION_SCENARIOS, SCENARIOS, every_phase
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 _LIMITED, _FULL, _NEUTRAL = Response.LIMITED.rank, Response.FULL.rank, Response.NEUTRAL.rank
 
 
@@ -49,18 +48,13 @@ def same_as_afresh(game: Game) -> None:
         assert probes(game.state, attacker) == afresh(game.state, attacker)
 
 
-@pytest.mark.parametrize("name", ["baltic-2027.yaml", "indo-pacific-2028.yaml"])
+@pytest.mark.parametrize("name", OPTION_SCENARIOS)
 @pytest.mark.parametrize("seed", range(4))
 def test_the_probes_are_those_read_afresh_at_every_phase(name: str, seed: int) -> None:
-    sc = load(SCENARIOS / name)
-    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
     read = 0
-    while game.state.turn < sc.turns:
-        game.open_turn()
+    for game in every_phase(name, seed):
         same_as_afresh(game)
-        game.close_turn()
-        same_as_afresh(game)
-        read += sum(len(afresh(game.state, a)) for a in attackers(sc))
+        read += sum(len(afresh(game.state, a)) for a in attackers(game.scenario))
     assert read > 0  # the games gave the probes answers to read
 
 

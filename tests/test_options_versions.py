@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -27,8 +26,8 @@ from engine.options import advise, case, options_of
 from engine.options.doctrine import OptionAdvice
 from engine.scenario import load
 from engine.state import GameState, apply, fold
+from tests.phases import OPTION_SCENARIOS, SCENARIOS, every_phase
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SETTING = (EffectApplied, TreatyInForce, MemberWithdrew, TreatyDisclosed, ForcesDeployed)
 WARFARE = (WarBegun, WarEnded)
 
@@ -53,19 +52,15 @@ def same_as_afresh(gs: GameState) -> int:
     return weighed
 
 
-@pytest.mark.parametrize("name", ["baltic-2027.yaml", "indo-pacific-2028.yaml"])
+@pytest.mark.parametrize("name", OPTION_SCENARIOS)
 @pytest.mark.parametrize("seed", range(3))
 def test_a_reading_kept_by_version_is_the_reading_afresh_at_every_phase(name: str, seed: int) -> None:
-    sc = load(SCENARIOS / name)
-    game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
-    settings, wars = {game.state.setting}, {game.state.warfare}
-    while game.state.turn < sc.turns:
-        game.open_turn()
-        assert same_as_afresh(game.state)
-        game.close_turn()
-        assert same_as_afresh(game.state)
+    settings: set[int] = set()
+    wars: set[int] = set()
+    for game in every_phase(name, seed):
         settings.add(game.state.setting)
         wars.add(game.state.warfare)
+        assert same_as_afresh(game.state)
     assert len(settings) > 1 and len(wars) > 1  # the games changed the setting and the wars
 
 
