@@ -144,6 +144,8 @@ class _Defences:
 # the same few again and again. Reputations move every turn, so they are left out of that key and
 # added to each credibility as it is read (standing.Credibility).
 _CACHE = "options: defences"
+# How many entries each of the options' other memos keeps (engine.options.doctrine: the deployments'
+# and the ceasefires' readings), then it starts afresh; nothing is kept inside their entries.
 MEMO_LIMIT = 4096
 
 
@@ -167,10 +169,29 @@ def _defences(world: World, attackers: tuple[str, ...], target: str) -> _Defence
     cache: dict[tuple[object, ...], _Defences] = shared.setdefault(_CACHE, {})
     found = cache.get(key)
     if found is None:
-        if len(cache) >= MEMO_LIMIT:
-            cache.clear()
         found = cache[key] = _defences_of(world, attackers, target, _read_defences(world, attackers, target, plan))
+        _count_kept(shared)
     return found
+
+
+# The coalition's memos nest: the defences by what they read, each with its chances, and the
+# readings by setting, each with its weighings. Every entry put in any of them is counted, and at
+# COALITION_KEPT the scenario's two memos start afresh, the nested ones with them: together they
+# hold fewer entries than that (a few hundred bytes each) however many runs a batch plays. A bound
+# per memo alone would let 4,096 settings keep 4,096 weighings each.
+COALITION_KEPT = 1 << 15
+_COUNT = "options: coalition entries"
+
+
+def _count_kept(shared: rd.Memo) -> None:
+    """Count an entry just put in one of the coalition's memos; at the bound, empty them all."""
+    kept = shared[_COUNT] = shared.get(_COUNT, 0) + 1
+    if kept >= COALITION_KEPT:
+        shared[_COUNT] = 0
+        for name in (_AT, _CACHE):
+            held: dict[tuple[object, ...], _AtSetting | _Defences] | None = shared.get(name)
+            if held is not None:
+                held.clear()  # in place: a reading under way holds the dict, and puts in a fresh entry
 
 
 def _defences_of(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...]) -> _Defences:
@@ -339,35 +360,34 @@ def weigh(world: World, attackers: tuple[str, ...], target: str, exposure: float
           warfare: int) -> _Weighed:
     """The balance, the nuclear weight, each state's chance of coming and the layout they were read
     from, kept by the versions of the setting and the wars and the members' mean reputations."""
-    memo: dict[tuple[object, ...], _AtSetting] = rd.shared_scratch(world).setdefault(_AT, {})
+    shared = rd.shared_scratch(world)
+    memo: dict[tuple[object, ...], _AtSetting] = shared.setdefault(_AT, {})
     key = (attackers, target, setting)
     at = memo.get(key)
     if at is None:
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
         defences = _defences(world, attackers, target)
         at = memo[key] = _AtSetting(defences, _sides(world, attackers, target), *_arms(world, defences.layout.states),
                                     {})
+        _count_kept(shared)
     layout = at.defences.layout
     means = _means(world, layout.treaties)
     weighed = at.weighed
     found = weighed.get((means, warfare, exposure))
     if found is None:
-        if len(weighed) >= MEMO_LIMIT:
-            weighed.clear()
-        chances = _chances(at.defences, means, tuple(map(wars_of(world, None, warfare).of, attackers)))
+        chances = _chances(shared, at.defences, means, tuple(map(wars_of(world, shared, warfare).of, attackers)))
         # Summed over every state: one that does not come adds 0.0 x its power = 0.0, so the sum is
         # the same float as over the coalition alone (the same products, in the same id order).
         found = weighed[(means, warfare, exposure)] = (
             *_weigh(at.sides, chances, at.powers, at.nuclear, exposure), chances, layout)
+        _count_kept(shared)
     return found
 
 
-def _chances(defences: _Defences, means: tuple[float, ...], enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
+def _chances(shared: rd.Memo, defences: _Defences, means: tuple[float, ...],
+             enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
     """The layout's chances, kept with the defences (which many settings share) by what they read."""
     found = defences.chances.get((means, enemies))
     if found is None:
-        if len(defences.chances) >= MEMO_LIMIT:
-            defences.chances.clear()
         found = defences.chances[(means, enemies)] = defences.layout.chances(means, enemies)
+        _count_kept(shared)
     return found
