@@ -52,7 +52,7 @@ from .model import Control, Decision, DecisionSource, Deployment, Mode, Regime, 
 from .network import Attack
 from .world import INITIAL_REPUTATION, War, World, _members_at_start
 
-__all__ = ["GameState", "Key", "Mode", "Status", "apply", "fold"]
+__all__ = ["GameState", "Key", "Mode", "Status", "apply", "fold", "restate_answers"]
 
 
 class Status(StrEnum):
@@ -107,6 +107,11 @@ class GameState:
     # that holds them (engine.view.View works its lists out when first read) never sees them change.
     published: Mapping[int, tuple[tuple[Decision, str], ...]] = field(default_factory=dict)
     # ^ a closed turn -> the answers given on it that stand, each with its public statement
+    late: frozenset[str] = frozenset()
+    # ^ the attacks given an answer on a turn other than the one they were made on (the record
+    # answers late, the umpire replaces an answer): every other attack's answers that stand are
+    # given on its own turn, and once that turn closes are in its entry of `published`, made anew
+    # when one changes (what the probes read, engine.options.probes). Replaced, never changed in place.
     statements: dict[Key, str] = field(default_factory=dict)      # the last public statement given
     messages: tuple[MessageSent, ...] = ()                         # the exercise's messages, oldest first
     # Versions of what the options' doctrine reads (engine.options), data the fold maintains like
@@ -316,6 +321,9 @@ def _stands(gs: GameState, key: Key, d: Decision) -> None:
     public no more (the new one will be once its own turn closes)."""
     old = gs.decisions.get(key)
     gs.decisions[key] = d
+    # (The cascade records an attack after its answers, on their turn: not made yet is on time.)
+    if gs.attack_turn.get(d.attack, d.turn) != d.turn:
+        gs.late = gs.late | {d.attack}
     if not gs.published:   # no turn has closed: nothing public to change (every Monte Carlo turn 1)
         return
     if d.turn in gs.published:
@@ -329,8 +337,17 @@ def _publish(gs: GameState, turn: int, keys: Iterable[Key] = ()) -> None:
     and `keys`, as they stand now."""
     wanted = dict.fromkeys([*((d.attack, d.state) for d, _ in gs.published.get(turn, ())), *keys])
     stand = [gs.decisions[k] for k in wanted if k in gs.decisions]
-    gs.published = {**gs.published, turn: tuple((d, gs.statements.get((d.attack, d.state), ""))
-                                                for d in stand if d.turn == turn)}
+    entry = tuple((d, gs.statements.get((d.attack, d.state), "")) for d in stand if d.turn == turn)
+    gs.published = {**gs.published, turn: entry}
+
+
+def restate_answers(gs: GameState, decisions: dict[Key, Decision]) -> None:
+    """The answers that stand replaced by `decisions`: the same keys, each given on the same turn
+    (a batch run's own answers over a state shared by runs, engine.kernel); what is published of
+    them holds the new ones in the same places."""
+    gs.decisions = decisions
+    gs.published = {turn: tuple((decisions[(d.attack, d.state)], said) for d, said in entry)
+                    for turn, entry in gs.published.items()}
 
 
 def _awaiting(gs: GameState, e: AwaitingDecisions) -> None:

@@ -1,6 +1,8 @@
 """The probes an attack option reads (engine.options.probes) are those read afresh from the answers,
-whatever the probes kept from an earlier reading: at every phase of sampled games, and when an
-answer to an earlier attack is replaced on a later turn."""
+whatever the probes kept from an earlier reading: at every phase of sampled games, when an answer
+to an earlier attack is replaced on a later turn, and when a batch run's own answers are put over a
+state shared by runs. The fold names the attacks answered late (`GameState.late`), whose answers
+the probes cannot find under their own turn, as the answers given say."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,12 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.events import DecisionTaken
+from engine.events import DecisionTaken, Overridden
 from engine.game import Game
 from engine.model import Inject, InjectKind, Response, Scenario
 from engine.options.probes import probes
 from engine.scenario import load
-from engine.state import GameState
+from engine.state import GameState, restate_answers
 from tests.phases import OPTION_SCENARIOS, SCENARIOS, every_phase
 
 _LIMITED, _FULL, _NEUTRAL = Response.LIMITED.rank, Response.FULL.rank, Response.NEUTRAL.rank
@@ -43,7 +45,15 @@ def attackers(sc: Scenario) -> list[str]:
     return sorted({a for i in sc.injects if i.kind.is_attack for a in i.actors})
 
 
+def answered_late(game: Game) -> frozenset[str]:
+    """The attacks given an answer (or the umpire's) on a turn other than the one they were made on."""
+    made = game.state.attack_turn
+    return frozenset(e.attack for e in game.events
+                     if isinstance(e, (DecisionTaken, Overridden)) and e.turn != made.get(e.attack))
+
+
 def same_as_afresh(game: Game) -> None:
+    assert game.state.late == answered_late(game)
     for attacker in attackers(game.state.scenario):
         assert probes(game.state, attacker) == afresh(game.state, attacker)
 
@@ -85,6 +95,7 @@ def test_an_answer_replaced_on_a_later_turn_changes_the_probes(response: Respons
     """A state gives another answer to an attack of an earlier turn: the probes read it at once,
     though they kept the old one."""
     for game, before in earlier_answer_replaced(response):
+        assert game.state.late  # the new answer's attack was made on an earlier turn
         after = probes(game.state, "RUS")
         assert after == afresh(game.state, "RUS")
         assert after != before
@@ -140,3 +151,33 @@ def test_an_earlier_answer_replaced_then_undone_is_read_at_once(response: Respon
             same_as_afresh(game)
         return
     pytest.fail("no game answered an earlier attack of Russia's with a treaty")
+
+
+def test_the_attacks_of_a_batch_game_are_answered_on_their_own_turn() -> None:
+    """In the games of a batch run no answer comes late, so the probes keep every attack's
+    strengths by its turn's published answers."""
+    for seed in range(3):
+        for game in every_phase("baltic-2027.yaml", seed):
+            assert game.state.late == answered_late(game) == frozenset()
+
+
+def test_answers_restated_over_a_shared_state_are_published_and_probed_as_the_new_ones() -> None:
+    """A batch run's own answers put over a state shared by runs (engine.kernel) take the old ones'
+    places in what is published, and the probes kept from the old ones read the new ones."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    game = Game.new(sc, seed=3, stochastic=True, verbose=False)
+    game.play(4)
+    game.open_turn()
+    gs = game.state
+    before, places = probes(gs, "RUS"), _places(gs)
+    flipped = {Response.NEUTRAL: Response.FULL}
+    restate_answers(gs, {k: dataclasses.replace(d, response=flipped.get(d.response, Response.NEUTRAL))
+                         for k, d in gs.decisions.items()})
+    assert _places(gs) == places
+    assert all(gs.decisions[(d.attack, d.state)] is d for entry in gs.published.values() for d, _ in entry)
+    assert probes(gs, "RUS") == afresh(gs, "RUS") != before
+
+
+def _places(gs: GameState) -> dict[int, list[tuple[str, str, int, str]]]:
+    """Each published turn's answers by attack, state, turn and statement, in order."""
+    return {t: [(d.attack, d.state, d.turn, said) for d, said in entry] for t, entry in gs.published.items()}

@@ -36,7 +36,7 @@ from ..doctrine import FACTORS
 from ..events import Event
 from ..model import RESPONSES, Decision, DecisionSource
 from ..play import Context
-from ..state import GameState, Key, Status, apply
+from ..state import GameState, Key, Status, apply, restate_answers
 from ..turn import close_turn, open_turn
 from .scope import OutOfScope
 
@@ -263,7 +263,7 @@ def _state_at(run: _Run, opened: GameState, seed: int, states: list[str], reputa
     for e in resolves:
         apply(gs, e)
     assert run.decisions.keys() == gs.decisions.keys()
-    gs.decisions = dict(run.decisions)
+    restate_answers(gs, dict(run.decisions))
     gs.invocations = {k: run.invocations.get(k, v) for k, v in gs.invocations.items()}
     place = {s: i for i, s in enumerate(states)}
     values = reputation.tolist()

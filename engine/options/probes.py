@@ -3,22 +3,21 @@ answered them, each 0..1 (Schelling's probes: a weak answer invites the next ste
 
 The probes are read every time an attack option is weighed, and the answers they read
 seldom change once an attack's turn has closed. So the strengths read for each attack
-are kept, per attacker, with what they were read from, and read again only for the
-attacks whose answers may have changed since. The fold (engine.state) says which:
-every answer is given into `turn_decisions` (or `overrides`) in its turn, and when a
-turn closes, or an answer of a closed turn is replaced, that turn's entry of
-`published` is made anew. So an attack's answers are the same as when last read while
-the game's answers are the same dict (a game changes it in place; a copy is another
-dict), no entry of `published` holding an answer to it is new, and it has no answer
-in the open turn. Whatever the reuse, the strengths are summed in the same order as
-one reading afresh: the attacker's attacks in the scenario's order, then the umpire's,
-each attack's answers in the scenario's order of states.
+are kept, per attacker, with the entry of `published` for the attack's turn, and read
+again only when that entry is another. The fold (engine.state) makes it so: an attack's
+answers are given on the turn it was made, and when that turn closes, or one of its
+answers is replaced, the turn's entry of `published` is made anew. The attacks that do
+not follow that rule are read from the game's answers at every reading: those given an
+answer on another turn (`GameState.late`: the record answering late, the umpire
+replacing an answer) and those answered in the open turn, not published yet. Whatever
+the reuse, the strengths are summed in the same order as one reading afresh: the
+attacker's attacks in the scenario's order, then the umpire's, each attack's answers in
+the scenario's order of states.
 """
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable
 from itertools import repeat
 
 from ..attack import Attack
@@ -42,48 +41,58 @@ def _strength(response: Response, strongest: int) -> float:
 # Each answer's strength, by whether the attack was short of an armed attack (read once).
 _STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
 
-Published = Mapping[int, tuple[tuple[Decision, str], ...]]
-
-
-# An attacker's probes as last read: a weak reference to the game's state, the id of its answers
-# (a game changes that dict in place; a copy is another), gs.published then (held, as are the tuples
-# in it), and each attack's strengths with the attack they were read for. The state is held weakly,
-# and the entry dropped when it goes: a game's answers are freed with the game, not in the next
-# game's first probe.
-_Read = tuple["weakref.ref[GameState]", int, Published, dict[str, tuple[Attack, tuple[float, ...]]]]
+# An attacker's probes as last read: a weak reference to the game's state, and each attack's
+# strengths with what they were read after (the attack, the entry of `published` for its turn, and
+# that turn). The state is held weakly, and the entry dropped when it goes: a game's answers are
+# freed with the game, not in the next game's first probe.
+_Kept = dict[str, tuple[Attack, tuple[tuple[Decision, str], ...] | None, tuple[float, ...], int]]
+_Read = tuple["weakref.ref[GameState]", _Kept]
 
 
 def probes(gs: GameState, attacker: str) -> tuple[float, ...]:
     """The strength of each answer to the attacker's earlier attacks in this game (see the module)."""
-    scenario, attacks, turns, now = gs.scenario, gs.attacks, gs.attack_turn, gs.turn
+    scenario, attacks, turns, now, published = gs.scenario, gs.attacks, gs.attack_turn, gs.turn, gs.published
     memo = _LATEST[0]
     if memo is None or memo.scenario() is not scenario:
         memo = _LATEST[0] = _memo(scenario)
     last = memo.last.get(attacker)
-    ours = last is not None and last[0]() is gs and last[1] == id(gs.decisions)
-    kept = last[3] if ours and last is not None else {}
-    stale: AbstractSet[str] = _changed(gs, last[2]) if kept and last is not None else frozenset()
-    answer, states = gs.decisions.get, memo.states
+    if last is None or last[0]() is not gs:
+        last = memo.last[attacker] = (_ref(gs, memo.last, attacker), {})
+    kept, states, answer = last[1], memo.states, gs.decisions.get
+    # The attacks answered late or in the open turn (seldom, and never in a batch run's option
+    # phase) are read from the answers as they stand.
+    aside = gs.late.union(_opened(gs)) if gs.turn_decisions or gs.overrides else gs.late
     fired = gs.fired
     # The umpire's, during play: seldom any, which one check in C tells.
     adhoc = () if memo.known.issuperset(fired) else [i for i in fired if i not in memo.known]
     out: list[float] = []
-    read: dict[str, tuple[Attack, tuple[float, ...]]] = {}
     for inject_id in (*memo.attacks_by.get(attacker, ()), *adhoc):
-        attack = attacks.get(inject_id)
-        if attack is None or attacker not in attack.attackers or turns.get(inject_id, now) >= now:
-            continue
         found = kept.get(inject_id)
-        if found is None or found[0] is not attack or inject_id in stale:
-            # Each state's answer, by a key made as it is asked (zip hands out the one tuple
-            # again): a kept key per state would be read from memory cold, as the dict's is.
-            found = (attack, _strengths(attack, map(answer, zip(repeat(inject_id), states))))
-        read[inject_id] = found
-        out.extend(found[1])
-    if read:
-        ref = last[0] if ours and last is not None else _ref(gs, memo.last, attacker)
-        memo.last[attacker] = (ref, id(gs.decisions), gs.published, read)
+        # Kept, it counts while it is the same attack (the same attackers, made on the same turn: the
+        # fold keeps an attack's first), and holds while its turn's published answers are the same.
+        if (found is not None and attacks.get(inject_id) is found[0] and published.get(found[3]) is found[1]
+                and inject_id not in aside):
+            out.extend(found[2])
+            continue
+        attack = attacks.get(inject_id)
+        if attack is None or attacker not in attack.attackers or (made := turns.get(inject_id, now)) >= now:
+            continue
+        # Each state's answer, by a key made as it is asked (zip hands out the one tuple again): a
+        # kept key per state would be read from memory cold, as the dict's is.
+        entry = published.get(made)
+        found = (attack, entry, _strengths(attack, map(answer, zip(repeat(inject_id), states))), made)
+        if entry is not None and inject_id not in aside:  # (a state made by hand may not publish)
+            kept[inject_id] = found
+        out.extend(found[2])
     return tuple(out)
+
+
+def _opened(gs: GameState) -> set[str]:
+    """The attacks answered in the open turn (its answers and the umpire's)."""
+    out = {a for a, _ in gs.turn_decisions}
+    if gs.overrides:
+        out.update(a for a, _ in gs.overrides)
+    return out
 
 
 def _ref(gs: GameState, last: dict[str, _Read], attacker: str) -> weakref.ref[GameState]:
@@ -93,21 +102,6 @@ def _ref(gs: GameState, last: dict[str, _Read], attacker: str) -> weakref.ref[Ga
         if entry is not None and entry[0] is ref:
             del last[attacker]
     return weakref.ref(gs, forget)
-
-
-def _changed(gs: GameState, before: Published) -> set[str]:
-    """The attacks that may have answers other than when `before` was the game's `published`: those
-    answered in an entry of `published` made since (or in the one it replaced), and in the open turn."""
-    published = gs.published
-    # One comprehension over the entries that differ, and the answers in each: about 23 answers a
-    # call in a Monte Carlo run, where a list per entry and a frozen copy cost a third as much again.
-    out = set() if published is before else {
-        d.attack for turn, given in published.items() if given is not (old := before.get(turn))
-        for entry in (given, old or ()) for d, _ in entry}
-    if gs.turn_decisions or gs.overrides:
-        out.update(a for a, _ in gs.turn_decisions)
-        out.update(a for a, _ in gs.overrides)
-    return out
 
 
 def _strengths(attack: Attack, answers: Iterable[Decision | None]) -> tuple[float, ...]:
