@@ -100,7 +100,8 @@ def _read_bound(play: Play, attack: Attack, binding: Sequence[Trigger]) -> Bound
 _type_of: Callable[[Trigger], ObligationType] = attrgetter("type")
 
 
-def _stakeholders(play: Play, attack: Attack) -> list[str]:
+def _stakeholders(play: Play, attack: Attack, *, kept: bool = True) -> list[str]:
+    """`kept`: as kept for the games of a batch (False: read afresh)."""
     gs = play.gs
     involved = {*attack.attackers, attack.target}
     if attack.threat and gs.mode is not _REPLAY:
@@ -109,11 +110,40 @@ def _stakeholders(play: Play, attack: Attack) -> list[str]:
         # The record's answers outside any treaty; one under a treaty answers only where it binds.
         named = {e.state for e in gs.scenario.script if e.treaty is None and answers(gs, e, attack, None)}
         return [s.id for s in gs.scenario.states if s.id in named and s.id not in involved]
+    return _kept_stakeholders(play, attack) if kept else _read_stakeholders(play, attack)
+
+
+# The states with a stake in an attack depend on the stakes (who holds whom dear, who fears whom:
+# one object per version of the setting, Play.stakes), the attack's target and its attackers alone:
+# so they are kept per scenario by those, each entry holding its stakes (whose id then names no other).
+# Never changed by a reader (answerers copies them); at most _STAKEHOLDERS_KEPT, then afresh.
+_STAKEHOLDERS = IdentityMemo()
+_STAKEHOLDERS_KEPT = 4096
+
+
+def _kept_stakeholders(play: Play, attack: Attack) -> list[str]:
+    stakes = play.stakes()
+    kept: dict[tuple[int, str, tuple[str, ...]], tuple[object, list[str]]] = _STAKEHOLDERS.scratch(
+        play.gs.scenario)
+    key = (id(stakes), attack.target, attack.attackers)
+    entry = kept.get(key)
+    if entry is not None and entry[0] is stakes:
+        return entry[1]
+    found = _read_stakeholders(play, attack)
+    if len(kept) >= _STAKEHOLDERS_KEPT:
+        kept.clear()
+    kept[key] = (stakes, found)
+    return found
+
+
+def _read_stakeholders(play: Play, attack: Attack) -> list[str]:
+    """The states outside the attack that hold its target dear or fear an attacker, in the
+    scenario's order, read off the stakes afresh (for a game that is no replay)."""
     friends, fearful = play.stakes()
     stake = set(friends.get(attack.target, ()))
     for x in attack.attackers:
         stake.update(fearful.get(x, ()))
-    return sorted(stake - involved, key=play.facts.rank)
+    return sorted(stake - {*attack.attackers, attack.target}, key=play.facts.rank)
 
 
 def control(gs: GameState, state: str) -> Control:
