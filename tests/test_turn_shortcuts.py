@@ -1,8 +1,8 @@
 """The shortcuts a batch run takes around the decisions give what the plain path gives: a quick
 class's constructor called directly (`frozen.constructor`), a turn's draws from a hash that has read
 the seed and the turn once (`decide.TurnDraws`), the days turns open on and their injects looked up
-in the scenario's facts, and a run's summary read without the order of its answers when no script
-asks for it."""
+in the scenario's facts, a run's summary read without the order of its answers when no script
+asks for it, and a world found to name and place its states as the scenario does by one compare."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,10 +19,10 @@ from engine.events import DecisionTaken, TurnOpened
 from engine.frozen import constructor, quick
 from engine.game import Game
 from engine.model import Decision, DecisionSource, Response
-from engine.network import Attack
+from engine.network import AllianceGraph, Attack
 from engine.play import facts
 from engine.scenario import load
-from engine.world import War
+from engine.world import War, World
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios"
 TEACHING = ROOT / "baltic-2027.yaml"
@@ -158,3 +158,37 @@ def test_a_summary_is_the_summary_read_with_every_reader(path: Path) -> None:
         assert (summary.script is not None) == bool(scenario.script)
         assert {(a, s): r for a, s, _, r, _ in summary.decisions} == {
             (d.attack, d.state): d.response.rank for d in game.state.decisions.values()}
+
+
+# --- whether a world names and places its states as the scenario does ---------------------------------
+
+def _named_and_placed_as_the_scenario(world: World) -> bool:
+    original = world.scenario.state_by_id
+    return original.keys() == world.states.keys() and all(
+        (s.name, s.region) == (original[sid].name, original[sid].region) for sid, s in world.states.items())
+
+
+def test_a_world_names_and_places_its_states_as_the_scenario_unless_changed() -> None:
+    scenario = load(TEACHING)
+    start = World.initial(scenario)
+    some = next(iter(scenario.state_by_id))
+    state = scenario.state_by_id[some]
+    worlds = {
+        "the scenario's own": start,
+        "an equal copy of a state": start.evolve(states={**start.states, some: dataclasses.replace(state)}),
+        "a state made stronger": start.evolve(states={**start.states, some: dataclasses.replace(state, power=9.0)}),
+        "a state renamed": start.evolve(states={**start.states, some: dataclasses.replace(state, name="Elsewhere")}),
+        "a state moved": start.evolve(states={**start.states, some: dataclasses.replace(state, region="nowhere")}),
+        "a state gone": start.evolve(states={k: v for k, v in start.states.items() if k != some}),
+    }
+    verdicts = {why: AllianceGraph(world)._scenario_words for why, world in worlds.items()}
+    assert verdicts == {why: _named_and_placed_as_the_scenario(world) for why, world in worlds.items()}
+    assert [why for why, same in verdicts.items() if not same] == ["a state renamed", "a state moved", "a state gone"]
+
+
+def test_every_world_of_a_game_names_and_places_its_states_as_the_scenario() -> None:
+    game = Game.new(load(TEACHING), seed=2, stochastic=True, verbose=False)
+    while game.state.turn < game.scenario.turns:
+        game.play(1)
+        world = game.state.played_world()
+        assert AllianceGraph(world)._scenario_words is _named_and_placed_as_the_scenario(world) is True
