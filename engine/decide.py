@@ -103,12 +103,12 @@ _type_of: Callable[[Trigger], ObligationType] = attrgetter("type")
 def _stakeholders(play: Play, attack: Attack, *, kept: bool = True) -> list[str]:
     """`kept`: as kept for the games of a batch (False: read afresh)."""
     gs = play.gs
-    involved = {*attack.attackers, attack.target}
     if attack.threat and gs.mode is not _REPLAY:
         return []  # a threat is answered by the states it binds (consultation), and in a replay by the record
     if gs.mode is _REPLAY:
         # The record's answers outside any treaty; one under a treaty answers only where it binds.
         named = {e.state for e in gs.scenario.script if e.treaty is None and answers(gs, e, attack, None)}
+        involved = {*attack.attackers, attack.target}
         return [s.id for s in gs.scenario.states if s.id in named and s.id not in involved]
     return _kept_stakeholders(play, attack) if kept else _read_stakeholders(play, attack)
 
