@@ -116,7 +116,8 @@ class _Cascade:
     def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool,
                  earlier: Iterable[tuple[Attack, Decision]], reopened: Collection[str] = frozenset()) -> None:
         self.world, self.graph, self.decide, self.all_triggers = world, graph, decide, all_triggers
-        self.at_war = {w.pair for w in world.wars}
+        # (War.pair, made in place: a property call per war and cascade)
+        self.at_war = {frozenset((w.aggressor, w.defender)) for w in world.wars}
         self.answered: dict[tuple[frozenset[str], str, bool], set[str]] = {}
         self.rounds: list[Round] = []
         self.given: list[tuple[Attack, Decision]] = []  # this cascade's answers, in order
@@ -201,6 +202,8 @@ class _Cascade:
         """The wars the answers begin, each an attack of the next round (once per pair)."""
         coming = []
         for decision in answers:
+            if decision.response is not _FULL:
+                continue  # only a full answer makes war (_enemies_from), and most answers are not
             enemies, provoked = _enemies_from(decision, attack, threat)
             for enemy in enemies:
                 pair = frozenset((decision.state, enemy))
@@ -210,6 +213,7 @@ class _Cascade:
         return coming
 
 
+_FULL = Response.FULL
 _CONDITIONAL = IdentityMemo()
 
 

@@ -16,7 +16,9 @@ from operator import attrgetter
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
 from .doctrine import Situation
 from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event, builder
+from .frozen import constructor
 from .model import (
+    ALL,
     UMPIRE,
     Control,
     Decision,
@@ -39,6 +41,9 @@ _REPLAY, _EXERCISE, _NPC, _PLAYER = Mode.REPLAY, Mode.EXERCISE, Control.NPC, Con
 _RECORD = Control.RECORD
 _DOCTRINE, _SCRIPT = DecisionSource.DOCTRINE, DecisionSource.SCRIPT
 _DECISION_TAKEN = builder(DecisionTaken)  # (events.builder: made for every answer)
+# Built for every answer too, by their constructors called directly (engine.frozen.constructor).
+_DECISION = constructor(Decision)
+_SITUATION = constructor(Situation)
 
 
 def answerers(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
@@ -95,20 +100,50 @@ def _read_bound(play: Play, attack: Attack, binding: Sequence[Trigger]) -> Bound
 _type_of: Callable[[Trigger], ObligationType] = attrgetter("type")
 
 
-def _stakeholders(play: Play, attack: Attack) -> list[str]:
+def _stakeholders(play: Play, attack: Attack, *, kept: bool = True) -> list[str]:
+    """`kept`: as kept for the games of a batch (False: read afresh)."""
     gs = play.gs
-    involved = {*attack.attackers, attack.target}
     if attack.threat and gs.mode is not _REPLAY:
         return []  # a threat is answered by the states it binds (consultation), and in a replay by the record
     if gs.mode is _REPLAY:
         # The record's answers outside any treaty; one under a treaty answers only where it binds.
         named = {e.state for e in gs.scenario.script if e.treaty is None and answers(gs, e, attack, None)}
+        involved = {*attack.attackers, attack.target}
         return [s.id for s in gs.scenario.states if s.id in named and s.id not in involved]
+    return _kept_stakeholders(play, attack) if kept else _read_stakeholders(play, attack)
+
+
+# The states with a stake in an attack depend on the stakes (who holds whom dear, who fears whom:
+# one object per version of the setting, Play.stakes), the attack's target and its attackers alone:
+# so they are kept per scenario by those, each entry holding its stakes (whose id then names no other).
+# Never changed by a reader (answerers copies them); at most _STAKEHOLDERS_KEPT, then afresh.
+_STAKEHOLDERS = IdentityMemo()
+_STAKEHOLDERS_KEPT = 4096
+
+
+def _kept_stakeholders(play: Play, attack: Attack) -> list[str]:
+    stakes = play.stakes()
+    kept: dict[tuple[int, str, tuple[str, ...]], tuple[object, list[str]]] = _STAKEHOLDERS.scratch(
+        play.gs.scenario)
+    key = (id(stakes), attack.target, attack.attackers)
+    entry = kept.get(key)
+    if entry is not None and entry[0] is stakes:
+        return entry[1]
+    found = _read_stakeholders(play, attack)
+    if len(kept) >= _STAKEHOLDERS_KEPT:
+        kept.clear()
+    kept[key] = (stakes, found)
+    return found
+
+
+def _read_stakeholders(play: Play, attack: Attack) -> list[str]:
+    """The states outside the attack that hold its target dear or fear an attacker, in the
+    scenario's order, read off the stakes afresh (for a game that is no replay)."""
     friends, fearful = play.stakes()
     stake = set(friends.get(attack.target, ()))
     for x in attack.attackers:
         stake.update(fearful.get(x, ()))
-    return sorted(stake - involved, key=play.facts.rank)
+    return sorted(stake - {*attack.attackers, attack.target}, key=play.facts.rank)
 
 
 def control(gs: GameState, state: str) -> Control:
@@ -127,12 +162,33 @@ class Draw:
     __slots__ = ("u",)
 
     def __init__(self, key: str) -> None:
-        hasher = _HASHER.copy()  # (a copy of the set-up hash, rather than its keywords read again)
-        hasher.update(key.encode())
-        self.u = unit_float(int.from_bytes(hasher.digest(), "big") >> 11)  # 53 bits: a double in [0, 1)
+        self.u = _uniform(_HASHER, key)
 
     def random(self) -> float:
         return self.u
+
+
+def _uniform(hasher: hashlib.blake2b, rest: str) -> float:
+    """The draw of the key `hasher` has read so far followed by `rest`."""
+    hasher = hasher.copy()  # (a copy of the set-up hash, rather than its keywords read again)
+    hasher.update(rest.encode())
+    return unit_float(int.from_bytes(hasher.digest(), "big") >> 11)  # 53 bits: a double in [0, 1)
+
+
+class TurnDraws:
+    """The draws of one turn of one game, `draws(f"{attack}|{state}")` being
+    `Draw(f"{seed}|{turn}|{attack}|{state}")`: the hash reads the seed and the turn once, not once
+    per decision (a hash reads its input as a stream, so the key read in two parts is the same key)."""
+    __slots__ = ("_hasher",)
+
+    def __init__(self, seed: int, turn: int) -> None:
+        self._hasher = _HASHER.copy()
+        self._hasher.update(f"{seed}|{turn}|".encode())
+
+    def __call__(self, rest: str) -> Draw:
+        draw = object.__new__(Draw)  # (its fields set here, without the class call's __init__)
+        draw.u = _uniform(self._hasher, rest)
+        return draw
 
 
 class Decider:
@@ -161,6 +217,7 @@ class Decider:
                 self._keep_beside(gs.attacks[a], s, d)
         self.done: set[tuple[str, str]] = set()  # (attack, state) answered in this cascade
         self.given: dict[Key, tuple[Attack, Decision]] = {}  # this cascade's answers, for the record
+        self.draws = TurnDraws(gs.seed, gs.turn) if self.ctx.stochastic else None
 
     def __call__(self, attack: Attack, world: World, binding: tuple[Trigger, ...]) -> list[Decision]:
         if self.missing:
@@ -214,7 +271,7 @@ class Decider:
         if response is None:
             return self._kept_beside(attack, world, state) if gs.mode is _REPLAY else None
         # Positional: Decision's fields in order (quicker than keywords, built hundreds of times a run).
-        return Decision(gs.turn, state, attack.id, response, _DOCTRINE, attack.target)
+        return _DECISION(Decision, gs.turn, state, attack.id, response, _DOCTRINE, attack.target)
 
     def _keep_beside(self, attack: Attack, state: str, d: Decision) -> None:
         if not attack.threat and d.side in attack.attackers:
@@ -265,15 +322,15 @@ class Decider:
         treaty = trigger.treaty if trigger else None
         # Positional, in the order of Situation's fields: world, ally, partner, attack, treaty, article,
         # leader_response, triggered.
-        situation = Situation(world, state, trigger.partner if trigger else attack.target, attack, treaty,
-                              trigger.article if trigger else None,
-                              leader_says.get(treaty) if treaty else None, trigger is not None)
+        situation = _SITUATION(Situation, world, state, trigger.partner if trigger else attack.target, attack,
+                               treaty, trigger.article if trigger else None,
+                               leader_says.get(treaty) if treaty else None, trigger is not None)
         return self._decide(situation, state, entry, attack, trigger)
 
     def _decide(self, situation: Situation, state: str, entry: ScriptEntry | None, attack: Attack,
                 trigger: Trigger | None) -> Decision:
-        gs, ctx = self.gs, self.ctx
-        draw = Draw(f"{gs.seed}|{gs.turn}|{attack.id}|{state}") if ctx.stochastic else None
+        gs, ctx, draws = self.gs, self.ctx, self.draws
+        draw = draws(f"{attack.id}|{state}") if draws is not None else None
         response, advice = ctx.doctrine.decide(situation, draw)
         # The probabilities explain the answer; a batch run tallies answers alone.
         probabilities = tuple(round(p, 4) for p in advice.probabilities) if ctx.verbose else None
@@ -293,13 +350,16 @@ class Decider:
             trigger.partner if trigger else attack.target)
         # Positional, in the order of Decision's fields: turn, state, attack, response, source, side,
         # treaty, rationale.
-        decision = Decision(gs.turn, state, attack.id, response, source, side,
-                            trigger.treaty if trigger else None, rationale)
+        decision = _DECISION(Decision, gs.turn, state, attack.id, response, source, side,
+                             trigger.treaty if trigger else None, rationale)
+        # decision_visibility, asked only of an answer under a secret treaty (the phase's facts
+        # say which are, without looking the scenario's facts up again)
+        secret = bool(decision.treaty and decision.treaty in self.play.facts.secret)
         self.new.append((_DECISION_TAKEN(
             DecisionTaken, turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
             side=decision.side, treaty=decision.treaty, rationale=rationale, probabilities=probabilities,
             predicted=predicted, source_ref=source_ref, actor=state,
-            visibility=decision_visibility(gs, decision), reason=reason),))
+            visibility=decision_visibility(gs, decision) if secret else ALL, reason=reason),))
         return decision
 
     def events(self) -> Iterator[Event]:

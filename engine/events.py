@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
-from .frozen import quick
+from .frozen import constructor, quick
 from .model import (
     ALL,
     UMPIRE,
@@ -96,6 +96,7 @@ class Kind(StrEnum):
 
 
 Visibility = str | tuple[str, ...]
+_DECISION = constructor(Decision)  # (engine.frozen.constructor: the fold makes one per answer)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -355,9 +356,10 @@ class Answer(Event):
 
     @property
     def decision(self) -> Decision:
-        # Positional: the fold asks this of every decision, and keywords cost a dict per call.
-        return Decision(self.turn, self.state, self.attack, self.response, self.source, self.side, self.treaty,
-                        self.rationale, self.statement)
+        # Positional, by the constructor itself (engine.frozen.constructor): the fold asks this of
+        # every decision, and keywords cost a dict per call.
+        return _DECISION(Decision, self.turn, self.state, self.attack, self.response, self.source, self.side,
+                         self.treaty, self.rationale, self.statement)
 
 
 @_kind(Kind.DECISION, Phase.DECISIONS)

@@ -84,7 +84,7 @@ from .mc_html import report_html
 from .mc_results import CSV_COLUMNS, Results
 from .mc_stats import COHESION_BINS, QUANTILES, Z95, ExactSum, wilson
 from .mc_tally import RunSummary, Tally
-from .model import Mode, ObligationType, Scenario
+from .model import Mode, ObligationType, Response, Scenario
 from .state import GameState, Status, fold
 
 __all__ = [
@@ -212,10 +212,13 @@ def summarise(scenario: Scenario, events: Iterable[Event], index: int = 0,
     """
     log = events if isinstance(events, Sequence) else tuple(events)
     gs = state if state is not None else fold(scenario, log)
-    final = {key: (d.turn, d.response.rank, d.treaty is not None) for key, d in gs.decisions.items()}
-    seen = _read(log)
-    origins = {a: attack.origin for a, attack in gs.attacks.items()}
-    script = _script_matches(scenario, seen.asked, final, origins) if scenario.script else None
+    final = {key: (d.turn, _RANK[d.response], d.treaty is not None) for key, d in gs.decisions.items()}
+    # The order answers were asked in is read only to match a script against.
+    seen = _read(log, _READERS if scenario.script else _READERS_UNSCRIPTED)
+    script = None
+    if scenario.script:
+        origins = {a: attack.origin for a, attack in gs.attacks.items()}
+        script = _script_matches(scenario, seen.asked, final, origins)
     return RunSummary(
         index=index,
         decisions=tuple((a, s, t, r, b) for (a, s), (t, r, b) in final.items()),
@@ -273,8 +276,14 @@ _READERS: dict[type[Event], Callable[[_Reading, Any], None]] = {
 }
 
 
-def _read(events: Iterable[Event]) -> _Reading:
-    seen, readers = _Reading(), _READERS
+_READERS_UNSCRIPTED = {kind: reader for kind, reader in _READERS.items() if kind is not DecisionTaken}
+# A response's place on the scale (Response.rank, looked up rather than found in the scale).
+_RANK = {r: r.rank for r in Response}
+
+
+def _read(events: Iterable[Event], readers: Mapping[type[Event], Callable[[_Reading, Any], None]] = _READERS
+          ) -> _Reading:
+    seen = _Reading()
     for e in events:
         reader = readers.get(type(e))
         if reader is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .doctrine import Doctrine
 from .events import EffectApplied, Event, GameStarted, ObligationExamined, Visibility
-from .model import ALL, UMPIRE, Decision, Relation, Scenario
+from .model import ALL, UMPIRE, Decision, Inject, Relation, Scenario, turn_date
 from .network import AllianceGraph, Trigger
 from .state import HANDLERS, WORLD_CHANGED, GameState
 from .world import IdentityMemo, World
@@ -157,7 +157,7 @@ class _Ranks(dict[str, int]):
 class Facts:
     """What the phases look up about a scenario for almost every event, read once:
     the scenario is frozen, so its games and runs share one copy."""
-    __slots__ = ("commitments", "hidden", "name", "rank", "secret")
+    __slots__ = ("_dates", "_length", "_start", "commitments", "hidden", "injects_at", "name", "rank", "secret")
 
     def __init__(self, scenario: Scenario) -> None:
         names = _Names({s.id: s.name for s in scenario.states})
@@ -172,6 +172,22 @@ class Facts:
         # "the North Atlantic Treaty art. 5 (defense)", as the honour events word it
         self.commitments = {(t.id, i): f"{t.name} {ob.label}" for t in scenario.treaties
                             for i, ob in enumerate(t.obligations)}
+        # Scenario.injects_at, by turn (each opening asked it of every inject of the scenario)
+        by_turn: dict[int, list[Inject]] = {}
+        for inject in scenario.injects:
+            by_turn.setdefault(inject.turn, []).append(inject)
+        self.injects_at: Mapping[int, tuple[Inject, ...]] = {t: tuple(found) for t, found in by_turn.items()}
+        # What Scenario.date_of reads (not the scenario itself, which the facts must not keep alive)
+        self._start, self._length = scenario.start, scenario.turn_length
+        self._dates: dict[int, str] = {}
+
+    def date(self, turn: int) -> str:
+        """The day a turn opens, as its opening records it (Scenario.date_of, in ISO format):
+        worked out once per turn of the scenario rather than once per turn of every game."""
+        found = self._dates.get(turn)
+        if found is None:
+            found = self._dates[turn] = turn_date(self._start, self._length, turn).isoformat()
+        return found
 
     def names_of(self, states: Iterable[str]) -> str:
         return ", ".join(map(self.name, states))

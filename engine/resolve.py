@@ -63,7 +63,8 @@ _NEEDED: dict[Invocation, Callable[[int], int]] = {
 
 def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
     gs, turn, name = play.gs, play.gs.turn, play.facts.name
-    at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
+    # kept up to date with the WAR events below (War.pair, made in place: a property call per war and turn)
+    at_war = {frozenset((w.aggressor, w.defender)) for w in gs.wars}
     # Per treaty, each commitment tested this turn (the ally's power, whether it honoured), in the
     # order of the rounds' triggers: read as the honour events are made, for the indicators.
     tested: dict[str, list[tuple[float, bool]]] = {}
@@ -112,9 +113,13 @@ def _invocations_and_honour(play: Play, rnd: Round, tested: dict[str, list[tuple
     Each commitment tested with an answer given this turn goes into `tested` (see `_tested`)."""
     gs = play.gs
     bound: dict[tuple[str, str], list[Trigger]] = {}
-    for t in rnd.triggers:
+    for t in rnd.triggers:  # (six hundred a run: no list made for a group already begun)
         if t.triggered:
-            bound.setdefault((t.treaty, t.attack), []).append(t)
+            group = bound.get(key := (t.treaty, t.attack))
+            if group is None:
+                bound[key] = [t]
+            else:
+                group.append(t)
     # Every answer of the round, the implicit ones too (a state already fighting the attacker):
     # made when a council first votes (most rounds have none).
     answers: dict[Key, Decision] = {}
@@ -146,7 +151,10 @@ def _tested(gs: GameState, triggers: list[Trigger], declared: bool,
             continue  # never answered: neither tested nor accounted
         kept = _HONOURS[t.type, toward(d.response, d.side, gs.attacks[t.attack], t.partner)]
         if d.turn == turn:
-            tested.setdefault(t.treaty, []).append((states[t.ally].power, kept))
+            cases = tested.get(t.treaty)
+            if cases is None:
+                cases = tested[t.treaty] = []
+            cases.append((states[t.ally].power, kept))
         if (declared or t.type not in _CALLS_TO_ARMS) and _answered_now(gs, t):
             owed.append((t, kept))
     return owed

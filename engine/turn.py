@@ -84,12 +84,12 @@ def open_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
 
 def _open_turn(play: Play) -> Iterator[Event]:
     turn = play.gs.turn + 1
-    yield _TURN_OPENED(TurnOpened, turn=turn, date=play.gs.scenario.date_of(turn).isoformat(),
+    yield _TURN_OPENED(TurnOpened, turn=turn, date=play.facts.date(turn),
                        reason=f"turn {turn} opens")
     # Answers the record gives on this turn to earlier attacks come first, so that a new
     # attack on the same victim meets the side those states have taken.
     yield from _reopen_deferred(play)
-    for inject in play.gs.scenario.injects_at(turn):
+    for inject in play.facts.injects_at.get(turn, ()):
         if inject.manual:
             yield InjectAwaiting(turn=turn, inject=inject.id, visibility=UMPIRE,
                                  reason="manual: fires when the umpire triggers it")

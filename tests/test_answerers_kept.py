@@ -2,7 +2,9 @@
 
 The bound allies of an attack (leaders first, each with the obligation its answer is judged by)
 depend on its binding triggers, its attackers and the scenario alone, and the decider keeps them
-by the binding triggers' tuple, which the alliance graph shares across games. These tests ask,
+by the binding triggers' tuple, which the alliance graph shares across games; the states with a
+stake depend on the stakes (one reading per version of the setting), the attack's target and its
+attackers, and are kept by those. These tests ask,
 at every attack answered in seeded games (batch and explained, several scenarios, and a game
 whose cell the umpire answers for, then undone), for the same list as a reading afresh.
 """
@@ -39,7 +41,8 @@ class Checked:
         def checked(play: Play, attack: Attack, binding: Sequence[Trigger]) -> list[tuple[str, Trigger | None]]:
             found = kept(play, attack, binding)
             bound, named = decide._read_bound(play, attack, binding)
-            afresh = [*bound, *((s, None) for s in decide._stakeholders(play, attack) if s not in named)]
+            afresh = [*bound, *((s, None) for s in decide._stakeholders(play, attack, kept=False)
+                                            if s not in named)]
             assert found == afresh
             self.calls += 1
             return found
