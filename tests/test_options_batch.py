@@ -66,7 +66,7 @@ def test_the_batch_reading_is_the_explained_one_and_the_one_afresh_at_every_phas
 def test_every_kind_the_batch_path_reads_is_met_in_the_teaching_scenario() -> None:
     """So that the test above weighs attacks, deployments and ceasefires alike."""
     kinds = {_FLAT[i.kind].__name__ for i in options_of(load(SCENARIOS / "baltic-2027.yaml")) if i.kind in _FLAT}
-    assert kinds == {"_attack_chance", "_deployment_chance", "_ceasefire_chance"}
+    assert kinds == {"attack_chance", "_deployment_chance", "_ceasefire_chance"}
 
 
 def test_the_batch_reading_follows_an_override_and_an_undo() -> None:
