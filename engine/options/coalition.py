@@ -68,6 +68,8 @@ class _Layout:
     group_of: tuple[int, ...]         # per state: its group's index
     pull: float                       # doctrine.json 'options.attack.tripwire_pull'
     credibilities: tuple[standing.Credibility, ...]  # each treaty's, in order (read in C, a reading)
+    place: Callable[[Sequence[float]], tuple[float, ...]]  # each group's chance, put in every state's place
+    sides: frozenset[str]             # the attackers and the target: an enemy of theirs no state joins for
 
     def chances(self, means: tuple[float, ...], enemies: Iterable[frozenset[str]]) -> tuple[float, ...]:
         """Each state's chance of coming (0.0: it does not come), given each treaty's members' mean
@@ -75,6 +77,7 @@ class _Layout:
         greatest chance a treaty gives it: the treaty's credibility, raised by its forces in the
         target (by `pull` of the rest to certainty); a treaty that deters nobody (credibility 0)
         brings nobody; a state already at war with the attackers comes for sure."""
+        enemies = tuple(enemies)  # read twice when an attacker is at war
         creds = list(map(_GIVEN, self.credibilities, means))
         pull = self.pull
         found = []
@@ -88,11 +91,18 @@ class _Layout:
                         best = p
             found.append(best)
         found.append(0.0)
-        out = list(map(found.__getitem__, self.group_of))
-        target, attackers, index = self.target, self.attackers, self.index
+        out = self.place(found)
+        for of in enemies:
+            if not of <= self.sides:  # an attacker at war with a state but the target
+                return self._at_war(out, enemies)
+        return out
+
+    def _at_war(self, placed: tuple[float, ...], enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
+        """The chances placed, with every state at war with an attacker (but the target) coming."""
+        out, sides, index = list(placed), self.sides, self.index
         for of in enemies:
             for enemy in of:
-                if enemy != target and enemy not in attackers:
+                if enemy not in sides:
                     out[index[enemy]] = 1.0
         return tuple(out)
 
@@ -109,10 +119,20 @@ def _lay_out(world: World, attackers: tuple[str, ...], target: str, treaties: tu
             signatures.setdefault(member, []).append((i, skin))
     states = _states(world)
     groups: dict[_Group, int] = {}
-    group_of = [groups.setdefault(tuple(signatures[s]), len(groups)) if s in signatures else -1 for s in states]
+    found = [groups.setdefault(tuple(signatures[s]), len(groups)) if s in signatures else -1 for s in states]
+    group_of = tuple(len(groups) if g < 0 else g for g in found)
     return _Layout(treaties, attackers, target, states, {s: i for i, s in enumerate(states)}, tuple(groups),
-                   tuple(len(groups) if g < 0 else g for g in group_of), WEIGHTS["attack"].settings["tripwire_pull"],
-                   tuple(d.credibility for d in treaties))
+                   group_of, WEIGHTS["attack"].settings["tripwire_pull"], tuple(d.credibility for d in treaties),
+                   _places(group_of), frozenset((*attackers, target)))
+
+
+def _places(group_of: tuple[int, ...]) -> Callable[[Sequence[float]], tuple[float, ...]]:
+    """Each state's group's chance, as a tuple in the states' order, taken in one C call (itemgetter
+    gives one index's value bare)."""
+    if len(group_of) == 1:
+        only = group_of[0]
+        return lambda found: (found[only],)
+    return cast(Callable[[Sequence[float]], tuple[float, ...]], itemgetter(*group_of))
 
 
 _GIVEN = standing.Credibility.given
