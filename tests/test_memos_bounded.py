@@ -42,10 +42,10 @@ def coalition_held(scenario: Scenario) -> int:
     """The options' coalition: the readings by setting with their weighings, and the defences with
     their chances (a set of defences counted once, however many readings hold it)."""
     memo = shared(scenario)
-    at: dict[Any, Any] = memo.get(coalition._AT, {})
+    at = [a for settings in memo.get(coalition._AT, {}).values() for a in settings.values()]
     cache: dict[Any, Any] = memo.get(coalition._CACHE, {})
-    defences = {id(d): d for d in cache.values()} | {id(a.defences): a.defences for a in at.values()}
-    return len(at) + sum(len(a.weighed) for a in at.values()) + len(cache) + sum(
+    defences = {id(d): d for d in cache.values()} | {id(a.defences): a.defences for a in at}
+    return len(at) + sum(len(a.weighed) for a in at) + len(cache) + sum(
         len(d.chances) for d in defences.values())
 
 

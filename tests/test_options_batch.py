@@ -10,9 +10,11 @@ import dataclasses
 
 import pytest
 
+from engine.doctrine import readings as rd
 from engine.events import ResolveSet
 from engine.game import Game
-from engine.options import advice, advise, case, options_of
+from engine.options import advice, advise, case, coalition, options_of
+from engine.options.attacks import attack_chance
 from engine.options.doctrine import SILENT_VERBS
 from engine.options.rules import _FLAT
 from engine.scenario import load
@@ -66,7 +68,7 @@ def test_the_batch_reading_is_the_explained_one_and_the_one_afresh_at_every_phas
 def test_every_kind_the_batch_path_reads_is_met_in_the_teaching_scenario() -> None:
     """So that the test above weighs attacks, deployments and ceasefires alike."""
     kinds = {_FLAT[i.kind].__name__ for i in options_of(load(SCENARIOS / "baltic-2027.yaml")) if i.kind in _FLAT}
-    assert kinds == {"_attack_chance", "_deployment_chance", "_ceasefire_chance"}
+    assert kinds == {"attack_chance", "_deployment_chance", "_ceasefire_chance"}
 
 
 def test_the_batch_reading_follows_an_override_and_an_undo() -> None:
@@ -94,3 +96,36 @@ def test_the_batch_reading_takes_the_games_resolve(resolve: float) -> None:
         game.open_turn()
         same_every_way(game.state)
         game.close_turn()
+
+
+def test_an_attacks_record_goes_with_the_coalitions_memos_and_reads_the_same_after() -> None:
+    """The record of an attack option holds the coalition's readings by setting: when the coalition's
+    memos start afresh at their bound, the records go with them, and every reading is still the
+    explained one and the one afresh."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(coalition, "COALITION_KEPT", 64)
+        held = []
+        for game in every_phase("baltic-2027.yaml", 4):
+            same_every_way(game.state)
+            shared = rd.shared_scratch(game.state.world)
+            records = shared.get(coalition.ATTACKS, {})
+            held.append(len(records))
+            for record in records.values():
+                # the readings the explained path finds, not a set left over from before the bound
+                assert record.settings is shared[coalition._AT][(record.attackers, record.target)]
+        attacks = sum(1 for i in options_of(game.state.scenario) if _FLAT.get(i.kind) is attack_chance)
+        assert max(held) == attacks and min(held) < attacks  # the bound was met, and records went
+
+
+def test_an_attack_option_is_read_as_itself_not_as_another_of_its_id() -> None:
+    """A record is found by the option's identity: another option object of the same id (here with
+    another attribution, as a replaced inject would be) is read by its own record."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    game = Game.new(sc, seed=2, stochastic=True, verbose=False)
+    game.open_turn()
+    attack = next(i for i in options_of(sc) if _FLAT.get(i.kind) is attack_chance)
+    other = dataclasses.replace(attack, attribution=1.0 - attack.attribution)
+    gs = game.state
+    assert attack_chance(gs, attack, gs.world) == advise(case(gs, attack, say=False)).probability
+    assert attack_chance(gs, other, gs.world) == advise(case(gs, other, say=False)).probability
+    assert attack_chance(gs, other, gs.world) != attack_chance(gs, attack, gs.world)

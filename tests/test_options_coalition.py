@@ -15,7 +15,7 @@ import pytest
 
 from engine.options import expected_coalition, options_of
 from engine.options.coalition import _defences, balance_and_nuclear, weigh, weigh_coalition
-from engine.options.doctrine import _exposure
+from engine.options.doctrine import exposure_of
 from engine.options.wars import wars_of
 from engine.options.weights import WEIGHTS
 from engine.scenario import load
@@ -52,7 +52,7 @@ def every_attack_as_the_rule_says(gs: GameState) -> int:
     for inject in options_of(gs.scenario):
         if not inject.kind.is_attack:
             continue
-        attackers, target, exposure = tuple(inject.actors), inject.target or "", _exposure(inject)
+        attackers, target, exposure = tuple(inject.actors), inject.target or "", exposure_of(inject)
         rule = the_rule(world, attackers, target)
         weighed = (rule, *balance_and_nuclear(world, attackers, target, rule, exposure))
         assert weigh_coalition(world, attackers, target, exposure, gs.setting, gs.warfare) == weighed, inject.id

@@ -3,6 +3,7 @@
     weights.py   the options' weights, doctrine.json 'options'
     doctrine.py  how a state the engine plays weighs an option, per kind, with its reasons
     coalition.py an attacker's expected coalition, its balance and nuclear weight, kept by version
+    attacks.py   an attack option read in a batch run, from one record per option
     rules.py     which options are open, the record's choice, the wars a ceasefire ends
     probes.py    an attacker's probes: the answers to its earlier attacks, kept per game
     wars.py      the wars and the forces in play, read once per list of them or version of the wars

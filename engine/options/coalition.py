@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import attrgetter, is_, itemgetter, mul
+from operator import attrgetter, call, is_, itemgetter, mul, truediv
 from typing import cast
 
 from ..doctrine import readings as rd
@@ -36,18 +36,18 @@ def expected_coalition(world: World, attackers: Sequence[str], target: str) -> d
     attackers = tuple(attackers)
     defences = _defences(world, attackers, target)
     layout = defences.layout
-    return layout.expected(layout.chances(_means(world, defences.treaties), map(wars_of(world).of, attackers)))
+    return layout.expected(layout.chances(_means(world, defences), map(wars_of(world).of, attackers)))
 
 
-def _means(world: World, treaties: tuple[_Defence, ...]) -> tuple[float, ...]:
+def _means(world: World, defences: _Defences) -> tuple[float, ...]:
     """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
     with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
-    try:  # every member's reputation taken in one C call per treaty
-        return tuple([sum(d.reputations(reputation)) / len(d.ranked) for d in treaties])
+    try:  # every member's reputation taken, summed and divided in C: no frame of Python a treaty
+        return tuple(map(truediv, map(sum, map(call, defences.reputations, repeat(reputation))), defences.sizes))
     except KeyError:  # a world without some member's reputation (built by hand): the initial one
         return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
-                     for ranked in (d.ranked for d in treaties))
+                     for ranked in (d.ranked for d in defences.treaties))
 
 
 _Group = tuple[tuple[int, float], ...]
@@ -67,6 +67,9 @@ class _Layout:
     groups: tuple[_Group, ...]        # per group: (its treaty's index, the tripwire) per treaty
     group_of: tuple[int, ...]         # per state: its group's index
     pull: float                       # doctrine.json 'options.attack.tripwire_pull'
+    credibilities: tuple[standing.Credibility, ...]  # each treaty's, in order (read in C, a reading)
+    place: Callable[[Sequence[float]], tuple[float, ...]]  # each group's chance, put in every state's place
+    sides: frozenset[str]             # the attackers and the target: an enemy of theirs no state joins for
 
     def chances(self, means: tuple[float, ...], enemies: Iterable[frozenset[str]]) -> tuple[float, ...]:
         """Each state's chance of coming (0.0: it does not come), given each treaty's members' mean
@@ -74,7 +77,8 @@ class _Layout:
         greatest chance a treaty gives it: the treaty's credibility, raised by its forces in the
         target (by `pull` of the rest to certainty); a treaty that deters nobody (credibility 0)
         brings nobody; a state already at war with the attackers comes for sure."""
-        creds = [d.credibility.given(m) for d, m in zip(self.treaties, means)]
+        enemies = tuple(enemies)  # read twice when an attacker is at war
+        creds = list(map(_GIVEN, self.credibilities, means))
         pull = self.pull
         found = []
         for group in self.groups:
@@ -87,11 +91,18 @@ class _Layout:
                         best = p
             found.append(best)
         found.append(0.0)
-        out = list(map(found.__getitem__, self.group_of))
-        target, attackers, index = self.target, self.attackers, self.index
+        out = self.place(found)
+        for of in enemies:
+            if not of <= self.sides:  # an attacker at war with a state but the target
+                return self._at_war(out, enemies)
+        return out
+
+    def _at_war(self, placed: tuple[float, ...], enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
+        """The chances placed, with every state at war with an attacker (but the target) coming."""
+        out, sides, index = list(placed), self.sides, self.index
         for of in enemies:
             for enemy in of:
-                if enemy != target and enemy not in attackers:
+                if enemy not in sides:
                     out[index[enemy]] = 1.0
         return tuple(out)
 
@@ -108,9 +119,23 @@ def _lay_out(world: World, attackers: tuple[str, ...], target: str, treaties: tu
             signatures.setdefault(member, []).append((i, skin))
     states = _states(world)
     groups: dict[_Group, int] = {}
-    group_of = [groups.setdefault(tuple(signatures[s]), len(groups)) if s in signatures else -1 for s in states]
+    found = [groups.setdefault(tuple(signatures[s]), len(groups)) if s in signatures else -1 for s in states]
+    group_of = tuple(len(groups) if g < 0 else g for g in found)
     return _Layout(treaties, attackers, target, states, {s: i for i, s in enumerate(states)}, tuple(groups),
-                   tuple(len(groups) if g < 0 else g for g in group_of), WEIGHTS["attack"].settings["tripwire_pull"])
+                   group_of, WEIGHTS["attack"].settings["tripwire_pull"], tuple(d.credibility for d in treaties),
+                   _places(group_of), frozenset((*attackers, target)))
+
+
+def _places(group_of: tuple[int, ...]) -> Callable[[Sequence[float]], tuple[float, ...]]:
+    """Each state's group's chance, as a tuple in the states' order, taken in one C call (itemgetter
+    gives one index's value bare)."""
+    if len(group_of) == 1:
+        only = group_of[0]
+        return lambda found: (found[only],)
+    return cast(Callable[[Sequence[float]], tuple[float, ...]], itemgetter(*group_of))
+
+
+_GIVEN = standing.Credibility.given
 
 
 def _states(world: World) -> tuple[str, ...]:
@@ -137,6 +162,8 @@ class _Defences:
     treaties: tuple[_Defence, ...]
     layout: _Layout
     chances: dict[tuple[object, ...], tuple[float, ...]]
+    reputations: tuple[Callable[[Mapping[str, float]], tuple[float, ...]], ...]  # each treaty's
+    sizes: tuple[int, ...]            # each treaty's ranked members, counted
 
 
 # The defences an attacker weighs, remembered per scenario by everything they are read from (see
@@ -188,14 +215,15 @@ def _count_kept(shared: rd.Memo) -> None:
     kept = shared[_COUNT] = shared.get(_COUNT, 0) + 1
     if kept >= COALITION_KEPT:
         shared[_COUNT] = 0
-        for name in (_AT, _CACHE):
-            held: dict[tuple[object, ...], _AtSetting | _Defences] | None = shared.get(name)
+        for name in (_AT, _CACHE, ATTACKS):
+            held: dict[object, object] | None = shared.get(name)
             if held is not None:
                 held.clear()  # in place: a reading under way holds the dict, and puts in a fresh entry
 
 
 def _defences_of(world: World, attackers: tuple[str, ...], target: str, treaties: tuple[_Defence, ...]) -> _Defences:
-    return _Defences(treaties, _lay_out(world, attackers, target, treaties), {})
+    return _Defences(treaties, _lay_out(world, attackers, target, treaties), {},
+                     tuple(d.reputations for d in treaties), tuple(len(d.ranked) for d in treaties))
 
 
 def _read_defences(world: World, attackers: tuple[str, ...], target: str, plan: _Plan) -> tuple[_Defence, ...]:
@@ -325,13 +353,18 @@ def _weigh(sides: _Sides, chances: Iterable[float], powers: Sequence[float], nuc
     return balance, weight
 
 
-# What an attack on a target reads at one version of the world's setting: its defences (with the
+# What an attack on a target reads at one version of the world's setting, by the attackers and the
+# target, then by the version (the option's record, engine.options.attacks, holds the inner dict, so a
+# batch reading finds it by one integer): its defences (with the
 # coalition's layout), the two sides' powers and arms, every state's power and arms in the layout's
 # order, and per (the members' mean reputations, the version of the wars, the exposure) the balance,
 # the nuclear weight and the chances. All else those read (powers, arms, treaties in force, who
 # knows them, relations, forces) is the setting's, so the version finds them without reading it;
 # the members' reputations move every turn and are read each time.
 _AT = "options: at setting"
+# The attack options' records (engine.options.attacks), emptied with the memos above: a record holds
+# its attack's readings by setting, which must go when they do.
+ATTACKS = "options: attack records"
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,16 +394,33 @@ def weigh(world: World, attackers: tuple[str, ...], target: str, exposure: float
     """The balance, the nuclear weight, each state's chance of coming and the layout they were read
     from, kept by the versions of the setting and the wars and the members' mean reputations."""
     shared = rd.shared_scratch(world)
-    memo: dict[tuple[object, ...], _AtSetting] = shared.setdefault(_AT, {})
-    key = (attackers, target, setting)
-    at = memo.get(key)
+    return weigh_at(world, shared, settings_of(shared, attackers, target), attackers, target, exposure, setting,
+                    warfare)
+
+
+AtSettings = dict[int, _AtSetting]
+
+
+def settings_of(shared: rd.Memo, attackers: tuple[str, ...], target: str) -> AtSettings:
+    """The readings of an attack by the attackers on the target, by the version of the setting."""
+    memo: dict[tuple[tuple[str, ...], str], AtSettings] = shared.setdefault(_AT, {})
+    found = memo.get((attackers, target))
+    if found is None:
+        found = memo[(attackers, target)] = {}
+    return found
+
+
+def weigh_at(world: World, shared: rd.Memo, settings: AtSettings, attackers: tuple[str, ...], target: str,
+             exposure: float, setting: int, warfare: int) -> _Weighed:
+    """weigh, with the scenario's memo and the attack's readings by setting (settings_of) in hand."""
+    at = settings.get(setting)
     if at is None:
         defences = _defences(world, attackers, target)
-        at = memo[key] = _AtSetting(defences, _sides(world, attackers, target), *_arms(world, defences.layout.states),
-                                    {})
+        at = settings[setting] = _AtSetting(defences, _sides(world, attackers, target),
+                                            *_arms(world, defences.layout.states), {})
         _count_kept(shared)
     layout = at.defences.layout
-    means = _means(world, layout.treaties)
+    means = _means(world, at.defences)
     weighed = at.weighed
     found = weighed.get((means, warfare, exposure))
     if found is None:

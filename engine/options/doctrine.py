@@ -28,7 +28,7 @@ from ..doctrine.explain import listed
 from ..frozen import quick
 from ..model import Inject
 from ..world import INITIAL_REPUTATION, World
-from .coalition import MEMO_LIMIT, balance_and_nuclear, expected_coalition, weigh, weigh_coalition
+from .coalition import MEMO_LIMIT, balance_and_nuclear, expected_coalition, weigh_coalition
 from .wars import wars_of
 from .weights import FACTORS, WEIGHTS, family
 
@@ -108,10 +108,10 @@ def chance(kind: str, values: tuple[float, ...]) -> float:
     """The chance of taking an option of `kind` whose factors read `values` (in FACTORS order): the
     weighted sum and the bias through the logistic, for the explained and the batch path alike."""
     table = WEIGHTS[kind]
-    return _logistic(table.bias + sum(map(mul, values, table.weights)))
+    return logistic(table.bias + sum(map(mul, values, table.weights)))
 
 
-def _logistic(x: float) -> float:
+def logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
@@ -131,7 +131,7 @@ def attack_values(world: World, inject: Inject, resolve: float, actor: str, prob
     """An attack's factors (resolve, balance, nuclear, deniability, probes), and the coalition the
     attackers expect, each state with its chance of coming."""
     attackers, target = tuple(inject.actors) or (actor,), inject.target or ""
-    exposure = _exposure(inject)
+    exposure = exposure_of(inject)
     if setting is None or warfare is None:
         expected = expected_coalition(world, attackers, target)
         balance, nuclear = balance_and_nuclear(world, attackers, target, expected, exposure)
@@ -140,16 +140,7 @@ def attack_values(world: World, inject: Inject, resolve: float, actor: str, prob
     return _attack_factors(inject, resolve, balance, nuclear, probes), expected
 
 
-def attack_factors(world: World, inject: Inject, resolve: float, actor: str, probes: tuple[float, ...],
-                   setting: int, warfare: int) -> tuple[float, ...]:
-    """attack_values' factors alone, where the versions of the setting and the wars are known (a
-    batch run): the coalition's balance and nuclear weight without the coalition as a mapping."""
-    balance, nuclear, _, _ = weigh(world, tuple(inject.actors) or (actor,), inject.target or "",
-                                   _exposure(inject), setting, warfare)
-    return _attack_factors(inject, resolve, balance, nuclear, probes)
-
-
-def _exposure(inject: Inject) -> float:
+def exposure_of(inject: Inject) -> float:
     """How much of the coalition's weight the attack feels. A grey-zone step feels the coalition at a
     fraction of its weight, and a limited grab counts on a fait accompli before the allies arrive
     (Altman 2017): the coalition weighs with severity."""

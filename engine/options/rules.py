@@ -19,12 +19,12 @@ from ..model import Control, Inject, InjectKind, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
 from ..world import IdentityMemo, World
+from .attacks import attack_chance
 from .doctrine import (
     SILENT_VERBS,
     OptionAdvice,
     OptionCase,
     advise,
-    attack_factors,
     ceasefire_values,
     chance,
     deployment_values,
@@ -150,12 +150,6 @@ def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bo
 
 # --- a batch run's reading: one function per kind, from the game's state -------------------------
 
-def _attack_chance(gs: GameState, inject: Inject, world: World) -> float:
-    actor = actor_of(inject)
-    return chance("attack", attack_factors(world, inject, _resolve(gs, inject), actor, read_probes(gs, actor),
-                                           gs.setting, gs.warfare))
-
-
 def _deployment_chance(gs: GameState, inject: Inject, world: World) -> float:
     actor = actor_of(inject)
     values, _ = deployment_values(world, inject, _resolve(gs, inject), actor, gs.setting, gs.warfare)
@@ -183,7 +177,7 @@ def _war_turns(gs: GameState, actor: str, inject: Inject) -> int:
 
 _Chance = Callable[[GameState, Inject, World], float]
 _BY_FAMILY: Mapping[str, _Chance] = {
-    "attack": _attack_chance, "deployment": _deployment_chance, "ceasefire": _ceasefire_chance}
+    "attack": attack_chance, "deployment": _deployment_chance, "ceasefire": _ceasefire_chance}
 # By the option's kind: the one look-up a batch run's option makes to find its reading (the other
 # kinds are rare and read through their case, as an explained option is).
 _FLAT: Mapping[InjectKind, _Chance] = {
