@@ -84,6 +84,7 @@ BOUNDS: list[tuple[object, str, int, Held]] = [
     (state, "_SUCCESSORS_KEPT", 32, lambda scenario: len(state._SUCCESSORS)),
     (play, "_STAKES_KEPT", 3, lambda scenario: len(play._STAKES.scratch(scenario))),
     (decide, "_BOUND_KEPT", 3, lambda scenario: len(decide._BOUND.scratch(scenario))),
+    (decide, "_STAKEHOLDERS_KEPT", 3, lambda scenario: len(decide._STAKEHOLDERS.scratch(scenario))),
     (ScenarioIndex, "BINDING_LIMIT", 6, binding_held),
     (wars, "_LIMIT", 3, wars_held),
     (options_doctrine, "MEMO_LIMIT", 3, options_held),
