@@ -137,7 +137,7 @@ def attack_values(world: World, inject: Inject, resolve: float, actor: str, prob
         balance, nuclear = balance_and_nuclear(world, attackers, target, expected, exposure)
     else:
         expected, balance, nuclear = weigh_coalition(world, attackers, target, exposure, setting, warfare)
-    return _attack_factors(inject, resolve, balance, nuclear, probes), expected
+    return attack_factors(inject, resolve, balance, nuclear, probes), expected
 
 
 def exposure_of(inject: Inject) -> float:
@@ -148,8 +148,10 @@ def exposure_of(inject: Inject) -> float:
         0.5 + 0.5 * inject.severity)
 
 
-def _attack_factors(inject: Inject, resolve: float, balance: float, nuclear: float,
-                    probes: tuple[float, ...]) -> tuple[float, ...]:
+def attack_factors(inject: Inject, resolve: float, balance: float, nuclear: float,
+                   probes: tuple[float, ...]) -> tuple[float, ...]:
+    """An attack's factors in FACTORS order, from its coalition's balance and nuclear weight, the
+    actor's resolve and its probes' strengths (for the explained and the batch path alike)."""
     read = 1.0 - 2.0 * sum(probes) / len(probes) if probes else 0.0
     return _resolve(resolve), balance, nuclear, 1.0 - inject.attribution, read
 
