@@ -172,11 +172,10 @@ class Facts:
         # "the North Atlantic Treaty art. 5 (defense)", as the honour events word it
         self.commitments = {(t.id, i): f"{t.name} {ob.label}" for t in scenario.treaties
                             for i, ob in enumerate(t.obligations)}
-        # Scenario.injects_at, by turn (each opening asked it of every inject of the scenario)
-        by_turn: dict[int, list[Inject]] = {}
-        for inject in scenario.injects:
-            by_turn.setdefault(inject.turn, []).append(inject)
-        self.injects_at: Mapping[int, tuple[Inject, ...]] = {t: tuple(found) for t, found in by_turn.items()}
+        # Scenario.injects_at, asked once per turn that has injects (each opening asked it of every
+        # inject of the scenario)
+        self.injects_at: Mapping[int, tuple[Inject, ...]] = {
+            t: scenario.injects_at(t) for t in dict.fromkeys(i.turn for i in scenario.injects)}
         # What Scenario.date_of reads (not the scenario itself, which the facts must not keep alive)
         self._start, self._length = scenario.start, scenario.turn_length
         self._dates: dict[int, str] = {}
