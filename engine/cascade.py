@@ -116,8 +116,7 @@ class _Cascade:
     def __init__(self, world: World, graph: AllianceGraph, decide: Decide, all_triggers: bool,
                  earlier: Iterable[tuple[Attack, Decision]], reopened: Collection[str] = frozenset()) -> None:
         self.world, self.graph, self.decide, self.all_triggers = world, graph, decide, all_triggers
-        # (War.pair, made in place: a property call per war and cascade)
-        self.at_war = {frozenset((w.aggressor, w.defender)) for w in world.wars}
+        self.at_war = {w.pair for w in world.wars}
         self.answered: dict[tuple[frozenset[str], str, bool], set[str]] = {}
         self.rounds: list[Round] = []
         self.given: list[tuple[Attack, Decision]] = []  # this cascade's answers, in order
@@ -202,8 +201,6 @@ class _Cascade:
         """The wars the answers begin, each an attack of the next round (once per pair)."""
         coming = []
         for decision in answers:
-            if decision.response is not _FULL:
-                continue  # only a full answer makes war (_enemies_from), and most answers are not
             enemies, provoked = _enemies_from(decision, attack, threat)
             for enemy in enemies:
                 pair = frozenset((decision.state, enemy))
@@ -213,7 +210,6 @@ class _Cascade:
         return coming
 
 
-_FULL = Response.FULL
 _CONDITIONAL = IdentityMemo()
 
 
@@ -244,16 +240,15 @@ def _wars_of(attack: Attack, at_war: set[frozenset[str]]) -> list[War]:
 def _enemies_from(decision: Decision, attack: Attack, threat: bool | None = None) -> tuple[tuple[str, ...], bool]:
     """Whom a decision makes war on (and whether they provoked it): a
     belligerent answer is a war of its own. `threat`: `attack.threat`, when the caller has read it."""
+    if decision.response is not Response.FULL:
+        return (), False  # only a full answer makes war (most answers are not: asked first)
     if threat is None:
         threat = attack.threat
     if threat or decision.state == attack.target or decision.state in attack.attackers:
         return (), False
-    for_attacker = decision.side in attack.attackers
-    if decision.response is Response.FULL and not for_attacker:
+    if decision.side not in attack.attackers:
         return tuple(dict.fromkeys(attack.attackers)), True
-    if decision.response is Response.FULL and for_attacker:
-        return (attack.target,), False
-    return (), False
+    return (attack.target,), False
 
 
 def _war_on(state: str, enemy: str, provoked: bool, attack: Attack, world: World) -> Attack:

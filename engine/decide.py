@@ -18,7 +18,6 @@ from .doctrine import Situation
 from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event, builder
 from .frozen import constructor
 from .model import (
-    ALL,
     UMPIRE,
     Control,
     Decision,
@@ -352,14 +351,11 @@ class Decider:
         # treaty, rationale.
         decision = _DECISION(Decision, gs.turn, state, attack.id, response, source, side,
                              trigger.treaty if trigger else None, rationale)
-        # decision_visibility, asked only of an answer under a secret treaty (the phase's facts
-        # say which are, without looking the scenario's facts up again)
-        secret = bool(decision.treaty and decision.treaty in self.play.facts.secret)
         self.new.append((_DECISION_TAKEN(
             DecisionTaken, turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
             side=decision.side, treaty=decision.treaty, rationale=rationale, probabilities=probabilities,
             predicted=predicted, source_ref=source_ref, actor=state,
-            visibility=decision_visibility(gs, decision) if secret else ALL, reason=reason),))
+            visibility=decision_visibility(gs, decision, self.play.facts.secret), reason=reason),))
         return decision
 
     def events(self) -> Iterator[Event]:

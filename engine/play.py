@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from .doctrine import Doctrine
@@ -230,9 +231,10 @@ def obligation_visibility(gs: GameState, t: Trigger) -> Visibility:
     return tuple(sorted(gs.known_to.get(t.treaty, frozenset(treaty.members))))
 
 
-def decision_visibility(gs: GameState, d: Decision) -> Visibility:
-    """A decision under a secret commitment is known to those who know the commitment."""
-    if d.treaty and d.treaty in facts(gs.scenario).secret:
+def decision_visibility(gs: GameState, d: Decision, secret: AbstractSet[str] | None = None) -> Visibility:
+    """A decision under a secret commitment is known to those who know the commitment. `secret`:
+    the scenario's secret treaties, where the caller holds its facts already (once per answer)."""
+    if d.treaty and d.treaty in (facts(gs.scenario).secret if secret is None else secret):
         return tuple(sorted(gs.known_to.get(d.treaty, frozenset())))
     return ALL
 

@@ -63,8 +63,7 @@ _NEEDED: dict[Invocation, Callable[[int], int]] = {
 
 def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
     gs, turn, name = play.gs, play.gs.turn, play.facts.name
-    # kept up to date with the WAR events below (War.pair, made in place: a property call per war and turn)
-    at_war = {frozenset((w.aggressor, w.defender)) for w in gs.wars}
+    at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
     # Per treaty, each commitment tested this turn (the ally's power, whether it honoured), in the
     # order of the rounds' triggers: read as the honour events are made, for the indicators.
     tested: dict[str, list[tuple[float, bool]]] = {}
