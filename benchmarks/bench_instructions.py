@@ -60,13 +60,13 @@ if {kind!r} == "option":
     advice = options.advice
     def through(*args, **kwargs):
         made[0] += 1
-        return operator.call(advice, *args, **kwargs)
+        return operator.methodcaller("__call__", *args, **kwargs)(advice)
     options.advice = through
 else:
     decide = Doctrine.decide
     def through(*args, **kwargs):
         made[0] += 1
-        return operator.call(decide, *args, **kwargs)
+        return operator.methodcaller("__call__", *args, **kwargs)(decide)
     Doctrine.decide = through
 mc.run_chunk(plan, 10, 10 + {runs})
 print("DECISIONS", made[0], file=sys.stderr)
@@ -96,14 +96,17 @@ def instructions(runs: int) -> int:
 def decision_instructions(runs: int, cache: bool = False) -> dict[str, tuple[int, int, int]]:
     """Per kind of decision: how many in `runs` runs after 10, the instructions inside them, and
     (`cache`) their second-level cache misses, instructions' and data's (else 0). Each decision is
-    called through `operator.call`, and callgrind collects only inside that C function."""
+    called through an `operator.methodcaller`, and callgrind collects only inside its C function
+    (`methodcaller_call`, which the engine never calls: callgrind toggles collection on entering
+    and leaving the function named, so one the engine calls inside a span, as the options' coalition
+    calls `operator.call`, would switch it off there)."""
     found = {}
     simulate = ["--cache-sim=yes", "--LL=1048576,8,64"] if cache else []
     for kind in ("option", "ally"):
         code = _DECIDING.format(root=str(ROOT), path=str(TEACHING), runs=runs, kind=kind)
         with tempfile.TemporaryDirectory() as tmp:
             out = subprocess.run(
-                ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=_operator_call",
+                ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=methodcaller_call",
                  *simulate, f"--callgrind-out-file={tmp}/cg.out", sys.executable, "-c", code],
                 capture_output=True, text=True, check=True)
             written = Path(tmp, "cg.out").read_text(encoding="utf-8", errors="replace")
