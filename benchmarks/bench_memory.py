@@ -1,7 +1,7 @@
 """A Monte Carlo worker's memory against the number of runs it has played.
 
     python benchmarks/bench_memory.py [--runs 20000] [--step 2500]
-                                      [--scenario scenarios/baltic-2027.yaml] [--memos]
+                                      [--scenario scenarios/baltic-2027.yaml] [--memos] [--kernel]
 
 Plays the runs of one plan of the scenario (seed 0, the reference engine) in ONE
 process, as a worker of `casus run --workers 1 --reference` does, `--step` runs at a
@@ -10,6 +10,11 @@ played, the CPU seconds so far and the resident memory (/proc/self/statm; the pe
 from `resource` where /proc is missing). What a worker keeps across its runs is the
 engine's memos shared by the games of a batch; each is bounded, so the memory should
 level off rather than grow with the runs.
+
+`--kernel` plays them through the compiled kernel instead (`engine.kernel.run_chunk`, as a
+worker of `casus run` does when the plan is in its scope), its tables prepared first (the
+first line), and prints beside each step how many tables after a turn of war it keeps and
+how many states it has met without compiling them (both bounded, engine.kernel.resume).
 
 `--memos` also prints, after each step, the entries every memo holds, nested entries
 counted (a memo of memos counts its own entries and theirs): the module-level memos of
@@ -25,7 +30,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -151,19 +156,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--step", type=int, default=2_500)
     ap.add_argument("--scenario", type=Path, default=TEACHING)
     ap.add_argument("--memos", action="store_true", help="print each memo's entries after each step")
+    ap.add_argument("--kernel", action="store_true", help="play the runs through the compiled kernel")
     args = ap.parse_args(argv)
     scenario = load(args.scenario)
     plan = mc.Plan(scenario, args.runs, seed=0)
-    print(f"{args.scenario.name}: {args.runs} runs in one process, resident memory every {args.step}")
+    engine = "the kernel" if args.kernel else "the reference engine"
+    print(f"{args.scenario.name}: {args.runs} runs in one process on {engine}, resident memory every {args.step}")
+    play, kept = _player(plan, args.kernel)
     print(f"{'runs':>8} {'cpu s':>8} {'MiB':>8}", flush=True)
-    print(f"{0:>8} {0.0:>8.1f} {resident_mib():>8.1f}", flush=True)
+    print(f"{0:>8} {0.0:>8.1f} {resident_mib():>8.1f}{kept()}", flush=True)
     start = time.process_time()
     done = 0
     while done < args.runs:
         stop = min(args.runs, done + args.step)
-        mc.run_chunk(plan, done, stop)
+        play(plan, done, stop)
         done = stop
-        print(f"{done:>8} {time.process_time() - start:>8.1f} {resident_mib():>8.1f}", flush=True)
+        print(f"{done:>8} {time.process_time() - start:>8.1f} {resident_mib():>8.1f}{kept()}", flush=True)
         if args.memos:
             counts = memo_counts(scenario)
             total, size = (sum(found[i] for found in counts.values()) for i in (0, 1))
@@ -171,6 +179,18 @@ def main(argv: list[str] | None = None) -> int:
             for name, (n, size) in sorted(counts.items(), key=lambda item: -item[1][1]):
                 print(f"{'':>10} {n:>9} {size / (1 << 20):>7.2f} MiB {name}", flush=True)
     return 0
+
+
+def _player(plan: mc.Plan, kernel: bool) -> tuple[Callable[[mc.Plan, int, int], Any], Callable[[], str]]:
+    """How a chunk of runs is played, and what the kernel keeps across them (in words; nothing for
+    the reference engine). The kernel's tables are prepared here, before the first step."""
+    if not kernel:
+        return mc.run_chunk, str
+    from engine import kernel as compiled
+    tables = compiled.prepare(plan).tables
+    if tables is None:
+        raise SystemExit(f"the kernel does not play this plan: {compiled.prepare(plan).reason}")
+    return compiled.run_chunk, lambda: f"   tables after a war {len(tables.after)}, states met {len(tables.met)}"
 
 
 if __name__ == "__main__":
