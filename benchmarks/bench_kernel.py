@@ -8,6 +8,15 @@ itself (past crises in its scope), with 100,000 runs on two workers and the peak
 memory at 10,000 and at 100,000 runs (flat: workers send back counts); the
 scaling table against states and turns (synthetic scenarios); and the physical
 limit, the compiled loop's own cost per decision times the decisions of a run.
+
+    nice python benchmarks/bench_kernel.py --where [--runs 2000]
+
+Where the CPU time of a kernel run of the teaching scenario goes, part by part: the
+compiled loop, the turns the reference engine opens (option phases) and closes (with
+and without a war begun in them), leaving and coming back (the run's state rebuilt,
+the tables after it found or built), and the rest (each run's summary and tally);
+with what compiling the rest would have to hold (the attacks the cascades reached, the
+answers asked of them).
 """
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +120,63 @@ def cluster(runs: int, name: str) -> None:
           f"peak memory {outcome.peak_rss_bytes / 2**20:.0f} MiB over {len(outcome.tally.peak_rss)} processes")
 
 
+def where(runs: int) -> None:
+    """The CPU time of kernel runs of the teaching scenario by part (`runs` runs after 300, one process)."""
+    from collections import Counter
+
+    from engine.events import AttackMade, DecisionTaken, WarBegun
+    from engine.kernel import resume
+    spent: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
+    attacks: set[tuple[str, ...]] = set()
+    asked: set[tuple[str, ...]] = set()
+
+    def timed(module: Any, name: str, part: Callable[[Any], str] | None = None) -> None:
+        inner = getattr(module, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            began = time.thread_time()
+            out = inner(*args, **kwargs)
+            label = part(out) if part is not None else name
+            spent[label] += time.thread_time() - began
+            calls[label] += 1
+            return out
+        setattr(module, name, call)
+
+    def closed(step: Any) -> str:
+        for e in step.events:
+            if isinstance(e, AttackMade):
+                attacks.add((e.attack.origin, *e.attack.attackers, e.attack.target))
+            elif isinstance(e, DecisionTaken):
+                asked.add((e.attack, e.state))
+        if any(isinstance(e, WarBegun) for e in step.events):
+            return "turns closed by the reference engine, a war begun in them"
+        return "turns closed by the reference engine, no war begun"
+
+    plan = mc.Plan(load(TEACHING), 300 + runs, seed=0)
+    kernel.run_chunk(plan, 0, 300)  # tables built, the loop compiled, the memos filled
+    # the reference engine's phases as the kernel's runs call them (engine.kernel.resume's names), and the
+    # kernel's own parts
+    timed(resume, "close_turn", closed)
+    timed(resume, "open_turn", lambda _: "turns opened by the reference engine (option phases, injects)")
+    timed(resume, "_state_at", lambda _: "leaving the kernel: the run's state rebuilt")
+    timed(resume, "_after", lambda _: "coming back: the tables after the state found (or built)")
+    timed(kernel, "_play", lambda _: "the compiled loop")
+    began = time.thread_time()
+    kernel.run_chunk(plan, 300, 300 + runs)
+    total = time.thread_time() - began
+    print(f"where a kernel run of the teaching scenario spends its CPU time ({runs:,} runs after 300, one "
+          f"process): {total / runs * 1e3:.2f} ms a run, {runs / total:,.0f} runs/s")
+    for label, seconds in spent.most_common():
+        print(f"  {label:<62} {seconds / runs * 1e3:6.3f} ms a run {seconds / total:6.1%}  "
+              f"({calls[label] / runs:5.2f} a run, {seconds / calls[label] * 1e6:7.1f} us each)")
+    rest = total - sum(spent.values())
+    print(f"  {'the rest (summaries, tallies, reading the events)':<62} {rest / runs * 1e3:6.3f} ms a run "
+          f"{rest / total:6.1%}")
+    print(f"  the reference engine's turns made {len(attacks):,} distinct attacks (by origin, attackers, target) "
+          f"and asked {len(asked):,} distinct (attack, state) answers in {runs:,} runs")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs everywhere")
@@ -119,6 +186,9 @@ def main() -> None:
     parser.add_argument("--cluster", type=int, metavar="RUNS",
                         help="only: RUNS runs of --scenario on a Dask LocalCluster of two workers")
     parser.add_argument("--scenario", default="2001-article-5", help="a past crisis, or baltic-2027")
+    parser.add_argument("--where", action="store_true",
+                        help="only: where a kernel run of the teaching scenario spends its CPU time, by part")
+    parser.add_argument("--runs", type=int, default=2_000, help="runs for --where")
     args = parser.parse_args()
     q = args.quick
     began = time.perf_counter()
@@ -130,6 +200,9 @@ def main() -> None:
         return
     if args.cluster:
         cluster(args.cluster, args.scenario)
+        return
+    if args.where:
+        where(args.runs)
         return
     teaching = load(TEACHING)
     print("first use of the kernel in this process (tables, and the compiled loop loaded or compiled):")
