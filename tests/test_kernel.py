@@ -283,6 +283,35 @@ def test_the_shape_of_a_state_leaves_out_what_the_draws_change() -> None:
     assert _shape(at_war) != _shape(gs)
 
 
+
+def test_the_shape_reads_values_not_the_objects_that_hold_them() -> None:
+    """Two states with equal values give one shape, whichever objects hold them (the kernel finds the
+    tables after a state a run rebuilt for itself); a value changed anywhere gives another."""
+    from dataclasses import replace
+
+    from engine.kernel.resume import _shape
+    plan = mc.Plan(load(ROOT / "scenarios" / "history" / "1914-july-crisis.yaml"), 1)
+    tables = kernel.prepare(plan).tables
+    assert tables is not None
+    gs = next(g for g in tables.opened if g is not None and g.attacks)
+
+    def fresh(text: str) -> str:  # an equal string, another object
+        return "".join(list(text))
+
+    rebuilt = gs.copy()
+    rebuilt.attacks = {fresh(k): replace(a, id=fresh(a.id), target=fresh(a.target),
+                                         attackers=tuple(fresh(x) for x in a.attackers))
+                       for k, a in gs.attacks.items()}
+    assert all(a is not b for a, b in zip(rebuilt.attacks.values(), gs.attacks.values(), strict=True))
+    assert _shape(rebuilt) == _shape(gs)
+    first = next(iter(gs.attacks))
+    harsher = gs.copy()
+    harsher.attacks = {**gs.attacks, first: replace(gs.attacks[first], severity=gs.attacks[first].severity / 2)}
+    assert _shape(harsher) != _shape(gs)
+    later = gs.copy()
+    later.attack_turn = {**gs.attack_turn, first: gs.attack_turn.get(first, gs.turn) + 1}
+    assert _shape(later) != _shape(gs)
+
 # --- options: the option phase on the reference engine, the rest back in the kernel ----------------------
 
 OPTIONS = ("baltic-2027", "indo-pacific-2028")
