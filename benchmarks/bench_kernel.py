@@ -9,9 +9,9 @@ memory at 10,000 and at 100,000 runs (flat: workers send back counts); the
 scaling table against states and turns (synthetic scenarios); and the physical
 limit, the compiled loop's own cost per decision times the decisions of a run.
 
-    nice python benchmarks/bench_kernel.py --where [--runs 2000]
+    nice python benchmarks/bench_kernel.py --where [--runs 2000] [--scenario baltic-2027]
 
-Where the CPU time of a kernel run of the teaching scenario goes, part by part: the
+Where the CPU time of a kernel run of a scenario (the teaching one unless named) goes, part by part: the
 compiled loop, the turns the reference engine opens (option phases) and closes (with
 and without a war begun in them), leaving and coming back (the run's state rebuilt,
 the tables after it found or built), and the rest (each run's summary and tally);
@@ -109,8 +109,7 @@ def physical_limit(name: str, scenario: Scenario, runs: int) -> None:
 def cluster(runs: int, name: str) -> None:
     """`runs` runs on a Dask LocalCluster of two worker processes, timed (the cluster's start excluded)."""
     import distributed
-    scenario = load(HISTORY / f"{name}.yaml") if name != "baltic-2027" else load(TEACHING)
-    plan = mc.Plan(scenario, runs, seed=0)
+    plan = mc.Plan(_scenario(name), runs, seed=0)
     engine = runner.choose_engine(plan)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=":0") as local:
@@ -120,8 +119,14 @@ def cluster(runs: int, name: str) -> None:
           f"peak memory {outcome.peak_rss_bytes / 2**20:.0f} MiB over {len(outcome.tally.peak_rss)} processes")
 
 
-def where(runs: int) -> None:
-    """The CPU time of kernel runs of the teaching scenario by part (`runs` runs after 300, one process)."""
+def _scenario(name: str) -> Scenario:
+    """A shipped scenario by its name: the teaching ones, else a past crisis."""
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    return load(path if path.exists() else HISTORY / f"{name}.yaml")
+
+
+def where(runs: int, name: str) -> None:
+    """The CPU time of kernel runs of a scenario by part (`runs` runs after 300, one process)."""
     from collections import Counter
 
     from engine.events import AttackMade, DecisionTaken, WarBegun
@@ -153,7 +158,7 @@ def where(runs: int) -> None:
             return "turns closed by the reference engine, a war begun in them"
         return "turns closed by the reference engine, no war begun"
 
-    plan = mc.Plan(load(TEACHING), 300 + runs, seed=0)
+    plan = mc.Plan(_scenario(name), 300 + runs, seed=0)
     kernel.run_chunk(plan, 0, 300)  # tables built, the loop compiled, the memos filled
     # the reference engine's phases as the kernel's runs call them (engine.kernel.resume's names), and the
     # kernel's own parts
@@ -165,8 +170,8 @@ def where(runs: int) -> None:
     began = time.thread_time()
     kernel.run_chunk(plan, 300, 300 + runs)
     total = time.thread_time() - began
-    print(f"where a kernel run of the teaching scenario spends its CPU time ({runs:,} runs after 300, one "
-          f"process): {total / runs * 1e3:.2f} ms a run, {runs / total:,.0f} runs/s")
+    print(f"where a kernel run of {name} spends its CPU time ({runs:,} runs after 300, one process): "
+          f"{total / runs * 1e3:.2f} ms a run, {runs / total:,.0f} runs/s")
     for label, seconds in spent.most_common():
         print(f"  {label:<62} {seconds / runs * 1e3:6.3f} ms a run {seconds / total:6.1%}  "
               f"({calls[label] / runs:5.2f} a run, {seconds / calls[label] * 1e6:7.1f} us each)")
@@ -185,9 +190,10 @@ def main() -> None:
     parser.add_argument("--skip-scaling", action="store_true", help="everything but the scaling table")
     parser.add_argument("--cluster", type=int, metavar="RUNS",
                         help="only: RUNS runs of --scenario on a Dask LocalCluster of two workers")
-    parser.add_argument("--scenario", default="2001-article-5", help="a past crisis, or baltic-2027")
+    parser.add_argument("--scenario", help="a past crisis, or a teaching scenario (baltic-2027, indo-pacific-2028): "
+                        "for --cluster (2001-article-5 unless named) and --where (baltic-2027 unless named)")
     parser.add_argument("--where", action="store_true",
-                        help="only: where a kernel run of the teaching scenario spends its CPU time, by part")
+                        help="only: where a kernel run of --scenario spends its CPU time, by part")
     parser.add_argument("--runs", type=int, default=2_000, help="runs for --where")
     args = parser.parse_args()
     q = args.quick
@@ -199,10 +205,10 @@ def main() -> None:
         with_options(q)
         return
     if args.cluster:
-        cluster(args.cluster, args.scenario)
+        cluster(args.cluster, args.scenario or "2001-article-5")
         return
     if args.where:
-        where(args.runs)
+        where(args.runs, args.scenario or "baltic-2027")
         return
     teaching = load(TEACHING)
     print("first use of the kernel in this process (tables, and the compiled loop loaded or compiled):")
