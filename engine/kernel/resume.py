@@ -83,14 +83,20 @@ class _Run:
         """The turns before `stop` the kernel played with `tables` (`opened`: the state where it
         stopped, which holds the skeleton's answers to those turns)."""
         seen, arrays = self.seen, tables.arrays
-        for (attack, state, t, bound), rank in zip(tables.slots, ranks.tolist()):
+        # Each answer at each level is made once per tables and where they stopped, then shared by the
+        # runs that give it (a decision is frozen): most of the answers of a batch are the same few.
+        decided, place = tables.decided, id(opened)
+        for i, ((attack, state, t, bound), rank) in enumerate(zip(tables.slots, ranks.tolist())):
             if t < stop and rank >= 0:
                 seen.asked.append((attack, state, t))
-                # the summary reads an answer's turn, level and whether a treaty bound it
-                skeleton = opened.decisions[(attack, state)] if opened is not None else Decision(
-                    turn=t, state=state, attack=attack, response=RESPONSES[rank], source=_DOCTRINE,
-                    treaty="" if bound else None)
-                self.decisions[(attack, state)] = replace(skeleton, response=RESPONSES[rank])
+                found = decided.get((place, i, rank))
+                if found is None:
+                    # the summary reads an answer's turn, level and whether a treaty bound it
+                    skeleton = opened.decisions[(attack, state)] if opened is not None else Decision(
+                        turn=t, state=state, attack=attack, response=RESPONSES[rank], source=_DOCTRINE,
+                        treaty="" if bound else None)
+                    found = decided[(place, i, rank)] = replace(skeleton, response=RESPONSES[rank])
+                self.decisions[(attack, state)] = found
         pair_of = arrays["r_pair"]
         for r, verdict in enumerate(honour.tolist()):
             if verdict >= 0:
