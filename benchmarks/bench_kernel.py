@@ -11,12 +11,12 @@ limit, the compiled loop's own cost per decision times the decisions of a run.
 
     nice python benchmarks/bench_kernel.py --where [--runs 2000] [--scenario baltic-2027]
 
-Where the CPU time of a kernel run of a scenario (the teaching one unless named) goes, part by part: the
-compiled loop, the turns the reference engine opens (option phases) and closes (with
-and without a war begun in them), leaving and coming back (the run's state rebuilt,
-the tables after it found or built), and the rest (each run's summary and tally);
-with what compiling the rest would have to hold (the attacks the cascades reached, the
-answers asked of them).
+Where the CPU time of a kernel run of a scenario (the teaching one unless named) goes,
+part by part: the compiled loop, the turns the reference engine opens (option phases)
+and closes (with and without a war begun in them), leaving and coming back (the run's
+state rebuilt, the tables after it found or built), and the rest (each run's summary
+and tally); with what compiling the rest would have to hold (the attacks the cascades
+reached, the answers asked of them).
 """
 from __future__ import annotations
 
@@ -136,17 +136,17 @@ def where(runs: int, name: str) -> None:
     attacks: set[tuple[str, ...]] = set()
     asked: set[tuple[str, ...]] = set()
 
-    def timed(module: Any, name: str, part: Callable[[Any], str] | None = None) -> None:
-        inner = getattr(module, name)
+    def timed(module: Any, attr: str, part: Callable[[Any], str]) -> None:
+        inner = getattr(module, attr)
 
         def call(*args: Any, **kwargs: Any) -> Any:
             began = time.thread_time()
             out = inner(*args, **kwargs)
-            label = part(out) if part is not None else name
+            label = part(out)
             spent[label] += time.thread_time() - began
             calls[label] += 1
             return out
-        setattr(module, name, call)
+        setattr(module, attr, call)
 
     def closed(step: Any) -> str:
         for e in step.events:

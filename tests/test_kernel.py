@@ -283,7 +283,6 @@ def test_the_shape_of_a_state_leaves_out_what_the_draws_change() -> None:
     assert _shape(at_war) != _shape(gs)
 
 
-
 def test_the_shape_reads_values_not_the_objects_that_hold_them() -> None:
     """Two states with equal values give one shape, whichever objects hold them (the kernel finds the
     tables after a state a run rebuilt for itself); a value changed anywhere gives another."""
@@ -311,6 +310,7 @@ def test_the_shape_reads_values_not_the_objects_that_hold_them() -> None:
     later = gs.copy()
     later.attack_turn = {**gs.attack_turn, first: gs.attack_turn.get(first, gs.turn) + 1}
     assert _shape(later) != _shape(gs)
+
 
 # --- options: the option phase on the reference engine, the rest back in the kernel ----------------------
 
