@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 
 __all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "distribution", "cap_full", "draw_index",
-           "unit_float", "reputation_after", "cohesion", "round_to"]
+           "unit_float", "reputation_after", "cohesion", "share_of", "cost_of_war", "round_to"]
 
 # math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
 # precision long before, so clamping the exponent changes no result.
@@ -99,6 +99,20 @@ def cohesion(powers: Sequence[float], kept: Sequence[bool]) -> float:
     if weight != 0.0:
         return held / weight
     return count / len(powers)
+
+
+# --- the balance of power -----------------------------------------------------------------------
+
+def share_of(part: float, other: float) -> float:
+    """`part`'s share of `part` and `other` (powers); with no power on either side, an even balance."""
+    total = part + other
+    return part / total if total > 0 else 0.5
+
+
+def cost_of_war(ours: float, theirs: float, nuclear: bool, share_weight: float, nuclear_weight: float) -> float:
+    """The cost of war factor (doctrine.json 'cost_of_war'): the other side's share of the two sides'
+    power, and whether it has nuclear weapons, each by its weight."""
+    return share_weight * share_of(theirs, ours) + nuclear_weight * (1.0 if nuclear else 0.0)
 
 
 # --- Python's round(x, n) ---------------------------------------------------------------------

@@ -275,6 +275,23 @@ def test_allies_at_war_beside_the_victim_lower_the_cost_of_war():
             < DOCTRINE.features(alone.situation())["cost_of_war"])
 
 
+def test_the_cost_of_war_is_the_numeric_cores_formula(monkeypatch):
+    # One copy of the arithmetic (engine.numeric, which the compiled kernel compiles as it is): the
+    # doctrine reads the sides off the world and hands their powers to it.
+    from engine import numeric
+    seen = []
+
+    def formula(ours, theirs, nuclear, share_weight, nuclear_weight):
+        seen.append((ours, theirs, nuclear))
+        return 0.125
+
+    monkeypatch.setattr(numeric, "cost_of_war", formula)
+    at_war = BASE.change(wars=(War("RUS", "EST"), War("FRA", "RUS")))
+    assert DOCTRINE.features(at_war.situation())["cost_of_war"] == 0.125
+    ours, theirs, _ = seen[-1]
+    assert theirs > 0 and ours > 0  # Estonia's side with France fighting beside it, against Russia's
+
+
 @pytest.mark.parametrize("after", [
     BASE.in_play("ITA", power=1.0),
     BASE.in_play("ITA", regime=Regime.HYBRID),

@@ -141,6 +141,15 @@ def test_reputation_and_cohesion_are_the_engines(before: float, kept: bool, case
     assert numeric_function("cohesion")(np.asarray(powers), np.asarray(held)) == numeric.cohesion(powers, held)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0, 1e3), st.floats(0, 1e3), st.booleans(), st.floats(-2, 2), st.floats(-2, 2))
+def test_the_cost_of_war_is_the_engines(ours: float, theirs: float, nuclear: bool, share_weight: float,
+                                        nuclear_weight: float) -> None:
+    expected = numeric.cost_of_war(ours, theirs, nuclear, share_weight, nuclear_weight)
+    assert numeric_function("cost_of_war")(ours, theirs, nuclear, share_weight, nuclear_weight) == expected
+    assert numeric_function("share_of")(ours, theirs) == numeric.share_of(ours, theirs)
+
+
 # --- whole batches, against the reference engine ---------------------------------------------------
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=() if n in QUICK else pytest.mark.slow) for n in SHIPPED])

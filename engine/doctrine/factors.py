@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from .. import numeric
 from ..model import Obligation, ObligationType, Response, State, Treaty
 from ..network import Attack
 from ..world import INITIAL_REPUTATION, World
@@ -221,14 +222,16 @@ def _obsolescence(world: World, memo: rd.Memo, treaty: Treaty) -> float:
 
 
 def _cost_of_war(world: World, ours_core: tuple[str, ...], opponents: tuple[str, ...]) -> float:
-    """The other side's share of the two sides' power, and whether it has nuclear weapons."""
+    """The other side's share of the two sides' power, and whether it has nuclear weapons: the sides
+    read off the world's wars, the formula the numeric core's (one copy, which numba compiles too)."""
     if not opponents:
         return 0.0
     ours, _ = rd.side_power(world, ours_core)
     theirs, nuclear = rd.side_power(world, opponents)
-    share = rd.share_of(theirs, ours)
-    cost: float = COST["power_share"] * share + COST["nuclear"] * (1.0 if nuclear else 0.0)
-    return cost
+    return numeric.cost_of_war(ours, theirs, nuclear, _SHARE_WEIGHT, _NUCLEAR_WEIGHT)
+
+
+_SHARE_WEIGHT, _NUCLEAR_WEIGHT = float(COST["power_share"]), float(COST["nuclear"])
 
 
 def _entrapment(world: World, attack: Attack, me: State, partner: str) -> float:

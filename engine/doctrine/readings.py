@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from .. import numeric
 from ..model import (
     Commitment,
     Formality,
@@ -115,10 +116,8 @@ def shared_scratch(world: World) -> Memo:
 
 # --- sides and forces -------------------------------------------------------------
 
-def share_of(part: float, other: float) -> float:
-    """`part`'s share of `part` and `other` (powers); with no power on either side, an
-    even balance."""
-    return part / (part + other) if part + other > 0 else 0.5
+# `part`'s share of `part` and `other` (powers): the numeric core's, which the kernel compiles.
+share_of = numeric.share_of
 
 
 def opponents(attack: Attack, partner: str) -> tuple[str, ...]:
