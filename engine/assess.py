@@ -40,6 +40,7 @@ from . import assess_text as say
 from .doctrine import Doctrine
 from .doctrine import readings as rd
 from .events import AttackMade, Event, ForcesDeployed, IndicatorsMeasured, ReputationChanged, TreatyDisclosed
+from .floats import total
 from .model import Commitment, Deployment, ObligationType, Scenario, Treaty
 from .play import facts
 from .resolve import main_adversary, threats_by_source
@@ -235,9 +236,9 @@ def _threat(ctx: _Context, members: list[str], adversary: str | None) -> Answer:
     if adversary is None:
         return Answer("formation.threat", "none", say.no_adversary(), (("adversary", None),))
     threats = {m: ctx.world.relation(m, adversary).threat for m in members}
-    mean = sum(threats.values()) / len(threats)
+    mean = total(threats.values()) / len(threats)
     most = max(members, key=lambda m: threats[m])
-    share = rd.share_of(sum(ctx.power(m) for m in members), ctx.power(adversary))
+    share = rd.share_of(total(ctx.power(m) for m in members), ctx.power(adversary))
     verdict = _level(mean)
     return Answer("formation.threat", verdict,
                   say.threat(verdict, ctx.name(adversary), mean, ctx.name(most), threats[most], share),
@@ -259,7 +260,7 @@ def _alignment(ctx: _Context, members: list[str], adversary: str | None) -> Answ
     """Balancing (against a shared outside threat), bandwagoning (with a much stronger member one
     fears) or tethering (with a rival one fears, to restrain it)."""
     inner, fearful, feared = _inner_threat(ctx, members)
-    shared = (sum(ctx.world.relation(m, adversary).threat for m in members) / len(members)
+    shared = (total(ctx.world.relation(m, adversary).threat for m in members) / len(members)
               if adversary else 0.0)
     ratio = ctx.power(feared) / max(ctx.power(fearful), 1e-9) if fearful and feared else 0.0
     if fearful and feared and inner >= LOW:
@@ -280,7 +281,7 @@ def _credibility(ctx: _Context, t: Treaty, members: list[str], adversary: str | 
         return Answer("formation.credibility", "untested", say.no_adversary(), (("credibility", None),))
     known = not t.secret or world.knows(adversary, t.id)
     value = ctx.credibility(t.id, adversary)
-    rep = sum(world.reputation.get(m, INITIAL_REPUTATION) for m in members) / len(members)
+    rep = total(world.reputation.get(m, INITIAL_REPUTATION) for m in members) / len(members)
     tripwires = sorted({(d.state, d.host) for d in world.all_deployments()
                         if d.state in members and d.host in t.protected and d.host != d.state})
     verdict = "hidden" if not known else _level(value, 0.4, 0.6)
@@ -322,7 +323,7 @@ def _moral_hazard(ctx: _Context, t: Treaty, members: list[str]) -> Answer:
 def _reliability(ctx: _Context, t: Treaty, members: list[str]) -> Answer:
     world = ctx.world
     reps = {m: world.reputation.get(m, INITIAL_REPUTATION) for m in members}
-    mean = sum(reps.values()) / len(reps)
+    mean = total(reps.values()) / len(reps)
     worst = min(members, key=lambda m: reps[m])
     cohesion, tested = _last_cohesion(ctx, t.id)
     if cohesion is None:
@@ -351,8 +352,8 @@ def _last_cohesion(ctx: _Context, treaty: str) -> tuple[float | None, int | None
 
 def _security_dilemma(ctx: _Context, t: Treaty, members: list[str]) -> Answer:
     fears = {m: ctx.fears(t.id, m) for m in members}
-    ab = sum(f[0] for f in fears.values()) / len(fears)
-    en = sum(f[1] for f in fears.values()) / len(fears)
+    ab = total(f[0] for f in fears.values()) / len(fears)
+    en = total(f[1] for f in fears.values()) / len(fears)
     verdict = _fear_verdict(ab, en)
     # A cell reads the alliance's mean fears, and names only its own states as the most fearful
     # (as engine.words.fears shows a cell its own states' fears alone).
@@ -389,7 +390,7 @@ def _strategic_dilemma(ctx: _Context, t: Treaty, members: list[str], adversary: 
     threats = [world.relation(m, adversary).threat for m in members] if adversary else [0.0]
     spread = max(threats) - min(threats)
     pairs = [(a, b) for a in members for b in members if a != b]
-    affinity = sum(world.relation(a, b).affinity for a, b in pairs) / len(pairs) if pairs else 0.0
+    affinity = total(world.relation(a, b).affinity for a, b in pairs) / len(pairs) if pairs else 0.0
     integrated = t.institutionalization >= 0.5
     divergent = spread >= 0.4
     verdict = {(True, True): "sharp", (True, False): "integrated",
@@ -405,7 +406,7 @@ def _interdependence(ctx: _Context, members: list[str], adversary: str | None) -
         return Answer("interdependence.adversary", "none", say.no_adversary(), (("max_trade", None),))
     trade = {m: ctx.world.relation(m, adversary).trade for m in members}
     most = max(members, key=lambda m: trade[m])
-    mean = sum(trade.values()) / len(trade)
+    mean = total(trade.values()) / len(trade)
     verdict = _level(trade[most], TRADE_SOME, TRADE_HIGH)
     return Answer("interdependence.adversary", verdict,
                   say.interdependence(verdict, ctx.name(adversary), ctx.name(most), trade[most], mean),
@@ -443,7 +444,7 @@ def _state_alignment(ctx: _Context, state: str, mine: list[Treaty], top: str | N
     allies = sorted({m for t in mine for m in world.members_in_force.get(t.id, ())} - {state})
     with_threat = [t for t in mine if top is not None and world.in_force(t.id, top)]
     alone = rd.share_of(ctx.power(state), ctx.power(top)) if top else 1.0
-    allied = rd.share_of(ctx.power(state) + sum(ctx.power(a) for a in allies if a != top),
+    allied = rd.share_of(ctx.power(state) + total(ctx.power(a) for a in allies if a != top),
                          ctx.power(top)) if top else 1.0
     if top is not None and with_threat:
         ratio = ctx.power(top) / max(ctx.power(state), 1e-9)
@@ -506,7 +507,7 @@ def _state_trade(ctx: _Context, state: str, threats: dict[str, float], top: str 
         return Answer("interdependence.adversary", "none", say.unthreatened(ctx.name(state)),
                       (("trade_with_threat", None),))
     trade = ctx.world.relation(state, top).trade
-    feared = sum(ctx.world.relation(state, y).trade for y in threats)
+    feared = total(ctx.world.relation(state, y).trade for y in threats)
     verdict = _level(trade, TRADE_SOME, TRADE_HIGH)
     return Answer("interdependence.adversary", verdict,
                   say.state_trade(verdict, ctx.name(top), trade, feared),

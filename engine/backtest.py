@@ -26,6 +26,7 @@ from typing import Any
 from .decide import toward
 from .doctrine import Advice, Doctrine, Situation
 from .events import DecisionTaken, Event, TurnClosed
+from .floats import total
 from .game import Game
 from .model import RESPONSES, Mode, ObligationType, Response, Scenario, ScriptEntry, honours, weightiest
 from .network import AllianceGraph, Attack
@@ -252,7 +253,7 @@ def calibration_table(predictions: Sequence[Prediction]) -> list[dict[str, Any]]
     doctrine's answer, against how often it happened."""
     n = len(predictions)
     return [{"level": str(r),
-             "predicted": round(sum(p.probabilities[k] for p in predictions) / n, 4) if n else None,
+             "predicted": round(total(p.probabilities[k] for p in predictions) / n, 4) if n else None,
              "answered": round(sum(p.predicted is r for p in predictions) / n, 4) if n else None,
              "observed": round(sum(p.historical is r for p in predictions) / n, 4) if n else None,
              "count": sum(p.historical is r for p in predictions)}
@@ -267,7 +268,7 @@ def _honour_rate(predictions: Sequence[Prediction], answer: Callable[[Prediction
 
 def squared_error(probabilities: Sequence[float], historical: Response) -> float:
     """A prediction's Brier score: the squared distance of its distribution from the level history chose."""
-    return sum((q - (r is historical)) ** 2 for r, q in zip(RESPONSES, probabilities))
+    return total((q - (r is historical)) ** 2 for r, q in zip(RESPONSES, probabilities))
 
 
 def summarise(predictions: Sequence[Prediction]) -> dict[str, Any]:

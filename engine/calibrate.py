@@ -35,6 +35,7 @@ from .backtest import Prediction, Skipped, scored_entries, summarise
 from .calibrate_interval import Interval, crisis_intervals
 from .doctrine import FACTORS, PRIOR_CUTS, PRIOR_WEIGHTS, Doctrine, within_threshold
 from .doctrine.logit import banded, logistic
+from .floats import total
 from .model import RESPONSES, Response, Scenario
 
 # Pull toward the priors, in units of squared weight (the likelihood's weights sum to the
@@ -114,7 +115,7 @@ def _nll_and_grad(obs: Sequence[Observation], w: list[float], cuts: list[float],
     nll = 0.0
     for n, o in enumerate(obs):
         share = 1.0 if shares is None else shares[n]
-        s = sum(wi * xi for wi, xi in zip(w, o.features))
+        s = total(wi * xi for wi, xi in zip(w, o.features))
         F = _cdf(cuts, s, o.capped)
         k = o.historical.rank
         p = max(F[k + 1] - F[k], _FLOOR)

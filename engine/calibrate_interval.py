@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .backtest import Prediction, came, squared_error
+from .floats import total
 from .model import Response
 
 __all__ = ["DRAWS", "Interval", "crisis_intervals"]
@@ -61,7 +62,7 @@ def _scores(drawn: Sequence[_Tally]) -> dict[str, float]:
     exact = sum(t.exact for t in drawn) / n
     better = max(sum(t.all_honour for t in drawn), sum(t.all_neutral for t in drawn)) / n
     return {"exact": exact, "honour_agreement": sum(t.agree for t in drawn) / n,
-            "brier": sum(t.brier for t in drawn) / n, "exact_over_better_baseline": exact - better}
+            "brier": total(t.brier for t in drawn) / n, "exact_over_better_baseline": exact - better}
 
 
 def _percentile(values: Sequence[float], q: float) -> float:

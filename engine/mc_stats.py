@@ -11,6 +11,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
+from .floats import total
+
 __all__ = ["Z95", "QUANTILES", "COHESION_BINS", "ExactSum", "Moments", "wilson", "quantiles",
            "mean", "bins", "round6"]
 
@@ -167,7 +169,7 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
                 m[r][c] -= f * m[col][c]
     x = [0.0] * n
     for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+        x[r] = (m[r][n] - total(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
     return x
 
 

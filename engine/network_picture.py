@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import svg
+from .floats import total
 from .model import OBLIGATION_ORDER, Openness, Scenario, Treaty
 from .state import GameState
 from .view import Viewer, knows, knows_secret_terms
@@ -165,7 +166,7 @@ def _hub_positions(treaties: Sequence[Treaty], pos: Mapping[str, Point],
     for t in treaties:
         xs = [pos[m][0] - cx for m in t.members if m in pos]
         ys = [pos[m][1] - cy for m in t.members if m in pos]
-        angles.append((math.atan2(sum(ys), sum(xs)) if xs else 0.0, t.id))
+        angles.append((math.atan2(total(ys), total(xs)) if xs else 0.0, t.id))
     angles.sort()
     n = max(len(angles), 1)
     start = angles[0][0] if angles else 0.0

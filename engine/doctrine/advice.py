@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..floats import total
 from ..model import RESPONSES, ObligationType, Response, honours
 from . import explain
 from .logit import median
@@ -92,12 +93,12 @@ class Advice:
 
     @property
     def expected_rank(self) -> float:
-        return sum(k * p for k, p in enumerate(self.probabilities))
+        return total(k * p for k, p in enumerate(self.probabilities))
 
     def p_honour(self, obligation_type: ObligationType | str) -> float:
         """Probability that the answer honours an obligation of this type."""
         kind = ObligationType(obligation_type)
-        return sum(p for r, p in zip(RESPONSES, self.probabilities) if honours(kind, r))
+        return total(p for r, p in zip(RESPONSES, self.probabilities) if honours(kind, r))
 
     def explain(self, limit: int = 5) -> str:
         """The answer and its largest reasons, in words that can be read aloud."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from .. import numeric
+from ..floats import total
 from ..model import (
     Commitment,
     Formality,
@@ -140,7 +141,7 @@ def tripwire(world: World, shared: Memo, ally: str, host: str) -> float:
     key = ("tripwire", ally, host, world.forces)
     found: float | None = shared.get(key)
     if found is None:
-        found = shared[key] = min(1.0, sum(d.size.weight for d in world.deployments(ally, host)))
+        found = shared[key] = min(1.0, total(d.size.weight for d in world.deployments(ally, host)))
     return found
 
 
@@ -156,7 +157,7 @@ def side_power(world: World, core: tuple[str, ...]) -> tuple[float, bool]:
                 side |= coalition(world, memo, c)
         states = world.states
         members = [states[x] for x in sorted(side)]
-        found = memo[key] = (sum([m.power for m in members]), any(m.nuclear for m in members))
+        found = memo[key] = (total([m.power for m in members]), any(m.nuclear for m in members))
     return found
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter
 
+from ..floats import total
 from ..model import Scenario, Treaty
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
@@ -41,7 +42,7 @@ class Credibility:
     def given(self, mean_reputation: float) -> float:
         """The credibility with the members' mean reputation; the same sum, in the same order, as
         one written out."""
-        return clip01(sum((*self.before, self.weight * mean_reputation, *self.after)))
+        return clip01(total((*self.before, self.weight * mean_reputation, *self.after)))
 
 
 def credibility_terms(world: World, treaty: str, adversary: str) -> Credibility | None:
@@ -123,7 +124,7 @@ def _insiders(world: World, treaty: Treaty) -> frozenset[str]:
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:
     # The same sum, left to right, as a generator would make; map runs it in C.
-    return sum(map(world.reputation.get, states, repeat(INITIAL_REPUTATION))) / len(states)
+    return total(map(world.reputation.get, states, repeat(INITIAL_REPUTATION))) / len(states)
 
 
 def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset[str], allies: list[str],
@@ -133,7 +134,7 @@ def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset
     own_threat = max((v for y, v in threats.items() if y not in insiders), default=0.0)
     states = world.states
     own = states[member].power
-    allied = sum(map(_POWER, map(states.__getitem__, allies)))
+    allied = total(map(_POWER, map(states.__getitem__, allies)))
     dependence = allied / (own + allied) if own + allied > 0 else 0.0
     return ABANDONMENT_FEAR["threat"] * own_threat + ABANDONMENT_FEAR["dependence"] * dependence
 
@@ -141,7 +142,7 @@ def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset
 def _entrapment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],
                 member: str) -> float:
     """Allies' adversaries the member does not fear, and allies that struck first."""
-    divergent = sum(_divergence(threats, a, member, insiders) for a in allies) / len(allies)
+    divergent = total(_divergence(threats, a, member, insiders) for a in allies) / len(allies)
     aggressors = {w.aggressor for w in world.wars}
     aggression = sum(1 for a in allies if a in aggressors) / len(allies)
     return (ENTRAPMENT_FEAR["divergent_adversaries"] * divergent
@@ -171,9 +172,9 @@ def _coverage(world: World, memo: rd.Memo, treaty: Treaty, members: list[str],
     if not exposed:
         return 0.0
     hosted, bound = _hosted(world, memo), set(members)
-    cover = [min(1.0, sum(w for m, w in hosted.get(p, ()) if m in bound and m != p))
+    cover = [min(1.0, total(w for m, w in hosted.get(p, ()) if m in bound and m != p))
              for p in exposed]
-    return sum(cover) / len(cover)
+    return total(cover) / len(cover)
 
 
 def _threats(world: World, memo: rd.Memo) -> Threats:

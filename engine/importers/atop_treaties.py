@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..floats import total
 from .atop_rows import CONDITION_COLUMNS, INSTITUTION_SCALE, OBLIGATION_COLUMNS, AllianceRow, MemberRow, SystemMember
 
 # Conditions the format can state exactly; the rest are notes.
@@ -37,7 +38,7 @@ def institutionalization(codes: Mapping[str, int | None]) -> float | None:
     (organ1 0-3). None when none is coded."""
     parts = [min(1.0, max(0.0, value / top)) for c, top in INSTITUTION_SCALE.items()
              if (value := codes.get(c)) is not None]
-    return round(sum(parts) / len(parts), 2) if parts else None
+    return round(total(parts) / len(parts), 2) if parts else None
 
 
 def _highest(rows: Sequence[MemberRow], code: str) -> int | None:

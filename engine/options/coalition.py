@@ -18,6 +18,7 @@ from typing import cast
 
 from ..doctrine import readings as rd
 from ..doctrine import standing
+from ..floats import total
 from ..model import ObligationType, Relation, State, Treaty
 from ..world import INITIAL_REPUTATION, World
 from .wars import Forces, forces_of, wars_of
@@ -44,9 +45,9 @@ def _means(world: World, defences: _Defences) -> tuple[float, ...]:
     with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
     try:  # every member's reputation taken, summed and divided in C: no frame of Python a treaty
-        return tuple(map(truediv, map(sum, map(call, defences.reputations, repeat(reputation))), defences.sizes))
+        return tuple(map(truediv, map(total, map(call, defences.reputations, repeat(reputation))), defences.sizes))
     except KeyError:  # a world without some member's reputation (built by hand): the initial one
-        return tuple(sum(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+        return tuple(total(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
                      for ranked in (d.ranked for d in defences.treaties))
 
 
@@ -332,7 +333,7 @@ def _sides(world: World, attackers: tuple[str, ...], target: str) -> _Sides:
     """What the balance reads off the two sides themselves: the attackers' power, the target's, the
     target's nuclear weapons (1.0 or 0.0), and whether an attacker has them."""
     states = world.states
-    return (sum([states[a].power for a in attackers if a in states]),
+    return (total([states[a].power for a in attackers if a in states]),
             states[target].power if target in states else 0.0,
             1.0 if target in states and states[target].nuclear else 0.0,
             any([states[a].nuclear for a in attackers if a in states]))
@@ -344,7 +345,7 @@ def _weigh(sides: _Sides, chances: Iterable[float], powers: Sequence[float], nuc
     the coalition's order."""
     ours, defending, target_nuclear, armed_nuclear = sides
     chances = tuple(chances)
-    theirs = defending + exposure * sum(map(mul, chances, powers))
+    theirs = defending + exposure * total(map(mul, chances, powers))
     balance = 2.0 * rd.share_of(ours, theirs) - 1.0
     # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
     # attacker counts on its own arsenal to keep a limited war limited (the stability-instability

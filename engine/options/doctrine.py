@@ -25,6 +25,7 @@ from operator import mul
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
 from ..doctrine.explain import listed
+from ..floats import total
 from ..frozen import quick
 from ..model import Inject
 from ..world import INITIAL_REPUTATION, World
@@ -108,7 +109,7 @@ def chance(kind: str, values: tuple[float, ...]) -> float:
     """The chance of taking an option of `kind` whose factors read `values` (in FACTORS order): the
     weighted sum and the bias through the logistic, for the explained and the batch path alike."""
     table = WEIGHTS[kind]
-    return logistic(table.bias + sum(map(mul, values, table.weights)))
+    return logistic(table.bias + total(map(mul, values, table.weights)))
 
 
 def logistic(x: float) -> float:
@@ -152,7 +153,7 @@ def attack_factors(inject: Inject, resolve: float, balance: float, nuclear: floa
                    probes: tuple[float, ...]) -> tuple[float, ...]:
     """An attack's factors in FACTORS order, from its coalition's balance and nuclear weight, the
     actor's resolve and its probes' strengths (for the explained and the batch path alike)."""
-    read = 1.0 - 2.0 * sum(probes) / len(probes) if probes else 0.0
+    read = 1.0 - 2.0 * total(probes) / len(probes) if probes else 0.0
     return _resolve(resolve), balance, nuclear, 1.0 - inject.attribution, read
 
 
@@ -179,7 +180,7 @@ def _attack(case: OptionCase) -> Reading:
     words = (f"resolve {inject.resolve:.2f}", f"balance once the allies it expects come {balance:+.2f}",
              "nuclear weapons on the defending side" if nuclear else "no nuclear weapons on the defending side",
              f"attribution {inject.attribution:.2f}",
-             (f"earlier probes answered at {sum(case.probes) / len(case.probes):.0%} of their strongest"
+             (f"earlier probes answered at {total(case.probes) / len(case.probes):.0%} of their strongest"
               if case.probes else "no earlier probes"))
     return values, verbs, f"{fight}, {odds}", words
 
@@ -295,7 +296,7 @@ def _partners(world: World, inject: Inject, actor: str) -> tuple[str, ...]:
 
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:
-    return sum(world.reputation.get(s, INITIAL_REPUTATION) for s in states) / len(states) if states else 0.5
+    return total(world.reputation.get(s, INITIAL_REPUTATION) for s in states) / len(states) if states else 0.5
 
 
 def _treaty_signed(case: OptionCase) -> Reading:
@@ -303,7 +304,7 @@ def _treaty_signed(case: OptionCase) -> Reading:
     partners = _partners(world, inject, actor)
     power = world.states
     feared, threat = _worst_threat(world, actor, frozenset(), case.warfare)
-    together = power[actor].power + sum(power[p].power for p in partners if p != feared)
+    together = power[actor].power + total(power[p].power for p in partners if p != feared)
     balancing = bandwagoning = 0.0
     if feared is not None and feared not in partners:
         balancing = threat * rd.share_of(together, power[feared].power)
@@ -332,8 +333,8 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
     entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
     _, threat = _worst_threat(world, actor, frozenset(members), case.warfare)
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
-    total = sum(world.states[m].power for m in members)
-    weight = world.states[actor].power / total if total > 0 else 0.0
+    members_power = total(world.states[m].power for m in members)
+    weight = world.states[actor].power / members_power if members_power > 0 else 0.0
     values = (_resolve(inject.resolve), entrapment, threat, reputation, weight)
     treaty = world.scenario.treaty_by_id.get(tid)
     title = treaty.name if treaty else tid
@@ -424,7 +425,7 @@ def _read_war(world: World, actor: str, enemy: str, warfare: int | None) -> _War
 def _side_power(world: World, side: frozenset[str]) -> float:
     """The power of a side at war, summed as engine.doctrine.readings.side_power sums it (in id order)."""
     states = world.states
-    return sum([states[x].power for x in sorted(side)])
+    return total([states[x].power for x in sorted(side)])
 
 
 _READERS: Mapping[str, Callable[[OptionCase], Reading]] = {
