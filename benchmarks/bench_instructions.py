@@ -14,7 +14,7 @@ tables each scenario builds once (in its first runs) cancel out.
 
 `--decisions` counts no instructions: it times, in this process, each option decision
 of the doctrine (`engine.options.advice`, the option's case included) and each ally's
-decision (`Doctrine.decide`) over `--runs` runs after 20, in the thread's CPU time (which
+decision (`Doctrine.draw`, a batch run's answer) over `--runs` runs after 20, in the thread's CPU time (which
 other processes on the machine move less than the wall clock), and prints the mean of each.
 Both spans run from what the turn hands the decision to the chance or the answer: the
 option's reads its case (the attacker's probes) and the world; the ally's reads the world
@@ -63,11 +63,11 @@ if {kind!r} == "option":
         return operator.methodcaller("__call__", *args, **kwargs)(advice)
     options.advice = through
 else:
-    decide = Doctrine.decide
+    decide = Doctrine.draw
     def through(*args, **kwargs):
         made[0] += 1
         return operator.methodcaller("__call__", *args, **kwargs)(decide)
-    Doctrine.decide = through
+    Doctrine.draw = through
 mc.run_chunk(plan, 10, 10 + {runs})
 print("DECISIONS", made[0], file=sys.stderr)
 """
@@ -147,7 +147,7 @@ def per_decision(runs: int, cold: bool = False) -> dict[str, tuple[int, float]]:
         return call
 
     options.advice = timed("option", options.advice)  # type: ignore[assignment]
-    Doctrine.decide = timed("ally", Doctrine.decide)  # type: ignore[method-assign]
+    Doctrine.draw = timed("ally", Doctrine.draw)  # type: ignore[method-assign]
     warm = 20
     plan = mc.Plan(load(TEACHING), warm + runs, seed=0)
     mc.run_chunk(plan, 0, warm)

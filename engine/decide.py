@@ -14,7 +14,7 @@ from itertools import chain
 from operator import attrgetter
 
 from .attack import toward as toward  # re-exported: readers of the record (the backtest) import it here
-from .doctrine import Situation
+from .doctrine import Advice, Situation
 from .events import AttackMade, DecisionDeferred, DecisionRequested, DecisionTaken, Event, builder
 from .frozen import constructor
 from .model import (
@@ -330,9 +330,13 @@ class Decider:
                 trigger: Trigger | None) -> Decision:
         gs, ctx, draws = self.gs, self.ctx, self.draws
         draw = draws(f"{attack.id}|{state}") if draws is not None else None
-        response, advice = ctx.doctrine.decide(situation, draw)
-        # The probabilities explain the answer; a batch run tallies answers alone.
-        probabilities = tuple(round(p, 4) for p in advice.probabilities) if ctx.verbose else None
+        advice: Advice | None = None
+        if draw is not None and not ctx.verbose:
+            response = ctx.doctrine.draw(situation, draw)  # a batch run tallies answers alone
+        else:
+            response, advice = ctx.doctrine.decide(situation, draw)
+        # The probabilities explain the answer (its reasons too, below, when the doctrine's).
+        probabilities = tuple(round(p, 4) for p in advice.probabilities) if advice is not None and ctx.verbose else None
         predicted: Response | None = None
         source_ref: str | None = None
         if entry is not None:
@@ -341,7 +345,7 @@ class Decider:
             reason = f"the record: {entry.note}" if entry.note else "the historical record"
         else:
             source = _DOCTRINE
-            rationale = advice.explain() if ctx.verbose else ""
+            rationale = advice.explain() if advice is not None and ctx.verbose else ""
             reason = ("the script is silent; the doctrine decides" if gs.mode is _REPLAY
                       else "the doctrine decides")
         # The record's `side` says whose side the answer is on (Romania beside Germany in 1941).

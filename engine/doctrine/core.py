@@ -72,17 +72,29 @@ class Doctrine:
 
     def advise(self, situation: Situation) -> Advice:
         """The distribution over the response scale in `situation`, with its reasons."""
+        found, score, probabilities, capped = self._read(situation)
+        toward = "honouring" if situation.treaty is not None else "support"
+        return Advice(probabilities, Pending(situation, found, self._vector), score, toward,
+                      ceiling=Response.LIMITED if capped else None,
+                      answer=logit.banded(self.bands, score, capped))
+
+    def draw(self, situation: Situation, rng: logit.Uniform) -> Response:
+        """The answer drawn with a single rng.random() from the distribution `advise` gives, without
+        the advice that explains it: a batch run's answer (engine.decide), which tallies answers alone."""
+        return logit.draw(self._read(situation)[2], rng)
+
+    def _read(self, situation: Situation) -> tuple[tuple[float, ...], float, tuple[float, ...], bool]:
+        """The factor values, the latent score, the distribution (short of an armed attack, `full`'s
+        share given to `limited`) and whether it was so capped: what `advise` explains and `draw`
+        draws from."""
         found = values(situation)
         # self.score and self.distribution, one call each rather than three (every decision asks).
         score = numeric.score(self._vector, found)
-        toward = "honouring" if situation.treaty is not None else "support"
         probabilities = numeric.distribution(self.cuts, score)
         capped = situation.attack.short_of_armed_attack
         if capped:
             probabilities = numeric.cap_full(probabilities)
-        return Advice(probabilities, Pending(situation, found, self._vector), score, toward,
-                      ceiling=Response.LIMITED if capped else None,
-                      answer=logit.banded(self.bands, score, capped))
+        return found, score, probabilities, capped
 
     def decide(self, situation: Situation,
                rng: logit.Uniform | None = None) -> tuple[Response, Advice]:
