@@ -13,7 +13,7 @@ process, and prints the difference divided by `--runs`: start-up, imports and th
 tables each scenario builds once (in its first runs) cancel out.
 
 `--decisions` counts no instructions: it times, in this process, each option decision
-of the doctrine (`engine.options.advice`, the option's case included) and each ally's
+of the doctrine (`engine.options.probability`, a batch run's chance, the option's case included) and each ally's
 decision (`Doctrine.draw`, a batch run's answer) over `--runs` runs after 20, in the thread's CPU time (which
 other processes on the machine move less than the wall clock), and prints the mean of each.
 Both spans run from what the turn hands the decision to the chance or the answer: the
@@ -57,11 +57,11 @@ plan = mc.Plan(load({path!r}), 10 + {runs}, seed=0)
 mc.run_chunk(plan, 0, 10)
 made = [0]
 if {kind!r} == "option":
-    advice = options.advice
+    advice = options.probability
     def through(*args, **kwargs):
         made[0] += 1
         return operator.methodcaller("__call__", *args, **kwargs)(advice)
-    options.advice = through
+    options.probability = through
 else:
     decide = Doctrine.draw
     def through(*args, **kwargs):
@@ -146,7 +146,7 @@ def per_decision(runs: int, cold: bool = False) -> dict[str, tuple[int, float]]:
                 spent[kind][1] += time.thread_time() - start
         return call
 
-    options.advice = timed("option", options.advice)  # type: ignore[assignment]
+    options.probability = timed("option", options.probability)  # type: ignore[assignment]
     Doctrine.draw = timed("ally", Doctrine.draw)  # type: ignore[method-assign]
     warm = 20
     plan = mc.Plan(load(TEACHING), warm + runs, seed=0)

@@ -218,12 +218,21 @@ def _option(play: Play, inject: Inject) -> Iterator[Event]:
         rec = options.recorded(gs, inject)
         yield from _choice(play, inject, rec.taken, DecisionSource.SCRIPT, rec.why, None)
         return
-    advice = options.advice(gs, inject, play.world, say=play.ctx.verbose)
-    p = advice.probability
-    taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < p if play.ctx.stochastic else advice.take
     say = play.ctx.verbose
+    if play.ctx.stochastic and not say:  # a batch run: the choice drawn from the chance alone
+        taken = _option_draw(gs, inject) < options.probability(gs, inject, play.world)
+        yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, "", None)
+        return
+    advice = options.advice(gs, inject, play.world, say=say)
+    p = advice.probability
+    taken = _option_draw(gs, inject) < p if play.ctx.stochastic else advice.take
     yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, advice.explain(taken) if say else "",
                        round(p, 4) if say else None)
+
+
+def _option_draw(gs: GameState, inject: Inject) -> float:
+    """The uniform an option's choice is drawn with, keyed by the game's seed, the turn and the option."""
+    return Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u
 
 
 def _choice(play: Play, inject: Inject, taken: bool, source: DecisionSource, rationale: str,
@@ -280,8 +289,7 @@ def _for_missing(play: Play, *, orphans: bool = False) -> Iterator[Event]:
     for inject_id, state in (options.orphaned if orphans else options.waiting)(play.gs):
         gs, inject = play.gs, play.gs.scenario.inject(inject_id)
         advice = options.advice(gs, inject, play.world)
-        taken = Draw(f"{gs.seed}|{gs.turn}|option|{inject.id}").u < advice.probability if play.ctx.stochastic \
-            else advice.take
+        taken = _option_draw(gs, inject) < advice.probability if play.ctx.stochastic else advice.take
         yield from _choice(play, inject, taken, DecisionSource.DOCTRINE, advice.explain(taken),
                            round(advice.probability, 4),
                            reason=f"no cell plays {play.facts.name(state)} now: the doctrine chooses" if orphans

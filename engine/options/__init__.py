@@ -28,6 +28,7 @@ from .rules import (
     options_of,
     orphaned,
     played_by_cell,
+    probability,
     recorded,
     waiting,
     war_reasons,
@@ -36,4 +37,5 @@ from .weights import FACTORS, WEIGHTS, family
 
 __all__ = ["FACTORS", "WEIGHTS", "OptionAdvice", "OptionCase", "actor_of", "advice", "advise", "by_record",
            "case", "ceasefire", "expected_coalition", "family", "is_open", "lapsing", "last_turn",
-           "open_options", "options_of", "orphaned", "played_by_cell", "recorded", "waiting", "war_reasons"]
+           "open_options", "options_of", "orphaned", "played_by_cell", "probability", "recorded", "waiting",
+           "war_reasons"]

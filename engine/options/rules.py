@@ -140,12 +140,19 @@ def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bo
     """The doctrine's advice on the option now; `say=False` skips the words (a batch run), and then
     reads an attack, a deployment or a ceasefire by its kind's one function (the same factors and
     chance, from the same readers, without the case and the dispatch the words need)."""
-    if not say:
-        flat = _FLAT.get(inject.kind)
-        if flat is not None:
-            world = world or gs.world
-            return OptionAdvice(flat(gs, inject, world), (), world.name(actor_of(inject)), SILENT_VERBS, "")
+    if not say and inject.kind in _FLAT:
+        world = world or gs.world
+        return OptionAdvice(probability(gs, inject, world), (), world.name(actor_of(inject)), SILENT_VERBS, "")
     return advise(case(gs, inject, world, say=say))
+
+
+def probability(gs: GameState, inject: Inject, world: World | None = None) -> float:
+    """The doctrine's chance that the option's actor takes it now, without the advice around it (a
+    batch run draws the choice from it alone): `advice(say=False).probability`."""
+    flat = _FLAT.get(inject.kind)
+    if flat is None:
+        return advise(case(gs, inject, world, say=False)).probability
+    return flat(gs, inject, world or gs.world)
 
 
 # --- a batch run's reading: one function per kind, from the game's state -------------------------
