@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 
 __all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "distribution", "cap_full", "draw_index",
-           "unit_float", "reputation_after", "cohesion", "share_of", "cost_of_war", "round_to"]
+           "unit_float", "reputation_after", "cohesion", "share_of", "side_power", "cost_of_war", "round_to"]
 
 # math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
 # precision long before, so clamping the exponent changes no result.
@@ -107,6 +107,30 @@ def share_of(part: float, other: float) -> float:
     """`part`'s share of `part` and `other` (powers); with no power on either side, an even balance."""
     total = part + other
     return part / total if total > 0 else 0.5
+
+
+def side_power(core: Sequence[int], enemies: Sequence[Sequence[int]], powers: Sequence[float],
+               nuclear: Sequence[bool]) -> tuple[float, bool]:
+    """The power of `core` and of every state fighting beside any of them (an enemy's enemies), and
+    whether any of them has nuclear weapons. States are numbered in the order of their ids, the
+    order the powers are summed in; `enemies[s]` lists the enemies of state s, ending at its end or
+    at the first negative entry (a padded row)."""
+    side: set[int] = set()
+    for c in core:
+        side.add(c)
+        for foe in enemies[c]:
+            if foe < 0:
+                break
+            for friend in enemies[foe]:
+                if friend < 0:
+                    break
+                side.add(friend)
+    power = 0.0
+    armed = False
+    for s in sorted(side):
+        power += powers[s]
+        armed = armed or nuclear[s]
+    return power, armed
 
 
 def cost_of_war(ours: float, theirs: float, nuclear: bool, share_weight: float, nuclear_weight: float) -> float:

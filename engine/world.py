@@ -172,6 +172,10 @@ class World:
     def belligerents(self) -> frozenset[str]:
         return frozenset(self._enemies)
 
+    def enemies_by_state(self) -> Mapping[str, frozenset[str]]:
+        """Each belligerent's enemies."""
+        return self._enemies
+
     def enemies(self, state_id: str) -> frozenset[str]:
         return self._enemies.get(state_id, _NOBODY)
 

@@ -32,6 +32,8 @@ from engine import kernel, numeric
 from engine import montecarlo as mc
 from engine import resolve as resolve_rules
 from engine.decide import Draw
+from engine.doctrine import readings
+from engine.game import Game
 from engine.kernel.compiled import numeric_function
 from engine.model import Scenario
 from engine.scenario import load
@@ -148,6 +150,36 @@ def test_the_cost_of_war_is_the_engines(ours: float, theirs: float, nuclear: boo
     expected = numeric.cost_of_war(ours, theirs, nuclear, share_weight, nuclear_weight)
     assert numeric_function("cost_of_war")(ours, theirs, nuclear, share_weight, nuclear_weight) == expected
     assert numeric_function("share_of")(ours, theirs) == numeric.share_of(ours, theirs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=12), st.sets(st.integers(0, 7), min_size=1,
+       max_size=3), st.lists(st.floats(0, 100), min_size=8, max_size=8), st.lists(st.booleans(), min_size=8, max_size=8))
+def test_a_sides_power_is_its_core_and_their_comrades_summed_in_order(pairs: list[tuple[int, int]], core: set[int],
+                                                                       powers: list[float], nuclear: list[bool]) -> None:
+    enemies: list[set[int]] = [set() for _ in range(8)]
+    for a, b in pairs:
+        if a != b:
+            enemies[a].add(b)
+            enemies[b].add(a)
+    side = set(core).union(*(enemies[foe] for c in core for foe in enemies[c]))  # (whoever fights its enemies)
+    expected = (sum(powers[s] for s in sorted(side)), any(nuclear[s] for s in side))
+    rows = [tuple(e) for e in enemies]
+    assert numeric.side_power(sorted(core), rows, powers, nuclear) == expected
+    padded = np.full((8, 8), -1, dtype=np.int64)
+    for i, row in enumerate(rows):
+        padded[i, :len(row)] = row
+    assert numeric_function("side_power")(np.asarray(sorted(core)), padded, np.asarray(powers),
+                                          np.asarray(nuclear)) == expected
+
+
+def test_the_doctrine_reads_a_sides_power_through_the_numeric_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(numeric, "side_power", lambda *a, real=numeric.side_power: calls.append(a) or real(*a))
+    world = Game.new(load(ROOT / "scenarios" / "baltic-2027.yaml")).state.played_world()
+    usa, est = world.states["USA"], world.states["EST"]
+    assert readings.side_power(world, ("USA", "EST")) == (usa.power + est.power, usa.nuclear or est.nuclear)
+    assert calls  # (the doctrine's cost of war reads its sides here)
 
 
 # --- whole batches, against the reference engine ---------------------------------------------------

@@ -146,18 +146,53 @@ def tripwire(world: World, shared: Memo, ally: str, host: str) -> float:
 
 
 def side_power(world: World, core: tuple[str, ...]) -> tuple[float, bool]:
-    """Power of `core` and everyone fighting alongside any of them; whether any is nuclear."""
+    """Power of `core` and everyone fighting alongside any of them; whether any is nuclear (the
+    numeric core's reading, which the kernel compiles, over the world's states in id order)."""
     memo = war_scratch(world)
     key = ("side", core)
     found: tuple[float, bool] | None = memo.get(key)
     if found is None:
-        side: set[str] = set(core)
-        if world.wars:  # without wars everyone's coalition is itself
-            for c in core:
-                side |= coalition(world, memo, c)
+        at, rows, powers, nuclear = _numbered(world, memo)
+        found = memo[key] = numeric.side_power([at[c] for c in core], rows, powers, nuclear)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class IdOrder:
+    """A setting's states in the order of their ids (the order a side's powers are summed in)."""
+    ids: tuple[str, ...]
+    at: dict[str, int]
+    powers: tuple[float, ...]
+    nuclear: tuple[bool, ...]
+
+
+def in_id_order(world: World) -> IdOrder:
+    """The world's states numbered in id order, with their powers: kept per setting and turn."""
+    memo = scratch(world)
+    found: IdOrder | None = memo.get("id order")
+    if found is None:
         states = world.states
-        members = [states[x] for x in sorted(side)]
-        found = memo[key] = (total([m.power for m in members]), any(m.nuclear for m in members))
+        ids = tuple(sorted(states))
+        found = memo["id order"] = IdOrder(ids, {s: i for i, s in enumerate(ids)},
+                                           tuple(states[s].power for s in ids), tuple(states[s].nuclear for s in ids))
+    return found
+
+
+_NO_ENEMY: tuple[int, ...] = ()
+Numbered = tuple[dict[str, int], list[tuple[int, ...]], tuple[float, ...], tuple[bool, ...]]
+
+
+def _numbered(world: World, memo: Memo) -> Numbered:
+    """What `numeric.side_power` reads of the world (`memo`: its war_scratch): the states' numbers
+    in id order, each state's enemies by number, the powers and the nuclear weapons, read once."""
+    found: Numbered | None = memo.get("numbered")
+    if found is None:
+        order = in_id_order(world)
+        at = order.at
+        rows = [_NO_ENEMY] * len(at)
+        for state, foes in world.enemies_by_state().items():
+            rows[at[state]] = tuple(at[f] for f in foes)
+        found = memo["numbered"] = (at, rows, order.powers, order.nuclear)
     return found
 
 

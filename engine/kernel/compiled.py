@@ -89,7 +89,8 @@ def _compile_module(module: types.ModuleType, names: tuple[str, ...]) -> dict[st
 
 
 NUMERIC = _compile_module(numeric, ("logistic", "score", "distribution", "cap_full", "draw_index", "unit_float",
-                                    "round_to", "reputation_after", "cohesion", "share_of", "cost_of_war"))
+                                    "round_to", "reputation_after", "cohesion", "share_of", "side_power",
+                                    "cost_of_war"))
 BLAKE2B = _compile_module(blake2b, ("_rotr", "_mix", "_compress", "blake2b_8"))
 
 
