@@ -119,6 +119,12 @@ class AllianceGraph:
             self._index.remember(key, attack, found)
         return found
 
+    def counts_wars(self, attack: Attack) -> bool:
+        """Whether what binds in `attack` depends on the wars: an article of a treaty it brings into
+        play counts adversaries (the wars of the parties, `min_adversaries`)."""
+        index = self._index
+        return any(index.treaties[position].counts_wars for position in index.relevant(attack))
+
     def _binding_key(self, attack: Attack) -> tuple[object, ...]:
         """What the binding triggers of `attack` depend on besides the scenario: the
         attack, the members in force of each treaty it brings into play and, where an

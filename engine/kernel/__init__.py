@@ -10,9 +10,11 @@ The scope (`scope.kernel_scope`): every plan, runs from a game's prefix (the
 console's what-if) included: the prefix is folded and read once per plan and each
 run starts from its state (`prefix`). Three things leave the kernel for the
 reference engine, and a run comes back after them on tables of the state they made
-(`resume`): a turn in which an answer begins a war (the cascade is not compiled)
-and a turn whose close meets a conditional obligation (owed or not by the run's
-other answers), whose close the reference engine plays, and a turn on which an
+(`resume`): a turn in which an answer begins a war (its cascade alone is compiled,
+`war` and `war_loop`, checked against the reference engine turn by turn but not yet
+used: the votes, honour and reputations of that turn are not) and a turn whose close
+meets a conditional obligation (owed or not by the run's other answers), whose close
+the reference engine plays, and a turn on which an
 option is open, whose opening it plays (the option phase: each run's choice, from
 its own reputations and answers). A prefix that ends inside a turn someone has
 acted on leaves the same way: the reference engine closes that turn for each run.

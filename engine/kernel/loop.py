@@ -24,7 +24,7 @@ import numpy as np
 
 from .compiled import BLAKE2B, NUMERIC, jit
 
-__all__ = ["COLUMNS", "play_runs"]
+__all__ = ["COLUMNS", "draw_rank", "play_runs"]
 
 # The order of the tables in the tuple `play_runs` reads (engine.kernel.tables' names).
 COLUMNS = ("t_a_start", "t_a_stop", "t_g_start", "t_g_stop", "t_m_start", "t_m_stop", "t_number",
@@ -67,6 +67,23 @@ def _digits(buf: Any, at: int, value: int) -> int:
 
 
 _digits_jit = jit(_digits)
+
+
+def _draw_rank(weights: Any, values: Any, cuts: Any, capped: bool, buf: Any, prefix: int, key_bytes: Any,
+               start: int, length: int, person: Any) -> int:
+    """An answer drawn as `Doctrine.draw` draws it: the ordered logit of the weighted factor values
+    (`full`'s share given to `limited` short of an armed attack), read at the uniform the keyed
+    BLAKE2b gives for the key `buf[:prefix]` (seed and turn) and `key_bytes[start:start + length]`
+    (attack and state) make: engine.decide.Draw's."""
+    p = _distribution(cuts, _score(weights, values))
+    if capped:
+        p = _cap_full(p)
+    buf[prefix:prefix + length] = key_bytes[start:start + length]
+    return int(_draw_index(p, _unit_float(_blake2b_8(buf, prefix + length, person))))
+
+
+_draw_rank_jit = jit(_draw_rank)
+draw_rank = _draw_rank_jit
 
 
 def _play_runs(seeds: Any, weights: Any, start_reputation: Any, cuts: Any, reputation_factor: int, tab: Any,
@@ -126,13 +143,8 @@ def _play_runs(seeds: Any, weights: Any, start_reputation: Any, cuts: Any, reput
                     for k in range(n_factors):
                         values[k] = s_values[slot, said[treaty] + 1 if treaty >= 0 else 0, k]
                     values[reputation_factor] = 2.0 * rep[s_state[slot]] - 1.0
-                    p = _distribution(cuts, _score(weights[run], values))
-                    if s_capped[slot]:
-                        p = _cap_full(p)
-                    start, length = s_key_start[slot], s_key_len[slot]
-                    buf[prefix:prefix + length] = key_bytes[start:start + length]
-                    u = _unit_float(_blake2b_8(buf, prefix + length, person))
-                    rank = _draw_index(p, u)
+                    rank = _draw_rank_jit(weights[run], values, cuts, s_capped[slot], buf, prefix, key_bytes,
+                                          s_key_start[slot], s_key_len[slot], person)
                     if rank == _FULL and s_begins_war[slot]:
                         out_bail[run] = ti
                         break
