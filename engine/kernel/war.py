@@ -89,12 +89,11 @@ class Outcome:
 
 @dataclass
 class _Child:
-    """A war a `full` answer would begin: the attack of a further table, once built."""
+    """A war a `full` answer would begin: the attack of a further table (`c_table`, once built)."""
     parent: Attack
     state: str
     enemy: str
     provoked: bool
-    table: int = -1
 
 
 class CascadeTables:
@@ -239,8 +238,7 @@ class CascadeTables:
     def _child(self, play: Play, c: int) -> None:
         child = self.children[c]
         attack = _war_on(child.state, child.enemy, child.provoked, child.parent, play.world)
-        child.table = self.table(play, attack)
-        self.cols["c_table"].set(c, child.table)
+        self.cols["c_table"].set(c, self.table(play, attack))
 
     def arrays(self) -> tuple[npt.NDArray[Any], ...]:
         """The tables as the loop reads them, in `war_loop.COLUMNS`' order (made again once changed)."""

@@ -57,7 +57,7 @@ _make_war_jit = jit(_make_war)
 
 # The loop's place, kept between calls (`cursor`): a call that stops for something missing is
 # called again, once it is built, and goes on from where it stopped.
-_PHASE, _ROUNDS, _I, _J, _A, _C, _FIRST, _ANSWERS, _WARS, _COMING, _TODO, _FOUND = range(12)
+_PHASE, _ROUNDS, _I, _J, _A, _C, _FIRST, _ANSWERS, _WARS, _COMING, _ATTACKS, _FOUND = range(12)
 CURSOR = 12
 _ROUND, _ATTACK, _ROWS, _BEGUN, OVER = 0, 1, 2, 3, 4
 
@@ -102,7 +102,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
     todo, coming = work[0], work[1]
     phase, rounds, i, j, a, c = cursor[_PHASE], cursor[_ROUNDS], cursor[_I], cursor[_J], cursor[_A], cursor[_C]
     first_answer, n_answers, n_wars = cursor[_FIRST], cursor[_ANSWERS], cursor[_WARS]
-    n_coming, n_todo = cursor[_COMING], cursor[_TODO]
+    n_coming, n_todo = cursor[_COMING], cursor[_ATTACKS]
     status, detail = DONE, 0
     while phase != OVER:
         if phase == _ROUND:  # the round's attacks begin their wars before anyone answers
@@ -238,7 +238,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
             c = -1
     cursor[_PHASE], cursor[_ROUNDS], cursor[_I], cursor[_J], cursor[_A], cursor[_C] = phase, rounds, i, j, a, c
     cursor[_FIRST], cursor[_ANSWERS], cursor[_WARS] = first_answer, n_answers, n_wars
-    cursor[_COMING], cursor[_TODO] = n_coming, n_todo
+    cursor[_COMING], cursor[_ATTACKS] = n_coming, n_todo
     return status, detail
 
 
@@ -248,7 +248,7 @@ play_cascade = jit(_play_cascade)
 def begin(cursor: Any, attacks: int) -> None:
     """The cursor at a cascade's start, its first round's `attacks` tables in `work[0]`."""
     cursor[:] = 0
-    cursor[_TODO] = attacks
+    cursor[_ATTACKS] = attacks
 
 
 def slot(cursor: Any) -> int:
