@@ -11,9 +11,10 @@ on the same target is the one kept; each kept `full` answer makes war on the ene
 table names, once per pair, and each such war is an attack of the next round.
 
 Everything a rule decides is read off the tables, which the reference engine's own
-functions filled; the arithmetic is `engine.numeric`'s, compiled. What the loop cannot
-play it says, and the caller builds what is missing or hands the turn to the reference
-engine (`MISSING`, `ASKED_AGAIN`, `TOO_LONG`, `FULL_UP`).
+functions filled; the arithmetic is `engine.numeric`'s, compiled. When the loop meets what
+its tables lack (`MISSING`, `UNREAD`, `COUNTS`, `ASKED_AGAIN`) or has no room left for its
+answers (`FULL_UP`), it stops with its place kept in the cursor; the caller builds that and
+calls it again. `TOO_LONG` ends the cascade where the reference engine cuts it short.
 """
 from __future__ import annotations
 
@@ -24,9 +25,8 @@ import numpy as np
 from .compiled import NUMERIC, jit
 from .loop import draw_rank as _draw_rank
 
-__all__ = ["COLUMNS", "CURSOR", "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP",
-           "play_cascade", "answers_and_wars", "slot",
-           "found", "begin", "COUNTS"]
+__all__ = ["COLUMNS", "CURSOR", "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP", "COUNTS",
+           "play_cascade", "begin", "slot", "found", "answers_and_wars"]
 
 DONE, MISSING, UNREAD, ASKED_AGAIN, TOO_LONG, FULL_UP, COUNTS = 0, 1, 2, 3, 4, 5, 6
 
