@@ -150,7 +150,8 @@ def control(gs: GameState, state: str) -> Control:
     return gs.controller(state) if gs.mode is _EXERCISE else _NPC
 
 
-_HASHER = hashlib.blake2b(digest_size=8, person=b"casus-decision")
+PERSON = b"casus-decision"  # the draws' personalisation (the compiled kernel's draws use it too)
+_HASHER = hashlib.blake2b(digest_size=8, person=PERSON)
 
 
 class Draw:

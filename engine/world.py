@@ -179,14 +179,6 @@ class World:
     def enemies(self, state_id: str) -> frozenset[str]:
         return self._enemies.get(state_id, _NOBODY)
 
-    def coalition(self, state_id: str) -> frozenset[str]:
-        """`state_id` and the states fighting its enemies alongside it."""
-        enemies = self._enemies
-        friends = {state_id}
-        for foe in enemies.get(state_id, _NOBODY):
-            friends |= enemies[foe]  # an enemy's enemies: it has some, state_id among them
-        return frozenset(friends)
-
 
 _FIELDS_IN_ORDER = tuple(f.name for f in fields(World))
 _FIELDS = frozenset(_FIELDS_IN_ORDER)

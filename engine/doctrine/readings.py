@@ -126,15 +126,6 @@ def opponents(attack: Attack, partner: str) -> tuple[str, ...]:
     return (attack.target,) if partner in attack.attackers else attack.attackers
 
 
-def coalition(world: World, memo: Memo, state: str) -> frozenset[str]:
-    """`state` and those fighting beside it; `memo` is the world's war_scratch."""
-    key = ("coalition", state)
-    found: frozenset[str] | None = memo.get(key)
-    if found is None:
-        found = memo[key] = world.coalition(state) if world.wars else frozenset((state,))
-    return found
-
-
 def tripwire(world: World, shared: Memo, ally: str, host: str) -> float:
     """`ally`'s skin in the game in `host`. `shared` is the scenario's scratch: one answer for
     all its worlds with the same forces deployed in play (usually none)."""

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from .. import resolve as resolve_rules
 from ..attack import toward
 from ..cascade import _enemies_from
+from ..decide import PERSON as _PERSON  # engine.decide.Draw's personalisation
 from ..decide import Decider
 from ..doctrine import FACTORS, Doctrine, Situation
 from ..doctrine.advice import Advice
@@ -54,7 +55,6 @@ REPUTATION_FACTOR = FACTORS.index("reputation")
 _CALLS_TO_ARMS = (ObligationType.DEFENSE, ObligationType.OFFENSE)
 _NA = ObligationType.NONAGGRESSION
 _LEVELS = len(RESPONSES)
-_PERSON = b"casus-decision"  # engine.decide.Draw's personalisation
 _CHOICES = (OptionTaken, OptionDeclined, OptionOffered)  # an option's actor chose (or is asked) this turn
 
 

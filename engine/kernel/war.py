@@ -41,7 +41,7 @@ import numpy.typing as npt
 from ..alliance_graph import AllianceGraph
 from ..attack import toward
 from ..cascade import _conditional, _enemies_from, _war_on
-from ..decide import answerers
+from ..decide import PERSON, answerers
 from ..doctrine import FACTORS, Situation
 from ..doctrine import factors as doctrine_factors
 from ..doctrine import readings as rd
@@ -57,9 +57,8 @@ from .scope import OutOfScope
 __all__ = ["Answer", "CascadeTables", "Outcome", "ROWS_KEPT"]
 
 _VARIANTS = (None, *RESPONSES)  # the treaty leader's answer an answer may follow: none yet, or each level
-_PERSON = b"casus-decision"      # engine.decide.Draw's personalisation
-_PERSON_BYTES = np.zeros(16, dtype=np.uint8)
-_PERSON_BYTES[:len(_PERSON)] = np.frombuffer(_PERSON, dtype=np.uint8)
+_PERSON_BYTES = np.zeros(16, dtype=np.uint8)  # engine.decide.Draw's personalisation, as BLAKE2b pads it
+_PERSON_BYTES[:len(PERSON)] = np.frombuffer(PERSON, dtype=np.uint8)
 # Rows (a state answering an attack) kept per scenario, then the tables start afresh: memory stays
 # flat however many runs meet new attacks (a row's factor values for each answer of its treaty's
 # leader are 1 KiB; 16,384 rows are about what the doctrine's own memo of factor values keeps).

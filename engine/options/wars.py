@@ -41,7 +41,8 @@ class Wars:
         return b in self.enemies.get(a, ())
 
     def side(self, state: str) -> frozenset[str]:
-        """World.coalition: `state` and the states fighting its enemies alongside it."""
+        """`state` and the states fighting its enemies alongside it (as engine.numeric.side_power counts
+        a side)."""
         found = self._sides.get(state)
         if found is None:
             enemies = self.enemies
