@@ -117,10 +117,11 @@ class GameState:
     # Versions of what the options' doctrine reads (engine.options), data the fold maintains like
     # the rest: `setting` names the states, relations, treaties in force, who knows which treaty and
     # the forces deployed in play; `warfare` names the wars. The fold gives each a new number only
-    # on the few events that change it (about 20 and 60 of a run's 800), the same number for the
-    # same changes made in the same order from the scenario's start (see _SUCCESSORS), so two
-    # states of one scenario with the same version hold the same values and a reading kept by
-    # version is checked by one integer compare. 0 is the scenario's own. The fold is their only
+    # on the few events that change it (about 20 and 60 of a run's 800): the setting the same number
+    # for the same values, however the game reached them, the wars the same number for the same
+    # changes made in the same order from the scenario's start (see _SUCCESSORS), so two states of
+    # one scenario with the same version hold the same values and a reading kept by version is
+    # checked by one integer compare. 0 is the scenario's own. The fold is their only
     # writer, as it is of the values they name. Left out of a state's equality: two folds of the same
     # events compare equal in any process, whatever numbers that process gave.
     setting: int = field(default=0, compare=False)
@@ -209,22 +210,48 @@ def apply(gs: GameState, e: Event) -> bool:
 WORLD_CHANGED = object()
 
 # Each version's successors, by the version and the change made (a flat tuple: the version, a tag,
-# the event's values). Numbers start at 1 and are never given twice in a process: a history met
-# after the table is emptied gets a new number, and what was kept by its old one is simply not
-# found again. A handler looks its successor up in place (`... or _new_version(key)`): one tuple
-# and one dict look-up on the events that change what a version names, nothing on the others (an
-# answer, a vote, a reputation).
+# the event's values). A handler looks its successor up in place (`... or _new_setting(key, gs)`):
+# one tuple and one dict look-up on the events that change what a version names, nothing on the
+# others (an answer, a vote, a reputation). A history of the setting not met before is given the
+# number of the values it leads to (`_BY_VALUES`): histories that differ in order or timing but
+# reach the same setting (a deployment made on turn 4 or on turn 6, before or after a treaty is
+# signed) share its number, and with it every reading kept by it; a history of the wars has a
+# number of its own (`_new_version`). Numbers start at 1 and are never given twice in a process:
+# once the tables are emptied, values met again get a new number, and what was kept by the old
+# one is simply not found again.
 _SUCCESSORS: dict[tuple[object, ...], int] = {}
+_BY_VALUES: dict[tuple[object, ...], int] = {}
 _SUCCESSORS_KEPT = 1 << 16
 _FRESH = count(1)
 
 
+def _new_setting(key: tuple[object, ...], gs: GameState) -> int:
+    """The number of a history of the setting not met before in this process, once its change is
+    made in `gs`: the number of the values it leads to. Those are compared whole and in their order
+    (the dicts' items as they iterate, the forces as deployed), so two states of one number read the
+    same in every reading, whatever it iterates."""
+    _room()
+    values = (tuple(gs.states.items()), tuple(gs.relations.items()), tuple(gs.members_in_force.items()),
+              tuple(gs.known_to.items()), tuple(gs.forces))
+    found = _BY_VALUES.get(values)
+    if found is None:
+        found = _BY_VALUES[values] = next(_FRESH)
+    _SUCCESSORS[key] = found
+    return found
+
+
 def _new_version(key: tuple[object, ...]) -> int:
-    """The number of a history not met before in this process."""
-    if len(_SUCCESSORS) >= _SUCCESSORS_KEPT:
-        _SUCCESSORS.clear()
+    """The number of a history of the wars not met before in this process: each its own."""
+    _room()
     found = _SUCCESSORS[key] = next(_FRESH)
     return found
+
+
+def _room() -> None:
+    """At the bound, the tables start afresh (with the values they name: at most as many)."""
+    if len(_SUCCESSORS) >= _SUCCESSORS_KEPT:
+        _SUCCESSORS.clear()
+        _BY_VALUES.clear()
 
 
 def _game_started(gs: GameState, e: GameStarted) -> None:
@@ -260,25 +287,25 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
         sid, name = rest
         value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)
         gs.states[sid] = replace(gs.states[sid], **{name: value})
-    gs.setting = _SUCCESSORS.get(k := (gs.setting, "effect", e.path, e.value)) or _new_version(k)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "effect", e.path, e.value)) or _new_setting(k, gs)
     return WORLD_CHANGED
 
 
 def _treaty_in_force(gs: GameState, e: TreatyInForce) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) | frozenset(e.members)
-    gs.setting = _SUCCESSORS.get(k := (gs.setting, "in force", e.treaty, e.members)) or _new_version(k)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "in force", e.treaty, e.members)) or _new_setting(k, gs)
     return WORLD_CHANGED
 
 
 def _member_withdrew(gs: GameState, e: MemberWithdrew) -> object:
     gs.members_in_force[e.treaty] = gs.members_in_force.get(e.treaty, frozenset()) - {e.member}
-    gs.setting = _SUCCESSORS.get(k := (gs.setting, "withdrew", e.treaty, e.member)) or _new_version(k)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "withdrew", e.treaty, e.member)) or _new_setting(k, gs)
     return WORLD_CHANGED
 
 
 def _disclosed(gs: GameState, e: TreatyDisclosed) -> object:
     gs.known_to[e.treaty] = gs.known_to.get(e.treaty, frozenset()) | frozenset(e.to)
-    gs.setting = _SUCCESSORS.get(k := (gs.setting, "disclosed", e.treaty, e.to)) or _new_version(k)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "disclosed", e.treaty, e.to)) or _new_setting(k, gs)
     return WORLD_CHANGED
 
 
@@ -403,7 +430,7 @@ def _resolve_set(gs: GameState, e: ResolveSet) -> None:
 
 def _forces_deployed(gs: GameState, e: ForcesDeployed) -> object:
     gs.forces.append(Deployment(e.state, e.host, e.size))
-    gs.setting = _SUCCESSORS.get(k := (gs.setting, "forces", e.state, e.host, e.size)) or _new_version(k)
+    gs.setting = _SUCCESSORS.get(k := (gs.setting, "forces", e.state, e.host, e.size)) or _new_setting(k, gs)
     return WORLD_CHANGED
 
 

@@ -21,7 +21,7 @@ from engine.events import (
     WarEnded,
 )
 from engine.game import Game
-from engine.model import Decision, DecisionSource, Response, Scenario
+from engine.model import Decision, DecisionSource, ForceSize, Response, Scenario
 from engine.options import advise, case, options_of
 from engine.options.doctrine import OptionAdvice
 from engine.scenario import load
@@ -99,15 +99,23 @@ def test_the_versions_move_on_the_events_that_change_what_they_name_alone(seed: 
 
 def test_the_same_changes_give_the_same_version_and_others_another() -> None:
     """Two folds of one log reach the same versions (a reading kept in one game serves the other);
-    a state whose setting differs has another version."""
+    a log without one of its effects reaches another version where the setting it leads to differs,
+    and the same where a later effect set the same value again."""
     sc = load(SCENARIOS / "baltic-2027.yaml")
     game = Game.new(sc, seed=0, stochastic=True, verbose=False)
     game.play()
     a, b = fold(sc, game.events), fold(sc, game.events)
     assert (a.setting, a.warfare) == (b.setting, b.warfare) != (0, 0)
-    effect = next(e for e in game.events if isinstance(e, EffectApplied))
-    other = fold(sc, [e for e in game.events if e is not effect])
-    assert other.setting != a.setting
+    differs = same = 0
+    for effect in (e for e in game.events if isinstance(e, EffectApplied)):
+        other = fold(sc, [e for e in game.events if e is not effect])
+        if (other.states, other.relations) == (a.states, a.relations):
+            assert other.setting == a.setting
+            same += 1
+        else:
+            assert other.setting != a.setting
+            differs += 1
+    assert differs and same
 
 
 @pytest.mark.parametrize("path, value", [
@@ -159,3 +167,22 @@ def overridden_to_neutral(game: Game, d: Decision) -> Overridden:
     this turn's answers only)."""
     return Overridden(turn=game.state.turn, state=d.state, attack=d.attack, response=Response.NEUTRAL,
                       source=DecisionSource.UMPIRE, side=d.side, treaty=d.treaty, rationale="ruled")
+
+
+def test_histories_that_reach_the_same_setting_share_its_version() -> None:
+    """A deployment made before or after an effect, or on another turn, leads to the same setting:
+    the same version, so the readings kept for one serve the other; a setting that differs in any
+    value has a version of its own."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    deployed = ForcesDeployed(turn=1, state="USA", host="EST", size=ForceSize.BRIGADE, reason="")
+    effect = EffectApplied(turn=1, inject="umpire", path="states.RUS.power", value=30.0, reason="")
+    first, second = GameState.initial(sc), GameState.initial(sc)
+    for e in (deployed, effect):
+        apply(first, e)
+    for e in (effect, dataclasses.replace(deployed, turn=3)):
+        apply(second, e)
+    assert first.setting == second.setting != 0
+    other = GameState.initial(sc)
+    for e in (effect, dataclasses.replace(deployed, size=ForceSize.BATTALION)):
+        apply(other, e)
+    assert other.setting not in (0, first.setting)
