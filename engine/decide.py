@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import chain
 from operator import attrgetter
 
@@ -347,8 +348,7 @@ class Decider:
         else:
             source = _DOCTRINE
             rationale = advice.explain() if advice is not None and ctx.verbose else ""
-            reason = ("the script is silent; the doctrine decides" if gs.mode is _REPLAY
-                      else "the doctrine decides")
+            reason = "the script is silent; the doctrine decides" if gs.mode is _REPLAY else DOCTRINE_DECIDES
         # The record's `side` says whose side the answer is on (Romania beside Germany in 1941).
         side = entry.side if entry is not None and entry.side else (
             trigger.partner if trigger else attack.target)
@@ -356,11 +356,7 @@ class Decider:
         # treaty, rationale.
         decision = _DECISION(Decision, gs.turn, state, attack.id, response, source, side,
                              trigger.treaty if trigger else None, rationale)
-        self.new.append((_DECISION_TAKEN(
-            DecisionTaken, turn=gs.turn, state=state, attack=attack.id, response=response, source=source,
-            side=decision.side, treaty=decision.treaty, rationale=rationale, probabilities=probabilities,
-            predicted=predicted, source_ref=source_ref, actor=state,
-            visibility=decision_visibility(gs, decision, self.play.facts.secret), reason=reason),))
+        self.new.append((taken(gs, decision, self.play.facts.secret, reason, probabilities, predicted, source_ref),))
         return decision
 
     def events(self) -> Iterator[Event]:
@@ -373,6 +369,22 @@ class Decider:
             if attack.id not in gs.attacks:
                 yield AttackMade(turn=gs.turn, attack=attack, round=2, actor=first(attack.attackers),
                                  reason="a war begun this turn draws in further obligations")
+
+
+DOCTRINE_DECIDES = "the doctrine decides"  # the reason of an answer the doctrine gives in a game that is no replay
+
+
+def taken(gs: GameState, decision: Decision, secret: AbstractSet[str], reason: str,
+          probabilities: tuple[float, ...] | None = None, predicted: Response | None = None,
+          source_ref: str | None = None) -> DecisionTaken:
+    """The event of an answer given at the close of the open turn (`secret`: the scenario's secret
+    treaties, which decide who sees it). The compiled kernel's turn of war makes its answers' events
+    here too."""
+    return _DECISION_TAKEN(
+        DecisionTaken, turn=gs.turn, state=decision.state, attack=decision.attack, response=decision.response,
+        source=decision.source, side=decision.side, treaty=decision.treaty, rationale=decision.rationale,
+        probabilities=probabilities, predicted=predicted, source_ref=source_ref, actor=decision.state,
+        visibility=decision_visibility(gs, decision, secret), reason=reason)
 
 
 def request(gs: GameState, attack: Attack, state: str, trigger: Trigger | None, *,

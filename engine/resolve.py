@@ -10,8 +10,8 @@ record of a turn); credibility and the fears are the doctrine's (DOCTRINE.md).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 
 from .attack import toward
 from .decide import script_entry
@@ -61,12 +61,34 @@ _NEEDED: dict[Invocation, Callable[[int], int]] = {
     Invocation.MAJORITY: lambda n: n // 2 + 1}
 
 
-def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
+@dataclass(frozen=True, slots=True)
+class Accounted:
+    """A treaty's commitments toward one attack of a round, resolved elsewhere (the compiled
+    kernel's loop, engine.kernel.resolve_loop) by these rules: who voted for the call to arms and
+    who against, in the voters' order, when the council voted; and the commitments accounted now,
+    each with whether it was kept, in the round's order."""
+    treaty: str
+    attack: str
+    vote: tuple[tuple[str, ...], tuple[str, ...]] | None
+    owed: list[tuple[Trigger, bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class Accounts:
+    """A turn's commitments resolved elsewhere: each round's, by its number, and per treaty each
+    commitment tested this turn (the ally's power, whether it honoured), as `_tested` gathers them."""
+    rounds: Mapping[int, list[Accounted]]
+    tested: dict[str, list[tuple[float, bool]]]
+
+
+def resolve(play: Play, result: CascadeResult, max_rounds: int, accounts: Accounts | None = None) -> Iterator[Event]:
+    """The turn's resolution; `accounts`: its votes and commitments resolved by the kernel's loop,
+    whose events this makes as for its own."""
     gs, turn, name = play.gs, play.gs.turn, play.facts.name
     at_war = {w.pair for w in gs.wars}  # kept up to date with the WAR events below
     # Per treaty, each commitment tested this turn (the ally's power, whether it honoured), in the
     # order of the rounds' triggers: read as the honour events are made, for the indicators.
-    tested: dict[str, list[tuple[float, bool]]] = {}
+    tested: dict[str, list[tuple[float, bool]]] = {} if accounts is None else accounts.tested
     for rnd in result.rounds:
         if rnd.number > 1:
             yield from _new_round(play, rnd)
@@ -78,7 +100,10 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int) -> Iterator[Even
                                  round=rnd.number, actor=war.aggressor,
                                  reason=f"{name(war.aggressor)} and {name(war.defender)} are at war")
                 at_war.add(war.pair)
-        yield from _invocations_and_honour(play, rnd, tested, result.world)
+        if accounts is None:
+            yield from _invocations_and_honour(play, rnd, tested, result.world)
+        else:
+            yield from _accounted(play, accounts.rounds.get(rnd.number, ()))
     if result.truncated:
         yield CascadeTruncated(turn=turn, rounds=max_rounds, visibility="umpire",
                                reason=f"the cascade was stopped after {max_rounds} rounds")
@@ -131,6 +156,15 @@ def _invocations_and_honour(play: Play, rnd: Round, tested: dict[str, list[tuple
         owed = _tested(gs, triggers, declared, tested, world)
         if owed:
             yield from _honour(play, owed)
+
+
+def _accounted(play: Play, groups: Iterable[Accounted]) -> Iterator[Event]:
+    """`_invocations_and_honour`'s events for votes and commitments resolved elsewhere."""
+    for group in groups:
+        if group.vote is not None:
+            yield _verdict(play, group.treaty, group.attack, *group.vote)[0]
+        if group.owed:
+            yield from _honour(play, group.owed)
 
 
 def _tested(gs: GameState, triggers: list[Trigger], declared: bool,
@@ -199,16 +233,26 @@ def _invocation(play: Play, treaty_id: str, attack_id: str, triggers: list[Trigg
             yield VoteCast(turn=gs.turn, treaty=treaty_id, attack=attack_id, member=member, vote=aye,
                            source=source, actor=member, visibility=vis,
                            reason=f"{f.name(member)} votes {'for' if aye else 'against'} invoking {treaty.name}")
-    need = _NEEDED[treaty.invocation](len(voters))
-    declared = len(yes) >= need
-    blocked = () if declared else tuple(no)
-    tally = f"{len(yes)} of {len(voters)}, {treaty.invocation} needs {need}"
-    yield _INVOCATION_RESOLVED(
-        InvocationResolved, turn=gs.turn, treaty=treaty_id, attack=attack_id, declared=declared, yes=tuple(yes),
-        no=tuple(no), rule=treaty.invocation, needed=need, blocked_by=blocked, visibility=vis,
-        reason=(f"{treaty.name}: casus foederis declared ({tally})" if declared else
-                f"{treaty.name}: casus foederis not declared ({tally}); blocked by {f.names_of(blocked)}"))
+    event, declared = _verdict(play, treaty_id, attack_id, tuple(yes), tuple(no))
+    yield event
     return declared
+
+
+def _verdict(play: Play, treaty_id: str, attack_id: str, yes: tuple[str, ...],
+             no: tuple[str, ...]) -> tuple[InvocationResolved, bool]:
+    """The council's verdict from its members' votes (for, against), and whether it declared."""
+    gs, f = play.gs, play.facts
+    treaty = gs.scenario.treaty(treaty_id)
+    voters = len(yes) + len(no)
+    need = _NEEDED[treaty.invocation](voters)
+    declared = len(yes) >= need
+    blocked = () if declared else no
+    tally = f"{len(yes)} of {voters}, {treaty.invocation} needs {need}"
+    return _INVOCATION_RESOLVED(
+        InvocationResolved, turn=gs.turn, treaty=treaty_id, attack=attack_id, declared=declared, yes=yes,
+        no=no, rule=treaty.invocation, needed=need, blocked_by=blocked, visibility=treaty_visibility(gs, treaty_id),
+        reason=(f"{treaty.name}: casus foederis declared ({tally})" if declared else
+                f"{treaty.name}: casus foederis not declared ({tally}); blocked by {f.names_of(blocked)}")), declared
 
 
 def _vote(gs: GameState, attack: Attack, member: str, owed: list[Trigger], treaty_id: str,

@@ -17,7 +17,7 @@ it, and the fold of those events gives the state it returns.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from . import options
 from .cascade import CascadeResult, Decide
@@ -50,7 +50,7 @@ from .events import (
 from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind, Mode
 from .network import Attack, Trigger, cascade
 from .play import Context, Play, Step, facts, first, inject_visibility, obligations, treaty_visibility
-from .resolve import resolve
+from .resolve import Accounts, resolve
 from .state import GameState, Status
 from .view import may_choose, may_submit
 
@@ -369,14 +369,24 @@ def override(gs: GameState, decision: Decision, reason: str, ctx: Context) -> St
 
 # --- 5. resolution --------------------------------------------------------------------------
 
-def close_turn(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
-    """The turn's resolution, or the cells it waits for. `own=True` as for open_turn."""
+# A turn's cascade played elsewhere than by the Decider (the compiled kernel's loop): from the open
+# turn, the events of its answers, the cascade and, where resolved there too, its councils' votes
+# and commitments, read off the Play before any event is run.
+Cascading = Callable[[Play], tuple[Iterable[Event], CascadeResult, Accounts | None]]
+
+
+def close_turn(gs: GameState, ctx: Context, *, own: bool = False, cascading: Cascading | None = None) -> Step:
+    """The turn's resolution, or the cells it waits for. `own=True` as for open_turn.
+
+    `cascading` plays the cascade of a batch run's turn in place of the Decider (the kernel's
+    loop, engine.kernel.close), for a turn no cell waits on and no option is due: the rest of
+    the close, the resolution above all, is this module's and engine.resolve's either way."""
     _require_open(gs)
     play = Play(gs, ctx, own=own)
-    return play.run(_close_turn(play))
+    return play.run(_close_turn(play, cascading))
 
 
-def _close_turn(play: Play) -> Iterator[Event]:
+def _close_turn(play: Play, cascading: Cascading | None = None) -> Iterator[Event]:
     gs = play.gs
     undecided = options.waiting(gs)
     if undecided:
@@ -385,6 +395,12 @@ def _close_turn(play: Play) -> Iterator[Event]:
         yield AwaitingDecisions(turn=gs.turn, pending=tuple(Pending(i, s) for i, s in undecided), visibility=UMPIRE,
                                 reason="cells still to choose on their options: "
                                        + ", ".join(f"{name(s)} on {i}" for i, s in undecided))
+        return
+    if cascading is not None and not gs.options_due:
+        answers, result, accounts = cascading(play)  # (before any event: it may decline the turn)
+        yield from answers
+        yield from _lapse(play)
+        yield from resolve(play, result, MAX_CASCADE_ROUNDS, accounts)
         return
     if gs.options_due:
         yield from _for_missing(play, orphans=True)

@@ -28,7 +28,7 @@ from typing import Any
 __all__ = ["cache_dir", "jit", "numeric_function", "NUMERIC"]
 
 
-_COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py", "war_loop.py")
+_COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py", "war_loop.py", "resolve_loop.py")
 
 
 def _sources_digest() -> str:

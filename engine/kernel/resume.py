@@ -2,11 +2,13 @@
 the rest in the kernel.
 
 The kernel stops a run at the start of the turn in which an answer would begin a war
-(the cascade is not compiled). Up to that turn the run's world is the skeleton's but
-for what the draws changed: the answers themselves, the councils' verdicts and the
-reputations. So the skeleton's state once that turn is open (`Tables.opened`), with
+(the skeleton's tables do not follow the wars). Up to that turn the run's world is the
+skeleton's but for what the draws changed: the answers themselves, the councils' verdicts
+and the reputations. So the skeleton's state once that turn is open (`Tables.opened`), with
 those put in and the run's seed, is the state the reference engine would have
-reached; the reference engine's own phases close that turn.
+reached; the reference engine's own phases close that turn, its cascade played by the
+compiled loop where the loop plays it (`engine.kernel.close`: the same events), and so
+every close of the turns after it.
 
 A run whose tables end where an option is open (`Tables.stop`: the state
 between turns before it) leaves the same way: that state with the run's draws put
@@ -41,8 +43,9 @@ from ..events import Event
 from ..model import RESPONSES, Decision, DecisionSource
 from ..play import Context
 from ..state import GameState, Key, Status, apply, restate_answers
-from ..turn import close_turn, open_turn
+from ..turn import open_turn
 from ..world import War
+from .close import close
 from .scope import OutOfScope
 
 if TYPE_CHECKING:
@@ -164,7 +167,7 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
         war = turn_index < tables.arrays["t_number"].shape[0]
         at = tables.opened[turn_index] if war else tables.stop
         assert at is not None, "a run stops only where an answer may begin a war or where its tables stop"
-        phase = close_turn if at.status is Status.OPEN else open_turn
+        phase = close if at.status is Status.OPEN else open_turn
         run.kernel_part(tables, at.turn + (phase is open_turn), ranks, honour, cohesion, declared, at)
         gs = _state_at(run, at, seed, tables.states, reputation, resolves)
         step = phase(gs, ctx, own=True)
@@ -307,11 +310,11 @@ def _play_on(gs: GameState, ctx: Context) -> tuple[list[Event], GameState]:
     """engine.game.Game.play from a state between turns: open and close each turn left."""
     events: list[Event] = []
     if gs.status is Status.OPEN:  # its options drawn: the turn's close is next
-        step = close_turn(gs, ctx, own=True)
+        step = close(gs, ctx, own=True)
         events += step.events
         gs = step.state
     while gs.turn < gs.scenario.turns and gs.status is not Status.FINISHED:
-        for phase in (open_turn, close_turn):
+        for phase in (open_turn, close):
             step = phase(gs, ctx, own=True)
             events += step.events
             gs = step.state

@@ -17,21 +17,18 @@ The run's wars, reputations and draws are the loop's: the cost of war is
 `engine.numeric.side_power` and `cost_of_war` over the run's wars, as the doctrine reads
 it. An attack whose attackers some bound allies have answered on the same target earlier
 in the turn has a table of its own for the allies left; a cascade that reaches the turn's
-bound on rounds is cut short where the reference engine cuts it. Out of this first scope,
-each said by `OutOfScope`: a turn whose cascade meets a conditional obligation, an
-obligation counting adversaries (`min_adversaries`), an attack reopened from an earlier
-turn, answers given this turn before its close, a replay. `CascadeTables.play` gives a
+bound on rounds is cut short where the reference engine cuts it. Out of scope, each said
+by `OutOfScope`: a turn whose cascade meets a conditional obligation, an attack reopened
+from an earlier turn, a chain of attacks answered on an earlier turn, answers given this
+turn before its close, a game that is not a batch run's. `CascadeTables.play` gives a
 turn's answers and wars as the reference engine's cascade gives them
-(tests/test_kernel_war.py checks it turn by turn).
-
-Not yet used by `casus run`: a kernel run's turn of war is still the reference engine's,
-whose close needs the events and the state those answers make. Drawing only the answers
-ahead in the loop and handing them to that close was measured and gains nothing
-(docs/PERFORMANCE.md, "A turn's cascade in the compiled loop"); the loop is the first piece
-of whole runs in the kernel.
+(tests/test_kernel_war.py checks it turn by turn); `_Run.result` gives them as the
+reference engine's close reads them, the events of the answers drawn and the rounds,
+and `engine.kernel.close` closes a kernel run's turns with them.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +37,13 @@ import numpy.typing as npt
 
 from ..alliance_graph import AllianceGraph
 from ..attack import toward
-from ..cascade import _conditional, _enemies_from, _war_on
-from ..decide import PERSON, answerers
+from ..cascade import CascadeResult, Round, _conditional, _enemies_from, _war_on
+from ..decide import DOCTRINE_DECIDES, PERSON, answerers, taken
 from ..doctrine import FACTORS, Situation
 from ..doctrine import factors as doctrine_factors
 from ..doctrine import readings as rd
+from ..events import Event
+from ..frozen import constructor
 from ..model import RESPONSES, Decision, DecisionSource, Mode, Response, Scenario
 from ..network import Attack, Trigger
 from ..play import Context, Play
@@ -52,10 +51,14 @@ from ..state import GameState
 from ..turn import MAX_CASCADE_ROUNDS
 from ..world import INITIAL_REPUTATION, War, World
 from . import war_loop
+from .accounts import AccountTables
+from .columns import Column
 from .scope import OutOfScope
 
-__all__ = ["Answer", "CascadeTables", "Outcome", "ROWS_KEPT"]
+__all__ = ["Answer", "CascadeTables", "Outcome", "ROWS_KEPT", "check", "compile_loop"]
 
+_DECISION = constructor(Decision)  # (positional, as engine.decide makes its answers)
+_DOCTRINE = DecisionSource.DOCTRINE
 _VARIANTS = (None, *RESPONSES)  # the treaty leader's answer an answer may follow: none yet, or each level
 _PERSON_BYTES = np.zeros(16, dtype=np.uint8)  # engine.decide.Draw's personalisation, as BLAKE2b pads it
 _PERSON_BYTES[:len(PERSON)] = np.frombuffer(PERSON, dtype=np.uint8)
@@ -103,24 +106,32 @@ class CascadeTables:
         self.scenario = scenario
         self.ids = tuple(sorted(s.id for s in scenario.states))  # states numbered in id order
         self.at = {s: i for i, s in enumerate(self.ids)}
+        self.lock = threading.Lock()  # held while a cascade is played on them and read (engine.kernel.close)
         self._empty()
 
     def _empty(self) -> None:
-        self.found: dict[tuple[Any, ...], int] = {}
+        self.found: dict[tuple[Any, ...], int] = {}  # each table by its key (-1: declined, `declined` says why)
+        self.declined: dict[tuple[Any, ...], str] = {}
         self.attacks: list[Attack] = []
         self.answered: list[frozenset[str]] = []  # per table: who had answered its attackers before
         # per table whose binding counts adversaries: the world of the wars it was built for, which a
         # table for the same wars and fewer allies asked is built in (else None: no world is kept)
         self.worlds: list[World | None] = []
         self.children: list[_Child] = []
-        self._answers = np.zeros((256, 5), dtype=np.int64)  # where the loop writes a cascade's answers
+        self._answers = np.zeros((256, 6), dtype=np.int64)  # where the loop writes a cascade's answers
+        self._examined = np.zeros((64, 2), dtype=np.int64)  # and the attacks it examines
+        # per table, what binds in its attack (`AllianceGraph.binding`): a round's triggers
+        self.bindings: list[tuple[Trigger, ...]] = []
         # per row, its answer's situation but the world and the leader's answer (a world is not kept:
         # the row is read in the world of a run that meets it, of the same setting and turn)
         self.situations: list[tuple[str, str, Attack, str | None, int | None, bool]] = []
+        # per (row, level, standing): the answer's decision and, drawn, its event (`_Run.result`)
+        self.made: dict[tuple[int, int, int], tuple[Decision, Event | None]] = {}
+        self.account = AccountTables()  # what the resolution reads, per table (engine.kernel.accounts)
         self.groups: dict[tuple[frozenset[str], str, bool], int] = {}
         self.treaties: dict[str, int] = {}
-        self.cols = {name: _Column(name) for name in war_loop.COLUMNS if name != "key_bytes"}
-        self.key_bytes = _Column("key_bytes")
+        self.cols = {name: _column(name) for name in war_loop.COLUMNS if name != "key_bytes"}
+        self.key_bytes = _column("key_bytes")
         self.changes = 0    # tables built so far: the loop's views are made again after each
         self.longest = 0    # the longest draw key's end
         self._arrays: tuple[int, tuple[npt.NDArray[Any], ...]] | None = None
@@ -139,13 +150,20 @@ class CascadeTables:
         key = (world.setting, world.turn, attack, answered, wars)
         found = self.found.get(key)
         if found is None:
-            found = self.found[key] = self._build(play, graph, attack, answered, counts)
+            try:
+                found = self._build(play, graph, attack, answered, counts)
+            except OutOfScope as why:  # remembered: a batch meets the same attack run after run
+                self.declined[key] = str(why)
+                found = -1
+            self.found[key] = found
+        if found < 0:
+            raise OutOfScope(self.declined[key])
         return found
 
     def _counted(self, play: Play, k: int, run: _Run) -> int:
         """Table k's attack, for the wars as they stand in the loop (what binds counts adversaries)."""
         n_wars = war_loop.answers_and_wars(run.cursor)[1]
-        begun = tuple(War(self.ids[a], self.ids[b]) for a, b in run.wars[:n_wars].tolist())
+        begun = tuple(War(self.ids[a], self.ids[b]) for a, b, _ in run.wars[:n_wars].tolist())
         world = play.world.evolve(wars=play.world.wars + begun) if begun else play.world
         return self.table(play, self.attacks[k], self.answered[k], world)
 
@@ -168,6 +186,7 @@ class CascadeTables:
         ask = tuple(t for t in binding if t.triggered and t.ally not in answered)
         k = len(self.attacks)
         self.attacks.append(attack)
+        self.bindings.append(binding)
         self.answered.append(answered)
         self.worlds.append(world if counts else None)
         cols, at = self.cols, self.at
@@ -183,9 +202,12 @@ class CascadeTables:
         group = (frozenset(attack.attackers), attack.target, attack.threat)
         cols["k_group"].append(self.groups.setdefault(group, len(self.groups)))
         cols["k_row_start"].append(len(cols["j_state"]))
+        rows: dict[str, tuple[int, str]] = {}
         for state, trigger in answerers(play, attack, ask):
+            rows[state] = (len(cols["j_state"]), trigger.partner if trigger is not None else attack.target)
             self._row(play, attack, state, trigger)
         cols["k_row_stop"].append(len(cols["j_state"]))
+        self.account.add(play, attack, binding, rows)
         self.changes += 1
         return k
 
@@ -251,18 +273,20 @@ class CascadeTables:
     def play(self, gs: GameState, ctx: Context) -> Outcome:
         """The cascade of the open turn `gs` as the reference engine's close would play it, for a
         batch run (stochastic, no explanations); raises OutOfScope for what is not compiled."""
-        return self._played(gs, ctx).outcome(self)
+        # read only (no event is run): the state needs no copy
+        return self.played(Play(gs, ctx, own=True)).outcome(self)
 
-    def _played(self, gs: GameState, ctx: Context) -> _Run:
-        _check(gs, ctx)
-        if len(self.situations) >= ROWS_KEPT:
+    def played(self, play: Play) -> _Run:
+        """The cascade of the open turn of `play`, played in the loop (read off it, nothing run)."""
+        gs, ctx = play.gs, play.ctx
+        check(gs, ctx)
+        if len(self.situations) >= ROWS_KEPT or len(self.found) >= ROWS_KEPT:  # (tables without rows count too)
             self._empty()
-        play = Play(gs, ctx, own=True)  # read only (no event is run): the state needs no copy
         order = rd.in_id_order(play.world)
         if order.ids != self.ids:
             raise OutOfScope("a world whose states are not the scenario's is not compiled")
         first = [self.table(play, gs.attacks[a]) for a in gs.turn_attacks]
-        run = _Run(self, gs, ctx, order, first)
+        run = _Run.of(self, gs, ctx, order, first)
         while True:
             status, detail = run.go(self)
             if status == war_loop.DONE or status == war_loop.TOO_LONG:
@@ -278,32 +302,38 @@ class CascadeTables:
                 run.work[0, war_loop.slot(run.cursor)] = self._asked_again(play, detail, run)
             elif status == war_loop.FULL_UP:
                 run.answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
+                run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
             else:
                 raise OutOfScope("a cascade the loop cannot play")
+
+
+def compile_loop() -> None:
+    """Compile the loops (or load them from numba's disk cache) by playing a cascade of no attack over
+    tables of no state, and resolving it: the same types as every cascade's."""
+    tables = CascadeTables.__new__(CascadeTables)
+    tables.ids, tables.at = (), {}
+    tables._empty()
+    empty = np.zeros(0, dtype=np.float64)
+    run = _Run(tables, [], [], empty, np.zeros(len(FACTORS), dtype=np.float64), np.zeros(4, dtype=np.float64),
+               np.zeros(4, dtype=np.float64), b"")
+    run.go(tables)
+    tables.account.resolve(tables, run)
 
 
 class _Run:
     """One cascade in the loop: what it reads of the run and where it has got to, kept while the
     loop stops for a table or a reading to be made and goes on."""
 
-    def __init__(self, tables: CascadeTables, gs: GameState, ctx: Context, order: rd.IdOrder,
-                 first: list[int]) -> None:
-        n, at = len(tables.ids), tables.at
+    def __init__(self, tables: CascadeTables, first: list[int], wars: list[tuple[int, int]], rep: npt.NDArray[Any],
+                 weights: npt.NDArray[Any], cuts: npt.NDArray[Any], consts: npt.NDArray[Any], prefix: bytes) -> None:
+        n = len(tables.ids)
         self.at_war = np.zeros((n, n), dtype=np.bool_)
         self.enemies = np.full((n, n), -1, dtype=np.int64)
         self.n_enemies = np.zeros(n, dtype=np.int64)
-        for war in gs.wars:
-            a, b = at[war.aggressor], at[war.defender]
+        for a, b in wars:
             if not self.at_war[a, b]:
                 war_loop._make_war(a, b, self.at_war, self.enemies, self.n_enemies)
-        self.rep = np.asarray([gs.reputation.get(s, INITIAL_REPUTATION) for s in tables.ids], dtype=np.float64)
-        doctrine = ctx.doctrine
-        self.weights = np.asarray([doctrine.weights[f] for f in FACTORS], dtype=np.float64)
-        self.cuts = np.asarray(doctrine.cuts, dtype=np.float64)
-        self.consts = np.asarray([doctrine_factors.REPUTATION_AT, doctrine_factors.COST_AT,
-                                  doctrine_factors._SHARE_WEIGHT, doctrine_factors._NUCLEAR_WEIGHT,
-                                  *order.powers, *(float(x) for x in order.nuclear)], dtype=np.float64)
-        self.prefix = f"{gs.seed}|{gs.turn}|".encode()
+        self.rep, self.weights, self.cuts, self.consts, self.prefix = rep, weights, cuts, consts, prefix
         self.buf = np.zeros(0, dtype=np.uint8)  # the draws' keys, the prefix first
         self.cursor = np.zeros(war_loop.CURSOR, dtype=np.int64)
         self.work = np.zeros((2, max(n * n, len(first)) + 1), dtype=np.int64)
@@ -314,7 +344,21 @@ class _Run:
         self.said = np.full(len(tables.treaties) + 16, -1, dtype=np.int64)
         self.due = np.zeros((n, n), dtype=np.bool_)
         self.answers = tables._answers
-        self.wars = np.zeros((n * n, 2), dtype=np.int64)
+        self.examined = tables._examined
+        self.wars = np.zeros((n * n, 3), dtype=np.int64)
+
+    @classmethod
+    def of(cls, tables: CascadeTables, gs: GameState, ctx: Context, order: rd.IdOrder, first: list[int]) -> _Run:
+        """The cascade of the open turn `gs`, its first round's attacks the tables `first`."""
+        at, doctrine = tables.at, ctx.doctrine
+        return cls(tables, first, [(at[w.aggressor], at[w.defender]) for w in gs.wars],
+                   np.asarray([gs.reputation.get(s, INITIAL_REPUTATION) for s in tables.ids], dtype=np.float64),
+                   np.asarray([doctrine.weights[f] for f in FACTORS], dtype=np.float64),
+                   np.asarray(doctrine.cuts, dtype=np.float64),
+                   np.asarray([doctrine_factors.REPUTATION_AT, doctrine_factors.COST_AT,
+                               doctrine_factors._SHARE_WEIGHT, doctrine_factors._NUCLEAR_WEIGHT,
+                               *order.powers, *(float(x) for x in order.nuclear)], dtype=np.float64),
+                   f"{gs.seed}|{gs.turn}|".encode())
 
     def go(self, tables: CascadeTables) -> tuple[int, int]:
         """The loop, from where it stopped, over the tables as they now stand."""
@@ -332,10 +376,56 @@ class _Run:
         status, detail = war_loop.play_cascade(
             self.cursor, self.work, self.stands, self.already, self.said, self.due, self.at_war, self.enemies,
             self.n_enemies, self.rep, self.weights, self.cuts, self.consts, buf, len(self.prefix), _PERSON_BYTES,
-            MAX_CASCADE_ROUNDS, tab, self.answers, self.wars)
+            MAX_CASCADE_ROUNDS, tab, self.answers, self.wars, self.examined)
         if self.answers.shape[0] > tables._answers.shape[0]:
             tables._answers = self.answers
+        if self.examined.shape[0] > tables._examined.shape[0]:
+            tables._examined = self.examined
         return int(status), int(detail)
+
+    def result(self, tables: CascadeTables, play: Play) -> tuple[list[Event], CascadeResult]:
+        """The cascade as the reference engine's close reads it: the events of the answers drawn
+        (`decide.taken`, in the order drawn) and the rounds, each with its attacks, what binds
+        in them, the answers kept (drawn or standing) and the wars begun at its start."""
+        gs, secret = play.gs, play.facts.secret
+        turn, names, attacks = gs.turn, tables.ids, tables.attacks
+        n_answers, n_wars = war_loop.answers_and_wars(self.cursor)
+        j_state = tables.cols["j_state"].view()
+        examined = self.examined[:war_loop.examined(self.cursor)].tolist()
+        per_round: list[tuple[list[Attack], list[Trigger], list[Decision], list[War]]] = [
+            ([], [], [], []) for _ in range(int(self.cursor[1]))]
+        for r, k in examined:
+            found = per_round[r - 1]
+            found[0].append(attacks[k])
+            found[1].extend(tables.bindings[k])
+        events: list[Event] = []
+        situations, made = tables.situations, tables.made
+        for k, j, rank, standing, kept, e in self.answers[:n_answers].tolist():
+            # A row's answer at a level is the same decision and event in every run that gives it (its
+            # table's setting and turn fix who sees it): made once, then shared, as both are frozen.
+            found = made.get((j, rank, standing))
+            if found is None:
+                attack, state = attacks[k], names[j_state[j]]
+                if standing:
+                    d = _DECISION(Decision, turn, state, attack.id, RESPONSES[rank], _DOCTRINE, attack.target)
+                    found = made[(j, rank, standing)] = (d, None)
+                else:
+                    _, partner, _, treaty, _, _ = situations[j]
+                    d = _DECISION(Decision, turn, state, attack.id, RESPONSES[rank], _DOCTRINE, partner, treaty, "")
+                    found = made[(j, rank, standing)] = (d, taken(gs, d, secret, DOCTRINE_DECIDES))
+            if found[1] is not None:
+                events.append(found[1])
+            if kept:
+                per_round[examined[e][0] - 1][2].append(found[0])
+        for a, b, r in self.wars[:n_wars].tolist():
+            per_round[r - 1][3].append(War(names[a], names[b]))
+        rounds = tuple(Round(i + 1, tuple(x), tuple(t), tuple(d), tuple(w), ())
+                       for i, (x, t, d, w) in enumerate(per_round))
+        begun = tuple(w for rnd in rounds for w in rnd.wars_begun)
+        world = play.world.evolve(wars=play.world.wars + begun) if begun else play.world
+        truncated = self.cursor[0] != war_loop.OVER
+        pending = tuple(attacks[k] for k in self.work[0, :war_loop.pending(self.cursor)].tolist()) if truncated else ()
+        return events, CascadeResult(rounds, world, truncated, pending)
 
     def outcome(self, tables: CascadeTables) -> Outcome:
         n_answers, n_wars = war_loop.answers_and_wars(self.cursor)
@@ -343,8 +433,8 @@ class _Run:
         names = tables.ids
         states = tables.cols["j_state"].view()[answers[:, 1]].tolist()
         return Outcome(tuple(Answer(tables.attacks[k].id, names[state], rank, bool(standing), bool(kept))
-                             for (k, _, rank, standing, kept), state in zip(answers.tolist(), states)),
-                       tuple((names[a], names[b]) for a, b in wars.tolist()), int(self.cursor[1]),
+                             for (k, _, rank, standing, kept, _), state in zip(answers.tolist(), states)),
+                       tuple((names[a], names[b]) for a, b, _ in wars.tolist()), int(self.cursor[1]),
                        truncated=self.cursor[0] != war_loop.OVER)
 
 
@@ -355,43 +445,13 @@ _BLANK = {"j_values": np.zeros(_ROWS["j_values"]), "j_core": np.full(_ROWS["j_co
           "j_read": np.zeros(_ROWS["j_read"], dtype=np.bool_)}
 
 
-class _Column:
-    """A column of the tables that grows as tables are added: rows are kept in a list as they come
-    and written into a NumPy array of twice the room when the loop next reads it (a view)."""
-
-    def __init__(self, name: str) -> None:
-        dtype = (np.float64 if name == "j_values" else np.bool_ if name in _FLAGS
-                 else np.uint8 if name == "key_bytes" else np.int64)
-        self.data: npt.NDArray[Any] = np.zeros((16, *_ROWS.get(name, ())), dtype=dtype)
-        self.n = 0              # rows in `data`
-        self.pending: list[Any] = []
-
-    def __len__(self) -> int:
-        return self.n + len(self.pending)
-
-    def append(self, value: Any) -> None:
-        self.pending.append(value)
-
-    def extend(self, values: Any) -> None:
-        self.pending.extend(values)
-
-    def set(self, i: int, value: Any) -> None:
-        self.view()[i] = value
-
-    def view(self) -> npt.NDArray[Any]:
-        if self.pending:
-            need = self.n + len(self.pending)
-            if need > self.data.shape[0]:
-                grown = np.zeros((2 * need, *self.data.shape[1:]), dtype=self.data.dtype)
-                grown[:self.n] = self.data[:self.n]
-                self.data = grown
-            self.data[self.n:need] = self.pending
-            self.n = need
-            self.pending = []
-        return self.data[:self.n]
+def _column(name: str) -> Column:
+    dtype = (np.float64 if name == "j_values" else np.bool_ if name in _FLAGS
+             else np.uint8 if name == "key_bytes" else np.int64)
+    return Column(dtype, _ROWS.get(name, ()))
 
 
-def _check(gs: GameState, ctx: Context) -> None:
+def check(gs: GameState, ctx: Context) -> None:
     """What the loop takes for granted of the turn (the reference engine plays anything else)."""
     if gs.mode is not Mode.PLAY or not ctx.stochastic or ctx.verbose:
         raise OutOfScope("only a batch run's cascade (played by the doctrine, drawn, unexplained) is compiled")
@@ -400,5 +460,8 @@ def _check(gs: GameState, ctx: Context) -> None:
     if any(gs.attack_turn.get(a, gs.turn) < gs.turn for a in gs.turn_attacks):
         raise OutOfScope("an attack reopened from an earlier turn is not yet compiled")
     origins = {gs.attacks[a].origin for a in gs.turn_attacks}
-    if any(gs.attacks[a].origin in origins for a, _ in gs.decisions):
+    # A chain answered on an earlier turn began on one: an origin made this turn has no answers
+    # before it, and the game's answers (hundreds) need not be read.
+    if any(gs.attack_turn.get(o, -1) < gs.turn for o in origins) and any(
+            gs.attacks[a].origin in origins for a, _ in gs.decisions):
         raise OutOfScope("a chain of attacks answered on an earlier turn is not yet compiled")

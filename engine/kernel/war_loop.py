@@ -15,6 +15,9 @@ functions filled; the arithmetic is `engine.numeric`'s, compiled. When the loop 
 its tables lack (`MISSING`, `UNREAD`, `COUNTS`, `ASKED_AGAIN`) or has no room left for its
 answers (`FULL_UP`), it stops with its place kept in the cursor; the caller builds that and
 calls it again. `TOO_LONG` ends the cascade where the reference engine cuts it short.
+
+Besides the answers and the wars, the loop writes each attack it examines, with its round,
+in order: the reference engine's rounds (`engine.cascade.Round`) are read off them.
 """
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ from .compiled import NUMERIC, jit
 from .loop import draw_rank as _draw_rank
 
 __all__ = ["COLUMNS", "CURSOR", "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP", "COUNTS",
-           "play_cascade", "begin", "slot", "found", "answers_and_wars"]
+           "play_cascade", "begin", "slot", "found", "answers_and_wars", "examined",
+           "pending"]
 
 DONE, MISSING, UNREAD, ASKED_AGAIN, TOO_LONG, FULL_UP, COUNTS = 0, 1, 2, 3, 4, 5, 6
 
@@ -57,15 +61,15 @@ _make_war_jit = jit(_make_war)
 
 # The loop's place, kept between calls (`cursor`): a call that stops for something missing is
 # called again, once it is built, and goes on from where it stopped.
-_PHASE, _ROUNDS, _I, _J, _A, _C, _FIRST, _ANSWERS, _WARS, _COMING, _ATTACKS, _FOUND = range(12)
-CURSOR = 12
+_PHASE, _ROUNDS, _I, _J, _A, _C, _FIRST, _ANSWERS, _WARS, _COMING, _ATTACKS, _FOUND, _EXAMINED = range(13)
+CURSOR = 13
 _ROUND, _ATTACK, _ROWS, _BEGUN, OVER = 0, 1, 2, 3, 4
 
 
 def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, due: Any, at_war: Any,
                   enemies: Any, n_enemies: Any, rep: Any, weights: Any, cuts: Any, consts: Any, buf: Any,
                   prefix: int, person: Any, max_rounds: int, tab: Any, out_answers: Any,
-                  out_wars: Any) -> tuple[int, int]:
+                  out_wars: Any, out_attacks: Any) -> tuple[int, int]:
     """Play on the cascade from `cursor` (zeros: its start, the turn's attacks in `work[0]`).
 
     `work[0]` holds a round's attacks (tables), `work[1]` the next round's; `stands` (victim,
@@ -73,13 +77,14 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
     answered; `said` per treaty its leader's answer to the attack under way; `due` the pairs
     whose war this round's answers begin; `at_war`, `enemies` and `n_enemies` the wars, changed
     as wars begin; `buf[:prefix]` the draws' key so far ("seed|turn|"). Writes each answer as
-    (table, row, rank, standing, kept) to `out_answers` and each war begun at a round's start as
-    (aggressor, defender) to `out_wars`, their numbers to the cursor.
+    (table, row, rank, standing, kept, the attack's place in `out_attacks`) to `out_answers`, each
+    war begun at a round's start as (aggressor, defender, round) to `out_wars` and each attack
+    examined as (round, table) to `out_attacks`, their numbers to the cursor.
 
     Returns (status, detail): DONE; MISSING with the child (`c_*` index) whose table is not
     built, UNREAD with row * variants + variant (a row's factor values not yet read for the
-    answer of the treaty's leader it follows), FULL_UP (`out_answers` is full): called again
-    once that is mended, the loop goes on; ASKED_AGAIN with the table of an attack a bound ally
+    answer of the treaty's leader it follows), FULL_UP (`out_answers` or `out_attacks` is full):
+    called again once that is mended, the loop goes on; ASKED_AGAIN with the table of an attack a bound ally
     has answered the attackers of on this target before (`work[0][slot(cursor)]` is then to hold
     the table for the allies left, and the loop goes on); COUNTS with the table of an attack whose
     binding counts adversaries (the caller puts the table for the wars as they stand at its place,
@@ -102,7 +107,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
     todo, coming = work[0], work[1]
     phase, rounds, i, j, a, c = cursor[_PHASE], cursor[_ROUNDS], cursor[_I], cursor[_J], cursor[_A], cursor[_C]
     first_answer, n_answers, n_wars = cursor[_FIRST], cursor[_ANSWERS], cursor[_WARS]
-    n_coming, n_todo = cursor[_COMING], cursor[_ATTACKS]
+    n_coming, n_todo, n_examined = cursor[_COMING], cursor[_ATTACKS], cursor[_EXAMINED]
     status, detail = DONE, 0
     while phase != OVER:
         if phase == _ROUND:  # the round's attacks begin their wars before anyone answers
@@ -122,6 +127,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
                             _make_war_jit(x, target, at_war, enemies, n_enemies)
                             out_wars[n_wars, 0] = x
                             out_wars[n_wars, 1] = target
+                            out_wars[n_wars, 2] = rounds
                             n_wars += 1
             due[:, :] = False
             n_coming = 0
@@ -146,6 +152,12 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
             if asked_again:  # the bound allies asked are fewer: the table for those left takes its place
                 status, detail = ASKED_AGAIN, k
                 break
+            if n_examined >= out_attacks.shape[0]:
+                status = FULL_UP
+                break
+            out_attacks[n_examined, 0] = rounds
+            out_attacks[n_examined, 1] = k
+            n_examined += 1
             said[:] = -1
             cursor[_FOUND] = 0
             first_answer = n_answers
@@ -203,6 +215,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
             out_answers[n_answers, 2] = rank
             out_answers[n_answers, 3] = 1 if standing else 0
             out_answers[n_answers, 4] = 0 if already[group, state] else 1
+            out_answers[n_answers, 5] = n_examined - 1
             already[group, state] = True
             n_answers += 1
             j += 1
@@ -238,7 +251,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
             c = -1
     cursor[_PHASE], cursor[_ROUNDS], cursor[_I], cursor[_J], cursor[_A], cursor[_C] = phase, rounds, i, j, a, c
     cursor[_FIRST], cursor[_ANSWERS], cursor[_WARS] = first_answer, n_answers, n_wars
-    cursor[_COMING], cursor[_ATTACKS] = n_coming, n_todo
+    cursor[_COMING], cursor[_ATTACKS], cursor[_EXAMINED] = n_coming, n_todo, n_examined
     return status, detail
 
 
@@ -264,3 +277,13 @@ def found(cursor: Any) -> None:
 def answers_and_wars(cursor: Any) -> tuple[int, int]:
     """How many answers and wars a finished cascade wrote."""
     return int(cursor[_ANSWERS]), int(cursor[_WARS])
+
+
+def pending(cursor: Any) -> int:
+    """How many attacks a cascade cut short left unexamined (in `work[0]`)."""
+    return int(cursor[_ATTACKS])
+
+
+def examined(cursor: Any) -> int:
+    """How many attacks a finished cascade examined."""
+    return int(cursor[_EXAMINED])

@@ -1,0 +1,188 @@
+"""A turn of war's councils and commitments in the compiled loop: tables per attack, and what the
+reference engine's resolution reads of them.
+
+Each table of an attack (`engine.kernel.war`) has, beside its answers, what resolving them
+reads (`engine.resolve`), read off the reference engine's own functions when the table is
+built:
+
+- the treaties bound in the attack, each with its binding obligations, in the order the
+  resolution groups them (by treaty, in the order of its first binding obligation);
+- per council that votes on a call to arms: its voters in rank order (the attackers left
+  out), each voter's vote for every answer it may give on either side it may give it (its
+  answer drawn is on the side of the obligation it answers under; a standing one on the
+  victim's), and with no answer (`engine.resolve._vote` asked each of these), and the votes
+  it needs;
+- per obligation: its ally's row in the table, whether each answer honours it
+  (`honours`, `toward`), whether it is a call to arms, and for a non-aggression pact
+  whether the attack breaks it now (`engine.resolve._answered_now`).
+
+The loop (`engine.kernel.resolve_loop`) plays the order over the cascade's answers; `accounts`
+gives its outcome as `engine.resolve.Accounts`, whose events the reference engine's
+resolution makes (the verdicts, honour and reputations, cohesion) as for its own.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from ..attack import toward
+from ..model import RESPONSES, Decision, DecisionSource, Invocation, Mode, ObligationType
+from ..network import Attack, Trigger
+from ..play import Play
+from ..resolve import _CALLS_TO_ARMS, _HONOURS, _NEEDED, Accounted, Accounts, _answered_now, _vote
+from ..state import GameState
+from . import war_loop
+from .columns import Column
+from .resolve_loop import COLUMNS, resolve_turn
+
+if TYPE_CHECKING:
+    from .war import CascadeTables, _Run
+
+__all__ = ["AccountTables", "accounts"]
+
+_NA = ObligationType.NONAGGRESSION
+_SHAPES = {"v_ayes": (2, len(RESPONSES)), "r_kept": (len(RESPONSES),)}
+_FLAGS = frozenset({"g_armed", "g_member", "v_absent", "r_na", "r_now", "r_armed", "v_ayes", "r_kept"})
+
+
+class AccountTables:
+    """The resolution's tables of a scenario's attack tables, grown with them."""
+
+    def __init__(self) -> None:
+        self.cols = {name: Column(np.bool_ if name in _FLAGS else np.int64, _SHAPES.get(name, ()))
+                     for name in COLUMNS}
+        self.voters: list[str] = []            # per voter row, the member
+        self.triggers: list[Trigger] = []      # per obligation row, the obligation
+        self.treaty_of: list[str] = []         # per group, its treaty
+        self._arrays: tuple[int, tuple[npt.NDArray[Any], ...]] | None = None
+        self._out: dict[str, npt.NDArray[Any]] = {}
+
+    def add(self, play: Play, attack: Attack, binding: tuple[Trigger, ...], rows: dict[str, tuple[int, str]]) -> None:
+        """The tables of one attack's table: `rows` its answerers' rows, each with the side its answer
+        drawn is on (the partner of the obligation it answers under, else the victim)."""
+        cols = self.cols
+        groups: dict[str, list[Trigger]] = {}
+        for t in binding:
+            if t.triggered:
+                groups.setdefault(t.treaty, []).append(t)
+        cols["k_g_start"].append(len(self.treaty_of))
+        for treaty_id, triggers in groups.items():
+            treaty = play.gs.scenario.treaty(treaty_id)
+            armed = [t for t in triggers if t.type in _CALLS_TO_ARMS]
+            self.treaty_of.append(treaty_id)
+            cols["g_armed"].append(bool(armed))
+            cols["g_member"].append(treaty.invocation is Invocation.MEMBER)
+            cols["g_v_start"].append(len(self.voters))
+            need = 0
+            if armed and treaty.invocation is not Invocation.MEMBER:
+                need = self._voters(play, attack, treaty_id, armed, rows)
+            cols["g_need"].append(need)
+            cols["g_v_stop"].append(len(self.voters))
+            cols["g_r_start"].append(len(self.triggers))
+            for t in triggers:
+                self._obligation(play, attack, t, rows)
+            cols["g_r_stop"].append(len(self.triggers))
+        cols["k_g_stop"].append(len(self.treaty_of))
+
+    def _voters(self, play: Play, attack: Attack, treaty_id: str, armed: list[Trigger],
+                rows: dict[str, tuple[int, str]]) -> int:
+        gs = play.gs
+        voters = sorted(play.world.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers),
+                        key=play.facts.rank)
+        owed_by: dict[str, list[Trigger]] = {}
+        for t in armed:
+            owed_by.setdefault(t.ally, []).append(t)
+        # engine.resolve._vote reads the decisions of the state it is given, then the round's
+        # answers: a stand-in with no decisions lets each possible answer be put to it.
+        bare = cast(GameState, SimpleNamespace(decisions={}, mode=Mode.PLAY, scenario=gs.scenario))
+        for member in voters:
+            row, drawn = rows.get(member, (-1, attack.target))
+            owed = owed_by.get(member, [])
+            ayes = [[_vote(bare, attack, member, owed, treaty_id, {(attack.id, member): Decision(
+                turn=gs.turn, state=member, attack=attack.id, response=level, source=DecisionSource.DOCTRINE,
+                side=side)})[0] for level in RESPONSES]
+                for side in (drawn, attack.target)]
+            self.voters.append(member)
+            self.cols["v_row"].append(row)
+            self.cols["v_absent"].append(_vote(bare, attack, member, owed, treaty_id, {})[0])
+            self.cols["v_ayes"].append(ayes)
+        return int(_NEEDED[play.gs.scenario.treaty(treaty_id).invocation](len(voters)))
+
+    def _obligation(self, play: Play, attack: Attack, t: Trigger, rows: dict[str, tuple[int, str]]) -> None:
+        row, side = rows.get(t.ally, (-1, attack.target))
+        # engine.resolve._answered_now, of a pact: the attack in the state the resolution reads it in
+        made = cast(GameState, SimpleNamespace(attack_turn={attack.id: play.gs.turn}, turn=play.gs.turn,
+                                               attacks={attack.id: attack}))
+        self.triggers.append(t)
+        self.cols["r_row"].append(row if t.type is not _NA else -1)
+        self.cols["r_na"].append(t.type is _NA)
+        self.cols["r_now"].append(t.type is _NA and _answered_now(made, t))
+        self.cols["r_armed"].append(t.type in _CALLS_TO_ARMS)
+        self.cols["r_kept"].append([_HONOURS[t.type, toward(level, side, attack, t.partner)] for level in RESPONSES])
+
+    def arrays(self) -> tuple[npt.NDArray[Any], ...]:
+        """The tables as the loop reads them (made again once an attack's table is added: each adds
+        a row to `k_g_start`, even one with no treaty bound)."""
+        tables = len(self.cols["k_g_start"])
+        if self._arrays is None or self._arrays[0] != tables:
+            self._arrays = (tables, tuple(self.cols[name].view() for name in COLUMNS))
+        return self._arrays[1]
+
+    def out(self, name: str, rows: int, width: int = 0) -> npt.NDArray[Any]:
+        """The loop's output `name`, with room for `rows` (kept and grown: made once, not per turn)."""
+        found = self._out.get(name)
+        if found is None or found.shape[0] < rows:
+            shape = (2 * rows + 16, width) if width else (2 * rows + 16,)
+            found = self._out[name] = np.full(shape, -1, dtype=np.int64) if name == "rows" else np.zeros(
+                shape, dtype=np.int64)
+        return found
+
+    def resolve(self, tables: CascadeTables, run: _Run) -> tuple[int, int]:
+        """The loop over the cascade `run` played: how many groups and commitments tested it wrote
+        (in `out`'s arrays)."""
+        room = max(len(self.treaty_of), len(self.triggers))
+        while True:
+            n_groups, _, n_tested = resolve_turn(
+                run.examined, war_loop.examined(run.cursor), run.answers, war_loop.answers_and_wars(run.cursor)[0],
+                self.arrays(), self.out("rows", len(tables.situations)), self.out("groups", room, 8),
+                self.out("ayes", len(self.voters)), self.out("owed", room, 2), self.out("tested", room, 2))
+            if n_groups >= 0:
+                return n_groups, n_tested
+            room *= 2  # (a turn meets each table once, so its groups and obligations fit: never so far)
+
+
+def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
+    """The councils' votes and the commitments of the cascade `run` played, as the reference
+    engine's resolution reads them."""
+    acc = tables.account
+    n_groups, n_tested = acc.resolve(tables, run)
+    tab = acc.arrays()
+    g_v_start, g_v_stop = tab[5], tab[6]
+    examined = run.examined[:war_loop.examined(run.cursor)].tolist()
+    ayes = acc.out("ayes", 0)
+    owed = acc.out("owed", 0)
+    rounds: dict[int, list[Accounted]] = {}
+    attacks, treaty_of, triggers, voters = tables.attacks, acc.treaty_of, acc.triggers, acc.voters
+    groups = acc.out("groups", 0)[:n_groups].tolist()
+    owed_all = owed[:groups[-1][5]].tolist() if groups else []
+    for e, g, voted, _, owed_start, owed_stop, _, _ in groups:
+        if not voted and owed_start == owed_stop:
+            continue  # nothing to say: no vote, no commitment due now
+        vote = None
+        if voted:
+            first, last = int(g_v_start[g]), int(g_v_stop[g])
+            said = ayes[first:last].tolist()
+            vote = (tuple(voters[v] for v, aye in zip(range(first, last), said, strict=True) if aye),
+                    tuple(voters[v] for v, aye in zip(range(first, last), said, strict=True) if not aye))
+        r, k = examined[e]
+        due = [(triggers[i], kept == 1) for i, kept in owed_all[owed_start:owed_stop]]
+        rounds.setdefault(r, []).append(Accounted(treaty_of[g], attacks[k].id, vote, due))
+    powers = play.world.states
+    measured: dict[str, list[tuple[float, bool]]] = {}
+    for i, kept in acc.out("tested", 0)[:n_tested].tolist():
+        t = triggers[i]
+        measured.setdefault(t.treaty, []).append((powers[t.ally].power, kept == 1))
+    return Accounts(rounds, measured)
