@@ -396,27 +396,26 @@ def _close_turn(play: Play, cascading: Cascading | None = None) -> Iterator[Even
                                 reason="cells still to choose on their options: "
                                        + ", ".join(f"{name(s)} on {i}" for i, s in undecided))
         return
+    accounts: Accounts | None = None
     if cascading is not None and not gs.options_due:
         answers, result, accounts = cascading(play)  # (before any event: it may decline the turn)
         yield from answers
-        yield from _lapse(play)
-        yield from resolve(play, result, MAX_CASCADE_ROUNDS, accounts)
-        return
-    if gs.options_due:
-        yield from _for_missing(play, orphans=True)
-    decider = Decider(play)
-    earlier = ((gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn)
-    result = turn_cascade(play, decider, all_triggers=play.ctx.verbose, earlier=earlier)
-    yield from decider.events()
-    if decider.missing:
-        yield from decider.unrecorded(gs)
-        name = play.facts.name
-        yield AwaitingDecisions(turn=gs.turn, pending=tuple(Pending(a, s) for a, s in decider.missing),
-                                visibility=UMPIRE,
-                                reason="cells still to decide: " + ", ".join(name(s) for _, s in decider.missing))
-        return
+    else:
+        if gs.options_due:
+            yield from _for_missing(play, orphans=True)
+        decider = Decider(play)
+        earlier = ((gs.attacks[a], d) for (a, _), d in gs.decisions.items() if d.turn < gs.turn)
+        result = turn_cascade(play, decider, all_triggers=play.ctx.verbose, earlier=earlier)
+        yield from decider.events()
+        if decider.missing:
+            yield from decider.unrecorded(gs)
+            name = play.facts.name
+            yield AwaitingDecisions(turn=gs.turn, pending=tuple(Pending(a, s) for a, s in decider.missing),
+                                    visibility=UMPIRE,
+                                    reason="cells still to decide: " + ", ".join(name(s) for _, s in decider.missing))
+            return
     yield from _lapse(play)
-    yield from resolve(play, result, MAX_CASCADE_ROUNDS)
+    yield from resolve(play, result, MAX_CASCADE_ROUNDS, accounts)
 
 
 def turn_cascade(play: Play, decide: Decide, *, all_triggers: bool,

@@ -10,9 +10,9 @@ The scope (`scope.kernel_scope`): every plan, runs from a game's prefix (the
 console's what-if) included: the prefix is folded and read once per plan and each
 run starts from its state (`prefix`). Three things leave the kernel for the
 reference engine, and a run comes back after them on tables of the state they made
-(`resume`): a turn in which an answer begins a war (its cascade is played by the compiled
-loop, `war` and `war_loop`, and handed to the reference engine's close, `close`, which
-makes the votes, honour and reputations of that turn and the same events) and a turn whose close
+(`resume`): a turn in which an answer begins a war (its cascade and its councils' votes are
+played by compiled loops, `war` and `accounts`, and handed to the reference engine's close,
+`close`, which makes that turn's events, the same as its own) and a turn whose close
 meets a conditional obligation (owed or not by the run's other answers), whose close
 the reference engine plays, and a turn on which an
 option is open, whose opening it plays (the option phase: each run's choice, from

@@ -6,9 +6,9 @@ The kernel stops a run at the start of the turn in which an answer would begin a
 skeleton's but for what the draws changed: the answers themselves, the councils' verdicts
 and the reputations. So the skeleton's state once that turn is open (`Tables.opened`), with
 those put in and the run's seed, is the state the reference engine would have
-reached; the reference engine's own phases close that turn, its cascade played by the
-compiled loop where the loop plays it (`engine.kernel.close`: the same events), and so
-every close of the turns after it.
+reached; the reference engine's own phases close that turn, its cascade and councils'
+votes played by the compiled loops where they play them (`engine.kernel.close`: the same
+events), and so every close of the turns after it.
 
 A run whose tables end where an option is open (`Tables.stop`: the state
 between turns before it) leaves the same way: that state with the run's draws put

@@ -15,10 +15,10 @@ leaves open with answers given is closed by the reference engine for each run.
 
 `kernel_scope` reads the scenario and the plan alone (cheap, no tables). Building
 the tables can still find a plan outside the scope (`OutOfScope`), and a run in
-scope can still leave it (an answer begins a war: the turn's cascade is the loop's, its
-resolution is not compiled), in which case the reference engine closes that run's turn of
-war, its cascade played by the loop (`engine.kernel.close`), and the run comes back to
-the kernel after it where it can (`engine.kernel.resume`), as after an option phase.
+scope can still leave it (an answer begins a war: the skeleton's tables do not follow the
+wars), in which case the reference engine closes that run's turn of war, its cascade and
+councils' votes played by the compiled loops (`engine.kernel.close`), and the run comes
+back to the kernel after it where it can (`engine.kernel.resume`), as after an option phase.
 """
 from __future__ import annotations
 
