@@ -154,6 +154,7 @@ def where(runs: int, name: str) -> None:
                 attacks.add((e.attack.origin, *e.attack.attackers, e.attack.target))
             elif isinstance(e, DecisionTaken):
                 asked.add((e.attack, e.state))
+        # (their cascades and councils' votes in the compiled loops where those play them)
         if any(isinstance(e, WarBegun) for e in step.events):
             return "turns closed by the reference engine, a war begun in them"
         return "turns closed by the reference engine, no war begun"
@@ -162,7 +163,7 @@ def where(runs: int, name: str) -> None:
     kernel.run_chunk(plan, 0, 300)  # tables built, the loop compiled, the memos filled
     # the reference engine's phases as the kernel's runs call them (engine.kernel.resume's names), and the
     # kernel's own parts
-    timed(resume, "close_turn", closed)
+    timed(resume, "close", closed)
     timed(resume, "open_turn", lambda _: "turns opened by the reference engine (option phases, injects)")
     timed(resume, "_state_at", lambda _: "leaving the kernel: the run's state rebuilt")
     timed(resume, "_after", lambda _: "coming back: the tables after the state found (or built)")
