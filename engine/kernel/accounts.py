@@ -41,7 +41,7 @@ from .resolve_loop import COLUMNS, resolve_turn
 if TYPE_CHECKING:
     from .war import CascadeTables, _Run
 
-__all__ = ["AccountTables", "accounts"]
+__all__ = ["AccountTables", "Ballots", "accounts"]
 
 _NA = ObligationType.NONAGGRESSION
 _SHAPES = {"v_ayes": (2, len(RESPONSES)), "r_kept": (len(RESPONSES),)}
@@ -89,27 +89,14 @@ class AccountTables:
 
     def _voters(self, play: Play, attack: Attack, treaty_id: str, armed: list[Trigger],
                 rows: dict[str, tuple[int, str]]) -> int:
-        gs = play.gs
-        voters = sorted(play.world.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers),
-                        key=play.facts.rank)
-        owed_by: dict[str, list[Trigger]] = {}
-        for t in armed:
-            owed_by.setdefault(t.ally, []).append(t)
-        # engine.resolve._vote reads the decisions of the state it is given, then the round's
-        # answers: a stand-in with no decisions lets each possible answer be put to it.
-        bare = cast(GameState, SimpleNamespace(decisions={}, mode=Mode.PLAY, scenario=gs.scenario))
-        for member in voters:
+        ballots = Ballots(play, play.world.members_in_force.get(treaty_id, frozenset()), treaty_id, attack, armed)
+        for member in ballots.voters:
             row, drawn = rows.get(member, (-1, attack.target))
-            owed = owed_by.get(member, [])
-            ayes = [[_vote(bare, attack, member, owed, treaty_id, {(attack.id, member): Decision(
-                turn=gs.turn, state=member, attack=attack.id, response=level, source=DecisionSource.DOCTRINE,
-                side=side)})[0] for level in RESPONSES]
-                for side in (drawn, attack.target)]
             self.voters.append(member)
             self.cols["v_row"].append(row)
-            self.cols["v_absent"].append(_vote(bare, attack, member, owed, treaty_id, {})[0])
-            self.cols["v_ayes"].append(ayes)
-        return int(_NEEDED[play.gs.scenario.treaty(treaty_id).invocation](len(voters)))
+            self.cols["v_absent"].append(ballots.absent(member))
+            self.cols["v_ayes"].append([ballots.ayes(member, side) for side in (drawn, attack.target)])
+        return ballots.need
 
     def _obligation(self, play: Play, attack: Attack, t: Trigger, rows: dict[str, tuple[int, str]]) -> None:
         row, side = rows.get(t.ally, (-1, attack.target))
@@ -152,6 +139,34 @@ class AccountTables:
             if n_groups >= 0:
                 return n_groups, n_tested
             room *= 2  # (a turn meets each table once, so its groups and obligations fit: never so far)
+
+
+class Ballots:
+    """A council's voters on a call to arms against an attack, in rank order (the attackers left
+    out), the votes it needs, and each voter's vote for every answer it may give on a side, or with
+    no answer: `engine.resolve._vote` asked each, of a stand-in state with no decisions (it reads
+    the state's decisions, then the round's answers, so each possible answer can be put to it)."""
+
+    def __init__(self, play: Play, members: frozenset[str], treaty_id: str, attack: Attack,
+                 armed: list[Trigger]) -> None:
+        self.gs, self.treaty_id, self.attack = play.gs, treaty_id, attack
+        self.voters = sorted(members - set(attack.attackers), key=play.facts.rank)
+        self.need = int(_NEEDED[play.gs.scenario.treaty(treaty_id).invocation](len(self.voters)))
+        self.owed_by: dict[str, list[Trigger]] = {}
+        for t in armed:
+            self.owed_by.setdefault(t.ally, []).append(t)
+        self.bare = cast(GameState, SimpleNamespace(decisions={}, mode=Mode.PLAY, scenario=play.gs.scenario))
+
+    def ayes(self, member: str, side: str) -> list[bool]:
+        """The member's vote for each answer (in RESPONSES' order) given on `side`."""
+        attack, owed = self.attack, self.owed_by.get(member, [])
+        return [_vote(self.bare, attack, member, owed, self.treaty_id, {(attack.id, member): Decision(
+            turn=self.gs.turn, state=member, attack=attack.id, response=level, source=DecisionSource.DOCTRINE,
+            side=side)})[0] for level in RESPONSES]
+
+    def absent(self, member: str) -> bool:
+        """The member's vote with no answer to go by."""
+        return _vote(self.bare, self.attack, member, self.owed_by.get(member, []), self.treaty_id, {})[0]
 
 
 def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:

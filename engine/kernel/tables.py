@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,13 +39,14 @@ from ..doctrine.advice import Advice
 from ..doctrine.factors import values as factor_values
 from ..events import Event, IndicatorsMeasured, InjectFired, OptionDeclined, OptionOffered, OptionTaken, WarBegun
 from ..game import Game
-from ..model import RESPONSES, Decision, DecisionSource, Invocation, Mode, ObligationType, Response, Scenario
+from ..model import RESPONSES, Decision, DecisionSource, Invocation, ObligationType, Response, Scenario
 from ..network import Attack, Trigger
 from ..play import Context, Play
 from ..resolve import resolve
 from ..state import GameState, Status
 from ..turn import MAX_CASCADE_ROUNDS, _lapse, open_turn, turn_cascade
 from ..world import World
+from .accounts import Ballots
 from .scope import OutOfScope
 
 __all__ = ["Tables", "build_tables", "tables_at", "REPUTATION_FACTOR"]
@@ -366,27 +366,13 @@ class _Builder:
                 row_of: dict[tuple[str, str], int], answer_of: dict[tuple[str, str], _Answer]) -> int:
         if (treaty_id, attack.id) in gs.invocations:
             raise OutOfScope("a council voting again on an attack it voted on is not yet compiled")
-        voters = sorted(gs.members_in_force.get(treaty_id, frozenset()) - set(attack.attackers),
-                        key=play.facts.rank)
-        owed_by: dict[str, list[Trigger]] = {}
-        for x in armed:
-            owed_by.setdefault(x.ally, []).append(x)
-        # engine.resolve._vote reads the decisions of the state it is given, then the round's
-        # answers: a stand-in with no decisions lets each possible answer be put to it.
-        bare = cast(GameState, SimpleNamespace(decisions={}, mode=Mode.PLAY, scenario=gs.scenario))
-        for member in voters:
+        ballots = Ballots(play, gs.members_in_force.get(treaty_id, frozenset()), treaty_id, attack, armed)
+        for member in ballots.voters:
             key = (attack.id, member)
             answer = answer_of.get(key)
-            ayes = []
-            for level in RESPONSES:
-                given = {key: Decision(turn=gs.turn, state=member, attack=attack.id, response=level,
-                                       source=DecisionSource.DOCTRINE,
-                                       side=answer.side if answer is not None else attack.target)}
-                ayes.append(resolve_rules._vote(bare, attack, member, owed_by.get(member, []), treaty_id,
-                                                given)[0])
-            absent, _ = resolve_rules._vote(bare, attack, member, owed_by.get(member, []), treaty_id, {})
-            self.add("v", row=row_of.get(key, -1), absent=absent, ayes=ayes)
-        return int(resolve_rules._NEEDED[self.scenario.treaty(treaty_id).invocation](len(voters)))
+            self.add("v", row=row_of.get(key, -1), absent=ballots.absent(member),
+                     ayes=ballots.ayes(member, answer.side if answer is not None else attack.target))
+        return ballots.need
 
     def _trigger(self, x: Trigger, gs: GameState, attack: Attack, slot_of: dict[tuple[str, str], int],
                  answer_of: dict[tuple[str, str], _Answer]) -> None:
