@@ -57,9 +57,9 @@ class Cascades:
         self.last: CascadeResult | None = None
         resolve = turn_phase.resolve
 
-        def watched(play: Any, result: CascadeResult, max_rounds: int) -> Iterator[Event]:
+        def watched(play: Any, result: CascadeResult, max_rounds: int, accounts: Any = None) -> Iterator[Event]:
             self.last = result
-            return resolve(play, result, max_rounds)
+            return resolve(play, result, max_rounds, accounts)
         monkeypatch.setattr(turn_phase, "resolve", watched)
 
     def check(self, game: Game, closed: list[Event]) -> int:
