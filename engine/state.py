@@ -222,6 +222,10 @@ WORLD_CHANGED = object()
 _SUCCESSORS: dict[tuple[object, ...], int] = {}
 _BY_VALUES: dict[tuple[object, ...], int] = {}
 _SUCCESSORS_KEPT = 1 << 16
+# Settings kept by their values: a key holds a tuple of every state and relation (some kilobytes), so
+# fewer are kept; past the bound they start afresh alone (values met again get a new number, which
+# names the same values: a number never names two).
+_VALUES_KEPT = 1024
 _FRESH = count(1)
 
 
@@ -235,6 +239,8 @@ def _new_setting(key: tuple[object, ...], gs: GameState) -> int:
               tuple(gs.known_to.items()), tuple(gs.forces))
     found = _BY_VALUES.get(values)
     if found is None:
+        if len(_BY_VALUES) >= _VALUES_KEPT:
+            _BY_VALUES.clear()
         found = _BY_VALUES[values] = next(_FRESH)
     _SUCCESSORS[key] = found
     return found

@@ -82,6 +82,7 @@ BOUNDS: list[tuple[object, str, int, Held]] = [
     (factors, "_VALUES_KEPT", 25, values_held),
     (rd, "_WORLDS_KEPT", 4, worlds_held),
     (state, "_SUCCESSORS_KEPT", 32, lambda scenario: len(state._SUCCESSORS)),
+    (state, "_VALUES_KEPT", 3, lambda scenario: len(state._BY_VALUES)),
     (play, "_STAKES_KEPT", 3, lambda scenario: len(play._STAKES.scratch(scenario))),
     (decide, "_BOUND_KEPT", 3, lambda scenario: len(decide._BOUND.scratch(scenario))),
     (decide, "_STAKEHOLDERS_KEPT", 3, lambda scenario: len(decide._STAKEHOLDERS.scratch(scenario))),
@@ -127,6 +128,7 @@ def test_a_memo_past_its_bound_starts_afresh_and_the_games_are_the_same(
     assert scenario is not load(TEACHING)  # a scenario read afresh shares no memo with it
     monkeypatch.setattr(owner, name, bound)
     state._SUCCESSORS.clear()  # the process's, filled by other games (a history met again is renumbered)
+    state._BY_VALUES.clear()
     counts: list[int] = []
     played = games(scenario, lambda: counts.append(held(scenario)))
     assert max(counts) <= bound
