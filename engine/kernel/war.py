@@ -204,8 +204,9 @@ class CascadeTables:
         cols["k_row_start"].append(len(cols["j_state"]))
         rows: dict[str, tuple[int, str]] = {}
         for state, trigger in answerers(play, attack, ask):
-            rows[state] = (len(cols["j_state"]), trigger.partner if trigger is not None else attack.target)
+            j = len(cols["j_state"])
             self._row(play, attack, state, trigger)
+            rows[state] = (j, self.situations[j][1])  # its row, and the side its answer drawn is on
         cols["k_row_stop"].append(len(cols["j_state"]))
         self.account.add(play, attack, binding, rows)
         self.changes += 1
