@@ -26,6 +26,10 @@ class UnknownGame(CasusError):
     """No game of that id in the store."""
 
 
+class GameExists(CasusError):
+    """A game of that id is in the store already; a new game needs another id."""
+
+
 @dataclass(frozen=True, slots=True)
 class GameRecord:
     id: str
@@ -54,7 +58,7 @@ class MemoryStore:
 
     def create(self, game_id: str, meta: Mapping[str, Any]) -> None:
         if game_id in self._logs:
-            raise CasusError(f"a game {game_id!r} exists already")
+            raise GameExists(f"a game {game_id!r} exists already")
         self._logs[game_id], self._meta[game_id], self._undone[game_id] = [], dict(meta), []
 
     def _log(self, game_id: str) -> list[Event]:

@@ -16,10 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from engine.errors import CasusError
 from engine.events import FORMAT_VERSION, Event
 from engine.migrate import format_of, migrate
-from engine.store import GameRecord, StaleWrite, UnknownGame
+from engine.store import GameExists, GameRecord, StaleWrite, UnknownGame
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS games (
@@ -87,7 +86,7 @@ class SQLiteStore:
     def create(self, game_id: str, meta: Mapping[str, Any]) -> None:
         with self._tx() as db:
             if db.execute("SELECT 1 FROM games WHERE id=?", (game_id,)).fetchone():
-                raise CasusError(f"a game {game_id!r} exists already")
+                raise GameExists(f"a game {game_id!r} exists already")
             db.execute("INSERT INTO games (id, meta, created) VALUES (?, ?, ?)",
                        (game_id, json.dumps(dict(meta), sort_keys=True), _now()))
 

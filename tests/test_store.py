@@ -13,7 +13,7 @@ import pytest
 from engine.events import Event, Note
 from engine.game import Game
 from engine.scenario import load
-from engine.store import MemoryStore, StaleWrite, UnknownGame
+from engine.store import GameExists, MemoryStore, StaleWrite, UnknownGame
 from storage.sqlite import SQLiteStore
 
 
@@ -57,6 +57,14 @@ def test_undo_keeps_what_it_drops(store):
 def test_unknown_games_are_named(store):
     with pytest.raises(UnknownGame, match="nope"):
         store.events("nope")
+
+
+def test_a_taken_id_is_refused_and_the_game_kept(store):
+    store.create("g1", {"title": "first"})
+    store.append("g1", _events(2), 0)
+    with pytest.raises(GameExists, match="g1"):
+        store.create("g1", {"title": "second"})
+    assert store.meta("g1")["title"] == "first" and store.seq("g1") == 2
 
 
 def test_meta_and_listing(store):

@@ -238,3 +238,29 @@ def test_cells_may_ask_the_doctrine_only_when_the_umpire_allows_it(app, drill):
     page = usa.get(url)
     assert page.status_code == 200 and "doctrine&#39;s answer is" in page.get_data(as_text=True)
     assert usa.get(f"/x/{eid}/cell/advice?state=POL&attack=narva").status_code == 403
+
+
+def test_an_id_already_taken_is_drawn_again(app, monkeypatch):
+    # Ids carry 24 random bits: a console with thousands of games of one scenario meets a
+    # taken one now and then, and the new exercise (or what-if) must not fail on it.
+    import web.service as service
+    draws = iter(["aaaaaa", "aaaaaa", "aaaaaa", "bbbbbb", "cccccc"])
+    monkeypatch.setattr(service.secrets, "token_hex", lambda n: next(draws))
+    api = app.test_client()
+    made = [api.post("/api/v1/exercises", json={"scenario": "narva-drill.yaml"},
+                     headers=bearer("umpire-token-for-tests")) for _ in range(3)]
+    assert [r.status_code for r in made] == [201, 201, 201]
+    assert [r.get_json()["id"] for r in made] == ["narva-drill-aaaaaa", "narva-drill-bbbbbb",
+                                                  "narva-drill-cccccc"]
+
+
+def test_a_console_out_of_ids_says_what_to_do(app, monkeypatch):
+    import web.service as service
+    monkeypatch.setattr(service.secrets, "token_hex", lambda n: "aaaaaa")
+    api = app.test_client()
+    first = api.post("/api/v1/exercises", json={"scenario": "narva-drill.yaml"},
+                     headers=bearer("umpire-token-for-tests"))
+    again = api.post("/api/v1/exercises", json={"scenario": "narva-drill.yaml"},
+                     headers=bearer("umpire-token-for-tests"))
+    assert first.status_code == 201
+    assert again.status_code != 500 and "archive old exercises" in again.get_data(as_text=True)

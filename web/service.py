@@ -41,7 +41,7 @@ from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
 from engine.state import Mode
-from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
+from engine.store import EventStore, GameExists, GameRecord, StaleWrite, UnknownGame
 
 from .injects import adhoc_inject
 from .snapshot import (
@@ -73,6 +73,7 @@ def token_hash(token: str) -> str:
 
 
 _SLUG = re.compile(r"[^a-z0-9-]+")
+_ID_TRIES = 32
 
 
 class Console:
@@ -143,7 +144,6 @@ class Console:
             text = text.decode("utf-8-sig")
         else:
             scenario = self._scenario(text, name)
-        eid = self._new_id(scenario.id)
         if cells is None:
             cells = {scenario.state(s).name: [s] for s in
                      (st.id for st in scenario.states if st.control is Control.PLAYER)}
@@ -151,13 +151,27 @@ class Console:
                 "title": (title or scenario.title).strip()[:200], "cells": {}, "deadline": None,
                 "paused": False, "paused_left": None, "cell_advice": bool(cell_advice),
                 "parent": None, "branch_turn": None}
-        self.store.create(eid, meta)
+        eid = self._new_game(scenario.id, lambda _eid: meta)
         self.set_cells(eid, cells)
         return eid
 
-    def _new_id(self, scenario_id: str) -> str:
+    def _new_game(self, scenario_id: str, meta_for: Callable[[str], Mapping[str, Any]]) -> str:
+        """A game under a fresh id: the scenario's slug and six random hex digits.
+
+        Ids are short because they travel in links; a console that has made a few
+        thousand games of one scenario meets an id already taken now and then
+        (24 random bits), so a taken id is drawn again rather than failing the request.
+        """
         base = _SLUG.sub("-", scenario_id.lower()).strip("-")[:40] or "exercise"
-        return f"{base}-{secrets.token_hex(3)}"
+        for _ in range(_ID_TRIES):
+            eid = f"{base}-{secrets.token_hex(3)}"
+            try:
+                self.store.create(eid, meta_for(eid))
+            except GameExists:
+                continue
+            return eid
+        raise ConsoleError(f"no free id for a new {base!r} exercise after {_ID_TRIES} draws: "
+                           "archive old exercises of this scenario and try again")
 
     def exercises(self) -> list[Summary]:
         out = []
@@ -486,16 +500,17 @@ class Console:
             what_if = cur.game.branch(turn)
         except GameError as exc:
             raise ConsoleError(str(exc)) from None
-        new = self._new_id(cur.scenario.id)
         meta = dict(cur.meta) | {"title": (title or f"{cur.title} — what-if from turn {turn}")[:200],
                                  "parent": eid, "branch_turn": turn, "deadline": None, "paused": False,
                                  "paused_left": None}
-        cells = {}
-        for name, c in (cur.meta.get("cells") or {}).items():
-            cells[name] = {"states": list(c.get("states", ())), "nonce": 0,
-                           "token_hash": token_hash(self.cell_token(new, name, 0))}
-        meta["cells"] = cells
-        self.store.create(new, meta)
+
+        def with_cells(new: str) -> Mapping[str, Any]:
+            # A cell's token is signed with the exercise's id, so each id drawn gets its own.
+            return meta | {"cells": {
+                name: {"states": list(c.get("states", ())), "nonce": 0,
+                       "token_hash": token_hash(self.cell_token(new, name, 0))}
+                for name, c in (cur.meta.get("cells") or {}).items()}}
+        new = self._new_game(cur.scenario.id, with_cells)
         self.store.append(new, list(what_if.events), 0)
         self._index_tokens(self.get(new))
         return new
