@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 UMPIRE_TOKEN = "umpire-token-for-tests"
+# How long a test waits for a change to reach an open page without a reload (milliseconds). Pages
+# poll every 2.5 s or so, so a change arrives within a few seconds; a loaded two-core machine
+# running the browser beside the server has taken longer than ten.
+LIVE = 30_000
 
 # Italy and France have a secret pact Germany must never learn of; the Dual Alliance
 # has a secret article only its members may read; Italy alone hears the whisper.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import BROWSER, open_page
-from tests.e2e.support import UMPIRE_TOKEN
+from tests.e2e.support import LIVE, UMPIRE_TOKEN
 from tests.test_web_replay import RECORD
 
 pytestmark = BROWSER
@@ -60,11 +60,11 @@ def test_a_live_region_announces_a_new_turn_and_an_override_and_a_skip_link_lead
     for action in ("open-turn", "close-turn", "open-turn"):
         server.api("POST", f"/exercises/{eid}/{action}", {})
     expect = pytest.importorskip("playwright.sync_api").expect   # waits without eval (the CSP forbids it)
-    expect(region).to_contain_text("Turn 2 open", timeout=10_000)
+    expect(region).to_contain_text("Turn 2 open", timeout=LIVE)
     server.api("POST", f"/exercises/{eid}/override", {"state": "POL", "attack": "narva", "response": "limited",
                                                       "reason": "a teaching point"})
     pol.reload()   # the reload a change brings (whether the poll brings it on an override is defect 2's)
-    expect(region).to_contain_text("The umpire has decided for Poland: limited", timeout=10_000)
+    expect(region).to_contain_text("The umpire has decided for Poland: limited", timeout=LIVE)
     assert "a teaching point" not in pol.locator("#announce").inner_text()   # the reason stays the umpire's
 
     pol.keyboard.press("Tab")

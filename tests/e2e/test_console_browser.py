@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from tests.e2e.conftest import BROWSER, shot
-from tests.e2e.support import UMPIRE_TOKEN
+from tests.e2e.support import LIVE, UMPIRE_TOKEN
 
 pytestmark = BROWSER   # the `server` and `browser` fixtures come from conftest.py
 
@@ -72,7 +72,7 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     shot(umpire, "umpire-dashboard-attack")
 
     for page in cells.values():                      # no reload: the page follows the game by itself
-        page.get_by_text("Russian forces cross at Narva.").first.wait_for(timeout=10_000)
+        page.get_by_text("Russian forces cross at Narva.").first.wait_for(timeout=LIVE)
     usa, pol = cells["United States"], cells["Poland"]
     usa.check("input[name=response][value=full]")
     usa.fill("textarea[name=rationale]", "Article 5 is the core of the alliance.")
@@ -88,7 +88,7 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     # No reload here either: the dashboard reloads itself when the game changes, and a
     # reload forced at the same moment would race it.
     card = umpire.locator("#due-POL-narva")
-    card.locator(".pill.answer", has_text="diplomatic").wait_for(timeout=10_000)  # Poland's answer, not the advice
+    card.locator(".pill.answer", has_text="diplomatic").wait_for(timeout=LIVE)  # Poland's answer, not the advice
     card.locator("summary", has_text="Override").click()
     card.locator("select[name=response]").select_option("limited")
     card.locator("input[name=reason]").fill("Warsaw comes round: a teaching point.")
@@ -99,7 +99,7 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
     shot(umpire, "umpire-dashboard-closed")
 
     for page in cells.values():
-        page.locator("details.answers").first.wait_for(timeout=10_000)   # appears without a reload
+        page.locator("details.answers").first.wait_for(timeout=LIVE)   # appears without a reload
     usa_text = usa.inner_text("main")
     assert "We stand with Estonia." in usa_text or "United Kingdom" in usa_text
     assert "limited" in usa.inner_text("details.answers")                 # Poland's answer, as overridden
@@ -161,7 +161,7 @@ def test_a_cell_page_catches_up_when_a_turn_opens_before_its_first_poll_returns(
 
     page.route("**/cell/poll", open_turn_meanwhile)
     page.goto(ex["cells"]["United States"]["join_url"])
-    page.get_by_text("Moscow warns Tallinn.").first.wait_for(timeout=10_000)   # no reload by hand
+    page.get_by_text("Moscow warns Tallinn.").first.wait_for(timeout=LIVE)   # no reload by hand
 
 
 def test_an_open_page_says_so_when_its_link_is_replaced(server, browser):
@@ -173,7 +173,7 @@ def test_an_open_page_says_so_when_its_link_is_replaced(server, browser):
     umpire.goto(f"{server.base}/x/{ex['id']}/setup")
     umpire.locator(".card", has_text="United States").get_by_text("Replace this link").click()
     umpire.get_by_text("A new join link for United States").wait_for()
-    page.get_by_text("The join link of United States has been replaced").wait_for(timeout=10_000)
+    page.get_by_text("The join link of United States has been replaced").wait_for(timeout=LIVE)
     shot(page, "cell-link-replaced")
 
 

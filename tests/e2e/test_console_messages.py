@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from tests.e2e.conftest import BROWSER, open_page, shot
-from tests.e2e.support import UMPIRE_TOKEN
+from tests.e2e.support import LIVE, UMPIRE_TOKEN
 
 pytestmark = BROWSER
 
@@ -36,18 +36,18 @@ def test_a_message_to_one_cell_is_not_seen_by_the_other(server, browser):
         page.get_by_text("No messages yet.").wait_for()
 
     send(umpire, ["Poland"], "Warsaw: the Americans will not move before Thursday.")
-    pol.locator("#messages").get_by_text("the Americans will not move").wait_for(timeout=10_000)     # no reload by hand
+    pol.locator("#messages").get_by_text("the Americans will not move").wait_for(timeout=LIVE)     # no reload by hand
     send(umpire, ["all"], "All cells: the council meets at noon.")
-    usa.locator("#messages").get_by_text("the council meets at noon").wait_for(timeout=10_000)
+    usa.locator("#messages").get_by_text("the council meets at noon").wait_for(timeout=LIVE)
     assert "the Americans will not move" not in usa.inner_text("main")
     shot(pol, "messages-poland")
     shot(usa, "messages-united-states")
 
     # A cell writes to the umpire: the other cell never reads it.
     send(usa, ["umpire"], "Washington asks what Berlin said.")
-    umpire.locator("#messages").get_by_text("Washington asks what Berlin said.").wait_for(timeout=10_000)
+    umpire.locator("#messages").get_by_text("Washington asks what Berlin said.").wait_for(timeout=LIVE)
     send(umpire, ["Poland"], "Warsaw: second note.")
-    pol.locator("#messages").get_by_text("second note").wait_for(timeout=10_000)
+    pol.locator("#messages").get_by_text("second note").wait_for(timeout=LIVE)
     assert "Washington asks" not in pol.inner_text("main")
     shot(umpire, "messages-umpire")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from tests.e2e.conftest import BROWSER, open_page, shot
-from tests.e2e.support import UMPIRE_TOKEN
+from tests.e2e.support import LIVE, UMPIRE_TOKEN
 from tests.test_web_replay import RECORD
 
 pytestmark = BROWSER
@@ -40,14 +40,14 @@ def test_two_cells_answer_first_then_see_what_history_did(server, browser):
 
     usa, pol = cells["United States"], cells["Poland"]
     usa_row = usa.locator("#history .reveal-row[data-state=USA]")
-    usa_row.wait_for(timeout=10_000)                                  # no reload by hand
+    usa_row.wait_for(timeout=LIVE)                                  # no reload by hand
     assert usa_row.locator(".reveal-answer").inner_text().startswith("full")
     history = usa_row.locator(".reveal-history").inner_text()
     assert "limited" in history and "Airlift of materiel" in history and "Narva commission report" in history
     assert re.search(r"\d+%", usa_row.locator(".reveal-doctrine").inner_text())
     assert usa.locator("#history .reveal-row[data-state=POL]").count() == 0
     pol_row = pol.locator("#history .reveal-row[data-state=POL]")
-    pol_row.wait_for(timeout=10_000)
+    pol_row.wait_for(timeout=LIVE)
     assert "as history" in pol_row.locator(".reveal-history").inner_text()   # Poland guessed right
     shot(usa, "replay-united-states")
     shot(pol, "replay-poland")

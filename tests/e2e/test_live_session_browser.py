@@ -7,7 +7,7 @@ the cell typed stays on the page. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 from tests.e2e.conftest import BROWSER, shot
-from tests.e2e.support import UMPIRE_TOKEN
+from tests.e2e.support import LIVE, UMPIRE_TOKEN
 
 # The fixtures and marks of the console's browser tests: a real server, Debian's chromium.
 pytestmark = BROWSER   # the `server` and `browser` fixtures come from conftest.py
@@ -37,7 +37,7 @@ def test_a_cell_is_told_of_an_override_without_reloading_and_keeps_its_text(serv
     page.evaluate("window.__same_page = true")          # gone if the page reloads
     server.api("POST", f"/exercises/{ex['id']}/override",
                {"state": "POL", "attack": "narva", "response": "limited", "reason": "the umpire's reason"})
-    page.get_by_text("The umpire has decided for Poland on this one").wait_for(timeout=10_000)
+    page.get_by_text("The umpire has decided for Poland on this one").wait_for(timeout=LIVE)
     assert page.evaluate("window.__same_page === true")
     assert form.locator("textarea[name=rationale]").input_value() == TYPED
     assert form.locator("button[type=submit]").is_disabled()
