@@ -108,7 +108,7 @@ def test_the_kernels_draw_is_the_engines(key: str) -> None:
        st.integers(0, 8))
 def test_round_to_is_pythons_round(x: float, ndigits: int) -> None:
     expected = round(x, ndigits)
-    for f in (numeric.round_to, numeric_function("round_to")):
+    for f in (numeric.round_to, numeric.exact_round, numeric_function("round_to")):
         got = f(x, ndigits)
         assert got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
 

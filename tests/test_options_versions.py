@@ -186,3 +186,21 @@ def test_histories_that_reach_the_same_setting_share_its_version() -> None:
     for e in (effect, dataclasses.replace(deployed, size=ForceSize.BATTALION)):
         apply(other, e)
     assert other.setting not in (0, first.setting)
+
+
+def test_a_setting_keeps_its_version_when_the_histories_start_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The histories of the wars, a version each, fill the successors' table in a couple of
+    thousand runs and it starts afresh; a setting met again after that keeps its version (its
+    values are kept apart), so what was kept by that version is found again."""
+    from engine import state
+    monkeypatch.setattr(state, "_SUCCESSORS_KEPT", 8)
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+    deployed = ForcesDeployed(turn=1, state="USA", host="EST", size=ForceSize.BRIGADE, reason="")
+    first = GameState.initial(sc)
+    apply(first, deployed)
+    for i, (a, b) in enumerate([("RUS", "EST"), ("RUS", "LVA"), ("BLR", "POL"), ("RUS", "LTU")] * 3):
+        apply(first, WarBegun(turn=2, aggressor=a, defender=b, round=i + 1, reason=""))  # histories of the wars
+    assert len(state._SUCCESSORS) < 8  # it started afresh at least once
+    again = GameState.initial(sc)
+    apply(again, dataclasses.replace(deployed, turn=4))
+    assert again.setting == first.setting != 0

@@ -74,12 +74,14 @@ def jit(func: Callable[..., Any]) -> Any:
     return numba.njit(cache=True, fastmath=False, nogil=True)(func)
 
 
-def _compile_module(module: types.ModuleType, names: tuple[str, ...]) -> dict[str, Any]:
-    """Each named function of `module`, its code bound to globals in which its siblings are compiled."""
+def _compile_module(module: types.ModuleType, names: tuple[str, ...],
+                    standing_in: dict[str, str] | None = None) -> dict[str, Any]:
+    """Each named function of `module`, its code bound to globals in which its siblings are compiled;
+    `standing_in`: a name compiled from another function of the module (its numba-ready twin)."""
     scope = dict(vars(module))
     out: dict[str, Any] = {}
     for name in names:
-        original = getattr(module, name)
+        original = getattr(module, (standing_in or {}).get(name, name))
         twin = types.FunctionType(original.__code__, scope, original.__name__, original.__defaults__,
                                   original.__closure__)
         twin.__qualname__ = original.__qualname__
@@ -90,7 +92,7 @@ def _compile_module(module: types.ModuleType, names: tuple[str, ...]) -> dict[st
 
 NUMERIC = _compile_module(numeric, ("logistic", "score", "distribution", "cap_full", "draw_index", "unit_float",
                                     "round_to", "reputation_after", "cohesion", "share_of", "side_power",
-                                    "cost_of_war"))
+                                    "cost_of_war"), standing_in={"round_to": "exact_round"})
 BLAKE2B = _compile_module(blake2b, ("_rotr", "_mix", "_compress", "blake2b_8"))
 
 
