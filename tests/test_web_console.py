@@ -243,9 +243,9 @@ def test_cells_may_ask_the_doctrine_only_when_the_umpire_allows_it(app, drill):
 def test_an_id_already_taken_is_drawn_again(app, monkeypatch):
     # Ids carry 24 random bits: a console with thousands of games of one scenario meets a
     # taken one now and then, and the new exercise (or what-if) must not fail on it.
-    import web.service as service
+    import web.ids as ids
     draws = iter(["aaaaaa", "aaaaaa", "aaaaaa", "bbbbbb", "cccccc"])
-    monkeypatch.setattr(service.secrets, "token_hex", lambda n: next(draws))
+    monkeypatch.setattr(ids.secrets, "token_hex", lambda n: next(draws))
     api = app.test_client()
     made = [api.post("/api/v1/exercises", json={"scenario": "narva-drill.yaml"},
                      headers=bearer("umpire-token-for-tests")) for _ in range(3)]
@@ -255,8 +255,8 @@ def test_an_id_already_taken_is_drawn_again(app, monkeypatch):
 
 
 def test_a_console_out_of_ids_says_what_to_do(app, monkeypatch):
-    import web.service as service
-    monkeypatch.setattr(service.secrets, "token_hex", lambda n: "aaaaaa")
+    import web.ids as ids
+    monkeypatch.setattr(ids.secrets, "token_hex", lambda n: "aaaaaa")
     api = app.test_client()
     first = api.post("/api/v1/exercises", json={"scenario": "narva-drill.yaml"},
                      headers=bearer("umpire-token-for-tests"))

@@ -23,8 +23,9 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import ScenarioInternalError
 from engine.scenario import MAX_BYTES
 
+from .ids import umpire_token_hash
 from .security import SECURITY_HEADERS, csrf_token, is_umpire
-from .service import Console, umpire_token_hash
+from .service import Console
 
 __all__ = ["create_app"]
 

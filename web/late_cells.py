@@ -15,8 +15,9 @@ from flask.typing import ResponseReturnValue
 from engine.model import Control
 
 from .api import role
+from .ids import token_hash
 from .security import check_csrf, console, public_url, umpire_required
-from .service import Console, token_hash
+from .service import Console
 from .snapshot import Conflict, ConsoleError
 
 bp = Blueprint("late_cells", __name__)

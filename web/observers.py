@@ -18,8 +18,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 
 from . import views
+from .ids import token_hash
 from .security import check_csrf, console, is_umpire, public_url, umpire_required
-from .service import Console, token_hash
+from .service import Console
 from .snapshot import ConsoleError, NotFound, Snapshot
 
 bp = Blueprint("observers", __name__)

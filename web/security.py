@@ -21,7 +21,8 @@ from typing import Any
 from flask import abort, current_app, g, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from .service import Console, token_hash, umpire_token_hash
+from .ids import token_hash, umpire_token_hash
+from .service import Console
 from .snapshot import Cell, NotFound
 
 CSRF_FIELD = "csrf_token"

@@ -26,8 +26,6 @@ import datetime as dt
 import hashlib
 import hmac
 import math
-import re
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,8 +39,9 @@ from engine.game import Game
 from engine.model import Control, Response, Scenario
 from engine.scenario import loads
 from engine.state import Mode
-from engine.store import EventStore, GameExists, GameRecord, StaleWrite, UnknownGame
+from engine.store import EventStore, GameRecord, StaleWrite, UnknownGame
 
+from .ids import new_game, token_hash
 from .injects import adhoc_inject
 from .snapshot import (
     Conflict,
@@ -66,14 +65,6 @@ MAX_DEADLINE_MINUTES = 24 * 60
 def is_exercise(meta: Mapping[str, Any]) -> bool:
     """An exercise keeps its scenario's text; a game the command line recorded keeps only its id."""
     return isinstance(meta.get("scenario_yaml"), str)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-_SLUG = re.compile(r"[^a-z0-9-]+")
-_ID_TRIES = 32
 
 
 class Console:
@@ -151,27 +142,9 @@ class Console:
                 "title": (title or scenario.title).strip()[:200], "cells": {}, "deadline": None,
                 "paused": False, "paused_left": None, "cell_advice": bool(cell_advice),
                 "parent": None, "branch_turn": None}
-        eid = self._new_game(scenario.id, lambda _eid: meta)
+        eid = new_game(self.store, scenario.id, lambda _eid: meta)
         self.set_cells(eid, cells)
         return eid
-
-    def _new_game(self, scenario_id: str, meta_for: Callable[[str], Mapping[str, Any]]) -> str:
-        """A game under a fresh id: the scenario's slug and six random hex digits.
-
-        Ids are short because they travel in links; a console that has made a few
-        thousand games of one scenario meets an id already taken now and then
-        (24 random bits), so a taken id is drawn again rather than failing the request.
-        """
-        base = _SLUG.sub("-", scenario_id.lower()).strip("-")[:40] or "exercise"
-        for _ in range(_ID_TRIES):
-            eid = f"{base}-{secrets.token_hex(3)}"
-            try:
-                self.store.create(eid, meta_for(eid))
-            except GameExists:
-                continue
-            return eid
-        raise ConsoleError(f"no free id for a new {base!r} exercise after {_ID_TRIES} draws: "
-                           "archive old exercises of this scenario and try again")
 
     def exercises(self) -> list[Summary]:
         out = []
@@ -510,7 +483,7 @@ class Console:
                 name: {"states": list(c.get("states", ())), "nonce": 0,
                        "token_hash": token_hash(self.cell_token(new, name, 0))}
                 for name, c in (cur.meta.get("cells") or {}).items()}}
-        new = self._new_game(cur.scenario.id, with_cells)
+        new = new_game(self.store, cur.scenario.id, with_cells)
         self.store.append(new, list(what_if.events), 0)
         self._index_tokens(self.get(new))
         return new
@@ -600,7 +573,3 @@ def _response(value: str) -> Response:
     except ValueError:
         raise ConsoleError(f"{value!r} is not on the response scale: "
                            f"{', '.join(str(r) for r in Response)}") from None
-
-
-def umpire_token_hash(token: str) -> str:
-    return token_hash("umpire\0" + token)
