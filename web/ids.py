@@ -38,5 +38,6 @@ def new_game(store: EventStore, scenario_id: str, meta_for: Callable[[str], Mapp
         except GameExists:
             continue
         return eid
-    raise ConsoleError(f"no free id for a new {base!r} exercise after {_ID_TRIES} draws: "
-                       "archive old exercises of this scenario and try again")
+    # Some millions of exercises of one scenario in one store before this is likely at all.
+    raise ConsoleError(f"no free id for a new {base!r} exercise in {_ID_TRIES} draws: the console's "
+                       "database holds very many exercises of this scenario; try again")
