@@ -4,6 +4,8 @@
     python benchmarks/bench_instructions.py --decisions [--runs 300]
     python benchmarks/bench_instructions.py --decisions --instructions [--runs 20]
     python benchmarks/bench_instructions.py --decisions --cold [--runs 200]
+    python benchmarks/bench_instructions.py --decisions --kernel [--runs 1000]
+    python benchmarks/bench_instructions.py --kernel [--runs 200]
     python benchmarks/bench_instructions.py --decisions --instructions --cache [--runs 20]
 
 Wall-clock time on a shared machine varies by tens of percent between identical
@@ -27,6 +29,16 @@ callgrind also simulates the caches (a 1 MiB second level, as on the machine the
 figures come from) and prints the second-level misses per decision beside. Either span
 also counts the garbage collector's passes that happen to start inside it, so a change
 that keeps more objects alive can move the other kind's span by a few thousand.
+
+`--kernel` counts the instructions of `--runs` kernel runs of the teaching scenario (`casus run`'s
+own path) after 300 in one process, collected inside their `kernel.run_chunk` alone: some 13
+minutes for 200.
+
+`--decisions --kernel` times the same option decisions on `casus run`'s own path, the compiled
+kernel (which hands a run's option phases to the reference engine), against each ally's answer
+the compiled loops draw there: the loops' CPU time divided by the answers they draw (the votes,
+honour and cohesion the skeleton's loop plays beside them included, the tables the reference
+engine fills for them left out), over `--runs` runs after 300.
 
 `--decisions --cold` times the same spans with the processor's caches emptied before
 every decision of either kind (16 MiB written, outside the spans): both kinds then run
@@ -86,6 +98,34 @@ def instructions(runs: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out", sys.executable, "-c", code],
+            capture_output=True, text=True, check=True)
+    found = re.search(r"Collected : (\d+)", out.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind said no count:\n{out.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+_KERNEL = """
+import operator, sys
+sys.path.insert(0, {root!r})
+from engine import kernel
+from engine import montecarlo as mc
+from engine.scenario import load
+plan = mc.Plan(load({path!r}), 300 + {runs}, seed=0)
+kernel.run_chunk(plan, 0, 300)
+operator.methodcaller("run_chunk", plan, 300, 300 + {runs})(kernel)
+"""
+
+
+def kernel_instructions(runs: int) -> int:
+    """The instructions of the teaching scenario's kernel runs 300..300+`runs` of one process (its tables
+    built and its memos filled in the first 300), collected inside their `kernel.run_chunk` alone
+    (called through an `operator.methodcaller`, as `decision_instructions` does)."""
+    code = _KERNEL.format(root=str(ROOT), path=str(TEACHING), runs=runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=methodcaller_call",
+             f"--callgrind-out-file={tmp}/cg.out", sys.executable, "-c", code],
             capture_output=True, text=True, check=True)
     found = re.search(r"Collected : (\d+)", out.stderr)
     if found is None:
@@ -157,11 +197,70 @@ def per_decision(runs: int, cold: bool = False) -> dict[str, tuple[int, float]]:
     return {kind: (int(n), float(t)) for kind, (n, t) in spent.items()}
 
 
+def kernel_decisions(runs: int) -> dict[str, tuple[int, float]]:
+    """On `casus run`'s own path, the compiled kernel, over `runs` runs after 300: each option decision
+    (the reference engine's option phase, `options.probability`, as above) against each ally's answer the
+    compiled loops draw (the skeleton's loop and the cascades' loop: their CPU time divided by the answers
+    they draw, the votes, honour and cohesion the skeleton's loop plays beside included; the tables the
+    reference engine fills for them when a run first meets an attack left out)."""
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from engine import kernel, options
+    from engine import montecarlo as mc
+    from engine.kernel import war
+    from engine.scenario import load
+
+    spent = {"option": [0, 0.0], "ally": [0, 0.0]}
+    probability, play, go, result = options.probability, kernel._play, war._Run.go, war._Run.result
+
+    def option(*args: Any, **kwargs: Any) -> Any:
+        start = time.thread_time()
+        try:
+            return probability(*args, **kwargs)
+        finally:
+            spent["option"][0] += 1
+            spent["option"][1] += time.thread_time() - start
+
+    def skeleton(*args: Any, **kwargs: Any) -> Any:
+        start = time.thread_time()
+        out = play(*args, **kwargs)
+        spent["ally"][1] += time.thread_time() - start
+        spent["ally"][0] += int((out[0] >= 0).sum())  # the ranks drawn
+        return out
+
+    def cascade(self: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.thread_time()
+        try:
+            return go(self, *args, **kwargs)
+        finally:
+            spent["ally"][1] += time.thread_time() - start
+
+    def drawn(self: Any, *args: Any, **kwargs: Any) -> Any:
+        n_answers, _ = war.war_loop.answers_and_wars(self.cursor)
+        spent["ally"][0] += int(np.count_nonzero(self.answers[:n_answers, 3] == 0))  # not standing
+        return result(self, *args, **kwargs)
+
+    options.probability = option  # type: ignore[assignment]
+    kernel._play = skeleton  # type: ignore[assignment]
+    war._Run.go = cascade  # type: ignore[method-assign]
+    war._Run.result = drawn  # type: ignore[method-assign]
+    warm = 300
+    plan = mc.Plan(load(TEACHING), warm + runs, seed=0)
+    kernel.run_chunk(plan, 0, warm)
+    for kind in spent:
+        spent[kind] = [0, 0.0]
+    kernel.run_chunk(plan, warm, warm + runs)
+    return {kind: (int(n), float(t)) for kind, (n, t) in spent.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--decisions", action="store_true",
                         help="time an option decision against an ally's decision instead")
+    parser.add_argument("--kernel", action="store_true",
+                        help="the compiled kernel's runs (with --decisions: an ally's answer as its loops draw it)")
     parser.add_argument("--cold", action="store_true",
                         help="with --decisions: empty the caches before each decision (outside its span)")
     parser.add_argument("--instructions", action="store_true",
@@ -174,6 +273,17 @@ def main() -> None:
         print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {ir / max(n, 1) / 1e3:.0f} k instructions each"
                         + (f" ({missed / max(n, 1):.0f} second-level misses)" if args.cache else "")
                         for kind, (n, ir, missed) in counted.items()) + f" ({args.runs} runs after 10)")
+        return
+    if args.kernel and not args.decisions:
+        counted = kernel_instructions(args.runs)
+        print(f"instructions per kernel run of the teaching scenario: {counted / args.runs / 1e6:.2f} M "
+              f"({args.runs} runs after 300, one process)")
+        return
+    if args.decisions and args.kernel:
+        found = kernel_decisions(args.runs)
+        print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {1e6 * t / max(n, 1):.1f} µs each"
+                        for kind, (n, t) in found.items())
+              + f" ({args.runs} runs after 300 on the compiled kernel's path, CPU time)")
         return
     if args.decisions:
         found = per_decision(args.runs, args.cold)

@@ -168,6 +168,21 @@ def where(runs: int, name: str) -> None:
     timed(resume, "_state_at", lambda _: "leaving the kernel: the run's state rebuilt")
     timed(resume, "_after", lambda _: "coming back: the tables after the state found (or built)")
     timed(kernel, "_play", lambda _: "the compiled loop")
+    # A run whose state after a turn was met too seldom to have tables of its own (resume.SIGHTINGS) is
+    # played on to its end by the reference engine: the turn it starts from, and the time inside (the
+    # opens and closes above included, so it is printed apart).
+    played_on: Counter[int] = Counter()
+    inside = [0.0]
+    play_on = resume._play_on
+
+    def played(gs: Any, ctx: Any) -> Any:
+        played_on[gs.turn] += 1
+        began = time.thread_time()
+        try:
+            return play_on(gs, ctx)
+        finally:
+            inside[0] += time.thread_time() - began
+    resume._play_on = played  # type: ignore[assignment]
     began = time.thread_time()
     kernel.run_chunk(plan, 300, 300 + runs)
     total = time.thread_time() - began
@@ -179,6 +194,10 @@ def where(runs: int, name: str) -> None:
     rest = total - sum(spent.values())
     print(f"  {'the rest (summaries, tallies, reading the events)':<62} {rest / runs * 1e3:6.3f} ms a run "
           f"{rest / total:6.1%}")
+    starts = ", ".join(f"{turn}: {n / runs:.0%}" for turn, n in sorted(played_on.items()) if n >= runs / 100)
+    print(f"  runs played on to their end by the reference engine, a state after a turn met too seldom to "
+          f"tabulate: {sum(played_on.values()) / runs:.0%} ({inside[0] / runs * 1e3:.3f} ms a run, "
+          f"{inside[0] / total:.1%} of the time, the parts above included; after turn {starts})")
     print(f"  the reference engine's turns made {len(attacks):,} distinct attacks (by origin, attackers, target) "
           f"and asked {len(asked):,} distinct (attack, state) answers in {runs:,} runs")
 
