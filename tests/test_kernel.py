@@ -416,10 +416,10 @@ def test_the_shape_an_option_phase_made_is_read_once_per_phase_and_is_the_states
     from engine.kernel import resume
     kept, checked = resume._shape_of, []
 
-    def checking(tables: object, digest: bytes, gs: object) -> bytes:
-        found = kept(tables, digest, gs)  # type: ignore[arg-type]
+    def checking(tables: object, phase: object, gs: object) -> bytes:
+        found = kept(tables, phase, gs)  # type: ignore[arg-type]
         assert found == resume._shape(gs)  # type: ignore[arg-type]
-        checked.append(digest)
+        checked.append(phase)
         return found
 
     monkeypatch.setattr(resume, "_shape_of", checking)

@@ -22,6 +22,8 @@ resolution makes (the verdicts, honour and reputations, cohesion) as for its own
 """
 from __future__ import annotations
 
+from itertools import compress
+from operator import not_
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -175,29 +177,38 @@ def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
     acc = tables.account
     n_groups, n_tested = acc.resolve(tables, run)
     tab = acc.arrays()
-    g_v_start, g_v_stop = tab[5], tab[6]
     examined = run.examined[:war_loop.examined(run.cursor)].tolist()
-    ayes = acc.out("ayes", 0)
-    owed = acc.out("owed", 0)
     rounds: dict[int, list[Accounted]] = {}
-    attacks, treaty_of, triggers, voters = tables.attacks, acc.treaty_of, acc.triggers, acc.voters
-    groups = acc.out("groups", 0)[:n_groups].tolist()
-    owed_all = owed[:groups[-1][5]].tolist() if groups else []
-    for e, g, voted, _, owed_start, owed_stop, _, _ in groups:
-        if not voted and owed_start == owed_stop:
-            continue  # nothing to say: no vote, no commitment due now
-        vote = None
-        if voted:
-            first, last = int(g_v_start[g]), int(g_v_stop[g])
-            said = ayes[first:last].tolist()
-            vote = (tuple(voters[v] for v, aye in zip(range(first, last), said, strict=True) if aye),
-                    tuple(voters[v] for v, aye in zip(range(first, last), said, strict=True) if not aye))
-        r, k = examined[e]
-        due = [(triggers[i], kept == 1) for i, kept in owed_all[owed_start:owed_stop]]
-        rounds.setdefault(r, []).append(Accounted(treaty_of[g], attacks[k].id, vote, due))
+    if n_groups:
+        groups = acc.out("groups", 0)[:n_groups]
+        # Each group's voters' rows, read for every group at once (a scalar read per group costs more).
+        v_start, v_stop = (tab[5][groups[:, 1]].tolist(), tab[6][groups[:, 1]].tolist())
+        groups_read = groups.tolist()
+        owed_all = acc.out("owed", 0)[:groups_read[-1][5]].tolist()
+        ayes = acc.out("ayes", 0)
+        attacks, treaty_of, triggers, voters = tables.attacks, acc.treaty_of, acc.triggers, acc.voters
+        for (e, g, voted, _, owed_start, owed_stop, _, _), first, last in zip(groups_read, v_start, v_stop):
+            if not voted and owed_start == owed_stop:
+                continue  # nothing to say: no vote, no commitment due now
+            vote = None
+            if voted:
+                said = ayes[first:last].tolist()
+                names = voters[first:last]
+                # for and against, in the voters' order (picked in C)
+                vote = (tuple(compress(names, said)), tuple(compress(names, map(not_, said))))
+            r, k = examined[e]
+            due = [(triggers[i], kept == 1) for i, kept in owed_all[owed_start:owed_stop]]
+            found = rounds.get(r)
+            if found is None:
+                found = rounds[r] = []
+            found.append(Accounted(treaty_of[g], attacks[k].id, vote, due))
     powers = play.world.states
     measured: dict[str, list[tuple[float, bool]]] = {}
+    triggers = acc.triggers
     for i, kept in acc.out("tested", 0)[:n_tested].tolist():
         t = triggers[i]
-        measured.setdefault(t.treaty, []).append((powers[t.ally].power, kept == 1))
+        cases = measured.get(t.treaty)
+        if cases is None:
+            cases = measured[t.treaty] = []
+        cases.append((powers[t.ally].power, kept == 1))
     return Accounts(rounds, measured)

@@ -138,9 +138,9 @@ class _Run:
 
     def summary(self, plan: Plan, index: int, drawn: dict[str, float], origins: dict[str, str]) -> RunSummary:
         from ..mc_tally import RunSummary
-        from ..montecarlo import _script_matches
+        from ..montecarlo import _RANK, _script_matches
         seen = self.seen
-        final = {key: (d.turn, d.response.rank, d.treaty is not None) for key, d in self.decisions.items()}
+        final = {key: (d.turn, _RANK[d.response], d.treaty is not None) for key, d in self.decisions.items()}
         script = _script_matches(plan.scenario, seen.asked, final, origins) if plan.scenario.script else None
         return RunSummary(
             index=index, decisions=tuple((a, s, t, r, b) for (a, s), (t, r, b) in final.items()),
@@ -198,17 +198,26 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
             return run.summary(plan, index, drawn, tables.origins)
 
 
-def _made(tables: Tables, events: Sequence[Event]) -> tuple[Tables, bytes]:
-    """Where the shape of the state an option phase made is kept, and the digest of its events.
+def _made(tables: Tables, events: Sequence[Event]) -> tuple[Tables, tuple[Event, ...] | bytes]:
+    """Where the shape of the state an option phase made is kept, and what it is kept by: the
+    phase's events.
 
     Every run that reaches `tables.stop` is in a state of the same shape, and the option
     phase reads what the shape leaves out only to make its choices (and a ceasefire to end its
-    wars), which its events say: the same events make the same shape. A phase's events (a few
-    injects and choices) are read in a fiftieth of the time the state's shape takes."""
-    return tables, hashlib.blake2b(repr(events).encode(), digest_size=16).digest()
+    wars), which its events say: the same events make the same shape. The events themselves are
+    the key (frozen, equal by their values: a phase's dozen are hashed in a tenth of the time
+    their words take, and a stop sees a few phases); events whose values cannot be hashed are
+    kept by a digest of their words instead."""
+    key = tuple(events)
+    try:
+        hash(key)
+    except TypeError:
+        return tables, hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+    return tables, key
 
 
-def _after(plan: Plan, root: Tables, gs: GameState, phase: tuple[Tables, bytes] | None = None) -> Tables | None:
+def _after(plan: Plan, root: Tables, gs: GameState,
+           phase: tuple[Tables, tuple[Event, ...] | bytes] | None = None) -> Tables | None:
     """The tables of the turns after `gs` (cached under its shape), or None when the kernel does not
     compile them (see SIGHTINGS). `phase`: where the shape an option phase made is kept (`_made`)."""
     from ..montecarlo import _PLAYERS
@@ -235,14 +244,14 @@ def _after(plan: Plan, root: Tables, gs: GameState, phase: tuple[Tables, bytes] 
     return made if not isinstance(made, str) else None
 
 
-def _shape_of(tables: Tables, digest: bytes, gs: GameState) -> bytes:
-    """`_shape(gs)` of a state an option phase from `tables.stop` made, whose events have
-    `digest`: read once per phase's events (`_made`)."""
-    found = tables.made.get(digest)
+def _shape_of(tables: Tables, phase: tuple[Event, ...] | bytes, gs: GameState) -> bytes:
+    """`_shape(gs)` of a state an option phase from `tables.stop` made, by that phase's events (or
+    their digest, `_made`): read once per phase's events."""
+    found = tables.made.get(phase)
     if found is None:
         if len(tables.made) >= MADE_LIMIT:
             tables.made.clear()
-        found = tables.made[digest] = _shape(gs)
+        found = tables.made[phase] = _shape(gs)
     return found
 
 

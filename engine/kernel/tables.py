@@ -265,9 +265,9 @@ class Tables:
     after: dict[bytes, Tables | str] = field(default_factory=dict)
     met: dict[bytes, int] = field(default_factory=dict)  # the shapes met, not compiled: how often
     came_back: int = 0                                # runs that came back on tables of `after`
-    # the shape of the state an option phase from `stop` made, by a digest of that phase's events
-    # (engine.kernel.resume): the same events from the same shape make the same shape, read once
-    made: dict[bytes, bytes] = field(default_factory=dict)
+    # the shape of the state an option phase from `stop` made, by that phase's events (or their digest:
+    # engine.kernel.resume._made): the same events from the same shape make the same shape, read once
+    made: dict[tuple[Event, ...] | bytes, bytes] = field(default_factory=dict)
     # each answer a run gave on these tables, by where they stopped (the id of that state; of None at their
     # end), its slot and its level (engine.kernel.resume): at most slots x levels x (turns + 2) decisions
     decided: dict[tuple[int, int, int], Decision] = field(default_factory=dict)

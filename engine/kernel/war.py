@@ -39,7 +39,7 @@ from ..alliance_graph import AllianceGraph
 from ..attack import toward
 from ..cascade import CascadeResult, Round, _conditional, _enemies_from, _war_on
 from ..decide import DOCTRINE_DECIDES, PERSON, answerers, taken
-from ..doctrine import FACTORS, Situation
+from ..doctrine import FACTORS, Doctrine, Situation
 from ..doctrine import factors as doctrine_factors
 from ..doctrine import readings as rd
 from ..events import Event
@@ -321,6 +321,29 @@ def compile_loop() -> None:
     tables.account.resolve(tables, run)
 
 
+# The loop's constants per doctrine and numbering of the world's states (the doctrine's weights and
+# cut points; the factors' places, then the states' powers and arms): a batch's runs share one doctrine
+# and meet a few numberings, so each pair's are made once. The loop only reads them.
+_Constants = tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]
+_CONSTANTS: dict[tuple[int, int], tuple[Doctrine, rd.IdOrder, _Constants]] = {}
+_CONSTANTS_KEPT = 256
+
+
+def _constants(doctrine: Doctrine, order: rd.IdOrder) -> _Constants:
+    """The weights, the cut points and the constants the loop reads for `doctrine` and `order`."""
+    found = _CONSTANTS.get((id(doctrine), id(order)))
+    if found is None or found[0] is not doctrine or found[1] is not order:
+        if len(_CONSTANTS) >= _CONSTANTS_KEPT:
+            _CONSTANTS.clear()
+        made = (np.asarray([doctrine.weights[f] for f in FACTORS], dtype=np.float64),
+                np.asarray(doctrine.cuts, dtype=np.float64),
+                np.asarray([doctrine_factors.REPUTATION_AT, doctrine_factors.COST_AT,
+                            doctrine_factors._SHARE_WEIGHT, doctrine_factors._NUCLEAR_WEIGHT,
+                            *order.powers, *(float(x) for x in order.nuclear)], dtype=np.float64))
+        found = _CONSTANTS[(id(doctrine), id(order))] = (doctrine, order, made)
+    return found[2]
+
+
 class _Run:
     """One cascade in the loop: what it reads of the run and where it has got to, kept while the
     loop stops for a table or a reading to be made and goes on."""
@@ -351,15 +374,10 @@ class _Run:
     @classmethod
     def of(cls, tables: CascadeTables, gs: GameState, ctx: Context, order: rd.IdOrder, first: list[int]) -> _Run:
         """The cascade of the open turn `gs`, its first round's attacks the tables `first`."""
-        at, doctrine = tables.at, ctx.doctrine
+        at = tables.at
         return cls(tables, first, [(at[w.aggressor], at[w.defender]) for w in gs.wars],
                    np.asarray([gs.reputation.get(s, INITIAL_REPUTATION) for s in tables.ids], dtype=np.float64),
-                   np.asarray([doctrine.weights[f] for f in FACTORS], dtype=np.float64),
-                   np.asarray(doctrine.cuts, dtype=np.float64),
-                   np.asarray([doctrine_factors.REPUTATION_AT, doctrine_factors.COST_AT,
-                               doctrine_factors._SHARE_WEIGHT, doctrine_factors._NUCLEAR_WEIGHT,
-                               *order.powers, *(float(x) for x in order.nuclear)], dtype=np.float64),
-                   f"{gs.seed}|{gs.turn}|".encode())
+                   *_constants(ctx.doctrine, order), f"{gs.seed}|{gs.turn}|".encode())
 
     def go(self, tables: CascadeTables) -> tuple[int, int]:
         """The loop, from where it stopped, over the tables as they now stand."""
