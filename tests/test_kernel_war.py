@@ -172,3 +172,18 @@ def test_an_obligation_counting_adversaries_binds_as_the_wars_stand_in_the_loop(
 def test_what_the_loop_does_not_play_it_says() -> None:
     _, _, declined = compare_runs(load(ROOT / "scenarios" / "history" / "1940-italy-greece.yaml"), 2)
     assert declined and all("conditional obligation" in why for why in declined)
+
+
+def test_the_loops_constants_are_each_doctrines_own() -> None:
+    """The weights, cut points and powers the cascade's loop reads are kept per doctrine and numbering:
+    the same pair finds the same arrays, another doctrine its own weights."""
+    from engine.doctrine import FACTORS, Doctrine
+    from engine.doctrine import readings as rd
+    world = Game.new(load(ROOT / "scenarios" / "baltic-2027.yaml")).state.played_world()
+    order = rd.in_id_order(world)
+    plain, bolder = Doctrine(), Doctrine({FACTORS[0]: Doctrine().weights[FACTORS[0]] + 1.0})
+    first = war._constants(plain, order)
+    assert war._constants(plain, order) is first
+    other = war._constants(bolder, order)
+    assert other[0][0] == first[0][0] + 1.0 and list(other[0][1:]) == list(first[0][1:])
+    assert list(first[2][4:4 + len(order.powers)]) == list(order.powers)
