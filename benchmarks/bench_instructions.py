@@ -161,6 +161,35 @@ def decision_instructions(runs: int, cache: bool = False) -> dict[str, tuple[int
     return found
 
 
+Spent = dict[str, list[Any]]  # per kind of decision: [how many, CPU seconds]
+
+
+def _timed(spent: Spent, kind: str, f: Callable[..., Any], counted: bool = True,
+           before: Callable[[], None] | None = None) -> Callable[..., Any]:
+    """`f`, its CPU time in this thread (and, `counted`, each call) added to `spent[kind]`; `before`
+    is called first, outside the span."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if before is not None:
+            before()
+        start = time.thread_time()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            spent[kind][0] += counted
+            spent[kind][1] += time.thread_time() - start
+    return call
+
+
+def _window(spent: Spent, run_chunk: Callable[[Any, int, int], Any], plan: Any, warm: int,
+            runs: int) -> dict[str, tuple[int, float]]:
+    """What `spent` gathers over runs warm..warm+runs of `plan`, played by `run_chunk` after the first."""
+    run_chunk(plan, 0, warm)
+    for kind in spent:
+        spent[kind] = [0, 0.0]
+    run_chunk(plan, warm, warm + runs)
+    return {kind: (int(n), float(t)) for kind, (n, t) in spent.items()}
+
+
 def per_decision(runs: int, cold: bool = False) -> dict[str, tuple[int, float]]:
     """Per kind of decision ('option', 'ally'): how many in `runs` runs, and CPU seconds in all;
     `cold`: with the caches emptied before each decision, outside its span."""
@@ -170,31 +199,17 @@ def per_decision(runs: int, cold: bool = False) -> dict[str, tuple[int, float]]:
     from engine.doctrine.core import Doctrine
     from engine.scenario import load
 
-    spent = {"option": [0, 0.0], "ally": [0, 0.0]}
+    spent: Spent = {"option": [0, 0.0], "ally": [0, 0.0]}
     # Larger than the processor's caches; writing one byte per 64-byte line evicts them.
     flood, ones = bytearray(16 << 20), b"\x01" * ((16 << 20) // 64)
 
-    def timed(kind: str, f: Callable[..., Any]) -> Callable[..., Any]:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if cold:
-                flood[::64] = ones
-            start = time.thread_time()
-            try:
-                return f(*args, **kwargs)
-            finally:
-                spent[kind][0] += 1
-                spent[kind][1] += time.thread_time() - start
-        return call
+    def flush() -> None:
+        flood[::64] = ones
 
-    options.probability = timed("option", options.probability)  # type: ignore[assignment]
-    Doctrine.draw = timed("ally", Doctrine.draw)  # type: ignore[method-assign]
-    warm = 20
-    plan = mc.Plan(load(TEACHING), warm + runs, seed=0)
-    mc.run_chunk(plan, 0, warm)
-    for kind in spent:
-        spent[kind] = [0, 0.0]
-    mc.run_chunk(plan, warm, warm + runs)
-    return {kind: (int(n), float(t)) for kind, (n, t) in spent.items()}
+    before = flush if cold else None
+    options.probability = _timed(spent, "option", options.probability, before=before)  # type: ignore[assignment]
+    Doctrine.draw = _timed(spent, "ally", Doctrine.draw, before=before)  # type: ignore[method-assign]
+    return _window(spent, mc.run_chunk, mc.Plan(load(TEACHING), 20 + runs, seed=0), 20, runs)
 
 
 def kernel_decisions(runs: int) -> dict[str, tuple[int, float]]:
@@ -211,16 +226,8 @@ def kernel_decisions(runs: int) -> dict[str, tuple[int, float]]:
     from engine.kernel import war
     from engine.scenario import load
 
-    spent = {"option": [0, 0.0], "ally": [0, 0.0]}
-    probability, play, go, result = options.probability, kernel._play, war._Run.go, war._Run.result
-
-    def option(*args: Any, **kwargs: Any) -> Any:
-        start = time.thread_time()
-        try:
-            return probability(*args, **kwargs)
-        finally:
-            spent["option"][0] += 1
-            spent["option"][1] += time.thread_time() - start
+    spent: Spent = {"option": [0, 0.0], "ally": [0, 0.0]}
+    play, result = kernel._play, war._Run.result
 
     def skeleton(*args: Any, **kwargs: Any) -> Any:
         start = time.thread_time()
@@ -229,29 +236,16 @@ def kernel_decisions(runs: int) -> dict[str, tuple[int, float]]:
         spent["ally"][0] += int((out[0] >= 0).sum())  # the ranks drawn
         return out
 
-    def cascade(self: Any, *args: Any, **kwargs: Any) -> Any:
-        start = time.thread_time()
-        try:
-            return go(self, *args, **kwargs)
-        finally:
-            spent["ally"][1] += time.thread_time() - start
-
     def drawn(self: Any, *args: Any, **kwargs: Any) -> Any:
         n_answers, _ = war.war_loop.answers_and_wars(self.cursor)
         spent["ally"][0] += int(np.count_nonzero(self.answers[:n_answers, 3] == 0))  # not standing
         return result(self, *args, **kwargs)
 
-    options.probability = option  # type: ignore[assignment]
+    options.probability = _timed(spent, "option", options.probability)  # type: ignore[assignment]
     kernel._play = skeleton  # type: ignore[assignment]
-    war._Run.go = cascade  # type: ignore[method-assign]
+    war._Run.go = _timed(spent, "ally", war._Run.go, counted=False)  # type: ignore[method-assign]
     war._Run.result = drawn  # type: ignore[method-assign]
-    warm = 300
-    plan = mc.Plan(load(TEACHING), warm + runs, seed=0)
-    kernel.run_chunk(plan, 0, warm)
-    for kind in spent:
-        spent[kind] = [0, 0.0]
-    kernel.run_chunk(plan, warm, warm + runs)
-    return {kind: (int(n), float(t)) for kind, (n, t) in spent.items()}
+    return _window(spent, kernel.run_chunk, mc.Plan(load(TEACHING), 300 + runs, seed=0), 300, runs)
 
 
 def main() -> None:
