@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import count
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .events import (
     AttackMade,
@@ -291,13 +291,34 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
     if head == "relations":
         src, dst, name = rest
         old = gs.relations.get((src, dst)) or Relation(src, dst)
-        gs.relations[(src, dst)] = replace(old, **{name: float(e.value)})  # type: ignore[arg-type]
+        gs.relations[(src, dst)] = _changed(old, name, float(e.value))
     else:
         sid, name = rest
         value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)
-        gs.states[sid] = replace(gs.states[sid], **{name: value})
+        gs.states[sid] = _changed(gs.states[sid], name, value)
     gs.setting = _SUCCESSORS.get(k := (gs.setting, "effect", e.path, e.value)) or _new_setting(k, gs)
     return WORLD_CHANGED
+
+
+# A state or relation an effect made, by what it was made from (the object it replaces, kept with it,
+# the field and the value): they are frozen, so the games of a batch that apply the same effect share
+# one, as they share the scenario's own. Bounded: memory stays flat whatever the effects.
+_CHANGED: dict[tuple[int, str, object], tuple[object, Any]] = {}
+_Frozen = TypeVar("_Frozen", State, Relation)
+_CHANGED_KEPT = 4096
+
+
+def _changed(old: _Frozen, name: str, value: object) -> _Frozen:
+    """`replace(old, name=value)`, made once per (old, name, value)."""
+    if value == 0.0:  # (-0.0 and 0.0 are one key but two values: made each time)
+        return replace(old, **{name: value})  # type: ignore[arg-type]
+    key = (id(old), name, value)
+    found = _CHANGED.get(key)
+    if found is None or found[0] is not old:
+        if len(_CHANGED) >= _CHANGED_KEPT:
+            _CHANGED.clear()
+        found = _CHANGED[key] = (old, replace(old, **{name: value}))  # type: ignore[arg-type]
+    return cast(_Frozen, found[1])
 
 
 def _treaty_in_force(gs: GameState, e: TreatyInForce) -> object:

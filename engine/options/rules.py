@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import cast
 
 from ..events import WarEnded
 from ..model import Control, Inject, InjectKind, Mode, Response, Scenario
@@ -65,18 +66,31 @@ def is_open(gs: GameState, inject: Inject) -> bool:
     return True
 
 
+def _by_turn(scenario: Scenario) -> tuple[dict[int, tuple[Inject, ...]], dict[int, tuple[Inject, ...]]]:
+    """The scenario's options by turn, in its order (read once per scenario): those whose window holds
+    the turn, and those whose window closes with it. A batch run asks both on every turn."""
+    memo = _OPTIONS.scratch(scenario)
+    found = memo.get("by turn")
+    if found is None:
+        held: dict[int, list[Inject]] = {}
+        closing: dict[int, list[Inject]] = {}
+        for i in options_of(scenario):
+            for turn in range(i.turn, min(last_turn(i), scenario.turns) + 1):  # (a window may outlast the game)
+                held.setdefault(turn, []).append(i)
+            closing.setdefault(last_turn(i), []).append(i)
+        found = memo["by turn"] = ({t: tuple(x) for t, x in held.items()}, {t: tuple(x) for t, x in closing.items()})
+    return cast(tuple[dict[int, tuple[Inject, ...]], dict[int, tuple[Inject, ...]]], found)
+
+
 def open_options(gs: GameState) -> list[Inject]:
     """This turn's open options that nobody has chosen on yet."""
-    options = options_of(gs.scenario)
-    if not options:
-        return []
-    return [i for i in options if i.id not in gs.option_choices and i.id not in gs.options_due and is_open(gs, i)]
+    held = _by_turn(gs.scenario)[0].get(gs.turn, ())
+    return [i for i in held if i.id not in gs.option_choices and i.id not in gs.options_due and is_open(gs, i)]
 
 
 def lapsing(gs: GameState) -> list[Inject]:
     """The options whose window closes with this turn, not carried out."""
-    return [i for i in options_of(gs.scenario)
-            if last_turn(i) == gs.turn and i.id not in gs.fired and i.id not in gs.lapsed]
+    return [i for i in _by_turn(gs.scenario)[1].get(gs.turn, ()) if i.id not in gs.fired and i.id not in gs.lapsed]
 
 
 def waiting(gs: GameState) -> list[tuple[str, str]]:
