@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 
 import pytest
 
@@ -21,7 +22,7 @@ from engine.events import (
     WarEnded,
 )
 from engine.game import Game
-from engine.model import Decision, DecisionSource, ForceSize, Response, Scenario
+from engine.model import Decision, DecisionSource, ForceSize, Response, Scenario, State
 from engine.options import advise, case, options_of
 from engine.options.doctrine import OptionAdvice
 from engine.scenario import load
@@ -204,3 +205,35 @@ def test_a_setting_keeps_its_version_when_the_histories_start_afresh(monkeypatch
     again = GameState.initial(sc)
     apply(again, dataclasses.replace(deployed, turn=4))
     assert again.setting == first.setting != 0
+
+
+def test_games_that_apply_the_same_effect_share_the_state_it_makes() -> None:
+    """A state an effect makes is frozen: two games that apply the same effect hold one object, the
+    scenario's state with that field changed; another value makes another; a zero keeps its sign
+    (0.0 and -0.0 are equal as keys, not as values)."""
+    sc = load(SCENARIOS / "baltic-2027.yaml")
+
+    def changed(value: float) -> State:
+        game = Game.new(sc, seed=0, stochastic=True, verbose=False)
+        game.open_turn()
+        game.push([EffectApplied(turn=1, inject="umpire", path="states.DEU.power", value=value,
+                                 reason="a test's effect")])
+        return game.state.states["DEU"]
+
+    first, second = changed(0.25), changed(0.25)
+    assert first is second and first == dataclasses.replace(sc.state_by_id["DEU"], power=0.25)
+    assert changed(0.5) is not first and changed(0.5) == dataclasses.replace(first, power=0.5)
+    assert [math.copysign(1.0, changed(zero).power) for zero in (-0.0, 0.0)] == [-1.0, 1.0]
+
+
+def test_an_option_open_beyond_the_last_turn_is_open_to_the_end() -> None:
+    """The options are indexed by the turns of their window (a batch run asks every turn), up to the
+    game's last turn for a window that outlasts it, and by the turn their window closes."""
+    from engine.options import rules
+    from tests.builders import inject, make_scenario
+    sc = make_scenario("AAA BBB", injects=[
+        inject("strike", "armed-attack", turn=2, actor="AAA", target="BBB", option=True, resolve=0.9, until=10**9),
+        inject("talk", "statement", turn=1, actor="AAA", option=True, resolve=0.2, until=2)], turns=3)
+    held, closing = rules._by_turn(sc)
+    assert {t: [i.id for i in x] for t, x in held.items()} == {1: ["talk"], 2: ["strike", "talk"], 3: ["strike"]}
+    assert {t: [i.id for i in x] for t, x in closing.items()} == {10**9: ["strike"], 2: ["talk"]}
