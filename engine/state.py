@@ -290,8 +290,10 @@ def _effect_applied(gs: GameState, e: EffectApplied) -> object:
     head, *rest = e.path.split(".")
     if head == "relations":
         src, dst, name = rest
-        old = gs.relations.get((src, dst)) or Relation(src, dst)
-        gs.relations[(src, dst)] = _changed(old, name, float(e.value))
+        old = gs.relations.get((src, dst))
+        # (a relation the scenario lacks is made here, once: nothing to share it with)
+        gs.relations[(src, dst)] = (_changed(old, name, float(e.value)) if old is not None
+                                    else Relation(src, dst, **{name: float(e.value)}))
     else:
         sid, name = rest
         value: Any = Regime(str(e.value)) if name == "regime" else float(e.value)

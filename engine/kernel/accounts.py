@@ -179,6 +179,7 @@ def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
     tab = acc.arrays()
     examined = run.examined[:war_loop.examined(run.cursor)].tolist()
     rounds: dict[int, list[Accounted]] = {}
+    triggers = acc.triggers
     if n_groups:
         groups = acc.out("groups", 0)[:n_groups]
         # Each group's voters' rows, read for every group at once (a scalar read per group costs more).
@@ -186,7 +187,7 @@ def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
         groups_read = groups.tolist()
         owed_all = acc.out("owed", 0)[:groups_read[-1][5]].tolist()
         ayes = acc.out("ayes", 0)
-        attacks, treaty_of, triggers, voters = tables.attacks, acc.treaty_of, acc.triggers, acc.voters
+        attacks, treaty_of, voters = tables.attacks, acc.treaty_of, acc.voters
         for (e, g, voted, _, owed_start, owed_stop, _, _), first, last in zip(groups_read, v_start, v_stop):
             if not voted and owed_start == owed_stop:
                 continue  # nothing to say: no vote, no commitment due now
@@ -204,7 +205,6 @@ def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
             found.append(Accounted(treaty_of[g], attacks[k].id, vote, due))
     powers = play.world.states
     measured: dict[str, list[tuple[float, bool]]] = {}
-    triggers = acc.triggers
     for i, kept in acc.out("tested", 0)[:n_tested].tolist():
         t = triggers[i]
         cases = measured.get(t.treaty)
