@@ -175,11 +175,11 @@ def where(runs: int, name: str) -> None:
     inside = [0.0]
     play_on = resume._play_on
 
-    def played(gs: Any, ctx: Any) -> Any:
+    def played(run: Any, gs: Any, ctx: Any) -> Any:
         played_on[gs.turn] += 1
         began = time.thread_time()
         try:
-            return play_on(gs, ctx)
+            return play_on(run, gs, ctx)
         finally:
             inside[0] += time.thread_time() - began
     resume._play_on = played  # type: ignore[assignment]

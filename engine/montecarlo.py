@@ -245,10 +245,13 @@ class _Reading:
         self.asked.append((e.attack, e.state, e.turn))
 
     def commitment(self, e: Honoured | Breach) -> None:
-        if e.type is ObligationType.NONAGGRESSION:  # its breach is the attacker's own act, not an ally's answer
+        self.settled(e.attack, e.state, e.type, isinstance(e, Honoured))
+
+    def settled(self, attack: str, state: str, kind: ObligationType, ok: bool) -> None:
+        """A commitment accounted, as its event says it (or a kernel run's close, engine.resolve.Accounts)."""
+        if kind is ObligationType.NONAGGRESSION:  # its breach is the attacker's own act, not an ally's answer
             return
-        ok = isinstance(e, Honoured)
-        key = (e.attack, e.state)
+        key = (attack, state)
         self.kept[key] = self.kept.get(key, True) and ok
         self.tested += 1
         self.honoured += ok

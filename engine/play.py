@@ -85,6 +85,11 @@ class Play:
             made.append(e)
         return Step(tuple(made), gs)
 
+    def world_changed(self) -> None:
+        """The state's world changed without an event (engine.resolve's commitments settled for a
+        kernel run): what is derived from it is renewed when next read, as after an event."""
+        self._world = None
+
     @property
     def world(self) -> World:
         if self._world is None:

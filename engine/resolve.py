@@ -73,12 +73,22 @@ class Accounted:
     owed: list[tuple[Trigger, bool]]
 
 
+# What a batch run's summary reads of a commitment accounted, as of its Honoured or Breach event
+# (engine.montecarlo._Reading.commitment): the attack, the ally, the obligation's type, whether kept.
+Settled = tuple[str, str, ObligationType, bool]
+
+
 @dataclass(frozen=True, slots=True)
 class Accounts:
     """A turn's commitments resolved elsewhere: each round's, by its number, and per treaty each
-    commitment tested this turn (the ally's power, whether it honoured), as `_tested` gathers them."""
+    commitment tested this turn (the ally's power, whether it honoured), as `_tested` gathers them.
+
+    `ledger`: where a kernel run, which keeps no log, wants the commitments accounted settled
+    without their events: each ally's reputation moved in the state as the events would move it,
+    and each commitment noted here, in the events' order."""
     rounds: Mapping[int, list[Accounted]]
     tested: dict[str, list[tuple[float, bool]]]
+    ledger: list[Settled] | None = None
 
 
 def resolve(play: Play, result: CascadeResult, max_rounds: int, accounts: Accounts | None = None) -> Iterator[Event]:
@@ -103,7 +113,7 @@ def resolve(play: Play, result: CascadeResult, max_rounds: int, accounts: Accoun
         if accounts is None:
             yield from _invocations_and_honour(play, rnd, tested, result.world)
         else:
-            yield from _accounted(play, accounts.rounds.get(rnd.number, ()))
+            yield from _accounted(play, accounts.rounds.get(rnd.number, ()), accounts.ledger)
     if result.truncated:
         yield CascadeTruncated(turn=turn, rounds=max_rounds, visibility="umpire",
                                reason=f"the cascade was stopped after {max_rounds} rounds")
@@ -158,13 +168,17 @@ def _invocations_and_honour(play: Play, rnd: Round, tested: dict[str, list[tuple
             yield from _honour(play, owed)
 
 
-def _accounted(play: Play, groups: Iterable[Accounted]) -> Iterator[Event]:
-    """`_invocations_and_honour`'s events for votes and commitments resolved elsewhere."""
+def _accounted(play: Play, groups: Iterable[Accounted], ledger: list[Settled] | None = None) -> Iterator[Event]:
+    """`_invocations_and_honour`'s events for votes and commitments resolved elsewhere (with a
+    `ledger`, the commitments settled without theirs: see Accounts)."""
     for group in groups:
         if group.vote is not None:
             yield _verdict(play, group.treaty, group.attack, *group.vote)[0]
         if group.owed:
-            yield from _honour(play, group.owed)
+            if ledger is None:
+                yield from _honour(play, group.owed)
+            else:
+                _settle(play, group.owed, ledger)
 
 
 def _tested(gs: GameState, triggers: list[Trigger], declared: bool,
@@ -310,6 +324,17 @@ def _honour(play: Play, owed: list[tuple[Trigger, bool]]) -> Iterator[Event]:
             visibility=vis,
             reason=f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"
             if say else "")
+
+
+def _settle(play: Play, owed: list[tuple[Trigger, bool]], ledger: list[Settled]) -> None:
+    """`_honour` without its events (see Accounts.ledger): each ally's reputation moved in the state
+    as its ReputationChanged moves it, each commitment noted as its Honoured or Breach is read."""
+    reputation = play.gs.reputation
+    for t, kept in owed:
+        ally = t.ally
+        reputation[ally] = reputation_after(reputation[ally], kept, REPUTATION_GAIN, REPUTATION_LOSS)
+        ledger.append((t.attack, ally, t.type, kept))
+    play.world_changed()
 
 
 def _indicators(play: Play, result: CascadeResult,

@@ -4,7 +4,9 @@
 For every turn of seeded batch runs, the close whose cascade, votes and commitments the loops
 play makes the reference engine's events, event for event, and so the same state: the answers
 drawn, the rounds' attacks and wars, the councils' verdicts, honour and reputations, cohesion.
-A turn the loop does not play is the reference engine's whole, with the same events. The loops
+A turn the loop does not play is the reference engine's whole, with the same events. With a
+ledger (a kernel run's close), the same state and the same events but the commitments' and the
+reputations', which the ledger says instead. The loops
 really play the turns they can: the reference engine's decider is never asked on them, nor its
 own reading of the rounds' commitments.
 """
@@ -19,14 +21,16 @@ from hypothesis import strategies as st
 from engine import montecarlo as mc
 from engine import resolve as resolve_rules
 from engine.decide import Decider
+from engine.events import Breach, Honoured, ReputationChanged
 from engine.game import Game
 from engine.kernel import close as kernel_close
 from engine.kernel import war
 from engine.kernel.scope import OutOfScope
 from engine.model import Scenario
-from engine.play import Context
+from engine.play import Context, Step
+from engine.resolve import Settled
 from engine.scenario import load
-from engine.state import Status
+from engine.state import GameState, Status
 from engine.turn import close_turn, open_turn
 from tests.test_kernel import scenarios
 from tests.test_kernel_war import QUICK, SHIPPED, cascades
@@ -54,6 +58,7 @@ def compare_closes(scenario: Scenario, runs: int, seed: int = 0) -> tuple[int, i
             assert found.state.reputation == expected.state.reputation
             assert found.state.decisions == expected.state.decisions
             assert found.state.wars == expected.state.wars
+            settles_like(gs, ctx, expected, f"run {index}, turn {gs.turn}")
             if gs.turn_attacks:
                 attacked += 1
                 try:
@@ -66,6 +71,25 @@ def compare_closes(scenario: Scenario, runs: int, seed: int = 0) -> tuple[int, i
     return played, attacked
 
 
+_SETTLED = (Honoured, Breach, ReputationChanged)  # what a close with a ledger makes no event of
+
+
+def settles_like(gs: GameState, ctx: Context, expected: Step, where: str) -> None:
+    """The close with a ledger (a kernel run's, which keeps no log) against the reference engine's:
+    the same state, the same events but the commitments' and the reputations', and the ledger says
+    what those commitments' events say, in their order. A turn the loop does not play keeps them all."""
+    ledger: list[Settled] = []
+    found = kernel_close.close(gs, ctx, ledger=ledger)
+    assert found.state == expected.state, where
+    said = [(e.attack, e.state, e.type, isinstance(e, Honoured)) for e in expected.events
+            if isinstance(e, (Honoured, Breach))]
+    if ledger or not said:
+        assert found.events == tuple(e for e in expected.events if not isinstance(e, _SETTLED)), where
+        assert ledger == said, where
+    else:
+        assert found.events == expected.events, where
+
+
 @pytest.mark.parametrize("name", [pytest.param(n, marks=() if n in QUICK else pytest.mark.slow) for n in SHIPPED])
 def test_the_loops_close_makes_the_reference_engines_events(name: str) -> None:
     played, attacked = compare_closes(load(ROOT / "scenarios" / f"{name}.yaml"), 8 if name in QUICK else 4)
@@ -74,7 +98,7 @@ def test_the_loops_close_makes_the_reference_engines_events(name: str) -> None:
 
 def test_the_teaching_scenarios_turns_of_war_are_closed_by_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whenever the loops play a turn, the reference engine's decider is never asked, nor does its
-    resolution read the rounds' commitments itself."""
+    resolution read the rounds' commitments itself; given a ledger, it settles them without events."""
     scenario = load(ROOT / "scenarios" / "baltic-2027.yaml")
     doctrine = mc._PLAYERS.doctrine(scenario, {})
     ctx = Context(doctrine, stochastic=True, verbose=False)
@@ -93,15 +117,19 @@ def test_the_teaching_scenarios_turns_of_war_are_closed_by_the_loop(monkeypatch:
         return read(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(resolve_rules, "_invocations_and_honour", reading)
-    wars = 0
+    wars = settled = 0
     for index in range(12):
         gs = Game.new(scenario, seed=mc.run_seed(5, index), stochastic=True, verbose=False, doctrine=doctrine).state
         while gs.turn < scenario.turns and gs.status is not Status.FINISHED:
             gs = open_turn(gs, ctx).state
             before = len(gs.wars)
-            gs = kernel_close.close(gs, ctx, own=True).state
+            ledger: list[Settled] = []
+            step = kernel_close.close(gs, ctx, own=True, ledger=ledger)
+            assert not any(isinstance(e, _SETTLED) for e in step.events)
+            gs = step.state
             wars += len(gs.wars) > before
-    assert wars >= 8 and not asked
+            settled += len(ledger)
+    assert wars >= 8 and settled >= 8 * 10 and not asked
 
 
 def test_a_turn_the_loop_declines_is_the_reference_engines_whole() -> None:

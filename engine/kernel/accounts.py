@@ -34,7 +34,7 @@ from ..attack import toward
 from ..model import RESPONSES, Decision, DecisionSource, Invocation, Mode, ObligationType
 from ..network import Attack, Trigger
 from ..play import Play
-from ..resolve import _CALLS_TO_ARMS, _HONOURS, _NEEDED, Accounted, Accounts, _answered_now, _vote
+from ..resolve import _CALLS_TO_ARMS, _HONOURS, _NEEDED, Accounted, Accounts, Settled, _answered_now, _vote
 from ..state import GameState
 from . import war_loop
 from .columns import Column
@@ -171,9 +171,9 @@ class Ballots:
         return _vote(self.bare, self.attack, member, self.owed_by.get(member, []), self.treaty_id, {})[0]
 
 
-def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
+def accounts(tables: CascadeTables, run: _Run, play: Play, ledger: list[Settled] | None = None) -> Accounts:
     """The councils' votes and the commitments of the cascade `run` played, as the reference
-    engine's resolution reads them."""
+    engine's resolution reads them (`ledger`: see Accounts)."""
     acc = tables.account
     n_groups, n_tested = acc.resolve(tables, run)
     tab = acc.arrays()
@@ -211,4 +211,4 @@ def accounts(tables: CascadeTables, run: _Run, play: Play) -> Accounts:
         if cases is None:
             cases = measured[t.treaty] = []
         cases.append((powers[t.ally].power, kept == 1))
-    return Accounts(rounds, measured)
+    return Accounts(rounds, measured, ledger)

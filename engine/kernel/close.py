@@ -12,7 +12,9 @@ drawn, the rounds (`engine.cascade.CascadeResult`) and the votes and commitments
 (`engine.resolve.Accounts`). The events of the verdicts, honour, reputations and cohesion
 are the reference engine's own (`engine.turn.close_turn(cascading=...)`), so the state
 and the events are the same, event for event (tests/test_kernel_close.py checks it turn by
-turn).
+turn). A kernel run keeps no log, so its closes settle the commitments with a ledger: the
+same state, without the two events per commitment that half of a run's events are, and
+the ledger says what those would have said (checked turn by turn too).
 
 A turn the loop does not play (`OutOfScope`: a conditional obligation in its cascade, an
 answer given before the close, an option due, a game that is not a batch run's) is closed
@@ -23,7 +25,7 @@ from __future__ import annotations
 from ..cascade import CascadeResult
 from ..events import Event
 from ..play import Context, Play, Step
-from ..resolve import Accounts
+from ..resolve import Accounts, Settled
 from ..state import GameState
 from ..turn import close_turn
 from ..world import IdentityMemo
@@ -46,8 +48,12 @@ def tables_of(gs: GameState) -> CascadeTables:
     return found
 
 
-def close(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
-    """`engine.turn.close_turn`, its cascade played by the loop where the loop plays it."""
+def close(gs: GameState, ctx: Context, *, own: bool = False, ledger: list[Settled] | None = None) -> Step:
+    """`engine.turn.close_turn`, its cascade played by the loop where the loop plays it.
+
+    `ledger`: a kernel run's, which keeps no log: the commitments of a turn the loop plays are
+    settled in the state without their events (engine.resolve.Accounts) and noted there, half of
+    a run's events made and folded for nobody to read."""
     try:
         check(gs, ctx)
     except OutOfScope:
@@ -62,7 +68,7 @@ def close(gs: GameState, ctx: Context, *, own: bool = False) -> Step:
         with tables.lock:
             run = tables.played(play)
             events, result = run.result(tables, play)
-            return events, result, accounts(tables, run, play)
+            return events, result, accounts(tables, run, play, ledger)
 
     try:
         return close_turn(gs, ctx, own=own, cascading=cascading)

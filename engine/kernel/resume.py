@@ -42,6 +42,7 @@ from ..doctrine import FACTORS
 from ..events import Event
 from ..model import RESPONSES, Decision, DecisionSource
 from ..play import Context
+from ..resolve import Settled
 from ..state import GameState, Key, Status, apply, restate_answers
 from ..turn import open_turn
 from ..world import War
@@ -125,14 +126,22 @@ class _Run:
                     seen.first_war = t
         seen.fired.extend((i, t) for i, t in tables.fired if t <= stop)
 
-    def reference_part(self, events: list[Event], gs: GameState) -> None:
-        """Events the reference engine played, one by one into the same reading (sums in log order)."""
+    def read(self, events: Sequence[Event], ledger: Sequence[Settled] = ()) -> None:
+        """A phase's events, one by one into the reading (sums in log order), then the commitments
+        it settled (which only the commitments' events would have said, in this order)."""
         from ..montecarlo import _READERS
+        seen = self.seen
         for e in events:
             reader = _READERS.get(type(e))
             if reader is not None:
-                reader(self.seen, e)
-        # the state's answers and votes are the run's own: the earlier ones were put in (`_state_at`)
+                reader(seen, e)
+        settled = seen.settled
+        for attack, state, kind, kept in ledger:
+            settled(attack, state, kind, kept)
+
+    def answers(self, gs: GameState) -> None:
+        """The answers and votes of the state the reference engine's phases made: the run's own (the
+        earlier ones were put in, `_state_at`)."""
         self.decisions = dict(gs.decisions)
         self.invocations = dict(gs.invocations)
 
@@ -167,18 +176,17 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
         war = turn_index < tables.arrays["t_number"].shape[0]
         at = tables.opened[turn_index] if war else tables.stop
         assert at is not None, "a run stops only where an answer may begin a war or where its tables stop"
-        phase = close if at.status is Status.OPEN else open_turn
-        run.kernel_part(tables, at.turn + (phase is open_turn), ranks, honour, cohesion, declared, at)
+        closing = at.status is Status.OPEN
+        run.kernel_part(tables, at.turn + (not closing), ranks, honour, cohesion, declared, at)
         gs = _state_at(run, at, seed, tables.states, reputation, resolves)
-        step = phase(gs, ctx, own=True)
-        gs = step.state
-        run.reference_part(list(step.events), gs)
+        events, gs = _step(run, gs, ctx, closing)
+        run.answers(gs)
         if gs.status is not Status.OPEN and (gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED):
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
-        after = _after(plan, root, gs, _made(tables, step.events) if phase is open_turn else None)
+        after = _after(plan, root, gs, None if closing else _made(tables, events))
         if after is None:
-            events, gs = _play_on(gs, ctx)
-            run.reference_part(events, gs)
+            gs = _play_on(run, gs, ctx)
+            run.answers(gs)
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
         tables = after
         turns = tables.arrays["t_number"].shape[0]
@@ -315,18 +323,28 @@ def _state_at(run: _Run, opened: GameState, seed: int, states: list[str], reputa
     return gs
 
 
-def _play_on(gs: GameState, ctx: Context) -> tuple[list[Event], GameState]:
-    """engine.game.Game.play from a state between turns: open and close each turn left."""
-    events: list[Event] = []
+def _step(run: _Run, gs: GameState, ctx: Context, closing: bool) -> tuple[tuple[Event, ...], GameState]:
+    """The reference engine's phase from `gs`, the close of its open turn or the opening of the next,
+    read into the run: its events and the state they made. The run keeps no log, so a close the
+    compiled loops play settles its commitments without their events (`close`'s ledger)."""
+    if closing:
+        ledger: list[Settled] = []
+        step = close(gs, ctx, own=True, ledger=ledger)
+        run.read(step.events, ledger)
+    else:
+        step = open_turn(gs, ctx, own=True)
+        run.read(step.events)
+    return step.events, step.state
+
+
+def _play_on(run: _Run, gs: GameState, ctx: Context) -> GameState:
+    """engine.game.Game.play from a state between turns, read into the run: open and close each turn
+    left."""
     if gs.status is Status.OPEN:  # its options drawn: the turn's close is next
-        step = close(gs, ctx, own=True)
-        events += step.events
-        gs = step.state
+        gs = _step(run, gs, ctx, closing=True)[1]
     while gs.turn < gs.scenario.turns and gs.status is not Status.FINISHED:
-        for phase in (open_turn, close):
-            step = phase(gs, ctx, own=True)
-            events += step.events
-            gs = step.state
+        gs = _step(run, gs, ctx, closing=False)[1]
+        gs = _step(run, gs, ctx, closing=True)[1]
         if gs.awaiting:
             raise RuntimeError("a batch run waits for cells")  # no cell plays a batch run
-    return events, gs
+    return gs
