@@ -1,10 +1,20 @@
-"""Leaving the kernel and coming back (engine.kernel.resume): what an option phase's shape is kept by."""
+"""Leaving the kernel and coming back (engine.kernel.resume): what the shape a phase made is kept by, and
+when the states after a close are no longer looked up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
+
+from engine import kernel
+from engine import montecarlo as mc
 from engine.events import TurnOpened
 from engine.kernel import resume
+from engine.scenario import load
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -30,3 +40,25 @@ def test_events_that_cannot_be_hashed_are_kept_by_a_digest_of_their_words() -> N
     same = resume._made(tables, [_Unhashable(1, ["a"])])  # type: ignore[arg-type, list-item]
     other = resume._made(tables, [_Unhashable(1, ["b"])])  # type: ignore[arg-type, list-item]
     assert isinstance(one[1], bytes) and one[1] == same[1] and one[1] != other[1]
+
+
+@pytest.mark.parametrize(("looked", "found", "pays"), [
+    (0, 0, True), (resume.CLOSE_TRIAL - 1, 0, True),                  # still on trial
+    (resume.CLOSE_TRIAL, 0, False), (1000, 99, False),                # fewer than one in ten found
+    (1000, 100, True), (1000, 900, True)])
+def test_states_after_a_close_are_looked_up_while_enough_are_found(looked: int, found: int, pays: bool) -> None:
+    tables = SimpleNamespace(closes_looked=looked, closes_found=found)
+    assert resume._closes_pay(tables) is pays  # type: ignore[arg-type]
+
+
+def test_the_teaching_runs_stop_looking_up_their_states_after_a_close() -> None:
+    """On the teaching scenario a state after a turn of war is seldom met again (each run's wars are its
+    own): after the trial, the runs play on without reading it, with the same results."""
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 900, seed=0)
+    prepared = kernel.prepare(plan)
+    played = kernel.summaries(plan, prepared, 0, plan.runs)
+    root = prepared.tables
+    assert root is not None
+    assert root.closes_looked == resume.CLOSE_TRIAL  # the trial, then no more
+    assert root.closes_found * resume.CLOSE_PAYBACK < root.closes_looked
+    assert [s for s, _ in played[-40:]] == [mc.play_run(plan, i) for i in range(plan.runs - 40, plan.runs)]

@@ -62,6 +62,12 @@ _LAST = 1 << 62  # a turn after every turn: a part of the run played to the end
 AFTER_LIMIT = 512
 MET_LIMIT = 200_000
 MADE_LIMIT = 256  # option phases remembered per tables (`_made`): a few options open give a few outcomes
+# On some scenarios a state after a close is found among the tables after it so seldom that its
+# shape costs more than it saves (the teaching one: about one in eighty; each run's wars are its
+# own): once `CLOSE_TRIAL` such states were looked up and fewer than one in `CLOSE_PAYBACK` were
+# found, the runs play on after a close without looking (the same results either way).
+CLOSE_TRIAL = 512
+CLOSE_PAYBACK = 10
 # Building the tables after a state costs some ten times playing on from it on the reference
 # engine (the skeleton reads every factor for each possible answer of the leader). So they are
 # built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
@@ -183,7 +189,12 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
         run.answers(gs)
         if gs.status is not Status.OPEN and (gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED):
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
-        after = _after(plan, root, gs, None if closing else _made(tables, events))
+        after = None
+        if not closing or _closes_pay(root):
+            after = _after(plan, root, gs, None if closing else _made(tables, events))
+            if closing:
+                root.closes_looked += 1
+                root.closes_found += after is not None
         if after is None:
             gs = _play_on(run, gs, ctx)
             run.answers(gs)
@@ -222,6 +233,11 @@ def _made(tables: Tables, events: Sequence[Event]) -> tuple[Tables, tuple[Event,
     except TypeError:
         return tables, hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
     return tables, key
+
+
+def _closes_pay(root: Tables) -> bool:
+    """Whether the states after a close are still worth looking up (see CLOSE_TRIAL)."""
+    return root.closes_looked < CLOSE_TRIAL or root.closes_found * CLOSE_PAYBACK >= root.closes_looked
 
 
 def _after(plan: Plan, root: Tables, gs: GameState,

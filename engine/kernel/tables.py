@@ -265,6 +265,8 @@ class Tables:
     after: dict[bytes, Tables | str] = field(default_factory=dict)
     met: dict[bytes, int] = field(default_factory=dict)  # the shapes met, not compiled: how often
     came_back: int = 0                                # runs that came back on tables of `after`
+    closes_looked: int = 0     # states after a close looked up in `after`, and found (resume.CLOSE_TRIAL)
+    closes_found: int = 0
     # the shape of the state an option phase from `stop` made, by that phase's events (or their digest:
     # engine.kernel.resume._made): the same events from the same shape make the same shape, read once
     made: dict[tuple[Event, ...] | bytes, bytes] = field(default_factory=dict)
