@@ -237,3 +237,25 @@ def test_an_option_open_beyond_the_last_turn_is_open_to_the_end() -> None:
     held, closing = rules._by_turn(sc)
     assert {t: [i.id for i in x] for t, x in held.items()} == {1: ["talk"], 2: ["strike", "talk"], 3: ["strike"]}
     assert {t: [i.id for i in x] for t, x in closing.items()} == {10**9: ["strike"], 2: ["talk"]}
+
+
+@pytest.mark.parametrize(("turn", "fired", "lapsed", "may"), [
+    (1, (), (), True),             # talk's window holds turn 1
+    (3, (), (), True),             # strike's holds turn 3
+    (3, ("strike",), (), False),   # carried out: not open again
+    (2, ("strike",), ("talk",), False),
+    (2, ("strike",), (), True),    # talk still may be
+    (4, (), (), False),            # after the last turn: none
+])
+def test_an_option_may_be_open_on_a_later_turn_while_its_window_holds_it_and_it_is_neither_fired_nor_lapsed(
+        turn: int, fired: tuple[str, ...], lapsed: tuple[str, ...], may: bool) -> None:
+    """What a kernel run reads before coming back to its tables after an option phase (engine.kernel.resume)."""
+    from engine.options import may_open
+    from tests.builders import inject, make_scenario
+    sc = make_scenario("AAA BBB", injects=[
+        inject("strike", "armed-attack", turn=2, actor="AAA", target="BBB", option=True, resolve=0.9, until=10**9),
+        inject("talk", "statement", turn=1, actor="AAA", option=True, resolve=0.2, until=2)], turns=3)
+    gs = GameState(sc)
+    gs.fired = list(fired)
+    gs.lapsed = {i: None for i in lapsed}
+    assert may_open(gs, turn) is may

@@ -19,7 +19,10 @@ Then the run goes back to the kernel: the tables of the turns after it are built
 from the run's state (`build_tables(start=...)`) and cached under that state's
 shape, all of it but what the draws change (`_shape`), since many runs reach the
 same wars by the same answers. A run can leave and come back several times; a
-state whose turns the kernel does not compile is played on by the reference engine.
+state whose turns the kernel does not compile is played on by the reference engine. So is
+a run whose coming back would cost more than it saves: after an option phase when an
+option may be open on the next turn too (the tables after it would play one close), and
+after a close once few of the states after closes were found again (`CLOSE_TRIAL`).
 
 The summary reads each part in the order `engine.montecarlo.summarise` reads a
 whole log. tests/test_kernel.py checks the result against the reference engine's
@@ -41,6 +44,7 @@ from ..attack import Attack
 from ..doctrine import FACTORS
 from ..events import Event
 from ..model import RESPONSES, Decision, DecisionSource
+from ..options import may_open
 from ..play import Context
 from ..resolve import Settled
 from ..state import GameState, Key, Status, apply, restate_answers
@@ -68,6 +72,11 @@ MADE_LIMIT = 256  # option phases remembered per tables (`_made`): a few options
 # found, the runs play on after a close without looking (the same results either way).
 CLOSE_TRIAL = 512
 CLOSE_PAYBACK = 10
+# After an option phase, the tables after it play on to the next turn an option may be open on: when
+# that is the next one, they would play this turn's close alone, and coming back to them (the shape
+# found, the loop called, the run's state made again at their stop: some 90-130 us) costs more than
+# the reference engine's close; the run plays on instead (the same results either way).
+
 # Building the tables after a state costs some ten times playing on from it on the reference
 # engine (the skeleton reads every factor for each possible answer of the leader). So they are
 # built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
@@ -190,11 +199,12 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
         if gs.status is not Status.OPEN and (gs.turn >= gs.scenario.turns or gs.status is Status.FINISHED):
             return run.summary(plan, index, drawn, {a: x.origin for a, x in gs.attacks.items()})
         after = None
-        if not closing or _closes_pay(root):
-            after = _after(plan, root, gs, None if closing else _made(tables, events))
-            if closing:
-                root.closes_looked += 1
-                root.closes_found += after is not None
+        if closing and _closes_pay(root):
+            after = _after(plan, root, gs)
+            root.closes_looked += 1
+            root.closes_found += after is not None
+        elif not closing and not may_open(gs, gs.turn + 1):
+            after = _after(plan, root, gs, _made(tables, events))
         if after is None:
             gs = _play_on(run, gs, ctx)
             run.answers(gs)

@@ -24,6 +24,7 @@ from .rules import (
     is_open,
     lapsing,
     last_turn,
+    may_open,
     open_options,
     options_of,
     orphaned,
@@ -37,5 +38,5 @@ from .weights import FACTORS, WEIGHTS, family
 
 __all__ = ["FACTORS", "WEIGHTS", "OptionAdvice", "OptionCase", "actor_of", "advice", "advise", "by_record",
            "case", "ceasefire", "expected_coalition", "family", "is_open", "lapsing", "last_turn",
-           "open_options", "options_of", "orphaned", "played_by_cell", "probability", "recorded", "waiting",
+           "may_open", "open_options", "options_of", "orphaned", "played_by_cell", "probability", "recorded", "waiting",
            "war_reasons"]

@@ -82,6 +82,13 @@ def _by_turn(scenario: Scenario) -> tuple[dict[int, tuple[Inject, ...]], dict[in
     return cast(tuple[dict[int, tuple[Inject, ...]], dict[int, tuple[Inject, ...]]], found)
 
 
+def may_open(gs: GameState, turn: int) -> bool:
+    """Whether an option may be open on `turn` (a later one), as far as the state says now: one whose
+    window holds it, neither carried out nor lapsed (the rest `is_open` asks is that turn's)."""
+    fired, lapsed = gs.fired, gs.lapsed
+    return any(i.id not in fired and i.id not in lapsed for i in _by_turn(gs.scenario)[0].get(turn, ()))
+
+
 def open_options(gs: GameState) -> list[Inject]:
     """This turn's open options that nobody has chosen on yet."""
     held = _by_turn(gs.scenario)[0].get(gs.turn, ())
