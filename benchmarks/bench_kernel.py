@@ -168,7 +168,9 @@ def where(runs: int, name: str) -> None:
     timed(resume, "_state_at", lambda _: "leaving the kernel: the run's state rebuilt")
     timed(resume, "_after", lambda _: "coming back: the tables after the state found (or built)")
     timed(kernel, "_play", lambda _: "the compiled loop")
-    # A run whose state after a turn was met too seldom to have tables of its own (resume.SIGHTINGS) is
+    # A run whose state after a turn was met too seldom to have tables of its own (resume.SIGHTINGS), or
+    # whose coming back to them would cost more than it saves (an option may be open on the next turn
+    # too; the states after closes seldom found again: resume.CLOSE_TRIAL), is
     # played on to its end by the reference engine: the turn it starts from, and the time inside (the
     # opens and closes above included, so it is printed apart).
     played_on: Counter[int] = Counter()
@@ -195,8 +197,9 @@ def where(runs: int, name: str) -> None:
     print(f"  {'the rest (summaries, tallies, reading the events)':<62} {rest / runs * 1e3:6.3f} ms a run "
           f"{rest / total:6.1%}")
     starts = ", ".join(f"{turn}: {n / runs:.0%}" for turn, n in sorted(played_on.items()) if n >= runs / 100)
-    print(f"  runs played on to their end by the reference engine, a state after a turn met too seldom to "
-          f"tabulate: {sum(played_on.values()) / runs:.0%} ({inside[0] / runs * 1e3:.3f} ms a run, "
+    print(f"  runs played on to their end by the reference engine (a state after a turn met too seldom to "
+          f"tabulate, or coming back not paying): {sum(played_on.values()) / runs:.0%} "
+          f"({inside[0] / runs * 1e3:.3f} ms a run, "
           f"{inside[0] / total:.1%} of the time, the parts above included; after turn {starts})")
     print(f"  the reference engine's turns made {len(attacks):,} distinct attacks (by origin, attackers, target) "
           f"and asked {len(asked):,} distinct (attack, state) answers in {runs:,} runs")
