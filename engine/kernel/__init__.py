@@ -10,7 +10,7 @@ The scope (`scope.kernel_scope`): every plan, runs from a game's prefix (the
 console's what-if) included: the prefix is folded and read once per plan and each
 run starts from its state (`prefix`). Three things leave the kernel for the
 reference engine, and a run comes back after them on tables of the state they made
-(`resume`): a turn in which an answer begins a war (its cascade and its councils' votes are
+where that pays (`resume`): a turn in which an answer begins a war (its cascade and its councils' votes are
 played by compiled loops, `war` and `accounts`, and handed to the reference engine's close,
 `close`, which makes that turn's events, the same as its own) and a turn whose close
 meets a conditional obligation (owed or not by the run's other answers), whose close

@@ -6,7 +6,8 @@ requires them is held), effects and treaty signatures, withdrawals and disclosur
 change the world the same way. So these are in scope: the skeleton play of the
 tables meets them as every run does. Options are in scope too: the tables stop at
 the first turn on which one is open, each run's option phase is the reference
-engine's, and the run comes back on the tables of the state its choices made. So
+engine's, and the run comes back on the tables of the state its choices made
+(where that pays: `engine.kernel.resume`). So
 are conditional obligations: the tables stop at a turn whose close meets one (whether
 it binds is the run's answers' doing), the reference engine closes it, and the run
 comes back after it. So are runs from a game's prefix (the console's what-if): its
