@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 from .attack import toward
 from .decide import script_entry
@@ -42,6 +43,9 @@ from .world import World
 
 REPUTATION_GAIN = 0.10   # honouring: a tenth of the way up to a perfect record
 REPUTATION_LOSS = 0.25   # abandoning: a quarter of the standing lost
+# An ally's reputation after a commitment accounted, by these constants: the one rule `_honour` and
+# `_settle` both move it by.
+_moved = partial(reputation_after, gain=REPUTATION_GAIN, loss=REPUTATION_LOSS)
 _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
 # `honours` for every (obligation type, response): asked for each commitment tested, a
 # thousand times a run, so looked up rather than worked out.
@@ -317,7 +321,7 @@ def _honour(play: Play, owed: list[tuple[Trigger, bool]]) -> Iterator[Event]:
                   reason=f"{ally_name} {'honours' if kept else 'abandons'} {f.commitments[t.treaty, t.article]} "
                          f"toward {f.name(t.partner)}" if say else "")
         before = changed[ally] if ally in changed else reputation[ally]
-        after = reputation_after(before, kept, REPUTATION_GAIN, REPUTATION_LOSS)
+        after = _moved(before, kept)
         changed[ally] = after
         yield _REPUTATION(
             ReputationChanged, turn=turn, state=ally, before=before, after=after, treaty=t.treaty, actor=ally,
@@ -332,7 +336,7 @@ def _settle(play: Play, owed: list[tuple[Trigger, bool]], ledger: list[Settled])
     reputation = play.gs.reputation
     for t, kept in owed:
         ally = t.ally
-        reputation[ally] = reputation_after(reputation[ally], kept, REPUTATION_GAIN, REPUTATION_LOSS)
+        reputation[ally] = _moved(reputation[ally], kept)
         ledger.append((t.attack, ally, t.type, kept))
     play.world_changed()
 

@@ -72,11 +72,6 @@ MADE_LIMIT = 256  # option phases remembered per tables (`_made`): a few options
 # found, the runs play on after a close without looking (the same results either way).
 CLOSE_TRIAL = 512
 CLOSE_PAYBACK = 10
-# After an option phase, the tables after it play on to the next turn an option may be open on: when
-# that is the next one, they would play this turn's close alone, and coming back to them (the shape
-# found, the loop called, the run's state made again at their stop: some 90-130 us) costs more than
-# the reference engine's close; the run plays on instead (the same results either way).
-
 # Building the tables after a state costs some ten times playing on from it on the reference
 # engine (the skeleton reads every factor for each possible answer of the leader). So they are
 # built for a state met a few times (`SIGHTINGS`), and no longer once `TRIAL_BUILDS` were built and
@@ -204,6 +199,10 @@ def finish(plan: Plan, tables: Tables, index: int, seed: int, turn_index: int, r
             root.closes_looked += 1
             root.closes_found += after is not None
         elif not closing and not may_open(gs, gs.turn + 1):
+            # The tables after an option phase play on to the next turn an option may be open on: were
+            # that the next, they would play this turn's close alone, and coming back (the shape found,
+            # the loop called, the run's state made again at their stop: some 90-130 us) costs more than
+            # the reference engine's close. The run plays on instead (the same results either way).
             after = _after(plan, root, gs, _made(tables, events))
         if after is None:
             gs = _play_on(run, gs, ctx)
