@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
 
 from .attack import toward
 from .decide import script_entry
@@ -43,9 +42,6 @@ from .world import World
 
 REPUTATION_GAIN = 0.10   # honouring: a tenth of the way up to a perfect record
 REPUTATION_LOSS = 0.25   # abandoning: a quarter of the standing lost
-# An ally's reputation after a commitment accounted, by these constants: the one rule `_honour` and
-# `_settle` both move it by.
-_moved = partial(reputation_after, gain=REPUTATION_GAIN, loss=REPUTATION_LOSS)
 _CALLS_TO_ARMS = frozenset({ObligationType.DEFENSE, ObligationType.OFFENSE})
 # `honours` for every (obligation type, response): asked for each commitment tested, a
 # thousand times a run, so looked up rather than worked out.
@@ -328,6 +324,12 @@ def _honour(play: Play, owed: list[tuple[Trigger, bool]]) -> Iterator[Event]:
             visibility=vis,
             reason=f"{ally_name}'s reputation as an ally {'rises' if kept else 'falls'} to {after:.2f}"
             if say else "")
+
+
+def _moved(before: float, kept: bool) -> float:
+    """An ally's reputation after a commitment accounted: the one rule `_honour` and `_settle` both
+    move it by (the constants read when called, so a rule changed is followed everywhere)."""
+    return reputation_after(before, kept, REPUTATION_GAIN, REPUTATION_LOSS)
 
 
 def _settle(play: Play, owed: list[tuple[Trigger, bool]], ledger: list[Settled]) -> None:
