@@ -1,13 +1,16 @@
 """Monte Carlo benchmarks: throughput and memory of `casus run`, where the time goes, and scaling.
 
     python benchmarks/bench_montecarlo.py [--runs 10000] [--workers 2] [--quick]
-                                          [--skip-scaling] [--skip-profile]
+                                          [--skip-scaling] [--skip-profile] [--reference-only]
 
 Target: 10,000 runs of the teaching scenario with 2 workers at 500 runs per
 second or more, under 1 GB of peak memory summed over the processes. Prints
-the throughput (wall clock and CPU per run), the peak memory, a profile of one
-process summarised by module and by function, and runs per second against the
-number of states and of turns (synthetic scenarios from benchmarks/generate.py).
+the throughput (wall clock and CPU per run) and the peak memory of the engine
+`casus run` chooses (the compiled kernel when the scenario is within its scope),
+then of the reference engine (`casus run --reference`) in the same sitting; a
+profile of one process of the reference engine summarised by module and by
+function; and its runs per second against the number of states and of turns
+(synthetic scenarios from benchmarks/generate.py).
 """
 from __future__ import annotations
 
@@ -32,10 +35,13 @@ TARGET_RATE = 500.0
 TARGET_BYTES = 1 << 30
 
 
-def bench_throughput(runs: int, workers: int) -> dict:
+def bench_throughput(runs: int, workers: int, reference: bool) -> dict:
+    """`casus run`'s throughput: its choice of engine (the tables built before the clock starts, as
+    `casus run` builds them before its workers start), or the reference engine."""
     plan = mc.Plan(load(TEACHING), runs, seed=0)
+    engine = runner.choose_engine(plan, reference=reference)
     before = os.times()
-    outcome = runner.run(plan, workers=workers)
+    outcome = runner.run(plan, workers=workers, engine=engine)
     after = os.times()
     cpu = (after.user - before.user) + (after.system - before.system) + \
           (after.children_user - before.children_user) + (after.children_system - before.children_system)
@@ -43,7 +49,19 @@ def bench_throughput(runs: int, workers: int) -> dict:
             "rate": outcome.rate, "cpu_ms_per_run": 1000 * cpu / max(outcome.done, 1),
             "peak_bytes": outcome.peak_rss_bytes, "processes": len(outcome.tally.peak_rss),
             "each_mib": sorted(round(kib / 1024) for kib in outcome.tally.peak_rss.values()),
-            "load": os.getloadavg()[0]}
+            "load": os.getloadavg()[0], "engine": engine.name}
+
+
+def report(r: dict) -> None:
+    ok_rate = "met" if r["rate"] >= TARGET_RATE else "NOT met"
+    ok_mem = "met" if r["peak_bytes"] < TARGET_BYTES else "NOT met"
+    print(f"teaching scenario, {r['runs']} runs, {r['workers']} workers, engine {r['engine']}: "
+          f"{r['wall_s']:.1f} s wall, {r['rate']:.1f} runs/s [target >= {TARGET_RATE:.0f}: {ok_rate}]; "
+          f"{r['cpu_ms_per_run']:.1f} ms CPU per run")
+    print(f"  peak memory, sum over {r['processes']} processes: {r['peak_bytes'] / 2**20:.0f} MiB "
+          f"(each {', '.join(str(m) for m in r['each_mib'])} MiB) "
+          f"[target < 1024 MiB: {ok_mem}]; load average during the run {r['load']:.1f} "
+          f"on {os.cpu_count()} cores")
 
 
 def profile_one(runs: int, top: int = 18) -> None:
@@ -109,18 +127,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 runs and small samples")
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--reference-only", action="store_true", help="the reference engine's throughput alone")
     args = parser.parse_args()
     runs = 1000 if args.quick and args.runs == 10_000 else args.runs
-    r = bench_throughput(runs, args.workers)
-    ok_rate = "met" if r["rate"] >= TARGET_RATE else "NOT met"
-    ok_mem = "met" if r["peak_bytes"] < TARGET_BYTES else "NOT met"
-    print(f"teaching scenario, {r['runs']} runs, {r['workers']} workers: {r['wall_s']:.1f} s wall, "
-          f"{r['rate']:.1f} runs/s [target >= {TARGET_RATE:.0f}: {ok_rate}]; "
-          f"{r['cpu_ms_per_run']:.1f} ms CPU per run")
-    print(f"peak memory, sum over {r['processes']} processes: {r['peak_bytes'] / 2**20:.0f} MiB "
-          f"(each {', '.join(str(m) for m in r['each_mib'])} MiB) "
-          f"[target < 1024 MiB: {ok_mem}]; load average during the run {r['load']:.1f} "
-          f"on {os.cpu_count()} cores")
+    for reference in ((True,) if args.reference_only else (False, True)):
+        report(bench_throughput(runs, args.workers, reference))
     if not args.skip_profile:
         profile_one(20 if args.quick else 60)
     if not args.skip_scaling:

@@ -84,7 +84,7 @@ from .mc_html import report_html
 from .mc_results import CSV_COLUMNS, Results
 from .mc_stats import COHESION_BINS, QUANTILES, Z95, ExactSum, wilson
 from .mc_tally import RunSummary, Tally
-from .model import Mode, ObligationType, Response, Scenario
+from .model import Decision, Mode, ObligationType, Response, Scenario
 from .state import GameState, Status, fold
 
 __all__ = [
@@ -241,7 +241,8 @@ class _Reading:
     first_war: int | None = None
     fired: list[tuple[str, int]] = field(default_factory=list)  # (inject, turn), in log order
 
-    def decision(self, e: DecisionTaken) -> None:
+    def decision(self, e: DecisionTaken | Decision) -> None:
+        """An answer given, as its event says it (or a kernel run's close, engine.kernel.close)."""
         self.asked.append((e.attack, e.state, e.turn))
 
     def commitment(self, e: Honoured | Breach) -> None:

@@ -52,7 +52,7 @@ from .model import Control, Decision, DecisionSource, Deployment, Mode, Regime, 
 from .network import Attack
 from .world import INITIAL_REPUTATION, War, World, _members_at_start
 
-__all__ = ["GameState", "Key", "Mode", "Status", "apply", "fold", "restate_answers"]
+__all__ = ["GameState", "Key", "Mode", "Status", "answered", "apply", "fold", "restate_answers"]
 
 
 class Status(StrEnum):
@@ -354,7 +354,12 @@ def _requested(gs: GameState, e: DecisionRequested) -> None:
 
 
 def _decision(gs: GameState, e: DecisionTaken) -> None:
-    d = e.decision
+    answered(gs, e.decision)
+
+
+def answered(gs: GameState, d: Decision) -> None:
+    """An answer given: the fold of its DecisionTaken, and where a kernel run's close, which keeps no
+    log, gives the answers its loop drew without their events (engine.kernel.close)."""
     key = (d.attack, d.state)
     if d.statement or key in gs.statements:   # most answers have none: the map stays small
         gs.statements[key] = d.statement

@@ -5,8 +5,8 @@ For every turn of seeded batch runs, the close whose cascade, votes and commitme
 play makes the reference engine's events, event for event, and so the same state: the answers
 drawn, the rounds' attacks and wars, the councils' verdicts, honour and reputations, cohesion.
 A turn the loop does not play is the reference engine's whole, with the same events. With a
-ledger (a kernel run's close), the same state and the same events but the commitments' and the
-reputations', which the ledger says instead. The loops
+ledger (a kernel run's close), the same state and the same events but the answers', the
+commitments' and the reputations', which the ledger and the answers noted say instead. The loops
 really play the turns they can: the reference engine's decider is never asked on them, nor its
 own reading of the rounds' commitments.
 """
@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from engine import montecarlo as mc
 from engine import resolve as resolve_rules
 from engine.decide import Decider
-from engine.events import Breach, Honoured, ReputationChanged
+from engine.events import Breach, DecisionTaken, Honoured, ReputationChanged
 from engine.game import Game
 from engine.kernel import close as kernel_close
 from engine.kernel import war
 from engine.kernel.scope import OutOfScope
-from engine.model import Scenario
+from engine.model import Decision, Scenario
 from engine.play import Context, Step
 from engine.resolve import Settled
 from engine.scenario import load
@@ -72,20 +72,25 @@ def compare_closes(scenario: Scenario, runs: int, seed: int = 0) -> tuple[int, i
 
 
 _SETTLED = (Honoured, Breach, ReputationChanged)  # what a close with a ledger makes no event of
+_LEFT_OUT = (*_SETTLED, DecisionTaken)             # ... and with its answers noted
 
 
 def settles_like(gs: GameState, ctx: Context, expected: Step, where: str) -> None:
-    """The close with a ledger (a kernel run's, which keeps no log) against the reference engine's:
-    the same state, the same events but the commitments' and the reputations', and the ledger says
-    what those commitments' events say, in their order. A turn the loop does not play keeps them all."""
+    """The close with a ledger and answers noted (a kernel run's, which keeps no log) against the
+    reference engine's: the same state, the same events but the answers', the commitments' and the
+    reputations', and the ledger and the answers say what those events say, in their order. A turn
+    the loop does not play keeps them all."""
     ledger: list[Settled] = []
-    found = kernel_close.close(gs, ctx, ledger=ledger)
+    answers: list[Decision] = []
+    found = kernel_close.close(gs, ctx, ledger=ledger, answers=answers)
     assert found.state == expected.state, where
     said = [(e.attack, e.state, e.type, isinstance(e, Honoured)) for e in expected.events
             if isinstance(e, (Honoured, Breach))]
-    if ledger or not said:
-        assert found.events == tuple(e for e in expected.events if not isinstance(e, _SETTLED)), where
+    given = [e.decision for e in expected.events if isinstance(e, DecisionTaken)]
+    if ledger or answers:
+        assert found.events == tuple(e for e in expected.events if not isinstance(e, _LEFT_OUT)), where
         assert ledger == said, where
+        assert answers == given, where
     else:
         assert found.events == expected.events, where
 
@@ -98,7 +103,8 @@ def test_the_loops_close_makes_the_reference_engines_events(name: str) -> None:
 
 def test_the_teaching_scenarios_turns_of_war_are_closed_by_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whenever the loops play a turn, the reference engine's decider is never asked, nor does its
-    resolution read the rounds' commitments itself; given a ledger, it settles them without events."""
+    resolution read the rounds' commitments itself; given a ledger and a list for the answers, it
+    settles the commitments and gives the answers without events."""
     scenario = load(ROOT / "scenarios" / "baltic-2027.yaml")
     doctrine = mc._PLAYERS.doctrine(scenario, {})
     ctx = Context(doctrine, stochastic=True, verbose=False)
@@ -117,19 +123,21 @@ def test_the_teaching_scenarios_turns_of_war_are_closed_by_the_loop(monkeypatch:
         return read(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(resolve_rules, "_invocations_and_honour", reading)
-    wars = settled = 0
+    wars = settled = given = 0
     for index in range(12):
         gs = Game.new(scenario, seed=mc.run_seed(5, index), stochastic=True, verbose=False, doctrine=doctrine).state
         while gs.turn < scenario.turns and gs.status is not Status.FINISHED:
             gs = open_turn(gs, ctx).state
             before = len(gs.wars)
             ledger: list[Settled] = []
-            step = kernel_close.close(gs, ctx, own=True, ledger=ledger)
-            assert not any(isinstance(e, _SETTLED) for e in step.events)
+            answers: list[Decision] = []
+            step = kernel_close.close(gs, ctx, own=True, ledger=ledger, answers=answers)
+            assert not any(isinstance(e, _LEFT_OUT) for e in step.events)
             gs = step.state
             wars += len(gs.wars) > before
             settled += len(ledger)
-    assert wars >= 8 and settled >= 8 * 10 and not asked
+            given += len(answers)
+    assert wars >= 8 and settled >= 8 * 10 and given >= 8 * 10 and not asked
 
 
 def test_a_turn_the_loop_declines_is_the_reference_engines_whole() -> None:

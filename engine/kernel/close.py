@@ -14,7 +14,9 @@ are the reference engine's own (`engine.turn.close_turn(cascading=...)`), so the
 and the events are the same, event for event (tests/test_kernel_close.py checks it turn by
 turn). A kernel run keeps no log, so its closes settle the commitments with a ledger: the
 same state, without the two events per commitment that half of a run's events are, and
-the ledger says what those would have said (checked turn by turn too).
+the ledger says what those would have said. They also give the answers the loop drew in
+the state as the fold gives them, without their events, noted in order for the run's
+reading (both checked turn by turn too).
 
 A turn the loop does not play (`OutOfScope`: a conditional obligation in its cascade, an
 answer given before the close, an option due, a game that is not a batch run's) is closed
@@ -24,9 +26,10 @@ from __future__ import annotations
 
 from ..cascade import CascadeResult
 from ..events import Event
+from ..model import Decision
 from ..play import Context, Play, Step
 from ..resolve import Accounts, Settled
-from ..state import GameState
+from ..state import GameState, answered
 from ..turn import close_turn
 from ..world import IdentityMemo
 from .accounts import accounts
@@ -48,12 +51,15 @@ def tables_of(gs: GameState) -> CascadeTables:
     return found
 
 
-def close(gs: GameState, ctx: Context, *, own: bool = False, ledger: list[Settled] | None = None) -> Step:
+def close(gs: GameState, ctx: Context, *, own: bool = False, ledger: list[Settled] | None = None,
+          answers: list[Decision] | None = None) -> Step:
     """`engine.turn.close_turn`, its cascade played by the loop where the loop plays it.
 
     `ledger`: a kernel run's, which keeps no log: the commitments of a turn the loop plays are
     settled in the state without their events (engine.resolve.Accounts) and noted there, half of
-    a run's events made and folded for nobody to read."""
+    a run's events made and folded for nobody to read. `answers`: the same run's, where the
+    answers the loop drew are given in the state as their DecisionTaken gives them
+    (`engine.state.answered`) and noted, in their order, without those events."""
     try:
         check(gs, ctx)
     except OutOfScope:
@@ -67,8 +73,14 @@ def close(gs: GameState, ctx: Context, *, own: bool = False, ledger: list[Settle
         # worker's threads, say), and the loops' buffers with them.
         with tables.lock:
             run = tables.played(play)
-            events, result = run.result(tables, play)
-            return events, result, accounts(tables, run, play, ledger)
+            given: list[Decision] | None = None if answers is None else []
+            events, result = run.result(tables, play, given)
+            accounted = accounts(tables, run, play, ledger)
+        if answers is not None and given:  # the turn is the loop's now (nothing declines it after this)
+            for d in given:
+                answered(play.gs, d)  # as the fold gives them, where their events would be run
+            answers.extend(given)
+        return events, result, accounted
 
     try:
         return close_turn(gs, ctx, own=own, cascading=cascading)

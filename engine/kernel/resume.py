@@ -136,11 +136,16 @@ class _Run:
                     seen.first_war = t
         seen.fired.extend((i, t) for i, t in tables.fired if t <= stop)
 
-    def read(self, events: Sequence[Event], ledger: Sequence[Settled] = ()) -> None:
-        """A phase's events, one by one into the reading (sums in log order), then the commitments
-        it settled (which only the commitments' events would have said, in this order)."""
+    def read(self, events: Sequence[Event], ledger: Sequence[Settled] = (), answers: Sequence[Decision] = ()
+             ) -> None:
+        """A phase's events, one by one into the reading (sums in log order), with the answers it
+        gave without their events first (in the log they come before the rest of the close) and
+        the commitments it settled last (which only the commitments' events would have said, in
+        this order)."""
         from ..montecarlo import _READERS
         seen = self.seen
+        for d in answers:
+            seen.decision(d)
         for e in events:
             reader = _READERS.get(type(e))
             if reader is not None:
@@ -351,11 +356,13 @@ def _state_at(run: _Run, opened: GameState, seed: int, states: list[str], reputa
 def _step(run: _Run, gs: GameState, ctx: Context, closing: bool) -> tuple[tuple[Event, ...], GameState]:
     """The reference engine's phase from `gs`, the close of its open turn or the opening of the next,
     read into the run: its events and the state they made. The run keeps no log, so a close the
-    compiled loops play settles its commitments without their events (`close`'s ledger)."""
+    compiled loops play settles its commitments and gives its answers without their events
+    (`close`'s ledger and answers)."""
     if closing:
         ledger: list[Settled] = []
-        step = close(gs, ctx, own=True, ledger=ledger)
-        run.read(step.events, ledger)
+        answers: list[Decision] = []
+        step = close(gs, ctx, own=True, ledger=ledger, answers=answers)
+        run.read(step.events, ledger, answers)
     else:
         step = open_turn(gs, ctx, own=True)
         run.read(step.events)

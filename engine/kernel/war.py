@@ -402,10 +402,13 @@ class _Run:
             tables._examined = self.examined
         return int(status), int(detail)
 
-    def result(self, tables: CascadeTables, play: Play) -> tuple[list[Event], CascadeResult]:
+    def result(self, tables: CascadeTables, play: Play, given: list[Decision] | None = None
+               ) -> tuple[list[Event], CascadeResult]:
         """The cascade as the reference engine's close reads it: the events of the answers drawn
         (`decide.taken`, in the order drawn) and the rounds, each with its attacks, what binds
-        in them, the answers kept (drawn or standing) and the wars begun at its start."""
+        in them, the answers kept (drawn or standing) and the wars begun at its start. `given`: a
+        kernel run's, which keeps no log: the answers those events give, in their order, in place
+        of the events."""
         gs, secret = play.gs, play.facts.secret
         turn, names, attacks = gs.turn, tables.ids, tables.attacks
         n_answers, n_wars = war_loop.answers_and_wars(self.cursor)
@@ -433,7 +436,10 @@ class _Run:
                     d = _DECISION(Decision, turn, state, attack.id, RESPONSES[rank], _DOCTRINE, partner, treaty, "")
                     found = made[(j, rank, standing)] = (d, taken(gs, d, secret, DOCTRINE_DECIDES))
             if found[1] is not None:
-                events.append(found[1])
+                if given is None:
+                    events.append(found[1])
+                else:
+                    given.append(found[0])
             if kept:
                 per_round[examined[e][0] - 1][2].append(found[0])
         for a, b, r in self.wars[:n_wars].tolist():
