@@ -8,6 +8,9 @@
     python benchmarks/bench_instructions.py --kernel [--runs 200]
     python benchmarks/bench_instructions.py --decisions --instructions --cache [--runs 20]
 
+Each takes `--scenario NAME` for another shipped scenario (indo-pacific-2028) in place of the
+teaching one.
+
 Wall-clock time on a shared machine varies by tens of percent between identical
 runs; the number of instructions does not. The script runs valgrind's callgrind
 twice, on 10 and on 10 + `--runs` runs of `engine.montecarlo.run_chunk` in one
@@ -261,7 +264,11 @@ def main() -> None:
                         help="with --decisions: count each decision's instructions (callgrind), not its time")
     parser.add_argument("--cache", action="store_true",
                         help="with --decisions --instructions: count the second-level cache misses too")
+    parser.add_argument("--scenario", default="baltic-2027",
+                        help="another shipped scenario with options (indo-pacific-2028) in place of the teaching one")
     args = parser.parse_args()
+    global TEACHING
+    TEACHING = ROOT / "scenarios" / f"{args.scenario}.yaml"  # every part reads the scenario from here
     if args.decisions and args.instructions:
         counted = decision_instructions(args.runs, args.cache)
         print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {ir / max(n, 1) / 1e3:.0f} k instructions each"
@@ -270,14 +277,14 @@ def main() -> None:
         return
     if args.kernel and not args.decisions:
         counted = kernel_instructions(args.runs)
-        print(f"instructions per kernel run of the teaching scenario: {counted / args.runs / 1e6:.2f} M "
+        print(f"instructions per kernel run of {args.scenario}: {counted / args.runs / 1e6:.2f} M "
               f"({args.runs} runs after 300, one process)")
         return
     if args.decisions and args.kernel:
         found = kernel_decisions(args.runs)
         print(", ".join(f"{kind}: {n / args.runs:.1f} a run, {1e6 * t / max(n, 1):.1f} µs each"
                         for kind, (n, t) in found.items())
-              + f" ({args.runs} runs after 300 on the compiled kernel's path, CPU time)")
+              + f" ({args.runs} runs of {args.scenario} after 300 on the compiled kernel's path, CPU time)")
         return
     if args.decisions:
         found = per_decision(args.runs, args.cold)

@@ -1,5 +1,5 @@
-"""A batch run's option decision (`advice(..., say=False)`) reads an attack, a deployment or a
-ceasefire through its kind's one function, straight from the game's state. It must give what the
+"""A batch run's option decision (`advice(..., say=False)`) reads an attack, a deployment, a
+ceasefire, a treaty signed or left through its kind's one function, straight from the game's state. It must give what the
 explained path gives (the same chance; the same advice but for the words) and what a reading
 afresh gives (a copy of the scenario, so nothing kept is reused), at every phase of sampled games,
 after the umpire overrides an answer, after an undo, and with a resolve set for the game."""
@@ -65,10 +65,13 @@ def test_the_batch_reading_is_the_explained_one_and_the_one_afresh_at_every_phas
     assert read
 
 
-def test_every_kind_the_batch_path_reads_is_met_in_the_teaching_scenario() -> None:
-    """So that the test above weighs attacks, deployments and ceasefires alike."""
-    kinds = {_FLAT[i.kind].__name__ for i in options_of(load(SCENARIOS / "baltic-2027.yaml")) if i.kind in _FLAT}
-    assert kinds == {"attack_chance", "_deployment_chance", "_ceasefire_chance"}
+def test_every_kind_the_batch_path_reads_is_met_in_the_teaching_scenarios() -> None:
+    """So that the test above weighs attacks, deployments, ceasefires and treaties signed and left
+    alike."""
+    kinds = {_FLAT[i.kind].__name__ for name in ("baltic-2027", "indo-pacific-2028")
+             for i in options_of(load(SCENARIOS / f"{name}.yaml")) if i.kind in _FLAT}
+    assert kinds == {"attack_chance", "_deployment_chance", "_ceasefire_chance", "_signed_chance",
+                     "_withdrawal_chance"}
 
 
 def test_the_batch_reading_follows_an_override_and_an_undo() -> None:

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import mul
+from typing import cast
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
@@ -299,11 +300,47 @@ def _mean_reputation(world: World, states: Sequence[str]) -> float:
     return total(world.reputation.get(s, INITIAL_REPUTATION) for s in states) / len(states) if states else 0.5
 
 
-def _treaty_signed(case: OptionCase) -> Reading:
-    world, inject, actor = case.world, case.inject, case.actor
+# What a treaty option reads off the setting and the wars, kept by their versions as a deployment's
+# is (None: a world built by hand, read afresh): all but the partners' reputations, which move every
+# turn and are read each time. Alliance formation options recur turn after turn in a run, and the
+# setting and the wars they read seldom change between them.
+_SIGNED = "options: treaty signed"
+_LEFT = "options: treaty withdrawal"
+# (the partners, balancing, bandwagoning, tethering, the state the actor fears most)
+_Signed = tuple[tuple[str, ...], float, float, float, str | None]
+# (the allies it would leave, its fear of entrapment, the threat it still faces, its weight)
+_Left = tuple[tuple[str, ...], float, float, float]
+
+
+def _kept(world: World, name: str, key: tuple[object, ...], setting: int | None,
+          read: Callable[[], _Signed | _Left]) -> _Signed | _Left:
+    """`read()`, kept in the scenario's memo `name` by `key` and the setting's version."""
+    if setting is None:
+        return read()
+    memo: dict[tuple[object, ...], _Signed | _Left] = rd.shared_scratch(world).setdefault(name, {})
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        found = memo[key] = read()
+    return found
+
+
+def treaty_signed_values(world: World, inject: Inject, resolve: float, actor: str, setting: int | None,
+                         warfare: int | None) -> tuple[tuple[float, ...], str | None]:
+    """A treaty signed's factors (resolve, balancing, bandwagoning, tethering, the partners'
+    reputation), and the state the actor fears most."""
+    found = cast(_Signed, _kept(world, _SIGNED, (inject.treaty, actor, setting, warfare), setting,
+                                lambda: _read_signed(world, inject, actor, warfare)))
+    partners, balancing, bandwagoning, tethering, feared = found
+    reputation = 2.0 * _mean_reputation(world, partners) - 1.0
+    return (_resolve(resolve), balancing, bandwagoning, tethering, reputation), feared
+
+
+def _read_signed(world: World, inject: Inject, actor: str, warfare: int | None) -> _Signed:
     partners = _partners(world, inject, actor)
     power = world.states
-    feared, threat = _worst_threat(world, actor, frozenset(), case.warfare)
+    feared, threat = _worst_threat(world, actor, frozenset(), warfare)
     together = power[actor].power + total(power[p].power for p in partners if p != feared)
     balancing = bandwagoning = 0.0
     if feared is not None and feared not in partners:
@@ -311,8 +348,15 @@ def _treaty_signed(case: OptionCase) -> Reading:
     elif feared is not None:
         bandwagoning = threat * rd.share_of(power[feared].power, power[actor].power)
     tethering = max((world.relation(actor, p).threat for p in partners if p != feared), default=0.0)
-    reputation = 2.0 * _mean_reputation(world, partners) - 1.0
-    values = (_resolve(inject.resolve), balancing, bandwagoning, tethering, reputation)
+    return partners, balancing, bandwagoning, tethering, feared
+
+
+def _treaty_signed(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    values, feared = treaty_signed_values(world, inject, inject.resolve, actor, case.setting, case.warfare)
+    if not case.say:
+        return values, SILENT_VERBS, "", _SILENT[:5]
+    _, balancing, bandwagoning, tethering, _ = values
     treaty = world.scenario.treaty_by_id.get(inject.treaty or "")
     why = ("to balance against " + world.name(feared) if balancing >= max(bandwagoning, tethering) and balancing
            else "to bandwagon with " + world.name(feared) if bandwagoning >= tethering and bandwagoning
@@ -325,17 +369,35 @@ def _treaty_signed(case: OptionCase) -> Reading:
 
 # --- treaty withdrawal: abandonment --------------------------------------------------------------------
 
-def _treaty_withdrawal(case: OptionCase) -> Reading:
-    world, inject, actor = case.world, case.inject, case.actor
+def treaty_withdrawal_values(world: World, inject: Inject, resolve: float, actor: str, setting: int | None,
+                             warfare: int | None) -> tuple[tuple[float, ...], float]:
+    """A treaty withdrawal's factors (resolve, the fear of entrapment, the threat it still faces, its
+    allies' reputation, its weight in the treaty), and that threat."""
     tid = inject.treaty or ""
-    members = sorted(world.members_in_force.get(tid, frozenset()))
-    allies = [m for m in members if m != actor]
-    entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
-    _, threat = _worst_threat(world, actor, frozenset(members), case.warfare)
+    found = cast(_Left, _kept(world, _LEFT, (tid, actor, setting, warfare), setting,
+                              lambda: _read_left(world, tid, actor, warfare)))
+    allies, entrapment, threat, weight = found
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
+    return (_resolve(resolve), entrapment, threat, reputation, weight), threat
+
+
+def _read_left(world: World, tid: str, actor: str, warfare: int | None) -> _Left:
+    members = sorted(world.members_in_force.get(tid, frozenset()))
+    allies = tuple(m for m in members if m != actor)
+    entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
+    _, threat = _worst_threat(world, actor, frozenset(members), warfare)
     members_power = total(world.states[m].power for m in members)
     weight = world.states[actor].power / members_power if members_power > 0 else 0.0
-    values = (_resolve(inject.resolve), entrapment, threat, reputation, weight)
+    return allies, entrapment, threat, weight
+
+
+def _treaty_withdrawal(case: OptionCase) -> Reading:
+    world, inject, actor = case.world, case.inject, case.actor
+    values, threat = treaty_withdrawal_values(world, inject, inject.resolve, actor, case.setting, case.warfare)
+    if not case.say:
+        return values, SILENT_VERBS, "", _SILENT[:5]
+    entrapment = values[1]
+    tid = inject.treaty or ""
     treaty = world.scenario.treaty_by_id.get(tid)
     title = treaty.name if treaty else tid
     words = (f"resolve {inject.resolve:.2f}", "fear of entrapment", "the threat it still faces",

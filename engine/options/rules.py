@@ -29,6 +29,8 @@ from .doctrine import (
     ceasefire_values,
     chance,
     deployment_values,
+    treaty_signed_values,
+    treaty_withdrawal_values,
 )
 from .probes import probes as read_probes
 from .weights import family
@@ -159,7 +161,7 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
 
 def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
     """The doctrine's advice on the option now; `say=False` skips the words (a batch run), and then
-    reads an attack, a deployment or a ceasefire by its kind's one function (the same factors and
+    reads each kind the doctrine weighs by its kind's one function (the same factors and
     chance, from the same readers, without the case and the dispatch the words need)."""
     if not say and inject.kind in _FLAT:
         world = world or gs.world
@@ -191,6 +193,17 @@ def _ceasefire_chance(gs: GameState, inject: Inject, world: World) -> float:
     return chance("ceasefire", values)
 
 
+def _signed_chance(gs: GameState, inject: Inject, world: World) -> float:
+    values, _ = treaty_signed_values(world, inject, _resolve(gs, inject), actor_of(inject), gs.setting, gs.warfare)
+    return chance("treaty-signed", values)
+
+
+def _withdrawal_chance(gs: GameState, inject: Inject, world: World) -> float:
+    values, _ = treaty_withdrawal_values(world, inject, _resolve(gs, inject), actor_of(inject), gs.setting,
+                                         gs.warfare)
+    return chance("treaty-withdrawal", values)
+
+
 def _resolve(gs: GameState, inject: Inject) -> float:
     """The option's resolve in this game: the one set for it (a Monte Carlo draw, the umpire's), else
     the scenario's."""
@@ -205,9 +218,10 @@ def _war_turns(gs: GameState, actor: str, inject: Inject) -> int:
 
 _Chance = Callable[[GameState, Inject, World], float]
 _BY_FAMILY: Mapping[str, _Chance] = {
-    "attack": attack_chance, "deployment": _deployment_chance, "ceasefire": _ceasefire_chance}
-# By the option's kind: the one look-up a batch run's option makes to find its reading (the other
-# kinds are rare and read through their case, as an explained option is).
+    "attack": attack_chance, "deployment": _deployment_chance, "ceasefire": _ceasefire_chance,
+    "treaty-signed": _signed_chance, "treaty-withdrawal": _withdrawal_chance}
+# By the option's kind: the one look-up a batch run's option makes to find its reading (a kind the
+# doctrine does not weigh is read through its case, as an explained option is).
 _FLAT: Mapping[InjectKind, _Chance] = {
     kind: flat for kind in InjectKind if (flat := _BY_FAMILY.get(family(kind) or "")) is not None}
 
