@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import mul
-from typing import cast
+from typing import TypeVar, cast
 
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
@@ -241,14 +241,25 @@ _Host = tuple[tuple[standing.Abandonment | None, ...], str | None, float, float]
 def _host(world: World, actor: str, host: str, setting: int | None, warfare: int | None) -> _Host:
     if setting is None or warfare is None:
         return _read_host(world, actor, host, warfare)
-    memo: dict[tuple[object, ...], _Host] = rd.shared_scratch(world).setdefault(_HOSTS, {})
-    key = (actor, host, setting, wars_of(world, None, warfare).of(host))
-    found = memo.get(key)
-    if found is None:
+    return _kept(world, _HOSTS, (actor, host, setting, wars_of(world, None, warfare).of(host)),
+                 lambda: _read_host(world, actor, host, warfare))
+
+
+_T = TypeVar("_T")
+_MISSING = object()
+
+
+def _kept(world: World, name: str, key: tuple[object, ...], read: Callable[[], _T]) -> _T:
+    """`read()`, kept in the scenario's memo `name` by `key` (which holds the versions of the setting
+    and the wars it reads), which starts afresh at MEMO_LIMIT entries: the options' readings that
+    depend on the setting and the wars alone."""
+    memo: dict[tuple[object, ...], object] = rd.shared_scratch(world).setdefault(name, {})
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        found = memo[key] = _read_host(world, actor, host, warfare)
-    return found
+        found = memo[key] = read()
+    return cast(_T, found)
 
 
 def _read_host(world: World, actor: str, host: str, warfare: int | None) -> _Host:
@@ -312,26 +323,14 @@ _Signed = tuple[tuple[str, ...], float, float, float, str | None]
 _Left = tuple[tuple[str, ...], float, float, float]
 
 
-def _kept(world: World, name: str, key: tuple[object, ...], setting: int | None,
-          read: Callable[[], _Signed | _Left]) -> _Signed | _Left:
-    """`read()`, kept in the scenario's memo `name` by `key` and the setting's version."""
-    if setting is None:
-        return read()
-    memo: dict[tuple[object, ...], _Signed | _Left] = rd.shared_scratch(world).setdefault(name, {})
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        found = memo[key] = read()
-    return found
-
-
 def treaty_signed_values(world: World, inject: Inject, resolve: float, actor: str, setting: int | None,
                          warfare: int | None) -> tuple[tuple[float, ...], str | None]:
     """A treaty signed's factors (resolve, balancing, bandwagoning, tethering, the partners'
     reputation), and the state the actor fears most."""
-    found = cast(_Signed, _kept(world, _SIGNED, (inject.treaty, actor, setting, warfare), setting,
-                                lambda: _read_signed(world, inject, actor, warfare)))
+    def read() -> _Signed:
+        return _read_signed(world, inject, actor, warfare)
+    found = (read() if setting is None or warfare is None
+             else _kept(world, _SIGNED, (inject.treaty, actor, setting, warfare), read))
     partners, balancing, bandwagoning, tethering, feared = found
     reputation = 2.0 * _mean_reputation(world, partners) - 1.0
     return (_resolve(resolve), balancing, bandwagoning, tethering, reputation), feared
@@ -374,8 +373,10 @@ def treaty_withdrawal_values(world: World, inject: Inject, resolve: float, actor
     """A treaty withdrawal's factors (resolve, the fear of entrapment, the threat it still faces, its
     allies' reputation, its weight in the treaty), and that threat."""
     tid = inject.treaty or ""
-    found = cast(_Left, _kept(world, _LEFT, (tid, actor, setting, warfare), setting,
-                              lambda: _read_left(world, tid, actor, warfare)))
+    def read() -> _Left:
+        return _read_left(world, tid, actor, warfare)
+    found = (read() if setting is None or warfare is None
+             else _kept(world, _LEFT, (tid, actor, setting, warfare), read))
     allies, entrapment, threat, weight = found
     reputation = 2.0 * _mean_reputation(world, allies) - 1.0
     return (_resolve(resolve), entrapment, threat, reputation, weight), threat
@@ -460,14 +461,7 @@ _War = tuple[float, float, float, int, int, float] | None
 def _war(world: World, actor: str, enemy: str, setting: int | None, warfare: int | None) -> _War:
     if setting is None or warfare is None:
         return _read_war(world, actor, enemy, warfare)
-    memo: dict[tuple[object, ...], _War] = rd.shared_scratch(world).setdefault(_WARS, {})
-    key = (actor, enemy, setting, warfare)
-    if key in memo:
-        return memo[key]
-    if len(memo) >= MEMO_LIMIT:
-        memo.clear()
-    found = memo[key] = _read_war(world, actor, enemy, warfare)
-    return found
+    return _kept(world, _WARS, (actor, enemy, setting, warfare), lambda: _read_war(world, actor, enemy, warfare))
 
 
 def _read_war(world: World, actor: str, enemy: str, warfare: int | None) -> _War:
