@@ -294,7 +294,11 @@ def _left(plan: Plan, left: int, done: int) -> str:
         ("a conditional obligation is met", any(ob.conditional_on for t in scenario.treaties for ob in t.obligations)),
     ) if held]
     if not why:
-        return (f"{left} of {done} runs began a war and were played by the reference engine "
-                "(cascades are not yet compiled)")
+        return (f"{left} of {done} runs began a war and were played on by the reference engine from that turn "
+                f"{_LOOPS}")
     return (f"{left} of {done} runs left the kernel for the reference engine on the turns "
-            f"{', '.join(why)} or a war begins (cascades are not yet compiled)")
+            f"{', '.join(why)} or a war begins {_LOOPS}")
+
+
+# What stays compiled in a run the reference engine plays on (engine.kernel.close).
+_LOOPS = "(the compiled loops play their cascades and councils' votes where they can)"
