@@ -555,7 +555,7 @@ def test_the_runs_that_begin_a_war_are_counted_and_said() -> None:
                           "--workers", "1", "--json")
     data = json.loads(out)
     assert (code, data["engine"], data["engine_replayed"]) == (0, "kernel", 4)
-    assert ("4 of 4 runs began a war and were played on by the reference engine from that turn (the compiled "
+    assert ("4 of 4 runs began a war and left the kernel for the reference engine on that turn (the compiled "
             "loops play their cascades and councils' votes where they can)") in err
 
 

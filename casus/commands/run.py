@@ -286,6 +286,10 @@ def _num(x: float | None, width: int = 0) -> str:
     return text.rjust(width) if width else text
 
 
+# What stays compiled in a run the reference engine plays on (engine.kernel.close).
+_LOOPS = "(the compiled loops play their cascades and councils' votes where they can)"
+
+
 def _left(plan: Plan, left: int, done: int) -> str:
     """The runs that left the kernel, and for which turns (what the scenario holds that can send them)."""
     scenario = plan.scenario
@@ -294,11 +298,6 @@ def _left(plan: Plan, left: int, done: int) -> str:
         ("a conditional obligation is met", any(ob.conditional_on for t in scenario.treaties for ob in t.obligations)),
     ) if held]
     if not why:
-        return (f"{left} of {done} runs began a war and were played on by the reference engine from that turn "
-                f"{_LOOPS}")
+        return f"{left} of {done} runs began a war and left the kernel for the reference engine on that turn {_LOOPS}"
     return (f"{left} of {done} runs left the kernel for the reference engine on the turns "
             f"{', '.join(why)} or a war begins {_LOOPS}")
-
-
-# What stays compiled in a run the reference engine plays on (engine.kernel.close).
-_LOOPS = "(the compiled loops play their cascades and councils' votes where they can)"
