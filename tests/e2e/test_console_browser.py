@@ -109,6 +109,7 @@ def test_an_exercise_from_creation_to_the_report(server, browser):
 
     umpire.click("#report-link")
     umpire.get_by_text("After-action report: Syndicate A").wait_for()
+    umpire.wait_for_load_state("load")  # the report is streamed: its heading comes before the rest
     body = umpire.inner_text("main")
     assert "Warsaw comes round: a teaching point." in body and "Article 5 is the core" in body
     shot(umpire, "report")
