@@ -4,7 +4,11 @@ The turn engine calls these functions in Python; the compiled Monte Carlo kernel
 (`engine.kernel`) hands the very same function objects to numba, so a run played by
 either gives the same bits. Every function here therefore keeps to what both can
 run: floats, ints, bools, tuples and indexable sequences (a tuple in the engine, a
-NumPy array in the kernel), loops rather than generators, no dicts or strings.
+NumPy array in the kernel), loops rather than generators, no dicts or strings. What the
+engine reads at every decision or every turn (`score`, `mean`, `greatest`, `credibility`,
+`weigh_coalition`) runs in C in Python (`floats.total`, `max`) and numba compiles its loop
+twin (`score_loop` and the others), the same operations in the same order
+(tests/test_kernel.py holds each to its twin).
 
 Bit-exactness rests on four things, each tested (tests/test_kernel.py): the order of
 summation is the engine's (left to right, in factor order); `math.exp` is the
@@ -16,10 +20,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import compress
+from operator import mul
 
-__all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "distribution", "cap_full", "draw_index",
-           "unit_float", "reputation_after", "cohesion", "share_of", "side_power", "cost_of_war", "round_to",
-           "exact_round"]
+from .floats import total
+
+__all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "score_loop", "distribution", "cap_full",
+           "draw_index", "unit_float", "reputation_after", "cohesion", "share_of", "side_power", "cost_of_war",
+           "round_to", "exact_round", "clip01", "mean", "mean_loop", "credibility", "credibility_loop",
+           "abandonment", "divergence", "entrapment", "group_chances", "join_wars", "weigh_coalition",
+           "weigh_coalition_loop", "centred", "probe_factor", "attack_factors", "greatest", "greatest_loop",
+           "dilemma", "war_cost", "losing", "stayed_away", "option_chance"]
 
 # math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
 # precision long before, so clamping the exponent changes no result.
@@ -38,11 +49,19 @@ def logistic(z: float) -> float:
 
 
 def score(weights: Sequence[float], values: Sequence[float]) -> float:
-    """The latent score: the weighted sum of the factors' values, summed in factor order."""
-    total = 0.0
+    """The latent score: the weighted sum of the factors' values, summed in factor order. Compiled,
+    the kernel runs `score_loop` in its place: the same products and sum, which in Python
+    `floats.total` runs in C (every decision the reference engine draws, an ally's or an option's,
+    reads one)."""
+    return total(map(mul, weights, values))
+
+
+def score_loop(weights: Sequence[float], values: Sequence[float]) -> float:
+    """`score`, summed by a loop numba compiles."""
+    acc = 0.0
     for i in range(len(weights)):
-        total += weights[i] * values[i]
-    return total
+        acc += weights[i] * values[i]
+    return acc
 
 
 def distribution(cuts: Sequence[float], latent: float) -> tuple[float, float, float, float, float]:
@@ -143,6 +162,186 @@ def cost_of_war(ours: float, theirs: float, nuclear: bool, share_weight: float, 
     """The cost of war factor (doctrine.json 'cost_of_war'): the other side's share of the two sides'
     power, and whether it has nuclear weapons, each by its weight."""
     return share_weight * share_of(theirs, ours) + nuclear_weight * (1.0 if nuclear else 0.0)
+
+
+# --- an option's chance (engine.options) --------------------------------------------------------
+
+def clip01(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def mean(values: Sequence[float]) -> float:
+    """The mean of `values` (not empty), summed left to right. Compiled, the kernel runs
+    `mean_loop` in its place: the same sum, which in Python `floats.total` runs in C (an attack
+    option reads a mean per defending treaty at every decision)."""
+    return total(values) / len(values)
+
+
+def mean_loop(values: Sequence[float]) -> float:
+    """`mean`, summed by a loop numba compiles."""
+    acc = 0.0
+    for i in range(len(values)):
+        acc += values[i]
+    return acc / len(values)
+
+
+def credibility(before: Sequence[float], weight: float, mean_reputation: float, after: Sequence[float]) -> float:
+    """A treaty's credibility in an adversary's eyes (engine.doctrine.standing.Credibility): its
+    weighted terms but the reputation's, the reputation's term between them, summed in that order
+    (in C in Python; compiled, the kernel runs `credibility_loop`)."""
+    return clip01(total((*before, weight * mean_reputation, *after)))
+
+
+def credibility_loop(before: Sequence[float], weight: float, mean_reputation: float, after: Sequence[float]
+                     ) -> float:
+    """`credibility`, summed by a loop numba compiles."""
+    acc = 0.0
+    for i in range(len(before)):
+        acc += before[i]
+    acc += weight * mean_reputation
+    for i in range(len(after)):
+        acc += after[i]
+    return clip01(acc)
+
+
+def abandonment(rest: float, weight: float, mean_reputation: float) -> float:
+    """A member's fear of abandonment (engine.doctrine.standing.Abandonment): the threat's and the
+    dependence's terms, then its allies' poor record by its weight."""
+    return clip01(rest + weight * (1.0 - mean_reputation))
+
+
+def divergence(theirs: float, mine: float) -> float:
+    """How far an ally's adversary (threatened at `theirs`, 1 at war) is not the member's own
+    (`mine`): the ally's threat, by the share of it the member does not feel."""
+    return theirs * (1.0 - min(1.0, mine))
+
+
+def entrapment(divergent: float, aggression: float, divergent_weight: float, aggression_weight: float) -> float:
+    """A member's fear of entrapment (engine.doctrine.standing.entrapment): its allies' mean
+    divergence and the share of them that struck first, each by its weight."""
+    return clip01(divergent_weight * divergent + aggression_weight * aggression)
+
+
+def group_chances(credibilities: Sequence[float], starts: Sequence[int], stops: Sequence[int],
+                  treaties: Sequence[int], skins: Sequence[float], pull: float, out: list[float]) -> None:
+    """Each group of an attack's coalition (engine.options.coalition: the states the same treaties
+    bind with the same tripwires) with its chance of coming, into `out[g]`: the greatest its treaties
+    give, each treaty's credibility raised by the group's forces in the target (by `pull` of the rest
+    to certainty); a treaty that deters nobody (credibility 0) brings nobody."""
+    for g in range(len(starts)):
+        best = 0.0
+        for e in range(starts[g], stops[g]):
+            cred = credibilities[treaties[e]]
+            if cred > 0.0:
+                skin = skins[e]
+                p = cred + (1.0 - cred) * pull * skin if skin else cred
+                if p > best:
+                    best = p
+        out[g] = best
+
+
+def join_wars(chances: list[float], foes: Sequence[Sequence[int]], sides: Sequence[bool]) -> None:
+    """A state already at war with an attacker comes for sure (not the attackers and the target
+    themselves, `sides`): `foes[a]` lists attacker a's enemies, ending at its end or at the first
+    negative entry."""
+    for a in range(len(foes)):
+        row = foes[a]
+        for k in range(len(row)):
+            enemy = row[k]
+            if enemy < 0:
+                break
+            if not sides[enemy]:
+                chances[enemy] = 1.0
+
+
+def weigh_coalition(ours: float, defending: float, target_nuclear: float, armed_nuclear: bool, exposure: float,
+                    chances: Sequence[float], powers: Sequence[float], nuclear: Sequence[bool]
+                    ) -> tuple[float, float]:
+    """The balance of power once the expected coalition comes (each state's power by its chance, as
+    much as the attack feels of it, `exposure`), and the weight of nuclear weapons on the defending
+    side: the target's, or the likeliest nuclear ally's chance, at half weight against a
+    nuclear-armed attacker. Summed over every state in id order."""
+    # (in C in Python; compiled, the kernel runs `weigh_coalition_loop`)
+    theirs = defending + exposure * total(map(mul, chances, powers))
+    strongest = max([target_nuclear, *compress(chances, nuclear)])
+    return 2.0 * share_of(ours, theirs) - 1.0, strongest * exposure * (0.5 if armed_nuclear else 1.0)
+
+
+def weigh_coalition_loop(ours: float, defending: float, target_nuclear: float, armed_nuclear: bool,
+                         exposure: float, chances: Sequence[float], powers: Sequence[float], nuclear: Sequence[bool]
+                         ) -> tuple[float, float]:
+    """`weigh_coalition`, by a loop numba compiles."""
+    coming = 0.0
+    strongest = target_nuclear
+    for s in range(len(chances)):
+        coming += chances[s] * powers[s]
+        if nuclear[s] and chances[s] > strongest:
+            strongest = chances[s]
+    theirs = defending + exposure * coming
+    return 2.0 * share_of(ours, theirs) - 1.0, strongest * exposure * (0.5 if armed_nuclear else 1.0)
+
+
+def centred(share: float) -> float:
+    """A share 0..1 as a factor -1..1 (an option's resolve, the partners' mean reputation)."""
+    return 2.0 * share - 1.0
+
+
+def probe_factor(strengths: Sequence[float]) -> float:
+    """How the attacker reads its earlier probes, -1..1: 1 when none was answered, -1 when all were
+    answered at their strongest; 0 with no probe."""
+    # 2.0 x the mean: the same bits as twice the sum divided (a doubling is exact)
+    return 1.0 - 2.0 * mean(strengths) if len(strengths) else 0.0
+
+
+def attack_factors(resolve: float, balance: float, nuclear: float, attribution: float,
+                   probes: Sequence[float]) -> tuple[float, float, float, float, float]:
+    """An attack option's factors (engine.options.weights 'attack' order): the attacker's resolve, the
+    balance once the coalition it expects comes, nuclear weapons on the defending side, deniability,
+    and its earlier probes."""
+    return centred(resolve), balance, nuclear, 1.0 - attribution, probe_factor(probes)
+
+
+def greatest(values: Sequence[float]) -> float:
+    """The greatest of `values` (the first of equals), 0.0 when there is none. Compiled, the kernel
+    runs `greatest_loop` in its place, the same comparisons Python's `max` makes in C."""
+    return max(values, default=0.0)
+
+
+def greatest_loop(values: Sequence[float]) -> float:
+    """`greatest`, by a loop numba compiles."""
+    if len(values) == 0:
+        return 0.0
+    best = values[0]
+    for i in range(1, len(values)):
+        if values[i] > best:
+            best = values[i]
+    return best
+
+
+def dilemma(threat: float, trade: float) -> float:
+    """The risk that a deployment provokes a state (the security dilemma), from the deployer's
+    relation to it: the less it threatens and the more the two trade, the more there is to lose."""
+    return ((1.0 - threat) + min(1.0, 10.0 * trade)) / 2.0
+
+
+def war_cost(war_turns: int, cost_turns: float) -> float:
+    """The cost of a war so far, 0..1: its turns, at the full cost after `cost_turns`."""
+    return min(1.0, war_turns / cost_turns)
+
+
+def losing(ours: float, theirs: float) -> float:
+    """The balance of forces a ceasefire weighs, -1..1: the other side's share of the power, centred."""
+    return 2.0 * share_of(theirs, ours) - 1.0
+
+
+def stayed_away(stayed: int, allies: int) -> float:
+    """The share of a side's allies that stayed away from its war (0.0 with no ally)."""
+    return stayed / allies if allies else 0.0
+
+
+def option_chance(bias: float, weights: Sequence[float], values: Sequence[float]) -> float:
+    """The chance of taking an option: its factors' weighted sum and the bias, through the logistic."""
+    return logistic(bias + score(weights, values))
 
 
 # --- Python's round(x, n) ---------------------------------------------------------------------

@@ -115,6 +115,29 @@ def test_round_to_is_pythons_round(x: float, ndigits: int) -> None:
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1e6, 1e6), st.floats(-1e3, 1e3)), min_size=1, max_size=40))
+def test_the_sums_python_runs_in_c_are_their_compiled_twins(pairs: list[tuple[float, float]]) -> None:
+    """`score` and `mean` sum in C in Python and by a loop compiled: the same bits, in any order
+    of magnitude (a sum that lost or gained a rounding would differ here); `greatest`, a treaty's
+    credibility and a coalition's weighing likewise."""
+    weights = np.asarray([w for w, _ in pairs])
+    values = np.asarray([v for _, v in pairs])
+    assert numeric_function("score")(weights, values) == numeric.score(tuple(weights), tuple(values))
+    assert numeric_function("mean")(values) == numeric.mean(tuple(values))
+    assert numeric.score_loop(weights, values) == numeric.score(tuple(weights), tuple(values))
+    assert numeric_function("greatest")(values) == numeric.greatest(tuple(values)) == max(values)
+    terms = tuple(values)
+    assert numeric_function("credibility")(weights[:3], 0.3, 0.7, values) == numeric.credibility(
+        tuple(weights[:3]), 0.3, 0.7, terms)
+    chances = np.clip(np.abs(weights) / 1e6, 0.0, 1.0)
+    armed = values > 0
+    for nuclear_attacker in (False, True):
+        assert numeric_function("weigh_coalition")(2.0, 1.0, 0.0, nuclear_attacker, 0.8, chances, np.abs(values),
+                                                   armed) == numeric.weigh_coalition(
+            2.0, 1.0, 0.0, nuclear_attacker, 0.8, tuple(chances), tuple(np.abs(values)), tuple(armed))
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.floats(-800, 800))
 def test_the_compiled_logistic_uses_the_platforms_exp(z: float) -> None:
     assert numeric_function("logistic")(z) == numeric.logistic(z)

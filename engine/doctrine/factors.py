@@ -264,5 +264,4 @@ def _ambiguity(attack: Attack) -> float:
     return clip01(1.0 - clarity)
 
 
-def clip01(x: float) -> float:
-    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+clip01 = numeric.clip01

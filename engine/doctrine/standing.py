@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter
 
+from .. import numeric
 from ..floats import total
 from ..model import Scenario, Treaty
 from ..world import INITIAL_REPUTATION, World
 from . import readings as rd
 from .data import ABANDONMENT_FEAR, CREDIBILITY, ENTRAPMENT_FEAR
-from .factors import clip01
 
 Threats = Mapping[str, Mapping[str, float]]
 _POWER = attrgetter("power")
@@ -42,7 +42,7 @@ class Credibility:
     def given(self, mean_reputation: float) -> float:
         """The credibility with the members' mean reputation; the same sum, in the same order, as
         one written out."""
-        return clip01(total((*self.before, self.weight * mean_reputation, *self.after)))
+        return numeric.credibility(self.before, self.weight, mean_reputation, self.after)
 
 
 def credibility_terms(world: World, treaty: str, adversary: str) -> Credibility | None:
@@ -90,7 +90,8 @@ class Abandonment:
     rest: float                       # the threat's and the dependence's terms
 
     def given(self, world: World) -> float:
-        return clip01(self.rest + ABANDONMENT_FEAR["allies_reputation"] * (1.0 - _mean_reputation(world, self.allies)))
+        return numeric.abandonment(self.rest, ABANDONMENT_FEAR["allies_reputation"],
+                                   _mean_reputation(world, self.allies))
 
 
 def abandonment_terms(world: World, treaty: str, member: str) -> Abandonment | None:
@@ -109,7 +110,7 @@ def entrapment(world: World, treaty: str, member: str) -> float:
     allies = sorted(world.members_in_force.get(t.id, frozenset()) - {member})
     if not allies:
         return 0.0
-    return clip01(_entrapment(world, _threats(world, rd.war_scratch(world)), _insiders(world, t), allies, member))
+    return _entrapment(world, _threats(world, rd.war_scratch(world)), _insiders(world, t), allies, member)
 
 
 def _insiders(world: World, treaty: Treaty) -> frozenset[str]:
@@ -123,8 +124,8 @@ def _insiders(world: World, treaty: Treaty) -> frozenset[str]:
 
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:
-    # The same sum, left to right, as a generator would make; map runs it in C.
-    return total(map(world.reputation.get, states, repeat(INITIAL_REPUTATION))) / len(states)
+    # map reads the reputations in C.
+    return numeric.mean(tuple(map(world.reputation.get, states, repeat(INITIAL_REPUTATION))))
 
 
 def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset[str], allies: list[str],
@@ -142,11 +143,11 @@ def _abandonment(world: World, threats: Mapping[str, float], insiders: frozenset
 def _entrapment(world: World, threats: Threats, insiders: frozenset[str], allies: list[str],
                 member: str) -> float:
     """Allies' adversaries the member does not fear, and allies that struck first."""
-    divergent = total(_divergence(threats, a, member, insiders) for a in allies) / len(allies)
+    divergent = numeric.mean(tuple(_divergence(threats, a, member, insiders) for a in allies))
     aggressors = {w.aggressor for w in world.wars}
     aggression = sum(1 for a in allies if a in aggressors) / len(allies)
-    return (ENTRAPMENT_FEAR["divergent_adversaries"] * divergent
-            + ENTRAPMENT_FEAR["allies_aggression"] * aggression)
+    return numeric.entrapment(divergent, aggression, ENTRAPMENT_FEAR["divergent_adversaries"],
+                              ENTRAPMENT_FEAR["allies_aggression"])
 
 
 def _hosted(world: World, memo: rd.Memo) -> Mapping[str, tuple[tuple[str, float], ...]]:
@@ -236,5 +237,5 @@ def _divergence(threats: Threats, ally: str, member: str, insiders: frozenset[st
     worst = 0.0
     for y, theirs in threats.get(ally, {}).items():
         if y != member and y not in insiders:
-            worst = max(worst, theirs * (1.0 - min(1.0, mine.get(y, 0.0))))
+            worst = max(worst, numeric.divergence(theirs, mine.get(y, 0.0)))
     return worst

@@ -28,7 +28,8 @@ from typing import Any
 __all__ = ["cache_dir", "jit", "numeric_function", "NUMERIC"]
 
 
-_COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py", "war_loop.py", "resolve_loop.py")
+_COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py", "war_loop.py", "resolve_loop.py",
+                     "options.py")
 
 
 def _sources_digest() -> str:
@@ -92,7 +93,13 @@ def _compile_module(module: types.ModuleType, names: tuple[str, ...],
 
 NUMERIC = _compile_module(numeric, ("logistic", "score", "distribution", "cap_full", "draw_index", "unit_float",
                                     "round_to", "reputation_after", "cohesion", "share_of", "side_power",
-                                    "cost_of_war"), standing_in={"round_to": "exact_round"})
+                                    "cost_of_war", "clip01", "mean", "credibility", "abandonment", "divergence",
+                                    "entrapment", "group_chances", "join_wars", "weigh_coalition", "centred",
+                                    "probe_factor", "attack_factors", "greatest", "dilemma", "war_cost", "losing",
+                                    "stayed_away", "option_chance"),
+                          standing_in={"round_to": "exact_round", "mean": "mean_loop", "score": "score_loop",
+                                       "greatest": "greatest_loop", "credibility": "credibility_loop",
+                                       "weigh_coalition": "weigh_coalition_loop"})
 BLAKE2B = _compile_module(blake2b, ("_rotr", "_mix", "_compress", "blake2b_8"))
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import attrgetter, call, is_, itemgetter, mul, truediv
+from itertools import repeat
+from operator import attrgetter, call, is_, itemgetter
 from typing import cast
 
+from .. import numeric
 from ..doctrine import readings as rd
 from ..doctrine import standing
 from ..floats import total
@@ -44,11 +45,14 @@ def _means(world: World, defences: _Defences) -> tuple[float, ...]:
     """Each defending treaty's members' mean reputation (sorted, as standing.credibility sums them):
     with the defences and the attackers' enemies, all the coalition is read from."""
     reputation = world.reputation
-    try:  # every member's reputation taken, summed and divided in C: no frame of Python a treaty
-        return tuple(map(truediv, map(total, map(call, defences.reputations, repeat(reputation))), defences.sizes))
+    try:  # every member's reputation taken in C
+        return tuple(map(_MEAN, map(call, defences.reputations, repeat(reputation))))
     except KeyError:  # a world without some member's reputation (built by hand): the initial one
-        return tuple(total(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))) / len(ranked)
+        return tuple(_MEAN(tuple(map(reputation.get, ranked, repeat(INITIAL_REPUTATION))))
                      for ranked in (d.ranked for d in defences.treaties))
+
+
+_MEAN = numeric.mean
 
 
 _Group = tuple[tuple[int, float], ...]
@@ -66,11 +70,13 @@ class _Layout:
     states: tuple[str, ...]           # every state of the scenario, sorted
     index: Mapping[str, int]          # each state's place in `states`
     groups: tuple[_Group, ...]        # per group: (its treaty's index, the tripwire) per treaty
-    group_of: tuple[int, ...]         # per state: its group's index
+    group_of: tuple[int, ...]         # per state: its group's index (len(groups): in none)
+    flat: Flat                        # the groups laid out flat, as engine.numeric.group_chances reads them
     pull: float                       # doctrine.json 'options.attack.tripwire_pull'
     credibilities: tuple[standing.Credibility, ...]  # each treaty's, in order (read in C, a reading)
     place: Callable[[Sequence[float]], tuple[float, ...]]  # each group's chance, put in every state's place
     sides: frozenset[str]             # the attackers and the target: an enemy of theirs no state joins for
+    sided: tuple[bool, ...]           # per state: whether it is one of `sides`
 
     def chances(self, means: tuple[float, ...], enemies: Iterable[frozenset[str]]) -> tuple[float, ...]:
         """Each state's chance of coming (0.0: it does not come), given each treaty's members' mean
@@ -79,19 +85,10 @@ class _Layout:
         target (by `pull` of the rest to certainty); a treaty that deters nobody (credibility 0)
         brings nobody; a state already at war with the attackers comes for sure."""
         enemies = tuple(enemies)  # read twice when an attacker is at war
-        creds = list(map(_GIVEN, self.credibilities, means))
-        pull = self.pull
-        found = []
-        for group in self.groups:
-            best = 0.0
-            for i, skin in group:
-                cred = creds[i]
-                if cred > 0.0:
-                    p = cred + (1.0 - cred) * pull * skin if skin else cred
-                    if p > best:
-                        best = p
-            found.append(best)
-        found.append(0.0)
+        found = [0.0] * (len(self.groups) + 1)  # the last: the states no treaty brings
+        starts, stops, treaties, skins = self.flat
+        _GROUP_CHANCES(tuple(map(_GIVEN, self.credibilities, means)), starts, stops, treaties, skins, self.pull,
+                       found)
         out = self.place(found)
         for of in enemies:
             if not of <= self.sides:  # an attacker at war with a state but the target
@@ -100,11 +97,8 @@ class _Layout:
 
     def _at_war(self, placed: tuple[float, ...], enemies: tuple[frozenset[str], ...]) -> tuple[float, ...]:
         """The chances placed, with every state at war with an attacker (but the target) coming."""
-        out, sides, index = list(placed), self.sides, self.index
-        for of in enemies:
-            for enemy in of:
-                if enemy not in sides:
-                    out[index[enemy]] = 1.0
+        out, index = list(placed), self.index
+        _JOIN_WARS(out, [[index[e] for e in of] for of in enemies], self.sided)
         return tuple(out)
 
     def expected(self, chances: Iterable[float]) -> dict[str, float]:
@@ -119,12 +113,36 @@ def _lay_out(world: World, attackers: tuple[str, ...], target: str, treaties: tu
         for member, skin in defence.members:
             signatures.setdefault(member, []).append((i, skin))
     states = _states(world)
+    sides = frozenset((*attackers, target))
     groups: dict[_Group, int] = {}
     found = [groups.setdefault(tuple(signatures[s]), len(groups)) if s in signatures else -1 for s in states]
     group_of = tuple(len(groups) if g < 0 else g for g in found)
     return _Layout(treaties, attackers, target, states, {s: i for i, s in enumerate(states)}, tuple(groups),
-                   group_of, WEIGHTS["attack"].settings["tripwire_pull"], tuple(d.credibility for d in treaties),
-                   _places(group_of), frozenset((*attackers, target)))
+                   group_of, _flat(tuple(groups)), WEIGHTS["attack"].settings["tripwire_pull"],
+                   tuple(d.credibility for d in treaties), _places(group_of), sides,
+                   tuple(s in sides for s in states))
+
+
+# The groups of a layout, flat: per group the start and stop of its entries, and per entry its
+# treaty's index and the tripwire.
+Flat = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[float, ...]]
+
+
+def _flat(groups: tuple[_Group, ...]) -> Flat:
+    starts: list[int] = []
+    stops: list[int] = []
+    treaties: list[int] = []
+    skins: list[float] = []
+    for group in groups:
+        starts.append(len(treaties))
+        for i, skin in group:
+            treaties.append(i)
+            skins.append(skin)
+        stops.append(len(treaties))
+    return tuple(starts), tuple(stops), tuple(treaties), tuple(skins)
+
+
+_GROUP_CHANCES, _JOIN_WARS = numeric.group_chances, numeric.join_wars
 
 
 def _places(group_of: tuple[int, ...]) -> Callable[[Sequence[float]], tuple[float, ...]]:
@@ -344,14 +362,11 @@ def _weigh(sides: _Sides, chances: Iterable[float], powers: Sequence[float], nuc
     """balance_and_nuclear from the two sides and the expected allies' chances, powers and arms, in
     the coalition's order."""
     ours, defending, target_nuclear, armed_nuclear = sides
-    chances = tuple(chances)
-    theirs = defending + exposure * total(map(mul, chances, powers))
-    balance = 2.0 * rd.share_of(ours, theirs) - 1.0
     # Nuclear weapons deter an armed attack more than a grey-zone step, and a nuclear-armed
     # attacker counts on its own arsenal to keep a limited war limited (the stability-instability
     # paradox, Snyder 1965): it feels the defenders' at half their weight.
-    weight = max([target_nuclear, *compress(chances, nuclear)]) * exposure * (0.5 if armed_nuclear else 1.0)
-    return balance, weight
+    return numeric.weigh_coalition(ours, defending, target_nuclear, armed_nuclear, exposure, tuple(chances), powers,
+                                   nuclear)
 
 
 # What an attack on a target reads at one version of the world's setting, by the attackers and the
@@ -369,7 +384,7 @@ ATTACKS = "options: attack records"
 
 
 @dataclass(frozen=True, slots=True)
-class _AtSetting:
+class AtSetting:
     defences: _Defences
     sides: _Sides
     powers: tuple[float, ...]          # every state's, in the layout's order
@@ -399,7 +414,7 @@ def weigh(world: World, attackers: tuple[str, ...], target: str, exposure: float
                     warfare)
 
 
-AtSettings = dict[int, _AtSetting]
+AtSettings = dict[int, AtSetting]
 
 
 def settings_of(shared: rd.Memo, attackers: tuple[str, ...], target: str) -> AtSettings:
@@ -411,15 +426,22 @@ def settings_of(shared: rd.Memo, attackers: tuple[str, ...], target: str) -> AtS
     return found
 
 
-def weigh_at(world: World, shared: rd.Memo, settings: AtSettings, attackers: tuple[str, ...], target: str,
-             exposure: float, setting: int, warfare: int) -> _Weighed:
-    """weigh, with the scenario's memo and the attack's readings by setting (settings_of) in hand."""
+def reading_at(world: World, shared: rd.Memo, settings: AtSettings, attackers: tuple[str, ...], target: str,
+               setting: int) -> AtSetting:
+    """What an attack by `attackers` on `target` reads at this version of the setting (kept by it)."""
     at = settings.get(setting)
     if at is None:
         defences = _defences(world, attackers, target)
-        at = settings[setting] = _AtSetting(defences, _sides(world, attackers, target),
-                                            *_arms(world, defences.layout.states), {})
+        at = settings[setting] = AtSetting(defences, _sides(world, attackers, target),
+                                           *_arms(world, defences.layout.states), {})
         _count_kept(shared)
+    return at
+
+
+def weigh_at(world: World, shared: rd.Memo, settings: AtSettings, attackers: tuple[str, ...], target: str,
+             exposure: float, setting: int, warfare: int) -> _Weighed:
+    """weigh, with the scenario's memo and the attack's readings by setting (settings_of) in hand."""
+    at = reading_at(world, shared, settings, attackers, target, setting)
     layout = at.defences.layout
     means = _means(world, at.defences)
     weighed = at.weighed

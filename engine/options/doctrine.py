@@ -17,18 +17,19 @@ make an attack less likely (tests/test_options.py holds it to that).
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import mul
+from itertools import repeat
 from typing import TypeVar, cast
 
+from .. import numeric
 from ..doctrine import Factor, standing
 from ..doctrine import readings as rd
 from ..doctrine.explain import listed
 from ..floats import total
 from ..frozen import quick
 from ..model import Inject
+from ..numeric import option_chance
 from ..world import INITIAL_REPUTATION, World
 from .coalition import MEMO_LIMIT, balance_and_nuclear, expected_coalition, weigh_coalition
 from .wars import wars_of
@@ -110,16 +111,12 @@ def chance(kind: str, values: tuple[float, ...]) -> float:
     """The chance of taking an option of `kind` whose factors read `values` (in FACTORS order): the
     weighted sum and the bias through the logistic, for the explained and the batch path alike."""
     table = WEIGHTS[kind]
-    return logistic(table.bias + total(map(mul, values, table.weights)))
+    return option_chance(table.bias, table.weights, values)
 
 
-def logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-
-
-def _resolve(resolve: float) -> float:
-    """The resolve factor, -1..1: how much the actor wants the move (0..1 in the scenario)."""
-    return 2.0 * resolve - 1.0
+# The resolve factor, -1..1: how much the actor wants the move (0..1 in the scenario); and a
+# reputation's, -1..1.
+_resolve = _centred = numeric.centred
 
 
 def _names(world: World, states: Sequence[str]) -> str:
@@ -154,8 +151,7 @@ def attack_factors(inject: Inject, resolve: float, balance: float, nuclear: floa
                    probes: tuple[float, ...]) -> tuple[float, ...]:
     """An attack's factors in FACTORS order, from its coalition's balance and nuclear weight, the
     actor's resolve and its probes' strengths (for the explained and the batch path alike)."""
-    read = 1.0 - 2.0 * total(probes) / len(probes) if probes else 0.0
-    return _resolve(resolve), balance, nuclear, 1.0 - inject.attribution, read
+    return numeric.attack_factors(resolve, balance, nuclear, inject.attribution, probes)
 
 
 _ATTACK_SETTINGS = WEIGHTS["attack"].settings
@@ -202,6 +198,11 @@ def _worst_threat(world: World, state: str, exclude: frozenset[str],
     for enemy in sorted(wars_of(world, None, warfare).of(state)):
         if enemy not in exclude:
             return enemy, 1.0
+    return worst_in_peace(world, state, exclude)
+
+
+def worst_in_peace(world: World, state: str, exclude: frozenset[str]) -> tuple[str | None, float]:
+    """The state `state` fears most outside `exclude` by their relations (no enemy at war), and how much."""
     best: tuple[str | None, float] = (None, 0.0)
     # In the other states' id order: a tie goes to the first, in every process.
     row = _row(world, state)
@@ -238,7 +239,7 @@ _HOSTS = "options: deployment"
 _Host = tuple[tuple[standing.Abandonment | None, ...], str | None, float, float]
 
 
-def _host(world: World, actor: str, host: str, setting: int | None, warfare: int | None) -> _Host:
+def host_reading(world: World, actor: str, host: str, setting: int | None, warfare: int | None) -> _Host:
     if setting is None or warfare is None:
         return _read_host(world, actor, host, warfare)
     return _kept(world, _HOSTS, (actor, host, setting, wars_of(world, None, warfare).of(host)),
@@ -266,20 +267,23 @@ def _read_host(world: World, actor: str, host: str, warfare: int | None) -> _Hos
     shared = [t for t, m in world.members_in_force.items() if actor in m and host in m and len(m) >= 2]
     fears = tuple(standing.abandonment_terms(world, t, host) for t in sorted(shared)) if host != actor else ()
     adversary, threat = _worst_threat(world, host, _allies(world, host), warfare)
-    if adversary is not None:
-        r = world.relation(actor, adversary)
-        dilemma = ((1.0 - r.threat) + min(1.0, 10.0 * r.trade)) / 2.0
-    else:
-        dilemma = 0.0
-    return fears, adversary, threat, dilemma
+    return fears, adversary, threat, provoking(world, actor, adversary)
+
+
+def provoking(world: World, actor: str, adversary: str | None) -> float:
+    """The risk that the actor's deployment provokes `adversary` (a security dilemma), 0..1."""
+    if adversary is None:
+        return 0.0
+    r = world.relation(actor, adversary)
+    return numeric.dilemma(r.threat, r.trade)
 
 
 def deployment_values(world: World, inject: Inject, resolve: float, actor: str, setting: int | None,
                       warfare: int | None) -> tuple[tuple[float, ...], str | None]:
     """A deployment's factors (resolve, the host's fear of abandonment, its threat, the risk of
     provoking), and the state the host fears most."""
-    fears, adversary, threat, dilemma = _host(world, actor, inject.target or actor, setting, warfare)
-    fear = max([0.0 if terms is None else terms.given(world) for terms in fears], default=0.0)
+    fears, adversary, threat, dilemma = host_reading(world, actor, inject.target or actor, setting, warfare)
+    fear = numeric.greatest([0.0 if terms is None else terms.given(world) for terms in fears])
     return (_resolve(resolve), fear, threat, dilemma), adversary
 
 
@@ -308,7 +312,7 @@ def _partners(world: World, inject: Inject, actor: str) -> tuple[str, ...]:
 
 
 def _mean_reputation(world: World, states: Sequence[str]) -> float:
-    return total(world.reputation.get(s, INITIAL_REPUTATION) for s in states) / len(states) if states else 0.5
+    return numeric.mean(tuple(map(world.reputation.get, states, repeat(INITIAL_REPUTATION)))) if states else 0.5
 
 
 # What a treaty option reads off the setting and the wars, kept by their versions as a deployment's
@@ -328,15 +332,14 @@ def treaty_signed_values(world: World, inject: Inject, resolve: float, actor: st
     """A treaty signed's factors (resolve, balancing, bandwagoning, tethering, the partners'
     reputation), and the state the actor fears most."""
     def read() -> _Signed:
-        return _read_signed(world, inject, actor, warfare)
+        return read_signed(world, inject, actor, warfare)
     found = (read() if setting is None or warfare is None
              else _kept(world, _SIGNED, (inject.treaty, actor, setting, warfare), read))
     partners, balancing, bandwagoning, tethering, feared = found
-    reputation = 2.0 * _mean_reputation(world, partners) - 1.0
-    return (_resolve(resolve), balancing, bandwagoning, tethering, reputation), feared
+    return (_resolve(resolve), balancing, bandwagoning, tethering, _centred(_mean_reputation(world, partners))), feared
 
 
-def _read_signed(world: World, inject: Inject, actor: str, warfare: int | None) -> _Signed:
+def read_signed(world: World, inject: Inject, actor: str, warfare: int | None) -> _Signed:
     partners = _partners(world, inject, actor)
     power = world.states
     feared, threat = _worst_threat(world, actor, frozenset(), warfare)
@@ -374,15 +377,14 @@ def treaty_withdrawal_values(world: World, inject: Inject, resolve: float, actor
     allies' reputation, its weight in the treaty), and that threat."""
     tid = inject.treaty or ""
     def read() -> _Left:
-        return _read_left(world, tid, actor, warfare)
+        return read_left(world, tid, actor, warfare)
     found = (read() if setting is None or warfare is None
              else _kept(world, _LEFT, (tid, actor, setting, warfare), read))
     allies, entrapment, threat, weight = found
-    reputation = 2.0 * _mean_reputation(world, allies) - 1.0
-    return (_resolve(resolve), entrapment, threat, reputation, weight), threat
+    return (_resolve(resolve), entrapment, threat, _centred(_mean_reputation(world, allies)), weight), threat
 
 
-def _read_left(world: World, tid: str, actor: str, warfare: int | None) -> _Left:
+def read_left(world: World, tid: str, actor: str, warfare: int | None) -> _Left:
     members = sorted(world.members_in_force.get(tid, frozenset()))
     allies = tuple(m for m in members if m != actor)
     entrapment = standing.entrapment(world, tid, actor) if actor in members else 0.0
@@ -410,7 +412,7 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
 # --- ceasefire: war termination --------------------------------------------------------------------
 
 _NO_WAR = (-1.0, 0.0, 0.0, 0.0)
-_COST_TURNS = WEIGHTS["ceasefire"].settings["cost_turns"]
+COST_TURNS = WEIGHTS["ceasefire"].settings["cost_turns"]
 
 
 def _enemy(inject: Inject, actor: str) -> str:
@@ -425,8 +427,7 @@ def ceasefire_values(world: World, inject: Inject, resolve: float, actor: str, w
     war = _war(world, actor, _enemy(inject, actor), setting, warfare)
     if war is None:
         return _NO_WAR, None
-    cost = min(1.0, war_turns / _COST_TURNS)
-    return (_resolve(resolve), cost, war[2], war[5]), war
+    return (_resolve(resolve), numeric.war_cost(war_turns, COST_TURNS), war[2], war[5]), war
 
 
 def _ceasefire(case: OptionCase) -> Reading:
@@ -469,13 +470,16 @@ def _read_war(world: World, actor: str, enemy: str, warfare: int | None) -> _War
     if not wars.at_war(actor, enemy):
         return None
     ours, theirs = _side_power(world, wars.side(actor)), _side_power(world, wars.side(enemy))
-    losing = 2.0 * rd.share_of(theirs, ours) - 1.0
-    allies = sorted(_allies(world, actor) - {actor, enemy})
+    allies = ceasefire_allies(world, actor, enemy)
     their_side = wars.side(enemy)
     came = [a for a in allies if wars.of(a) & their_side]  # fighting the enemy or its allies
-    stayed = [a for a in allies if a not in came]
-    stayed_away = len(stayed) / len(allies) if allies else 0.0
-    return ours, theirs, losing, len(came), len(allies), stayed_away
+    return (ours, theirs, numeric.losing(ours, theirs), len(came), len(allies),
+            numeric.stayed_away(len(allies) - len(came), len(allies)))
+
+
+def ceasefire_allies(world: World, actor: str, enemy: str) -> list[str]:
+    """The allies whose coming a ceasefire weighs: the actor's in force, but the two parties, sorted."""
+    return sorted(_allies(world, actor) - {actor, enemy})
 
 
 def _side_power(world: World, side: frozenset[str]) -> float:

@@ -155,8 +155,8 @@ def case(gs: GameState, inject: Inject, world: World | None = None, *, say: bool
     probes: tuple[float, ...] = ()
     if inject.kind.is_attack:
         probes = read_probes(gs, actor)
-    war_turns = _war_turns(gs, actor, inject) if inject.kind.traits.ends_war else 0
-    return OptionCase(world or gs.world, inject, actor, probes, war_turns, say, gs.setting, gs.warfare)
+    turns = war_turns(gs, actor, inject) if inject.kind.traits.ends_war else 0
+    return OptionCase(world or gs.world, inject, actor, probes, turns, say, gs.setting, gs.warfare)
 
 
 def advice(gs: GameState, inject: Inject, world: World | None = None, *, say: bool = True) -> OptionAdvice:
@@ -188,7 +188,7 @@ def _deployment_chance(gs: GameState, inject: Inject, world: World) -> float:
 
 def _ceasefire_chance(gs: GameState, inject: Inject, world: World) -> float:
     actor = actor_of(inject)
-    values, _ = ceasefire_values(world, inject, _resolve(gs, inject), actor, _war_turns(gs, actor, inject),
+    values, _ = ceasefire_values(world, inject, _resolve(gs, inject), actor, war_turns(gs, actor, inject),
                                  gs.setting, gs.warfare)
     return chance("ceasefire", values)
 
@@ -210,7 +210,7 @@ def _resolve(gs: GameState, inject: Inject) -> float:
     return gs.resolves.get(inject.id, inject.resolve)
 
 
-def _war_turns(gs: GameState, actor: str, inject: Inject) -> int:
+def war_turns(gs: GameState, actor: str, inject: Inject) -> int:
     """The turns the actor has been at war with the option's target, this one counted (0: not at war)."""
     began = gs.war_began.get(frozenset((actor, inject.target or "")))
     return gs.turn - began + 1 if began is not None else 0

@@ -1,0 +1,151 @@
+"""An option's chance in the compiled loops (engine.kernel.options) is the reference engine's.
+
+At every option the reference engine weighs, of every kind, in a set of
+Monte Carlo runs (the teaching scenarios, and random alliances from the builders), the
+compiled chance, read off the option's table (at that version of the setting; a
+deployment's at its host's wars, a signing's at its actor's) and the run's reputations,
+wars, probes, turns of war and resolve, is the same float, bit for bit; and the choice drawn with it (the option's
+keyed BLAKE2b draw against the chance) is the reference engine's.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import montecarlo as mc
+from engine.decide import PERSON
+from engine.game import Game
+from engine.options import rules
+from engine.options.weights import family
+from engine.scenario import load
+from engine.turn import _option_draw
+from tests.builders import inject, make_scenario, relation, state, treaty
+from tests.test_options import alliances
+
+pytest.importorskip("numba")
+
+from engine.kernel.options import CHANCES, option_key, option_taken, reading_of  # noqa: E402
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class _Checked:
+    """Wraps the reference engine's batch reading of the options of the kinds compiled: each chance
+    it gives is compared with the compiled one, and both kept, by kind."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[str, list[tuple[float, float]]] = {}
+        self.choices: list[tuple[bool, bool]] = []
+        self.tables: dict[tuple[object, ...], object] = {}
+
+    def wrap(self, kind: str, reference):  # type: ignore[no-untyped-def]
+        def checked(gs, inject, world):  # type: ignore[no-untyped-def]
+            expected = reference(gs, inject, world)
+            found = self.compiled(kind, gs, inject, world)
+            self.pairs.setdefault(kind, []).append((expected, found))
+            # the choice the option phase draws with this chance, and the compiled one
+            self.choices.append((_option_draw(gs, inject) < expected, _taken(gs, inject.id, found)))
+            return expected
+        return checked
+
+    def compiled(self, kind: str, gs, inject, world) -> float:  # type: ignore[no-untyped-def]
+        found, _, table, args = reading_of(gs, inject, world, self.tables)
+        assert found == kind
+        return float(CHANCES[kind](table, *args))
+
+
+_COMPILED = ("attack", "deployment", "ceasefire", "treaty-signed", "treaty-withdrawal")
+_PERSON = np.zeros(16, dtype=np.uint8)
+_PERSON[:len(PERSON)] = np.frombuffer(PERSON, dtype=np.uint8)
+
+
+def _taken(gs, inject: str, chance: float) -> bool:  # type: ignore[no-untyped-def]
+    """The compiled choice: the option's keyed draw, "seed|turn|" then its key, against the chance."""
+    prefix = f"{gs.seed}|{gs.turn}|".encode()
+    key = np.frombuffer(option_key(inject), dtype=np.uint8)
+    buf = np.zeros(64 + key.shape[0], dtype=np.uint8)
+    buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    return bool(option_taken(chance, buf, len(prefix), key, 0, key.shape[0], _PERSON))
+
+
+@contextmanager
+def _checking() -> Iterator[_Checked]:
+    """The reference engine's batch readings checked while inside (each example its own: a table is
+    one scenario's)."""
+    checked = _Checked()
+    saved = rules._FLAT
+    rules._FLAT = {kind: (checked.wrap(family(kind), f) if family(kind) in _COMPILED else f)
+                   for kind, f in saved.items()}
+    try:
+        yield checked
+    finally:
+        rules._FLAT = saved
+
+
+@pytest.mark.parametrize("name, runs", [("baltic-2027", 40), ("indo-pacific-2028", 40)])
+def test_the_compiled_chance_of_each_option_is_the_reference_engines(name, runs):
+    plan = mc.Plan(load(SCENARIOS / f"{name}.yaml"), runs, seed=3, weights={})
+    with _checking() as checked:
+        mc.run_chunk(plan, 0, runs)
+    assert set(checked.pairs) == set(_COMPILED[:3] if name == "baltic-2027" else _COMPILED)  # the kinds they have
+    for kind, pairs in checked.pairs.items():
+        assert len(pairs) > runs, kind  # each weighed several times a run
+        assert len({p for p, _ in pairs}) > 5, kind  # at many different chances
+        mismatched = [(a, b) for a, b in pairs if a != b]
+        assert not mismatched, (kind, mismatched[:5])
+    # and every choice drawn with them: taken and not taken, as the reference engine drew them
+    assert {taken for taken, _ in checked.choices} == {True, False}
+    assert all(a == b for a, b in checked.choices)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alliances())
+def test_the_compiled_chance_matches_over_random_alliances(case):
+    states, fields, option, _ = case
+    members = " ".join(s.id for s in states if s.id != "XXX")
+    sc = make_scenario(states, treaties=[treaty("t", members, **fields)], injects=[option],
+                       relations=[relation("VVV", "XXX", threat=0.8)])
+    with _checking() as checked:
+        for seed in range(3):
+            Game.new(sc, seed=seed, stochastic=True, verbose=False).play()
+    pairs = checked.pairs["attack"]
+    assert all(a == b for a, b in pairs), pairs
+
+
+@st.composite
+def crises(draw):
+    """A random crisis with an option of every kind: an attack on S1 that may draw in its allies,
+    an ally's deployment and withdrawal, a signing, a probe and a ceasefire."""
+    names = ["S0", "S1", "S2", "S3", "XXX"]
+    states = [state(n, power=draw(st.floats(0.1, 40)), nuclear=draw(st.booleans())) for n in names]
+    members = [m for m in ("S0", "S2", "S3") if draw(st.booleans())]
+    treaties = [treaty("t0", " ".join(["S1", *members]), institutionalization=draw(st.floats(0, 1))),
+                treaty("t1", "S2 S3" if draw(st.booleans()) else "S2 XXX")]
+    threat = st.floats(0, 1)
+    relations = [relation(a, b, threat=draw(threat), trade=draw(st.floats(0, 0.2)))
+                 for a in names for b in names if a != b and draw(st.booleans())]
+    option = {"option": True, "resolve": draw(st.floats(0, 1))}
+    injects = [inject("strike", "armed-attack", 1, "XXX", target="S1"),
+               inject("arm", "deployment", 1, "S0", target="S1", until=3, **option),
+               inject("leave", "treaty-withdrawal", 1, "S0", treaty="t0", until=3, **option),
+               inject("join", "treaty-signed", 1, "S2", treaty="t1", until=3, **option),
+               inject("probe", "cyber-attack", 1, "XXX", target="S3", until=3, **option),
+               inject("cf", "ceasefire", 2, "XXX", target="S1", until=4, **option)]
+    return make_scenario(states, treaties=treaties, injects=injects, relations=relations, turns=5)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crises())
+def test_the_compiled_chances_match_over_random_crises_of_every_kind(sc):
+    with _checking() as checked:
+        for seed in range(3):
+            Game.new(sc, seed=seed, stochastic=True, verbose=False).play()
+    for kind, pairs in checked.pairs.items():
+        assert all(a == b for a, b in pairs), (kind, pairs)
+    assert all(a == b for a, b in checked.choices)
