@@ -30,6 +30,8 @@ from tests.test_options import alliances
 
 pytest.importorskip("numba")
 
+from engine import options as options_package  # noqa: E402
+from engine.kernel.option_phase import OptionIndex, lapsing_at, open_at, option_index  # noqa: E402
 from engine.kernel.options import CHANCES, option_key, option_taken, reading_of  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -140,12 +142,87 @@ def crises(draw):
     return make_scenario(states, treaties=treaties, injects=injects, relations=relations, turns=5)
 
 
+# --- which options are open, and which lapse ------------------------------------------------------
+
+class _Phases:
+    """Wraps the reference engine's reading of the options open on a turn and of those lapsing:
+    each is compared with the compiled one, over the run's masks."""
+
+    def __init__(self) -> None:
+        self.compared: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {"open": [], "lapsing": []}
+        self.index: dict[int, OptionIndex] = {}
+
+    def masks(self, gs):  # type: ignore[no-untyped-def]
+        index = self.index.get(id(gs.scenario))
+        if index is None or index.injects != tuple(i.id for i in gs.scenario.injects):
+            index = self.index[id(gs.scenario)] = option_index(gs.scenario)
+        fired = np.asarray([i in gs.fired for i in index.injects], dtype=np.bool_)
+        lapsed = np.asarray([i in gs.lapsed for i in index.injects], dtype=np.bool_)
+        ids = sorted(gs.scenario.state_by_id)
+        at = {s: k for k, s in enumerate(ids)}
+        enemies = np.full((len(ids), len(ids) + 1), -1, dtype=np.int64)
+        count = [0] * len(ids)
+        for w in gs.wars:
+            for a, b in ((w.aggressor, w.defender), (w.defender, w.aggressor)):
+                enemies[at[a], count[at[a]]] = at[b]
+                count[at[a]] += 1
+        return index, fired, lapsed, enemies
+
+    def wrap_open(self, reference):  # type: ignore[no-untyped-def]
+        def checked(gs):  # type: ignore[no-untyped-def]
+            found = reference(gs)
+            index, fired, lapsed, enemies = self.masks(gs)
+            out = np.empty(len(index.options) + 1, dtype=np.int64)
+            n = open_at(index.arrays, gs.turn, fired, lapsed, enemies, out)
+            self.compared["open"].append((tuple(i.id for i in found), tuple(index.options[o] for o in out[:n])))
+            return found
+        return checked
+
+    def wrap_lapsing(self, reference):  # type: ignore[no-untyped-def]
+        def checked(gs):  # type: ignore[no-untyped-def]
+            found = reference(gs)
+            index, fired, lapsed, _ = self.masks(gs)
+            out = np.empty(len(index.options) + 1, dtype=np.int64)
+            n = lapsing_at(index.arrays, gs.turn, fired, lapsed, out)
+            self.compared["lapsing"].append((tuple(i.id for i in found), tuple(index.options[o] for o in out[:n])))
+            return found
+        return checked
+
+
+@contextmanager
+def _phases() -> Iterator[_Phases]:
+    phases = _Phases()
+    saved = options_package.open_options, options_package.lapsing
+    options_package.open_options = phases.wrap_open(saved[0])
+    options_package.lapsing = phases.wrap_lapsing(saved[1])
+    try:
+        yield phases
+    finally:
+        options_package.open_options, options_package.lapsing = saved
+
+
+@pytest.mark.parametrize("name", ["baltic-2027", "indo-pacific-2028"])
+def test_the_options_open_and_lapsing_are_the_reference_engines(name):
+    with _phases() as phases:
+        mc.run_chunk(mc.Plan(load(SCENARIOS / f"{name}.yaml"), 30, seed=5, weights={}), 0, 30)
+    for what, pairs in phases.compared.items():
+        assert len(pairs) >= 30 * 10, what  # every turn of every run
+        assert any(found for found, _ in pairs), what
+        assert all(found == compiled for found, compiled in pairs), (what, [p for p in pairs if p[0] != p[1]][:3])
+    opened = {ids for ids, _ in phases.compared["open"]}
+    assert len(opened) > 5  # many different sets open, as the runs' choices and wars differ
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crises())
-def test_the_compiled_chances_match_over_random_crises_of_every_kind(sc):
-    with _checking() as checked:
+def test_the_compiled_option_phase_matches_over_random_crises_of_every_kind(sc):
+    """Every option's chance and choice, the options open and those lapsing, in random crises with
+    one option of every kind."""
+    with _checking() as checked, _phases() as phases:
         for seed in range(3):
             Game.new(sc, seed=seed, stochastic=True, verbose=False).play()
     for kind, pairs in checked.pairs.items():
         assert all(a == b for a, b in pairs), (kind, pairs)
     assert all(a == b for a, b in checked.choices)
+    for what, compared in phases.compared.items():
+        assert all(found == compiled for found, compiled in compared), (what, compared)

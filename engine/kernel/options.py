@@ -51,7 +51,7 @@ from .compiled import BLAKE2B, NUMERIC, jit
 
 __all__ = ["AttackTable", "attack_table", "attack_chance", "ATTACK_COLUMNS", "deployment_table",
            "deployment_chance", "ceasefire_table", "ceasefire_chance", "option_key", "option_taken",
-           "signed_table", "signed_chance", "withdrawal_table", "withdrawal_chance", "CHANCES",
+           "signed_table", "signed_chance", "withdrawal_table", "withdrawal_chance", "CHANCES", "at_war",
            "reading_of"]
 
 _mean = NUMERIC["mean"]
@@ -390,6 +390,9 @@ signed_chance = jit(_signed_chance)
 
 
 def _at_war(enemies: Any, a: int, b: int) -> bool:
+    """Whether states a and b (numbered; -1: none) are at war, by a's enemies (padded with -1)."""
+    if a < 0 or b < 0:
+        return False
     for k in range(enemies.shape[1]):
         if enemies[a, k] < 0:
             return False
@@ -398,7 +401,7 @@ def _at_war(enemies: Any, a: int, b: int) -> bool:
     return False
 
 
-_at_war_jit = jit(_at_war)
+at_war = _at_war_jit = jit(_at_war)
 
 
 def _entrapment_of(member: int, allies: Any, insiders: Any, threats: Any, enemies: Any, aggressors: Any,

@@ -1,0 +1,100 @@
+"""Which options are open on a turn, and which lapse, in the compiled loops: the rules of
+`engine.options.rules` over a run's masks.
+
+An option is its actor's choice on a turn of its window (`turn` to `until`, within the
+game) while it has not been carried out or let lapse, once every inject it `requires` has
+fired; a ceasefire only while its parties are at war. Its window closing with the turn, an
+option not carried out lapses. Here the scenario's options are laid out once
+(`option_index`), and a run's state is its masks: the injects fired and lapsed (by their
+place in the scenario's list) and each state's enemies (padded with -1, as the cascade's loop
+holds them). `open_at` and `lapsing_at` give the options' places in the scenario's order, as
+`open_options` and `lapsing` give the options (tests/test_kernel_options.py checks both at
+every turn of a set of runs). No run loop calls them yet: with the compiled option decisions
+(`engine.kernel.options`) they are the option phase of the run loop to come.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..model import Scenario
+from ..options.rules import actor_of, last_turn, options_of
+from .compiled import jit
+from .options import at_war
+
+__all__ = ["OptionIndex", "option_index", "open_at", "lapsing_at"]
+
+
+@dataclass(frozen=True)
+class OptionIndex:
+    """A scenario's options laid out for the loops: every inject's id in the scenario's order (the
+    places of a run's fired and lapsed masks), each option's inject, and the arrays `open_at` and
+    `lapsing_at` read (per option: its place among the injects, its window's first and last turn,
+    whether it ends a war, its actor and target numbered in id order (-1: none), the span of its
+    requirements; then each requirement's place among the injects; then the game's turns)."""
+    injects: tuple[str, ...]
+    options: tuple[str, ...]
+    arrays: tuple[Any, ...]
+
+
+def option_index(scenario: Scenario) -> OptionIndex:
+    """The scenario's options laid out once (the rules read off the engine's own: `options_of`,
+    `last_turn`, `actor_of`, the kind's traits)."""
+    injects = tuple(i.id for i in scenario.injects)
+    place = {x: k for k, x in enumerate(injects)}
+    ids = {s: k for k, s in enumerate(sorted(scenario.state_by_id))}
+    rows: list[tuple[int, int, int, int, int, int, int, int]] = []
+    requires: list[int] = []
+    options = options_of(scenario)
+    for inject in options:
+        start = len(requires)
+        requires.extend(place.get(r, -1) for r in inject.requires)
+        rows.append((place[inject.id], inject.turn, last_turn(inject), int(inject.kind.traits.ends_war),
+                     ids.get(actor_of(inject), -1), ids.get(inject.target or "", -1), start, len(requires)))
+    table = np.asarray(rows, dtype=np.int64).reshape(-1, 8)
+    arrays = (*(table[:, c].copy() for c in range(8)), np.asarray(requires, dtype=np.int64),
+              np.asarray([scenario.turns], dtype=np.int64))
+    return OptionIndex(injects, tuple(i.id for i in options), arrays)
+
+
+def _open_at(tab: Any, turn: int, fired: Any, lapsed: Any, enemies: Any, out: Any) -> int:
+    """The options open on `turn` (their places, in the scenario's order) into `out`; how many."""
+    place, first, last, ends_war, actor, target, req_start, req_stop, requires, game = (
+        tab[0], tab[1], tab[2], tab[3], tab[4], tab[5], tab[6], tab[7], tab[8], tab[9])
+    n = 0
+    for o in range(place.shape[0]):
+        if not first[o] <= turn <= min(last[o], game[0]):  # the window holds the turn, within the game
+            continue
+        if fired[place[o]] or lapsed[place[o]]:
+            continue
+        ready = True
+        for r in range(req_start[o], req_stop[o]):
+            if requires[r] < 0 or not fired[requires[r]]:
+                ready = False
+                break
+        if not ready:
+            continue
+        if ends_war[o] and not at_war(enemies, actor[o], target[o]):
+            continue
+        out[n] = o
+        n += 1
+    return n
+
+
+open_at = jit(_open_at)
+
+
+def _lapsing_at(tab: Any, turn: int, fired: Any, lapsed: Any, out: Any) -> int:
+    """The options whose window closes with `turn`, not carried out (their places, in order); how many."""
+    place, last = tab[0], tab[2]
+    n = 0
+    for o in range(place.shape[0]):
+        if last[o] == turn and not fired[place[o]] and not lapsed[place[o]]:
+            out[n] = o
+            n += 1
+    return n
+
+
+lapsing_at = jit(_lapsing_at)
