@@ -26,11 +26,11 @@ from operator import mul
 from .floats import total
 
 __all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "score_loop", "distribution", "cap_full",
-           "draw_index", "unit_float", "reputation_after", "cohesion", "share_of", "side_power", "cost_of_war",
-           "round_to", "exact_round", "clip01", "mean", "mean_loop", "credibility", "credibility_loop",
-           "abandonment", "divergence", "entrapment", "group_chances", "join_wars", "weigh_coalition",
-           "weigh_coalition_loop", "centred", "probe_factor", "attack_factors", "greatest", "greatest_loop",
-           "dilemma", "war_cost", "losing", "stayed_away", "option_chance"]
+           "draw_index", "unit_float", "reputation_after", "cohesion", "share_of", "side_power", "mark_side",
+           "cost_of_war", "round_to", "exact_round", "clip01", "mean", "mean_loop", "credibility",
+           "credibility_loop", "abandonment", "divergence", "entrapment", "group_chances", "join_wars",
+           "weigh_coalition", "weigh_coalition_loop", "centred", "probe_factor", "attack_factors", "greatest",
+           "greatest_loop", "dilemma", "war_cost", "losing", "stayed_away", "option_chance"]
 
 # math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
 # precision long before, so clamping the exponent changes no result.
@@ -140,6 +140,19 @@ def side_power(core: Sequence[int], enemies: Sequence[Sequence[int]], powers: Se
     five times quicker than a set and its sorting for a scenario of a few dozen states (the
     compiled cascade reads two sides for each answer it draws), and as quick for a few hundred."""
     inside = [False] * len(powers)
+    mark_side(core, enemies, inside)
+    power = 0.0
+    armed = False
+    for s in range(len(powers)):
+        if inside[s]:
+            power += powers[s]
+            armed = armed or nuclear[s]
+    return power, armed
+
+
+def mark_side(core: Sequence[int], enemies: Sequence[Sequence[int]], inside: list[bool]) -> None:
+    """Mark `core` and every state fighting beside any of them (an enemy's enemies) in `inside`;
+    `enemies[s]` lists the enemies of state s, ending at its end or at the first negative entry."""
     for c in core:
         inside[c] = True
         for foe in enemies[c]:
@@ -149,13 +162,6 @@ def side_power(core: Sequence[int], enemies: Sequence[Sequence[int]], powers: Se
                 if friend < 0:
                     break
                 inside[friend] = True
-    power = 0.0
-    armed = False
-    for s in range(len(powers)):
-        if inside[s]:
-            power += powers[s]
-            armed = armed or nuclear[s]
-    return power, armed
 
 
 def cost_of_war(ours: float, theirs: float, nuclear: bool, share_weight: float, nuclear_weight: float) -> float:

@@ -92,7 +92,7 @@ def _compile_module(module: types.ModuleType, names: tuple[str, ...],
 
 
 NUMERIC = _compile_module(numeric, ("logistic", "score", "distribution", "cap_full", "draw_index", "unit_float",
-                                    "round_to", "reputation_after", "cohesion", "share_of", "side_power",
+                                    "round_to", "reputation_after", "cohesion", "share_of", "side_power", "mark_side",
                                     "cost_of_war", "clip01", "mean", "credibility", "abandonment", "divergence",
                                     "entrapment", "group_chances", "join_wars", "weigh_coalition", "centred",
                                     "probe_factor", "attack_factors", "greatest", "dilemma", "war_cost", "losing",

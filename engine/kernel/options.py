@@ -34,7 +34,9 @@ from ..model import Inject
 from ..options.coalition import AtSetting, reading_at, settings_of
 from ..options.doctrine import (
     COST_TURNS,
+    NO_WAR,
     ceasefire_allies,
+    enemy_of,
     exposure_of,
     host_reading,
     read_left,
@@ -65,6 +67,7 @@ _abandonment = NUMERIC["abandonment"]
 _greatest = NUMERIC["greatest"]
 _centred = NUMERIC["centred"]
 _side_power = NUMERIC["side_power"]
+_mark_side = NUMERIC["mark_side"]
 _losing = NUMERIC["losing"]
 _stayed_away = NUMERIC["stayed_away"]
 _war_cost = NUMERIC["war_cost"]
@@ -82,6 +85,18 @@ ATTACK_COLUMNS = (
     "attackers", "constants", "weights")
 # The constants' places.
 OURS, DEFENDING, TARGET_NUCLEAR, ARMED_NUCLEAR, EXPOSURE, PULL, ATTRIBUTION, BIAS = range(8)
+
+
+def _mean_of(reputation: Any, states: Any) -> float:
+    """The mean reputation of `states` (numbered; not none) in this run, summed in their order."""
+    held = np.empty(states.shape[0], dtype=np.float64)
+    for k in range(states.shape[0]):
+        held[k] = reputation[states[k]]
+    mean: float = _mean(held)
+    return mean
+
+
+_mean_of_jit = jit(_mean_of)
 
 
 @dataclass(frozen=True)
@@ -152,13 +167,9 @@ def _attack_chance(tab: Any, reputation: Any, enemies: Any, probes: Any, resolve
         tab[14], tab[15], tab[16], tab[17], tab[18], tab[19], tab[20])
     n_treaties = weight.shape[0]
     credibilities = np.empty(n_treaties, dtype=np.float64)
-    held = np.empty(members.shape[0] + 1, dtype=np.float64)
     for t in range(n_treaties):
-        k = 0
-        for m in range(members_start[t], members_stop[t]):
-            held[k] = reputation[members[m]]
-            k += 1
-        credibilities[t] = _credibility(before[before_start[t]:before_stop[t]], weight[t], _mean(held[:k]),
+        credibilities[t] = _credibility(before[before_start[t]:before_stop[t]], weight[t],
+                                        _mean_of_jit(reputation, members[members_start[t]:members_stop[t]]),
                                         after[after_start[t]:after_stop[t]])
     n_groups = group_start.shape[0]
     found = np.empty(n_groups + 1, dtype=np.float64)
@@ -220,16 +231,11 @@ def _deployment_chance(tab: Any, reputation: Any, resolve: float) -> float:
     mean reputation in this run, the threat, the risk of provoking, the resolve."""
     rest, start, stop, allies, constants, weights = tab[0], tab[1], tab[2], tab[3], tab[4], tab[5]
     fears = np.empty(rest.shape[0], dtype=np.float64)
-    held = np.empty(allies.shape[0] + 1, dtype=np.float64)
     for k in range(rest.shape[0]):
         if rest[k] != rest[k]:  # no ally in force in that treaty
             fears[k] = 0.0
-            continue
-        n = 0
-        for m in range(start[k], stop[k]):
-            held[n] = reputation[allies[m]]
-            n += 1
-        fears[k] = _abandonment(rest[k], constants[2], _mean(held[:n]))
+        else:
+            fears[k] = _abandonment(rest[k], constants[2], _mean_of_jit(reputation, allies[start[k]:stop[k]]))
     values = (_centred(resolve), _greatest(fears), constants[0], constants[1])
     chance: float = _option_chance(constants[3], weights, values)
     return chance
@@ -245,19 +251,21 @@ deployment_chance = jit(_deployment_chance)
 
 def ceasefire_table(world: World, inject: Inject) -> tuple[Any, ...]:
     """The table of the ceasefire option at the world's setting: its actor and enemy, the actor's
-    allies it weighs, every state's power and arms (id order), the option's weights."""
+    allies it weighs, every state's power and arms (id order), the option's weights, its reading
+    of no war."""
     actor = inject.actors[0] if inject.actors else ""
-    enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
+    enemy = enemy_of(inject, actor)
     ids = tuple(sorted(world.scenario.state_by_id))
     index = {s: i for i, s in enumerate(ids)}
     states = world.states
     table = WEIGHTS["ceasefire"]
     f, i = np.float64, np.int64
-    return (np.asarray([index[actor], index[enemy or ""]], dtype=i),
-            np.asarray([index[a] for a in ceasefire_allies(world, actor, enemy or "")], dtype=i),
+    return (np.asarray([index[actor], index[enemy]], dtype=i),
+            np.asarray([index[a] for a in ceasefire_allies(world, actor, enemy)], dtype=i),
             np.asarray([states[s].power for s in ids], dtype=f),
             np.asarray([states[s].nuclear for s in ids], dtype=np.bool_),
-            np.asarray([COST_TURNS, table.bias], dtype=f), np.asarray(table.weights, dtype=f))
+            np.asarray([COST_TURNS, table.bias], dtype=f), np.asarray(table.weights, dtype=f),
+            np.asarray(NO_WAR, dtype=f))
 
 
 def _ceasefire_chance(tab: Any, enemies: Any, war_turns: int, resolve: float) -> float:
@@ -266,28 +274,13 @@ def _ceasefire_chance(tab: Any, enemies: Any, war_turns: int, resolve: float) ->
     stayed away (not fighting the enemy's side), the resolve; not at war, the reading of no war."""
     parties, allies, powers, nuclear, constants, weights = tab[0], tab[1], tab[2], tab[3], tab[4], tab[5]
     actor, enemy = parties[0], parties[1]
-    at_war = False
-    for k in range(enemies.shape[1]):
-        if enemies[actor, k] < 0:
-            break
-        if enemies[actor, k] == enemy:
-            at_war = True
-    if not at_war:
-        values = (-1.0, 0.0, 0.0, 0.0)
-        return float(_option_chance(constants[1], weights, values))
+    if not _at_war_jit(enemies, actor, enemy):
+        chance_at_peace: float = _option_chance(constants[1], weights, tab[6])
+        return chance_at_peace
     ours = _side_power(parties[:1], enemies, powers, nuclear)[0]
     theirs = _side_power(parties[1:], enemies, powers, nuclear)[0]
     their_side = np.zeros(powers.shape[0], dtype=np.bool_)
-    their_side[enemy] = True
-    for k in range(enemies.shape[1]):
-        foe = enemies[enemy, k]
-        if foe < 0:
-            break
-        for j in range(enemies.shape[1]):
-            friend = enemies[foe, j]
-            if friend < 0:
-                break
-            their_side[friend] = True
+    _mark_side(parties[1:], enemies, their_side)
     came = 0
     for a in range(allies.shape[0]):
         for k in range(enemies.shape[1]):
@@ -305,7 +298,6 @@ def _ceasefire_chance(tab: Any, enemies: Any, war_turns: int, resolve: float) ->
 
 
 ceasefire_chance = jit(_ceasefire_chance)
-
 
 
 # --- treaties signed and left: alliance formation, abandonment -------------------------------------
@@ -363,14 +355,7 @@ def withdrawal_table(world: World, inject: Inject) -> tuple[Any, ...]:
 
 def _reputation_of(reputation: Any, states: Any) -> float:
     """The states' mean reputation in this run as a factor, -1..1 (no state: 0)."""
-    n = states.shape[0]
-    mean = 0.5
-    if n > 0:
-        held = np.empty(n, dtype=np.float64)
-        for k in range(n):
-            held[k] = reputation[states[k]]
-        mean = _mean(held)
-    factor: float = _centred(mean)
+    factor: float = _centred(_mean_of_jit(reputation, states) if states.shape[0] > 0 else 0.5)
     return factor
 
 

@@ -411,11 +411,13 @@ def _treaty_withdrawal(case: OptionCase) -> Reading:
 
 # --- ceasefire: war termination --------------------------------------------------------------------
 
-_NO_WAR = (-1.0, 0.0, 0.0, 0.0)
+NO_WAR = (-1.0, 0.0, 0.0, 0.0)
 COST_TURNS = WEIGHTS["ceasefire"].settings["cost_turns"]
 
 
-def _enemy(inject: Inject, actor: str) -> str:
+def enemy_of(inject: Inject, actor: str) -> str:
+    """The state a ceasefire's actor would stop fighting: its target, or (the actor its target) its
+    first actor."""
     enemy = inject.target if inject.target != actor else (inject.actors[0] if inject.actors else None)
     return enemy or ""
 
@@ -423,10 +425,10 @@ def _enemy(inject: Inject, actor: str) -> str:
 def ceasefire_values(world: World, inject: Inject, resolve: float, actor: str, war_turns: int,
                      setting: int | None, warfare: int | None) -> tuple[tuple[float, ...], _War]:
     """A ceasefire's factors (resolve, the cost of the war so far, the balance of forces, the allies
-    that stayed away; _NO_WAR when the two are not at war), and the war as _war reads it."""
-    war = _war(world, actor, _enemy(inject, actor), setting, warfare)
+    that stayed away; NO_WAR when the two are not at war), and the war as _war reads it."""
+    war = _war(world, actor, enemy_of(inject, actor), setting, warfare)
     if war is None:
-        return _NO_WAR, None
+        return NO_WAR, None
     return (_resolve(resolve), numeric.war_cost(war_turns, COST_TURNS), war[2], war[5]), war
 
 
@@ -435,12 +437,12 @@ def _ceasefire(case: OptionCase) -> Reading:
     values, war = ceasefire_values(world, inject, inject.resolve, actor, case.war_turns, case.setting,
                                    case.warfare)
     if not case.say and war is None:
-        return _NO_WAR, SILENT_VERBS, "", _SILENT[:4]
-    e = world.name(_enemy(inject, actor))
+        return NO_WAR, SILENT_VERBS, "", _SILENT[:4]
+    e = world.name(enemy_of(inject, actor))
     verbs = (f"seeks a ceasefire with {e}", f"refuses a ceasefire with {e}")
     if war is None:
         # Nothing to end: the option waits (a war may begin before its window closes).
-        return _NO_WAR, verbs, f"it is not at war with {e}", (
+        return NO_WAR, verbs, f"it is not at war with {e}", (
             f"resolve {inject.resolve:.2f}", "no war", "no war", "no war")
     ours, theirs, _, came, allies, _ = war
     if not case.say:
