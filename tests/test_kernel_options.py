@@ -4,8 +4,9 @@ At every option the reference engine weighs, of every kind, in a set of
 Monte Carlo runs (the teaching scenarios, and random alliances from the builders), the
 compiled chance, read off the option's table (at that version of the setting; a
 deployment's at its host's wars, a signing's at its actor's) and the run's reputations,
-wars, probes, turns of war and resolve, is the same float, bit for bit; and the choice drawn with it (the option's
-keyed BLAKE2b draw against the chance) is the reference engine's.
+wars, probes, turns of war and resolve, is the same float, bit for bit; the choice drawn with it (the option's
+keyed BLAKE2b draw against the chance) is the reference engine's; and so are an attacker's
+probes read off the run's answers, the options open on each turn and those lapsing.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from engine import montecarlo as mc
 from engine.decide import PERSON
 from engine.game import Game
+from engine.model import RESPONSES
 from engine.options import rules
 from engine.options.weights import family
 from engine.scenario import load
@@ -31,7 +33,15 @@ from tests.test_options import alliances
 pytest.importorskip("numba")
 
 from engine import options as options_package  # noqa: E402
-from engine.kernel.option_phase import OptionIndex, lapsing_at, open_at, option_index  # noqa: E402
+from engine.kernel.option_phase import (  # noqa: E402
+    OptionIndex,
+    ProbeIndex,
+    lapsing_at,
+    open_at,
+    option_index,
+    probe_index,
+    probes_of,
+)
 from engine.kernel.options import CHANCES, option_key, option_taken, reading_of  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -44,6 +54,8 @@ class _Checked:
     def __init__(self) -> None:
         self.pairs: dict[str, list[tuple[float, float]]] = {}
         self.choices: list[tuple[bool, bool]] = []
+        self.probes: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
+        self.probe_index: ProbeIndex | None = None
         self.tables: dict[tuple[object, ...], object] = {}
 
     def wrap(self, kind: str, reference):  # type: ignore[no-untyped-def]
@@ -59,7 +71,35 @@ class _Checked:
     def compiled(self, kind: str, gs, inject, world) -> float:  # type: ignore[no-untyped-def]
         found, _, table, args = reading_of(gs, inject, world, self.tables)
         assert found == kind
+        if kind == "attack":  # the probes, read off the run's answers as the run loop will hold them
+            self.probes.append((tuple(args[2]), _compiled_probes(gs, inject.actors[0], self)))
         return float(CHANCES[kind](table, *args))
+
+
+def _compiled_probes(gs, attacker: str, checked: _Checked) -> tuple[float, ...]:  # type: ignore[no-untyped-def]
+    """The attacker's probes by `probes_of`, from the run's answers laid out as arrays: each attack's
+    turn, each state's level of answer to it and whether that answer counts."""
+    if checked.probe_index is None:
+        checked.probe_index = probe_index(gs.scenario)
+    index = checked.probe_index
+    ids = sorted(gs.scenario.state_by_id)
+    at = {s: k for k, s in enumerate(ids)}
+    made = np.full(len(index.attacks), -1, dtype=np.int64)
+    rank = np.full((len(index.attacks), len(ids)), -1, dtype=np.int64)
+    counts = np.zeros((len(index.attacks), len(ids)), dtype=np.bool_)
+    for a, inject_id in enumerate(index.attacks):
+        attack = gs.attacks.get(inject_id)
+        if attack is None or inject_id not in gs.attack_turn:
+            continue
+        made[a] = gs.attack_turn[inject_id]
+        for s in ids:
+            d = gs.decisions.get((inject_id, s))
+            if d is not None:
+                rank[a, at[s]] = RESPONSES.index(d.response)
+                counts[a, at[s]] = d.treaty is not None and d.side not in attack.attackers
+    out = np.empty(rank.size + 1, dtype=np.float64)
+    n = probes_of(index.arrays, at[attacker], gs.turn, made, rank, counts, out)
+    return tuple(out[:n].tolist())
 
 
 _COMPILED = ("attack", "deployment", "ceasefire", "treaty-signed", "treaty-withdrawal")
@@ -104,6 +144,9 @@ def test_the_compiled_chance_of_each_option_is_the_reference_engines(name, runs)
     # and every choice drawn with them: taken and not taken, as the reference engine drew them
     assert {taken for taken, _ in checked.choices} == {True, False}
     assert all(a == b for a, b in checked.choices)
+    # and the attackers' probes, read off the runs' answers
+    assert any(found for found, _ in checked.probes)
+    assert all(found == compiled for found, compiled in checked.probes)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -224,5 +267,6 @@ def test_the_compiled_option_phase_matches_over_random_crises_of_every_kind(sc):
     for kind, pairs in checked.pairs.items():
         assert all(a == b for a, b in pairs), (kind, pairs)
     assert all(a == b for a, b in checked.choices)
+    assert all(found == compiled for found, compiled in checked.probes)
     for what, compared in phases.compared.items():
         assert all(found == compiled for found, compiled in compared), (what, compared)

@@ -9,7 +9,9 @@ option not carried out lapses. Here the scenario's options are laid out once
 place in the scenario's list) and each state's enemies (padded with -1, as the cascade's loop
 holds them). `open_at` and `lapsing_at` give the options' places in the scenario's order, as
 `open_options` and `lapsing` give the options (tests/test_kernel_options.py checks both at
-every turn of a set of runs). No run loop calls them yet: with the compiled option decisions
+every turn of a set of runs). `probes_of` reads an attacker's probes, the strength of each
+answer to its earlier attacks, off a run's answers, as `engine.options.probes` reads them off
+a game's. No run loop calls them yet: with the compiled option decisions
 (`engine.kernel.options`) they are the option phase of the run loop to come.
 """
 from __future__ import annotations
@@ -19,12 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Scenario
+from ..model import RESPONSES, Scenario
+from ..options.probes import STRENGTH
 from ..options.rules import actor_of, last_turn, options_of
 from .compiled import jit
 from .options import at_war
 
-__all__ = ["OptionIndex", "option_index", "open_at", "lapsing_at"]
+__all__ = ["OptionIndex", "option_index", "open_at", "lapsing_at", "ProbeIndex", "probe_index", "probes_of"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,57 @@ def _lapsing_at(tab: Any, turn: int, fired: Any, lapsed: Any, out: Any) -> int:
 
 
 lapsing_at = jit(_lapsing_at)
+
+
+# --- an attacker's probes ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProbeIndex:
+    """A scenario's attacks laid out for the probes: the attack injects (each a place of a run's
+    answers), per state numbered in id order the attacks it makes among them (in the scenario's
+    order), the states in the scenario's order (the order the answers are read in), whether each
+    attack is short of an armed attack, and each answer's strength by that and by its level
+    (engine.options.probes' own table)."""
+    attacks: tuple[str, ...]
+    arrays: tuple[Any, ...]
+
+
+def probe_index(scenario: Scenario) -> ProbeIndex:
+    ids = {s: k for k, s in enumerate(sorted(scenario.state_by_id))}
+    attacks = [i for i in scenario.injects if i.kind.is_attack]
+    place = {i.id: k for k, i in enumerate(attacks)}
+    start: list[int] = []
+    stop: list[int] = []
+    made_by: list[int] = []
+    for state in sorted(scenario.state_by_id):
+        start.append(len(made_by))
+        made_by.extend(place[i.id] for i in attacks if state in i.actors)
+        stop.append(len(made_by))
+    strength = np.asarray([[STRENGTH[short][r] for r in RESPONSES] for short in (False, True)], dtype=np.float64)
+    i = np.int64
+    arrays = (np.asarray(start, dtype=i), np.asarray(stop, dtype=i), np.asarray(made_by, dtype=i),
+              np.asarray([ids[s] for s in scenario.state_by_id], dtype=i),
+              np.asarray([not a.kind.traits.armed_attack for a in attacks], dtype=np.bool_), strength)
+    return ProbeIndex(tuple(a.id for a in attacks), arrays)
+
+
+def _probes_of(tab: Any, attacker: int, now: int, made: Any, rank: Any, counts: Any, out: Any) -> int:
+    """The attacker's probes into `out`, how many: for each of its attacks made before `now` (`made`:
+    each attack's turn, -1 not made), each state's answer to it in the scenario's order (`rank`: its
+    level, -1 none) where it counts (`counts`: a bound state, not on the attackers' side)."""
+    start, stop, made_by, order, short, strength = tab[0], tab[1], tab[2], tab[3], tab[4], tab[5]
+    n = 0
+    for k in range(start[attacker], stop[attacker]):
+        a = made_by[k]
+        if made[a] < 0 or made[a] >= now:
+            continue
+        row = 1 if short[a] else 0
+        for j in range(order.shape[0]):
+            s = order[j]
+            if rank[a, s] >= 0 and counts[a, s]:
+                out[n] = strength[row, rank[a, s]]
+                n += 1
+    return n
+
+
+probes_of = jit(_probes_of)

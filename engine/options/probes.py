@@ -39,7 +39,7 @@ def _strength(response: Response, strongest: int) -> float:
 
 
 # Each answer's strength, by whether the attack was short of an armed attack (read once).
-_STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
+STRENGTH = {short: {r: _strength(r, _LIMITED if short else _FULL) for r in Response} for short in (False, True)}
 
 # An attacker's probes as last read: a weak reference to the game's state, and each attack's
 # strengths with what they were read after (the attack, the entry of `published` for its turn, and
@@ -106,7 +106,7 @@ def _ref(gs: GameState, last: dict[str, _Read], attacker: str) -> weakref.ref[Ga
 
 def _strengths(attack: Attack, answers: Iterable[Decision | None]) -> tuple[float, ...]:
     """The strength of each answer to `attack` by a state bound to answer it, in `answers`' order."""
-    strength, attackers = _STRENGTH[attack.short_of_armed_attack], attack.attackers
+    strength, attackers = STRENGTH[attack.short_of_armed_attack], attack.attackers
     # The states that gave no answer dropped first, in C: most of the scenario's states.
     return tuple([strength[d.response] for d in filter(None, answers)
                   if d.treaty is not None and d.side not in attackers])
