@@ -6,7 +6,8 @@ compiled chance, read off the option's table (at that version of the setting; a
 deployment's at its host's wars, a signing's at its actor's) and the run's reputations,
 wars, probes, turns of war and resolve, is the same float, bit for bit; the choice drawn with it (the option's
 keyed BLAKE2b draw against the chance) is the reference engine's; and so are an attacker's
-probes read off the run's answers, the options open on each turn and those lapsing.
+probes read off the run's answers, the options open on each turn and those lapsing; and
+where each inject leads the setting.
 """
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import montecarlo as mc
+from engine import turn
 from engine.decide import PERSON
 from engine.game import Game
 from engine.model import RESPONSES
 from engine.options import rules
 from engine.options.weights import family
+from engine.play import Context
 from engine.scenario import load
 from engine.turn import _option_draw
 from tests.builders import inject, make_scenario, relation, state, treaty
@@ -43,6 +46,7 @@ from engine.kernel.option_phase import (  # noqa: E402
     probes_of,
 )
 from engine.kernel.options import CHANCES, option_key, option_taken, reading_of  # noqa: E402
+from engine.kernel.setting import Transitions  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -270,3 +274,27 @@ def test_the_compiled_option_phase_matches_over_random_crises_of_every_kind(sc):
     assert all(found == compiled for found, compiled in checked.probes)
     for what, compared in phases.compared.items():
         assert all(found == compiled for found, compiled in compared), (what, compared)
+
+
+# --- where an inject leads the setting ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["baltic-2027", "indo-pacific-2028"])
+def test_where_each_inject_leads_the_setting_is_read_by_the_engines_own_fold(monkeypatch, name):
+    """Every inject fired in a set of runs (scheduled, and options taken) leads the setting from the
+    version it fires at to the version `Transitions` reads for that pair, from the start's onwards."""
+    met: list[tuple[int, object, int]] = []
+    fire = turn._fire
+
+    def noting(play, fired, **kw):  # type: ignore[no-untyped-def]
+        before = play.gs.setting
+        yield from fire(play, fired, **kw)
+        met.append((before, fired, play.gs.setting))
+
+    monkeypatch.setattr(turn, "_fire", noting)
+    scenario = load(SCENARIOS / f"{name}.yaml")
+    mc.run_chunk(mc.Plan(scenario, 60, seed=2, weights={}), 0, 60)
+    transitions = Transitions(Game.new(scenario).state, Context(mc._PLAYERS.doctrine(scenario, {})))
+    for before, fired, after in met:
+        assert transitions.after(before, fired) == after, (fired, before, after)
+    assert sum(before != after for before, _, after in met) > 60  # the setting changed in most runs
+    assert len(transitions.states) > 5
