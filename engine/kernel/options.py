@@ -44,7 +44,7 @@ from ..options.doctrine import (
     worst_in_peace,
 )
 from ..options.probes import probes as read_probes
-from ..options.rules import war_turns
+from ..options.rules import actor_of, resolve_of, war_turns
 from ..options.wars import wars_of
 from ..options.weights import WEIGHTS, family
 from ..state import GameState
@@ -112,7 +112,7 @@ def attack_table(world: World, inject: Inject, setting: int) -> AttackTable:
     """The table of the attack option `inject` at version `setting` of `world`'s setting, read off
     the reference engine's own reading of it (the one its option phase weighs)."""
     shared = rd.shared_scratch(world)
-    actor = inject.actors[0] if inject.actors else ""
+    actor = actor_of(inject)
     attackers, target = tuple(inject.actors) or (actor,), inject.target or ""
     at = reading_at(world, shared, settings_of(shared, attackers, target), attackers, target, setting)
     return _flatten(inject, at, attackers, exposure_of(inject))
@@ -205,7 +205,7 @@ def deployment_table(world: World, inject: Inject, setting: int, warfare: int) -
     """The table of the deployment option at this version of the setting and these wars: per treaty
     the actor and the host share, the host's fear but its allies' reputations (none: NaN) and those
     allies; the threat the host faces and the risk of provoking; the option's weights."""
-    actor = inject.actors[0] if inject.actors else ""
+    actor = actor_of(inject)
     fears, _, threat, dilemma = host_reading(world, actor, inject.target or actor, setting, warfare)
     ids = tuple(sorted(world.scenario.state_by_id))
     index = {s: i for i, s in enumerate(ids)}
@@ -253,7 +253,7 @@ def ceasefire_table(world: World, inject: Inject) -> tuple[Any, ...]:
     """The table of the ceasefire option at the world's setting: its actor and enemy, the actor's
     allies it weighs, every state's power and arms (id order), the option's weights, its reading
     of no war."""
-    actor = inject.actors[0] if inject.actors else ""
+    actor = actor_of(inject)
     enemy = enemy_of(inject, actor)
     ids = tuple(sorted(world.scenario.state_by_id))
     index = {s: i for i, s in enumerate(ids)}
@@ -310,7 +310,7 @@ ceasefire_chance = jit(_ceasefire_chance)
 def signed_table(world: World, inject: Inject, warfare: int | None) -> tuple[Any, ...]:
     """The table of the treaty-signed option at the world's setting and wars: the partners whose
     reputations count, balancing, bandwagoning, tethering, the option's weights."""
-    actor = inject.actors[0] if inject.actors else ""
+    actor = actor_of(inject)
     partners, balancing, bandwagoning, tethering, _ = read_signed(world, inject, actor, warfare)
     ids = sorted(world.scenario.state_by_id)
     index = {s: i for i, s in enumerate(ids)}
@@ -326,7 +326,7 @@ def withdrawal_table(world: World, inject: Inject) -> tuple[Any, ...]:
     treaty's members (who entrap nobody) and its members in force (whose enemies leave no threat
     outside), every state's threats by relation, the threat it faces in peace, its weight in the
     treaty, the fears' weights and the option's."""
-    actor = inject.actors[0] if inject.actors else ""
+    actor = actor_of(inject)
     tid = inject.treaty or ""
     allies, _, _, weight = read_left(world, tid, actor, None)
     ids = sorted(world.scenario.state_by_id)
@@ -482,8 +482,8 @@ def reading_of(gs: GameState, inject: Inject, world: World, tables: dict[tuple[o
     for s in ids:
         for k, e in enumerate(sorted(wars.of(s))):
             enemies[index[s], k] = index[e]
-    resolve = gs.resolves.get(inject.id, inject.resolve)
-    actor = inject.actors[0] if inject.actors else ""
+    resolve = resolve_of(gs, inject)
+    actor = actor_of(inject)
     key: tuple[object, ...] = (kind, inject.id, gs.setting)
     args: tuple[Any, ...]
     if kind == "attack":

@@ -182,29 +182,29 @@ def probability(gs: GameState, inject: Inject, world: World | None = None) -> fl
 
 def _deployment_chance(gs: GameState, inject: Inject, world: World) -> float:
     actor = actor_of(inject)
-    values, _ = deployment_values(world, inject, _resolve(gs, inject), actor, gs.setting, gs.warfare)
+    values, _ = deployment_values(world, inject, resolve_of(gs, inject), actor, gs.setting, gs.warfare)
     return chance("deployment", values)
 
 
 def _ceasefire_chance(gs: GameState, inject: Inject, world: World) -> float:
     actor = actor_of(inject)
-    values, _ = ceasefire_values(world, inject, _resolve(gs, inject), actor, war_turns(gs, actor, inject),
+    values, _ = ceasefire_values(world, inject, resolve_of(gs, inject), actor, war_turns(gs, actor, inject),
                                  gs.setting, gs.warfare)
     return chance("ceasefire", values)
 
 
 def _signed_chance(gs: GameState, inject: Inject, world: World) -> float:
-    values, _ = treaty_signed_values(world, inject, _resolve(gs, inject), actor_of(inject), gs.setting, gs.warfare)
+    values, _ = treaty_signed_values(world, inject, resolve_of(gs, inject), actor_of(inject), gs.setting, gs.warfare)
     return chance("treaty-signed", values)
 
 
 def _withdrawal_chance(gs: GameState, inject: Inject, world: World) -> float:
-    values, _ = treaty_withdrawal_values(world, inject, _resolve(gs, inject), actor_of(inject), gs.setting,
+    values, _ = treaty_withdrawal_values(world, inject, resolve_of(gs, inject), actor_of(inject), gs.setting,
                                          gs.warfare)
     return chance("treaty-withdrawal", values)
 
 
-def _resolve(gs: GameState, inject: Inject) -> float:
+def resolve_of(gs: GameState, inject: Inject) -> float:
     """The option's resolve in this game: the one set for it (a Monte Carlo draw, the umpire's), else
     the scenario's."""
     return gs.resolves.get(inject.id, inject.resolve)
