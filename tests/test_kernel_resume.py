@@ -11,7 +11,7 @@ from engine import kernel
 from engine import montecarlo as mc
 from engine.events import TurnOpened
 from engine.kernel import resume
-from tests.test_kernel import with_options
+from tests.test_kernel import with_options, without_run_loop  # noqa: F401  (a fixture)
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ def test_states_after_a_close_are_looked_up_while_enough_are_found(looked: int, 
     assert resume._closes_pay(tables) is pays  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("without_run_loop")
 def test_the_teaching_runs_stop_looking_up_their_states_after_a_close() -> None:
     """On the teaching scenario a state after a turn of war is seldom met again (each run's wars are its
     own): after the trial, the runs play on without reading it, with the same results. (Its options

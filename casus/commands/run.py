@@ -293,11 +293,7 @@ _LOOPS = "(the compiled loops play their cascades and councils' votes where they
 def _left(plan: Plan, left: int, done: int) -> str:
     """The runs that left the kernel, and for which turns (what the scenario holds that can send them)."""
     scenario = plan.scenario
-    why = [what for what, held in (
-        ("an option is open (its actor's choice)", any(i.option for i in scenario.injects)),
-        ("a conditional obligation is met", any(ob.conditional_on for t in scenario.treaties for ob in t.obligations)),
-    ) if held]
-    if not why:
-        return f"{left} of {done} runs began a war and left the kernel for the reference engine on that turn {_LOOPS}"
-    return (f"{left} of {done} runs left the kernel for the reference engine on the turns "
-            f"{', '.join(why)} or a war begins {_LOOPS}")
+    if any(ob.conditional_on for t in scenario.treaties for ob in t.obligations):
+        return (f"{left} of {done} runs met a conditional obligation, which the compiled loops do not play yet: "
+                "the reference engine played them on from there")
+    return f"{left} of {done} runs left the kernel for the reference engine {_LOOPS}"

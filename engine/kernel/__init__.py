@@ -34,11 +34,13 @@ import numpy as np
 
 from ..mc_stats import ExactSum
 from ..mc_tally import RunSummary, Tally
+from .run_loop import loop_scope
 from .scope import OutOfScope, kernel_scope
 
 if TYPE_CHECKING:
     from ..montecarlo import Plan
     from .prefix import Start
+    from .run_loop import RunLoop
     from .tables import Tables
 
 __all__ = ["Prepared", "OutOfScope", "kernel_scope", "prepare", "run_chunk", "summaries"]
@@ -57,6 +59,7 @@ class Prepared:
     compile_seconds: float = 0.0   # the loop's first compile (or its load from the disk cache)
     build_seconds: float = 0.0
     start: Start | None = None     # a game's prefix, folded and read once (engine.kernel.prefix)
+    loop: RunLoop | None = None    # the run loop, which plays the runs that leave the tables (engine.kernel.run_loop)
 
 
 _MEMO: dict[tuple[int, tuple[tuple[str, float], ...], int], tuple[Any, Any, Prepared]] = {}
@@ -97,10 +100,14 @@ def _prepare(plan: Plan) -> Prepared:
             tables = build_tables(plan.scenario, doctrine)
     except OutOfScope as exc:
         return Prepared(None, str(exc))
+    loop = None
+    if start is None and loop_scope(plan) is None:
+        from .run_loop import RunLoop
+        loop = RunLoop(plan)
     built = time.perf_counter()
     _warm(tables)
     return Prepared(tables, None, compile_seconds=time.perf_counter() - built, build_seconds=built - began,
-                    start=start)
+                    start=start, loop=loop)
 
 
 def _warm(tables: Tables) -> None:
@@ -167,7 +174,7 @@ def summaries(plan: Plan, prepared: Prepared, start: int, stop: int) -> list[tup
     for batch in _batches(plan, tables, start, stop):
         for k in range(len(batch.seeds)):
             if batch.bail[k] >= 0:
-                out.append((batch.finish(plan, tables, k), True))
+                out.append(_finish(plan, prepared, batch, k))
             else:
                 out.append((_summary(plan, tables, batch.first + k, batch.ranks[k], batch.honour[k],
                                      batch.cohesion[k], batch.drawn[k]), False))
@@ -273,9 +280,23 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
         _tally_batch(plan, tables, batch.ranks[played], batch.honour[played], batch.cohesion[played], tally,
                      [d for d, kept in zip(batch.drawn, played.tolist()) if kept])
         for k in np.flatnonzero(~played).tolist():
-            tally.add(batch.finish(plan, tables, k))
-            tally.replayed += 1
+            summary, left = _finish(plan, prepared, batch, k)
+            tally.add(summary)
+            tally.replayed += left
     return tally
+
+
+def _finish(plan: Plan, prepared: Prepared, batch: _Batch, k: int) -> tuple[RunSummary, bool]:
+    """The summary of run k of the batch, which left the tables: played by the run loop from its start,
+    or where the loop cannot play it, by the reference engine from where it left (and True)."""
+    from .run_loop import play
+    if prepared.loop is not None:
+        try:
+            return play(plan, prepared.loop, batch.first + k), False
+        except OutOfScope:
+            pass
+    assert prepared.tables is not None
+    return batch.finish(plan, prepared.tables, k), True
 
 
 def _tally_batch(plan: Plan, tables: Tables, ranks: Any, honour: Any, cohesion: Any, tally: Tally,

@@ -127,6 +127,7 @@ class CascadeTables:
         self.situations: list[tuple[str, str, Attack, str | None, int | None, bool]] = []
         # per (row, level, standing): the answer's decision and, drawn, its event (`_Run.result`)
         self.made: dict[tuple[int, int, int], tuple[Decision, Event | None]] = {}
+        self.decided: dict[tuple[int, int], Decision] = {}  # per (row, level): its answer drawn (`drawn`)
         self.account = AccountTables()  # what the resolution reads, per table (engine.kernel.accounts)
         self.groups: dict[tuple[frozenset[str], str, bool], int] = {}
         self.treaties: dict[str, int] = {}
@@ -261,6 +262,16 @@ class CascadeTables:
         child = self.children[c]
         attack = _war_on(child.state, child.enemy, child.provoked, child.parent, play.world)
         self.cols["c_table"].set(c, self.table(play, attack))
+
+    def drawn(self, j: int, rank: int, turn: int) -> Decision:
+        """Row j's answer drawn at `rank` (on the turn of its table), as engine.decide gives it: made
+        once, then shared by every run that gives it (a decision is frozen)."""
+        found = self.decided.get((j, rank))
+        if found is None:
+            state, partner, attack, treaty, _, _ = self.situations[j]
+            found = self.decided[(j, rank)] = _DECISION(Decision, turn, state, attack.id, RESPONSES[rank], _DOCTRINE,
+                                                        partner, treaty, "")
+        return found
 
     def arrays(self) -> tuple[npt.NDArray[Any], ...]:
         """The tables as the loop reads them, in `war_loop.COLUMNS`' order (made again once changed)."""
@@ -421,7 +432,7 @@ class _Run:
             found[0].append(attacks[k])
             found[1].extend(tables.bindings[k])
         events: list[Event] = []
-        situations, made = tables.situations, tables.made
+        made = tables.made
         for k, j, rank, standing, kept, e in self.answers[:n_answers].tolist():
             # A row's answer at a level is the same decision and event in every run that gives it (its
             # table's setting and turn fix who sees it): made once, then shared, as both are frozen.
@@ -432,8 +443,7 @@ class _Run:
                     d = _DECISION(Decision, turn, state, attack.id, RESPONSES[rank], _DOCTRINE, attack.target)
                     found = made[(j, rank, standing)] = (d, None)
                 else:
-                    _, partner, _, treaty, _, _ = situations[j]
-                    d = _DECISION(Decision, turn, state, attack.id, RESPONSES[rank], _DOCTRINE, partner, treaty, "")
+                    d = tables.drawn(j, rank, turn)
                     found = made[(j, rank, standing)] = (d, taken(gs, d, secret, DOCTRINE_DECIDES))
             if found[1] is not None:
                 if given is None:

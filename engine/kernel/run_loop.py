@@ -1,0 +1,482 @@
+"""A batch run played turn by turn over its own state, held as arrays and plain values, not as a
+game's state and events: the kernel's run loop, in Python around its compiled parts.
+
+The reference engine plays a batch run as a fold over events, and every turn of it builds a
+phase (`engine.play.Play`), makes its events and folds them, whatever it changes. Most turns
+change little: a run of the teaching scenario makes some 200 events and 140 answers in 28
+phases. Here a run is what its turns read and change, kept as the compiled loops hold it:
+
+- the version of the world's setting (`engine.state.GameState.setting`), which only an inject
+  fired changes, and to a version the reference engine's own fold reads once per (version,
+  inject) (`engine.kernel.setting.Transitions`);
+- the reputations, in the states' id order;
+- the wars, in the order they began, each with its turn, and the attacks made, as the
+  ceasefire rule and the probes read them;
+- the injects fired and the options lapsed, as masks;
+- the answers that stand.
+
+Every rule is the reference engine's, read where it lives: the options open and lapsing and each
+option's chance and choice are compiled (`engine.kernel.option_phase`, `engine.kernel.options`),
+a turn's cascade and its councils' votes and commitments are the compiled loops'
+(`engine.kernel.war`, `engine.kernel.accounts`), a ceasefire's wars ended are
+`engine.options.rules.ceasefire`'s, asked of the run's wars, attacks and answers. Tables a run
+needs and no run has met are read in a game's state made for the run at that point
+(`_Run.state`), as the reference engine would hold it there. What the run loop holds is the
+order of a turn: the injects due, then the options, each fired at once; then the cascade, the
+options that lapse, the wars begun, the commitments accounted and cohesion.
+
+A run the loop does not play to the end (`OutOfScope`: a conditional obligation in a cascade,
+say) is played by the kernel's other path, from its start. tests/test_kernel_run_loop.py checks
+each run's summary against the reference engine's, byte for byte.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from ..attack import Attack
+from ..doctrine import readings as rd
+from ..events import ResolveSet
+from ..game import Game
+from ..model import Decision, DecisionSource, Inject, ObligationType
+from ..numeric import cohesion as numeric_cohesion
+from ..options.rules import actor_of, probability
+from ..options.rules import ceasefire as ceasefire_rule
+from ..options.weights import family
+from ..play import Context, Play, facts
+from ..resolve import _moved
+from ..state import GameState, Status
+from ..turn import _option_draw
+from ..world import War
+from . import war_loop
+from .close import tables_of
+from .option_phase import lapsing_at, open_at, option_index, probe_index, probes_of
+from .options import CHANCES, attack_table, ceasefire_table, deployment_table, signed_table, withdrawal_table
+from .scope import OutOfScope
+from .setting import Transitions
+from .war import _VARIANTS, ROWS_KEPT, CascadeTables, _constants, _Run
+
+if TYPE_CHECKING:
+    from ..mc_tally import RunSummary
+    from ..montecarlo import Plan
+
+__all__ = ["RunLoop", "loop_scope", "play"]
+
+_NA = ObligationType.NONAGGRESSION
+# Options' tables kept per plan, then afresh (each is a few small arrays; a batch meets some hundreds).
+TABLES_KEPT = 4096
+_DOCTRINE = DecisionSource.DOCTRINE
+
+
+def loop_scope(plan: Plan) -> str | None:
+    """Why the run loop does not play the plan's runs (the kernel's other path does), else None."""
+    if plan.prefix:
+        return "a run from a game's prefix"
+    return None
+
+
+class RunLoop:
+    """What the runs of one plan share: the scenario laid out, and the tables runs have met."""
+
+    def __init__(self, plan: Plan) -> None:
+        from ..montecarlo import _PLAYERS
+        scenario = plan.scenario
+        self.scenario = scenario
+        self.facts = facts(scenario)
+        self.ids = tuple(sorted(scenario.state_by_id))
+        self.at = {s: i for i, s in enumerate(self.ids)}
+        base = _PLAYERS.doctrine(scenario, dict(plan.weights))
+        start = Game.new(scenario, seed=0, stochastic=True, verbose=False, doctrine=base).state
+        self.start = start
+        self.transitions = Transitions(start, Context(base, stochastic=True, verbose=False))
+        self.cascade: CascadeTables = tables_of(start)
+        self.options = option_index(scenario)
+        self.probes = probe_index(scenario)
+        self.place = {x: k for k, x in enumerate(self.options.injects)}
+        self.attack_place = {x: k for k, x in enumerate(self.probes.attacks)}
+        self.by_option = {i.id: i for i in scenario.injects if i.option}
+        self.option_tables: dict[tuple[object, ...], Any] = {}
+        self.first: dict[tuple[int, int, str], int] = {}  # (version, turn, attack) -> its cascade table
+        self.first_of: object = None                    # the cascade tables' map the entries are of
+        self.versions: dict[int, tuple[rd.IdOrder, tuple[float, ...], frozenset[str]]] = {}
+
+    def at_version(self, run: RunState) -> tuple[rd.IdOrder, tuple[float, ...], frozenset[str]]:
+        """The states' numbering with their powers, each state's power, the treaties in force, at
+        the run's version of the setting (read in its state once per version)."""
+        found = self.versions.get(run.version)
+        if found is None:
+            world = run.state().played_world()
+            order = rd.in_id_order(world)
+            found = self.versions[run.version] = (
+                order, tuple(world.states[s].power for s in self.ids),
+                frozenset(t.id for t in self.scenario.treaties if world.in_force(t.id)))
+        return found
+
+
+class RunState:
+    """One run: its state as the loop holds it (see the module)."""
+
+    def __init__(self, loop: RunLoop, seed: int, ctx: Context, resolves: dict[str, float]) -> None:
+        n = len(loop.ids)
+        self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
+        self.version = loop.start.setting
+        self.turn = 0
+        # Python floats, moved by the engine's own rule (numpy's rounding is not Python's)
+        self.reputation: list[float] = [float(loop.start.reputation[s]) for s in loop.ids]
+        self._reputation: Any = None  # as an array (made when read)
+        self.wars: list[War] = list(loop.start.wars)
+        self.war_began: dict[frozenset[str], int] = dict(loop.start.war_began)
+        self.attacks: dict[str, Attack] = dict(loop.start.attacks)
+        self.attack_turn: dict[str, int] = dict(loop.start.attack_turn)
+        self.decisions: dict[tuple[str, str], Decision] = dict(loop.start.decisions)
+        self.ceased: dict[str, None] = dict(loop.start.ceased)
+        self.fired_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
+        self.lapsed_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
+        self.made = np.full(len(loop.probes.attacks), -1, dtype=np.int64)
+        self.ranks = np.full((len(loop.probes.attacks), n), -1, dtype=np.int64)
+        self.counts = np.zeros((len(loop.probes.attacks), n), dtype=np.bool_)
+        self.turn_attacks: list[str] = []
+        self._enemies: Any = None  # each state's enemies in id order, padded (made when read)
+        # what the run's summary reads, in the order the reference engine's log says it
+        self.fired: list[tuple[str, int]] = []
+        self.kept: dict[tuple[str, str], bool] = {}
+        self.tested = self.honoured = 0
+        self.cohesion: dict[str, list[float]] = {}
+        self.belligerents: set[str] = set()
+        self.first_war: int | None = None
+        # the answers in the order drawn, which a scripted crisis's record is matched against
+        self.asked: list[tuple[str, str, int]] | None = [] if loop.scenario.script else None
+
+    # --- the run's state as the reference engine would hold it, for a table no run has met ---------
+
+    def state(self) -> GameState:
+        """A game's state at this point of the run: the setting's version, the turn, the wars, the
+        reputations, the attacks and answers (what the engine's readings of a table read)."""
+        loop = self.loop
+        gs = loop.transitions.states[self.version].copy()
+        gs.seed, gs.turn, gs.status = self.seed, self.turn, Status.OPEN
+        gs.reputation = dict(zip(loop.ids, self.reputation))
+        gs.attacks, gs.attack_turn = dict(self.attacks), dict(self.attack_turn)
+        gs.decisions = dict(self.decisions)
+        gs.turn_attacks, gs.turn_decisions, gs.overrides, gs.options_due = list(self.turn_attacks), {}, {}, {}
+        gs.resolves = dict(self.resolves)
+        gs.ceased = dict(self.ceased)
+        gs.fired = [x for x, _ in self.fired]
+        gs.lapsed = dict.fromkeys(x for x, k in zip(self.loop.options.injects, self.lapsed_mask.tolist()) if k)
+        # The wars put in by the fold's own rule, from none: their version names these wars.
+        gs.wars, gs.war_began, gs.warfare, gs.truces = [], {}, 0, {}
+        from ..events import WarBegun
+        from ..state import apply
+        for w in self.wars:
+            apply(gs, WarBegun(turn=self.war_began.get(w.pair, self.turn), aggressor=w.aggressor,
+                               defender=w.defender, round=1, actor=w.aggressor, reason=""))
+        return gs
+
+    # --- the wars ------------------------------------------------------------------------------------
+
+    def enemies(self) -> Any:
+        """Each state's enemies (numbered, ascending), padded with -1: as the option readings take them."""
+        if self._enemies is None:
+            n, at = len(self.loop.ids), self.loop.at
+            enemies = np.full((n, n), -1, dtype=np.int64)
+            of: dict[int, set[int]] = {}
+            for w in self.wars:
+                a, d = at[w.aggressor], at[w.defender]
+                of.setdefault(a, set()).add(d)
+                of.setdefault(d, set()).add(a)
+            for s, foes in of.items():
+                for k, e in enumerate(sorted(foes)):
+                    enemies[s, k] = e
+            self._enemies = enemies
+        return self._enemies
+
+    def enemies_of(self, state: str) -> frozenset[str]:
+        return frozenset(w.defender if w.aggressor == state else w.aggressor for w in self.wars
+                         if state in (w.aggressor, w.defender))
+
+    def begin_war(self, a: str, d: str) -> None:
+        self.wars.append(War(a, d))
+        self.war_began.setdefault(frozenset((a, d)), self.turn)
+        self.belligerents.update((a, d))
+        if self.first_war is None:
+            self.first_war = self.turn
+        self._enemies = None
+
+    def end_war(self, a: str, d: str, origins: tuple[str, ...]) -> None:
+        self.wars = [w for w in self.wars
+                     if not ((w.aggressor == a and w.defender == d) or (w.aggressor == d and w.defender == a))]
+        self.war_began.pop(frozenset((a, d)), None)
+        for origin in origins:
+            self.ceased[origin] = None
+        self._enemies = None
+
+    def has_fired(self, inject: str) -> bool:
+        place = self.loop.place.get(inject)
+        return place is not None and bool(self.fired_mask[place])
+
+    def reputations(self) -> Any:
+        if self._reputation is None:
+            self._reputation = np.asarray(self.reputation, dtype=np.float64)
+        return self._reputation
+
+    # --- a turn ----------------------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """The turn's opening (engine.turn._open_turn): the injects due fire, then each open option
+        is its actor's choice, fired at once when taken."""
+        loop = self.loop
+        self.turn += 1
+        self.turn_attacks = []
+        for inject in loop.facts.injects_at.get(self.turn, ()):
+            if inject.manual or inject.option:
+                continue  # the umpire's (never in a batch run), or its actor's choice, below
+            if all(self.has_fired(r) for r in inject.requires):
+                self.fire(inject)
+        out = np.empty(len(loop.options.options), dtype=np.int64)
+        n = open_at(loop.options.arrays, self.turn, self.fired_mask, self.lapsed_mask, self.enemies(), out)
+        for o in out[:n].tolist():
+            inject = loop.by_option[loop.options.options[o]]
+            if _option_draw(cast(GameState, SimpleNamespace(seed=self.seed, turn=self.turn)), inject) < (
+                    self.chance(inject)):
+                self.fire(inject)
+
+    def fire(self, inject: Inject) -> None:
+        """An inject fired (engine.turn._fire): the setting it leads to, the wars a ceasefire ends,
+        the attack it makes."""
+        loop = self.loop
+        self.fired.append((inject.id, self.turn))
+        self.fired_mask[loop.place[inject.id]] = True
+        self.version = loop.transitions.after(self.version, inject)
+        if inject.kind.traits.ends_war:
+            self.ceasefire(inject)
+        if (inject.is_attack and inject.target) or loop.scenario.threatens(inject):
+            attack = Attack.from_inject(inject)
+            self.attacks[attack.id] = attack
+            made = self.attack_turn.setdefault(attack.id, self.turn)
+            if attack.id not in self.turn_attacks:
+                self.turn_attacks.append(attack.id)
+            a = loop.attack_place.get(attack.id)
+            if a is not None:
+                self.made[a] = made
+
+    def ceasefire(self, inject: Inject) -> None:
+        """The wars a ceasefire ends: the rule's own (engine.options.rules.ceasefire), asked of the
+        run's wars, attacks and answers, each war ended before it reads on."""
+        held = SimpleNamespace(wars=self.wars, scenario=self.loop.scenario, attacks=self.attacks,
+                               ceased=self.ceased, turn=self.turn, decisions=self.decisions)
+        for ended in ceasefire_rule(cast(GameState, held), inject):
+            self.end_war(ended.aggressor, ended.defender, ended.origins)
+            held.wars = self.wars
+
+    # --- an option's chance: its kind's compiled reading, over its table at the run's version ----------
+
+    def chance(self, inject: Inject) -> float:
+        """The chance the actor takes the option now, as `engine.options.probability` gives it."""
+        loop, kind = self.loop, family(inject.kind) or ""
+        actor = actor_of(inject)
+        resolve = self.resolves.get(inject.id, inject.resolve)
+        key: tuple[object, ...] = (kind, inject.id, self.version)
+        if kind == "deployment":
+            key += (self.enemies_of(inject.target or actor),)
+        elif kind == "treaty-signed":
+            key += (self.enemies_of(actor),)
+        elif kind not in CHANCES:  # a kind the doctrine reads through its case: the engine's own reading
+            gs = self.state()
+            return probability(gs, inject, gs.played_world())
+        table = loop.option_tables.get(key)
+        if table is None:
+            if len(loop.option_tables) >= TABLES_KEPT:  # memory flat however many runs: afresh
+                loop.option_tables.clear()
+            table = loop.option_tables[key] = self._option_table(kind, inject)
+        chance: float
+        if kind == "attack":
+            probes = np.empty(loop.probes.arrays[2].shape[0] * len(loop.ids) + 1, dtype=np.float64)
+            n = probes_of(loop.probes.arrays, loop.at[actor], self.turn, self.made, self.ranks, self.counts, probes)
+            chance = CHANCES[kind](table, self.reputations(), self.enemies(), probes[:n], resolve)
+        elif kind in ("deployment", "treaty-signed"):
+            chance = CHANCES[kind](table, self.reputations(), resolve)
+        elif kind == "ceasefire":
+            began = self.war_began.get(frozenset((actor, inject.target or "")))
+            chance = CHANCES[kind](table, self.enemies(), self.turn - began + 1 if began is not None else 0, resolve)
+        else:
+            aggressors = np.zeros(len(loop.ids), dtype=np.bool_)
+            for w in self.wars:
+                aggressors[loop.at[w.aggressor]] = True
+            chance = CHANCES[kind](table, self.reputations(), self.enemies(), aggressors, resolve)
+        return chance
+
+    def _option_table(self, kind: str, inject: Inject) -> Any:
+        """The option's table, read off the reference engine's reading in the run's state now."""
+        gs = self.state()
+        world = gs.played_world()
+        if kind == "attack":
+            return attack_table(world, inject, gs.setting).arrays
+        if kind == "deployment":
+            return deployment_table(world, inject, gs.setting, gs.warfare)
+        if kind == "ceasefire":
+            return ceasefire_table(world, inject)
+        if kind == "treaty-signed":
+            return signed_table(world, inject, gs.warfare)
+        return withdrawal_table(world, inject)
+
+    # --- the close ----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """The turn's close (engine.turn._close_turn): the cascade of its attacks and the councils'
+        votes and commitments in the compiled loops, then the options that lapse, the wars begun,
+        the commitments accounted, cohesion."""
+        loop = self.loop
+        if self.turn_attacks:
+            with loop.cascade.lock:
+                self.cascade()
+        out = np.empty(len(loop.options.options), dtype=np.int64)
+        n = lapsing_at(loop.options.arrays, self.turn, self.fired_mask, self.lapsed_mask, out)
+        for o in out[:n].tolist():
+            self.lapsed_mask[loop.options.arrays[0][o]] = True
+
+    def cascade(self) -> None:
+        loop, tables = self.loop, self.loop.cascade
+        if len(tables.situations) >= ROWS_KEPT or len(tables.found) >= ROWS_KEPT:
+            tables._empty()
+        if loop.first_of is not tables.found:  # the tables started afresh: their numbers are new
+            loop.first.clear()
+            loop.first_of = tables.found
+        order, powers, in_force = loop.at_version(self)
+        play: Play | None = None
+
+        def playing() -> Play:
+            nonlocal play
+            if play is None:
+                play = Play(self.state(), self.ctx, own=True)
+            return play
+
+        first = []
+        for attack_id in self.turn_attacks:
+            key = (self.version, self.turn, attack_id)
+            k = loop.first.get(key)
+            if k is None:
+                k = tables.table(playing(), self.attacks[attack_id])
+                if not tables.cols["k_counts"].view()[k]:  # else its table is the wars' too
+                    loop.first[key] = k
+            first.append(k)
+        at = loop.at
+        run = _Run(tables, first, [(at[w.aggressor], at[w.defender]) for w in self.wars],
+                   np.asarray(self.reputation, dtype=np.float64), *_constants(self.ctx.doctrine, order),
+                   f"{self.seed}|{self.turn}|".encode())
+        while True:
+            status, detail = run.go(tables)
+            if status == war_loop.DONE or status == war_loop.TOO_LONG:
+                break
+            if status == war_loop.MISSING:
+                tables._child(playing(), detail)
+            elif status == war_loop.UNREAD:
+                tables._read(playing(), *divmod(detail, len(_VARIANTS)))
+            elif status == war_loop.COUNTS:
+                run.work[0, war_loop.slot(run.cursor)] = tables._counted(playing(), detail, run)
+                war_loop.found(run.cursor)
+            elif status == war_loop.ASKED_AGAIN:
+                run.work[0, war_loop.slot(run.cursor)] = tables._asked_again(playing(), detail, run)
+            elif status == war_loop.FULL_UP:
+                run.answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
+                run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
+            else:
+                raise OutOfScope("a cascade the loop cannot play")
+        self.settle(tables, run, powers, in_force)
+
+    def settle(self, tables: CascadeTables, run: _Run, powers: tuple[float, ...], in_force: frozenset[str]) -> None:
+        """What the cascade the loop played leaves: the answers drawn, which stand; the attacks of its
+        later rounds; the wars begun; the commitments accounted, each moving its ally's reputation;
+        each treaty's cohesion (engine.resolve, in its order)."""
+        loop, names, turn = self.loop, self.loop.ids, self.turn
+        n_answers, n_wars = war_loop.answers_and_wars(run.cursor)
+        attacks = tables.attacks
+        for k, j, rank, standing, _, _ in run.answers[:n_answers].tolist():
+            if standing:
+                continue  # a side already taken: no answer given this turn
+            d = tables.drawn(j, rank, turn)
+            self.decisions[(d.attack, d.state)] = d
+            if self.asked is not None:
+                self.asked.append((d.attack, d.state, turn))
+            a = loop.attack_place.get(d.attack)
+            if a is not None:
+                s = loop.at[d.state]
+                self.ranks[a, s] = rank
+                self.counts[a, s] = d.treaty is not None and d.side not in attacks[k].attackers
+        examined = run.examined[:war_loop.examined(run.cursor)].tolist()
+        for r, k in examined:
+            if r > 1:
+                attack = attacks[k]
+                self.attacks[attack.id] = attack
+                self.attack_turn.setdefault(attack.id, turn)
+        at_war = {w.pair for w in self.wars}
+        for a, b, _ in sorted(run.wars[:n_wars].tolist(), key=lambda w: w[2]):  # round by round
+            pair = frozenset((names[a], names[b]))
+            if pair not in at_war:
+                self.begin_war(names[a], names[b])
+                at_war.add(pair)
+        acc = tables.account
+        n_groups, n_tested = acc.resolve(tables, run)
+        triggers, at = acc.triggers, loop.at
+        if n_groups:
+            groups = acc.out("groups", 0)[:n_groups].tolist()
+            owed = acc.out("owed", 0)[:groups[-1][5]].tolist()
+            rounds = [examined[g[0]][0] for g in groups]
+            for _, (_, _, _, _, start, stop, _, _) in sorted(zip(rounds, groups), key=lambda x: x[0]):
+                for i, kept in owed[start:stop]:
+                    t = triggers[i]
+                    ally = at[t.ally]
+                    self.reputation[ally] = _moved(self.reputation[ally], kept == 1)
+                    if t.type is not _NA:  # its breach is the attacker's own act, not an ally's answer
+                        key = (t.attack, t.ally)
+                        self.kept[key] = self.kept.get(key, True) and kept == 1
+                        self.tested += 1
+                        self.honoured += kept == 1
+            self._reputation = None
+        measured: dict[str, list[tuple[float, bool]]] = {}
+        for i, kept in acc.out("tested", 0)[:n_tested].tolist():
+            t = triggers[i]
+            measured.setdefault(t.treaty, []).append((powers[at[t.ally]], kept == 1))
+        for treaty in loop.scenario.treaties:
+            cases = measured.get(treaty.id)
+            if not cases or treaty.id not in in_force:
+                continue
+            value = round(numeric_cohesion([p for p, _ in cases], [k for _, k in cases]), 4)
+            total = self.cohesion.setdefault(treaty.id, [0.0, 0.0])
+            total[0] += value * len(cases)
+            total[1] += len(cases)
+
+    # --- the run's summary ----------------------------------------------------------------------------
+
+    def summary(self, index: int, drawn: tuple[float, ...]) -> RunSummary:
+        """engine.montecarlo.summarise, read off the run's own state."""
+        from ..mc_tally import RunSummary
+        from ..montecarlo import _script_matches
+        script = None
+        if self.asked is not None:
+            final = {key: (d.turn, d.response.rank, d.treaty is not None) for key, d in self.decisions.items()}
+            script = _script_matches(self.loop.scenario, self.asked, final,
+                                     {a: x.origin for a, x in self.attacks.items()})
+        return RunSummary(
+            index=index,
+            decisions=tuple((a, s, d.turn, d.response.rank, d.treaty is not None)
+                            for (a, s), d in self.decisions.items()),
+            honour=tuple((a, s, ok) for (a, s), ok in self.kept.items()), honoured=self.honoured,
+            tested=self.tested, cohesion=tuple((t, total / n) for t, (total, n) in self.cohesion.items() if n),
+            belligerents=len(self.belligerents), first_war=self.first_war, script=script, weights=drawn,
+            injects=tuple(self.fired))
+
+
+def play(plan: Plan, loop: RunLoop, index: int) -> RunSummary:
+    """Run `index` of the plan, played by the run loop (raises OutOfScope where it cannot)."""
+    from ..montecarlo import _PLAYERS, _resolves, run_seed, run_weights
+    drawn = run_weights(plan.seed, index, plan.vary)
+    weights, resolves = _resolves(drawn)
+    ctx = Context(_PLAYERS.doctrine(plan.scenario, dict(plan.weights) | weights), stochastic=True, verbose=False)
+    run = RunState(loop, run_seed(plan.seed, index), ctx,
+                   {e.inject: e.resolve for e in resolves if isinstance(e, ResolveSet)})
+    for _ in range(plan.scenario.turns):
+        run.open()
+        run.close()
+    return run.summary(index, tuple(drawn.values()))
