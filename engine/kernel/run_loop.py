@@ -36,17 +36,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from .. import resolve as resolve_rules
 from ..attack import Attack
 from ..doctrine import readings as rd
 from ..events import ResolveSet
 from ..game import Game
 from ..model import Decision, DecisionSource, Inject, ObligationType
-from ..numeric import cohesion as numeric_cohesion
 from ..options.rules import actor_of, probability
 from ..options.rules import ceasefire as ceasefire_rule
 from ..options.weights import family
 from ..play import Context, Play, facts
-from ..resolve import _moved
 from ..state import GameState, Status
 from ..turn import _option_draw
 from ..world import War
@@ -56,6 +55,7 @@ from .option_phase import lapsing_at, open_at, option_index, probe_index, probes
 from .options import CHANCES, attack_table, ceasefire_table, deployment_table, signed_table, withdrawal_table
 from .scope import OutOfScope
 from .setting import Transitions
+from .settle_loop import settle_turn
 from .war import _VARIANTS, ROWS_KEPT, CascadeTables, _constants, _Run
 
 if TYPE_CHECKING:
@@ -100,9 +100,40 @@ class RunLoop:
         self.option_tables: dict[tuple[object, ...], Any] = {}
         self.first: dict[tuple[int, int, str], int] = {}  # (version, turn, attack) -> its cascade table
         self.first_of: object = None                    # the cascade tables' map the entries are of
-        self.versions: dict[int, tuple[rd.IdOrder, tuple[float, ...], frozenset[str]]] = {}
+        self.versions: dict[int, tuple[rd.IdOrder, Any, Any]] = {}
+        self.treaty_ids = tuple(t.id for t in scenario.treaties)
+        # per commitment of the cascade tables (their triggers, in order): its ally, whether it is a
+        # non-aggression pact's, its (attack, ally) pair and its treaty, numbered (`triggers`)
+        self.pairs: list[tuple[str, str]] = []
+        self.pair_of: dict[tuple[str, str], int] = {}
+        self._triggers: tuple[object, int, list[Any]] = (None, 0, [])
 
-    def at_version(self, run: RunState) -> tuple[rd.IdOrder, tuple[float, ...], frozenset[str]]:
+    def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
+        """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether
+        it is a non-aggression pact's, its pair, its treaty (numbered in the scenario's order)."""
+        of, n, columns = self._triggers
+        found = account.triggers
+        if of is not found:  # the tables started afresh
+            n, columns = 0, [np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.bool_),
+                             np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.int64)]
+        if n < len(found):
+            if columns[0].shape[0] < len(found):
+                columns = [np.concatenate([c, np.zeros(2 * len(found), dtype=c.dtype)]) for c in columns]
+            place = {t: k for k, t in enumerate(self.treaty_ids)}
+            for i in range(n, len(found)):
+                t = found[i]
+                pair = (t.attack, t.ally)
+                p = self.pair_of.get(pair)
+                if p is None:
+                    p = self.pair_of[pair] = len(self.pairs)
+                    self.pairs.append(pair)
+                columns[0][i], columns[1][i], columns[2][i], columns[3][i] = (
+                    self.at[t.ally], t.type is _NA, p, place[t.treaty])
+            n = len(found)
+        self._triggers = (found, n, columns)
+        return columns[0][:n], columns[1][:n], columns[2][:n], columns[3][:n]
+
+    def at_version(self, run: RunState) -> tuple[rd.IdOrder, Any, Any]:
         """The states' numbering with their powers, each state's power, the treaties in force, at
         the run's version of the setting (read in its state once per version)."""
         found = self.versions.get(run.version)
@@ -110,8 +141,8 @@ class RunLoop:
             world = run.state().played_world()
             order = rd.in_id_order(world)
             found = self.versions[run.version] = (
-                order, tuple(world.states[s].power for s in self.ids),
-                frozenset(t.id for t in self.scenario.treaties if world.in_force(t.id)))
+                order, np.asarray([world.states[s].power for s in self.ids], dtype=np.float64),
+                np.asarray([world.in_force(t) for t in self.treaty_ids], dtype=np.bool_))
         return found
 
 
@@ -123,9 +154,7 @@ class RunState:
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
         self.version = loop.start.setting
         self.turn = 0
-        # Python floats, moved by the engine's own rule (numpy's rounding is not Python's)
-        self.reputation: list[float] = [float(loop.start.reputation[s]) for s in loop.ids]
-        self._reputation: Any = None  # as an array (made when read)
+        self.reputation = np.asarray([loop.start.reputation[s] for s in loop.ids], dtype=np.float64)
         self.wars: list[War] = list(loop.start.wars)
         self.war_began: dict[frozenset[str], int] = dict(loop.start.war_began)
         self.attacks: dict[str, Attack] = dict(loop.start.attacks)
@@ -141,8 +170,12 @@ class RunState:
         self._enemies: Any = None  # each state's enemies in id order, padded (made when read)
         # what the run's summary reads, in the order the reference engine's log says it
         self.fired: list[tuple[str, int]] = []
-        self.kept: dict[tuple[str, str], bool] = {}
-        self.tested = self.honoured = 0
+        # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
+        # pairs in the order first accounted, and the commitments tested and honoured
+        self.pair_kept = np.full(len(loop.pairs) + 16, -1, dtype=np.int8)
+        self.pair_order = np.zeros(len(loop.pairs) + 16, dtype=np.int64)
+        self.n_order = 0
+        self.commitments = np.zeros(2, dtype=np.int64)
         self.cohesion: dict[str, list[float]] = {}
         self.belligerents: set[str] = set()
         self.first_war: int | None = None
@@ -157,7 +190,7 @@ class RunState:
         loop = self.loop
         gs = loop.transitions.states[self.version].copy()
         gs.seed, gs.turn, gs.status = self.seed, self.turn, Status.OPEN
-        gs.reputation = dict(zip(loop.ids, self.reputation))
+        gs.reputation = dict(zip(loop.ids, self.reputation.tolist()))
         gs.attacks, gs.attack_turn = dict(self.attacks), dict(self.attack_turn)
         gs.decisions = dict(self.decisions)
         gs.turn_attacks, gs.turn_decisions, gs.overrides, gs.options_due = list(self.turn_attacks), {}, {}, {}
@@ -215,11 +248,6 @@ class RunState:
     def has_fired(self, inject: str) -> bool:
         place = self.loop.place.get(inject)
         return place is not None and bool(self.fired_mask[place])
-
-    def reputations(self) -> Any:
-        if self._reputation is None:
-            self._reputation = np.asarray(self.reputation, dtype=np.float64)
-        return self._reputation
 
     # --- a turn ----------------------------------------------------------------------------------------
 
@@ -294,9 +322,9 @@ class RunState:
         if kind == "attack":
             probes = np.empty(loop.probes.arrays[2].shape[0] * len(loop.ids) + 1, dtype=np.float64)
             n = probes_of(loop.probes.arrays, loop.at[actor], self.turn, self.made, self.ranks, self.counts, probes)
-            chance = CHANCES[kind](table, self.reputations(), self.enemies(), probes[:n], resolve)
+            chance = CHANCES[kind](table, self.reputation, self.enemies(), probes[:n], resolve)
         elif kind in ("deployment", "treaty-signed"):
-            chance = CHANCES[kind](table, self.reputations(), resolve)
+            chance = CHANCES[kind](table, self.reputation, resolve)
         elif kind == "ceasefire":
             began = self.war_began.get(frozenset((actor, inject.target or "")))
             chance = CHANCES[kind](table, self.enemies(), self.turn - began + 1 if began is not None else 0, resolve)
@@ -304,7 +332,7 @@ class RunState:
             aggressors = np.zeros(len(loop.ids), dtype=np.bool_)
             for w in self.wars:
                 aggressors[loop.at[w.aggressor]] = True
-            chance = CHANCES[kind](table, self.reputations(), self.enemies(), aggressors, resolve)
+            chance = CHANCES[kind](table, self.reputation, self.enemies(), aggressors, resolve)
         return chance
 
     def _option_table(self, kind: str, inject: Inject) -> Any:
@@ -363,7 +391,7 @@ class RunState:
             first.append(k)
         at = loop.at
         run = _Run(tables, first, [(at[w.aggressor], at[w.defender]) for w in self.wars],
-                   np.asarray(self.reputation, dtype=np.float64), *_constants(self.ctx.doctrine, order),
+                   self.reputation.copy(), *_constants(self.ctx.doctrine, order),
                    f"{self.seed}|{self.turn}|".encode())
         while True:
             status, detail = run.go(tables)
@@ -385,7 +413,7 @@ class RunState:
                 raise OutOfScope("a cascade the loop cannot play")
         self.settle(tables, run, powers, in_force)
 
-    def settle(self, tables: CascadeTables, run: _Run, powers: tuple[float, ...], in_force: frozenset[str]) -> None:
+    def settle(self, tables: CascadeTables, run: _Run, powers: Any, in_force: Any) -> None:
         """What the cascade the loop played leaves: the answers drawn, which stand; the attacks of its
         later rounds; the wars begun; the commitments accounted, each moving its ally's reputation;
         each treaty's cohesion (engine.resolve, in its order)."""
@@ -418,34 +446,27 @@ class RunState:
                 at_war.add(pair)
         acc = tables.account
         n_groups, n_tested = acc.resolve(tables, run)
-        triggers, at = acc.triggers, loop.at
-        if n_groups:
-            groups = acc.out("groups", 0)[:n_groups].tolist()
-            owed = acc.out("owed", 0)[:groups[-1][5]].tolist()
-            rounds = [examined[g[0]][0] for g in groups]
-            for _, (_, _, _, _, start, stop, _, _) in sorted(zip(rounds, groups), key=lambda x: x[0]):
-                for i, kept in owed[start:stop]:
-                    t = triggers[i]
-                    ally = at[t.ally]
-                    self.reputation[ally] = _moved(self.reputation[ally], kept == 1)
-                    if t.type is not _NA:  # its breach is the attacker's own act, not an ally's answer
-                        key = (t.attack, t.ally)
-                        self.kept[key] = self.kept.get(key, True) and kept == 1
-                        self.tested += 1
-                        self.honoured += kept == 1
-            self._reputation = None
-        measured: dict[str, list[tuple[float, bool]]] = {}
-        for i, kept in acc.out("tested", 0)[:n_tested].tolist():
-            t = triggers[i]
-            measured.setdefault(t.treaty, []).append((powers[at[t.ally]], kept == 1))
-        for treaty in loop.scenario.treaties:
-            cases = measured.get(treaty.id)
-            if not cases or treaty.id not in in_force:
-                continue
-            value = round(numeric_cohesion([p for p, _ in cases], [k for _, k in cases]), 4)
-            total = self.cohesion.setdefault(treaty.id, [0.0, 0.0])
-            total[0] += value * len(cases)
-            total[1] += len(cases)
+        if not n_groups:
+            return
+        t_ally, t_na, t_pair, t_treaty = loop.triggers(acc)
+        if self.pair_kept.shape[0] < len(loop.pairs):
+            grown = np.full(2 * len(loop.pairs), -1, dtype=np.int8)
+            grown[:self.pair_kept.shape[0]] = self.pair_kept
+            self.pair_kept = grown
+            self.pair_order = np.concatenate([self.pair_order, np.zeros_like(grown, dtype=np.int64)])
+        groups = acc.out("groups", 0)[:n_groups]
+        rounds = run.examined[groups[:, 0], 0]
+        value = np.empty(len(loop.scenario.treaties), dtype=np.float64)
+        cases = np.empty(len(loop.scenario.treaties), dtype=np.int64)
+        self.n_order = settle_turn(
+            groups, rounds, acc.out("owed", 0)[:groups[-1, 5]], acc.out("tested", 0)[:n_tested], t_ally, t_na,
+            t_pair, t_treaty, self.reputation, resolve_rules.REPUTATION_GAIN, resolve_rules.REPUTATION_LOSS,
+            self.pair_kept, self.pair_order, self.n_order, self.commitments, powers, in_force, value, cases)
+        for k in np.flatnonzero(cases).tolist():
+            n = int(cases[k])
+            total = self.cohesion.setdefault(loop.treaty_ids[k], [0.0, 0.0])
+            total[0] += float(value[k]) * n
+            total[1] += n
 
     # --- the run's summary ----------------------------------------------------------------------------
 
@@ -453,6 +474,7 @@ class RunState:
         """engine.montecarlo.summarise, read off the run's own state."""
         from ..mc_tally import RunSummary
         from ..montecarlo import _script_matches
+        pairs, kept = self.loop.pairs, self.pair_kept.tolist()
         script = None
         if self.asked is not None:
             final = {key: (d.turn, d.response.rank, d.treaty is not None) for key, d in self.decisions.items()}
@@ -462,8 +484,9 @@ class RunState:
             index=index,
             decisions=tuple((a, s, d.turn, d.response.rank, d.treaty is not None)
                             for (a, s), d in self.decisions.items()),
-            honour=tuple((a, s, ok) for (a, s), ok in self.kept.items()), honoured=self.honoured,
-            tested=self.tested, cohesion=tuple((t, total / n) for t, (total, n) in self.cohesion.items() if n),
+            honour=tuple((*pairs[p], bool(kept[p])) for p in self.pair_order[:self.n_order].tolist()),
+            honoured=int(self.commitments[1]), tested=int(self.commitments[0]),
+            cohesion=tuple((t, total / n) for t, (total, n) in self.cohesion.items() if n),
             belligerents=len(self.belligerents), first_war=self.first_war, script=script, weights=drawn,
             injects=tuple(self.fired))
 
