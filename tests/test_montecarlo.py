@@ -29,6 +29,7 @@ from engine.doctrine import FACTORS
 from engine.events import Kind, TurnOpened
 from engine.game import Game
 from engine.model import Control, Response, ScriptEntry
+from engine.scenario import load
 from engine.state import Mode
 from tests.builders import consultation, defense, inject, make_scenario, relation, treaty
 
@@ -165,6 +166,23 @@ def test_chunk_tallies_merge_in_any_order_to_the_whole():
     for part in parts:
         merged.merge(part)
     assert as_json(merged.results(plan)) == as_json(whole)
+
+
+@pytest.mark.parametrize("name", ["baltic-2027.yaml", "history/1914-july-crisis.yaml"])
+def test_runs_tallied_all_at_once_are_tallied_as_one_by_one(name):
+    """`Tally.add_all` counts the answers and commitments of many runs at once: the same tally as
+    adding them one by one, in any order."""
+    plan = mc.Plan(load(ROOT / "scenarios" / name), 30, seed=4, vary=(mc.parse_vary("reputation=0.5:1.5"),))
+    runs = [mc.play_run(plan, i) for i in range(plan.runs)]
+    one_by_one = mc.Tally.empty(plan)
+    for run in runs:
+        one_by_one.add(run)
+    random.Random(1).shuffle(runs)
+    at_once = mc.Tally.empty(plan)
+    at_once.add_all(runs[:11])
+    at_once.add_all(runs[11:])
+    assert at_once.runs == plan.runs
+    assert as_json(at_once.results(plan)) == as_json(one_by_one.results(plan))
 
 
 @settings(max_examples=60, deadline=None)

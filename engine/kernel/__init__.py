@@ -279,10 +279,9 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
         played = batch.bail < 0
         _tally_batch(plan, tables, batch.ranks[played], batch.honour[played], batch.cohesion[played], tally,
                      [d for d, kept in zip(batch.drawn, played.tolist()) if kept])
-        for k in np.flatnonzero(~played).tolist():
-            summary, left = _finish(plan, prepared, batch, k)
-            tally.add(summary)
-            tally.replayed += left
+        finished = [_finish(plan, prepared, batch, k) for k in np.flatnonzero(~played).tolist()]
+        tally.add_all([summary for summary, _ in finished])
+        tally.replayed += sum(left for _, left in finished)
     return tally
 
 

@@ -31,6 +31,7 @@ each run's summary against the reference engine's, byte for byte.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -41,9 +42,8 @@ from ..attack import Attack
 from ..doctrine import readings as rd
 from ..events import ResolveSet
 from ..game import Game
-from ..model import Decision, DecisionSource, Inject, ObligationType
-from ..options.rules import actor_of, probability
-from ..options.rules import ceasefire as ceasefire_rule
+from ..model import RESPONSES, Decision, DecisionSource, Inject, ObligationType
+from ..options.rules import actor_of, probability, wars_ended
 from ..options.weights import family
 from ..play import Context, Play, facts
 from ..state import GameState, Status
@@ -55,7 +55,7 @@ from .option_phase import lapsing_at, open_at, option_index, probe_index, probes
 from .options import CHANCES, attack_table, ceasefire_table, deployment_table, signed_table, withdrawal_table
 from .scope import OutOfScope
 from .setting import Transitions
-from .settle_loop import settle_turn
+from .settle_loop import note_answers, settle_turn
 from .war import _VARIANTS, ROWS_KEPT, CascadeTables, _constants, _Run
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 __all__ = ["RunLoop", "loop_scope", "play"]
 
 _NA = ObligationType.NONAGGRESSION
+_ROUND = itemgetter(2)  # a war's round, in the cascade loop's rows (aggressor, defender, round)
 # Options' tables kept per plan, then afresh (each is a few small arrays; a batch meets some hundreds).
 TABLES_KEPT = 4096
 _DOCTRINE = DecisionSource.DOCTRINE
@@ -97,6 +98,16 @@ class RunLoop:
         self.place = {x: k for k, x in enumerate(self.options.injects)}
         self.attack_place = {x: k for k, x in enumerate(self.probes.attacks)}
         self.by_option = {i.id: i for i in scenario.injects if i.option}
+        # per turn, the injects due (not an option, not the umpire's), each with its requirements' places
+        # (one the scenario does not hold is never fired: the last place, always False)
+        self.scheduled: dict[int, list[tuple[Inject, tuple[int, ...]]]] = {
+            turn: [(i, tuple(self.place.get(r, len(self.place)) for r in i.requires)) for i in due
+                   if not (i.manual or i.option)]
+            for turn, due in self.facts.injects_at.items()}
+        # the attack (or threat) each inject makes when it fires, else None (engine.turn._fire)
+        self.attack_of: dict[str, Attack | None] = {
+            i.id: Attack.from_inject(i) if (i.is_attack and i.target) or scenario.threatens(i) else None
+            for i in scenario.injects}
         self.option_tables: dict[tuple[object, ...], Any] = {}
         self.first: dict[tuple[int, int, str], int] = {}  # (version, turn, attack) -> its cascade table
         self.first_of: object = None                    # the cascade tables' map the entries are of
@@ -107,6 +118,29 @@ class RunLoop:
         self.pairs: list[tuple[str, str]] = []
         self.pair_of: dict[tuple[str, str], int] = {}
         self._triggers: tuple[object, int, list[Any]] = (None, 0, [])
+        self._rows = _Rows([])
+
+    def rows(self, tables: CascadeTables) -> _Rows:
+        """What the run loop reads of each row of the cascade tables (a state answering an attack),
+        read once each (the tables grow as runs meet new attacks, and start afresh past their bound)."""
+        rows = self._rows
+        situations = tables.situations
+        if rows.of is not situations:
+            rows = self._rows = _Rows(situations)
+        n = len(situations)
+        if rows.n < n:
+            if rows.probe.shape[0] < n:
+                rows.grow(2 * n)
+            attack_place, at = self.attack_place, self.at
+            for j in range(rows.n, n):
+                state, partner, attack, treaty, _, _ = situations[j]
+                rows.probe[j] = attack_place.get(attack.id, -1)
+                rows.state[j] = at[state]
+                rows.counts[j] = treaty is not None and partner not in attack.attackers
+                rows.keys.append((attack.id, state))
+                rows.entries.extend([None] * len(RESPONSES))
+            rows.n = n
+        return rows
 
     def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
         """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether
@@ -146,6 +180,30 @@ class RunLoop:
         return found
 
 
+_Given = tuple[Decision, tuple[str, str, int, int, bool]]
+
+
+class _Rows:
+    """Per row of one generation of the cascade tables: where an attacker's probes read its answer
+    (its attack's place among the attack injects, -1 none; its state; whether it counts), the key of
+    its answer, and its answer at each level once drawn (the decision and what the summary reads)."""
+
+    def __init__(self, of: list[Any]) -> None:
+        self.of, self.n = of, 0
+        self.probe = np.zeros(0, dtype=np.int64)
+        self.state = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.bool_)
+        self.keys: list[tuple[str, str]] = []
+        self.entries: list[_Given | None] = []  # per row and level (row * levels + level)
+
+    def grow(self, size: int) -> None:
+        for name in ("probe", "state", "counts"):
+            old = getattr(self, name)
+            new = np.zeros(size, dtype=old.dtype)
+            new[:old.shape[0]] = old
+            setattr(self, name, new)
+
+
 class RunState:
     """One run: its state as the loop holds it (see the module)."""
 
@@ -159,9 +217,14 @@ class RunState:
         self.war_began: dict[frozenset[str], int] = dict(loop.start.war_began)
         self.attacks: dict[str, Attack] = dict(loop.start.attacks)
         self.attack_turn: dict[str, int] = dict(loop.start.attack_turn)
-        self.decisions: dict[tuple[str, str], Decision] = dict(loop.start.decisions)
+        # each answer that stands, and what the run's summary reads of it (attack, state, turn, level, bound)
+        self.given: dict[tuple[str, str], _Given] = {
+            key: (d, (d.attack, d.state, d.turn, d.response.rank, d.treaty is not None))
+            for key, d in loop.start.decisions.items()}
+        self.answers: dict[tuple[str, str], Decision] = dict(loop.start.decisions)  # the same, as a game holds them
         self.ceased: dict[str, None] = dict(loop.start.ceased)
-        self.fired_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
+        self.fired_mask = np.zeros(len(loop.options.injects) + 1, dtype=np.bool_)  # (+1: see `scheduled`)
+        self.out = np.empty(len(loop.options.options), dtype=np.int64)  # the options open or lapsing
         self.lapsed_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
         self.made = np.full(len(loop.probes.attacks), -1, dtype=np.int64)
         self.ranks = np.full((len(loop.probes.attacks), n), -1, dtype=np.int64)
@@ -192,7 +255,7 @@ class RunState:
         gs.seed, gs.turn, gs.status = self.seed, self.turn, Status.OPEN
         gs.reputation = dict(zip(loop.ids, self.reputation.tolist()))
         gs.attacks, gs.attack_turn = dict(self.attacks), dict(self.attack_turn)
-        gs.decisions = dict(self.decisions)
+        gs.decisions = dict(self.answers)
         gs.turn_attacks, gs.turn_decisions, gs.overrides, gs.options_due = list(self.turn_attacks), {}, {}, {}
         gs.resolves = dict(self.resolves)
         gs.ceased = dict(self.ceased)
@@ -245,10 +308,6 @@ class RunState:
             self.ceased[origin] = None
         self._enemies = None
 
-    def has_fired(self, inject: str) -> bool:
-        place = self.loop.place.get(inject)
-        return place is not None and bool(self.fired_mask[place])
-
     # --- a turn ----------------------------------------------------------------------------------------
 
     def open(self) -> None:
@@ -257,18 +316,18 @@ class RunState:
         loop = self.loop
         self.turn += 1
         self.turn_attacks = []
-        for inject in loop.facts.injects_at.get(self.turn, ()):
-            if inject.manual or inject.option:
-                continue  # the umpire's (never in a batch run), or its actor's choice, below
-            if all(self.has_fired(r) for r in inject.requires):
+        fired = self.fired_mask
+        for inject, requires in loop.scheduled.get(self.turn, ()):
+            if all(fired[r] for r in requires):
                 self.fire(inject)
-        out = np.empty(len(loop.options.options), dtype=np.int64)
-        n = open_at(loop.options.arrays, self.turn, self.fired_mask, self.lapsed_mask, self.enemies(), out)
-        for o in out[:n].tolist():
-            inject = loop.by_option[loop.options.options[o]]
-            if _option_draw(cast(GameState, SimpleNamespace(seed=self.seed, turn=self.turn)), inject) < (
-                    self.chance(inject)):
-                self.fire(inject)
+        out = self.out
+        n = open_at(loop.options.arrays, self.turn, fired, self.lapsed_mask, self.enemies(), out)
+        if n:
+            drawing = cast(GameState, SimpleNamespace(seed=self.seed, turn=self.turn))
+            for o in out[:n].tolist():
+                inject = loop.by_option[loop.options.options[o]]
+                if _option_draw(drawing, inject) < self.chance(inject):
+                    self.fire(inject)
 
     def fire(self, inject: Inject) -> None:
         """An inject fired (engine.turn._fire): the setting it leads to, the wars a ceasefire ends,
@@ -279,8 +338,8 @@ class RunState:
         self.version = loop.transitions.after(self.version, inject)
         if inject.kind.traits.ends_war:
             self.ceasefire(inject)
-        if (inject.is_attack and inject.target) or loop.scenario.threatens(inject):
-            attack = Attack.from_inject(inject)
+        attack = loop.attack_of[inject.id]
+        if attack is not None:
             self.attacks[attack.id] = attack
             made = self.attack_turn.setdefault(attack.id, self.turn)
             if attack.id not in self.turn_attacks:
@@ -290,13 +349,15 @@ class RunState:
                 self.made[a] = made
 
     def ceasefire(self, inject: Inject) -> None:
-        """The wars a ceasefire ends: the rule's own (engine.options.rules.ceasefire), asked of the
-        run's wars, attacks and answers, each war ended before it reads on."""
-        held = SimpleNamespace(wars=self.wars, scenario=self.loop.scenario, attacks=self.attacks,
-                               ceased=self.ceased, turn=self.turn, decisions=self.decisions)
-        for ended in ceasefire_rule(cast(GameState, held), inject):
-            self.end_war(ended.aggressor, ended.defender, ended.origins)
-            held.wars = self.wars
+        """The wars a ceasefire ends: the rule's own (engine.options.rules.wars_ended), asked of the
+        run's wars, attacks and answers."""
+        held = SimpleNamespace(wars=self.wars, attacks=self.attacks, ceased=self.ceased, decisions=self.answers)
+        found = wars_ended(cast(GameState, held), inject)
+        if found is not None:
+            war, origins, others = found
+            self.end_war(war.aggressor, war.defender, origins)
+            for other in others:
+                self.end_war(other.aggressor, other.defender, ())
 
     # --- an option's chance: its kind's compiled reading, over its table at the run's version ----------
 
@@ -359,7 +420,7 @@ class RunState:
         if self.turn_attacks:
             with loop.cascade.lock:
                 self.cascade()
-        out = np.empty(len(loop.options.options), dtype=np.int64)
+        out = self.out
         n = lapsing_at(loop.options.arrays, self.turn, self.fired_mask, self.lapsed_mask, out)
         for o in out[:n].tolist():
             self.lapsed_mask[loop.options.arrays[0][o]] = True
@@ -420,30 +481,40 @@ class RunState:
         loop, names, turn = self.loop, self.loop.ids, self.turn
         n_answers, n_wars = war_loop.answers_and_wars(run.cursor)
         attacks = tables.attacks
-        for k, j, rank, standing, _, _ in run.answers[:n_answers].tolist():
-            if standing:
-                continue  # a side already taken: no answer given this turn
-            d = tables.drawn(j, rank, turn)
-            self.decisions[(d.attack, d.state)] = d
+        answers = run.answers[:n_answers]
+        rows = loop.rows(tables)
+        note_answers(answers, rows.probe, rows.state, rows.counts, self.ranks, self.counts)
+        drawn = answers[answers[:, 3] == 0]  # (a side already taken is no answer given this turn)
+        if drawn.shape[0]:
+            rows_drawn = drawn[:, 1].tolist()
+            places = (drawn[:, 1] * len(RESPONSES) + drawn[:, 2]).tolist()
+            entries = rows.entries
+            found = list(map(entries.__getitem__, places))
+            if None in found:  # an answer no run gave before: made once, shared (a decision is frozen)
+                for i, place in enumerate(places):
+                    if found[i] is None:
+                        j, level = divmod(place, len(RESPONSES))
+                        d = tables.drawn(j, level, turn)
+                        found[i] = entries[place] = (d, (d.attack, d.state, d.turn, d.response.rank,
+                                                         d.treaty is not None))
+            keys = list(map(rows.keys.__getitem__, rows_drawn))
+            given = cast("list[_Given]", found)
+            self.given.update(zip(keys, given))
+            self.answers.update(zip(keys, [d for d, _ in given]))
             if self.asked is not None:
-                self.asked.append((d.attack, d.state, turn))
-            a = loop.attack_place.get(d.attack)
-            if a is not None:
-                s = loop.at[d.state]
-                self.ranks[a, s] = rank
-                self.counts[a, s] = d.treaty is not None and d.side not in attacks[k].attackers
-        examined = run.examined[:war_loop.examined(run.cursor)].tolist()
-        for r, k in examined:
-            if r > 1:
-                attack = attacks[k]
-                self.attacks[attack.id] = attack
-                self.attack_turn.setdefault(attack.id, turn)
-        at_war = {w.pair for w in self.wars}
-        for a, b, _ in sorted(run.wars[:n_wars].tolist(), key=lambda w: w[2]):  # round by round
-            pair = frozenset((names[a], names[b]))
-            if pair not in at_war:
-                self.begin_war(names[a], names[b])
-                at_war.add(pair)
+                self.asked.extend((a, s, turn) for a, s in keys)
+        examined = run.examined[:war_loop.examined(run.cursor)]
+        for k in examined[examined[:, 0] > 1, 1].tolist():  # the attacks of the later rounds
+            attack = attacks[k]
+            self.attacks[attack.id] = attack
+            self.attack_turn.setdefault(attack.id, turn)
+        if n_wars:
+            at_war = {w.pair for w in self.wars}
+            for a, b, _ in sorted(run.wars[:n_wars].tolist(), key=_ROUND):  # round by round
+                pair = frozenset((names[a], names[b]))
+                if pair not in at_war:
+                    self.begin_war(names[a], names[b])
+                    at_war.add(pair)
         acc = tables.account
         n_groups, n_tested = acc.resolve(tables, run)
         if not n_groups:
@@ -477,13 +548,12 @@ class RunState:
         pairs, kept = self.loop.pairs, self.pair_kept.tolist()
         script = None
         if self.asked is not None:
-            final = {key: (d.turn, d.response.rank, d.treaty is not None) for key, d in self.decisions.items()}
+            final = {key: (t, r, b) for key, (_, (_, _, t, r, b)) in self.given.items()}
             script = _script_matches(self.loop.scenario, self.asked, final,
                                      {a: x.origin for a, x in self.attacks.items()})
         return RunSummary(
             index=index,
-            decisions=tuple((a, s, d.turn, d.response.rank, d.treaty is not None)
-                            for (a, s), d in self.decisions.items()),
+            decisions=tuple(e[1] for e in self.given.values()),
             honour=tuple((*pairs[p], bool(kept[p])) for p in self.pair_order[:self.n_order].tolist()),
             honoured=int(self.commitments[1]), tested=int(self.commitments[0]),
             cohesion=tuple((t, total / n) for t, (total, n) in self.cohesion.items() if n),

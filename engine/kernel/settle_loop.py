@@ -19,7 +19,7 @@ import numpy as np
 
 from .compiled import NUMERIC, jit
 
-__all__ = ["settle_turn"]
+__all__ = ["note_answers", "settle_turn"]
 
 _reputation_after = NUMERIC["reputation_after"]
 _cohesion = NUMERIC["cohesion"]
@@ -77,3 +77,21 @@ def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, 
 
 
 settle_turn = jit(_settle_turn)
+
+
+def _note_answers(answers: Any, row_probe: Any, row_state: Any, row_counts: Any, ranks: Any, counts: Any) -> None:
+    """Each answer drawn (`answers`: the cascade loop's rows, table, row, rank, standing, ...) noted where
+    an attacker's probes read it (engine.kernel.option_phase.probes_of): per attack inject and state, the
+    answer's level and whether it counts, the row's (`row_probe`: the attack's place among the attack
+    injects, -1 none; `row_state`; `row_counts`: answered under a treaty, not on the attackers' side)."""
+    for i in range(answers.shape[0]):
+        if answers[i, 3]:
+            continue  # a side already taken: no answer given this turn
+        j = answers[i, 1]
+        a = row_probe[j]
+        if a >= 0:
+            ranks[a, row_state[j]] = answers[i, 2]
+            counts[a, row_state[j]] = row_counts[j]
+
+
+note_answers = jit(_note_answers)

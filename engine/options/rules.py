@@ -19,7 +19,7 @@ from ..events import WarEnded
 from ..model import Control, Inject, InjectKind, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
-from ..world import IdentityMemo, World
+from ..world import IdentityMemo, War, World
 from .attacks import attack_chance
 from .doctrine import (
     SILENT_VERBS,
@@ -264,30 +264,43 @@ def _reasons_by_pair(gs: GameState) -> dict[frozenset[str], set[str]]:
 _FULL_ANSWER = Response.FULL
 
 
-def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
-    """The wars a ceasefire ends: its parties', then each war fought only over attacks whose wars
-    have ended (this ceasefire's, or an earlier one's)."""
+def wars_ended(gs: GameState, inject: Inject) -> tuple[War, tuple[str, ...], list[War]] | None:
+    """The wars a ceasefire ends: its parties' war, with the attacks that began it (None: they are not
+    at war), then each other war fought only over attacks whose wars have ended (this ceasefire's, or
+    an earlier one's), in the order of the wars."""
     a, b = first(inject.actors) or "", inject.target or ""
     pair = frozenset((a, b))
     war = next((w for w in gs.wars if w.pair == pair), None)
     if war is None:
-        return
-    name = facts(gs.scenario).name
+        return None
     # The wars begun from this one: those over the attacks of one party on the other that began
     # it (not those over later attacks the two also fought in, which go on unless ended in turn).
     origins = frozenset(a.id for a in gs.attacks.values() if a.id == (a.origin or a.id) and a.starts_war
                         and a.target in pair and (pair - {a.target}) <= set(a.attackers))
     ended = set(gs.ceased) | origins
-    yield WarEnded(turn=gs.turn, aggressor=war.aggressor, defender=war.defender, ceasefire=inject.id,
-                   origins=tuple(sorted(origins)), actor=a,
-                   reason=f"{inject.id}: {name(a)} and {name(b)} are no longer at war")
     reasons_by_pair = _reasons_by_pair(gs)  # ending wars changes no attack and no answer
-    for other in list(gs.wars):
+    others = []
+    for other in gs.wars:
         if other.pair == pair:
             continue
         reasons = frozenset(reasons_by_pair.get(other.pair, ()))
         if reasons and reasons <= ended:
-            yield WarEnded(turn=gs.turn, aggressor=other.aggressor, defender=other.defender, ceasefire=inject.id,
-                           actor=other.aggressor,
-                           reason=f"{inject.id}: {name(other.aggressor)} and {name(other.defender)} were at war "
-                                  f"only over wars now ended")
+            others.append(other)
+    return war, tuple(sorted(origins)), others
+
+
+def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
+    """The events of the wars a ceasefire ends (`wars_ended`)."""
+    found = wars_ended(gs, inject)
+    if found is None:
+        return
+    war, origins, others = found
+    a, b = first(inject.actors) or "", inject.target or ""
+    name = facts(gs.scenario).name
+    yield WarEnded(turn=gs.turn, aggressor=war.aggressor, defender=war.defender, ceasefire=inject.id,
+                   origins=origins, actor=a, reason=f"{inject.id}: {name(a)} and {name(b)} are no longer at war")
+    for other in others:
+        yield WarEnded(turn=gs.turn, aggressor=other.aggressor, defender=other.defender, ceasefire=inject.id,
+                       actor=other.aggressor,
+                       reason=f"{inject.id}: {name(other.aggressor)} and {name(other.defender)} were at war "
+                              f"only over wars now ended")
