@@ -27,7 +27,8 @@ from ..options.rules import actor_of, last_turn, options_of
 from .compiled import jit
 from .options import at_war
 
-__all__ = ["OptionIndex", "option_index", "open_at", "lapsing_at", "ProbeIndex", "probe_index", "probes_of"]
+__all__ = ["OptionIndex", "option_index", "open_at", "lapsing_at", "ProbeIndex", "probe_index", "probes_of",
+           "enemies_padded"]
 
 
 @dataclass(frozen=True)
@@ -155,3 +156,22 @@ def _probes_of(tab: Any, attacker: int, now: int, made: Any, rank: Any, counts: 
 
 
 probes_of = jit(_probes_of)
+
+
+# --- a run's enemies, as the option readings take them ----------------------------------------------
+
+def _enemies_padded(adjacent: Any, out: Any) -> None:
+    """Each state's enemies in `out` (numbered in ascending order, padded with -1), from the run's wars
+    as a matrix of pairs (`adjacent[a, b]`: a and b at war)."""
+    n = adjacent.shape[0]
+    for s in range(n):
+        k = 0
+        for e in range(n):
+            if adjacent[s, e]:
+                out[s, k] = e
+                k += 1
+        for rest in range(k, n):
+            out[s, rest] = -1
+
+
+enemies_padded = jit(_enemies_padded)

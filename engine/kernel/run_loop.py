@@ -51,8 +51,17 @@ from ..turn import _option_draw
 from ..world import War
 from . import war_loop
 from .close import tables_of
-from .option_phase import lapsing_at, open_at, option_index, probe_index, probes_of
-from .options import CHANCES, attack_table, ceasefire_table, deployment_table, signed_table, withdrawal_table
+from .option_phase import enemies_padded, lapsing_at, open_at, option_index, probe_index, probes_of
+from .options import (
+    CHANCES,
+    attack_chance_packed,
+    attack_table,
+    ceasefire_table,
+    deployment_table,
+    pack_attack,
+    signed_table,
+    withdrawal_table,
+)
 from .scope import OutOfScope
 from .setting import Transitions
 from .settle_loop import note_answers, settle_turn
@@ -104,6 +113,13 @@ class RunLoop:
             turn: [(i, tuple(self.place.get(r, len(self.place)) for r in i.requires)) for i in due
                    if not (i.manual or i.option)]
             for turn, due in self.facts.injects_at.items()}
+        # per option: its kind as the doctrine weighs it, its actor, and the state whose enemies its table
+        # is read at too (a deployment's host, a signing's actor; else none)
+        self.option_of: dict[str, tuple[str, str, str]] = {}
+        for i in self.by_option.values():
+            kind, actor = family(i.kind) or "", actor_of(i)
+            keyed_by = (i.target or actor) if kind == "deployment" else actor if kind == "treaty-signed" else ""
+            self.option_of[i.id] = (kind, actor, keyed_by)
         # the attack (or threat) each inject makes when it fires, else None (engine.turn._fire)
         self.attack_of: dict[str, Attack | None] = {
             i.id: Attack.from_inject(i) if (i.is_attack and i.target) or scenario.threatens(i) else None
@@ -225,12 +241,20 @@ class RunState:
         self.ceased: dict[str, None] = dict(loop.start.ceased)
         self.fired_mask = np.zeros(len(loop.options.injects) + 1, dtype=np.bool_)  # (+1: see `scheduled`)
         self.out = np.empty(len(loop.options.options), dtype=np.int64)  # the options open or lapsing
+        self.probes = np.empty(len(loop.probes.attacks) * n + 1, dtype=np.float64)  # an attacker's probes
         self.lapsed_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
         self.made = np.full(len(loop.probes.attacks), -1, dtype=np.int64)
         self.ranks = np.full((len(loop.probes.attacks), n), -1, dtype=np.int64)
         self.counts = np.zeros((len(loop.probes.attacks), n), dtype=np.bool_)
         self.turn_attacks: list[str] = []
-        self._enemies: Any = None  # each state's enemies in id order, padded (made when read)
+        # the wars as a matrix of pairs, and each state's enemies as the readings take them (made when read)
+        self.adjacent = np.zeros((n, n), dtype=np.bool_)
+        self.enemy_rows = np.empty((n, n), dtype=np.int64)
+        for w in self.wars:
+            self.adjacent[loop.at[w.aggressor], loop.at[w.defender]] = True
+            self.adjacent[loop.at[w.defender], loop.at[w.aggressor]] = True
+        self._enemies: Any = None
+        self._foes: dict[str, frozenset[str]] = {}
         # what the run's summary reads, in the order the reference engine's log says it
         self.fired: list[tuple[str, int]] = []
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
@@ -275,22 +299,18 @@ class RunState:
     def enemies(self) -> Any:
         """Each state's enemies (numbered, ascending), padded with -1: as the option readings take them."""
         if self._enemies is None:
-            n, at = len(self.loop.ids), self.loop.at
-            enemies = np.full((n, n), -1, dtype=np.int64)
-            of: dict[int, set[int]] = {}
-            for w in self.wars:
-                a, d = at[w.aggressor], at[w.defender]
-                of.setdefault(a, set()).add(d)
-                of.setdefault(d, set()).add(a)
-            for s, foes in of.items():
-                for k, e in enumerate(sorted(foes)):
-                    enemies[s, k] = e
-            self._enemies = enemies
+            enemies_padded(self.adjacent, self.enemy_rows)  # (read at once by its callers: one buffer)
+            self._enemies = self.enemy_rows
         return self._enemies
 
     def enemies_of(self, state: str) -> frozenset[str]:
-        return frozenset(w.defender if w.aggressor == state else w.aggressor for w in self.wars
-                         if state in (w.aggressor, w.defender))
+        """The state's enemies, by name (kept until the wars change)."""
+        found = self._foes.get(state)
+        if found is None:
+            ids = self.loop.ids
+            found = self._foes[state] = frozenset(
+                ids[e] for e in np.flatnonzero(self.adjacent[self.loop.at[state]]).tolist())
+        return found
 
     def begin_war(self, a: str, d: str) -> None:
         self.wars.append(War(a, d))
@@ -298,7 +318,7 @@ class RunState:
         self.belligerents.update((a, d))
         if self.first_war is None:
             self.first_war = self.turn
-        self._enemies = None
+        self._at_war(a, d, True)
 
     def end_war(self, a: str, d: str, origins: tuple[str, ...]) -> None:
         self.wars = [w for w in self.wars
@@ -306,7 +326,13 @@ class RunState:
         self.war_began.pop(frozenset((a, d)), None)
         for origin in origins:
             self.ceased[origin] = None
+        self._at_war(a, d, False)
+
+    def _at_war(self, a: str, d: str, at_war: bool) -> None:
+        i, j = self.loop.at[a], self.loop.at[d]
+        self.adjacent[i, j] = self.adjacent[j, i] = at_war
         self._enemies = None
+        self._foes = {}
 
     # --- a turn ----------------------------------------------------------------------------------------
 
@@ -363,14 +389,12 @@ class RunState:
 
     def chance(self, inject: Inject) -> float:
         """The chance the actor takes the option now, as `engine.options.probability` gives it."""
-        loop, kind = self.loop, family(inject.kind) or ""
-        actor = actor_of(inject)
+        loop = self.loop
+        kind, actor, keyed_by = loop.option_of[inject.id]
         resolve = self.resolves.get(inject.id, inject.resolve)
-        key: tuple[object, ...] = (kind, inject.id, self.version)
-        if kind == "deployment":
-            key += (self.enemies_of(inject.target or actor),)
-        elif kind == "treaty-signed":
-            key += (self.enemies_of(actor),)
+        key: tuple[object, ...] = (inject.id, self.version)
+        if keyed_by:
+            key += (self.enemies_of(keyed_by),)
         elif kind not in CHANCES:  # a kind the doctrine reads through its case: the engine's own reading
             gs = self.state()
             return probability(gs, inject, gs.played_world())
@@ -381,10 +405,10 @@ class RunState:
             table = loop.option_tables[key] = self._option_table(kind, inject)
         chance: float
         if kind == "attack":
-            probes = np.empty(loop.probes.arrays[2].shape[0] * len(loop.ids) + 1, dtype=np.float64)
+            probes = self.probes
             n = probes_of(loop.probes.arrays, loop.at[actor], self.turn, self.made, self.ranks, self.counts, probes)
-            chance = CHANCES[kind](table, self.reputation, self.enemies(), probes[:n], resolve)
-        elif kind in ("deployment", "treaty-signed"):
+            chance = attack_chance_packed(*table, self.reputation, self.enemies(), probes[:n], resolve)
+        elif kind == "deployment" or kind == "treaty-signed":
             chance = CHANCES[kind](table, self.reputation, resolve)
         elif kind == "ceasefire":
             began = self.war_began.get(frozenset((actor, inject.target or "")))
@@ -401,7 +425,7 @@ class RunState:
         gs = self.state()
         world = gs.played_world()
         if kind == "attack":
-            return attack_table(world, inject, gs.setting).arrays
+            return pack_attack(attack_table(world, inject, gs.setting).arrays)
         if kind == "deployment":
             return deployment_table(world, inject, gs.setting, gs.warfare)
         if kind == "ceasefire":

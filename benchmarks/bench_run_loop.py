@@ -1,0 +1,118 @@
+"""The run loop (engine/kernel/run_loop.py): a run's CPU time, and an option decision against an ally's answer.
+
+    python benchmarks/bench_run_loop.py [--scenario baltic-2027] [--warm 3000] [--runs 2000] [--parts]
+
+Plays `--warm` runs in one process through the run loop (the tables built, the memos filled),
+then times the next `--runs` (the process's CPU time) and prints the runs per CPU-second. With
+`--parts` it also times, inside the same window, each option decision (the chance read off the
+option's table and the run's state, and its keyed draw: `RunState.chance` and the draw, as
+`RunState.open` calls them) and each cascade (its loop, the councils' votes, the answers given,
+the commitments settled: `RunState.cascade`), and divides the cascades' time by the answers they
+drew: an ally's answer on this path, with what its cascade costs around it. Timing the parts
+costs a little time of its own, so the runs per CPU-second are printed from the first window,
+untimed by parts; the parts are timed with the wall clock (`time.perf_counter`, far cheaper to read
+than the process's CPU clock: run it on an idle machine), and the clock's own cost, measured here,
+is taken off each span.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from casus.runner import lean_gc  # noqa: E402
+from engine import montecarlo as mc  # noqa: E402
+from engine.kernel import run_loop  # noqa: E402
+from engine.scenario import load  # noqa: E402
+
+
+def scenario_path(name: str) -> Path:
+    found = ROOT / "scenarios" / f"{name}.yaml"
+    return found if found.exists() else ROOT / "scenarios" / "history" / f"{name}.yaml"
+
+
+def window(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> float:
+    """The CPU seconds of runs start..start+runs."""
+    began = time.process_time()
+    for index in range(start, start + runs):
+        run_loop.play(plan, loop, index)
+    return time.process_time() - began
+
+
+def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[str, tuple[int, float]]:
+    """Per part, how many and their CPU seconds: option decisions, cascades, answers drawn."""
+    spent: dict[str, list[float]] = {"option": [0, 0.0], "cascade": [0, 0.0], "answers": [0, 0.0]}
+    chance, cascade = run_loop.RunState.chance, run_loop.RunState.cascade
+    draw = run_loop._option_draw
+    clock = time.perf_counter
+    began = clock()
+    for _ in range(100_000):
+        clock()
+    tick = (clock() - began) / 100_000  # what reading the clock costs, taken off each span
+
+    def timed_chance(self: Any, inject: Any) -> float:
+        began = clock()
+        found: float = chance(self, inject)
+        spent["option"][1] += clock() - began - tick
+        spent["option"][0] += 1
+        return found
+
+    def timed_draw(gs: Any, inject: Any) -> float:
+        began = clock()
+        found: float = draw(gs, inject)
+        spent["option"][1] += clock() - began - tick
+        return found
+
+    def timed_cascade(self: Any) -> None:
+        drawn = len(self.given)
+        began = clock()
+        cascade(self)
+        spent["cascade"][1] += clock() - began - tick
+        spent["cascade"][0] += 1
+        spent["answers"][0] += len(self.given) - drawn
+
+    run_loop.RunState.chance = timed_chance  # type: ignore[method-assign]
+    run_loop.RunState.cascade = timed_cascade  # type: ignore[method-assign]
+    run_loop._option_draw = timed_draw
+    try:
+        window(plan, loop, start, runs)
+    finally:
+        run_loop.RunState.chance = chance  # type: ignore[method-assign]
+        run_loop.RunState.cascade = cascade  # type: ignore[method-assign]
+        run_loop._option_draw = draw
+    return {k: (int(n), t) for k, (n, t) in spent.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenario", default="baltic-2027")
+    parser.add_argument("--warm", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--parts", action="store_true", help="also time option decisions and cascades")
+    args = parser.parse_args()
+    plan = mc.Plan(load(scenario_path(args.scenario)), 10**9, seed=0)
+    loop = run_loop.RunLoop(plan)
+    with lean_gc():
+        window(plan, loop, 0, args.warm)
+        seconds = window(plan, loop, args.warm, args.runs)
+        print(f"{args.scenario}: {args.runs:,} runs after {args.warm:,} through the run loop, one process: "
+              f"{seconds / args.runs * 1e6:.0f} us a run, {args.runs / seconds:.0f} runs per CPU-second")
+        if args.parts:
+            found = parts(plan, loop, args.warm + args.runs, args.runs)
+            n, t = found["option"]
+            print(f"  an option decision (its chance and its draw): {t / max(n, 1) * 1e6:.2f} us "
+                  f"({n / args.runs:.1f} a run)")
+            cascades, t = found["cascade"]
+            answers = found["answers"][0]
+            print(f"  an ally's answer, its cascade's loops and what the run keeps of it: "
+                  f"{t / max(answers, 1) * 1e6:.2f} us ({answers / args.runs:.1f} a run, "
+                  f"{cascades / args.runs:.1f} cascades a run, {t / max(cascades, 1) * 1e6:.0f} us each)")
+
+
+if __name__ == "__main__":
+    main()
