@@ -45,7 +45,14 @@ from engine.kernel.option_phase import (  # noqa: E402
     probe_index,
     probes_of,
 )
-from engine.kernel.options import CHANCES, option_key, option_taken, reading_of  # noqa: E402
+from engine.kernel.options import (  # noqa: E402
+    CHANCES,
+    attack_chance_packed,
+    option_key,
+    option_taken,
+    pack_attack,
+    reading_of,
+)
 from engine.kernel.setting import Transitions  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -75,9 +82,12 @@ class _Checked:
     def compiled(self, kind: str, gs, inject, world) -> float:  # type: ignore[no-untyped-def]
         found, _, table, args = reading_of(gs, inject, world, self.tables)
         assert found == kind
-        if kind == "attack":  # the probes, read off the run's answers as the run loop will hold them
+        found_chance = float(CHANCES[kind](table, *args))
+        if kind == "attack":  # the probes, read off the run's answers as the run loop holds them
             self.probes.append((tuple(args[2]), _compiled_probes(gs, inject.actors[0], self)))
-        return float(CHANCES[kind](table, *args))
+            # the table packed in pools, as the run loop hands it over: the same chance, bit for bit
+            assert float(attack_chance_packed(*pack_attack(table), *args)) == found_chance
+        return found_chance
 
 
 def _compiled_probes(gs, attacker: str, checked: _Checked) -> tuple[float, ...]:  # type: ignore[no-untyped-def]
