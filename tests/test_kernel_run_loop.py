@@ -26,6 +26,7 @@ pytest.importorskip("numba")
 
 from engine.kernel import run_loop  # noqa: E402
 from engine.kernel.scope import OutOfScope  # noqa: E402
+from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
 from tests.test_kernel_options import crises  # noqa: E402
 from tests.test_kernel_war import cascades  # noqa: E402
@@ -115,3 +116,37 @@ def test_runs_from_a_prefix_are_left_to_the_prefix_path() -> None:
     plan = mc.Plan(sc, 4, seed=1, prefix=tuple(game.events))
     assert run_loop.loop_scope(plan) == "a run from a game's prefix"
     assert kernel.prepare(plan).loop is None
+
+
+def test_a_version_no_longer_kept_is_reached_again_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The states kept per version of the setting start afresh past their bound (memory flat in the
+    number of runs), and a worker's threads share them: a run whose version is no longer kept
+    reaches it again by its injects. Here every state kept is dropped after each turn."""
+    close = run_loop.RunState.close
+    reached: list[int] = []
+    reach = Transitions.reach
+
+    def forgetting(self: run_loop.RunState) -> None:
+        close(self)
+        transitions = self.loop.transitions
+        transitions.states, transitions.found = {transitions.start.setting: transitions.start}, {}
+
+    def noted(self: Transitions, fired: list[object]) -> int:
+        reached.append(len(fired))
+        return reach(self, fired)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_loop.RunState, "close", forgetting)
+    monkeypatch.setattr(Transitions, "reach", noted)
+    plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 15, seed=5)
+    assert compare(plan) == (plan.runs, 0)
+    assert reached  # runs reached their versions again
+
+
+def test_the_states_kept_per_version_start_afresh_past_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Transitions, "KEPT", 3)
+    plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 15, seed=5)
+    assert compare(plan) == (plan.runs, 0)
+    loop = run_loop.RunLoop(plan)
+    for index in range(plan.runs):
+        run_loop.play(plan, loop, index)
+        assert len(loop.transitions.states) <= 3

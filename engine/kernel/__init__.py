@@ -1,25 +1,29 @@
 """The compiled Monte Carlo kernel: the runs of a plan over flat tables, at machine speed.
 
 The rules stay in the reference engine. The tables (`tables`) are read off the
-engine's own phases and functions, the arithmetic is `engine.numeric` compiled as
-it is (`compiled`), and the kernel holds the run loop alone (`loop`). A run gives
-the same `RunSummary` whichever plays it, so the tallies, and the results' bytes,
-are the same (tests/test_kernel.py checks it run by run).
+engine's own phases and functions, the arithmetic is `engine.numeric` compiled as it
+is (`compiled`), and the kernel holds the run loops alone. A run gives the same
+`RunSummary` whichever plays it, so the tallies, and the results' bytes, are the same
+(tests/test_kernel.py and tests/test_kernel_run_loop.py check it run by run).
 
-The scope (`scope.kernel_scope`): every plan, runs from a game's prefix (the
-console's what-if) included: the prefix is folded and read once per plan and each
-run starts from its state (`prefix`). Three things leave the kernel for the
-reference engine, and a run comes back after them on tables of the state they made
-where that pays (`resume`): a turn in which an answer begins a war (its cascade and its councils' votes are
-played by compiled loops, `war` and `accounts`, and handed to the reference engine's close,
-`close`, which makes that turn's events, the same as its own) and a turn whose close
-meets a conditional obligation (owed or not by the run's other answers), whose close
-the reference engine plays, and a turn on which an
-option is open, whose opening it plays (the option phase: each run's choice, from
-its own reputations and answers). A prefix that ends inside a turn someone has
-acted on leaves the same way: the reference engine closes that turn for each run.
-Which engine plays a what-if inside a request, whose budget a first compile would
-break, is `warm`'s choice.
+A plan's runs are played first by the skeleton's loop (`loop`): the turns of the
+scenario as one play of it with a recording decider laid them out, each run's answers
+drawn from its own seed and reputations. A run leaves those tables where its world parts
+from the skeleton's: a turn in which an answer begins a war, a turn on which an option is
+open (its actor's choice), a turn whose close meets a conditional obligation. The run
+loop (`run_loop`) then plays it from its start, over its own state held as arrays and
+plain values, every rule read where it lives: the options' chances and draws and the
+turns' cascades, councils' votes and commitments in compiled loops (`options`,
+`option_phase`, `war`, `accounts`, `settle_loop`), the setting's versions and a
+ceasefire's wars by the reference engine's own functions (`setting`).
+
+What the run loop does not play yet (a conditional obligation in a cascade) and runs
+from a game's prefix (the console's what-if: the prefix is folded and read once per
+plan and each run starts from its state, `prefix`) are played the older way: the
+reference engine plays the turn the run left the tables at (its cascade and councils'
+votes by the compiled loops, `close`) and the run comes back on tables of the state it
+reached where that pays (`resume`). Which engine plays a what-if inside a request,
+whose budget a first compile would break, is `warm`'s choice.
 """
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ holds them). `open_at` and `lapsing_at` give the options' places in the scenario
 `open_options` and `lapsing` give the options (tests/test_kernel_options.py checks both at
 every turn of a set of runs). `probes_of` reads an attacker's probes, the strength of each
 answer to its earlier attacks, off a run's answers, as `engine.options.probes` reads them off
-a game's. No run loop calls them yet: with the compiled option decisions
-(`engine.kernel.options`) they are the option phase of the run loop to come.
+a game's. With the compiled option decisions (`engine.kernel.options`) they are the run
+loop's option phase (`engine.kernel.run_loop`).
 """
 from __future__ import annotations
 

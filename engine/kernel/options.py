@@ -16,8 +16,8 @@ draws it. tests/test_kernel_options.py checks both at every option weighed in a 
 
 A deployment's table is read at its host's enemies as well as the setting (its fears of
 abandonment read its own wars, as the reference engine keeps them), a signing's at its actor's
-(the threat it balances against). No run loop calls these yet: they are the option phase of
-the run loop to come (docs/PERFORMANCE.md, "The option decisions compiled").
+(the threat it balances against). The run loop (`engine.kernel.run_loop`) calls these at each
+option open on a turn.
 """
 from __future__ import annotations
 

@@ -188,6 +188,8 @@ class RunLoop:
         the run's version of the setting (read in its state once per version)."""
         found = self.versions.get(run.version)
         if found is None:
+            if len(self.versions) >= TABLES_KEPT:
+                self.versions.clear()
             world = run.state().played_world()
             order = rd.in_id_order(world)
             found = self.versions[run.version] = (
@@ -275,7 +277,11 @@ class RunState:
         """A game's state at this point of the run: the setting's version, the turn, the wars, the
         reputations, the attacks and answers (what the engine's readings of a table read)."""
         loop = self.loop
-        gs = loop.transitions.states[self.version].copy()
+        kept = loop.transitions.states.get(self.version)
+        if kept is None:  # no longer kept (past their bound): reached again by the run's injects
+            self.version = loop.transitions.reach(self.history())
+            kept = loop.transitions.states[self.version]
+        gs = kept.copy()
         gs.seed, gs.turn, gs.status = self.seed, self.turn, Status.OPEN
         gs.reputation = dict(zip(loop.ids, self.reputation.tolist()))
         gs.attacks, gs.attack_turn = dict(self.attacks), dict(self.attack_turn)
@@ -295,6 +301,11 @@ class RunState:
         return gs
 
     # --- the wars ------------------------------------------------------------------------------------
+
+    def history(self) -> list[Inject]:
+        """The injects fired so far, in order."""
+        inject = self.loop.scenario.inject
+        return [inject(x) for x, _ in self.fired]
 
     def enemies(self) -> Any:
         """Each state's enemies (numbered, ascending), padded with -1: as the option readings take them."""
@@ -361,7 +372,10 @@ class RunState:
         loop = self.loop
         self.fired.append((inject.id, self.turn))
         self.fired_mask[loop.place[inject.id]] = True
-        self.version = loop.transitions.after(self.version, inject)
+        try:
+            self.version = loop.transitions.after(self.version, inject)
+        except KeyError:  # its version no longer kept: reached again by the run's injects, this one's too
+            self.version = loop.transitions.reach(self.history())
         if inject.kind.traits.ends_war:
             self.ceasefire(inject)
         attack = loop.attack_of[inject.id]
@@ -472,6 +486,8 @@ class RunState:
             if k is None:
                 k = tables.table(playing(), self.attacks[attack_id])
                 if not tables.cols["k_counts"].view()[k]:  # else its table is the wars' too
+                    if len(loop.first) >= ROWS_KEPT:
+                        loop.first.clear()
                     loop.first[key] = k
             first.append(k)
         at = loop.at
