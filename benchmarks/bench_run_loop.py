@@ -4,11 +4,12 @@
 
 Plays `--warm` runs in one process through the run loop (the tables built, the memos filled),
 then times the next `--runs` (the process's CPU time) and prints the runs per CPU-second. With
-`--parts` it also times, inside the same window, each option decision (the chance read off the
-option's table and the run's state, and its keyed draw: `RunState.chance` and the draw, as
-`RunState.open` calls them) and each cascade (its loop, the councils' votes, the answers given,
-the commitments settled: `RunState.cascade`), and divides the cascades' time by the answers they
-drew: an ally's answer on this path, with what its cascade costs around it. Timing the parts
+`--parts` it also times, in a second window, the parts of a run: the turns' openings, and in them
+each option decision (the chance read off the option's table and the run's state, and its keyed
+draw: `RunState.chance` and the draw, as `RunState.open` calls them) and each ceasefire's wars
+ended; the turns' closes, and in them each cascade (its loop, the councils' votes, the answers
+given, the commitments settled: `RunState.cascade`); the run's summary. The cascades' time divided
+by the answers they drew is an ally's answer on this path, with what its cascade costs around it. Timing the parts
 costs a little time of its own, so the runs per CPU-second are printed from the first window,
 untimed by parts; the parts are timed with the wall clock (`time.perf_counter`, far cheaper to read
 than the process's CPU clock: run it on an idle machine), and the clock's own cost, measured here,
@@ -45,22 +46,33 @@ def window(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> floa
 
 
 def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[str, tuple[int, float]]:
-    """Per part, how many and their CPU seconds: option decisions, cascades, answers drawn."""
-    spent: dict[str, list[float]] = {"option": [0, 0.0], "cascade": [0, 0.0], "answers": [0, 0.0]}
-    chance, cascade = run_loop.RunState.chance, run_loop.RunState.cascade
-    draw = run_loop._option_draw
+    """Per part, how many calls and their seconds: each turn's opening (its option decisions and
+    ceasefires inside it, also counted apart), each close (its cascade inside it, also apart), each
+    run's summary, and the answers the cascades drew."""
+    names = ("open", "option", "ceasefire", "close", "cascade", "summary", "answers")
+    spent: dict[str, list[float]] = {name: [0, 0.0] for name in names}
     clock = time.perf_counter
     began = clock()
     for _ in range(100_000):
         clock()
     tick = (clock() - began) / 100_000  # what reading the clock costs, taken off each span
+    state = run_loop.RunState
+    kept = {name: getattr(state, name) for name in ("open", "chance", "ceasefire", "close", "cascade", "summary")}
+    draw = run_loop._option_draw
 
-    def timed_chance(self: Any, inject: Any) -> float:
-        began = clock()
-        found: float = chance(self, inject)
-        spent["option"][1] += clock() - began - tick
-        spent["option"][0] += 1
-        return found
+    def timed(name: str, part: str) -> Any:
+        inner = kept[name]
+
+        def call(self: Any, *args: Any) -> Any:
+            answers = len(self.given)
+            began = clock()
+            found = inner(self, *args)
+            spent[part][1] += clock() - began - tick
+            spent[part][0] += 1
+            if part == "cascade":
+                spent["answers"][0] += len(self.given) - answers
+            return found
+        return call
 
     def timed_draw(gs: Any, inject: Any) -> float:
         began = clock()
@@ -68,22 +80,15 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
         spent["option"][1] += clock() - began - tick
         return found
 
-    def timed_cascade(self: Any) -> None:
-        drawn = len(self.given)
-        began = clock()
-        cascade(self)
-        spent["cascade"][1] += clock() - began - tick
-        spent["cascade"][0] += 1
-        spent["answers"][0] += len(self.given) - drawn
-
-    run_loop.RunState.chance = timed_chance  # type: ignore[method-assign]
-    run_loop.RunState.cascade = timed_cascade  # type: ignore[method-assign]
+    for name, part in (("open", "open"), ("chance", "option"), ("ceasefire", "ceasefire"), ("close", "close"),
+                       ("cascade", "cascade"), ("summary", "summary")):
+        setattr(state, name, timed(name, part))
     run_loop._option_draw = timed_draw
     try:
         window(plan, loop, start, runs)
     finally:
-        run_loop.RunState.chance = chance  # type: ignore[method-assign]
-        run_loop.RunState.cascade = cascade  # type: ignore[method-assign]
+        for name, inner in kept.items():
+            setattr(state, name, inner)
         run_loop._option_draw = draw
     return {k: (int(n), t) for k, (n, t) in spent.items()}
 
@@ -104,15 +109,21 @@ def main() -> None:
               f"{seconds / args.runs * 1e6:.0f} us a run, {args.runs / seconds:.0f} runs per CPU-second")
         if args.parts:
             found = parts(plan, loop, args.warm + args.runs, args.runs)
-            n, t = found["option"]
-            print(f"  an option decision (its chance and its draw): {t / max(n, 1) * 1e6:.2f} us "
-                  f"({n / args.runs:.1f} a run)")
+
+            def line(name: str, what: str) -> None:
+                n, t = found[name]
+                print(f"  {what}: {t / args.runs * 1e6:.0f} us a run ({n / args.runs:.1f} a run, "
+                      f"{t / max(n, 1) * 1e6:.2f} us each)")
+            line("open", "the turns' openings")
+            line("option", "  of which option decisions (the chance and the draw)")
+            line("ceasefire", "  of which ceasefires' wars ended")
+            line("close", "the turns' closes")
+            line("cascade", "  of which cascades (their loops, the votes, the answers given, the settling)")
+            line("summary", "the run's summary")
             cascades, t = found["cascade"]
             answers = found["answers"][0]
             print(f"  an ally's answer, its cascade's loops and what the run keeps of it: "
-                  f"{t / max(answers, 1) * 1e6:.2f} us ({answers / args.runs:.1f} a run, "
-                  f"{cascades / args.runs:.1f} cascades a run, {t / max(cascades, 1) * 1e6:.0f} us each)")
-
+                  f"{t / max(answers, 1) * 1e6:.2f} us ({answers / args.runs:.1f} a run)")
 
 if __name__ == "__main__":
     main()

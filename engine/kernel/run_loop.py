@@ -10,24 +10,26 @@ phases. Here a run is what its turns read and change, kept as the compiled loops
   fired changes, and to a version the reference engine's own fold reads once per (version,
   inject) (`engine.kernel.setting.Transitions`);
 - the reputations, in the states' id order;
-- the wars, in the order they began, each with its turn, and the attacks made, as the
-  ceasefire rule and the probes read them;
-- the injects fired and the options lapsed, as masks;
+- the wars, in the order they began, each with its turn (and as a matrix of pairs), and the
+  attacks made, as the ceasefire rule and the probes read them;
+- the injects fired and the options lapsed, as masks; the answers to each attack inject, as the
+  probes read them;
 - the answers that stand.
 
 Every rule is the reference engine's, read where it lives: the options open and lapsing and each
 option's chance and choice are compiled (`engine.kernel.option_phase`, `engine.kernel.options`),
-a turn's cascade and its councils' votes and commitments are the compiled loops'
-(`engine.kernel.war`, `engine.kernel.accounts`), a ceasefire's wars ended are
-`engine.options.rules.ceasefire`'s, asked of the run's wars, attacks and answers. Tables a run
-needs and no run has met are read in a game's state made for the run at that point
-(`_Run.state`), as the reference engine would hold it there. What the run loop holds is the
+a turn's cascade, its councils' votes, its commitments and cohesion are the compiled loops'
+(`engine.kernel.war`, `engine.kernel.accounts`, `engine.kernel.settle_loop`), a ceasefire's wars
+ended are `engine.options.rules.wars_ended`'s, asked of the run's wars, attacks and answers.
+Tables a run needs and no run has met are read in a game's state made for the run at that point
+(`RunState.state`), as the reference engine would hold it there. What the run loop holds is the
 order of a turn: the injects due, then the options, each fired at once; then the cascade, the
 options that lapse, the wars begun, the commitments accounted and cohesion.
 
-A run the loop does not play to the end (`OutOfScope`: a conditional obligation in a cascade,
-say) is played by the kernel's other path, from its start. tests/test_kernel_run_loop.py checks
-each run's summary against the reference engine's, byte for byte.
+What the runs of one plan share (the scenario laid out, the tables met) is
+`engine.kernel.run_plan`'s. A run the loop does not play to the end (`OutOfScope`: a conditional
+obligation in a cascade, say) is played by the kernel's other path. tests/test_kernel_run_loop.py
+checks each run's summary against the reference engine's, field for field.
 """
 from __future__ import annotations
 
@@ -41,17 +43,14 @@ from .. import resolve as resolve_rules
 from ..attack import Attack
 from ..doctrine import readings as rd
 from ..events import ResolveSet
-from ..game import Game
-from ..model import RESPONSES, Decision, DecisionSource, Inject, ObligationType
-from ..options.rules import actor_of, probability, wars_ended
-from ..options.weights import family
-from ..play import Context, Play, facts
+from ..model import RESPONSES, Decision, Inject
+from ..options.rules import probability, wars_ended
+from ..play import Context, Play
 from ..state import GameState, Status
 from ..turn import _option_draw
 from ..world import War
 from . import war_loop
-from .close import tables_of
-from .option_phase import enemies_padded, lapsing_at, open_at, option_index, probe_index, probes_of
+from .option_phase import enemies_padded, lapsing_at, open_at, probes_of
 from .options import (
     CHANCES,
     attack_chance_packed,
@@ -62,8 +61,8 @@ from .options import (
     signed_table,
     withdrawal_table,
 )
+from .run_plan import TABLES_KEPT, Given, RunLoop
 from .scope import OutOfScope
-from .setting import Transitions
 from .settle_loop import note_answers, settle_turn
 from .war import _VARIANTS, ROWS_KEPT, CascadeTables, _constants, _Run
 
@@ -73,11 +72,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RunLoop", "loop_scope", "play"]
 
-_NA = ObligationType.NONAGGRESSION
 _ROUND = itemgetter(2)  # a war's round, in the cascade loop's rows (aggressor, defender, round)
-# Options' tables kept per plan, then afresh (each is a few small arrays; a batch meets some hundreds).
-TABLES_KEPT = 4096
-_DOCTRINE = DecisionSource.DOCTRINE
 
 
 def loop_scope(plan: Plan) -> str | None:
@@ -85,141 +80,6 @@ def loop_scope(plan: Plan) -> str | None:
     if plan.prefix:
         return "a run from a game's prefix"
     return None
-
-
-class RunLoop:
-    """What the runs of one plan share: the scenario laid out, and the tables runs have met."""
-
-    def __init__(self, plan: Plan) -> None:
-        from ..montecarlo import _PLAYERS
-        scenario = plan.scenario
-        self.scenario = scenario
-        self.facts = facts(scenario)
-        self.ids = tuple(sorted(scenario.state_by_id))
-        self.at = {s: i for i, s in enumerate(self.ids)}
-        base = _PLAYERS.doctrine(scenario, dict(plan.weights))
-        start = Game.new(scenario, seed=0, stochastic=True, verbose=False, doctrine=base).state
-        self.start = start
-        self.transitions = Transitions(start, Context(base, stochastic=True, verbose=False))
-        self.cascade: CascadeTables = tables_of(start)
-        self.options = option_index(scenario)
-        self.probes = probe_index(scenario)
-        self.place = {x: k for k, x in enumerate(self.options.injects)}
-        self.attack_place = {x: k for k, x in enumerate(self.probes.attacks)}
-        self.by_option = {i.id: i for i in scenario.injects if i.option}
-        # per turn, the injects due (not an option, not the umpire's), each with its requirements' places
-        # (one the scenario does not hold is never fired: the last place, always False)
-        self.scheduled: dict[int, list[tuple[Inject, tuple[int, ...]]]] = {
-            turn: [(i, tuple(self.place.get(r, len(self.place)) for r in i.requires)) for i in due
-                   if not (i.manual or i.option)]
-            for turn, due in self.facts.injects_at.items()}
-        # per option: its kind as the doctrine weighs it, its actor, and the state whose enemies its table
-        # is read at too (a deployment's host, a signing's actor; else none)
-        self.option_of: dict[str, tuple[str, str, str]] = {}
-        for i in self.by_option.values():
-            kind, actor = family(i.kind) or "", actor_of(i)
-            keyed_by = (i.target or actor) if kind == "deployment" else actor if kind == "treaty-signed" else ""
-            self.option_of[i.id] = (kind, actor, keyed_by)
-        # the attack (or threat) each inject makes when it fires, else None (engine.turn._fire)
-        self.attack_of: dict[str, Attack | None] = {
-            i.id: Attack.from_inject(i) if (i.is_attack and i.target) or scenario.threatens(i) else None
-            for i in scenario.injects}
-        self.option_tables: dict[tuple[object, ...], Any] = {}
-        self.first: dict[tuple[int, int, str], int] = {}  # (version, turn, attack) -> its cascade table
-        self.first_of: object = None                    # the cascade tables' map the entries are of
-        self.versions: dict[int, tuple[rd.IdOrder, Any, Any]] = {}
-        self.treaty_ids = tuple(t.id for t in scenario.treaties)
-        # per commitment of the cascade tables (their triggers, in order): its ally, whether it is a
-        # non-aggression pact's, its (attack, ally) pair and its treaty, numbered (`triggers`)
-        self.pairs: list[tuple[str, str]] = []
-        self.pair_of: dict[tuple[str, str], int] = {}
-        self._triggers: tuple[object, int, list[Any]] = (None, 0, [])
-        self._rows = _Rows([])
-
-    def rows(self, tables: CascadeTables) -> _Rows:
-        """What the run loop reads of each row of the cascade tables (a state answering an attack),
-        read once each (the tables grow as runs meet new attacks, and start afresh past their bound)."""
-        rows = self._rows
-        situations = tables.situations
-        if rows.of is not situations:
-            rows = self._rows = _Rows(situations)
-        n = len(situations)
-        if rows.n < n:
-            if rows.probe.shape[0] < n:
-                rows.grow(2 * n)
-            attack_place, at = self.attack_place, self.at
-            for j in range(rows.n, n):
-                state, partner, attack, treaty, _, _ = situations[j]
-                rows.probe[j] = attack_place.get(attack.id, -1)
-                rows.state[j] = at[state]
-                rows.counts[j] = treaty is not None and partner not in attack.attackers
-                rows.keys.append((attack.id, state))
-                rows.entries.extend([None] * len(RESPONSES))
-            rows.n = n
-        return rows
-
-    def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
-        """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether
-        it is a non-aggression pact's, its pair, its treaty (numbered in the scenario's order)."""
-        of, n, columns = self._triggers
-        found = account.triggers
-        if of is not found:  # the tables started afresh
-            n, columns = 0, [np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.bool_),
-                             np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.int64)]
-        if n < len(found):
-            if columns[0].shape[0] < len(found):
-                columns = [np.concatenate([c, np.zeros(2 * len(found), dtype=c.dtype)]) for c in columns]
-            place = {t: k for k, t in enumerate(self.treaty_ids)}
-            for i in range(n, len(found)):
-                t = found[i]
-                pair = (t.attack, t.ally)
-                p = self.pair_of.get(pair)
-                if p is None:
-                    p = self.pair_of[pair] = len(self.pairs)
-                    self.pairs.append(pair)
-                columns[0][i], columns[1][i], columns[2][i], columns[3][i] = (
-                    self.at[t.ally], t.type is _NA, p, place[t.treaty])
-            n = len(found)
-        self._triggers = (found, n, columns)
-        return columns[0][:n], columns[1][:n], columns[2][:n], columns[3][:n]
-
-    def at_version(self, run: RunState) -> tuple[rd.IdOrder, Any, Any]:
-        """The states' numbering with their powers, each state's power, the treaties in force, at
-        the run's version of the setting (read in its state once per version)."""
-        found = self.versions.get(run.version)
-        if found is None:
-            if len(self.versions) >= TABLES_KEPT:
-                self.versions.clear()
-            world = run.state().played_world()
-            order = rd.in_id_order(world)
-            found = self.versions[run.version] = (
-                order, np.asarray([world.states[s].power for s in self.ids], dtype=np.float64),
-                np.asarray([world.in_force(t) for t in self.treaty_ids], dtype=np.bool_))
-        return found
-
-
-_Given = tuple[Decision, tuple[str, str, int, int, bool]]
-
-
-class _Rows:
-    """Per row of one generation of the cascade tables: where an attacker's probes read its answer
-    (its attack's place among the attack injects, -1 none; its state; whether it counts), the key of
-    its answer, and its answer at each level once drawn (the decision and what the summary reads)."""
-
-    def __init__(self, of: list[Any]) -> None:
-        self.of, self.n = of, 0
-        self.probe = np.zeros(0, dtype=np.int64)
-        self.state = np.zeros(0, dtype=np.int64)
-        self.counts = np.zeros(0, dtype=np.bool_)
-        self.keys: list[tuple[str, str]] = []
-        self.entries: list[_Given | None] = []  # per row and level (row * levels + level)
-
-    def grow(self, size: int) -> None:
-        for name in ("probe", "state", "counts"):
-            old = getattr(self, name)
-            new = np.zeros(size, dtype=old.dtype)
-            new[:old.shape[0]] = old
-            setattr(self, name, new)
 
 
 class RunState:
@@ -236,7 +96,7 @@ class RunState:
         self.attacks: dict[str, Attack] = dict(loop.start.attacks)
         self.attack_turn: dict[str, int] = dict(loop.start.attack_turn)
         # each answer that stands, and what the run's summary reads of it (attack, state, turn, level, bound)
-        self.given: dict[tuple[str, str], _Given] = {
+        self.given: dict[tuple[str, str], Given] = {
             key: (d, (d.attack, d.state, d.turn, d.response.rank, d.treaty is not None))
             for key, d in loop.start.decisions.items()}
         self.answers: dict[tuple[str, str], Decision] = dict(loop.start.decisions)  # the same, as a game holds them
@@ -301,6 +161,17 @@ class RunState:
         return gs
 
     # --- the wars ------------------------------------------------------------------------------------
+
+    def at_version(self) -> tuple[rd.IdOrder, Any, Any]:
+        """What a close reads of the run's version of the setting (RunLoop.read_version), read once per
+        version."""
+        versions = self.loop.versions
+        found = versions.get(self.version)
+        if found is None:
+            world = self.state().played_world()  # (which may reach the version again: read it after)
+            found = self.loop.read_version(world)
+            versions[self.version] = found
+        return found
 
     def history(self) -> list[Inject]:
         """The injects fired so far, in order."""
@@ -470,7 +341,7 @@ class RunState:
         if loop.first_of is not tables.found:  # the tables started afresh: their numbers are new
             loop.first.clear()
             loop.first_of = tables.found
-        order, powers, in_force = loop.at_version(self)
+        order, powers, in_force = self.at_version()
         play: Play | None = None
 
         def playing() -> Play:
@@ -538,7 +409,7 @@ class RunState:
                         found[i] = entries[place] = (d, (d.attack, d.state, d.turn, d.response.rank,
                                                          d.treaty is not None))
             keys = list(map(rows.keys.__getitem__, rows_drawn))
-            given = cast("list[_Given]", found)
+            given = cast("list[Given]", found)
             self.given.update(zip(keys, given))
             self.answers.update(zip(keys, [d for d, _ in given]))
             if self.asked is not None:

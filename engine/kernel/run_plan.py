@@ -1,0 +1,169 @@
+"""What the runs of one plan share in the run loop (engine.kernel.run_loop): the scenario laid out
+once, and the tables the runs have met.
+
+The scenario's injects due each turn with their requirements, each option's kind, actor and the
+state whose enemies its table is read at, the attack each inject makes; the options' tables by
+the option, the version of the setting (and the enemies they are read at); the first table of
+each attack a turn makes, by version and turn; what a close reads of each version of the
+setting. Read off the cascade tables as they grow: per row (a state answering an attack) where
+the probes read its answer and its answer at each level once drawn, per commitment its ally,
+pair and treaty. Every map is bounded (memory flat in the number of runs) and starts afresh
+past its bound, or with the cascade tables.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..attack import Attack
+from ..doctrine import readings as rd
+from ..game import Game
+from ..model import RESPONSES, Decision, Inject, ObligationType
+from ..options.rules import actor_of
+from ..options.weights import family
+from ..play import Context, facts
+from ..world import World
+from .close import tables_of
+from .option_phase import option_index, probe_index
+from .setting import Transitions
+from .war import CascadeTables
+
+if TYPE_CHECKING:
+    from ..montecarlo import Plan
+
+__all__ = ["RunLoop", "TABLES_KEPT", "Given"]
+
+_NA = ObligationType.NONAGGRESSION
+# Options' tables kept per plan, then afresh (each is a few small arrays; a batch meets some hundreds).
+TABLES_KEPT = 4096
+# An answer given, and what the run's summary reads of it: (attack, state, turn, level, bound).
+Given = tuple[Decision, tuple[str, str, int, int, bool]]
+
+
+class RunLoop:
+    """What the runs of one plan share: the scenario laid out, and the tables runs have met."""
+
+    def __init__(self, plan: Plan) -> None:
+        from ..montecarlo import _PLAYERS
+        scenario = plan.scenario
+        self.scenario = scenario
+        self.facts = facts(scenario)
+        self.ids = tuple(sorted(scenario.state_by_id))
+        self.at = {s: i for i, s in enumerate(self.ids)}
+        base = _PLAYERS.doctrine(scenario, dict(plan.weights))
+        start = Game.new(scenario, seed=0, stochastic=True, verbose=False, doctrine=base).state
+        self.start = start
+        self.transitions = Transitions(start, Context(base, stochastic=True, verbose=False))
+        self.cascade: CascadeTables = tables_of(start)
+        self.options = option_index(scenario)
+        self.probes = probe_index(scenario)
+        self.place = {x: k for k, x in enumerate(self.options.injects)}
+        self.attack_place = {x: k for k, x in enumerate(self.probes.attacks)}
+        self.by_option = {i.id: i for i in scenario.injects if i.option}
+        # per turn, the injects due (not an option, not the umpire's), each with its requirements' places
+        # (one the scenario does not hold is never fired: the last place, always False)
+        self.scheduled: dict[int, list[tuple[Inject, tuple[int, ...]]]] = {
+            turn: [(i, tuple(self.place.get(r, len(self.place)) for r in i.requires)) for i in due
+                   if not (i.manual or i.option)]
+            for turn, due in self.facts.injects_at.items()}
+        # per option: its kind as the doctrine weighs it, its actor, and the state whose enemies its table
+        # is read at too (a deployment's host, a signing's actor; else none)
+        self.option_of: dict[str, tuple[str, str, str]] = {}
+        for i in self.by_option.values():
+            kind, actor = family(i.kind) or "", actor_of(i)
+            keyed_by = (i.target or actor) if kind == "deployment" else actor if kind == "treaty-signed" else ""
+            self.option_of[i.id] = (kind, actor, keyed_by)
+        # the attack (or threat) each inject makes when it fires, else None (engine.turn._fire)
+        self.attack_of: dict[str, Attack | None] = {
+            i.id: Attack.from_inject(i) if (i.is_attack and i.target) or scenario.threatens(i) else None
+            for i in scenario.injects}
+        self.option_tables: dict[tuple[object, ...], Any] = {}
+        self.first: dict[tuple[int, int, str], int] = {}  # (version, turn, attack) -> its cascade table
+        self.first_of: object = None                    # the cascade tables' map the entries are of
+        self.versions: dict[int, tuple[rd.IdOrder, Any, Any]] = {}
+        self.treaty_ids = tuple(t.id for t in scenario.treaties)
+        # per commitment of the cascade tables (their triggers, in order): its ally, whether it is a
+        # non-aggression pact's, its (attack, ally) pair and its treaty, numbered (`triggers`)
+        self.pairs: list[tuple[str, str]] = []
+        self.pair_of: dict[tuple[str, str], int] = {}
+        self._triggers: tuple[object, int, list[Any]] = (None, 0, [])
+        self._rows = _Rows([])
+
+    def rows(self, tables: CascadeTables) -> _Rows:
+        """What the run loop reads of each row of the cascade tables (a state answering an attack),
+        read once each (the tables grow as runs meet new attacks, and start afresh past their bound)."""
+        rows = self._rows
+        situations = tables.situations
+        if rows.of is not situations:
+            rows = self._rows = _Rows(situations)
+        n = len(situations)
+        if rows.n < n:
+            if rows.probe.shape[0] < n:
+                rows.grow(2 * n)
+            attack_place, at = self.attack_place, self.at
+            for j in range(rows.n, n):
+                state, partner, attack, treaty, _, _ = situations[j]
+                rows.probe[j] = attack_place.get(attack.id, -1)
+                rows.state[j] = at[state]
+                rows.counts[j] = treaty is not None and partner not in attack.attackers
+                rows.keys.append((attack.id, state))
+                rows.entries.extend([None] * len(RESPONSES))
+            rows.n = n
+        return rows
+
+    def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
+        """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether
+        it is a non-aggression pact's, its pair, its treaty (numbered in the scenario's order)."""
+        of, n, columns = self._triggers
+        found = account.triggers
+        if of is not found:  # the tables started afresh
+            n, columns = 0, [np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.bool_),
+                             np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.int64)]
+        if n < len(found):
+            if columns[0].shape[0] < len(found):
+                columns = [np.concatenate([c, np.zeros(2 * len(found), dtype=c.dtype)]) for c in columns]
+            place = {t: k for k, t in enumerate(self.treaty_ids)}
+            for i in range(n, len(found)):
+                t = found[i]
+                pair = (t.attack, t.ally)
+                p = self.pair_of.get(pair)
+                if p is None:
+                    p = self.pair_of[pair] = len(self.pairs)
+                    self.pairs.append(pair)
+                columns[0][i], columns[1][i], columns[2][i], columns[3][i] = (
+                    self.at[t.ally], t.type is _NA, p, place[t.treaty])
+            n = len(found)
+        self._triggers = (found, n, columns)
+        return columns[0][:n], columns[1][:n], columns[2][:n], columns[3][:n]
+
+    def read_version(self, world: World) -> tuple[rd.IdOrder, Any, Any]:
+        """What a turn's close reads of a version of the setting: the states' numbering with their
+        powers, each state's power, the treaties in force (kept per version by the runs, `versions`)."""
+        if len(self.versions) >= TABLES_KEPT:
+            self.versions.clear()
+        return (rd.in_id_order(world), np.asarray([world.states[s].power for s in self.ids], dtype=np.float64),
+                np.asarray([world.in_force(t) for t in self.treaty_ids], dtype=np.bool_))
+
+
+class _Rows:
+    """Per row of one generation of the cascade tables: where an attacker's probes read its answer
+    (its attack's place among the attack injects, -1 none; its state; whether it counts), the key of
+    its answer, and its answer at each level once drawn (the decision and what the summary reads)."""
+
+    def __init__(self, of: list[Any]) -> None:
+        self.of, self.n = of, 0
+        self.probe = np.zeros(0, dtype=np.int64)
+        self.state = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.bool_)
+        self.keys: list[tuple[str, str]] = []
+        self.entries: list[Given | None] = []  # per row and level (row * levels + level)
+
+    def grow(self, size: int) -> None:
+        for name in ("probe", "state", "counts"):
+            old = getattr(self, name)
+            new = np.zeros(size, dtype=old.dtype)
+            new[:old.shape[0]] = old
+            setattr(self, name, new)
+
+
