@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RunLoop", "loop_scope", "play"]
 
+_NOBODY: frozenset[str] = frozenset()
 _ROUND = itemgetter(2)  # a war's round, in the cascade loop's rows (aggressor, defender, round)
 
 
@@ -116,7 +117,10 @@ class RunState:
             self.adjacent[loop.at[w.aggressor], loop.at[w.defender]] = True
             self.adjacent[loop.at[w.defender], loop.at[w.aggressor]] = True
         self._enemies: Any = None
-        self._foes: dict[str, frozenset[str]] = {}
+        self.foes: dict[str, frozenset[str]] = {}  # each state's enemies by name
+        for w in self.wars:
+            self.foes[w.aggressor] = self.foes.get(w.aggressor, _NOBODY) | {w.defender}
+            self.foes[w.defender] = self.foes.get(w.defender, _NOBODY) | {w.aggressor}
         # what the run's summary reads, in the order the reference engine's log says it
         self.fired: list[tuple[str, int]] = []
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
@@ -186,13 +190,21 @@ class RunState:
         return self._enemies
 
     def enemies_of(self, state: str) -> frozenset[str]:
-        """The state's enemies, by name (kept until the wars change)."""
-        found = self._foes.get(state)
-        if found is None:
-            ids = self.loop.ids
-            found = self._foes[state] = frozenset(
-                ids[e] for e in np.flatnonzero(self.adjacent[self.loop.at[state]]).tolist())
-        return found
+        """The state's enemies, by name (as `World.enemies` gives them)."""
+        return self.foes.get(state, _NOBODY)
+
+    def wars_of(self, attack: Attack, begun: list[list[int]] | None = None) -> tuple[frozenset[str], ...]:
+        """The enemies of the attack's target, then of each attacker, with the wars `begun` in the
+        cascade so far (numbered pairs): what a table whose binding counts adversaries is kept by."""
+        if not begun:
+            return tuple(self.enemies_of(s) for s in (attack.target, *attack.attackers))
+        ids, at = self.loop.ids, self.loop.at
+        out = []
+        for s in (attack.target, *attack.attackers):
+            i = at[s]
+            more = {ids[b] for a, b, *_ in begun if a == i} | {ids[a] for a, b, *_ in begun if b == i}
+            out.append(self.enemies_of(s) | more if more else self.enemies_of(s))
+        return tuple(out)
 
     def begin_war(self, a: str, d: str) -> None:
         self.wars.append(War(a, d))
@@ -214,7 +226,11 @@ class RunState:
         i, j = self.loop.at[a], self.loop.at[d]
         self.adjacent[i, j] = self.adjacent[j, i] = at_war
         self._enemies = None
-        self._foes = {}
+        foes = self.foes
+        if at_war:
+            foes[a], foes[d] = foes.get(a, _NOBODY) | {d}, foes.get(d, _NOBODY) | {a}
+        else:
+            foes[a], foes[d] = foes.get(a, _NOBODY) - {d}, foes.get(d, _NOBODY) - {a}
 
     # --- a turn ----------------------------------------------------------------------------------------
 
@@ -338,9 +354,6 @@ class RunState:
         loop, tables = self.loop, self.loop.cascade
         if len(tables.situations) >= ROWS_KEPT or len(tables.found) >= ROWS_KEPT:
             tables._empty()
-        if loop.first_of is not tables.found:  # the tables started afresh: their numbers are new
-            loop.first.clear()
-            loop.first_of = tables.found
         order, powers, in_force = self.at_version()
         play: Play | None = None
 
@@ -352,15 +365,14 @@ class RunState:
 
         first = []
         for attack_id in self.turn_attacks:
-            key = (self.version, self.turn, attack_id)
-            k = loop.first.get(key)
-            if k is None:
-                k = tables.table(playing(), self.attacks[attack_id])
-                if not tables.cols["k_counts"].view()[k]:  # else its table is the wars' too
-                    if len(loop.first) >= ROWS_KEPT:
-                        loop.first.clear()
-                    loop.first[key] = k
-            first.append(k)
+            attack = self.attacks[attack_id]
+            counts = loop.counts_wars.get((self.version, attack))
+            if counts is None:
+                if len(loop.counts_wars) >= ROWS_KEPT:
+                    loop.counts_wars.clear()
+                counts = loop.counts_wars[(self.version, attack)] = playing().graph.counts_wars(attack)
+            k = tables.known(self.version, self.turn, attack, _NOBODY, self.wars_of(attack) if counts else None)
+            first.append(tables.table(playing(), attack) if k is None else k)
         at = loop.at
         run = _Run(tables, first, [(at[w.aggressor], at[w.defender]) for w in self.wars],
                    self.reputation.copy(), *_constants(self.ctx.doctrine, order),
@@ -373,8 +385,11 @@ class RunState:
                 tables._child(playing(), detail)
             elif status == war_loop.UNREAD:
                 tables._read(playing(), *divmod(detail, len(_VARIANTS)))
-            elif status == war_loop.COUNTS:
-                run.work[0, war_loop.slot(run.cursor)] = tables._counted(playing(), detail, run)
+            elif status == war_loop.COUNTS:  # table `detail`'s attack, at the wars as they stand in the loop
+                n_wars = war_loop.answers_and_wars(run.cursor)[1]
+                k = tables.known(self.version, self.turn, tables.attacks[detail], tables.answered[detail],
+                                 self.wars_of(tables.attacks[detail], run.wars[:n_wars].tolist()))
+                run.work[0, war_loop.slot(run.cursor)] = tables._counted(playing(), detail, run) if k is None else k
                 war_loop.found(run.cursor)
             elif status == war_loop.ASKED_AGAIN:
                 run.work[0, war_loop.slot(run.cursor)] = tables._asked_again(playing(), detail, run)

@@ -79,8 +79,8 @@ class RunLoop:
             i.id: Attack.from_inject(i) if (i.is_attack and i.target) or scenario.threatens(i) else None
             for i in scenario.injects}
         self.option_tables: dict[tuple[object, ...], Any] = {}
-        self.first: dict[tuple[int, int, str], int] = {}  # (version, turn, attack) -> its cascade table
-        self.first_of: object = None                    # the cascade tables' map the entries are of
+        # per version and attack, whether what binds in it counts adversaries (its table is the wars' too)
+        self.counts_wars: dict[tuple[int, Attack], bool] = {}
         self.versions: dict[int, tuple[rd.IdOrder, Any, Any]] = {}
         self.treaty_ids = tuple(t.id for t in scenario.treaties)
         # per commitment of the cascade tables (their triggers, in order): its ally, whether it is a

@@ -161,6 +161,15 @@ class CascadeTables:
             raise OutOfScope(self.declined[key])
         return found
 
+    def known(self, setting: int, turn: int, attack: Attack, answered: frozenset[str],
+              wars: tuple[frozenset[str], ...] | None) -> int | None:
+        """The table of `attack` built for this setting and turn, the states in `answered` having
+        answered its attackers before and, where what binds counts adversaries, with these wars of its
+        parties (the target's enemies, then each attacker's: `table`'s key), else None (not built yet,
+        or declined: `table` says why)."""
+        found = self.found.get((setting, turn, attack, answered, wars))
+        return found if found is not None and found >= 0 else None
+
     def _counted(self, play: Play, k: int, run: _Run) -> int:
         """Table k's attack, for the wars as they stand in the loop (what binds counts adversaries)."""
         n_wars = war_loop.answers_and_wars(run.cursor)[1]
