@@ -42,11 +42,11 @@ import numpy as np
 from .. import resolve as resolve_rules
 from ..attack import Attack
 from ..doctrine import readings as rd
-from ..events import ResolveSet
+from ..events import ResolveSet, WarBegun
 from ..model import RESPONSES, Decision, Inject
 from ..options.rules import probability, wars_ended
 from ..play import Context, Play
-from ..state import GameState, Status
+from ..state import GameState, Status, apply
 from ..turn import _option_draw
 from ..world import War
 from . import war_loop
@@ -62,9 +62,8 @@ from .options import (
     withdrawal_table,
 )
 from .run_plan import TABLES_KEPT, Given, RunLoop
-from .scope import OutOfScope
 from .settle_loop import note_answers, settle_turn
-from .war import _VARIANTS, ROWS_KEPT, CascadeTables, _constants, _Run
+from .war import ROWS_KEPT, CascadeTables, _constants, _Run
 
 if TYPE_CHECKING:
     from ..mc_tally import RunSummary
@@ -157,14 +156,10 @@ class RunState:
         gs.lapsed = dict.fromkeys(x for x, k in zip(self.loop.options.injects, self.lapsed_mask.tolist()) if k)
         # The wars put in by the fold's own rule, from none: their version names these wars.
         gs.wars, gs.war_began, gs.warfare, gs.truces = [], {}, 0, {}
-        from ..events import WarBegun
-        from ..state import apply
         for w in self.wars:
             apply(gs, WarBegun(turn=self.war_began.get(w.pair, self.turn), aggressor=w.aggressor,
                                defender=w.defender, round=1, actor=w.aggressor, reason=""))
         return gs
-
-    # --- the wars ------------------------------------------------------------------------------------
 
     def at_version(self) -> tuple[rd.IdOrder, Any, Any]:
         """What a close reads of the run's version of the setting (RunLoop.read_version), read once per
@@ -181,6 +176,8 @@ class RunState:
         """The injects fired so far, in order."""
         inject = self.loop.scenario.inject
         return [inject(x) for x, _ in self.fired]
+
+    # --- the wars ------------------------------------------------------------------------------------
 
     def enemies(self) -> Any:
         """Each state's enemies (numbered, ascending), padded with -1: as the option readings take them."""
@@ -377,28 +374,16 @@ class RunState:
         run = _Run(tables, first, [(at[w.aggressor], at[w.defender]) for w in self.wars],
                    self.reputation.copy(), *_constants(self.ctx.doctrine, order),
                    f"{self.seed}|{self.turn}|".encode())
-        while True:
-            status, detail = run.go(tables)
-            if status == war_loop.DONE or status == war_loop.TOO_LONG:
-                break
-            if status == war_loop.MISSING:
-                tables._child(playing(), detail)
-            elif status == war_loop.UNREAD:
-                tables._read(playing(), *divmod(detail, len(_VARIANTS)))
-            elif status == war_loop.COUNTS:  # table `detail`'s attack, at the wars as they stand in the loop
-                n_wars = war_loop.answers_and_wars(run.cursor)[1]
-                k = tables.known(self.version, self.turn, tables.attacks[detail], tables.answered[detail],
-                                 self.wars_of(tables.attacks[detail], run.wars[:n_wars].tolist()))
-                run.work[0, war_loop.slot(run.cursor)] = tables._counted(playing(), detail, run) if k is None else k
-                war_loop.found(run.cursor)
-            elif status == war_loop.ASKED_AGAIN:
-                run.work[0, war_loop.slot(run.cursor)] = tables._asked_again(playing(), detail, run)
-            elif status == war_loop.FULL_UP:
-                run.answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
-                run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
-            else:
-                raise OutOfScope("a cascade the loop cannot play")
+        tables.drive(run, playing, self.counted)
         self.settle(tables, run, powers, in_force)
+
+    def counted(self, k: int, run: _Run) -> int | None:
+        """Table k's attack, whose binding counts adversaries, at the wars as they stand in the cascade
+        `run` (the run's and those begun in it), if built."""
+        tables = self.loop.cascade
+        n_wars = war_loop.answers_and_wars(run.cursor)[1]
+        return tables.known(self.version, self.turn, tables.attacks[k], tables.answered[k],
+                            self.wars_of(tables.attacks[k], run.wars[:n_wars].tolist()))
 
     def settle(self, tables: CascadeTables, run: _Run, powers: Any, in_force: Any) -> None:
         """What the cascade the loop played leaves: the answers drawn, which stand; the attacks of its

@@ -29,6 +29,7 @@ and `engine.kernel.close` closes a kernel run's turns with them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -307,20 +308,28 @@ class CascadeTables:
         if order.ids != self.ids:
             raise OutOfScope("a world whose states are not the scenario's is not compiled")
         first = [self.table(play, gs.attacks[a]) for a in gs.turn_attacks]
-        run = _Run.of(self, gs, ctx, order, first)
+        return self.drive(_Run.of(self, gs, ctx, order, first), lambda: play)
+
+    def drive(self, run: _Run, playing: Callable[[], Play],
+              counted: Callable[[int, _Run], int | None] | None = None) -> _Run:
+        """The cascade `run` played to its end: each table or reading the loop stops for is made in the
+        phase `playing` gives (asked only when one must be made), and the loop goes on. A table whose
+        binding counts adversaries, at the wars as they stand in the loop, is first looked for by
+        `counted` (None: not built yet)."""
         while True:
             status, detail = run.go(self)
             if status == war_loop.DONE or status == war_loop.TOO_LONG:
                 return run
             if status == war_loop.MISSING:
-                self._child(play, detail)
+                self._child(playing(), detail)
             elif status == war_loop.UNREAD:
-                self._read(play, *divmod(detail, len(_VARIANTS)))
+                self._read(playing(), *divmod(detail, len(_VARIANTS)))
             elif status == war_loop.COUNTS:
-                run.work[0, war_loop.slot(run.cursor)] = self._counted(play, detail, run)
+                k = counted(detail, run) if counted is not None else None
+                run.work[0, war_loop.slot(run.cursor)] = self._counted(playing(), detail, run) if k is None else k
                 war_loop.found(run.cursor)
             elif status == war_loop.ASKED_AGAIN:
-                run.work[0, war_loop.slot(run.cursor)] = self._asked_again(play, detail, run)
+                run.work[0, war_loop.slot(run.cursor)] = self._asked_again(playing(), detail, run)
             elif status == war_loop.FULL_UP:
                 run.answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
                 run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
