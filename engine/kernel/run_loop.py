@@ -73,6 +73,7 @@ __all__ = ["RunLoop", "loop_scope", "play"]
 
 _NOBODY: frozenset[str] = frozenset()
 _ROUND = itemgetter(2)  # a war's round, in the cascade loop's rows (aggressor, defender, round)
+_SUMMARY = itemgetter(1)  # what the run's summary reads of an answer given (Given)
 
 
 def loop_scope(plan: Plan) -> str | None:
@@ -456,7 +457,8 @@ class RunState:
         """engine.montecarlo.summarise, read off the run's own state."""
         from ..mc_tally import RunSummary
         from ..montecarlo import _script_matches
-        pairs, kept = self.loop.pairs, self.pair_kept.tolist()
+        order = self.pair_order[:self.n_order]
+        honour = self.loop.honour
         script = None
         if self.asked is not None:
             final = {key: (t, r, b) for key, (_, (_, _, t, r, b)) in self.given.items()}
@@ -464,8 +466,8 @@ class RunState:
                                      {a: x.origin for a, x in self.attacks.items()})
         return RunSummary(
             index=index,
-            decisions=tuple(e[1] for e in self.given.values()),
-            honour=tuple((*pairs[p], bool(kept[p])) for p in self.pair_order[:self.n_order].tolist()),
+            decisions=tuple(map(_SUMMARY, self.given.values())),
+            honour=tuple(map(honour.__getitem__, (2 * order + self.pair_kept[order]).tolist())),
             honoured=int(self.commitments[1]), tested=int(self.commitments[0]),
             cohesion=tuple((t, total / n) for t, (total, n) in self.cohesion.items() if n),
             belligerents=len(self.belligerents), first_war=self.first_war, script=script, weights=drawn,

@@ -87,6 +87,8 @@ class RunLoop:
         # non-aggression pact's, its (attack, ally) pair and its treaty, numbered (`triggers`)
         self.pairs: list[tuple[str, str]] = []
         self.pair_of: dict[tuple[str, str], int] = {}
+        # per pair, what a run's summary says of it broken and kept (at 2 * pair and 2 * pair + 1)
+        self.honour: list[tuple[str, str, bool]] = []
         self._triggers: tuple[object, int, list[Any]] = (None, 0, [])
         self._rows = _Rows([])
 
@@ -131,6 +133,7 @@ class RunLoop:
                 if p is None:
                     p = self.pair_of[pair] = len(self.pairs)
                     self.pairs.append(pair)
+                    self.honour.extend(((t.attack, t.ally, False), (t.attack, t.ally, True)))
                 columns[0][i], columns[1][i], columns[2][i], columns[3][i] = (
                     self.at[t.ally], t.type is _NA, p, place[t.treaty])
             n = len(found)

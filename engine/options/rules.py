@@ -281,9 +281,10 @@ def wars_ended(gs: GameState, inject: Inject) -> tuple[War, tuple[str, ...], lis
     reasons_by_pair = _reasons_by_pair(gs)  # ending wars changes no attack and no answer
     others = []
     for other in gs.wars:
-        if other.pair == pair:
+        at = other.pair
+        if at == pair:
             continue
-        reasons = frozenset(reasons_by_pair.get(other.pair, ()))
+        reasons = reasons_by_pair.get(at)
         if reasons and reasons <= ended:
             others.append(other)
     return war, tuple(sorted(origins)), others
