@@ -170,6 +170,9 @@ def where(runs: int, name: str) -> None:
     timed(resume, "_state_at", lambda _: "leaving the kernel: the run's state rebuilt")
     timed(resume, "_after", lambda _: "coming back: the tables after the state found (or built)")
     timed(kernel, "_play", lambda _: "the compiled loop")
+    from engine.kernel import run_loop
+    # (the run loop's own parts: benchmarks/bench_run_loop.py --parts)
+    timed(run_loop, "play", lambda _: "runs that left the tables, played by the run loop from their start")
     # A run whose state after a turn was met too seldom to have tables of its own (resume.SIGHTINGS), or
     # whose coming back to them would cost more than it saves (an option may be open on the next turn
     # too; the states after closes seldom found again: resume.CLOSE_TRIAL), is
