@@ -50,7 +50,7 @@ from .events import (
 )
 from .model import Control, Decision, DecisionSource, Deployment, Mode, Regime, Relation, Scenario, State
 from .network import Attack
-from .world import INITIAL_REPUTATION, War, World, _members_at_start
+from .world import INITIAL_REPUTATION, IdentityMemo, War, World, _members_at_start
 
 __all__ = ["GameState", "Key", "Mode", "Status", "answered", "apply", "fold", "restate_answers"]
 
@@ -121,7 +121,8 @@ class GameState:
     # for the same values, however the game reached them, the wars the same number for the same
     # changes made in the same order from the scenario's start (see _SUCCESSORS), so two states of
     # one scenario with the same version hold the same values and a reading kept by version is
-    # checked by one integer compare. 0 is the scenario's own. The fold is their only
+    # checked by one integer compare. A scenario's setting at its start has the number of its values
+    # (`_start_setting`); the wars' 0 is no war. The fold is their only
     # writer, as it is of the values they name. Left out of a state's equality: two folds of the same
     # events compare equal in any process, whatever numbers that process gave.
     setting: int = field(default=0, compare=False)
@@ -129,7 +130,7 @@ class GameState:
 
     @classmethod
     def initial(cls, scenario: Scenario) -> GameState:
-        return cls(
+        gs = cls(
             scenario=scenario,
             controls={s.id: s.control for s in scenario.states},
             states=dict(scenario.state_by_id),
@@ -138,6 +139,8 @@ class GameState:
             known_to={t.id: frozenset(t.members) for t in scenario.treaties},
             reputation={s.id: INITIAL_REPUTATION for s in scenario.states},
         )
+        gs.setting = _start_setting(gs)
+        return gs
 
     def copy(self) -> GameState:
         """An independent copy, cheaper than folding the log again (its size is the state's,
@@ -231,10 +234,16 @@ _FRESH = count(1)
 
 def _new_setting(key: tuple[object, ...], gs: GameState) -> int:
     """The number of a history of the setting not met before in this process, once its change is
-    made in `gs`: the number of the values it leads to. Those are compared whole and in their order
-    (the dicts' items as they iterate, the forces as deployed), so two states of one number read the
-    same in every reading, whatever it iterates."""
+    made in `gs`: the number of the values it leads to."""
     _room()
+    found = _SUCCESSORS[key] = _numbered(gs)
+    return found
+
+
+def _numbered(gs: GameState) -> int:
+    """The number of the setting `gs` holds. Its values are compared whole and in their order (the
+    dicts' items as they iterate, the forces as deployed), so two states of one number read the
+    same in every reading, whatever it iterates."""
     values = (tuple(gs.states.items()), tuple(gs.relations.items()), tuple(gs.members_in_force.items()),
               tuple(gs.known_to.items()), tuple(gs.forces))
     found = _BY_VALUES.get(values)
@@ -242,7 +251,21 @@ def _new_setting(key: tuple[object, ...], gs: GameState) -> int:
         if len(_BY_VALUES) >= _VALUES_KEPT:
             _BY_VALUES.clear()
         found = _BY_VALUES[values] = next(_FRESH)
-    _SUCCESSORS[key] = found
+    return found
+
+
+_STARTS = IdentityMemo()
+
+
+def _start_setting(gs: GameState) -> int:
+    """The number of a scenario's setting at its start, the number of its values (read once per
+    scenario). Not one number for every scenario's start: a change made from the start of two
+    scenarios would then have one successor in both, and a scenario whose other history reaches
+    the values the first one's led to would hold two settings under one number."""
+    memo = _STARTS.scratch(gs.scenario)
+    found: int | None = memo.get("setting")
+    if found is None:
+        found = memo["setting"] = _numbered(gs)
     return found
 
 

@@ -85,7 +85,7 @@ def test_the_versions_move_on_the_events_that_change_what_they_name_alone(seed: 
     game = Game.new(sc, seed=seed, stochastic=True, verbose=False)
     game.play()
     gs = GameState.initial(sc)
-    assert (gs.setting, gs.warfare) == (0, 0)  # the scenario's own
+    assert (gs.setting, gs.warfare) == (GameState.initial(sc).setting, 0)  # the scenario's own, no war
     moved = {"setting": 0, "warfare": 0}
     for e in game.events:
         before = (gs.setting, gs.warfare)
@@ -259,3 +259,27 @@ def test_an_option_may_be_open_on_a_later_turn_while_its_window_holds_it_and_it_
     gs.fired = list(fired)
     gs.lapsed = {i: None for i in lapsed}
     assert may_open(gs, turn) is may
+
+
+def test_a_version_names_one_setting_whatever_the_scenarios_played_before_in_the_process() -> None:
+    """Each scenario's setting at its start has the version of its own values, not one number shared
+    by every scenario: else a change made from the start of two scenarios that differ would be
+    given one version in both, and a scenario whose other history reaches the first one's values
+    would hold two settings under one version (a process that plays several scenarios: a console
+    hosting exercises, a test session)."""
+    from tests.builders import make_scenario, relation
+    apart, close = (make_scenario("AAA BBB", relations=[relation("AAA", "BBB", affinity=value)])
+                    for value in (0.5, 0.9))
+    power = EffectApplied(turn=1, inject="umpire", path="states.AAA.power", value=2.0, reason="")
+    affinity = EffectApplied(turn=1, inject="umpire", path="relations.AAA.BBB.affinity", value=0.5, reason="")
+    first = GameState.initial(apart)
+    apply(first, power)                       # the first scenario, its power changed
+    changed = GameState.initial(close)
+    apply(changed, power)                     # the second, the same change from its own start
+    both = GameState.initial(close)
+    apply(both, affinity)
+    apply(both, power)                        # the second, now holding the first's values
+    assert (both.states, both.relations) == (first.states, first.relations)
+    assert (changed.states, changed.relations) != (both.states, both.relations)
+    assert changed.setting != both.setting
+    assert both.setting == first.setting  # the same values, the same version
