@@ -47,7 +47,7 @@ from .events import (
     TurnOpened,
     builder,
 )
-from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind, Mode
+from .model import ALL, UMPIRE, Control, Decision, DecisionSource, Inject, InjectKind, Mode, Scenario
 from .network import Attack, Trigger, cascade
 from .play import Context, Play, Step, facts, first, inject_visibility, obligations, treaty_visibility
 from .resolve import Accounts, resolve
@@ -65,7 +65,7 @@ _EFFECT_APPLIED = builder(EffectApplied)
 _ATTACK_MADE = builder(AttackMade)
 
 __all__ = ["MAX_CASCADE_ROUNDS", "Context", "Step", "choose_for_missing", "choose_option", "close_turn",
-           "examine", "fire_adhoc", "obligations", "open_turn", "override", "override_option", "submit",
+           "examine", "fire_adhoc", "made_attack", "obligations", "open_turn", "override", "override_option", "submit",
            "trigger_inject"]
 
 
@@ -156,8 +156,17 @@ def _fire(play: Play, inject: Inject, *, adhoc: bool = False, by_umpire: bool = 
     yield from _forces(play.gs, inject)
     if inject.kind.traits.ends_war:
         yield from options.ceasefire(play.gs, inject)
-    if (inject.is_attack and inject.target) or play.gs.scenario.threatens(inject):
-        yield from examine(play, Attack.from_inject(inject), round_=1, visibility=vis)
+    attack = made_attack(play.gs.scenario, inject)
+    if attack is not None:
+        yield from examine(play, attack, round_=1, visibility=vis)
+
+
+def made_attack(scenario: Scenario, inject: Inject) -> Attack | None:
+    """The attack an inject makes when it fires (an attack with a target, or a threat: a statement,
+    intelligence report, mobilization or deployment that threatens its target), else None."""
+    if (inject.is_attack and inject.target) or scenario.threatens(inject):
+        return Attack.from_inject(inject)
+    return None
 
 
 def _forces(gs: GameState, inject: Inject) -> Iterator[Event]:

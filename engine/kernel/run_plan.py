@@ -23,6 +23,7 @@ from ..model import RESPONSES, Decision, Inject, ObligationType
 from ..options.rules import actor_of
 from ..options.weights import family
 from ..play import Context, facts
+from ..turn import made_attack
 from ..world import World
 from .close import tables_of
 from .option_phase import option_index, probe_index
@@ -75,9 +76,7 @@ class RunLoop:
             keyed_by = (i.target or actor) if kind == "deployment" else actor if kind == "treaty-signed" else ""
             self.option_of[i.id] = (kind, actor, keyed_by)
         # the attack (or threat) each inject makes when it fires, else None (engine.turn._fire)
-        self.attack_of: dict[str, Attack | None] = {
-            i.id: Attack.from_inject(i) if (i.is_attack and i.target) or scenario.threatens(i) else None
-            for i in scenario.injects}
+        self.attack_of: dict[str, Attack | None] = {i.id: made_attack(scenario, i) for i in scenario.injects}
         self.option_tables: dict[tuple[object, ...], Any] = {}
         # per version and attack, whether what binds in it counts adversaries (its table is the wars' too)
         self.counts_wars: dict[tuple[int, Attack], bool] = {}
