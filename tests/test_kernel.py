@@ -661,3 +661,11 @@ def test_a_dask_cluster_hands_chunks_to_the_kernel() -> None:
         outcome = runner.run(plan, scheduler=cluster.scheduler_address, chunk_size=25, engine=engine)
     assert outcome.backend.startswith("dask") and outcome.engine == engine and engine.compiled
     assert outcome.results().to_dict() == mc.run_chunk(plan, 0, 60).results(plan).to_dict()
+
+
+def test_the_kernel_package_loads_without_the_compiler() -> None:
+    """`casus run --reference`, the console and the CLI import the kernel's package: numba (half a
+    second) loads only when a plan is prepared for the kernel."""
+    code = "import sys, engine.kernel, engine.kernel.scope; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"

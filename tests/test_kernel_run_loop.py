@@ -25,7 +25,7 @@ from engine.scenario import load
 pytest.importorskip("numba")
 
 from engine.kernel import run_loop  # noqa: E402
-from engine.kernel.scope import OutOfScope  # noqa: E402
+from engine.kernel.scope import OutOfScope, loop_scope  # noqa: E402
 from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
 from tests.test_kernel_options import crises  # noqa: E402
@@ -117,9 +117,9 @@ def test_runs_from_a_prefix_are_left_to_the_prefix_path() -> None:
     sc = load(ROOT / "scenarios" / "baltic-2027.yaml")
     game = Game.new(sc, seed=0, stochastic=True, verbose=False)
     game.play(turns=2)
-    assert run_loop.loop_scope(mc.Plan(sc, 4, seed=1)) is None
+    assert loop_scope(mc.Plan(sc, 4, seed=1)) is None
     plan = mc.Plan(sc, 4, seed=1, prefix=tuple(game.events))
-    assert run_loop.loop_scope(plan) == "a run from a game's prefix"
+    assert loop_scope(plan) == "a run from a game's prefix"
     assert kernel.prepare(plan).loop is None
 
 

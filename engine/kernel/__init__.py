@@ -38,8 +38,7 @@ import numpy as np
 
 from ..mc_stats import ExactSum
 from ..mc_tally import RunSummary, Tally
-from .run_loop import loop_scope
-from .scope import OutOfScope, kernel_scope
+from .scope import OutOfScope, kernel_scope, loop_scope
 
 if TYPE_CHECKING:
     from ..montecarlo import Plan

@@ -69,18 +69,11 @@ if TYPE_CHECKING:
     from ..mc_tally import RunSummary
     from ..montecarlo import Plan
 
-__all__ = ["RunLoop", "loop_scope", "play"]
+__all__ = ["RunLoop", "play"]
 
 _NOBODY: frozenset[str] = frozenset()
 _ROUND = itemgetter(2)  # a war's round, in the cascade loop's rows (aggressor, defender, round)
 _SUMMARY = itemgetter(1)  # what the run's summary reads of an answer given (Given)
-
-
-def loop_scope(plan: Plan) -> str | None:
-    """Why the run loop does not play the plan's runs (the kernel's other path does), else None."""
-    if plan.prefix:
-        return "a run from a game's prefix"
-    return None
 
 
 class RunState:

@@ -30,7 +30,7 @@ from ..model import Scenario
 if TYPE_CHECKING:
     from ..montecarlo import Plan
 
-__all__ = ["OutOfScope", "kernel_scope"]
+__all__ = ["OutOfScope", "kernel_scope", "loop_scope"]
 
 
 class OutOfScope(Exception):
@@ -40,4 +40,12 @@ class OutOfScope(Exception):
 def kernel_scope(scenario: Scenario, plan: Plan) -> str | None:
     """None when the kernel plays this plan, else the reason it does not (in words). Every plan
     is in scope today; the tables can still find one outside it (`OutOfScope`)."""
+    return None
+
+
+def loop_scope(plan: Plan) -> str | None:
+    """Why the run loop (engine.kernel.run_loop) does not play the plan's runs that leave the tables
+    (the older path does: engine.kernel.resume), else None."""
+    if plan.prefix:
+        return "a run from a game's prefix"
     return None
