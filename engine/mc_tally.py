@@ -75,14 +75,12 @@ class Tally:
         return cls(len(plan.vary), len(plan.scenario.script))
 
     def add(self, run: RunSummary) -> None:
-        self.runs += 1
-        self._add_pairs(run)
-        self._add_rest(run)
+        self.add_all([run])
 
     def add_all(self, runs: list[RunSummary]) -> None:
-        """`add` of each run, the answers and commitments counted all at once: the same tuples recur
+        """Each run added, the answers and commitments counted all at once: the same tuples recur
         from run to run, so they are counted first (in C) and each one met is tallied once, times
-        its count. The counts are the same as `add`'s, whatever the order."""
+        its count. The counts are the same whatever the order and however the runs are grouped."""
         self.runs += len(runs)
         seen: Counter[tuple[str, str, int, int, bool] | tuple[str, str, bool]] = Counter()
         for run in runs:
@@ -108,7 +106,7 @@ class Tally:
                 row[HONOURED] += entry[2] * n
 
     def _add_rest(self, run: RunSummary) -> None:
-        """What `add` tallies of a run besides its answers and commitments."""
+        """What is tallied of a run besides its answers and commitments."""
         for treaty, value in run.cohesion:
             self.cohesion.setdefault(treaty, Counter())[round(value, 4)] += 1
             self.cohesion_sum.setdefault(treaty, ExactSum()).add(value)
@@ -132,24 +130,6 @@ class Tally:
             if rate is not None:
                 self.moments[0].add(run.weights, rate)
             self.moments[1].add(run.weights, float(run.belligerents))
-
-    def _add_pairs(self, run: RunSummary) -> None:
-        pairs = self.pairs
-        for attack, state, turn, rank, bound in run.decisions:
-            row = pairs.get((attack, state))
-            if row is None:
-                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, turn, 0]
-            row[ASKED] += 1
-            row[FIRST_RESPONSE + rank] += 1
-            row[BOUND] += bound
-            if turn < row[FIRST_TURN]:
-                row[FIRST_TURN] = turn
-        for attack, state, ok in run.honour:
-            row = pairs.get((attack, state))
-            if row is None:  # tested without a decision of its own (a standing answer)
-                row = pairs[(attack, state)] = [0, 0, 0, 0, 0, 0, 0, 0, NO_TURN, 0]
-            row[TESTED] += 1
-            row[HONOURED] += ok
 
     def merge(self, other: Tally) -> Tally:
         self.runs += other.runs

@@ -171,7 +171,7 @@ def test_chunk_tallies_merge_in_any_order_to_the_whole():
 @pytest.mark.parametrize("name", ["baltic-2027.yaml", "history/1914-july-crisis.yaml"])
 def test_runs_tallied_all_at_once_are_tallied_as_one_by_one(name):
     """`Tally.add_all` counts the answers and commitments of many runs at once: the same tally as
-    adding them one by one, in any order."""
+    adding them one by one, in any order and grouping."""
     plan = mc.Plan(load(ROOT / "scenarios" / name), 30, seed=4, vary=(mc.parse_vary("reputation=0.5:1.5"),))
     runs = [mc.play_run(plan, i) for i in range(plan.runs)]
     one_by_one = mc.Tally.empty(plan)

@@ -63,7 +63,7 @@ from .options import (
 )
 from .run_plan import TABLES_KEPT, Given, RunLoop
 from .settle_loop import note_answers, settle_turn
-from .war import ROWS_KEPT, CascadeTables, _constants, _Run
+from .war import ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 
 if TYPE_CHECKING:
     from ..mc_tally import RunSummary
@@ -185,17 +185,17 @@ class RunState:
         return self.foes.get(state, _NOBODY)
 
     def wars_of(self, attack: Attack, begun: list[list[int]] | None = None) -> tuple[frozenset[str], ...]:
-        """The enemies of the attack's target, then of each attacker, with the wars `begun` in the
-        cascade so far (numbered pairs): what a table whose binding counts adversaries is kept by."""
+        """What a table of `attack` whose binding counts adversaries is kept by (`parties_wars`), at the
+        run's wars and those `begun` in the cascade so far (numbered pairs)."""
         if not begun:
-            return tuple(self.enemies_of(s) for s in (attack.target, *attack.attackers))
+            return parties_wars(attack, self.enemies_of)
         ids, at = self.loop.ids, self.loop.at
-        out = []
-        for s in (attack.target, *attack.attackers):
+
+        def enemies(s: str) -> frozenset[str]:
             i = at[s]
             more = {ids[b] for a, b, *_ in begun if a == i} | {ids[a] for a, b, *_ in begun if b == i}
-            out.append(self.enemies_of(s) | more if more else self.enemies_of(s))
-        return tuple(out)
+            return self.enemies_of(s) | more if more else self.enemies_of(s)
+        return parties_wars(attack, enemies)
 
     def begin_war(self, a: str, d: str) -> None:
         self.wars.append(War(a, d))
@@ -388,7 +388,7 @@ class RunState:
         attacks = tables.attacks
         answers = run.answers[:n_answers]
         rows = loop.rows(tables)
-        note_answers(answers, rows.probe, rows.state, rows.counts, self.ranks, self.counts)
+        note_answers(answers, rows.probe.view(), rows.state.view(), rows.counts.view(), self.ranks, self.counts)
         drawn = answers[answers[:, 3] == 0]  # (a side already taken is no answer given this turn)
         if drawn.shape[0]:
             rows_drawn = drawn[:, 1].tolist()

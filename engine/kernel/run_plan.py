@@ -26,6 +26,7 @@ from ..play import Context, facts
 from ..turn import made_attack
 from ..world import World
 from .close import tables_of
+from .columns import Column
 from .option_phase import option_index, probe_index
 from .setting import Transitions
 from .war import CascadeTables
@@ -88,7 +89,7 @@ class RunLoop:
         self.pair_of: dict[tuple[str, str], int] = {}
         # per pair, what a run's summary says of it broken and kept (at 2 * pair and 2 * pair + 1)
         self.honour: list[tuple[str, str, bool]] = []
-        self._triggers: tuple[object, int, list[Any]] = (None, 0, [])
+        self._triggers: tuple[object, list[Column]] = (None, [])
         self._rows = _Rows([])
 
     def rows(self, tables: CascadeTables) -> _Rows:
@@ -98,46 +99,36 @@ class RunLoop:
         situations = tables.situations
         if rows.of is not situations:
             rows = self._rows = _Rows(situations)
-        n = len(situations)
-        if rows.n < n:
-            if rows.probe.shape[0] < n:
-                rows.grow(2 * n)
-            attack_place, at = self.attack_place, self.at
-            for j in range(rows.n, n):
-                state, partner, attack, treaty, _, _ = situations[j]
-                rows.probe[j] = attack_place.get(attack.id, -1)
-                rows.state[j] = at[state]
-                rows.counts[j] = treaty is not None and partner not in attack.attackers
-                rows.keys.append((attack.id, state))
-                rows.entries.extend([None] * len(RESPONSES))
-            rows.n = n
+        attack_place, at = self.attack_place, self.at
+        for j in range(len(rows.keys), len(situations)):
+            state, partner, attack, treaty, _, _ = situations[j]
+            rows.probe.append(attack_place.get(attack.id, -1))
+            rows.state.append(at[state])
+            rows.counts.append(treaty is not None and partner not in attack.attackers)
+            rows.keys.append((attack.id, state))
+            rows.entries.extend([None] * len(RESPONSES))
         return rows
 
     def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
         """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether
         it is a non-aggression pact's, its pair, its treaty (numbered in the scenario's order)."""
-        of, n, columns = self._triggers
         found = account.triggers
-        if of is not found:  # the tables started afresh
-            n, columns = 0, [np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.bool_),
-                             np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.int64)]
-        if n < len(found):
-            if columns[0].shape[0] < len(found):
-                columns = [np.concatenate([c, np.zeros(2 * len(found), dtype=c.dtype)]) for c in columns]
-            place = {t: k for k, t in enumerate(self.treaty_ids)}
-            for i in range(n, len(found)):
-                t = found[i]
-                pair = (t.attack, t.ally)
-                p = self.pair_of.get(pair)
-                if p is None:
-                    p = self.pair_of[pair] = len(self.pairs)
-                    self.pairs.append(pair)
-                    self.honour.extend(((t.attack, t.ally, False), (t.attack, t.ally, True)))
-                columns[0][i], columns[1][i], columns[2][i], columns[3][i] = (
-                    self.at[t.ally], t.type is _NA, p, place[t.treaty])
-            n = len(found)
-        self._triggers = (found, n, columns)
-        return columns[0][:n], columns[1][:n], columns[2][:n], columns[3][:n]
+        if self._triggers[0] is not found:  # the tables started afresh
+            self._triggers = (found, [Column(np.int64), Column(np.bool_), Column(np.int64), Column(np.int64)])
+        ally, pact, pair_of, treaty_of = columns = self._triggers[1]
+        place = {t: k for k, t in enumerate(self.treaty_ids)}
+        for t in found[len(ally):]:
+            pair = (t.attack, t.ally)
+            p = self.pair_of.get(pair)
+            if p is None:
+                p = self.pair_of[pair] = len(self.pairs)
+                self.pairs.append(pair)
+                self.honour.extend(((t.attack, t.ally, False), (t.attack, t.ally, True)))
+            ally.append(self.at[t.ally])
+            pact.append(t.type is _NA)
+            pair_of.append(p)
+            treaty_of.append(place[t.treaty])
+        return columns[0].view(), columns[1].view(), columns[2].view(), columns[3].view()
 
     def read_version(self, world: World) -> tuple[rd.IdOrder, Any, Any]:
         """What a turn's close reads of a version of the setting: the states' numbering with their
@@ -154,18 +145,7 @@ class _Rows:
     its answer, and its answer at each level once drawn (the decision and what the summary reads)."""
 
     def __init__(self, of: list[Any]) -> None:
-        self.of, self.n = of, 0
-        self.probe = np.zeros(0, dtype=np.int64)
-        self.state = np.zeros(0, dtype=np.int64)
-        self.counts = np.zeros(0, dtype=np.bool_)
+        self.of = of
+        self.probe, self.state, self.counts = Column(np.int64), Column(np.int64), Column(np.bool_)
         self.keys: list[tuple[str, str]] = []
         self.entries: list[Given | None] = []  # per row and level (row * levels + level)
-
-    def grow(self, size: int) -> None:
-        for name in ("probe", "state", "counts"):
-            old = getattr(self, name)
-            new = np.zeros(size, dtype=old.dtype)
-            new[:old.shape[0]] = old
-            setattr(self, name, new)
-
-

@@ -56,7 +56,7 @@ from .accounts import AccountTables
 from .columns import Column
 from .scope import OutOfScope
 
-__all__ = ["Answer", "CascadeTables", "Outcome", "ROWS_KEPT", "check", "compile_loop"]
+__all__ = ["Answer", "CascadeTables", "Outcome", "ROWS_KEPT", "check", "compile_loop", "parties_wars"]
 
 _DECISION = constructor(Decision)  # (positional, as engine.decide makes its answers)
 _DOCTRINE = DecisionSource.DOCTRINE
@@ -148,7 +148,7 @@ class CascadeTables:
         world = world or play.world
         graph = play.graph.at(world)
         counts = graph.counts_wars(attack)
-        wars = tuple(world.enemies(s) for s in (attack.target, *attack.attackers)) if counts else None
+        wars = parties_wars(attack, world.enemies) if counts else None
         key = (world.setting, world.turn, attack, answered, wars)
         found = self.found.get(key)
         if found is None:
@@ -335,6 +335,12 @@ class CascadeTables:
                 run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
             else:
                 raise OutOfScope("a cascade the loop cannot play")
+
+
+def parties_wars(attack: Attack, enemies: Callable[[str], frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """What the table of an attack whose binding counts adversaries is kept by besides the attack
+    (`CascadeTables.table`, `known`): the enemies of its target, then of each attacker."""
+    return tuple(enemies(s) for s in (attack.target, *attack.attackers))
 
 
 def compile_loop() -> None:
