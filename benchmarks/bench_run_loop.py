@@ -64,13 +64,13 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
         inner = kept[name]
 
         def call(self: Any, *args: Any) -> Any:
-            answers = len(self.given)
+            answers = int(self.at[run_loop.ASKED])
             began = clock()
             found = inner(self, *args)
             spent[part][1] += clock() - began - tick
             spent[part][0] += 1
             if part == "cascade":
-                spent["answers"][0] += len(self.given) - answers
+                spent["answers"][0] += int(self.at[run_loop.ASKED]) - answers
             return found
         return call
 

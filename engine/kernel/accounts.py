@@ -136,11 +136,17 @@ class AccountTables:
         while True:
             n_groups, _, n_tested = resolve_turn(
                 run.examined, war_loop.examined(run.cursor), run.answers, war_loop.answers_and_wars(run.cursor)[0],
-                self.arrays(), self.out("rows", len(tables.situations)), self.out("groups", room, 8),
-                self.out("ayes", len(self.voters)), self.out("owed", room, 2), self.out("tested", room, 2))
+                self.arrays(), *self.outs(tables, room))
             if n_groups >= 0:
                 return n_groups, n_tested
             room *= 2  # (a turn meets each table once, so its groups and obligations fit: never so far)
+
+    def outs(self, tables: CascadeTables, room: int) -> tuple[npt.NDArray[Any], ...]:
+        """What the loop writes to, with room for `room` groups and commitments: per row of the cascade
+        tables, its answer (-1 none), and the groups, the voters' votes, the commitments accounted and
+        those tested."""
+        return (self.out("rows", len(tables.situations)), self.out("groups", room, 8),
+                self.out("ayes", len(self.voters)), self.out("owed", room, 2), self.out("tested", room, 2))
 
 
 class Ballots:

@@ -10,17 +10,25 @@ phases. Here a run is what its turns read and change, kept as the compiled loops
   fired changes, and to a version the reference engine's own fold reads once per (version,
   inject) (`engine.kernel.setting.Transitions`);
 - the reputations, in the states' id order;
-- the wars, in the order they began, each with its turn (and as a matrix of pairs), and the
-  attacks made, as the ceasefire rule and the probes read them;
+- the wars, in the order they began (numbered pairs), as a matrix of pairs, and each pair's turn
+  its war began;
+- the attacks made, numbered by the plan, each with the turn it was first made, in the order made;
+- the answers that stand: per (attack, state), numbered by the plan, the number of its answer
+  (each answer is made once per plan and shared by the runs that give it), in the order first
+  answered, and every answer drawn with its turn, in the order drawn;
 - the injects fired and the options lapsed, as masks; the answers to each attack inject, as the
-  probes read them;
-- the answers that stand.
+  probes read them.
+
+These are arrays, so a cascade's close (its votes, the answers it leaves, the wars it begins, the
+commitments settled and cohesion) is one compiled call (`engine.kernel.settle_loop`). The maps a
+game holds (the wars, attacks and answers as the reference engine's readings and the ceasefire's
+rule take them) are made from them when read, and kept until they change.
 
 Every rule is the reference engine's, read where it lives: the options open and lapsing and each
 option's chance and choice are compiled (`engine.kernel.option_phase`, `engine.kernel.options`),
 a turn's cascade, its councils' votes, its commitments and cohesion are the compiled loops'
 (`engine.kernel.war`, `engine.kernel.accounts`, `engine.kernel.settle_loop`), a ceasefire's wars
-ended are `engine.options.rules.wars_ended`'s, asked of the run's wars, attacks and answers.
+ended are `engine.options.rules.wars_ended_of`'s, asked of the run's wars, attacks and answers.
 Tables a run needs and no run has met are read in a game's state made for the run at that point
 (`RunState.state`), as the reference engine would hold it there. What the run loop holds is the
 order of a turn: the injects due, then the options, each fired at once; then the cascade, the
@@ -33,7 +41,6 @@ checks each run's summary against the reference engine's, field for field.
 """
 from __future__ import annotations
 
-from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,7 +51,7 @@ from ..attack import Attack
 from ..doctrine import readings as rd
 from ..events import ResolveSet, WarBegun
 from ..model import RESPONSES, Decision, Inject
-from ..options.rules import probability, wars_ended
+from ..options.rules import probability, wars_ended_of
 from ..play import Context, Play
 from ..state import GameState, Status, apply
 from ..turn import _option_draw
@@ -61,40 +68,72 @@ from .options import (
     signed_table,
     withdrawal_table,
 )
-from .run_plan import TABLES_KEPT, Given, RunLoop
-from .settle_loop import note_answers, settle_turn
+from .run_plan import TABLES_KEPT, RunLoop
+from .settle_loop import (
+    ANSWERED,
+    ASKED,
+    ATTACKS,
+    COUNTERS,
+    FIRST_WAR,
+    PAIRS,
+    SETTLED,
+    TREATIES,
+    UNNUMBERED,
+    WARS,
+    close_cascade,
+)
 from .war import ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 
 if TYPE_CHECKING:
     from ..mc_tally import RunSummary
     from ..montecarlo import Plan
 
-__all__ = ["RunLoop", "play"]
+__all__ = ["ASKED", "RunLoop", "RunState", "play"]
 
 _NOBODY: frozenset[str] = frozenset()
-_ROUND = itemgetter(2)  # a war's round, in the cascade loop's rows (aggressor, defender, round)
-_SUMMARY = itemgetter(1)  # what the run's summary reads of an answer given (Given)
 
 
 class RunState:
     """One run: its state as the loop holds it (see the module)."""
 
     def __init__(self, loop: RunLoop, seed: int, ctx: Context, resolves: dict[str, float]) -> None:
-        n = len(loop.ids)
+        n, start = len(loop.ids), loop.start
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
-        self.version = loop.start.setting
+        self.version = start.setting
         self.turn = 0
-        self.reputation = np.asarray([loop.start.reputation[s] for s in loop.ids], dtype=np.float64)
-        self.wars: list[War] = list(loop.start.wars)
-        self.war_began: dict[frozenset[str], int] = dict(loop.start.war_began)
-        self.attacks: dict[str, Attack] = dict(loop.start.attacks)
-        self.attack_turn: dict[str, int] = dict(loop.start.attack_turn)
-        # each answer that stands, and what the run's summary reads of it (attack, state, turn, level, bound)
-        self.given: dict[tuple[str, str], Given] = {
-            key: (d, (d.attack, d.state, d.turn, d.response.rank, d.treaty is not None))
-            for key, d in loop.start.decisions.items()}
-        self.answers: dict[tuple[str, str], Decision] = dict(loop.start.decisions)  # the same, as a game holds them
-        self.ceased: dict[str, None] = dict(loop.start.ceased)
+        self.reputation = np.asarray([start.reputation[s] for s in loop.ids], dtype=np.float64)
+        self.at = np.zeros(COUNTERS, dtype=np.int64)  # the run's counters (engine.kernel.settle_loop)
+        self.at[FIRST_WAR] = -1
+        # each answer drawn, with its turn, in the order drawn: a scripted crisis's record is matched
+        # against them, and the answers as a game holds them are brought up to date from them
+        self.asked = np.zeros((64, 2), dtype=np.int64)
+        # the answers that stand: per (attack, state) numbered by the plan, its answer's number (-1: none),
+        # and the pairs in the order first answered
+        self.key_given = np.full(len(loop.keys) + 64, -1, dtype=np.int64)
+        self.key_order = np.zeros(len(loop.keys) + 64, dtype=np.int64)
+        for key, given in zip(loop.start_keys, loop.start_given):
+            self.key_order[self.at[ANSWERED]] = key
+            self.at[ANSWERED] += 1
+            self.key_given[key] = given
+        # the attacks made: per attack numbered by the plan, the turn it was first made (-1: not made), and
+        # the attacks in the order made
+        self.attack_turn_of = np.full(len(loop.attack_list) + 64, -1, dtype=np.int64)
+        self.attack_order = np.zeros(len(loop.attack_list) + 64, dtype=np.int64)
+        for a in loop.start_attacks:
+            self.made_attack(a, start.attack_turn[loop.attack_list[a].id])
+        # the wars: the pairs at war (a matrix), the wars in the order they began (numbered aggressor,
+        # defender), each pair's turn its war began (-1: none), the states that went to war in the run
+        self.adjacent = np.zeros((n, n), dtype=np.bool_)
+        self.war_list = np.zeros((n * n + len(start.wars) + 1, 2), dtype=np.int64)
+        self.began = np.full((n, n), -1, dtype=np.int64)
+        self.belligerent = np.zeros(n, dtype=np.bool_)
+        for w in start.wars:
+            i, j = loop.at[w.aggressor], loop.at[w.defender]
+            self.adjacent[i, j] = self.adjacent[j, i] = True
+            self.war_list[self.at[WARS]] = i, j
+            self.at[WARS] += 1
+            self.began[i, j] = self.began[j, i] = start.war_began.get(w.pair, -1)
+        self.ceased: dict[str, None] = dict(start.ceased)
         self.fired_mask = np.zeros(len(loop.options.injects) + 1, dtype=np.bool_)  # (+1: see `scheduled`)
         self.out = np.empty(len(loop.options.options), dtype=np.int64)  # the options open or lapsing
         self.probes = np.empty(len(loop.probes.attacks) * n + 1, dtype=np.float64)  # an attacker's probes
@@ -103,30 +142,55 @@ class RunState:
         self.ranks = np.full((len(loop.probes.attacks), n), -1, dtype=np.int64)
         self.counts = np.zeros((len(loop.probes.attacks), n), dtype=np.bool_)
         self.turn_attacks: list[str] = []
-        # the wars as a matrix of pairs, and each state's enemies as the readings take them (made when read)
-        self.adjacent = np.zeros((n, n), dtype=np.bool_)
         self.enemy_rows = np.empty((n, n), dtype=np.int64)
-        for w in self.wars:
-            self.adjacent[loop.at[w.aggressor], loop.at[w.defender]] = True
-            self.adjacent[loop.at[w.defender], loop.at[w.aggressor]] = True
-        self._enemies: Any = None
-        self.foes: dict[str, frozenset[str]] = {}  # each state's enemies by name
-        for w in self.wars:
-            self.foes[w.aggressor] = self.foes.get(w.aggressor, _NOBODY) | {w.defender}
-            self.foes[w.defender] = self.foes.get(w.defender, _NOBODY) | {w.aggressor}
         # what the run's summary reads, in the order the reference engine's log says it
         self.fired: list[tuple[str, int]] = []
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
         # pairs in the order first accounted, and the commitments tested and honoured
         self.pair_kept = np.full(len(loop.pairs) + 16, -1, dtype=np.int8)
         self.pair_order = np.zeros(len(loop.pairs) + 16, dtype=np.int64)
-        self.n_order = 0
         self.commitments = np.zeros(2, dtype=np.int64)
-        self.cohesion: dict[str, list[float]] = {}
-        self.belligerents: set[str] = set()
-        self.first_war: int | None = None
-        # the answers in the order drawn, which a scripted crisis's record is matched against
-        self.asked: list[tuple[str, str, int]] | None = [] if loop.scenario.script else None
+        # per treaty, its cohesion summed over the turns weighted by the commitments it weighed, and those
+        # commitments; the treaties in the order first measured
+        self.cohesion = np.zeros(len(loop.treaty_ids), dtype=np.float64)
+        self.cases = np.zeros(len(loop.treaty_ids), dtype=np.int64)
+        self.treaty_order = np.zeros(len(loop.treaty_ids), dtype=np.int64)
+        self.missing = np.zeros(64, dtype=np.int64)  # answers a cascade drew that are not numbered yet
+        self.last: _Run | None = None  # the run's last cascade, whose arrays the next one takes over
+        self._changed()
+        # the answers that stand as a game holds them, and how many of those asked they have taken
+        self._answers: dict[tuple[str, str], Decision] = {
+            loop.keys[k]: loop.given[self.key_given[k]][0] for k in self.key_order[:self.at[ANSWERED]].tolist()}
+        self._answered = 0
+        self._attacks: tuple[int, dict[str, Attack]] = (-1, {})
+
+    def _changed(self) -> None:
+        """The wars changed: what is read of them is made again when next read."""
+        self._wars: list[War] | None = None
+        self._enemies: Any = None
+        self._foes: dict[str, frozenset[str]] = {}
+
+    def made_attack(self, a: int, turn: int) -> int:
+        """Attack `a` (numbered by the plan) made on `turn`: the turn it was first made."""
+        if a >= self.attack_turn_of.shape[0]:
+            self._room()
+        if self.attack_turn_of[a] < 0:
+            self.attack_turn_of[a] = turn
+            self.attack_order[self.at[ATTACKS]] = a
+            self.at[ATTACKS] += 1
+        return int(self.attack_turn_of[a])
+
+    def _room(self) -> None:
+        """Room in the run's arrays for every (attack, state) and attack the plan has numbered."""
+        loop = self.loop
+        if len(loop.keys) > self.key_given.shape[0]:
+            more = len(loop.keys) + 64 - self.key_given.shape[0]
+            self.key_given = np.concatenate([self.key_given, np.full(more, -1, dtype=np.int64)])
+            self.key_order = np.concatenate([self.key_order, np.zeros(more, dtype=np.int64)])
+        if len(loop.attack_list) > self.attack_turn_of.shape[0]:
+            more = len(loop.attack_list) + 64 - self.attack_turn_of.shape[0]
+            self.attack_turn_of = np.concatenate([self.attack_turn_of, np.full(more, -1, dtype=np.int64)])
+            self.attack_order = np.concatenate([self.attack_order, np.zeros(more, dtype=np.int64)])
 
     # --- the run's state as the reference engine would hold it, for a table no run has met ---------
 
@@ -141,7 +205,7 @@ class RunState:
         gs = kept.copy()
         gs.seed, gs.turn, gs.status = self.seed, self.turn, Status.OPEN
         gs.reputation = dict(zip(loop.ids, self.reputation.tolist()))
-        gs.attacks, gs.attack_turn = dict(self.attacks), dict(self.attack_turn)
+        gs.attacks, gs.attack_turn = dict(self.attacks), self.attack_turn
         gs.decisions = dict(self.answers)
         gs.turn_attacks, gs.turn_decisions, gs.overrides, gs.options_due = list(self.turn_attacks), {}, {}, {}
         gs.resolves = dict(self.resolves)
@@ -150,8 +214,9 @@ class RunState:
         gs.lapsed = dict.fromkeys(x for x, k in zip(self.loop.options.injects, self.lapsed_mask.tolist()) if k)
         # The wars put in by the fold's own rule, from none: their version names these wars.
         gs.wars, gs.war_began, gs.warfare, gs.truces = [], {}, 0, {}
-        for w in self.wars:
-            apply(gs, WarBegun(turn=self.war_began.get(w.pair, self.turn), aggressor=w.aggressor,
+        for w, (a, b) in zip(self.wars, self.war_list[:self.at[WARS]].tolist()):
+            began = int(self.began[a, b])
+            apply(gs, WarBegun(turn=began if began >= 0 else self.turn, aggressor=w.aggressor,
                                defender=w.defender, round=1, actor=w.aggressor, reason=""))
         return gs
 
@@ -165,6 +230,44 @@ class RunState:
             found = self.loop.read_version(world)
             versions[self.version] = found
         return found
+
+    # --- the run's records as a game holds them (made when read) ---------------------------------------
+
+    @property
+    def wars(self) -> list[War]:
+        """The wars, in the order they began."""
+        if self._wars is None:
+            ids, war = self.loop.ids, self.loop.war
+            self._wars = [war(ids[a], ids[b]) for a, b in self.war_list[:self.at[WARS]].tolist()]
+        return self._wars
+
+    @property
+    def attacks(self) -> dict[str, Attack]:
+        """The attacks made, by their ids, in the order made (read only: kept until an attack is made)."""
+        made = int(self.at[ATTACKS])
+        if self._attacks[0] != made:
+            attack_list = self.loop.attack_list
+            self._attacks = (made, {attack_list[a].id: attack_list[a] for a in self.attack_order[:made].tolist()})
+        return self._attacks[1]
+
+    @property
+    def attack_turn(self) -> dict[str, int]:
+        """The turn each attack was first made."""
+        attack_list = self.loop.attack_list
+        return {attack_list[a].id: int(self.attack_turn_of[a]) for a in self.attack_order[:self.at[ATTACKS]].tolist()}
+
+    @property
+    def answers(self) -> dict[tuple[str, str], Decision]:
+        """The answers that stand, as a game holds them: brought up to date when read (a ceasefire reads
+        them, most turns do not), from the answers asked since, each (attack, state) in the place of its
+        first answer with its last."""
+        asked = int(self.at[ASKED])
+        if self._answered < asked:
+            keys, given, key_given, answers = self.loop.keys, self.loop.given, self.key_given, self._answers
+            for k in self.asked[self._answered:asked, 0].tolist():
+                answers[keys[k]] = given[key_given[k]][0]
+            self._answered = asked
+        return self._answers
 
     def history(self) -> list[Inject]:
         """The injects fired so far, in order."""
@@ -180,9 +283,16 @@ class RunState:
             self._enemies = self.enemy_rows
         return self._enemies
 
+    def numbered(self) -> Any:
+        """The wars, numbered (aggressor, defender), in the order they began: as the cascade loop takes them."""
+        return self.war_list[:self.at[WARS]]
+
     def enemies_of(self, state: str) -> frozenset[str]:
         """The state's enemies, by name (as `World.enemies` gives them)."""
-        return self.foes.get(state, _NOBODY)
+        found = self._foes.get(state)
+        if found is None:
+            found = self._foes[state] = self.loop.foes(self.loop.at[state], self.adjacent)
+        return found
 
     def wars_of(self, attack: Attack, begun: list[list[int]] | None = None) -> tuple[frozenset[str], ...]:
         """What a table of `attack` whose binding counts adversaries is kept by (`parties_wars`), at the
@@ -197,31 +307,20 @@ class RunState:
             return self.enemies_of(s) | more if more else self.enemies_of(s)
         return parties_wars(attack, enemies)
 
-    def begin_war(self, a: str, d: str) -> None:
-        self.wars.append(War(a, d))
-        self.war_began.setdefault(frozenset((a, d)), self.turn)
-        self.belligerents.update((a, d))
-        if self.first_war is None:
-            self.first_war = self.turn
-        self._at_war(a, d, True)
-
-    def end_war(self, a: str, d: str, origins: tuple[str, ...]) -> None:
-        self.wars = [w for w in self.wars
-                     if not ((w.aggressor == a and w.defender == d) or (w.aggressor == d and w.defender == a))]
-        self.war_began.pop(frozenset((a, d)), None)
+    def end_wars(self, pairs: list[tuple[str, str]], origins: tuple[str, ...]) -> None:
+        """The wars of `pairs` ended (a ceasefire's), and the attacks that began the first noted as ceased."""
+        at, war_list = self.loop.at, self.war_list
+        ended = np.asarray([(at[a], at[d]) for a, d in pairs], dtype=np.int64)
+        i, j = ended[:, 0], ended[:, 1]
+        self.adjacent[i, j] = self.adjacent[j, i] = False
+        self.began[i, j] = self.began[j, i] = -1
+        wars = war_list[:self.at[WARS]]
+        kept = wars[self.adjacent[wars[:, 0], wars[:, 1]]]
+        war_list[:kept.shape[0]] = kept
+        self.at[WARS] = kept.shape[0]
         for origin in origins:
             self.ceased[origin] = None
-        self._at_war(a, d, False)
-
-    def _at_war(self, a: str, d: str, at_war: bool) -> None:
-        i, j = self.loop.at[a], self.loop.at[d]
-        self.adjacent[i, j] = self.adjacent[j, i] = at_war
-        self._enemies = None
-        foes = self.foes
-        if at_war:
-            foes[a], foes[d] = foes.get(a, _NOBODY) | {d}, foes.get(d, _NOBODY) | {a}
-        else:
-            foes[a], foes[d] = foes.get(a, _NOBODY) - {d}, foes.get(d, _NOBODY) - {a}
+        self._changed()
 
     # --- a turn ----------------------------------------------------------------------------------------
 
@@ -258,8 +357,7 @@ class RunState:
             self.ceasefire(inject)
         attack = loop.attack_of[inject.id]
         if attack is not None:
-            self.attacks[attack.id] = attack
-            made = self.attack_turn.setdefault(attack.id, self.turn)
+            made = self.made_attack(loop.attack(attack), self.turn)
             if attack.id not in self.turn_attacks:
                 self.turn_attacks.append(attack.id)
             a = loop.attack_place.get(attack.id)
@@ -267,15 +365,17 @@ class RunState:
                 self.made[a] = made
 
     def ceasefire(self, inject: Inject) -> None:
-        """The wars a ceasefire ends: the rule's own (engine.options.rules.wars_ended), asked of the
-        run's wars, attacks and answers."""
-        held = SimpleNamespace(wars=self.wars, attacks=self.attacks, ceased=self.ceased, decisions=self.answers)
-        found = wars_ended(cast(GameState, held), inject)
+        """The wars a ceasefire ends: the rule's own (engine.options.rules.wars_ended_of), asked of the
+        run's wars, attacks and answers in arms (numbered once per answer by the plan, as the rule says)."""
+        loop = self.loop
+        keys = self.key_order[:self.at[ANSWERED]]
+        given = self.key_given[keys]
+        armed = loop.in_arms.view()[given]
+        found = wars_ended_of(self.wars, self.attacks, self.ceased, [
+            (loop.keys[k], loop.given[g][0]) for k, g in zip(keys[armed].tolist(), given[armed].tolist())], inject)
         if found is not None:
             war, origins, others = found
-            self.end_war(war.aggressor, war.defender, origins)
-            for other in others:
-                self.end_war(other.aggressor, other.defender, ())
+            self.end_wars([(w.aggressor, w.defender) for w in (war, *others)], origins)
 
     # --- an option's chance: its kind's compiled reading, over its table at the run's version ----------
 
@@ -303,12 +403,12 @@ class RunState:
         elif kind == "deployment" or kind == "treaty-signed":
             chance = CHANCES[kind](table, self.reputation, resolve)
         elif kind == "ceasefire":
-            began = self.war_began.get(frozenset((actor, inject.target or "")))
-            chance = CHANCES[kind](table, self.enemies(), self.turn - began + 1 if began is not None else 0, resolve)
+            target = loop.at.get(inject.target or "")
+            began = int(self.began[loop.at[actor], target]) if target is not None else -1
+            chance = CHANCES[kind](table, self.enemies(), self.turn - began + 1 if began >= 0 else 0, resolve)
         else:
             aggressors = np.zeros(len(loop.ids), dtype=np.bool_)
-            for w in self.wars:
-                aggressors[loop.at[w.aggressor]] = True
+            aggressors[self.numbered()[:, 0]] = True
             chance = CHANCES[kind](table, self.reputation, self.enemies(), aggressors, resolve)
         return chance
 
@@ -356,7 +456,7 @@ class RunState:
 
         first = []
         for attack_id in self.turn_attacks:
-            attack = self.attacks[attack_id]
+            attack = loop.attack_list[loop.attack_of_id[attack_id]]
             counts = loop.counts_wars.get((self.version, attack))
             if counts is None:
                 if len(loop.counts_wars) >= ROWS_KEPT:
@@ -364,10 +464,8 @@ class RunState:
                 counts = loop.counts_wars[(self.version, attack)] = playing().graph.counts_wars(attack)
             k = tables.known(self.version, self.turn, attack, _NOBODY, self.wars_of(attack) if counts else None)
             first.append(tables.table(playing(), attack) if k is None else k)
-        at = loop.at
-        run = _Run(tables, first, [(at[w.aggressor], at[w.defender]) for w in self.wars],
-                   self.reputation.copy(), *_constants(self.ctx.doctrine, order),
-                   f"{self.seed}|{self.turn}|".encode())
+        run = self.last = _Run(tables, first, self.numbered(), self.reputation.copy(),
+                               *_constants(self.ctx.doctrine, order), f"{self.seed}|{self.turn}|".encode(), self.last)
         tables.drive(run, playing, self.counted)
         self.settle(tables, run, powers, in_force)
 
@@ -380,69 +478,45 @@ class RunState:
                             self.wars_of(tables.attacks[k], run.wars[:n_wars].tolist()))
 
     def settle(self, tables: CascadeTables, run: _Run, powers: Any, in_force: Any) -> None:
-        """What the cascade the loop played leaves: the answers drawn, which stand; the attacks of its
-        later rounds; the wars begun; the commitments accounted, each moving its ally's reputation;
-        each treaty's cohesion (engine.resolve, in its order)."""
-        loop, names, turn = self.loop, self.loop.ids, self.turn
+        """What the cascade the loop played leaves, in one compiled call (`close_cascade`): the councils'
+        votes and commitments; the answers drawn, which stand; the attacks of its later rounds; the wars
+        begun; the commitments accounted, each moving its ally's reputation; each treaty's cohesion
+        (engine.resolve, in its order)."""
+        loop = self.loop
         n_answers, n_wars = war_loop.answers_and_wars(run.cursor)
-        attacks = tables.attacks
-        answers = run.answers[:n_answers]
-        rows = loop.rows(tables)
-        note_answers(answers, rows.probe.view(), rows.state.view(), rows.counts.view(), self.ranks, self.counts)
-        drawn = answers[answers[:, 3] == 0]  # (a side already taken is no answer given this turn)
-        if drawn.shape[0]:
-            rows_drawn = drawn[:, 1].tolist()
-            places = (drawn[:, 1] * len(RESPONSES) + drawn[:, 2]).tolist()
-            entries = rows.entries
-            found = list(map(entries.__getitem__, places))
-            if None in found:  # an answer no run gave before: made once, shared (a decision is frozen)
-                for i, place in enumerate(places):
-                    if found[i] is None:
-                        j, level = divmod(place, len(RESPONSES))
-                        d = tables.drawn(j, level, turn)
-                        found[i] = entries[place] = (d, (d.attack, d.state, d.turn, d.response.rank,
-                                                         d.treaty is not None))
-            keys = list(map(rows.keys.__getitem__, rows_drawn))
-            given = cast("list[Given]", found)
-            self.given.update(zip(keys, given))
-            self.answers.update(zip(keys, [d for d, _ in given]))
-            if self.asked is not None:
-                self.asked.extend((a, s, turn) for a, s in keys)
-        examined = run.examined[:war_loop.examined(run.cursor)]
-        for k in examined[examined[:, 0] > 1, 1].tolist():  # the attacks of the later rounds
-            attack = attacks[k]
-            self.attacks[attack.id] = attack
-            self.attack_turn.setdefault(attack.id, turn)
-        if n_wars:
-            at_war = {w.pair for w in self.wars}
-            for a, b, _ in sorted(run.wars[:n_wars].tolist(), key=_ROUND):  # round by round
-                pair = frozenset((names[a], names[b]))
-                if pair not in at_war:
-                    self.begin_war(names[a], names[b])
-                    at_war.add(pair)
+        rows = loop.rows(tables)  # (which numbers the new rows' (attack, state) pairs and attacks)
         acc = tables.account
-        n_groups, n_tested = acc.resolve(tables, run)
-        if not n_groups:
-            return
-        t_ally, t_na, t_pair, t_treaty = loop.triggers(acc)
+        triggers = loop.triggers(acc)  # (which numbers the new commitments' pairs)
+        self._room()
+        if self.missing.shape[0] < n_answers:
+            self.missing = np.zeros(2 * n_answers, dtype=np.int64)
+        if self.at[ASKED] + n_answers > self.asked.shape[0]:
+            self.asked = np.concatenate([self.asked, np.zeros((self.asked.shape[0] + n_answers, 2), dtype=np.int64)])
         if self.pair_kept.shape[0] < len(loop.pairs):
             grown = np.full(2 * len(loop.pairs), -1, dtype=np.int8)
             grown[:self.pair_kept.shape[0]] = self.pair_kept
             self.pair_kept = grown
             self.pair_order = np.concatenate([self.pair_order, np.zeros_like(grown, dtype=np.int64)])
-        groups = acc.out("groups", 0)[:n_groups]
-        rounds = run.examined[groups[:, 0], 0]
-        value = np.empty(len(loop.scenario.treaties), dtype=np.float64)
-        cases = np.empty(len(loop.scenario.treaties), dtype=np.int64)
-        self.n_order = settle_turn(
-            groups, rounds, acc.out("owed", 0)[:groups[-1, 5]], acc.out("tested", 0)[:n_tested], t_ally, t_na,
-            t_pair, t_treaty, self.reputation, resolve_rules.REPUTATION_GAIN, resolve_rules.REPUTATION_LOSS,
-            self.pair_kept, self.pair_order, self.n_order, self.commitments, powers, in_force, value, cases)
-        for k in np.flatnonzero(cases).tolist():
-            n = int(cases[k])
-            total = self.cohesion.setdefault(loop.treaty_ids[k], [0.0, 0.0])
-            total[0] += float(value[k]) * n
-            total[1] += n
+        room = max(len(acc.treaty_of), len(acc.triggers))
+        answers, examined = run.answers[:n_answers], run.examined[:war_loop.examined(run.cursor)]
+        arrays = (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
+                  self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
+                  self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
+        while True:
+            status, detail = close_cascade(
+                answers, examined, run.wars[:n_wars], rows.arrays(), len(RESPONSES), rows.attack.view(), self.turn,
+                acc.arrays(), acc.outs(tables, room), triggers, resolve_rules.REPUTATION_GAIN,
+                resolve_rules.REPUTATION_LOSS, powers, in_force, arrays, self.at, self.missing)
+            if status == SETTLED:
+                break
+            if status == UNNUMBERED:  # answers no run gave before: numbered once, shared (a decision is frozen)
+                for place in set(self.missing[:detail].tolist()):
+                    j, level = divmod(place, len(RESPONSES))
+                    rows.given.set(place, loop.answer(tables.drawn(j, level, self.turn)))
+            else:
+                room *= 2  # (a turn meets each table once, so its groups and obligations fit: never so far)
+        if detail:
+            self._changed()
 
     # --- the run's summary ----------------------------------------------------------------------------
 
@@ -450,21 +524,25 @@ class RunState:
         """engine.montecarlo.summarise, read off the run's own state."""
         from ..mc_tally import RunSummary
         from ..montecarlo import _script_matches
-        order = self.pair_order[:self.n_order]
-        honour = self.loop.honour
+        loop = self.loop
+        order = self.pair_order[:self.at[PAIRS]]
+        keys = self.key_order[:self.at[ANSWERED]]
+        decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
         script = None
-        if self.asked is not None:
-            final = {key: (t, r, b) for key, (_, (_, _, t, r, b)) in self.given.items()}
-            script = _script_matches(self.loop.scenario, self.asked, final,
-                                     {a: x.origin for a, x in self.attacks.items()})
+        if loop.scenario.script:
+            asked = [(*loop.keys[k], t) for k, t in self.asked[:self.at[ASKED]].tolist()]
+            final = {loop.keys[k]: (t, r, b) for k, (_, _, t, r, b) in zip(keys.tolist(), decisions)}
+            script = _script_matches(loop.scenario, asked, final, {a: x.origin for a, x in self.attacks.items()})
+        first_war = int(self.at[FIRST_WAR])
         return RunSummary(
             index=index,
-            decisions=tuple(map(_SUMMARY, self.given.values())),
-            honour=tuple(map(honour.__getitem__, (2 * order + self.pair_kept[order]).tolist())),
+            decisions=decisions,
+            honour=tuple(map(loop.honour.__getitem__, (2 * order + self.pair_kept[order]).tolist())),
             honoured=int(self.commitments[1]), tested=int(self.commitments[0]),
-            cohesion=tuple((t, total / n) for t, (total, n) in self.cohesion.items() if n),
-            belligerents=len(self.belligerents), first_war=self.first_war, script=script, weights=drawn,
-            injects=tuple(self.fired))
+            cohesion=tuple((loop.treaty_ids[k], float(self.cohesion[k]) / int(self.cases[k]))
+                           for k in self.treaty_order[:self.at[TREATIES]].tolist()),
+            belligerents=int(np.count_nonzero(self.belligerent)), first_war=first_war if first_war >= 0 else None,
+            script=script, weights=drawn, injects=tuple(self.fired))
 
 
 def play(plan: Plan, loop: RunLoop, index: int) -> RunSummary:

@@ -20,11 +20,11 @@ from ..attack import Attack
 from ..doctrine import readings as rd
 from ..game import Game
 from ..model import RESPONSES, Decision, Inject, ObligationType
-from ..options.rules import actor_of
+from ..options.rules import actor_of, answers_in_arms
 from ..options.weights import family
 from ..play import Context, facts
 from ..turn import made_attack
-from ..world import World
+from ..world import War, World
 from .close import tables_of
 from .columns import Column
 from .option_phase import option_index, probe_index
@@ -83,6 +83,7 @@ class RunLoop:
         self.counts_wars: dict[tuple[int, Attack], bool] = {}
         self.versions: dict[int, tuple[rd.IdOrder, Any, Any]] = {}
         self.treaty_ids = tuple(t.id for t in scenario.treaties)
+        self.treaty_place = {t: k for k, t in enumerate(self.treaty_ids)}
         # per commitment of the cascade tables (their triggers, in order): its ally, whether it is a
         # non-aggression pact's, its (attack, ally) pair and its treaty, numbered (`triggers`)
         self.pairs: list[tuple[str, str]] = []
@@ -90,7 +91,67 @@ class RunLoop:
         # per pair, what a run's summary says of it broken and kept (at 2 * pair and 2 * pair + 1)
         self.honour: list[tuple[str, str, bool]] = []
         self._triggers: tuple[object, list[Column]] = (None, [])
-        self._rows = _Rows([])
+        self._rows = _Rows([], [])
+        # Numbered once for the whole plan, as the runs' arrays hold them: each (attack, state) answered,
+        # each attack made (by its id), each answer given (a decision and what the summary reads of it).
+        self.keys: list[tuple[str, str]] = []
+        self.key_of: dict[tuple[str, str], int] = {}
+        self.attack_list: list[Attack] = []
+        self.attack_of_id: dict[str, int] = {}
+        self.given: list[Given] = []
+        self.summaries: list[tuple[str, str, int, int, bool]] = []  # per answer given, what the summary reads
+        self.in_arms = Column(np.bool_)  # per answer given, whether it is in arms (as the end of wars reads)
+        self._given_of: dict[Decision, int] = {}
+        self.start_keys = [self.key(*key) for key in start.decisions]
+        self.start_given = [self.answer(d) for d in start.decisions.values()]
+        self.start_attacks = [self.attack(a) for a in start.attacks.values()]
+        self._wars: dict[tuple[str, str], War] = {}
+        self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
+
+    def foes(self, i: int, adjacent: Any) -> frozenset[str]:
+        """State i's enemies by name, at the wars `adjacent` (the pairs at war): made once per state and
+        enemies, which the runs meet again and again."""
+        row = adjacent[i]
+        key = (i, row.tobytes())
+        found = self._foes.get(key)
+        if found is None:
+            if len(self._foes) >= TABLES_KEPT:
+                self._foes.clear()
+            found = self._foes[key] = frozenset(self.ids[j] for j in np.flatnonzero(row).tolist())
+        return found
+
+    def war(self, aggressor: str, defender: str) -> War:
+        """The war of the two (made once: a war is frozen)."""
+        found = self._wars.get((aggressor, defender))
+        if found is None:
+            found = self._wars[(aggressor, defender)] = War(aggressor, defender)
+        return found
+
+    def key(self, attack: str, state: str) -> int:
+        """The number of an (attack, state) answered."""
+        found = self.key_of.get((attack, state))
+        if found is None:
+            found = self.key_of[(attack, state)] = len(self.keys)
+            self.keys.append((attack, state))
+        return found
+
+    def attack(self, attack: Attack) -> int:
+        """The number of an attack (by its id: one id, one attack)."""
+        found = self.attack_of_id.get(attack.id)
+        if found is None:
+            found = self.attack_of_id[attack.id] = len(self.attack_list)
+            self.attack_list.append(attack)
+        return found
+
+    def answer(self, d: Decision) -> int:
+        """The number of an answer given (made once: a decision is frozen, and the same in every run)."""
+        found = self._given_of.get(d)
+        if found is None:
+            found = self._given_of[d] = len(self.given)
+            self.given.append((d, (d.attack, d.state, d.turn, d.response.rank, d.treaty is not None)))
+            self.summaries.append(self.given[-1][1])
+            self.in_arms.append(answers_in_arms(d))
+        return found
 
     def rows(self, tables: CascadeTables) -> _Rows:
         """What the run loop reads of each row of the cascade tables (a state answering an attack),
@@ -98,15 +159,17 @@ class RunLoop:
         rows = self._rows
         situations = tables.situations
         if rows.of is not situations:
-            rows = self._rows = _Rows(situations)
+            rows = self._rows = _Rows(situations, tables.attacks)
         attack_place, at = self.attack_place, self.at
-        for j in range(len(rows.keys), len(situations)):
+        for j in range(len(rows.key), len(situations)):
             state, partner, attack, treaty, _, _ = situations[j]
             rows.probe.append(attack_place.get(attack.id, -1))
             rows.state.append(at[state])
             rows.counts.append(treaty is not None and partner not in attack.attackers)
-            rows.keys.append((attack.id, state))
-            rows.entries.extend([None] * len(RESPONSES))
+            rows.key.append(self.key(attack.id, state))
+            rows.given.extend([-1] * len(RESPONSES))
+        for k in range(len(rows.attack), len(tables.attacks)):
+            rows.attack.append(self.attack(tables.attacks[k]))
         return rows
 
     def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
@@ -116,7 +179,7 @@ class RunLoop:
         if self._triggers[0] is not found:  # the tables started afresh
             self._triggers = (found, [Column(np.int64), Column(np.bool_), Column(np.int64), Column(np.int64)])
         ally, pact, pair_of, treaty_of = columns = self._triggers[1]
-        place = {t: k for k, t in enumerate(self.treaty_ids)}
+        place = self.treaty_place
         for t in found[len(ally):]:
             pair = (t.attack, t.ally)
             p = self.pair_of.get(pair)
@@ -140,12 +203,16 @@ class RunLoop:
 
 
 class _Rows:
-    """Per row of one generation of the cascade tables: where an attacker's probes read its answer
-    (its attack's place among the attack injects, -1 none; its state; whether it counts), the key of
-    its answer, and its answer at each level once drawn (the decision and what the summary reads)."""
+    """Per row of one generation of the cascade tables (a state answering an attack): where an
+    attacker's probes read its answer (its attack's place among the attack injects, -1 none; its
+    state; whether it counts), the number of its (attack, state) and of its answer at each level once
+    drawn (row * levels + level; -1 none yet); per table, the number of its attack."""
 
-    def __init__(self, of: list[Any]) -> None:
+    def __init__(self, of: list[Any], attacks: list[Attack]) -> None:
         self.of = of
         self.probe, self.state, self.counts = Column(np.int64), Column(np.int64), Column(np.bool_)
-        self.keys: list[tuple[str, str]] = []
-        self.entries: list[Given | None] = []  # per row and level (row * levels + level)
+        self.key, self.given, self.attack = Column(np.int64), Column(np.int64), Column(np.int64)
+
+    def arrays(self) -> tuple[Any, ...]:
+        """The rows as the compiled close reads them (engine.kernel.settle_loop.close_cascade)."""
+        return self.probe.view(), self.state.view(), self.counts.view(), self.key.view(), self.given.view()

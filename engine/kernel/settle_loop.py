@@ -1,5 +1,12 @@
-"""A turn's commitments settled and its cohesion measured, compiled: what the run loop does with the
+"""What a turn's cascade leaves to its run, compiled: the answers given, the attacks made, the wars
+begun (`take_cascade`); then the commitments settled and cohesion measured (`settle_turn`), from the
 councils' votes and commitments `engine.kernel.resolve_loop` resolved.
+
+A run's records are the run loop's arrays (engine.kernel.run_loop.RunState), the answers, attacks and
+wars in the order the reference engine's state holds them: an (attack, state) answered keeps its
+place from its first answer and takes the last; an attack keeps the turn it was first made; the wars
+of a round begin in the order the cascade began them, rounds in their order, a pair already at war
+beginning none.
 
 The order and the arithmetic are engine.resolve's: round by round, each treaty's commitments
 accounted now move the ally's reputation one after the other (`_moved`, that is
@@ -18,22 +25,92 @@ from typing import Any
 import numpy as np
 
 from .compiled import NUMERIC, jit
+from .resolve_loop import resolve_turn
 
-__all__ = ["note_answers", "settle_turn"]
+__all__ = ["ANSWERED", "ASKED", "ATTACKS", "WARS", "FIRST_WAR", "TREATIES", "PAIRS", "COUNTERS", "SETTLED",
+           "UNNUMBERED", "NO_ROOM", "close_cascade", "take_cascade", "settle_turn"]
 
 _reputation_after = NUMERIC["reputation_after"]
 _cohesion = NUMERIC["cohesion"]
 _round_to = NUMERIC["round_to"]
 
+# A run's counters (`at`): its (attack, state) pairs answered; its answers asked, in the order drawn; its
+# attacks made; its wars; the turn of its first war (-1: none);
+# the treaties with a cohesion measured; the (attack, ally) pairs accounted.
+ANSWERED, ASKED, ATTACKS, WARS, FIRST_WAR, TREATIES, PAIRS = range(7)
+COUNTERS = 7
+# What `close_cascade` returns: the cascade settled; answers drawn not numbered yet; no room left in
+# the resolution's outputs.
+SETTLED, UNNUMBERED, NO_ROOM = 0, 1, 2
+
+
+def _take_cascade(answers: Any, examined: Any, wars: Any, row_probe: Any, row_state: Any, row_counts: Any,
+                  row_key: Any, row_given: Any, levels: int, table_attack: Any, turn: int, ranks: Any, counts: Any,
+                  key_given: Any, key_order: Any, asked: Any, attack_turn: Any, attack_order: Any, adjacent: Any,
+                  war_list: Any, began: Any, belligerent: Any, at: Any) -> int:
+    """What the cascade leaves to the run (its answers, as the cascade loop writes them: table, row,
+    rank, standing, ...; the attacks it examined, (round, table); the wars it began, (aggressor, defender,
+    round)): each answer drawn noted where an attacker's probes read it (per attack inject and state,
+    its level and whether it counts: `row_probe`, the attack's place among the attack injects, -1 none;
+    `row_state`; `row_counts`, answered under a treaty, not on the attackers' side) and given (`row_key`,
+    its (attack, state); `row_given`, its answer per row * levels + level; `asked`, each answer with its
+    turn in the order drawn); each attack of the later rounds made (`table_attack`: per table, its
+    attack); each war begun. Returns the wars begun."""
+    for i in range(answers.shape[0]):
+        if answers[i, 3]:
+            continue  # a side already taken: no answer given this turn
+        j = answers[i, 1]
+        a = row_probe[j]
+        if a >= 0:
+            ranks[a, row_state[j]] = answers[i, 2]
+            counts[a, row_state[j]] = row_counts[j]
+        key = row_key[j]
+        if key_given[key] < 0:
+            key_order[at[ANSWERED]] = key
+            at[ANSWERED] += 1
+        key_given[key] = row_given[j * levels + answers[i, 2]]
+        asked[at[ASKED], 0] = key
+        asked[at[ASKED], 1] = turn
+        at[ASKED] += 1
+    for i in range(examined.shape[0]):
+        if examined[i, 0] > 1:  # the attacks of the later rounds (the first's were made by injects)
+            a = table_attack[examined[i, 1]]
+            if attack_turn[a] < 0:
+                attack_turn[a] = turn
+                attack_order[at[ATTACKS]] = a
+                at[ATTACKS] += 1
+    begun = 0
+    for w in np.argsort(wars[:, 2], kind="mergesort"):  # round by round, in order within a round
+        a, b = wars[w, 0], wars[w, 1]
+        if adjacent[a, b]:
+            continue
+        adjacent[a, b] = adjacent[b, a] = True
+        war_list[at[WARS], 0] = a
+        war_list[at[WARS], 1] = b
+        at[WARS] += 1
+        if began[a, b] < 0:
+            began[a, b] = began[b, a] = turn
+        belligerent[a] = belligerent[b] = True
+        if at[FIRST_WAR] < 0:
+            at[FIRST_WAR] = turn
+        begun += 1
+    return begun
+
+
+take_cascade = jit(_take_cascade)
+
 
 def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, t_na: Any, t_pair: Any,
                  t_treaty: Any, reputation: Any, gain: float, loss: float, pair_kept: Any, pair_order: Any,
-                 n_order: int, counts: Any, powers: Any, in_force: Any, out_value: Any, out_cases: Any) -> int:
+                 n_order: int, counts: Any, powers: Any, in_force: Any, cohesion: Any, cases: Any,
+                 treaty_order: Any, at: Any) -> int:
     """Settle the groups (resolve_loop's rows: ..., owed start, owed stop, ...) in the order of their
     rounds (`rounds`, per group), moving `reputation` in place and noting each pair's verdict
     (`pair_kept`: -1 none yet, 0 broken, 1 kept; `pair_order`: the pairs in the order first noted,
-    `n_order` of them so far; `counts`: tested, honoured); then per treaty in force its cohesion and
-    the commitments it weighs (`out_value`, `out_cases`; none: 0). Returns the pairs noted now."""
+    `n_order` of them so far; `counts`: tested, honoured); then per treaty in force its cohesion,
+    added to the run's (`cohesion`, the sum of each turn's weighted by the commitments it weighs;
+    `cases`, their number; `treaty_order`, the treaties in the order first measured). Returns the
+    pairs noted so far."""
     order = np.argsort(rounds, kind="mergesort")  # stable: within a round, in the order resolved
     for g in order:
         for i in range(groups[g, 4], groups[g, 5]):
@@ -53,16 +130,14 @@ def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, 
             counts[0] += 1
             if kept:
                 counts[1] += 1
-    n_treaties = out_value.shape[0]
-    cases = np.zeros(n_treaties, dtype=np.int64)
+    n_treaties = cohesion.shape[0]
+    tested_now = np.zeros(n_treaties, dtype=np.int64)
     for i in range(tested.shape[0]):
-        cases[t_treaty[tested[i, 0]]] += 1
+        tested_now[t_treaty[tested[i, 0]]] += 1
     held_powers = np.empty(tested.shape[0], dtype=np.float64)
     held_kept = np.empty(tested.shape[0], dtype=np.bool_)
     for k in range(n_treaties):
-        out_cases[k] = 0
-        out_value[k] = 0.0
-        if cases[k] == 0 or not in_force[k]:
+        if tested_now[k] == 0 or not in_force[k]:
             continue
         n = 0
         for i in range(tested.shape[0]):
@@ -71,27 +146,54 @@ def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, 
                 held_powers[n] = powers[t_ally[t]]
                 held_kept[n] = tested[i, 1] == 1
                 n += 1
-        out_cases[k] = n
-        out_value[k] = _round_to(_cohesion(held_powers[:n], held_kept[:n]), 4)
+        if cases[k] == 0:
+            treaty_order[at[TREATIES]] = k
+            at[TREATIES] += 1
+        cohesion[k] += _round_to(_cohesion(held_powers[:n], held_kept[:n]), 4) * n
+        cases[k] += n
     return n_order
 
 
 settle_turn = jit(_settle_turn)
 
 
-def _note_answers(answers: Any, row_probe: Any, row_state: Any, row_counts: Any, ranks: Any, counts: Any) -> None:
-    """Each answer drawn (`answers`: the cascade loop's rows, table, row, rank, standing, ...) noted where
-    an attacker's probes read it (engine.kernel.option_phase.probes_of): per attack inject and state, the
-    answer's level and whether it counts, the row's (`row_probe`: the attack's place among the attack
-    injects, -1 none; `row_state`; `row_counts`: answered under a treaty, not on the attackers' side)."""
+def _close_cascade(answers: Any, examined: Any, wars: Any, rows: Any, levels: int, table_attack: Any, turn: int,
+                   account: Any, outs: Any, triggers: Any, gain: float, loss: float, powers: Any, in_force: Any,
+                   run: Any, at: Any, missing: Any) -> tuple[int, int]:
+    """A cascade played to its end, closed: its councils' votes and commitments resolved
+    (`resolve_turn`, over the account tables `account` into `outs`), what it leaves to the run taken
+    (`take_cascade`, the rows' arrays `rows`), its commitments settled and cohesion measured
+    (`settle_turn`, the commitments' `triggers`). `run` holds the run's arrays. Returns (SETTLED, the
+    wars begun); (UNNUMBERED, how many answers drawn are not numbered yet, their places in `missing`);
+    or (NO_ROOM, 0): nothing of the run is changed then, the caller mends it and calls again."""
+    (row_probe, row_state, row_counts, row_key, row_given) = rows
+    (answer_of_row, out_groups, out_ayes, out_owed, out_tested) = outs
+    (ranks, counts, key_given, key_order, asked, attack_turn, attack_order, adjacent, war_list, began, belligerent,
+     reputation, pair_kept, pair_order, commitments, cohesion, cases, treaty_order) = run
+    m = 0
     for i in range(answers.shape[0]):
-        if answers[i, 3]:
-            continue  # a side already taken: no answer given this turn
-        j = answers[i, 1]
-        a = row_probe[j]
-        if a >= 0:
-            ranks[a, row_state[j]] = answers[i, 2]
-            counts[a, row_state[j]] = row_counts[j]
+        if answers[i, 3] == 0 and row_given[answers[i, 1] * levels + answers[i, 2]] < 0:
+            missing[m] = answers[i, 1] * levels + answers[i, 2]
+            m += 1
+    if m:
+        return UNNUMBERED, m
+    n_groups, _, n_tested = resolve_turn(examined, examined.shape[0], answers, answers.shape[0], account,
+                                         answer_of_row, out_groups, out_ayes, out_owed, out_tested)
+    if n_groups < 0:
+        return NO_ROOM, 0
+    begun = take_cascade(answers, examined, wars, row_probe, row_state, row_counts, row_key, row_given, levels,
+                         table_attack, turn, ranks, counts, key_given, key_order, asked, attack_turn, attack_order,
+                         adjacent, war_list, began, belligerent, at)
+    if n_groups > 0:
+        groups = out_groups[:n_groups]
+        rounds = np.empty(n_groups, dtype=np.int64)
+        for g in range(n_groups):
+            rounds[g] = examined[groups[g, 0], 0]
+        t_ally, t_na, t_pair, t_treaty = triggers
+        at[PAIRS] = settle_turn(groups, rounds, out_owed[:groups[n_groups - 1, 5]], out_tested[:n_tested], t_ally,
+                                t_na, t_pair, t_treaty, reputation, gain, loss, pair_kept, pair_order, at[PAIRS],
+                                commitments, powers, in_force, cohesion, cases, treaty_order, at)
+    return SETTLED, begun
 
 
-note_answers = jit(_note_answers)
+close_cascade = jit(_close_cascade)

@@ -350,8 +350,8 @@ def compile_loop() -> None:
     tables.ids, tables.at = (), {}
     tables._empty()
     empty = np.zeros(0, dtype=np.float64)
-    run = _Run(tables, [], [], empty, np.zeros(len(FACTORS), dtype=np.float64), np.zeros(4, dtype=np.float64),
-               np.zeros(4, dtype=np.float64), b"")
+    run = _Run(tables, [], np.zeros((0, 2), dtype=np.int64), empty, np.zeros(len(FACTORS), dtype=np.float64),
+               np.zeros(4, dtype=np.float64), np.zeros(4, dtype=np.float64), b"")
     run.go(tables)
     tables.account.resolve(tables, run)
 
@@ -383,34 +383,54 @@ class _Run:
     """One cascade in the loop: what it reads of the run and where it has got to, kept while the
     loop stops for a table or a reading to be made and goes on."""
 
-    def __init__(self, tables: CascadeTables, first: list[int], wars: list[tuple[int, int]], rep: npt.NDArray[Any],
-                 weights: npt.NDArray[Any], cuts: npt.NDArray[Any], consts: npt.NDArray[Any], prefix: bytes) -> None:
+    at_war: npt.NDArray[Any]
+    enemies: npt.NDArray[Any]
+    n_enemies: npt.NDArray[Any]
+    cursor: npt.NDArray[Any]
+    work: npt.NDArray[Any]
+    stands: npt.NDArray[Any]
+    due: npt.NDArray[Any]
+    already: npt.NDArray[Any]
+    said: npt.NDArray[Any]
+    wars: npt.NDArray[Any]
+    buf: npt.NDArray[Any]
+
+    def __init__(self, tables: CascadeTables, first: list[int], wars: npt.NDArray[Any], rep: npt.NDArray[Any],
+                 weights: npt.NDArray[Any], cuts: npt.NDArray[Any], consts: npt.NDArray[Any], prefix: bytes,
+                 kept: _Run | None = None) -> None:
+        """`wars`: the wars (numbered pairs, (m, 2), in the order they began); `kept`: a cascade of the
+        same run played to its end, whose arrays this one takes over (made once a run, not per turn)."""
         n = len(tables.ids)
-        self.at_war = np.zeros((n, n), dtype=np.bool_)
-        self.enemies = np.full((n, n), -1, dtype=np.int64)
-        self.n_enemies = np.zeros(n, dtype=np.int64)
-        for a, b in wars:
-            if not self.at_war[a, b]:
-                war_loop._make_war(a, b, self.at_war, self.enemies, self.n_enemies)
+        if kept is not None and kept.at_war.shape[0] == n and kept.work.shape[1] > len(first):
+            self.at_war, self.enemies, self.n_enemies = kept.at_war, kept.enemies, kept.n_enemies
+            self.cursor, self.work, self.stands, self.due = kept.cursor, kept.work, kept.stands, kept.due
+            self.already, self.said, self.wars, self.buf = kept.already, kept.said, kept.wars, kept.buf
+            if self.buf.shape[0] >= len(prefix) + tables.longest:  # (else made in `go`, the prefix first)
+                self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+        else:
+            self.at_war = np.empty((n, n), dtype=np.bool_)
+            self.enemies = np.empty((n, n), dtype=np.int64)
+            self.n_enemies = np.empty(n, dtype=np.int64)
+            self.cursor = np.empty(war_loop.CURSOR, dtype=np.int64)
+            self.work = np.empty((2, max(n * n, len(first)) + 1), dtype=np.int64)
+            self.stands = np.empty((n, n), dtype=np.int64)
+            self.already = np.empty((len(tables.groups) + 16, n), dtype=np.bool_)
+            self.said = np.empty(len(tables.treaties) + 16, dtype=np.int64)
+            self.due = np.empty((n, n), dtype=np.bool_)
+            self.wars = np.zeros((n * n, 3), dtype=np.int64)
+            self.buf = np.zeros(0, dtype=np.uint8)  # the draws' keys, the prefix first
+        war_loop.fresh(wars, np.asarray(first, dtype=np.int64), self.cursor, self.work, self.stands, self.already,
+                       self.said, self.due, self.at_war, self.enemies, self.n_enemies)
         self.rep, self.weights, self.cuts, self.consts, self.prefix = rep, weights, cuts, consts, prefix
-        self.buf = np.zeros(0, dtype=np.uint8)  # the draws' keys, the prefix first
-        self.cursor = np.zeros(war_loop.CURSOR, dtype=np.int64)
-        self.work = np.zeros((2, max(n * n, len(first)) + 1), dtype=np.int64)
-        self.work[0, :len(first)] = first
-        war_loop.begin(self.cursor, len(first))
-        self.stands = np.full((n, n), -1, dtype=np.int64)
-        self.already = np.zeros((len(tables.groups) + 16, n), dtype=np.bool_)
-        self.said = np.full(len(tables.treaties) + 16, -1, dtype=np.int64)
-        self.due = np.zeros((n, n), dtype=np.bool_)
         self.answers = tables._answers
         self.examined = tables._examined
-        self.wars = np.zeros((n * n, 3), dtype=np.int64)
 
     @classmethod
     def of(cls, tables: CascadeTables, gs: GameState, ctx: Context, order: rd.IdOrder, first: list[int]) -> _Run:
         """The cascade of the open turn `gs`, its first round's attacks the tables `first`."""
         at = tables.at
-        return cls(tables, first, [(at[w.aggressor], at[w.defender]) for w in gs.wars],
+        wars = np.asarray([(at[w.aggressor], at[w.defender]) for w in gs.wars], dtype=np.int64).reshape(-1, 2)
+        return cls(tables, first, wars,
                    np.asarray([gs.reputation.get(s, INITIAL_REPUTATION) for s in tables.ids], dtype=np.float64),
                    *_constants(ctx.doctrine, order), f"{gs.seed}|{gs.turn}|".encode())
 

@@ -29,7 +29,7 @@ from .compiled import NUMERIC, jit
 from .loop import draw_rank as _draw_rank
 
 __all__ = ["COLUMNS", "CURSOR", "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP", "COUNTS",
-           "play_cascade", "begin", "slot", "found", "answers_and_wars", "examined",
+           "play_cascade", "fresh", "begin", "slot", "found", "answers_and_wars", "examined",
            "pending"]
 
 DONE, MISSING, UNREAD, ASKED_AGAIN, TOO_LONG, FULL_UP, COUNTS = 0, 1, 2, 3, 4, 5, 6
@@ -64,6 +64,30 @@ _make_war_jit = jit(_make_war)
 _PHASE, _ROUNDS, _I, _J, _A, _C, _FIRST, _ANSWERS, _WARS, _COMING, _ATTACKS, _FOUND, _EXAMINED = range(13)
 CURSOR = 13
 _ROUND, _ATTACK, _ROWS, _BEGUN, OVER = 0, 1, 2, 3, 4
+
+
+def _fresh(wars: Any, first: Any, cursor: Any, work: Any, stands: Any, already: Any, said: Any, due: Any,
+           at_war: Any, enemies: Any, n_enemies: Any) -> None:
+    """A cascade's workspace at its start, made new or kept from the run's cascade before: no answer
+    and no side taken yet, the wars `wars` (numbered pairs, in the order they began) and the first
+    round's attacks `first` (tables) to examine."""
+    cursor[:] = 0
+    cursor[_ATTACKS] = first.shape[0]
+    work[:] = 0
+    work[0, :first.shape[0]] = first
+    stands[:] = -1
+    already[:] = False
+    said[:] = -1
+    due[:] = False
+    at_war[:] = False
+    enemies[:] = -1
+    n_enemies[:] = 0
+    for w in range(wars.shape[0]):
+        if not at_war[wars[w, 0], wars[w, 1]]:
+            _make_war_jit(wars[w, 0], wars[w, 1], at_war, enemies, n_enemies)
+
+
+fresh = jit(_fresh)
 
 
 def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, due: Any, at_war: Any,

@@ -11,12 +11,13 @@ are also at war over an attack the ceasefire does not end.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
+from ..attack import Attack
 from ..events import WarEnded
-from ..model import Control, Inject, InjectKind, Mode, Response, Scenario
+from ..model import Control, Decision, Inject, InjectKind, Mode, Response, Scenario
 from ..play import facts, first
 from ..state import GameState
 from ..world import IdentityMemo, War, World
@@ -236,22 +237,31 @@ def _at_war(gs: GameState, a: str, b: str) -> bool:
 def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
     """The attacks (by their origin) over which the two states of `pair` are at war: an attack of
     one on the other that began a war, or an answer of one in arms against the other."""
-    return frozenset(_reasons_by_pair(gs).get(pair, ()))
+    return frozenset(_reasons_by_pair(gs.attacks, in_arms(gs.decisions)).get(pair, ()))
 
 
-def _reasons_by_pair(gs: GameState) -> dict[frozenset[str], set[str]]:
-    """war_reasons of every pair of states at once, read in one pass over the attacks and answers
-    (a ceasefire asks it of every war)."""
+def answers_in_arms(d: Decision) -> bool:
+    """Whether an answer is in arms: the answers a state is at war over (beside the attacks that
+    began a war), the only ones the end of wars reads."""
+    return d.response is _FULL_ANSWER
+
+
+def in_arms(decisions: Mapping[tuple[str, str], Decision]) -> list[tuple[tuple[str, str], Decision]]:
+    """The answers in arms, with their (attack, state), in the order a game holds them."""
+    return [(key, d) for key, d in decisions.items() if answers_in_arms(d)]
+
+
+def _reasons_by_pair(attacks: Mapping[str, Attack], armed: Iterable[tuple[tuple[str, str], Decision]]
+                     ) -> dict[frozenset[str], set[str]]:
+    """war_reasons of every pair of states at once, read in one pass over the attacks and the answers
+    in arms (a ceasefire asks it of every war)."""
     out: dict[frozenset[str], set[str]] = {}
-    attacks = gs.attacks
     for attack in attacks.values():
         if attack.starts_war:
             for x in attack.attackers:
                 if x != attack.target:
                     out.setdefault(frozenset((attack.target, x)), set()).add(attack.origin or attack.id)
-    for (aid, state), d in gs.decisions.items():
-        if d.response is not _FULL_ANSWER:
-            continue
+    for (aid, state), d in armed:
         answered = attacks.get(aid)
         if answered is None or answered.threat:
             continue
@@ -265,22 +275,31 @@ _FULL_ANSWER = Response.FULL
 
 
 def wars_ended(gs: GameState, inject: Inject) -> tuple[War, tuple[str, ...], list[War]] | None:
-    """The wars a ceasefire ends: its parties' war, with the attacks that began it (None: they are not
-    at war), then each other war fought only over attacks whose wars have ended (this ceasefire's, or
-    an earlier one's), in the order of the wars."""
+    """The wars a ceasefire ends (`wars_ended_of`), in the game `gs`."""
+    return wars_ended_of(gs.wars, gs.attacks, gs.ceased, in_arms(gs.decisions), inject)
+
+
+def wars_ended_of(wars: Sequence[War], attacks: Mapping[str, Attack], ceased: Iterable[str],
+                  armed: Iterable[tuple[tuple[str, str], Decision]], inject: Inject
+                  ) -> tuple[War, tuple[str, ...], list[War]] | None:
+    """The wars a ceasefire ends, among `wars` (in the order they began), given the attacks made, the
+    attacks whose wars ended before (`ceased`) and the answers in arms (`armed`, as `in_arms` gives
+    them): its parties' war,
+    with the attacks that began it (None: they are not at war), then each other war fought only over
+    attacks whose wars have ended (this ceasefire's, or an earlier one's), in the order of the wars."""
     a, b = first(inject.actors) or "", inject.target or ""
     pair = frozenset((a, b))
-    war = next((w for w in gs.wars if w.pair == pair), None)
+    war = next((w for w in wars if w.pair == pair), None)
     if war is None:
         return None
     # The wars begun from this one: those over the attacks of one party on the other that began
     # it (not those over later attacks the two also fought in, which go on unless ended in turn).
-    origins = frozenset(a.id for a in gs.attacks.values() if a.id == (a.origin or a.id) and a.starts_war
+    origins = frozenset(a.id for a in attacks.values() if a.id == (a.origin or a.id) and a.starts_war
                         and a.target in pair and (pair - {a.target}) <= set(a.attackers))
-    ended = set(gs.ceased) | origins
-    reasons_by_pair = _reasons_by_pair(gs)  # ending wars changes no attack and no answer
+    ended = set(ceased) | origins
+    reasons_by_pair = _reasons_by_pair(attacks, armed)  # ending wars changes no attack and no answer
     others = []
-    for other in gs.wars:
+    for other in wars:
         at = other.pair
         if at == pair:
             continue
