@@ -155,3 +155,29 @@ def test_the_states_kept_per_version_start_afresh_past_their_bound(monkeypatch: 
     for index in range(plan.runs):
         run_loop.play(plan, loop, index)
         assert len(loop.transitions.states) <= 3
+
+
+def test_answers_keep_their_numbers_when_the_cascade_tables_start_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past their bound the cascade tables start afresh, rows numbered anew, in the middle of runs; the
+    answers a run holds are numbered by the plan, not by the rows, so they stand as they were."""
+    monkeypatch.setattr(run_loop, "ROWS_KEPT", 60)
+    emptied = []
+    empty = run_loop.CascadeTables._empty
+
+    def counted(self: run_loop.CascadeTables) -> None:
+        emptied.append(1)
+        empty(self)
+
+    monkeypatch.setattr(run_loop.CascadeTables, "_empty", counted)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 12, seed=8)
+    assert compare(plan) == (plan.runs, 0)
+    assert len(emptied) > plan.runs  # (more than once a run, so in the middle of runs)
+
+
+def test_the_run_loop_is_compiled_where_the_kernels_compile_is_reported(fresh_tables: None) -> None:
+    """`prepare` (whose time `casus run` reports as the kernel's compile) compiles the run loop's parts
+    too, by playing the plan's first run: a cold compile is no silent pause in each worker after it."""
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 5, seed=0)
+    prepared = kernel.prepare(plan)
+    assert prepared.loop is not None
+    assert prepared.loop.given, "no run played by the run loop in prepare"

@@ -109,6 +109,9 @@ def _prepare(plan: Plan) -> Prepared:
         loop = RunLoop(plan)
     built = time.perf_counter()
     _warm(tables)
+    if loop is not None:
+        from .run_loop import warm_up
+        warm_up(plan, loop)
     return Prepared(tables, None, compile_seconds=time.perf_counter() - built, build_seconds=built - began,
                     start=start, loop=loop)
 

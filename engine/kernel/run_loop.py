@@ -41,6 +41,7 @@ checks each run's summary against the reference engine's, field for field.
 """
 from __future__ import annotations
 
+from contextlib import suppress
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -50,6 +51,7 @@ from .. import resolve as resolve_rules
 from ..attack import Attack
 from ..doctrine import readings as rd
 from ..events import ResolveSet, WarBegun
+from ..mc_tally import RunSummary
 from ..model import RESPONSES, Decision, Inject
 from ..options.rules import probability, wars_ended_of
 from ..play import Context, Play
@@ -69,6 +71,7 @@ from .options import (
     withdrawal_table,
 )
 from .run_plan import TABLES_KEPT, RunLoop
+from .scope import OutOfScope
 from .settle_loop import (
     ANSWERED,
     ASKED,
@@ -85,10 +88,9 @@ from .settle_loop import (
 from .war import ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 
 if TYPE_CHECKING:
-    from ..mc_tally import RunSummary
     from ..montecarlo import Plan
 
-__all__ = ["ASKED", "RunLoop", "RunState", "play"]
+__all__ = ["ASKED", "RunLoop", "RunState", "play", "warm_up"]
 
 _NOBODY: frozenset[str] = frozenset()
 
@@ -101,7 +103,7 @@ class RunState:
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
         self.version = start.setting
         self.turn = 0
-        self.reputation = np.asarray([start.reputation[s] for s in loop.ids], dtype=np.float64)
+        self.reputation = loop.start_reputation.copy()
         self.at = np.zeros(COUNTERS, dtype=np.int64)  # the run's counters (engine.kernel.settle_loop)
         self.at[FIRST_WAR] = -1
         # each answer drawn, with its turn, in the order drawn: a scripted crisis's record is matched
@@ -109,7 +111,7 @@ class RunState:
         self.asked = np.zeros((64, 2), dtype=np.int64)
         # the answers that stand: per (attack, state) numbered by the plan, its answer's number (-1: none),
         # and the pairs in the order first answered
-        self.key_given = np.full(len(loop.keys) + 64, -1, dtype=np.int64)
+        self.key_given = loop.blank(len(loop.keys) + 64, -1)
         self.key_order = np.zeros(len(loop.keys) + 64, dtype=np.int64)
         for key, given in zip(loop.start_keys, loop.start_given):
             self.key_order[self.at[ANSWERED]] = key
@@ -117,7 +119,7 @@ class RunState:
             self.key_given[key] = given
         # the attacks made: per attack numbered by the plan, the turn it was first made (-1: not made), and
         # the attacks in the order made
-        self.attack_turn_of = np.full(len(loop.attack_list) + 64, -1, dtype=np.int64)
+        self.attack_turn_of = loop.blank(len(loop.attack_list) + 64, -1)
         self.attack_order = np.zeros(len(loop.attack_list) + 64, dtype=np.int64)
         for a in loop.start_attacks:
             self.made_attack(a, start.attack_turn[loop.attack_list[a].id])
@@ -125,7 +127,7 @@ class RunState:
         # defender), each pair's turn its war began (-1: none), the states that went to war in the run
         self.adjacent = np.zeros((n, n), dtype=np.bool_)
         self.war_list = np.zeros((n * n + len(start.wars) + 1, 2), dtype=np.int64)
-        self.began = np.full((n, n), -1, dtype=np.int64)
+        self.began = loop.blank((n, n), -1)
         self.belligerent = np.zeros(n, dtype=np.bool_)
         for w in start.wars:
             i, j = loop.at[w.aggressor], loop.at[w.defender]
@@ -138,8 +140,8 @@ class RunState:
         self.out = np.empty(len(loop.options.options), dtype=np.int64)  # the options open or lapsing
         self.probes = np.empty(len(loop.probes.attacks) * n + 1, dtype=np.float64)  # an attacker's probes
         self.lapsed_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
-        self.made = np.full(len(loop.probes.attacks), -1, dtype=np.int64)
-        self.ranks = np.full((len(loop.probes.attacks), n), -1, dtype=np.int64)
+        self.made = loop.blank(len(loop.probes.attacks), -1)
+        self.ranks = loop.blank((len(loop.probes.attacks), n), -1)
         self.counts = np.zeros((len(loop.probes.attacks), n), dtype=np.bool_)
         self.turn_attacks: list[str] = []
         self.enemy_rows = np.empty((n, n), dtype=np.int64)
@@ -147,7 +149,7 @@ class RunState:
         self.fired: list[tuple[str, int]] = []
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
         # pairs in the order first accounted, and the commitments tested and honoured
-        self.pair_kept = np.full(len(loop.pairs) + 16, -1, dtype=np.int8)
+        self.pair_kept = loop.blank(len(loop.pairs) + 16, -1, np.int8)
         self.pair_order = np.zeros(len(loop.pairs) + 16, dtype=np.int64)
         self.commitments = np.zeros(2, dtype=np.int64)
         # per treaty, its cohesion summed over the turns weighted by the commitments it weighed, and those
@@ -357,7 +359,7 @@ class RunState:
             self.ceasefire(inject)
         attack = loop.attack_of[inject.id]
         if attack is not None:
-            made = self.made_attack(loop.attack(attack), self.turn)
+            made = self.made_attack(loop.attack_number[inject.id], self.turn)
             if attack.id not in self.turn_attacks:
                 self.turn_attacks.append(attack.id)
             a = loop.attack_place.get(attack.id)
@@ -370,7 +372,8 @@ class RunState:
         loop = self.loop
         keys = self.key_order[:self.at[ANSWERED]]
         given = self.key_given[keys]
-        armed = loop.in_arms.view()[given]
+        with loop.cascade.lock:  # (the column grows in a cascade's close, under the lock)
+            armed = loop.in_arms.view()[given]
         found = wars_ended_of(self.wars, self.attacks, self.ceased, [
             (loop.keys[k], loop.given[g][0]) for k, g in zip(keys[armed].tolist(), given[armed].tolist())], inject)
         if found is not None:
@@ -522,14 +525,13 @@ class RunState:
 
     def summary(self, index: int, drawn: tuple[float, ...]) -> RunSummary:
         """engine.montecarlo.summarise, read off the run's own state."""
-        from ..mc_tally import RunSummary
-        from ..montecarlo import _script_matches
         loop = self.loop
         order = self.pair_order[:self.at[PAIRS]]
         keys = self.key_order[:self.at[ANSWERED]]
         decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
         script = None
         if loop.scenario.script:
+            from ..montecarlo import _script_matches
             asked = [(*loop.keys[k], t) for k, t in self.asked[:self.at[ASKED]].tolist()]
             final = {loop.keys[k]: (t, r, b) for k, (_, _, t, r, b) in zip(keys.tolist(), decisions)}
             script = _script_matches(loop.scenario, asked, final, {a: x.origin for a, x in self.attacks.items()})
@@ -543,6 +545,15 @@ class RunState:
                            for k in self.treaty_order[:self.at[TREATIES]].tolist()),
             belligerents=int(np.count_nonzero(self.belligerent)), first_war=first_war if first_war >= 0 else None,
             script=script, weights=drawn, injects=tuple(self.fired))
+
+
+def warm_up(plan: Plan, loop: RunLoop) -> None:
+    """The run loop's compiled parts compiled (or loaded from numba's disk cache) where the kernel's
+    first compile is timed and reported, before any worker starts (some 8 s cold, not a silent pause
+    in each worker): by playing the plan's first run, whose tables its runs would build anyway (its
+    summary is not kept)."""
+    with suppress(OutOfScope):  # (its runs are played the older way)
+        play(plan, loop, 0)
 
 
 def play(plan: Plan, loop: RunLoop, index: int) -> RunSummary:

@@ -105,8 +105,13 @@ class RunLoop:
         self.start_keys = [self.key(*key) for key in start.decisions]
         self.start_given = [self.answer(d) for d in start.decisions.values()]
         self.start_attacks = [self.attack(a) for a in start.attacks.values()]
+        # (numbered here, not as a run fires its inject: the runs of a worker's threads share the plan's
+        # numbers, and the attacks of the cascades are numbered under the cascade tables' lock)
+        self.attack_number = {x: self.attack(a) for x, a in self.attack_of.items() if a is not None}
         self._wars: dict[tuple[str, str], War] = {}
         self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
+        self._blanks: dict[tuple[Any, ...], Any] = {}
+        self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
 
     def foes(self, i: int, adjacent: Any) -> frozenset[str]:
         """State i's enemies by name, at the wars `adjacent` (the pairs at war): made once per state and
@@ -126,6 +131,16 @@ class RunLoop:
         if found is None:
             found = self._wars[(aggressor, defender)] = War(aggressor, defender)
         return found
+
+    def blank(self, shape: int | tuple[int, ...], fill: int, dtype: Any = np.int64) -> Any:
+        """A new array of `shape` filled with `fill` (a copy of one kept per shape: a run makes a dozen)."""
+        key = (shape, fill, dtype)
+        found = self._blanks.get(key)
+        if found is None:
+            if len(self._blanks) >= TABLES_KEPT:
+                self._blanks.clear()
+            found = self._blanks[key] = np.full(shape, fill, dtype=dtype)
+        return found.copy()
 
     def key(self, attack: str, state: str) -> int:
         """The number of an (attack, state) answered."""
