@@ -83,7 +83,9 @@ from .settle_loop import (
     TREATIES,
     UNNUMBERED,
     WARS,
+    armed_answers,
     close_cascade,
+    end_pairs,
 )
 from .war import ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 
@@ -158,6 +160,7 @@ class RunState:
         self.cases = np.zeros(len(loop.treaty_ids), dtype=np.int64)
         self.treaty_order = np.zeros(len(loop.treaty_ids), dtype=np.int64)
         self.missing = np.zeros(64, dtype=np.int64)  # answers a cascade drew that are not numbered yet
+        self.armed = np.zeros((2, 64), dtype=np.int64)  # the answers in arms, as a ceasefire reads them
         self.last: _Run | None = None  # the run's last cascade, whose arrays the next one takes over
         self._changed()
         # the answers that stand as a game holds them, and how many of those asked they have taken
@@ -311,15 +314,9 @@ class RunState:
 
     def end_wars(self, pairs: list[tuple[str, str]], origins: tuple[str, ...]) -> None:
         """The wars of `pairs` ended (a ceasefire's), and the attacks that began the first noted as ceased."""
-        at, war_list = self.loop.at, self.war_list
-        ended = np.asarray([(at[a], at[d]) for a, d in pairs], dtype=np.int64)
-        i, j = ended[:, 0], ended[:, 1]
-        self.adjacent[i, j] = self.adjacent[j, i] = False
-        self.began[i, j] = self.began[j, i] = -1
-        wars = war_list[:self.at[WARS]]
-        kept = wars[self.adjacent[wars[:, 0], wars[:, 1]]]
-        war_list[:kept.shape[0]] = kept
-        self.at[WARS] = kept.shape[0]
+        at = self.loop.at
+        end_pairs(np.asarray([(at[a], at[d]) for a, d in pairs], dtype=np.int64), self.war_list, self.adjacent,
+                 self.began, self.at)
         for origin in origins:
             self.ceased[origin] = None
         self._changed()
@@ -370,12 +367,14 @@ class RunState:
         """The wars a ceasefire ends: the rule's own (engine.options.rules.wars_ended_of), asked of the
         run's wars, attacks and answers in arms (numbered once per answer by the plan, as the rule says)."""
         loop = self.loop
-        keys = self.key_order[:self.at[ANSWERED]]
-        given = self.key_given[keys]
+        n = int(self.at[ANSWERED])
+        if self.armed.shape[1] < n:
+            self.armed = np.zeros((2, 2 * n), dtype=np.int64)
         with loop.cascade.lock:  # (the column grows in a cascade's close, under the lock)
-            armed = loop.in_arms.view()[given]
+            m = armed_answers(self.key_order[:n], self.key_given, loop.in_arms.view(), self.armed[0], self.armed[1])
+        keys, given = loop.keys, loop.given
         found = wars_ended_of(self.wars, self.attacks, self.ceased, [
-            (loop.keys[k], loop.given[g][0]) for k, g in zip(keys[armed].tolist(), given[armed].tolist())], inject)
+            (keys[k], given[g][0]) for k, g in zip(self.armed[0, :m].tolist(), self.armed[1, :m].tolist())], inject)
         if found is not None:
             war, origins, others = found
             self.end_wars([(w.aggressor, w.defender) for w in (war, *others)], origins)
