@@ -24,7 +24,7 @@ from engine.scenario import load
 
 pytest.importorskip("numba")
 
-from engine.kernel import run_loop  # noqa: E402
+from engine.kernel import run_loop, run_plan  # noqa: E402
 from engine.kernel.scope import OutOfScope, loop_scope  # noqa: E402
 from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
@@ -174,7 +174,33 @@ def test_answers_keep_their_numbers_when_the_cascade_tables_start_afresh(monkeyp
     assert len(emptied) > plan.runs  # (more than once a run, so in the middle of runs)
 
 
-def test_the_run_loop_is_compiled_where_the_kernels_compile_is_reported(fresh_tables: None) -> None:
+def test_a_run_begun_under_other_numbers_is_played_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past their bound the plan numbers its answers afresh as a run begins (memory flat however many
+    runs); a run another thread was playing then holds the old numbers, and is played again from its
+    start, with the reference engine's summary. Here a run begins in another thread on turn 3."""
+    monkeypatch.setattr(run_plan, "GIVEN_KEPT", 40)
+    close = run_loop.RunState.close
+    begun: list[int] = []
+
+    def another_begins(self: run_loop.RunState) -> None:
+        close(self)
+        if self.turn == 3 and len(begun) < 5:
+            with self.loop.cascade.lock:
+                begun.append(self.loop.numbers())
+
+    monkeypatch.setattr(run_loop.RunState, "close", another_begins)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 8, seed=2)
+    assert compare(plan) == (plan.runs, 0)
+    assert begun == [1, 2, 3, 4, 5]  # (numbered afresh each time: each run played again)
+    loop = run_loop.RunLoop(plan)
+    for index in range(plan.runs):
+        run_loop.play(plan, loop, index)
+        assert len(loop.given) < 40 + 300  # (the bound, and one run's answers past it; unbounded: 756)
+    assert loop.numbering > 0
+
+
+@pytest.mark.usefixtures("fresh_tables")
+def test_the_run_loop_is_compiled_where_the_kernels_compile_is_reported() -> None:
     """`prepare` (whose time `casus run` reports as the kernel's compile) compiles the run loop's parts
     too, by playing the plan's first run: a cold compile is no silent pause in each worker after it."""
     plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 5, seed=0)

@@ -92,9 +92,14 @@ from .war import ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 if TYPE_CHECKING:
     from ..montecarlo import Plan
 
-__all__ = ["ASKED", "RunLoop", "RunState", "play", "warm_up"]
+__all__ = ["ASKED", "Renumbered", "RunLoop", "RunState", "play", "warm_up"]
 
 _NOBODY: frozenset[str] = frozenset()
+
+
+class Renumbered(Exception):
+    """The plan numbered afresh while the run was played (another thread's run began past the bound):
+    the run is played again from its start."""
 
 
 class RunState:
@@ -103,6 +108,8 @@ class RunState:
     def __init__(self, loop: RunLoop, seed: int, ctx: Context, resolves: dict[str, float]) -> None:
         n, start = len(loop.ids), loop.start
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
+        with loop.cascade.lock:
+            self.numbering = loop.numbers()  # (the plan's numbers its arrays hold: `renumbered`)
         self.version = start.setting
         self.turn = 0
         self.reputation = loop.start_reputation.copy()
@@ -168,6 +175,11 @@ class RunState:
             loop.keys[k]: loop.given[self.key_given[k]][0] for k in self.key_order[:self.at[ANSWERED]].tolist()}
         self._answered = 0
         self._attacks: tuple[int, dict[str, Attack]] = (-1, {})
+
+    def renumbered(self) -> None:
+        """Raise Renumbered if the plan's numbers are no longer those the run's arrays hold."""
+        if self.numbering != self.loop.numbering:
+            raise Renumbered
 
     def _changed(self) -> None:
         """The wars changed: what is read of them is made again when next read."""
@@ -251,6 +263,7 @@ class RunState:
         """The attacks made, by their ids, in the order made (read only: kept until an attack is made)."""
         made = int(self.at[ATTACKS])
         if self._attacks[0] != made:
+            self.renumbered()
             attack_list = self.loop.attack_list
             self._attacks = (made, {attack_list[a].id: attack_list[a] for a in self.attack_order[:made].tolist()})
         return self._attacks[1]
@@ -258,6 +271,7 @@ class RunState:
     @property
     def attack_turn(self) -> dict[str, int]:
         """The turn each attack was first made."""
+        self.renumbered()
         attack_list = self.loop.attack_list
         return {attack_list[a].id: int(self.attack_turn_of[a]) for a in self.attack_order[:self.at[ATTACKS]].tolist()}
 
@@ -268,6 +282,7 @@ class RunState:
         first answer with its last."""
         asked = int(self.at[ASKED])
         if self._answered < asked:
+            self.renumbered()
             keys, given, key_given, answers = self.loop.keys, self.loop.given, self.key_given, self._answers
             for k in self.asked[self._answered:asked, 0].tolist():
                 answers[keys[k]] = given[key_given[k]][0]
@@ -371,6 +386,7 @@ class RunState:
         if self.armed.shape[1] < n:
             self.armed = np.zeros((2, 2 * n), dtype=np.int64)
         with loop.cascade.lock:  # (the column grows in a cascade's close, under the lock)
+            self.renumbered()
             m = armed_answers(self.key_order[:n], self.key_given, loop.in_arms.view(), self.armed[0], self.armed[1])
         keys, given = loop.keys, loop.given
         found = wars_ended_of(self.wars, self.attacks, self.ceased, [
@@ -485,6 +501,7 @@ class RunState:
         begun; the commitments accounted, each moving its ally's reputation; each treaty's cohesion
         (engine.resolve, in its order)."""
         loop = self.loop
+        self.renumbered()
         n_answers, n_wars = war_loop.answers_and_wars(run.cursor)
         rows = loop.rows(tables)  # (which numbers the new rows' (attack, state) pairs and attacks)
         acc = tables.account
@@ -525,6 +542,7 @@ class RunState:
     def summary(self, index: int, drawn: tuple[float, ...]) -> RunSummary:
         """engine.montecarlo.summarise, read off the run's own state."""
         loop = self.loop
+        self.renumbered()
         order = self.pair_order[:self.at[PAIRS]]
         keys = self.key_order[:self.at[ANSWERED]]
         decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
@@ -563,7 +581,10 @@ def play(plan: Plan, loop: RunLoop, index: int) -> RunSummary:
     ctx = Context(_PLAYERS.doctrine(plan.scenario, dict(plan.weights) | weights), stochastic=True, verbose=False)
     run = RunState(loop, run_seed(plan.seed, index), ctx,
                    {e.inject: e.resolve for e in resolves if isinstance(e, ResolveSet)})
-    for _ in range(plan.scenario.turns):
-        run.open()
-        run.close()
-    return run.summary(index, tuple(drawn.values()))
+    try:
+        for _ in range(plan.scenario.turns):
+            run.open()
+            run.close()
+        return run.summary(index, tuple(drawn.values()))
+    except Renumbered:
+        return play(plan, loop, index)

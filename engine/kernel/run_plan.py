@@ -34,11 +34,13 @@ from .war import CascadeTables
 if TYPE_CHECKING:
     from ..montecarlo import Plan
 
-__all__ = ["RunLoop", "TABLES_KEPT", "Given"]
+__all__ = ["GIVEN_KEPT", "RunLoop", "TABLES_KEPT", "Given"]
 
 _NA = ObligationType.NONAGGRESSION
 # Options' tables kept per plan, then afresh (each is a few small arrays; a batch meets some hundreds).
 TABLES_KEPT = 4096
+# Answers numbered per plan, then afresh (a teaching batch meets some 30,000; each is a decision and a tuple).
+GIVEN_KEPT = 1 << 18
 # An answer given, and what the run's summary reads of it: (attack, state, turn, level, bound).
 Given = tuple[Decision, tuple[str, str, int, int, bool]]
 
@@ -91,9 +93,18 @@ class RunLoop:
         # per pair, what a run's summary says of it broken and kept (at 2 * pair and 2 * pair + 1)
         self.honour: list[tuple[str, str, bool]] = []
         self._triggers: tuple[object, list[Column]] = (None, [])
-        self._rows = _Rows([], [])
-        # Numbered once for the whole plan, as the runs' arrays hold them: each (attack, state) answered,
-        # each attack made (by its id), each answer given (a decision and what the summary reads of it).
+        self.numbering = -1
+        self._number()
+        self._wars: dict[tuple[str, str], War] = {}
+        self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
+        self._blanks: dict[tuple[Any, ...], Any] = {}
+        self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
+
+    def _number(self) -> None:
+        """Number afresh, for the whole plan, as the runs' arrays hold them: each (attack, state) answered,
+        each attack made (by its id), each answer given (a decision and what the summary reads of it)."""
+        start = self.start
+        self.numbering += 1  # (a run begun under other numbers is played again: `renumbered`)
         self.keys: list[tuple[str, str]] = []
         self.key_of: dict[tuple[str, str], int] = {}
         self.attack_list: list[Attack] = []
@@ -102,16 +113,20 @@ class RunLoop:
         self.summaries: list[tuple[str, str, int, int, bool]] = []  # per answer given, what the summary reads
         self.in_arms = Column(np.bool_)  # per answer given, whether it is in arms (as the end of wars reads)
         self._given_of: dict[Decision, int] = {}
+        self._rows = _Rows([], [])  # (the rows' numbers are made again when next read)
         self.start_keys = [self.key(*key) for key in start.decisions]
         self.start_given = [self.answer(d) for d in start.decisions.values()]
         self.start_attacks = [self.attack(a) for a in start.attacks.values()]
         # (numbered here, not as a run fires its inject: the runs of a worker's threads share the plan's
         # numbers, and the attacks of the cascades are numbered under the cascade tables' lock)
         self.attack_number = {x: self.attack(a) for x, a in self.attack_of.items() if a is not None}
-        self._wars: dict[tuple[str, str], War] = {}
-        self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
-        self._blanks: dict[tuple[Any, ...], Any] = {}
-        self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
+
+    def numbers(self) -> int:
+        """The numbers a run begins under (called under the cascade tables' lock): afresh once the
+        answers numbered reach their bound, so memory stays flat however many runs."""
+        if len(self.given) >= GIVEN_KEPT:
+            self._number()
+        return self.numbering
 
     def foes(self, i: int, adjacent: Any) -> frozenset[str]:
         """State i's enemies by name, at the wars `adjacent` (the pairs at war): made once per state and
