@@ -11,6 +11,7 @@ other path with the same results.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,20 @@ def test_a_run_begun_under_other_numbers_is_played_again(monkeypatch: pytest.Mon
         run_loop.play(plan, loop, index)
         assert len(loop.given) < 40 + 300  # (the bound, and one run's answers past it; unbounded: 756)
     assert loop.numbering > 0
+
+
+def test_runs_played_in_threads_sharing_the_plan_are_the_reference_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's threads share its plan's tables and numbers (a Dask worker of several threads; the
+    compiled loops release the GIL). Runs played four at a time, the plan numbering afresh every 300
+    answers (some two runs' worth) so that it may do so under runs in flight, have the reference
+    engine's summaries."""
+    monkeypatch.setattr(run_plan, "GIVEN_KEPT", 300)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 24, seed=13)
+    loop = run_loop.RunLoop(plan)
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda index: run_loop.play(plan, loop, index), range(plan.runs)))
+    assert found == [mc.play_run(plan, index) for index in range(plan.runs)]
+    assert loop.numbering >= 2
 
 
 @pytest.mark.usefixtures("fresh_tables")
