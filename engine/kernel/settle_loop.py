@@ -102,15 +102,14 @@ take_cascade = jit(_take_cascade)
 
 def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, t_na: Any, t_pair: Any,
                  t_treaty: Any, reputation: Any, gain: float, loss: float, pair_kept: Any, pair_order: Any,
-                 n_order: int, counts: Any, powers: Any, in_force: Any, cohesion: Any, cases: Any,
-                 treaty_order: Any, at: Any) -> int:
+                 counts: Any, powers: Any, in_force: Any, cohesion: Any, cases: Any, treaty_order: Any,
+                 at: Any) -> None:
     """Settle the groups (resolve_loop's rows: ..., owed start, owed stop, ...) in the order of their
     rounds (`rounds`, per group), moving `reputation` in place and noting each pair's verdict
     (`pair_kept`: -1 none yet, 0 broken, 1 kept; `pair_order`: the pairs in the order first noted,
-    `n_order` of them so far; `counts`: tested, honoured); then per treaty in force its cohesion,
-    added to the run's (`cohesion`, the sum of each turn's weighted by the commitments it weighs;
-    `cases`, their number; `treaty_order`, the treaties in the order first measured). Returns the
-    pairs noted so far."""
+    `at[PAIRS]` of them; `counts`: tested, honoured); then per treaty in force its cohesion, added to
+    the run's (`cohesion`, the sum of each turn's weighted by the commitments it weighs; `cases`, their
+    number; `treaty_order`, the treaties in the order first measured)."""
     order = np.argsort(rounds, kind="mergesort")  # stable: within a round, in the order resolved
     for g in order:
         for i in range(groups[g, 4], groups[g, 5]):
@@ -122,8 +121,8 @@ def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, 
                 continue  # its breach is the attacker's own act, not an ally's answer
             p = t_pair[t]
             if pair_kept[p] < 0:
-                pair_order[n_order] = p
-                n_order += 1
+                pair_order[at[PAIRS]] = p
+                at[PAIRS] += 1
                 pair_kept[p] = 1 if kept else 0
             elif not kept:
                 pair_kept[p] = 0
@@ -151,7 +150,6 @@ def _settle_turn(groups: Any, rounds: Any, owed: Any, tested: Any, t_ally: Any, 
             at[TREATIES] += 1
         cohesion[k] += _round_to(_cohesion(held_powers[:n], held_kept[:n]), 4) * n
         cases[k] += n
-    return n_order
 
 
 settle_turn = jit(_settle_turn)
@@ -190,9 +188,9 @@ def _close_cascade(answers: Any, examined: Any, wars: Any, rows: Any, levels: in
         for g in range(n_groups):
             rounds[g] = examined[groups[g, 0], 0]
         t_ally, t_na, t_pair, t_treaty = triggers
-        at[PAIRS] = settle_turn(groups, rounds, out_owed[:groups[n_groups - 1, 5]], out_tested[:n_tested], t_ally,
-                                t_na, t_pair, t_treaty, reputation, gain, loss, pair_kept, pair_order, at[PAIRS],
-                                commitments, powers, in_force, cohesion, cases, treaty_order, at)
+        settle_turn(groups, rounds, out_owed[:groups[n_groups - 1, 5]], out_tested[:n_tested], t_ally, t_na,
+                    t_pair, t_treaty, reputation, gain, loss, pair_kept, pair_order, commitments, powers, in_force,
+                    cohesion, cases, treaty_order, at)
     return SETTLED, begun
 
 

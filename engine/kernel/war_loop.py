@@ -29,7 +29,7 @@ from .compiled import NUMERIC, jit
 from .loop import draw_rank as _draw_rank
 
 __all__ = ["COLUMNS", "CURSOR", "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP", "COUNTS",
-           "play_cascade", "fresh", "begin", "slot", "found", "answers_and_wars", "examined",
+           "play_cascade", "fresh", "slot", "found", "answers_and_wars", "examined",
            "pending"]
 
 DONE, MISSING, UNREAD, ASKED_AGAIN, TOO_LONG, FULL_UP, COUNTS = 0, 1, 2, 3, 4, 5, 6
@@ -280,12 +280,6 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
 
 
 play_cascade = jit(_play_cascade)
-
-
-def begin(cursor: Any, attacks: int) -> None:
-    """The cursor at a cascade's start, its first round's `attacks` tables in `work[0]`."""
-    cursor[:] = 0
-    cursor[_ATTACKS] = attacks
 
 
 def slot(cursor: Any) -> int:
