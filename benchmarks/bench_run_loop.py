@@ -5,11 +5,13 @@
 Plays `--warm` runs in one process through the run loop (the tables built, the memos filled),
 then times the next `--runs` (the process's CPU time) and prints the runs per CPU-second. With
 `--parts` it also times, in a second window, the parts of a run: the turns' openings, and in them
-each option decision (the chance read off the option's table and the run's state, and its keyed
-draw: `RunState.chance` and the draw, as `RunState.open` calls them) and each ceasefire's wars
-ended; the turns' closes, and in them each cascade (its loop, the councils' votes, the answers
+the compiled opening's calls (`open_turn`: the injects due fired, each open option's chance read off
+its table and the run's state, its keyed draw, the option fired when taken) and each ceasefire's
+wars ended; the turns' closes, and in them each cascade (its loop, the councils' votes, the answers
 given, the commitments settled: `RunState.cascade`); the run's summary. The cascades' time divided
-by the answers they drew is an ally's answer on this path, with what its cascade costs around it. Timing the parts
+by the answers they drew is an ally's answer on this path, with what its cascade costs around it;
+the compiled opening's time divided by the options it decided is an option decision's, at most
+(the same calls fire the injects due). Timing the parts
 costs a little time of its own, so the runs per CPU-second are printed from the first window,
 untimed by parts; the parts are timed with the wall clock (`time.perf_counter`, far cheaper to read
 than the process's CPU clock: run it on an idle machine), and the clock's own cost, measured here,
@@ -49,7 +51,7 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
     """Per part, how many calls and their seconds: each turn's opening (its option decisions and
     ceasefires inside it, also counted apart), each close (its cascade inside it, also apart), each
     run's summary, and the answers the cascades drew."""
-    names = ("open", "option", "ceasefire", "close", "cascade", "summary", "answers")
+    names = ("open", "option", "ceasefire", "close", "cascade", "summary", "answers", "decided")
     spent: dict[str, list[float]] = {name: [0, 0.0] for name in names}
     clock = time.perf_counter
     began = clock()
@@ -57,8 +59,8 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
         clock()
     tick = (clock() - began) / 100_000  # what reading the clock costs, taken off each span
     state = run_loop.RunState
-    kept = {name: getattr(state, name) for name in ("open", "chance", "ceasefire", "close", "cascade", "summary")}
-    draw = run_loop._option_draw
+    kept = {name: getattr(state, name) for name in ("open", "ceasefire", "close", "cascade", "summary")}
+    opening = run_loop.open_turn
 
     def timed(name: str, part: str) -> Any:
         inner = kept[name]
@@ -74,22 +76,26 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
             return found
         return call
 
-    def timed_draw(gs: Any, inject: Any) -> float:
+    def timed_opening(*args: Any) -> Any:
+        at = args[-1]
+        decided = int(at[run_loop.DECIDED])
         began = clock()
-        found: float = draw(gs, inject)
+        found = opening(*args)
         spent["option"][1] += clock() - began - tick
+        spent["option"][0] += 1
+        spent["decided"][0] += int(at[run_loop.DECIDED]) - decided
         return found
 
-    for name, part in (("open", "open"), ("chance", "option"), ("ceasefire", "ceasefire"), ("close", "close"),
-                       ("cascade", "cascade"), ("summary", "summary")):
+    for name, part in (("open", "open"), ("ceasefire", "ceasefire"), ("close", "close"), ("cascade", "cascade"),
+                       ("summary", "summary")):
         setattr(state, name, timed(name, part))
-    run_loop._option_draw = timed_draw
+    run_loop.open_turn = timed_opening
     try:
         window(plan, loop, start, runs)
     finally:
         for name, inner in kept.items():
             setattr(state, name, inner)
-        run_loop._option_draw = draw
+        run_loop.open_turn = opening
     return {k: (int(n), t) for k, (n, t) in spent.items()}
 
 
@@ -115,7 +121,7 @@ def main() -> None:
                 print(f"  {what}: {t / args.runs * 1e6:.0f} us a run ({n / args.runs:.1f} a run, "
                       f"{t / max(n, 1) * 1e6:.2f} us each)")
             line("open", "the turns' openings")
-            line("option", "  of which option decisions (the chance and the draw)")
+            line("option", "  of which the compiled opening's calls (the injects due, the option decisions)")
             line("ceasefire", "  of which ceasefires' wars ended")
             line("close", "the turns' closes")
             line("cascade", "  of which cascades (their loops, the votes, the answers given, the settling)")
@@ -124,6 +130,9 @@ def main() -> None:
             answers = found["answers"][0]
             print(f"  an ally's answer, its cascade's loops and what the run keeps of it: "
                   f"{t / max(answers, 1) * 1e6:.2f} us ({answers / args.runs:.1f} a run)")
+            decided, t = found["decided"][0], found["option"][1]
+            print(f"  an option decision, at most (the compiled opening's time over the options it decided): "
+                  f"{t / max(decided, 1) * 1e6:.2f} us ({decided / args.runs:.1f} a run)")
 
 if __name__ == "__main__":
     main()

@@ -25,7 +25,7 @@ from engine.scenario import load
 
 pytest.importorskip("numba")
 
-from engine.kernel import run_loop, run_plan  # noqa: E402
+from engine.kernel import open_loop, opening, run_loop, run_plan  # noqa: E402
 from engine.kernel.scope import OutOfScope, loop_scope  # noqa: E402
 from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
@@ -222,3 +222,60 @@ def test_the_run_loop_is_compiled_where_the_kernels_compile_is_reported() -> Non
     prepared = kernel.prepare(plan)
     assert prepared.loop is not None
     assert prepared.loop.given, "no run played by the run loop in prepare"
+
+
+# --- the turn's opening, compiled (engine.kernel.open_loop) --------------------------------------------
+
+def test_the_opening_stops_for_what_the_plan_has_not_met_and_not_once_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled opening stops where the plan has not met a transition of the setting or an option's
+    table, has it read by the reference engine, and goes on; a run played again meets them all."""
+    stops: list[int] = []
+    opening = run_loop.open_turn
+
+    def counted(*args: object) -> tuple[int, int]:
+        status, detail = opening(*args)
+        if status != open_loop.OPENED:
+            stops.append(status)
+        return status, detail
+
+    monkeypatch.setattr(run_loop, "open_turn", counted)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 6, seed=9)
+    loop = run_loop.RunLoop(plan)
+    first = run_loop.play(plan, loop, 0)
+    assert {open_loop.NO_TRANSITION, open_loop.NO_TABLE} <= set(stops)
+    stops.clear()
+    assert run_loop.play(plan, loop, 0) == first == mc.play_run(plan, 0)
+    assert set(stops) <= {open_loop.ENDS_WAR}  # (a ceasefire's wars are ended by the rule, in every run)
+
+
+def test_options_tables_start_afresh_past_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(opening, "TABLES_KEPT", 3)
+    plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 12, seed=5)
+    assert compare(plan) == (plan.runs, 0)
+    loop = run_loop.RunLoop(plan)
+    for index in range(plan.runs):
+        run_loop.play(plan, loop, index)
+        assert len(loop.openings.first) <= 3
+
+
+def test_versions_past_their_bound_are_numbered_afresh_with_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The versions of the setting a plan numbers are bounded too: past the bound the plan numbers afresh
+    as a run begins (a run in flight is played again)."""
+    monkeypatch.setattr(opening, "VERSIONS_KEPT", 4)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 10, seed=4)
+    assert compare(plan) == (plan.runs, 0)
+    loop = run_loop.RunLoop(plan)
+    for index in range(plan.runs):
+        run_loop.play(plan, loop, index)
+    assert loop.numbering > 0
+    assert len(loop.openings.versions) < 4 + 40  # (the bound, and one run's versions past it)
+
+
+def test_an_option_whose_kind_has_no_compiled_chance_is_read_by_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind the doctrine reads through its case has no compiled chance: the opening hands it back, the
+    reference engine's own reading gives it, and the draw is the same. Here every kind is so read."""
+    monkeypatch.setattr(opening, "KIND_CODES", {})
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 8, seed=12)
+    loop = run_loop.RunLoop(plan)
+    assert set(loop.openings.kind.tolist()) == {open_loop.READ_IN_PYTHON}
+    assert compare(plan) == (plan.runs, 0)

@@ -6,9 +6,9 @@ phase (`engine.play.Play`), makes its events and folds them, whatever it changes
 change little: a run of the teaching scenario makes some 200 events and 140 answers in 28
 phases. Here a run is what its turns read and change, kept as the compiled loops hold it:
 
-- the version of the world's setting (`engine.state.GameState.setting`), which only an inject
-  fired changes, and to a version the reference engine's own fold reads once per (version,
-  inject) (`engine.kernel.setting.Transitions`);
+- the version of the world's setting (`engine.state.GameState.setting`, numbered by the plan),
+  which only an inject fired changes, and to a version the reference engine's own fold reads once
+  per (version, inject) (`engine.kernel.setting.Transitions`);
 - the reputations, in the states' id order;
 - the wars, in the order they began (numbered pairs), as a matrix of pairs, and each pair's turn
   its war began;
@@ -16,23 +16,26 @@ phases. Here a run is what its turns read and change, kept as the compiled loops
 - the answers that stand: per (attack, state), numbered by the plan, the number of its answer
   (each answer is made once per plan and shared by the runs that give it), in the order first
   answered, and every answer drawn with its turn, in the order drawn;
-- the injects fired and the options lapsed, as masks; the answers to each attack inject, as the
-  probes read them.
+- the injects fired (a mask, and a log with their turns) and the options lapsed; the attacks made
+  this turn; the answers to each attack inject, as the probes read them.
 
 These are arrays, so a cascade's close (its votes, the answers it leaves, the wars it begins, the
 commitments settled and cohesion) is one compiled call (`engine.kernel.settle_loop`). The maps a
 game holds (the wars, attacks and answers as the reference engine's readings and the ceasefire's
 rule take them) are made from them when read, and kept until they change.
 
-Every rule is the reference engine's, read where it lives: the options open and lapsing and each
-option's chance and choice are compiled (`engine.kernel.option_phase`, `engine.kernel.options`),
-a turn's cascade, its councils' votes, its commitments and cohesion are the compiled loops'
-(`engine.kernel.war`, `engine.kernel.accounts`, `engine.kernel.settle_loop`), a ceasefire's wars
-ended are `engine.options.rules.wars_ended_of`'s, asked of the run's wars, attacks and answers.
+Every rule is the reference engine's, read where it lives. A turn's opening is one compiled call
+(`engine.kernel.open_loop`): the injects due, the options open, each option's chance and choice
+(`engine.kernel.option_phase`, `engine.kernel.options`), each inject fired; it stops for what the
+plan has not met (a transition, an option's table: read here, kept in `engine.kernel.opening`)
+and for a ceasefire's wars, and goes on. A turn's cascade, its councils' votes, its commitments
+and cohesion are the compiled loops' (`engine.kernel.war`, `engine.kernel.accounts`,
+`engine.kernel.settle_loop`), a ceasefire's wars ended are `engine.options.rules.wars_ended_of`'s,
+asked of the run's wars, attacks and answers.
 Tables a run needs and no run has met are read in a game's state made for the run at that point
-(`RunState.state`), as the reference engine would hold it there. What the run loop holds is the
-order of a turn: the injects due, then the options, each fired at once; then the cascade, the
-options that lapse, the wars begun, the commitments accounted and cohesion.
+(`RunState.state`), as the reference engine would hold it there. What the run loop holds in Python
+is the order of a turn's close: the cascade, the options that lapse, the wars begun, the
+commitments accounted and cohesion.
 
 What the runs of one plan share (the scenario laid out, the tables met) is
 `engine.kernel.run_plan`'s. A run the loop does not play to the end (`OutOfScope`: a conditional
@@ -42,8 +45,7 @@ checks each run's summary against the reference engine's, field for field.
 from __future__ import annotations
 
 from contextlib import suppress
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -56,27 +58,31 @@ from ..model import RESPONSES, Decision, Inject
 from ..options.rules import probability, wars_ended_of
 from ..play import Context, Play
 from ..state import GameState, Status, apply
-from ..turn import _option_draw
 from ..world import War
 from . import war_loop
-from .option_phase import enemies_padded, lapsing_at, open_at, probes_of
-from .options import (
-    CHANCES,
-    attack_chance_packed,
-    attack_table,
-    ceasefire_table,
-    deployment_table,
-    pack_attack,
-    signed_table,
-    withdrawal_table,
+from .open_loop import (
+    CURSOR,
+    DECIDED,
+    ENDS_WAR,
+    FIRED,
+    NEW,
+    NO_CHANCE,
+    NO_TABLE,
+    NO_TRANSITION,
+    OPENED,
+    RUN_COUNTERS,
+    VERSION,
+    made_attack,
+    open_turn,
 )
-from .run_plan import TABLES_KEPT, RunLoop
+from .opening import option_table
+from .option_phase import lapsing_at
+from .run_plan import RunLoop
 from .scope import OutOfScope
 from .settle_loop import (
     ANSWERED,
     ASKED,
     ATTACKS,
-    COUNTERS,
     FIRST_WAR,
     PAIRS,
     SETTLED,
@@ -87,12 +93,12 @@ from .settle_loop import (
     close_cascade,
     end_pairs,
 )
-from .war import ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
+from .war import _PERSON_BYTES, ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 
 if TYPE_CHECKING:
     from ..montecarlo import Plan
 
-__all__ = ["ASKED", "Renumbered", "RunLoop", "RunState", "play", "warm_up"]
+__all__ = ["ASKED", "DECIDED", "Renumbered", "RunLoop", "RunState", "play", "warm_up"]
 
 _NOBODY: frozenset[str] = frozenset()
 
@@ -108,12 +114,13 @@ class RunState:
     def __init__(self, loop: RunLoop, seed: int, ctx: Context, resolves: dict[str, float]) -> None:
         n, start = len(loop.ids), loop.start
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
+        openings = loop.openings
+        self.at = np.zeros(RUN_COUNTERS, dtype=np.int64)  # the run's counters (settle_loop, open_loop)
         with loop.cascade.lock:
             self.numbering = loop.numbers()  # (the plan's numbers its arrays hold: `renumbered`)
-        self.version = start.setting
+            self.at[VERSION] = openings.version(start.setting)
         self.turn = 0
         self.reputation = loop.start_reputation.copy()
-        self.at = np.zeros(COUNTERS, dtype=np.int64)  # the run's counters (engine.kernel.settle_loop)
         self.at[FIRST_WAR] = -1
         # each answer drawn, with its turn, in the order drawn: a scripted crisis's record is matched
         # against them, and the answers as a game holds them are brought up to date from them
@@ -152,10 +159,16 @@ class RunState:
         self.made = loop.blank(len(loop.probes.attacks), -1)
         self.ranks = loop.blank((len(loop.probes.attacks), n), -1)
         self.counts = np.zeros((len(loop.probes.attacks), n), dtype=np.bool_)
-        self.turn_attacks: list[str] = []
         self.enemy_rows = np.empty((n, n), dtype=np.int64)
-        # what the run's summary reads, in the order the reference engine's log says it
-        self.fired: list[tuple[str, int]] = []
+        # the injects fired with their turns, in order (as the run's summary reads them); the attacks made
+        # this turn, in order; per option its chance handed to the opening (NaN: none), its resolve
+        self.log = np.zeros((openings.n_injects + 1, 2), dtype=np.int64)
+        self.new = np.zeros(openings.n_injects + 1, dtype=np.int64)
+        self.given = np.full(openings.n_options, np.nan)
+        self.option_resolves = np.asarray([resolves.get(x, loop.by_option[x].resolve) for x in loop.options.options],
+                                          dtype=np.float64)
+        self.cursor = np.zeros(CURSOR, dtype=np.int64)
+        self.buf = np.zeros(64 + openings.longest_key, dtype=np.uint8)  # an option's draw's key, "seed|turn|" first
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
         # pairs in the order first accounted, and the commitments tested and honoured
         self.pair_kept = loop.blank(len(loop.pairs) + 16, -1, np.int8)
@@ -181,10 +194,33 @@ class RunState:
         if self.numbering != self.loop.numbering:
             raise Renumbered
 
+    @property
+    def version(self) -> int:
+        """The version of the setting the run is at (`engine.state.GameState.setting`)."""
+        self.renumbered()
+        return self.loop.openings.versions[int(self.at[VERSION])]
+
+    @version.setter
+    def version(self, setting: int) -> None:
+        with self.loop.cascade.lock:  # (numbered under the lock, as the plan's other numbers)
+            self.renumbered()
+            self.at[VERSION] = self.loop.openings.version(setting)
+
+    @property
+    def fired(self) -> list[tuple[str, int]]:
+        """The injects fired with their turns, in order."""
+        injects = self.loop.options.injects
+        return [(injects[p], t) for p, t in self.log[:self.at[FIRED]].tolist()]
+
+    @property
+    def turn_attacks(self) -> list[str]:
+        """The attacks made this turn (their ids), in order."""
+        attack_list = self.loop.attack_list
+        return [attack_list[a].id for a in self.new[:self.at[NEW]].tolist()]
+
     def _changed(self) -> None:
         """The wars changed: what is read of them is made again when next read."""
         self._wars: list[War] | None = None
-        self._enemies: Any = None
         self._foes: dict[str, frozenset[str]] = {}
 
     def made_attack(self, a: int, turn: int) -> int:
@@ -296,13 +332,6 @@ class RunState:
 
     # --- the wars ------------------------------------------------------------------------------------
 
-    def enemies(self) -> Any:
-        """Each state's enemies (numbered, ascending), padded with -1: as the option readings take them."""
-        if self._enemies is None:
-            enemies_padded(self.adjacent, self.enemy_rows)  # (read at once by its callers: one buffer)
-            self._enemies = self.enemy_rows
-        return self._enemies
-
     def numbered(self) -> Any:
         """The wars, numbered (aggressor, defender), in the order they began: as the cascade loop takes them."""
         return self.war_list[:self.at[WARS]]
@@ -339,44 +368,62 @@ class RunState:
     # --- a turn ----------------------------------------------------------------------------------------
 
     def open(self) -> None:
-        """The turn's opening (engine.turn._open_turn): the injects due fire, then each open option
-        is its actor's choice, fired at once when taken."""
-        loop = self.loop
+        """The turn's opening (engine.turn._open_turn), in the compiled loop (`open_turn`): the injects due
+        fire, then each open option is its actor's choice, fired at once when taken. Where the loop stops,
+        what it needs is read here (the reference engine's readings, in the run's state as it stands) and
+        it goes on."""
+        loop, openings = self.loop, self.loop.openings
         self.turn += 1
-        self.turn_attacks = []
-        fired = self.fired_mask
-        for inject, requires in loop.scheduled.get(self.turn, ()):
-            if all(fired[r] for r in requires):
-                self.fire(inject)
-        out = self.out
-        n = open_at(loop.options.arrays, self.turn, fired, self.lapsed_mask, self.enemies(), out)
-        if n:
-            drawing = cast(GameState, SimpleNamespace(seed=self.seed, turn=self.turn))
-            for o in out[:n].tolist():
-                inject = loop.by_option[loop.options.options[o]]
-                if _option_draw(drawing, inject) < self.chance(inject):
-                    self.fire(inject)
+        turn = self.turn
+        self.at[NEW] = 0
+        self.cursor[0], self.cursor[1] = 0, openings.due_start[turn]
+        prefix = f"{self.seed}|{turn}|".encode()
+        self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+        while True:
+            self.renumbered()
+            run = (self.fired_mask, self.log, self.attack_turn_of, self.attack_order, self.made, self.new,
+                   self.reputation, self.ranks, self.counts, self.probes, self.began, self.war_list,
+                   self.option_resolves, self.lapsed_mask)
+            status, detail = open_turn(turn, openings.plan(), openings.store(), run, self.adjacent, self.enemy_rows,
+                                       self.out, self.given, self.buf, len(prefix), _PERSON_BYTES, self.cursor, self.at)
+            if status == OPENED:
+                return
+            if status == NO_TRANSITION:
+                self._lead(int(detail))
+            elif status == ENDS_WAR:
+                self.ceasefire(openings.injects[detail])
+                made_attack(detail, turn, openings.attack_of, openings.probe_of, self.attack_turn_of,
+                            self.attack_order, self.made, self.new, self.at)
+            elif status == NO_TABLE:
+                self._table(int(detail))
+            else:
+                assert status == NO_CHANCE
+                inject = loop.by_option[loop.options.options[detail]]
+                gs = self.state()  # (a kind the doctrine reads through its case: the engine's own reading)
+                self.given[detail] = probability(gs, inject, gs.played_world())
 
-    def fire(self, inject: Inject) -> None:
-        """An inject fired (engine.turn._fire): the setting it leads to, the wars a ceasefire ends,
-        the attack it makes."""
-        loop = self.loop
-        self.fired.append((inject.id, self.turn))
-        self.fired_mask[loop.place[inject.id]] = True
+    def _lead(self, place: int) -> None:
+        """Where inject `place` leads the run's version of the setting, read (`Transitions.after`)."""
+        loop, openings = self.loop, self.loop.openings
+        inject = openings.injects[place]
         try:
-            self.version = loop.transitions.after(self.version, inject)
+            after = loop.transitions.after(self.version, inject)
         except KeyError:  # its version no longer kept: reached again by the run's injects, this one's too
-            self.version = loop.transitions.reach(self.history())
-        if inject.kind.traits.ends_war:
-            self.ceasefire(inject)
-        attack = loop.attack_of[inject.id]
-        if attack is not None:
-            made = self.made_attack(loop.attack_number[inject.id], self.turn)
-            if attack.id not in self.turn_attacks:
-                self.turn_attacks.append(attack.id)
-            a = loop.attack_place.get(attack.id)
-            if a is not None:
-                self.made[a] = made
+            after = loop.transitions.reach([*self.history(), inject])
+        with loop.cascade.lock:
+            self.renumbered()
+            openings.lead(int(self.at[VERSION]), place, after)
+
+    def _table(self, o: int) -> None:
+        """Option o's table at the run's state, read off the reference engine's reading (and kept)."""
+        loop, openings = self.loop, self.loop.openings
+        x = loop.options.options[o]
+        kind, _, keyed_by = loop.option_of[x]
+        arrays = option_table(kind, loop.by_option[x], self.state())  # (which may reach the version again)
+        with loop.cascade.lock:
+            self.renumbered()
+            row = self.adjacent[loop.at[keyed_by]].copy() if keyed_by else None
+            openings.add(o, int(self.at[VERSION]), arrays, row)
 
     def ceasefire(self, inject: Inject) -> None:
         """The wars a ceasefire ends: the rule's own (engine.options.rules.wars_ended_of), asked of the
@@ -395,55 +442,6 @@ class RunState:
             war, origins, others = found
             self.end_wars([(w.aggressor, w.defender) for w in (war, *others)], origins)
 
-    # --- an option's chance: its kind's compiled reading, over its table at the run's version ----------
-
-    def chance(self, inject: Inject) -> float:
-        """The chance the actor takes the option now, as `engine.options.probability` gives it."""
-        loop = self.loop
-        kind, actor, keyed_by = loop.option_of[inject.id]
-        resolve = self.resolves.get(inject.id, inject.resolve)
-        key: tuple[object, ...] = (inject.id, self.version)
-        if keyed_by:
-            key += (self.enemies_of(keyed_by),)
-        elif kind not in CHANCES:  # a kind the doctrine reads through its case: the engine's own reading
-            gs = self.state()
-            return probability(gs, inject, gs.played_world())
-        table = loop.option_tables.get(key)
-        if table is None:
-            if len(loop.option_tables) >= TABLES_KEPT:  # memory flat however many runs: afresh
-                loop.option_tables.clear()
-            table = loop.option_tables[key] = self._option_table(kind, inject)
-        chance: float
-        if kind == "attack":
-            probes = self.probes
-            n = probes_of(loop.probes.arrays, loop.at[actor], self.turn, self.made, self.ranks, self.counts, probes)
-            chance = attack_chance_packed(*table, self.reputation, self.enemies(), probes[:n], resolve)
-        elif kind == "deployment" or kind == "treaty-signed":
-            chance = CHANCES[kind](table, self.reputation, resolve)
-        elif kind == "ceasefire":
-            target = loop.at.get(inject.target or "")
-            began = int(self.began[loop.at[actor], target]) if target is not None else -1
-            chance = CHANCES[kind](table, self.enemies(), self.turn - began + 1 if began >= 0 else 0, resolve)
-        else:
-            aggressors = np.zeros(len(loop.ids), dtype=np.bool_)
-            aggressors[self.numbered()[:, 0]] = True
-            chance = CHANCES[kind](table, self.reputation, self.enemies(), aggressors, resolve)
-        return chance
-
-    def _option_table(self, kind: str, inject: Inject) -> Any:
-        """The option's table, read off the reference engine's reading in the run's state now."""
-        gs = self.state()
-        world = gs.played_world()
-        if kind == "attack":
-            return pack_attack(attack_table(world, inject, gs.setting).arrays)
-        if kind == "deployment":
-            return deployment_table(world, inject, gs.setting, gs.warfare)
-        if kind == "ceasefire":
-            return ceasefire_table(world, inject)
-        if kind == "treaty-signed":
-            return signed_table(world, inject, gs.warfare)
-        return withdrawal_table(world, inject)
-
     # --- the close ----------------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -451,7 +449,7 @@ class RunState:
         votes and commitments in the compiled loops, then the options that lapse, the wars begun,
         the commitments accounted, cohesion."""
         loop = self.loop
-        if self.turn_attacks:
+        if self.at[NEW]:
             with loop.cascade.lock:
                 self.cascade()
         out = self.out
@@ -473,8 +471,8 @@ class RunState:
             return play
 
         first = []
-        for attack_id in self.turn_attacks:
-            attack = loop.attack_list[loop.attack_of_id[attack_id]]
+        for a in self.new[:self.at[NEW]].tolist():
+            attack = loop.attack_list[a]
             counts = loop.counts_wars.get((self.version, attack))
             if counts is None:
                 if len(loop.counts_wars) >= ROWS_KEPT:

@@ -27,6 +27,7 @@ from ..turn import made_attack
 from ..world import War, World
 from .close import tables_of
 from .columns import Column
+from .opening import OpeningTables
 from .option_phase import option_index, probe_index
 from .setting import Transitions
 from .war import CascadeTables
@@ -80,7 +81,6 @@ class RunLoop:
             self.option_of[i.id] = (kind, actor, keyed_by)
         # the attack (or threat) each inject makes when it fires, else None (engine.turn._fire)
         self.attack_of: dict[str, Attack | None] = {i.id: made_attack(scenario, i) for i in scenario.injects}
-        self.option_tables: dict[tuple[object, ...], Any] = {}
         # per version and attack, whether what binds in it counts adversaries (its table is the wars' too)
         self.counts_wars: dict[tuple[int, Attack], bool] = {}
         self.versions: dict[int, tuple[rd.IdOrder, Any, Any]] = {}
@@ -95,6 +95,7 @@ class RunLoop:
         self._triggers: tuple[object, list[Column]] = (None, [])
         self.numbering = -1
         self._number()
+        self.openings = OpeningTables(self)  # (numbered with the plan: `numbers`)
         self._wars: dict[tuple[str, str], War] = {}
         self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
         self._blanks: dict[tuple[Any, ...], Any] = {}
@@ -124,8 +125,9 @@ class RunLoop:
     def numbers(self) -> int:
         """The numbers a run begins under (called under the cascade tables' lock): afresh once the
         answers numbered reach their bound, so memory stays flat however many runs."""
-        if len(self.given) >= GIVEN_KEPT:
+        if len(self.given) >= GIVEN_KEPT or self.openings.full():
             self._number()
+            self.openings.afresh()
         return self.numbering
 
     def foes(self, i: int, adjacent: Any) -> frozenset[str]:

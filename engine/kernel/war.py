@@ -107,7 +107,9 @@ class CascadeTables:
         self.scenario = scenario
         self.ids = tuple(sorted(s.id for s in scenario.states))  # states numbered in id order
         self.at = {s: i for i, s in enumerate(self.ids)}
-        self.lock = threading.Lock()  # held while a cascade is played on them and read (engine.kernel.close)
+        # held while a cascade is played on them and read (engine.kernel.close), and while the plan numbers
+        # (engine.kernel.run_plan), which a cascade may do as it reads a table (a version of the setting)
+        self.lock = threading.RLock()
         self._empty()
 
     def _empty(self) -> None:
