@@ -11,6 +11,7 @@ other path with the same results.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -148,14 +149,20 @@ def test_a_version_no_longer_kept_is_reached_again_with_the_same_results(monkeyp
     assert reached  # runs reached their versions again
 
 
-def test_the_states_kept_per_version_start_afresh_past_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Transitions, "KEPT", 3)
+@pytest.mark.parametrize("owner, bound, kept", [
+    (Transitions, "KEPT", lambda loop: len(loop.transitions.states)),  # the states kept per version
+    (opening, "TABLES_KEPT", lambda loop: len(loop.openings.first)),  # the options' tables, mid-run
+])
+def test_what_the_plan_keeps_starts_afresh_past_its_bound(owner: object, bound: str,
+                                                          kept: Callable[[run_loop.RunLoop], int],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(owner, bound, 3)
     plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 15, seed=5)
     assert compare(plan) == (plan.runs, 0)
     loop = run_loop.RunLoop(plan)
     for index in range(plan.runs):
         run_loop.play(plan, loop, index)
-        assert len(loop.transitions.states) <= 3
+        assert kept(loop) <= 3
 
 
 def test_answers_keep_their_numbers_when_the_cascade_tables_start_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -246,16 +253,6 @@ def test_the_opening_stops_for_what_the_plan_has_not_met_and_not_once_it_has(mon
     stops.clear()
     assert run_loop.play(plan, loop, 0) == first == mc.play_run(plan, 0)
     assert set(stops) <= {open_loop.ENDS_WAR}  # (a ceasefire's wars are ended by the rule, in every run)
-
-
-def test_options_tables_start_afresh_past_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(opening, "TABLES_KEPT", 3)
-    plan = mc.Plan(load(ROOT / "scenarios" / "indo-pacific-2028.yaml"), 12, seed=5)
-    assert compare(plan) == (plan.runs, 0)
-    loop = run_loop.RunLoop(plan)
-    for index in range(plan.runs):
-        run_loop.play(plan, loop, index)
-        assert len(loop.openings.first) <= 3
 
 
 def test_versions_past_their_bound_are_numbered_afresh_with_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
