@@ -2,13 +2,13 @@
 once, and the tables the runs have met.
 
 The scenario's injects due each turn with their requirements, each option's kind, actor and the
-state whose enemies its table is read at, the attack each inject makes; the options' tables by
-the option, the version of the setting (and the enemies they are read at); the first table of
-each attack a turn makes, by version and turn; what a close reads of each version of the
-setting. Read off the cascade tables as they grow: per row (a state answering an attack) where
-the probes read its answer and its answer at each level once drawn, per commitment its ally,
-pair and treaty. Every map is bounded (memory flat in the number of runs) and starts afresh
-past its bound, or with the cascade tables.
+state whose enemies its table is read at, the attack each inject makes; the versions of the
+setting, their transitions and the options' tables, as the compiled opening reads them
+(engine.kernel.opening); the first table of each attack a turn makes, by version and turn; what
+a close reads of each version of the setting. Read off the cascade tables as they grow: per row
+(a state answering an attack) where the probes read its answer and its answer at each level once
+drawn, per commitment its ally, pair and treaty. Every map is bounded (memory flat in the number
+of runs) and starts afresh past its bound, or with the cascade tables.
 """
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["GIVEN_KEPT", "RunLoop", "TABLES_KEPT", "Given"]
 
 _NA = ObligationType.NONAGGRESSION
-# Options' tables kept per plan, then afresh (each is a few small arrays; a batch meets some hundreds).
+# Entries of the plan's smaller memos kept (the states' enemies by name, blank arrays, what a close reads
+# of a version), then afresh.
 TABLES_KEPT = 4096
 # Answers numbered per plan, then afresh (a teaching batch meets some 30,000; each is a decision and a tuple).
 GIVEN_KEPT = 1 << 18
