@@ -387,16 +387,24 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_ctrl_c_on_the_command_line_reports_the_finished_runs(scenario_file):
+def test_ctrl_c_on_the_command_line_reports_the_finished_runs(scenario_file, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "casus", "run", str(scenario_file), "--runs", "1000000",
-                             "--workers", "1", "--chunk-size", "10", "--json"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 20
-    while _cpu_seconds(proc.pid) < 1.5 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.1)  # until the imports are done and runs are under way
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    said = tmp_path / "stderr"
+    with said.open("w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "casus", "run", str(scenario_file), "--runs", "1000000",
+                                 "--workers", "1", "--chunk-size", "10", "--json"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        # Until the engine is ready (the kernel's tables built, its machine code compiled or loaded, in
+        # seconds that depend on the machine and on numba's cache), then a second of CPU for runs.
+        deadline = time.monotonic() + 120
+        while "engine:" not in said.read_text() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        ready = _cpu_seconds(proc.pid)
+        while _cpu_seconds(proc.pid) < ready + 1.0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    err = said.read_text()
     assert proc.returncode == 130, err
     data = json.loads(out)
     assert f"interrupted after {data['runs']} of 1000000 runs" in err
