@@ -30,7 +30,9 @@ __all__ = ["EXP_LIMIT", "TWO_TO_MINUS_53", "logistic", "score", "score_loop", "d
            "cost_of_war", "round_to", "exact_round", "clip01", "mean", "mean_loop", "credibility",
            "credibility_loop", "abandonment", "divergence", "entrapment", "group_chances", "join_wars",
            "weigh_coalition", "weigh_coalition_loop", "centred", "probe_factor", "attack_factors", "greatest",
-           "greatest_loop", "dilemma", "war_cost", "losing", "stayed_away", "option_chance"]
+           "greatest_loop", "dilemma", "war_cost", "losing", "stayed_away", "option_chance", "same_pair",
+           "among", "war_reasons", "over_ended", "wars_ended", "STARTS_WAR", "THREAT", "TARGET", "ORIGIN",
+           "OWN_ORIGIN", "ATTACKERS_FROM", "ATTACKERS_TO", "ATTACK_COLUMNS"]
 
 # math.exp overflows a float just above 709.78; the logistic is 0 or 1 to double
 # precision long before, so clamping the exponent changes no result.
@@ -348,6 +350,110 @@ def stayed_away(stayed: int, allies: int) -> float:
 def option_chance(bias: float, weights: Sequence[float], values: Sequence[float]) -> float:
     """The chance of taking an option: its factors' weighted sum and the bias, through the logistic."""
     return logistic(bias + score(weights, values))
+
+
+# --- the end of wars ---------------------------------------------------------------------------
+#
+# The rule of engine.options.rules.wars_ended_of over numbers: states, attacks and origins are
+# numbered by the caller (any numbering: only equality is read). An attack is a row of `table`:
+# whether it begins a war, whether it is a threat, its target, its origin's number (the attack it
+# grew from, or its own id), whether it is its own origin, and the span of its attackers in
+# `attackers`. The attacks made are the rows `order` names; an answer in arms is (attack, state,
+# the side it took, -1 none), its attack one made.
+
+STARTS_WAR, THREAT, TARGET, ORIGIN, OWN_ORIGIN, ATTACKERS_FROM, ATTACKERS_TO = range(7)
+ATTACK_COLUMNS = 7
+
+
+def same_pair(a: int, b: int, c: int, d: int) -> bool:
+    """Whether {a, b} and {c, d} are the same pair of states."""
+    return (a == c and b == d) or (a == d and b == c)
+
+
+def among(state: int, attackers: Sequence[int], start: int, stop: int) -> bool:
+    """Whether `state` is among `attackers[start:stop]`."""
+    for i in range(start, stop):  # noqa: SIM110  (numba compiles no generator)
+        if attackers[i] == state:
+            return True
+    return False
+
+
+def war_reasons(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[int]], attackers: Sequence[int],
+                armed: Sequence[Sequence[int]], out: list[int]) -> int:
+    """The attacks (rows of `table`) over which p and q are at war, into `out` (one may come twice):
+    an attack of one on the other that began a war, or an answer of one in arms against the other
+    (the target, for an answer on the attackers' side; else each attacker). Returns how many."""
+    n = 0
+    for i in range(len(order)):
+        row = table[order[i]]
+        if row[STARTS_WAR]:
+            target = row[TARGET]
+            for e in range(row[ATTACKERS_FROM], row[ATTACKERS_TO]):
+                if attackers[e] != target and same_pair(target, attackers[e], p, q):
+                    out[n] = order[i]
+                    n += 1
+    for i in range(len(armed)):
+        x, state, side = armed[i][0], armed[i][1], armed[i][2]
+        row = table[x]
+        if row[THREAT]:
+            continue
+        if among(side, attackers, row[ATTACKERS_FROM], row[ATTACKERS_TO]):
+            if row[TARGET] != state and same_pair(state, row[TARGET], p, q):
+                out[n] = x
+                n += 1
+        else:
+            for e in range(row[ATTACKERS_FROM], row[ATTACKERS_TO]):
+                if attackers[e] != state and same_pair(state, attackers[e], p, q):
+                    out[n] = x
+                    n += 1
+    return n
+
+
+def over_ended(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[int]], attackers: Sequence[int],
+               armed: Sequence[Sequence[int]], ended: Sequence[bool], reasons: list[int]) -> bool:
+    """Whether p and q are at war over some attack, and only over attacks whose wars have ended
+    (their origins' numbers marked in `ended`)."""
+    n = war_reasons(p, q, order, table, attackers, armed, reasons)
+    for i in range(n):
+        if not ended[table[reasons[i]][ORIGIN]]:
+            return False
+    return n > 0
+
+
+def wars_ended(party: int, other: int, wars: Sequence[Sequence[int]], order: Sequence[int],
+               table: Sequence[Sequence[int]], attackers: Sequence[int], armed: Sequence[Sequence[int]],
+               ended: list[bool], reasons: list[int], origins: list[int], others: list[int]) -> tuple[int, int, int]:
+    """The wars a ceasefire of `party` and `other` ends, among `wars` (pairs, in the order they began):
+    their war (its place; -1: they are not at war, and nothing else is read), the attacks made that
+    began it (an attack of one party on the other that is its own origin: into `origins`; their
+    origins are marked in `ended`, which holds the origins whose wars ended before), then each other
+    war fought only over attacks whose wars have ended (their places, into `others`, in order).
+    `reasons` is room for `war_reasons`. Returns (the war's place, origins, others)."""
+    found = -1
+    for w in range(len(wars)):
+        if same_pair(wars[w][0], wars[w][1], party, other):
+            found = w
+            break
+    if found < 0:
+        return -1, 0, 0
+    n_origins = 0
+    for i in range(len(order)):
+        row = table[order[i]]
+        target = row[TARGET]
+        if row[OWN_ORIGIN] and row[STARTS_WAR] and (target == party or target == other):  # noqa: SIM109
+            rest = other if target == party else party
+            if rest == target or among(rest, attackers, row[ATTACKERS_FROM], row[ATTACKERS_TO]):
+                origins[n_origins] = order[i]
+                n_origins += 1
+    for i in range(n_origins):  # (after: the origins read above are those of the attacks alone)
+        ended[table[origins[i]][ORIGIN]] = True
+    n_others = 0
+    for w in range(len(wars)):
+        p, q = wars[w][0], wars[w][1]
+        if not same_pair(p, q, party, other) and over_ended(p, q, order, table, attackers, armed, ended, reasons):
+            others[n_others] = w
+            n_others += 1
+    return found, n_origins, n_others
 
 
 # --- Python's round(x, n) ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 A batch run meets the same defences and coalitions again and again, so engine.options
 keeps them per scenario by what they are read from; a ceasefire reads the reasons of
-every war at once. These tests play the shipped scenarios with the doctrine sampling,
+every war at once, over numbers (`engine.numeric.wars_ended`, which the kernel compiles). These tests play the shipped scenarios with the doctrine sampling,
 and at each turn compare the remembered answer with one read afresh.
 """
 from __future__ import annotations
@@ -15,11 +15,12 @@ import pytest
 from engine import montecarlo as mc
 from engine.doctrine import standing
 from engine.game import Game
-from engine.model import Response
+from engine.model import Inject, InjectKind, Response
 from engine.options import expected_coalition, war_reasons
+from engine.options.rules import wars_ended
 from engine.scenario import load
 from engine.state import GameState, Status
-from engine.world import World
+from engine.world import War, World
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
@@ -99,3 +100,34 @@ def test_the_reasons_of_every_war_read_at_once_are_each_wars_own(path: Path) -> 
             assert war_reasons(gs, pair) == expected
             found += bool(expected)
     assert found > 0
+
+
+def wars_ended_by_sets(gs: GameState, inject: Inject) -> tuple[War, tuple[str, ...], list[War]] | None:
+    """The end of wars as the rule reads, over sets: the parties' war and the attacks that began it,
+    then each other war fought only over attacks whose wars have ended."""
+    pair = frozenset((inject.actors[0], inject.target or ""))
+    war = next((w for w in gs.wars if w.pair == pair), None)
+    if war is None:
+        return None
+    origins = frozenset(a.id for a in gs.attacks.values() if a.id == (a.origin or a.id) and a.starts_war
+                        and a.target in pair and (pair - {a.target}) <= set(a.attackers))
+    ended = set(gs.ceased) | origins
+    others = [w for w in gs.wars if w.pair != pair and (reasons := reasons_one_by_one(gs, w.pair))
+              and reasons <= ended]
+    return war, tuple(sorted(origins)), others
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_wars_a_ceasefire_ends_are_the_rules_reading_over_sets(path: Path) -> None:
+    """engine.numeric.wars_ended, over numbers (the kernel compiles it), reads as the rule over sets,
+    for a ceasefire between every two states at war and some that are not, at every turn's close."""
+    ended = 0
+    for gs, _ in worlds(path):
+        pairs = {tuple(sorted(w.pair)) for w in gs.wars} | {tuple(sorted(gs.scenario.state_by_id))[:2]}
+        for a, b in sorted(pairs):
+            for actor, target in ((a, b), (b, a)):
+                inject = Inject(id="truce", turn=gs.turn, kind=InjectKind.CEASEFIRE, actors=(actor,), target=target)
+                expected = wars_ended_by_sets(gs, inject)
+                assert wars_ended(gs, inject) == expected
+                ended += expected is not None and bool(expected[2])
+    assert ended > 0 or not any(i.kind is InjectKind.CEASEFIRE for i in load(path).injects)

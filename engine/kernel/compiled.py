@@ -29,7 +29,8 @@ __all__ = ["cache_dir", "jit", "numeric_function", "NUMERIC"]
 
 
 _COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py", "war_loop.py", "resolve_loop.py",
-                     "options.py", "option_phase.py", "settle_loop.py", "open_loop.py")
+                     "options.py", "option_phase.py", "settle_loop.py", "open_loop.py",
+                     "ceasefire.py")
 
 
 def _sources_digest() -> str:
@@ -96,7 +97,8 @@ NUMERIC = _compile_module(numeric, ("logistic", "score", "distribution", "cap_fu
                                     "cost_of_war", "clip01", "mean", "credibility", "abandonment", "divergence",
                                     "entrapment", "group_chances", "join_wars", "weigh_coalition", "centred",
                                     "probe_factor", "attack_factors", "greatest", "dilemma", "war_cost", "losing",
-                                    "stayed_away", "option_chance"),
+                                    "stayed_away", "option_chance", "same_pair", "among", "war_reasons", "over_ended",
+                                    "wars_ended"),
                           standing_in={"round_to": "exact_round", "mean": "mean_loop", "score": "score_loop",
                                        "greatest": "greatest_loop", "credibility": "credibility_loop",
                                        "weigh_coalition": "weigh_coalition_loop"})

@@ -30,8 +30,8 @@ Every rule is the reference engine's, read where it lives. A turn's opening is o
 plan has not met (a transition, an option's table: read here, kept in `engine.kernel.opening`)
 and for a ceasefire's wars, and goes on. A turn's cascade, its councils' votes, its commitments
 and cohesion are the compiled loops' (`engine.kernel.war`, `engine.kernel.accounts`,
-`engine.kernel.settle_loop`), a ceasefire's wars ended are `engine.options.rules.wars_ended_of`'s,
-asked of the run's wars, attacks and answers.
+`engine.kernel.settle_loop`), a ceasefire's wars ended the rule's own `engine.numeric.wars_ended`,
+compiled and asked of the run's wars, attacks and answers (`engine.kernel.ceasefire`).
 Tables a run needs and no run has met are read in a game's state made for the run at that point
 (`RunState.state`), as the reference engine would hold it there. What the run loop holds in Python
 is the order of a turn's close: the cascade, the options that lapse, the wars begun, the
@@ -55,11 +55,12 @@ from ..doctrine import readings as rd
 from ..events import ResolveSet, WarBegun
 from ..mc_tally import RunSummary
 from ..model import RESPONSES, Decision, Inject
-from ..options.rules import probability, wars_ended_of
+from ..options.rules import probability
 from ..play import Context, Play
 from ..state import GameState, Status, apply
 from ..world import War
 from . import war_loop
+from .ceasefire import end_wars, parties
 from .open_loop import (
     CURSOR,
     DECIDED,
@@ -89,9 +90,7 @@ from .settle_loop import (
     TREATIES,
     UNNUMBERED,
     WARS,
-    armed_answers,
     close_cascade,
-    end_pairs,
 )
 from .war import _PERSON_BYTES, ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
 
@@ -152,6 +151,8 @@ class RunState:
             self.at[WARS] += 1
             self.began[i, j] = self.began[j, i] = start.war_began.get(w.pair, -1)
         self.ceased: dict[str, None] = dict(start.ceased)
+        self.ceased_mask = np.zeros(len(loop.origin_of) + 16, dtype=np.bool_)  # the same, by the plan's origins
+        self.ceased_mask[loop.start_ceased] = True
         self.fired_mask = np.zeros(len(loop.options.injects) + 1, dtype=np.bool_)  # (+1: see `scheduled`)
         self.out = np.empty(len(loop.options.options), dtype=np.int64)  # the options open or lapsing
         self.probes = np.empty(len(loop.probes.attacks) * n + 1, dtype=np.float64)  # an attacker's probes
@@ -180,7 +181,6 @@ class RunState:
         self.cases = np.zeros(len(loop.treaty_ids), dtype=np.int64)
         self.treaty_order = np.zeros(len(loop.treaty_ids), dtype=np.int64)
         self.missing = np.zeros(64, dtype=np.int64)  # answers a cascade drew that are not numbered yet
-        self.armed = np.zeros((2, 64), dtype=np.int64)  # the answers in arms, as a ceasefire reads them
         self.last: _Run | None = None  # the run's last cascade, whose arrays the next one takes over
         self._changed()
         # the answers that stand as a game holds them, and how many of those asked they have taken
@@ -356,15 +356,6 @@ class RunState:
             return self.enemies_of(s) | more if more else self.enemies_of(s)
         return parties_wars(attack, enemies)
 
-    def end_wars(self, pairs: list[tuple[str, str]], origins: tuple[str, ...]) -> None:
-        """The wars of `pairs` ended (a ceasefire's), and the attacks that began the first noted as ceased."""
-        at = self.loop.at
-        end_pairs(np.asarray([(at[a], at[d]) for a, d in pairs], dtype=np.int64), self.war_list, self.adjacent,
-                 self.began, self.at)
-        for origin in origins:
-            self.ceased[origin] = None
-        self._changed()
-
     # --- a turn ----------------------------------------------------------------------------------------
 
     def open(self) -> None:
@@ -426,21 +417,9 @@ class RunState:
             openings.add(o, int(self.at[VERSION]), arrays, row)
 
     def ceasefire(self, inject: Inject) -> None:
-        """The wars a ceasefire ends: the rule's own (engine.options.rules.wars_ended_of), asked of the
-        run's wars, attacks and answers in arms (numbered once per answer by the plan, as the rule says)."""
-        loop = self.loop
-        n = int(self.at[ANSWERED])
-        if self.armed.shape[1] < n:
-            self.armed = np.zeros((2, 2 * n), dtype=np.int64)
-        with loop.cascade.lock:  # (the column grows in a cascade's close, under the lock)
-            self.renumbered()
-            m = armed_answers(self.key_order[:n], self.key_given, loop.in_arms.view(), self.armed[0], self.armed[1])
-        keys, given = loop.keys, loop.given
-        found = wars_ended_of(self.wars, self.attacks, self.ceased, [
-            (keys[k], given[g][0]) for k, g in zip(self.armed[0, :m].tolist(), self.armed[1, :m].tolist())], inject)
-        if found is not None:
-            war, origins, others = found
-            self.end_wars([(w.aggressor, w.defender) for w in (war, *others)], origins)
+        """The wars a ceasefire ends, ended: the rule's own (`engine.numeric.wars_ended`), compiled, asked
+        of the run's wars, attacks and answers in arms (`engine.kernel.ceasefire`)."""
+        end_wars(self, *parties(inject.actors, inject.target, self.loop.at))
 
     # --- the close ----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import numeric
 from ..attack import Attack
 from ..doctrine import readings as rd
 from ..game import Game
@@ -115,6 +116,15 @@ class RunLoop:
         self.summaries: list[tuple[str, str, int, int, bool]] = []  # per answer given, what the summary reads
         self.in_arms = Column(np.bool_)  # per answer given, whether it is in arms (as the end of wars reads)
         self._given_of: dict[Decision, int] = {}
+        # as a ceasefire's wars ended read them (engine.numeric.wars_ended): per attack its row and its
+        # attackers, its origin numbered; per (attack, state) its attack's number (-1 until numbered) and
+        # its state; per answer given the side it took (-1 none)
+        self.origin_of: dict[str, int] = {}
+        self.attack_rows = Column(np.int64, (numeric.ATTACK_COLUMNS,))
+        self.attackers = Column(np.int64)
+        self.longest_attackers = 1
+        self.key_attack, self.key_state, self.given_side = Column(np.int64), Column(np.int64), Column(np.int64)
+        self._awaited: dict[str, list[int]] = {}  # the (attack, state) pairs whose attack is not numbered yet
         self._rows = _Rows([], [])  # (the rows' numbers are made again when next read)
         self.start_keys = [self.key(*key) for key in start.decisions]
         self.start_given = [self.answer(d) for d in start.decisions.values()]
@@ -122,6 +132,7 @@ class RunLoop:
         # (numbered here, not as a run fires its inject: the runs of a worker's threads share the plan's
         # numbers, and the attacks of the cascades are numbered under the cascade tables' lock)
         self.attack_number = {x: self.attack(a) for x, a in self.attack_of.items() if a is not None}
+        self.start_ceased = [self.origin(x) for x in start.ceased]
 
     def numbers(self) -> int:
         """The numbers a run begins under (called under the cascade tables' lock): afresh once the
@@ -166,6 +177,11 @@ class RunLoop:
         if found is None:
             found = self.key_of[(attack, state)] = len(self.keys)
             self.keys.append((attack, state))
+            number = self.attack_of_id.get(attack, -1)
+            if number < 0:
+                self._awaited.setdefault(attack, []).append(found)
+            self.key_attack.append(number)
+            self.key_state.append(self.at.get(state, -1))
         return found
 
     def attack(self, attack: Attack) -> int:
@@ -174,6 +190,22 @@ class RunLoop:
         if found is None:
             found = self.attack_of_id[attack.id] = len(self.attack_list)
             self.attack_list.append(attack)
+            at, start = self.at, len(self.attackers)
+            self.attackers.extend(at.get(x, -1) for x in attack.attackers)
+            self.longest_attackers = max(self.longest_attackers, len(attack.attackers))
+            origin = attack.origin or attack.id
+            self.attack_rows.append((attack.starts_war, attack.threat, at.get(attack.target, -1), self.origin(origin),
+                                     attack.id == origin, start, len(self.attackers)))
+            for k in self._awaited.pop(attack.id, ()):
+                self.key_attack.set(k, found)
+        return found
+
+    def origin(self, origin: str) -> int:
+        """The number of an attack's origin (the attack it grew from, by its id), as the runs' ceasefires
+        mark them ended."""
+        found = self.origin_of.get(origin)
+        if found is None:
+            found = self.origin_of[origin] = len(self.origin_of)
         return found
 
     def answer(self, d: Decision) -> int:
@@ -184,6 +216,7 @@ class RunLoop:
             self.given.append((d, (d.attack, d.state, d.turn, d.response.rank, d.treaty is not None)))
             self.summaries.append(self.given[-1][1])
             self.in_arms.append(answers_in_arms(d))
+            self.given_side.append(-1 if d.side is None else self.at.get(d.side, -1))
         return found
 
     def rows(self, tables: CascadeTables) -> _Rows:

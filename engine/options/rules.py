@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
+from .. import numeric
 from ..attack import Attack
 from ..events import WarEnded
 from ..model import Control, Decision, Inject, InjectKind, Mode, Response, Scenario
@@ -236,8 +237,17 @@ def _at_war(gs: GameState, a: str, b: str) -> bool:
 
 def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
     """The attacks (by their origin) over which the two states of `pair` are at war: an attack of
-    one on the other that began a war, or an answer of one in arms against the other."""
-    return frozenset(_reasons_by_pair(gs.attacks, in_arms(gs.decisions)).get(pair, ()))
+    one on the other that began a war, or an answer of one in arms against the other
+    (`engine.numeric.war_reasons`)."""
+    states: dict[str, int] = {}
+    origins: dict[str, int] = {}
+    table, attackers, armed = _laid_out(gs.attacks, in_arms(gs.decisions), states, origins)
+    members = sorted(pair)
+    reasons = [0] * _room(table, attackers, armed)
+    n = numeric.war_reasons(_number(states, members[0]), _number(states, members[-1]), range(len(table)), table,
+                            attackers, armed, reasons)
+    name = {k: origin for origin, k in origins.items()}
+    return frozenset(name[table[r][numeric.ORIGIN]] for r in reasons[:n])
 
 
 def answers_in_arms(d: Decision) -> bool:
@@ -251,24 +261,38 @@ def in_arms(decisions: Mapping[tuple[str, str], Decision]) -> list[tuple[tuple[s
     return [(key, d) for key, d in decisions.items() if answers_in_arms(d)]
 
 
-def _reasons_by_pair(attacks: Mapping[str, Attack], armed: Iterable[tuple[tuple[str, str], Decision]]
-                     ) -> dict[frozenset[str], set[str]]:
-    """war_reasons of every pair of states at once, read in one pass over the attacks and the answers
-    in arms (a ceasefire asks it of every war)."""
-    out: dict[frozenset[str], set[str]] = {}
-    for attack in attacks.values():
-        if attack.starts_war:
-            for x in attack.attackers:
-                if x != attack.target:
-                    out.setdefault(frozenset((attack.target, x)), set()).add(attack.origin or attack.id)
-    for (aid, state), d in armed:
-        answered = attacks.get(aid)
-        if answered is None or answered.threat:
-            continue
-        for enemy in ((answered.target,) if d.side in answered.attackers else answered.attackers):
-            if enemy != state:
-                out.setdefault(frozenset((state, enemy)), set()).add(answered.origin or answered.id)
-    return out
+def _number(numbers: dict[str, int], name: str) -> int:
+    found = numbers.get(name)
+    if found is None:
+        found = numbers[name] = len(numbers)
+    return found
+
+
+def _laid_out(attacks: Mapping[str, Attack], armed: Iterable[tuple[tuple[str, str], Decision]],
+              states: dict[str, int], origins: dict[str, int]
+              ) -> tuple[list[list[int]], list[int], list[list[int]]]:
+    """The attacks made and the answers in arms as `engine.numeric`'s end of wars reads them: per
+    attack its row (`ATTACK_COLUMNS`), the attackers, per answer in arms on an attack made (attack,
+    state, side); the states and the origins numbered into `states` and `origins` as they come."""
+    table: list[list[int]] = []
+    attackers: list[int] = []
+    place: dict[str, int] = {}
+    for aid, attack in attacks.items():
+        place[aid] = len(table)
+        start = len(attackers)
+        attackers.extend(_number(states, x) for x in attack.attackers)
+        origin = attack.origin or attack.id
+        table.append([attack.starts_war, attack.threat, _number(states, attack.target), _number(origins, origin),
+                      attack.id == origin, start, len(attackers)])
+    rows = [[place[aid], _number(states, state), -1 if d.side is None else _number(states, d.side)]
+            for (aid, state), d in armed if aid in place]
+    return table, attackers, rows
+
+
+def _room(table: list[list[int]], attackers: list[int], armed: list[list[int]]) -> int:
+    """Room for the reasons of one pair: at most one per attacker of each attack, and of each answer's."""
+    f, t = numeric.ATTACKERS_FROM, numeric.ATTACKERS_TO
+    return len(attackers) + sum(max(1, table[x][t] - table[x][f]) for x, _, _ in armed) + 1
 
 
 _FULL_ANSWER = Response.FULL
@@ -284,29 +308,28 @@ def wars_ended_of(wars: Sequence[War], attacks: Mapping[str, Attack], ceased: It
                   ) -> tuple[War, tuple[str, ...], list[War]] | None:
     """The wars a ceasefire ends, among `wars` (in the order they began), given the attacks made, the
     attacks whose wars ended before (`ceased`) and the answers in arms (`armed`, as `in_arms` gives
-    them): its parties' war,
-    with the attacks that began it (None: they are not at war), then each other war fought only over
-    attacks whose wars have ended (this ceasefire's, or an earlier one's), in the order of the wars."""
-    a, b = first(inject.actors) or "", inject.target or ""
-    pair = frozenset((a, b))
-    war = next((w for w in wars if w.pair == pair), None)
-    if war is None:
+    them): its parties' war, with the attacks that began it (None: they are not at war), then each
+    other war fought only over attacks whose wars have ended (this ceasefire's, or an earlier one's),
+    in the order of the wars. The rule is `engine.numeric.wars_ended`, which the kernel compiles;
+    here the states, attacks and origins are numbered for it."""
+    states: dict[str, int] = {}
+    origins: dict[str, int] = {}
+    party, other = _number(states, first(inject.actors) or ""), _number(states, inject.target or "")
+    pairs = [[_number(states, w.aggressor), _number(states, w.defender)] for w in wars]
+    table, attackers, rows = _laid_out(attacks, armed, states, origins)
+    before = [_number(origins, x) for x in ceased]
+    ended = [False] * len(origins)
+    for k in before:
+        ended[k] = True
+    made, room = range(len(table)), _room(table, attackers, rows)
+    began, found_origins, others = [0] * room, [0] * len(table), [0] * len(pairs)
+    found, n_origins, n_others = numeric.wars_ended(party, other, pairs, made, table, attackers, rows, ended,
+                                                    began, found_origins, others)
+    if found < 0:
         return None
-    # The wars begun from this one: those over the attacks of one party on the other that began
-    # it (not those over later attacks the two also fought in, which go on unless ended in turn).
-    origins = frozenset(a.id for a in attacks.values() if a.id == (a.origin or a.id) and a.starts_war
-                        and a.target in pair and (pair - {a.target}) <= set(a.attackers))
-    ended = set(ceased) | origins
-    reasons_by_pair = _reasons_by_pair(attacks, armed)  # ending wars changes no attack and no answer
-    others = []
-    for other in wars:
-        at = other.pair
-        if at == pair:
-            continue
-        reasons = reasons_by_pair.get(at)
-        if reasons and reasons <= ended:
-            others.append(other)
-    return war, tuple(sorted(origins)), others
+    ids = [a.id for a in attacks.values()]
+    return (wars[found], tuple(sorted({ids[r] for r in found_origins[:n_origins]})),
+            [wars[w] for w in others[:n_others]])
 
 
 def ceasefire(gs: GameState, inject: Inject) -> Iterator[WarEnded]:
