@@ -196,12 +196,13 @@ def test_a_sides_power_is_its_core_and_their_comrades_summed_in_order(pairs: lis
     side = set(core).union(*(enemies[foe] for c in core for foe in enemies[c]))  # (whoever fights its enemies)
     expected = (sum(powers[s] for s in sorted(side)), any(nuclear[s] for s in side))
     rows = [tuple(e) for e in enemies]
-    assert numeric.side_power(sorted(core), rows, powers, nuclear) == expected
+    # (the room for the flags is handed over as a caller left it: marked from another side)
+    assert numeric.side_power(sorted(core), rows, powers, nuclear, [True] * 8) == expected
     padded = np.full((8, 8), -1, dtype=np.int64)
     for i, row in enumerate(rows):
         padded[i, :len(row)] = row
     assert numeric_function("side_power")(np.asarray(sorted(core)), padded, np.asarray(powers),
-                                          np.asarray(nuclear)) == expected
+                                          np.asarray(nuclear), np.ones(8, dtype=np.bool_)) == expected
 
 
 def test_the_doctrine_reads_a_sides_power_through_the_numeric_core(monkeypatch: pytest.MonkeyPatch) -> None:

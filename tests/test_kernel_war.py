@@ -152,7 +152,7 @@ def test_cascades_counting_adversaries_or_asked_again_are_the_reference_engines(
 def test_a_rule_changed_behind_the_loops_back_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     compare_runs(load(ROOT / "scenarios" / "baltic-2027.yaml"), 3)  # alike as the rules stand
 
-    def lonely(core, enemies, powers, nuclear):  # type: ignore[no-untyped-def]
+    def lonely(core, enemies, powers, nuclear, inside):  # type: ignore[no-untyped-def]
         # the reference engine's sides stop counting the states fighting beside the core
         return sum(powers[c] for c in core[:1]), any(nuclear[c] for c in core[:1])
 

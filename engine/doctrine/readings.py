@@ -144,7 +144,7 @@ def side_power(world: World, core: tuple[str, ...]) -> tuple[float, bool]:
     found: tuple[float, bool] | None = memo.get(key)
     if found is None:
         at, rows, powers, nuclear = _numbered(world, memo)
-        found = memo[key] = numeric.side_power([at[c] for c in core], rows, powers, nuclear)
+        found = memo[key] = numeric.side_power([at[c] for c in core], rows, powers, nuclear, [False] * len(powers))
     return found
 
 

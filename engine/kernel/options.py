@@ -67,7 +67,6 @@ _abandonment = NUMERIC["abandonment"]
 _greatest = NUMERIC["greatest"]
 _centred = NUMERIC["centred"]
 _side_power = NUMERIC["side_power"]
-_mark_side = NUMERIC["mark_side"]
 _losing = NUMERIC["losing"]
 _stayed_away = NUMERIC["stayed_away"]
 _war_cost = NUMERIC["war_cost"]
@@ -309,10 +308,9 @@ def _ceasefire_chance(tab: Any, enemies: Any, war_turns: int, resolve: float) ->
     if not _at_war_jit(enemies, actor, enemy):
         chance_at_peace: float = _option_chance(constants[1], weights, tab[6])
         return chance_at_peace
-    ours = _side_power(parties[:1], enemies, powers, nuclear)[0]
-    theirs = _side_power(parties[1:], enemies, powers, nuclear)[0]
     their_side = np.zeros(powers.shape[0], dtype=np.bool_)
-    _mark_side(parties[1:], enemies, their_side)
+    ours = _side_power(parties[:1], enemies, powers, nuclear, their_side)[0]
+    theirs = _side_power(parties[1:], enemies, powers, nuclear, their_side)[0]  # (their side left marked)
     came = 0
     for a in range(allies.shape[0]):
         for k in range(enemies.shape[1]):

@@ -128,6 +128,7 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
     n_factors = weights.shape[0]
     powers, nuclear = consts[4:4 + n], consts[4 + n:4 + 2 * n] > 0.5
     values = np.empty(n_factors, dtype=np.float64)
+    inside = np.empty(n, dtype=np.bool_)  # (room for a side's flags)
     todo, coming = work[0], work[1]
     phase, rounds, i, j, a, c = cursor[_PHASE], cursor[_ROUNDS], cursor[_I], cursor[_J], cursor[_A], cursor[_C]
     first_answer, n_answers, n_wars = cursor[_FIRST], cursor[_ANSWERS], cursor[_WARS]
@@ -221,8 +222,9 @@ def _play_cascade(cursor: Any, work: Any, stands: Any, already: Any, said: Any, 
                     m = 0
                     while m < core.shape[0] and core[m] >= 0:
                         m += 1
-                    ours, _ = _side_power(core[:m], enemies, powers, nuclear)
-                    theirs, armed = _side_power(j_opp[j_opp_start[j]:j_opp_stop[j]], enemies, powers, nuclear)
+                    ours, _ = _side_power(core[:m], enemies, powers, nuclear, inside)
+                    theirs, armed = _side_power(j_opp[j_opp_start[j]:j_opp_stop[j]], enemies, powers, nuclear,
+                                                inside)
                     cost = _cost_of_war(ours, theirs, armed, share_weight, nuclear_weight)
                 values[cost_at] = cost
                 rank = _draw_rank(weights, values, cuts, k_capped[k], buf, prefix, key_bytes, j_key_start[j],
