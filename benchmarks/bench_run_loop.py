@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from casus.runner import lean_gc  # noqa: E402
 from engine import montecarlo as mc  # noqa: E402
-from engine.kernel import run_loop  # noqa: E402
+from engine.kernel import run_arrays, run_loop  # noqa: E402
 from engine.scenario import load  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
         return call
 
     def timed_opening(*args: Any) -> Any:
-        at = args[-1]
+        at = run_arrays.counters(args[3], args[6])  # (the run's counters, in its pool of integers)
         decided = int(at[run_loop.DECIDED])
         began = clock()
         found = opening(*args)

@@ -30,7 +30,7 @@ __all__ = ["cache_dir", "jit", "numeric_function", "NUMERIC"]
 
 _COMPILED_SOURCES = ("../numeric.py", "blake2b.py", "compiled.py", "loop.py", "war_loop.py", "resolve_loop.py",
                      "options.py", "option_phase.py", "settle_loop.py", "open_loop.py",
-                     "ceasefire.py")
+                     "ceasefire.py", "run_arrays.py")
 
 
 def _sources_digest() -> str:

@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from .compiled import BLAKE2B, NUMERIC, jit
-from .option_phase import enemies_padded, open_at, probes_of
+from .option_phase import enemies_padded, lapsing_at, open_at, probes_of
 from .options import attack_chance_packed, ceasefire_chance, deployment_chance, signed_chance, withdrawal_chance
+from .run_arrays import viewed
 from .settle_loop import ATTACKS, COUNTERS, WARS
 
 __all__ = ["ATTACK", "DEPLOYMENT", "SIGNED", "CEASEFIRE", "WITHDRAWAL", "READ_IN_PYTHON", "KIND_CODES",
@@ -47,7 +48,8 @@ RUN_COUNTERS = COUNTERS + 4
 # version, inject `detail`); no table for option `detail` at the run's state; inject `detail` fired
 # ends a war; option `detail` has no compiled chance.
 OPENED, NO_TRANSITION, NO_TABLE, ENDS_WAR, NO_CHANCE = range(5)
-# The cursor: the part of the opening (0 the injects due, 1 the options), where in it, the options open.
+# The cursor: the part of the opening (-1 its start, 0 the injects due, 1 the options), where in it, the
+# options open.
 CURSOR = 3
 
 _option_chance = NUMERIC["option_chance"]
@@ -185,14 +187,26 @@ def _unpacked(pooled: Any) -> Any:
 unpacked = jit(_unpacked)
 
 
-def _open_turn(turn: int, pooled: Any, store: Any, run: Any, adjacent: Any, enemies: Any, out: Any, given: Any,
-               buf: Any, prefix: int, person: Any, cursor: Any, at: Any) -> tuple[int, int]:
-    """The opening of `turn` from where `cursor` says it stopped (see the module): (status, detail)."""
+def _open_turn(turn: int, pooled: Any, store: Any, ints: Any, floats: Any, flags: Any, spans: Any,
+               attack_turn: Any, attack_order: Any, buf: Any, prefix: int, person: Any) -> tuple[int, int]:
+    """The opening of `turn` from where the cursor says it stopped (see the module): (status, detail).
+    The run's arrays of fixed size come in their pools (engine.kernel.run_arrays); at the cursor's
+    start (-1) the options whose window closed with the turn before lapse first (engine.turn's close
+    lapses them after its cascade, and nothing reads them in between)."""
     plan = unpacked(pooled)
+    (log, made, new, ranks, began, war_list, enemies, out, cursor, at, reputation, probes, resolves, given,
+     fired, counts, lapsed, adjacent) = viewed(ints, floats, flags, spans)
+    run = (fired, log, attack_turn, attack_order, made, new, reputation, ranks, counts, probes, began, war_list,
+           resolves, lapsed)
     due_stop, due, req_start, req_stop, requires = plan[10], plan[11], plan[12], plan[13], plan[14]
     option_tab, keyed_by, key_start, key_len, key_bytes = plan[15], plan[16], plan[17], plan[18], plan[19]
     kind = plan[4]
-    fired, lapsed = run[0], run[13]
+    if cursor[0] < 0:
+        if turn > 1:
+            n = lapsing_at(option_tab, turn - 1, fired, lapsed, out)
+            for p in range(n):
+                lapsed[option_tab[0][out[p]]] = True
+        cursor[0] = 0
     if cursor[0] == 0:
         for k in range(cursor[1], due_stop[turn]):
             ready = True

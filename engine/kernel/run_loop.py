@@ -34,8 +34,8 @@ and cohesion are the compiled loops' (`engine.kernel.war`, `engine.kernel.accoun
 compiled and asked of the run's wars, attacks and answers (`engine.kernel.ceasefire`).
 Tables a run needs and no run has met are read in a game's state made for the run at that point
 (`RunState.state`), as the reference engine would hold it there. What the run loop holds in Python
-is the order of a turn's close: the cascade, the options that lapse, the wars begun, the
-commitments accounted and cohesion.
+is the order of a turn's phases, and the tables' reading. The arrays of fixed size sit in pools
+(`engine.kernel.run_arrays`), as the compiled opening takes them.
 
 What the runs of one plan share (the scenario laid out, the tables met) is
 `engine.kernel.run_plan`'s. A run the loop does not play to the end (`OutOfScope`: a conditional
@@ -77,7 +77,7 @@ from .open_loop import (
     open_turn,
 )
 from .opening import option_table
-from .option_phase import lapsing_at
+from .run_arrays import FLAGS, FLOATS, INTS, pooled
 from .run_plan import RunLoop
 from .scope import OutOfScope
 from .settle_loop import (
@@ -114,12 +114,22 @@ class RunState:
         n, start = len(loop.ids), loop.start
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
         openings = loop.openings
-        self.at = np.zeros(RUN_COUNTERS, dtype=np.int64)  # the run's counters (settle_loop, open_loop)
+        n_probes, n_options, n_injects = len(loop.probes.attacks), len(loop.options.options), len(loop.options.injects)
+        # The arrays of fixed size, in pools (engine.kernel.run_arrays: as the compiled opening takes them).
+        views, self.pools = pooled({
+            "log": (openings.n_injects + 1, 2), "made": (n_probes,), "new": (openings.n_injects + 1,),
+            "ranks": (n_probes, n), "began": (n, n), "war_list": (n * n + len(start.wars) + 1, 2), "enemy_rows": (n, n),
+            "out": (n_options,), "cursor": (CURSOR,), "at": (RUN_COUNTERS,), "reputation": (n,),
+            "probes": (n_probes * n + 1,), "option_resolves": (n_options,), "given": (openings.n_options,),
+            "fired_mask": (n_injects + 1,), "counts": (n_probes, n), "lapsed_mask": (n_injects,), "adjacent": (n, n)})
+        (self.log, self.made, self.new, self.ranks, self.began, self.war_list, self.enemy_rows, self.out, self.cursor,
+         self.at, self.reputation, self.probes, self.option_resolves, self.given, self.fired_mask, self.counts,
+         self.lapsed_mask, self.adjacent) = (views[name] for name, _ in (*INTS, *FLOATS, *FLAGS))
         with loop.cascade.lock:
             self.numbering = loop.numbers()  # (the plan's numbers its arrays hold: `renumbered`)
             self.at[VERSION] = openings.version(start.setting)
         self.turn = 0
-        self.reputation = loop.start_reputation.copy()
+        self.reputation[:] = loop.start_reputation  # (the run's counters: settle_loop's, open_loop's)
         self.at[FIRST_WAR] = -1
         # each answer drawn, with its turn, in the order drawn: a scripted crisis's record is matched
         # against them, and the answers as a game holds them are brought up to date from them
@@ -140,9 +150,7 @@ class RunState:
             self.made_attack(a, start.attack_turn[loop.attack_list[a].id])
         # the wars: the pairs at war (a matrix), the wars in the order they began (numbered aggressor,
         # defender), each pair's turn its war began (-1: none), the states that went to war in the run
-        self.adjacent = np.zeros((n, n), dtype=np.bool_)
-        self.war_list = np.zeros((n * n + len(start.wars) + 1, 2), dtype=np.int64)
-        self.began = loop.blank((n, n), -1)
+        self.began.fill(-1)
         self.belligerent = np.zeros(n, dtype=np.bool_)
         for w in start.wars:
             i, j = loop.at[w.aggressor], loop.at[w.defender]
@@ -153,22 +161,13 @@ class RunState:
         self.ceased: dict[str, None] = dict(start.ceased)
         self.ceased_mask = np.zeros(len(loop.origin_of) + 16, dtype=np.bool_)  # the same, by the plan's origins
         self.ceased_mask[loop.start_ceased] = True
-        self.fired_mask = np.zeros(len(loop.options.injects) + 1, dtype=np.bool_)  # (+1: see `scheduled`)
-        self.out = np.empty(len(loop.options.options), dtype=np.int64)  # the options open or lapsing
-        self.probes = np.empty(len(loop.probes.attacks) * n + 1, dtype=np.float64)  # an attacker's probes
-        self.lapsed_mask = np.zeros(len(loop.options.injects), dtype=np.bool_)
-        self.made = loop.blank(len(loop.probes.attacks), -1)
-        self.ranks = loop.blank((len(loop.probes.attacks), n), -1)
-        self.counts = np.zeros((len(loop.probes.attacks), n), dtype=np.bool_)
-        self.enemy_rows = np.empty((n, n), dtype=np.int64)
-        # the injects fired with their turns, in order (as the run's summary reads them); the attacks made
-        # this turn, in order; per option its chance handed to the opening (NaN: none), its resolve
-        self.log = np.zeros((openings.n_injects + 1, 2), dtype=np.int64)
-        self.new = np.zeros(openings.n_injects + 1, dtype=np.int64)
-        self.given = np.full(openings.n_options, np.nan)
-        self.option_resolves = np.asarray([resolves.get(x, loop.by_option[x].resolve) for x in loop.options.options],
-                                          dtype=np.float64)
-        self.cursor = np.zeros(CURSOR, dtype=np.int64)
+        # the injects fired (+1: see `scheduled`) and lapsed; the options open (`out`); an attacker's answers
+        # made and probes; the injects fired with their turns, in order (as the run's summary reads them); the
+        # attacks made this turn, in order; per option its chance handed to the opening (NaN: none), its resolve
+        self.made.fill(-1)
+        self.ranks.fill(-1)
+        self.given.fill(np.nan)
+        self.option_resolves[:] = [resolves.get(x, loop.by_option[x].resolve) for x in loop.options.options]
         self.buf = np.zeros(64 + openings.longest_key, dtype=np.uint8)  # an option's draw's key, "seed|turn|" first
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
         # pairs in the order first accounted, and the commitments tested and honoured
@@ -367,16 +366,13 @@ class RunState:
         self.turn += 1
         turn = self.turn
         self.at[NEW] = 0
-        self.cursor[0], self.cursor[1] = 0, openings.due_start[turn]
+        self.cursor[0], self.cursor[1] = -1, openings.due_start[turn]  # (-1: the last turn's options lapse first)
         prefix = f"{self.seed}|{turn}|".encode()
         self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
         while True:
             self.renumbered()
-            run = (self.fired_mask, self.log, self.attack_turn_of, self.attack_order, self.made, self.new,
-                   self.reputation, self.ranks, self.counts, self.probes, self.began, self.war_list,
-                   self.option_resolves, self.lapsed_mask)
-            status, detail = open_turn(turn, openings.plan(), openings.store(), run, self.adjacent, self.enemy_rows,
-                                       self.out, self.given, self.buf, len(prefix), _PERSON_BYTES, self.cursor, self.at)
+            status, detail = open_turn(turn, openings.plan(), openings.store(), *self.pools, self.attack_turn_of,
+                                       self.attack_order, self.buf, len(prefix), _PERSON_BYTES)
             if status == OPENED:
                 return
             if status == NO_TRANSITION:
@@ -424,17 +420,13 @@ class RunState:
     # --- the close ----------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """The turn's close (engine.turn._close_turn): the cascade of its attacks and the councils'
-        votes and commitments in the compiled loops, then the options that lapse, the wars begun,
-        the commitments accounted, cohesion."""
-        loop = self.loop
+        """The turn's close (engine.turn._close_turn): the cascade of its attacks, the councils' votes,
+        the wars begun, the commitments accounted and cohesion, in the compiled loops. (The options
+        that lapse with the turn lapse as the next turn opens, in the compiled opening: nothing reads
+        them in between.)"""
         if self.at[NEW]:
-            with loop.cascade.lock:
+            with self.loop.cascade.lock:
                 self.cascade()
-        out = self.out
-        n = lapsing_at(loop.options.arrays, self.turn, self.fired_mask, self.lapsed_mask, out)
-        for o in out[:n].tolist():
-            self.lapsed_mask[loop.options.arrays[0][o]] = True
 
     def cascade(self) -> None:
         loop, tables = self.loop, self.loop.cascade
