@@ -7,6 +7,7 @@ merging is associative and commutative to the last bit.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,11 @@ if TYPE_CHECKING:
     from .mc_results import Results
     from .montecarlo import Plan
 
-__all__ = ["RunSummary", "Tally", "NO_TURN", "ASKED", "FIRST_RESPONSE", "TESTED", "HONOURED", "FIRST_TURN",
+__all__ = ["Entry", "RunSummary", "Tally", "NO_TURN", "ASKED", "FIRST_RESPONSE", "TESTED", "HONOURED", "FIRST_TURN",
            "BOUND"]
+
+# What is counted of a run's answers and commitments: (attack, state, turn, level, bound) and (attack, state, kept).
+Entry = tuple[str, str, int, int, bool] | tuple[str, str, bool]
 
 NO_TURN = 10**9  # the first turn of a pair tested without a decision of its own
 
@@ -82,11 +86,17 @@ class Tally:
         from run to run, so they are counted first (in C) and each one met is tallied once, times
         its count. The counts are the same whatever the order and however the runs are grouped."""
         self.runs += len(runs)
-        seen: Counter[tuple[str, str, int, int, bool] | tuple[str, str, bool]] = Counter()
+        seen: Counter[Entry] = Counter()
         for run in runs:
             seen.update(run.decisions)
             seen.update(run.honour)
             self._add_rest(run)
+        self.add_counts(seen)
+
+    def add_counts(self, seen: Mapping[Entry, int]) -> None:
+        """Answers (attack, state, turn, level, bound) and commitments (attack, state, kept), each with
+        the number of runs that gave it: of runs counted here, or elsewhere (`add_all`, or the run loop,
+        which counts its answers by number and names them once, engine.kernel.counted)."""
         pairs = self.pairs
         for entry, n in seen.items():
             row = pairs.get((entry[0], entry[1]))

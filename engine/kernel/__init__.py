@@ -38,6 +38,7 @@ import numpy as np
 
 from ..mc_stats import ExactSum
 from ..mc_tally import RunSummary, Tally
+from .counted import Counted
 from .scope import OutOfScope, kernel_scope, loop_scope
 
 if TYPE_CHECKING:
@@ -281,23 +282,27 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
             tally.add(summary)
             tally.replayed += left
         return tally
+    counted = Counted()  # (the run loop's answers and commitments, by number: named once, below)
     for batch in _batches(plan, tables, start, stop):
         played = batch.bail < 0
         _tally_batch(plan, tables, batch.ranks[played], batch.honour[played], batch.cohesion[played], tally,
                      [d for d, kept in zip(batch.drawn, played.tolist()) if kept])
-        finished = [_finish(plan, prepared, batch, k) for k in np.flatnonzero(~played).tolist()]
+        finished = [_finish(plan, prepared, batch, k, counted) for k in np.flatnonzero(~played).tolist()]
         tally.add_all([summary for summary, _ in finished])
         tally.replayed += sum(left for _, left in finished)
+    tally.add_counts(counted.entries())
     return tally
 
 
-def _finish(plan: Plan, prepared: Prepared, batch: _Batch, k: int) -> tuple[RunSummary, bool]:
-    """The summary of run k of the batch, which left the tables: played by the run loop from its start,
-    or where the loop cannot play it, by the reference engine from where it left (and True)."""
+def _finish(plan: Plan, prepared: Prepared, batch: _Batch, k: int,
+            counted: Counted | None = None) -> tuple[RunSummary, bool]:
+    """The summary of run k of the batch, which left the tables: played by the run loop from its start
+    (its answers and commitments counted in `counted`, when given), or where the loop cannot play it,
+    by the reference engine from where it left (and True)."""
     from .run_loop import play
     if prepared.loop is not None:
         try:
-            return play(plan, prepared.loop, batch.first + k), False
+            return play(plan, prepared.loop, batch.first + k, counted), False
         except OutOfScope:
             pass
     assert prepared.tables is not None

@@ -61,6 +61,7 @@ from ..state import GameState, Status, apply
 from ..world import War
 from . import war_loop
 from .ceasefire import end_wars, parties
+from .counted import Counted
 from .open_loop import (
     CURSOR,
     DECIDED,
@@ -508,14 +509,22 @@ class RunState:
 
     # --- the run's summary ----------------------------------------------------------------------------
 
-    def summary(self, index: int, drawn: tuple[float, ...]) -> RunSummary:
-        """engine.montecarlo.summarise, read off the run's own state."""
+    def summary(self, index: int, drawn: tuple[float, ...], counted: Counted | None = None) -> RunSummary:
+        """engine.montecarlo.summarise, read off the run's own state. With `counted` (and no script to
+        match), the answers and commitments are counted there by number, not named in the summary."""
         loop = self.loop
         self.renumbered()
         order = self.pair_order[:self.at[PAIRS]]
         keys = self.key_order[:self.at[ANSWERED]]
-        decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
+        honour = 2 * order + self.pair_kept[order]
         script = None
+        if counted is not None and not loop.scenario.script:
+            counted.add(loop, self.numbering, self.key_given[keys], honour)
+            decisions: tuple[tuple[str, str, int, int, bool], ...] = ()
+            named: tuple[tuple[str, str, bool], ...] = ()
+        else:
+            decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
+            named = tuple(map(loop.honour.__getitem__, honour.tolist()))
         if loop.scenario.script:
             from ..montecarlo import _script_matches
             asked = [(*loop.keys[k], t) for k, t in self.asked[:self.at[ASKED]].tolist()]
@@ -523,9 +532,7 @@ class RunState:
             script = _script_matches(loop.scenario, asked, final, {a: x.origin for a, x in self.attacks.items()})
         first_war = int(self.at[FIRST_WAR])
         return RunSummary(
-            index=index,
-            decisions=decisions,
-            honour=tuple(map(loop.honour.__getitem__, (2 * order + self.pair_kept[order]).tolist())),
+            index=index, decisions=decisions, honour=named,
             honoured=int(self.commitments[1]), tested=int(self.commitments[0]),
             cohesion=tuple((loop.treaty_ids[k], float(self.cohesion[k]) / int(self.cases[k]))
                            for k in self.treaty_order[:self.at[TREATIES]].tolist()),
@@ -542,8 +549,9 @@ def warm_up(plan: Plan, loop: RunLoop) -> None:
         play(plan, loop, 0)
 
 
-def play(plan: Plan, loop: RunLoop, index: int) -> RunSummary:
-    """Run `index` of the plan, played by the run loop (raises OutOfScope where it cannot)."""
+def play(plan: Plan, loop: RunLoop, index: int, counted: Counted | None = None) -> RunSummary:
+    """Run `index` of the plan, played by the run loop (raises OutOfScope where it cannot); with
+    `counted`, its answers and commitments are counted there (`RunState.summary`)."""
     from ..montecarlo import _PLAYERS, _resolves, run_seed, run_weights
     drawn = run_weights(plan.seed, index, plan.vary)
     weights, resolves = _resolves(drawn)
@@ -554,6 +562,6 @@ def play(plan: Plan, loop: RunLoop, index: int) -> RunSummary:
         for _ in range(plan.scenario.turns):
             run.open()
             run.close()
-        return run.summary(index, tuple(drawn.values()))
+        return run.summary(index, tuple(drawn.values()), counted)
     except Renumbered:
-        return play(plan, loop, index)
+        return play(plan, loop, index, counted)
