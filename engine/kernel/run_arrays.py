@@ -16,7 +16,7 @@ import numpy as np
 
 from .compiled import jit
 
-__all__ = ["INTS", "FLOATS", "FLAGS", "pooled", "viewed", "counters"]
+__all__ = ["INTS", "FLOATS", "FLAGS", "Pooled", "viewed", "counters"]
 
 # The arrays pooled, by pool, in their order in the spans (2: a matrix).
 INTS = (("log", 2), ("made", 1), ("new", 1), ("ranks", 2), ("began", 2), ("war_list", 2), ("enemy_rows", 2),
@@ -26,27 +26,37 @@ FLAGS = (("fired_mask", 1), ("counts", 2), ("lapsed_mask", 1), ("adjacent", 2))
 _AT = 9  # the counters' place in the spans
 
 
-def pooled(shapes: Mapping[str, tuple[int, ...]]) -> tuple[dict[str, Any], tuple[Any, Any, Any, Any]]:
-    """The arrays of `shapes` (by name: every name of INTS, FLOATS and FLAGS), zeros, as views of their
-    pools; and the pools with the spans (per array: its start and stop in its pool, its rows and
-    columns), as `viewed` takes them."""
-    views: dict[str, Any] = {}
-    spans = np.zeros((len(INTS) + len(FLOATS) + len(FLAGS), 4), dtype=np.int64)
-    pools: list[Any] = []
-    row = 0
-    for names, dtype in ((INTS, np.int64), (FLOATS, np.float64), (FLAGS, np.bool_)):
-        for (name, dims) in names:
-            assert len(shapes[name]) == dims, name
-        pool = np.zeros(sum(prod(shapes[name]) for name, _ in names), dtype=dtype)
-        start = 0
-        for name, dims in names:
-            shape = shapes[name]
-            stop = start + prod(shape)
-            views[name] = pool[start:stop].reshape(shape)
-            spans[row] = start, stop, shape[0], shape[1] if dims == 2 else 0
-            start, row = stop, row + 1
-        pools.append(pool)
-    return views, (pools[0], pools[1], pools[2], spans)
+class Pooled:
+    """The layout of a plan's runs' pools (their arrays' shapes and first values are the plan's), and
+    the pools as each run starts them: copied from a template, viewed as laid out."""
+
+    def __init__(self, shapes: Mapping[str, tuple[int, ...]], fills: Mapping[str, Any]) -> None:
+        """`shapes`: every name of INTS, FLOATS and FLAGS; `fills`: the first values of those not zeros."""
+        self.spans = np.zeros((len(INTS) + len(FLOATS) + len(FLAGS), 4), dtype=np.int64)
+        self._slices: list[tuple[int, int, int, tuple[int, ...] | None]] = []
+        templates: list[Any] = []
+        row = 0
+        for names, dtype in ((INTS, np.int64), (FLOATS, np.float64), (FLAGS, np.bool_)):
+            pool = np.zeros(sum(prod(shapes[name]) for name, _ in names), dtype=dtype)
+            start = 0
+            for name, dims in names:
+                shape = shapes[name]
+                assert len(shape) == dims, name
+                stop = start + prod(shape)
+                self.spans[row] = start, stop, shape[0], shape[1] if dims == 2 else 0
+                self._slices.append((len(templates), start, stop, shape if dims == 2 else None))
+                if name in fills:
+                    pool[start:stop].reshape(shape)[...] = fills[name]
+                start, row = stop, row + 1
+            templates.append(pool)
+        self._templates = tuple(templates)
+
+    def made(self) -> tuple[list[Any], tuple[Any, Any, Any, Any]]:
+        """A run's arrays, in the order of INTS, FLOATS and FLAGS (views of its pools, as the template
+        holds them), and the pools with the spans, as `viewed` takes them."""
+        pools = [t.copy() for t in self._templates]
+        views = [pools[k][a:b] if shape is None else pools[k][a:b].reshape(shape) for k, a, b, shape in self._slices]
+        return views, (pools[0], pools[1], pools[2], self.spans)
 
 
 def _viewed(ints: Any, floats: Any, flags: Any, spans: Any) -> Any:

@@ -78,7 +78,7 @@ from .open_loop import (
     open_turn,
 )
 from .opening import option_table
-from .run_arrays import FLAGS, FLOATS, INTS, pooled
+from .run_arrays import Pooled
 from .run_plan import RunLoop
 from .scope import OutOfScope
 from .settle_loop import (
@@ -115,23 +115,15 @@ class RunState:
         n, start = len(loop.ids), loop.start
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
         openings = loop.openings
-        n_probes, n_options, n_injects = len(loop.probes.attacks), len(loop.options.options), len(loop.options.injects)
         # The arrays of fixed size, in pools (engine.kernel.run_arrays: as the compiled opening takes them).
-        views, self.pools = pooled({
-            "log": (openings.n_injects + 1, 2), "made": (n_probes,), "new": (openings.n_injects + 1,),
-            "ranks": (n_probes, n), "began": (n, n), "war_list": (n * n + len(start.wars) + 1, 2), "enemy_rows": (n, n),
-            "out": (n_options,), "cursor": (CURSOR,), "at": (RUN_COUNTERS,), "reputation": (n,),
-            "probes": (n_probes * n + 1,), "option_resolves": (n_options,), "given": (openings.n_options,),
-            "fired_mask": (n_injects + 1,), "counts": (n_probes, n), "lapsed_mask": (n_injects,), "adjacent": (n, n)})
+        views, self.pools = (loop.pooled or _pooled(loop)).made()
         (self.log, self.made, self.new, self.ranks, self.began, self.war_list, self.enemy_rows, self.out, self.cursor,
          self.at, self.reputation, self.probes, self.option_resolves, self.given, self.fired_mask, self.counts,
-         self.lapsed_mask, self.adjacent) = (views[name] for name, _ in (*INTS, *FLOATS, *FLAGS))
+         self.lapsed_mask, self.adjacent) = views
         with loop.cascade.lock:
             self.numbering = loop.numbers()  # (the plan's numbers its arrays hold: `renumbered`)
             self.at[VERSION] = openings.version(start.setting)
         self.turn = 0
-        self.reputation[:] = loop.start_reputation  # (the run's counters: settle_loop's, open_loop's)
-        self.at[FIRST_WAR] = -1
         # each answer drawn, with its turn, in the order drawn: a scripted crisis's record is matched
         # against them, and the answers as a game holds them are brought up to date from them
         self.asked = np.zeros((64, 2), dtype=np.int64)
@@ -151,7 +143,6 @@ class RunState:
             self.made_attack(a, start.attack_turn[loop.attack_list[a].id])
         # the wars: the pairs at war (a matrix), the wars in the order they began (numbered aggressor,
         # defender), each pair's turn its war began (-1: none), the states that went to war in the run
-        self.began.fill(-1)
         self.belligerent = np.zeros(n, dtype=np.bool_)
         for w in start.wars:
             i, j = loop.at[w.aggressor], loop.at[w.defender]
@@ -162,12 +153,10 @@ class RunState:
         self.ceased: dict[str, None] = dict(start.ceased)
         self.ceased_mask = np.zeros(len(loop.origin_of) + 16, dtype=np.bool_)  # the same, by the plan's origins
         self.ceased_mask[loop.start_ceased] = True
-        # the injects fired (+1: see `scheduled`) and lapsed; the options open (`out`); an attacker's answers
-        # made and probes; the injects fired with their turns, in order (as the run's summary reads them); the
-        # attacks made this turn, in order; per option its chance handed to the opening (NaN: none), its resolve
-        self.made.fill(-1)
-        self.ranks.fill(-1)
-        self.given.fill(np.nan)
+        # (the pools hold the injects fired (+1: see `scheduled`) and lapsed; the options open (`out`); an
+        # attacker's answers made and probes; the injects fired with their turns, in order (as the run's summary
+        # reads them); the attacks made this turn, in order; per option its chance handed to the opening (NaN:
+        # none), and its resolve, the run's)
         self.option_resolves[:] = [resolves.get(x, loop.by_option[x].resolve) for x in loop.options.options]
         self.buf = np.zeros(64 + openings.longest_key, dtype=np.uint8)  # an option's draw's key, "seed|turn|" first
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
@@ -538,6 +527,23 @@ class RunState:
                            for k in self.treaty_order[:self.at[TREATIES]].tolist()),
             belligerents=int(np.count_nonzero(self.belligerent)), first_war=first_war if first_war >= 0 else None,
             script=script, weights=drawn, injects=tuple(self.fired))
+
+
+def _pooled(loop: RunLoop) -> Pooled:
+    """The layout of the plan's runs' pools, made once (engine.kernel.run_arrays), their first values
+    the start's: no answer made or probed (-1), no war begun (-1), no chance handed back (NaN)."""
+    n, openings = len(loop.ids), loop.openings
+    n_probes, n_options, n_injects = len(loop.probes.attacks), len(loop.options.options), len(loop.options.injects)
+    at = np.zeros(RUN_COUNTERS, dtype=np.int64)
+    at[FIRST_WAR] = -1
+    loop.pooled = Pooled({
+        "log": (openings.n_injects + 1, 2), "made": (n_probes,), "new": (openings.n_injects + 1,),
+        "ranks": (n_probes, n), "began": (n, n), "war_list": (n * n + len(loop.start.wars) + 1, 2),
+        "enemy_rows": (n, n), "out": (n_options,), "cursor": (CURSOR,), "at": (RUN_COUNTERS,), "reputation": (n,),
+        "probes": (n_probes * n + 1,), "option_resolves": (n_options,), "given": (openings.n_options,),
+        "fired_mask": (n_injects + 1,), "counts": (n_probes, n), "lapsed_mask": (n_injects,), "adjacent": (n, n)},
+        {"made": -1, "ranks": -1, "began": -1, "given": np.nan, "at": at, "reputation": loop.start_reputation})
+    return loop.pooled
 
 
 def warm_up(plan: Plan, loop: RunLoop) -> None:

@@ -30,6 +30,7 @@ from .close import tables_of
 from .columns import Column
 from .opening import OpeningTables
 from .option_phase import option_index, probe_index
+from .run_arrays import Pooled
 from .setting import Transitions
 from .war import CascadeTables
 
@@ -102,6 +103,7 @@ class RunLoop:
         self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
         self._blanks: dict[tuple[Any, ...], Any] = {}
         self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
+        self.pooled: Pooled | None = None  # the runs' pools' layout (engine.kernel.run_loop: made once)
 
     def _number(self) -> None:
         """Number afresh, for the whole plan, as the runs' arrays hold them: each (attack, state) answered,
