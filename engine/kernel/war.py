@@ -117,6 +117,7 @@ class CascadeTables:
         self.declined: dict[tuple[Any, ...], str] = {}
         self.attacks: list[Attack] = []
         self.answered: list[frozenset[str]] = []  # per table: who had answered its attackers before
+        self.made_at: list[tuple[Any, int]] = []  # per table: the setting and turn it was built for
         # per table whose binding counts adversaries: the world of the wars it was built for, which a
         # table for the same wars and fewer allies asked is built in (else None: no world is kept)
         self.worlds: list[World | None] = []
@@ -183,9 +184,20 @@ class CascadeTables:
     def _asked_again(self, play: Play, k: int, run: _Run) -> int:
         """Table k's attack, for the allies that have not answered its attackers on its target yet
         (engine.cascade asks only those)."""
+        return self.table(play, self.attacks[k], self._answered(k, run), self.worlds[k])
+
+    def _asked_again_known(self, k: int, run: _Run) -> int | None:
+        """`_asked_again`'s table if built (else None), found without a phase: its key is table k's setting
+        and turn, and, where what binds counts adversaries, the wars of the world table k was built in."""
+        setting, turn = self.made_at[k]
+        world, attack = self.worlds[k], self.attacks[k]
+        wars = None if world is None else parties_wars(attack, world.enemies)
+        return self.known(setting, turn, attack, self._answered(k, run), wars)
+
+    def _answered(self, k: int, run: _Run) -> frozenset[str]:
+        """The allies that have answered the attackers of table k's attack on its target this turn."""
         group = self.cols["k_group"].view()[k]
-        answered = frozenset(self.ids[s] for s in np.flatnonzero(run.already[group]).tolist())
-        return self.table(play, self.attacks[k], answered, self.worlds[k])
+        return frozenset(self.ids[s] for s in np.flatnonzero(run.already[group]).tolist())
 
     def _build(self, play: Play, graph: AllianceGraph, attack: Attack, answered: frozenset[str],
                counts: bool) -> int:
@@ -201,6 +213,7 @@ class CascadeTables:
         self.attacks.append(attack)
         self.bindings.append(binding)
         self.answered.append(answered)
+        self.made_at.append((world.setting, world.turn))
         self.worlds.append(world if counts else None)
         cols, at = self.cols, self.at
         cols["k_counts"].append(counts)
@@ -331,7 +344,8 @@ class CascadeTables:
                 run.work[0, war_loop.slot(run.cursor)] = self._counted(playing(), detail, run) if k is None else k
                 war_loop.found(run.cursor)
             elif status == war_loop.ASKED_AGAIN:
-                run.work[0, war_loop.slot(run.cursor)] = self._asked_again(playing(), detail, run)
+                k = self._asked_again_known(detail, run)  # (most often built: no phase made to find it)
+                run.work[0, war_loop.slot(run.cursor)] = self._asked_again(playing(), detail, run) if k is None else k
             elif status == war_loop.FULL_UP:
                 run.answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
                 run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
