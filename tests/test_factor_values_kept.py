@@ -165,3 +165,15 @@ def test_the_values_kept_are_bounded_and_start_afresh(monkeypatch: pytest.Monkey
         assert kept < 25
         renewed += kept < compared.calls
     assert compared.calls > 100 and renewed
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_the_kept_values_the_kernel_reads_are_the_values_but_the_two_read_each_time(seed: int) -> None:
+    """The kernel's cascade reads `kept_values` and puts the reputation and the cost of war in itself."""
+    cost = FACTORS.index("cost_of_war")
+    for s in situations(seed):
+        values, kept = factors.values(s), factors.kept_values(s)
+        assert kept[REPUTATION] == kept[cost] == 0.0
+        assert [v for f, v in enumerate(values) if f not in (REPUTATION, cost)] == \
+            [v for f, v in enumerate(kept) if f not in (REPUTATION, cost)]

@@ -39,15 +39,28 @@ def values(s: Situation) -> tuple[float, ...]:
     # batch and whatever their wars. The deciding state's reputation and the cost of war (which
     # reads the wars) are read each time, and put in at their places.
     memo = rd.scratch(world)
+    before, after = _kept_of(s, memo)
+    treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
+    cost = _cost_of_war(world, rd.our_side(s, memo, treaty), rd.opponents(s.attack, s.partner))
+    return (*before, _centred(world.reputation.get(s.ally, INITIAL_REPUTATION)), cost, *after)
+
+
+def kept_values(s: Situation) -> tuple[float, ...]:
+    """`values` but the two read each time, the reputation and the cost of war, whose places hold 0.0: for
+    a reader that puts them in itself (the kernel's cascade, which reads them from the run's state)."""
+    before, after = _kept_of(s, rd.scratch(s.world))
+    return (*before, 0.0, 0.0, *after)
+
+
+def _kept_of(s: Situation, memo: rd.Memo) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The kept factors' values, before and after the places of the two read each time (`_settled`),
+    kept in the scratch of the situation's setting and turn."""
     key = (_VALUES, s.attack, s.ally, s.partner, s.treaty, s.article, s.leader_response, s.triggered)
     found: tuple[tuple[float, ...], tuple[float, ...]] | None = memo.get(key)
     if found is None:
         found = memo[key] = _settled(s)
-        _count_kept(world)
-    before, after = found
-    treaty = world.scenario.treaty_by_id.get(s.treaty) if s.treaty is not None else None
-    cost = _cost_of_war(world, rd.our_side(s, memo, treaty), rd.opponents(s.attack, s.partner))
-    return (*before, _centred(world.reputation.get(s.ally, INITIAL_REPUTATION)), cost, *after)
+        _count_kept(s.world)
+    return found
 
 
 _VALUES = "factors: values"

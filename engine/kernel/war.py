@@ -279,7 +279,8 @@ class CascadeTables:
         asked = Situation(play.world, state, partner, attack, treaty_id, article, _VARIANTS[variant], triggered)
         treaty = self.scenario.treaty_by_id.get(asked.treaty) if asked.treaty is not None else None
         core = [self.at[s] for s in rd.our_side(asked, rd.scratch(play.world), treaty)]
-        self.cols["j_values"].view()[j, variant] = doctrine_factors.values(asked)
+        # (the reputation's and the cost of war's places are the loop's: it reads them from the run)
+        self.cols["j_values"].view()[j, variant] = doctrine_factors.kept_values(asked)
         self.cols["j_core"].view()[j, variant] = core + [-1] * (3 - len(core))
         self.cols["j_read"].view()[j, variant] = True  # (in place: the loop's views see it)
 
