@@ -385,10 +385,13 @@ def among(state: int, attackers: Sequence[int], start: int, stop: int) -> bool:
 
 
 def war_reasons(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[int]], attackers: Sequence[int],
-                armed: Sequence[Sequence[int]], out: list[int]) -> int:
+                armed: Sequence[Sequence[int]], ended: Sequence[bool], out: list[int]) -> int:
     """The attacks (rows of `table`) over which p and q are at war, into `out` (one may come twice):
     an attack of one on the other that began a war, or an answer of one in arms against the other
-    (the target, for an answer on the attackers' side; else each attacker). Returns how many."""
+    (the target, for an answer on the attackers' side; else each attacker). Returns how many; with
+    `ended` (the origins whose wars have ended, by number; empty: none asked), -1 at the first
+    attack whose origin's war has not ended."""
+    asked = len(ended) > 0
     n = 0
     for i in range(len(order)):
         row = table[order[i]]
@@ -396,6 +399,8 @@ def war_reasons(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[i
             target = row[TARGET]
             for e in range(row[ATTACKERS_FROM], row[ATTACKERS_TO]):
                 if attackers[e] != target and same_pair(target, attackers[e], p, q):
+                    if asked and not ended[row[ORIGIN]]:
+                        return -1
                     out[n] = order[i]
                     n += 1
     for i in range(len(armed)):
@@ -405,11 +410,15 @@ def war_reasons(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[i
             continue
         if among(side, attackers, row[ATTACKERS_FROM], row[ATTACKERS_TO]):
             if row[TARGET] != state and same_pair(state, row[TARGET], p, q):
+                if asked and not ended[row[ORIGIN]]:
+                    return -1
                 out[n] = x
                 n += 1
         else:
             for e in range(row[ATTACKERS_FROM], row[ATTACKERS_TO]):
                 if attackers[e] != state and same_pair(state, attackers[e], p, q):
+                    if asked and not ended[row[ORIGIN]]:
+                        return -1
                     out[n] = x
                     n += 1
     return n
@@ -418,12 +427,8 @@ def war_reasons(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[i
 def over_ended(p: int, q: int, order: Sequence[int], table: Sequence[Sequence[int]], attackers: Sequence[int],
                armed: Sequence[Sequence[int]], ended: Sequence[bool], reasons: list[int]) -> bool:
     """Whether p and q are at war over some attack, and only over attacks whose wars have ended
-    (their origins' numbers marked in `ended`)."""
-    n = war_reasons(p, q, order, table, attackers, armed, reasons)
-    for i in range(n):
-        if not ended[table[reasons[i]][ORIGIN]]:
-            return False
-    return n > 0
+    (their origins' numbers marked in `ended`, never empty: a war's origin is numbered)."""
+    return war_reasons(p, q, order, table, attackers, armed, ended, reasons) > 0
 
 
 def wars_ended(party: int, other: int, wars: Sequence[Sequence[int]], order: Sequence[int],

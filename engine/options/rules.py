@@ -245,7 +245,7 @@ def war_reasons(gs: GameState, pair: frozenset[str]) -> frozenset[str]:
     members = sorted(pair)
     reasons = [0] * _room(table, attackers, armed)
     n = numeric.war_reasons(_number(states, members[0]), _number(states, members[-1]), range(len(table)), table,
-                            attackers, armed, reasons)
+                            attackers, armed, (), reasons)
     name = {k: origin for origin, k in origins.items()}
     return frozenset(name[table[r][numeric.ORIGIN]] for r in reasons[:n])
 
