@@ -207,6 +207,20 @@ def test_a_run_begun_under_other_numbers_is_played_again(monkeypatch: pytest.Mon
     assert loop.numbering > 0
 
 
+def test_a_chunk_counting_answers_by_number_across_numberings_tallies_the_reference_engines(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk counts its runs' answers and commitments by the plan's numbers and names them at its end
+    (engine.kernel.counted); the plan numbering afresh every 40 answers, in the middle of the chunk,
+    each count is named by the numbers it was made under: the results are the reference engine's."""
+    monkeypatch.setattr(run_plan, "GIVEN_KEPT", 40)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 10, seed=6)
+    reference = mc.run_chunk(plan, 0, plan.runs).results(plan).to_dict()
+    compiled = kernel.run_chunk(plan, 0, plan.runs)
+    assert json.dumps(compiled.results(plan).to_dict()) == json.dumps(reference)
+    loop = kernel.prepare(plan).loop
+    assert loop is not None and loop.numbering >= 3  # (numbered afresh within the chunk)
+
+
 def test_runs_played_in_threads_sharing_the_plan_are_the_reference_engines(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker's threads share its plan's tables and numbers (a Dask worker of several threads; the
     compiled loops release the GIL). Runs played four at a time, the plan numbering afresh every 300
