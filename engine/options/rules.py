@@ -322,9 +322,9 @@ def wars_ended_of(wars: Sequence[War], attacks: Mapping[str, Attack], ceased: It
     for k in before:
         ended[k] = True
     made, room = range(len(table)), _room(table, attackers, rows)
-    began, found_origins, others = [0] * room, [0] * len(table), [0] * len(pairs)
+    reasons, found_origins, others = [0] * room, [0] * len(table), [0] * len(pairs)
     found, n_origins, n_others = numeric.wars_ended(party, other, pairs, made, table, attackers, rows, ended,
-                                                    began, found_origins, others)
+                                                    reasons, found_origins, others)
     if found < 0:
         return None
     ids = [a.id for a in attacks.values()]
