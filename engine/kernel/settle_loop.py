@@ -28,7 +28,7 @@ from .compiled import NUMERIC, jit
 from .resolve_loop import resolve_turn
 
 __all__ = ["ANSWERED", "ASKED", "ATTACKS", "WARS", "FIRST_WAR", "TREATIES", "PAIRS", "COUNTERS", "SETTLED",
-           "UNNUMBERED", "NO_ROOM", "close_cascade", "take_cascade", "settle_turn", "end_pairs", "armed_answers"]
+           "UNNUMBERED", "NO_ROOM", "close_cascade", "take_cascade", "settle_turn", "end_pairs"]
 
 _reputation_after = NUMERIC["reputation_after"]
 _cohesion = NUMERIC["cohesion"]
@@ -198,22 +198,6 @@ close_cascade = jit(_close_cascade)
 
 
 # --- the run's records read and changed by a ceasefire ------------------------------------------------
-
-def _armed_answers(key_order: Any, key_given: Any, answer_in_arms: Any, out_keys: Any, out_given: Any) -> int:
-    """The answers that stand in arms (`answer_in_arms`, per answer numbered), in the order first
-    answered (`key_order`): their (attack, state) and answer numbers. Returns how many."""
-    m = 0
-    for k in key_order:
-        g = key_given[k]
-        if answer_in_arms[g]:
-            out_keys[m] = k
-            out_given[m] = g
-            m += 1
-    return m
-
-
-armed_answers = jit(_armed_answers)
-
 
 def _end_pairs(ended: Any, war_list: Any, adjacent: Any, began: Any, at: Any) -> None:
     """The wars of the pairs `ended` (numbered) ended: no longer at war, no turn their war began, and
