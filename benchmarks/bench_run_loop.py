@@ -2,20 +2,20 @@
 
     python benchmarks/bench_run_loop.py [--scenario baltic-2027] [--warm 3000] [--runs 2000] [--parts]
 
-Plays `--warm` runs in one process through the run loop (the tables built, the memos filled),
-then times the next `--runs` (the process's CPU time) and prints the runs per CPU-second. With
-`--parts` it also times, in a second window, the parts of a run: the turns' openings, and in them
-the compiled opening's calls (`open_turn`: the injects due fired, each open option's chance read off
-its table and the run's state, its keyed draw, the option fired when taken) and each ceasefire's
-wars ended; the turns' closes, and in them each cascade (its loop, the councils' votes, the answers
+Plays `--warm` runs in one process through the run loop (the tables built, the memos filled), their
+answers, commitments and injects counted as a worker's chunk counts them, then times the next `--runs`
+(the process's CPU time) and prints the runs per CPU-second. With `--parts` it also times, in a second
+window, the parts of a run: the compiled opening's calls (`open_turns`: each turn's injects due fired,
+each open option's chance read off its table and the run's state, its keyed draw, the option fired when
+taken; the turns that made no attack opened in the same call); each ceasefire's wars ended; the closes
+of the turns that made attacks, and in them each cascade (its loop, the councils' votes, the answers
 given, the commitments settled: `RunState.cascade`); the run's summary. The cascades' time divided
 by the answers they drew is an ally's answer on this path, with what its cascade costs around it;
 the compiled opening's time divided by the options it decided is an option decision's, at most
-(the same calls fire the injects due). Timing the parts
-costs a little time of its own, so the runs per CPU-second are printed from the first window,
-untimed by parts; the parts are timed with the wall clock (`time.perf_counter`, far cheaper to read
-than the process's CPU clock: run it on an idle machine), and the clock's own cost, measured here,
-is taken off each span.
+(the same calls fire the injects due). Timing the parts costs a little time of its own, so the runs
+per CPU-second are printed from the first window, untimed by parts; the parts are timed with the wall
+clock (`time.perf_counter`, far cheaper to read than the process's CPU clock: run it on an idle
+machine), and the clock's own cost, measured here, is taken off each span.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from casus.runner import lean_gc  # noqa: E402
 from engine import montecarlo as mc  # noqa: E402
 from engine.kernel import run_arrays, run_loop  # noqa: E402
+from engine.kernel.counted import Counted  # noqa: E402
 from engine.scenario import load  # noqa: E402
 
 
@@ -40,18 +41,20 @@ def scenario_path(name: str) -> Path:
 
 
 def window(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> float:
-    """The CPU seconds of runs start..start+runs."""
+    """The CPU seconds of runs start..start+runs, their answers and commitments counted by number as a
+    worker's chunk counts them (engine.kernel.run_chunk)."""
+    counted = Counted()
     began = time.process_time()
     for index in range(start, start + runs):
-        run_loop.play(plan, loop, index)
+        run_loop.play(plan, loop, index, counted)
     return time.process_time() - began
 
 
 def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[str, tuple[int, float]]:
-    """Per part, how many calls and their seconds: each turn's opening (its option decisions and
-    ceasefires inside it, also counted apart), each close (its cascade inside it, also apart), each
-    run's summary, and the answers the cascades drew."""
-    names = ("open", "option", "ceasefire", "close", "cascade", "summary", "answers", "decided")
+    """Per part, how many calls and their seconds: each call of the compiled opening (and the option
+    decisions it made), each ceasefire, each close (its cascade inside it, also apart), each run's
+    summary, and the answers the cascades drew."""
+    names = ("option", "ceasefire", "close", "cascade", "summary", "answers", "decided")
     spent: dict[str, list[float]] = {name: [0, 0.0] for name in names}
     clock = time.perf_counter
     began = clock()
@@ -59,8 +62,8 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
         clock()
     tick = (clock() - began) / 100_000  # what reading the clock costs, taken off each span
     state = run_loop.RunState
-    kept = {name: getattr(state, name) for name in ("open", "ceasefire", "close", "cascade", "summary")}
-    opening = run_loop.open_turn
+    kept = {name: getattr(state, name) for name in ("ceasefire", "close", "cascade", "summary")}
+    opening = run_loop.open_turns
 
     def timed(name: str, part: str) -> Any:
         inner = kept[name]
@@ -86,16 +89,16 @@ def parts(plan: mc.Plan, loop: run_loop.RunLoop, start: int, runs: int) -> dict[
         spent["decided"][0] += int(at[run_loop.DECIDED]) - decided
         return found
 
-    for name, part in (("open", "open"), ("ceasefire", "ceasefire"), ("close", "close"), ("cascade", "cascade"),
+    for name, part in (("ceasefire", "ceasefire"), ("close", "close"), ("cascade", "cascade"),
                        ("summary", "summary")):
         setattr(state, name, timed(name, part))
-    run_loop.open_turn = timed_opening
+    run_loop.open_turns = timed_opening
     try:
         window(plan, loop, start, runs)
     finally:
         for name, inner in kept.items():
             setattr(state, name, inner)
-        run_loop.open_turn = opening
+        run_loop.open_turns = opening
     return {k: (int(n), t) for k, (n, t) in spent.items()}
 
 
@@ -120,10 +123,9 @@ def main() -> None:
                 n, t = found[name]
                 print(f"  {what}: {t / args.runs * 1e6:.0f} us a run ({n / args.runs:.1f} a run, "
                       f"{t / max(n, 1) * 1e6:.2f} us each)")
-            line("open", "the turns' openings")
-            line("option", "  of which the compiled opening's calls (the injects due, the option decisions)")
-            line("ceasefire", "  of which ceasefires' wars ended")
-            line("close", "the turns' closes")
+            line("option", "the compiled opening's calls (the turns' injects due, the option decisions)")
+            line("ceasefire", "ceasefires' wars ended")
+            line("close", "the closes of the turns that made attacks")
             line("cascade", "  of which cascades (their loops, the votes, the answers given, the settling)")
             line("summary", "the run's summary")
             cascades, t = found["cascade"]

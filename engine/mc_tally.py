@@ -115,6 +115,12 @@ class Tally:
                 row[TESTED] += n
                 row[HONOURED] += entry[2] * n
 
+    def add_fired(self, fired: Mapping[str, Mapping[int, int]]) -> None:
+        """Per inject, the runs that fired it on each turn: of runs counted elsewhere (the run loop, which
+        counts them by number, engine.kernel.counted)."""
+        for inject, turns in fired.items():
+            self.injects.setdefault(inject, Counter()).update(turns)
+
     def _add_rest(self, run: RunSummary) -> None:
         """What is tallied of a run besides its answers and commitments."""
         for treaty, value in run.cohesion:

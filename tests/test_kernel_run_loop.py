@@ -26,7 +26,7 @@ from engine.scenario import load
 
 pytest.importorskip("numba")
 
-from engine.kernel import open_loop, opening, run_loop, run_plan  # noqa: E402
+from engine.kernel import open_loop, opening, run_arrays, run_loop, run_plan  # noqa: E402
 from engine.kernel.scope import OutOfScope, loop_scope  # noqa: E402
 from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
@@ -209,7 +209,7 @@ def test_a_run_begun_under_other_numbers_is_played_again(monkeypatch: pytest.Mon
 
 def test_a_chunk_counting_answers_by_number_across_numberings_tallies_the_reference_engines(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A chunk counts its runs' answers and commitments by the plan's numbers and names them at its end
+    """A chunk counts its runs' answers, commitments and injects fired by number and names them at its end
     (engine.kernel.counted); the plan numbering afresh every 40 answers, in the middle of the chunk,
     each count is named by the numbers it was made under: the results are the reference engine's."""
     monkeypatch.setattr(run_plan, "GIVEN_KEPT", 40)
@@ -251,15 +251,15 @@ def test_the_opening_stops_for_what_the_plan_has_not_met_and_not_once_it_has(mon
     """The compiled opening stops where the plan has not met a transition of the setting or an option's
     table, has it read by the reference engine, and goes on; a run played again meets them all."""
     stops: list[int] = []
-    opening = run_loop.open_turn
+    opening = run_loop.open_turns
 
     def counted(*args: object) -> tuple[int, int]:
         status, detail = opening(*args)
-        if status != open_loop.OPENED:
+        if status not in (open_loop.OPENED, open_loop.PLAYED):
             stops.append(status)
         return status, detail
 
-    monkeypatch.setattr(run_loop, "open_turn", counted)
+    monkeypatch.setattr(run_loop, "open_turns", counted)
     plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 6, seed=9)
     loop = run_loop.RunLoop(plan)
     first = run_loop.play(plan, loop, 0)
@@ -267,6 +267,29 @@ def test_the_opening_stops_for_what_the_plan_has_not_met_and_not_once_it_has(mon
     stops.clear()
     assert run_loop.play(plan, loop, 0) == first == mc.play_run(plan, 0)
     assert set(stops) <= {open_loop.ENDS_WAR}  # (a ceasefire's wars are ended by the rule, in every run)
+
+
+def test_the_openings_go_on_through_the_turns_that_made_no_attack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled opening returns for a close only at a turn that made attacks (a turn that made none has
+    an empty cascade), opens the next turn in the same call, and says when the last turn is opened: the
+    runs are the reference engine's, in fewer calls than turns."""
+    returned: list[tuple[int, int]] = []
+    opening = run_loop.open_turns
+
+    def counted(*args: object) -> tuple[int, int]:
+        status, detail = opening(*args)
+        made = int(run_arrays.counters(args[3], args[6])[open_loop.NEW])
+        returned.append((status, made))
+        return status, detail
+
+    monkeypatch.setattr(run_loop, "open_turns", counted)
+    plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 6, seed=21)
+    loop = run_loop.RunLoop(plan)
+    assert [run_loop.play(plan, loop, k) for k in range(plan.runs)] == [mc.play_run(plan, k) for k in range(plan.runs)]
+    closes = [made for status, made in returned if status == open_loop.OPENED]
+    assert closes and all(made > 0 for made in closes)
+    assert sum(status == open_loop.PLAYED for status, _ in returned) == plan.runs
+    assert len(closes) < plan.runs * plan.scenario.turns
 
 
 def test_versions_past_their_bound_are_numbered_afresh_with_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:

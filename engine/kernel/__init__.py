@@ -291,6 +291,7 @@ def run_chunk(plan: Plan, start: int, stop: int) -> Tally:
         tally.add_all([summary for summary, _ in finished])
         tally.replayed += sum(left for _, left in finished)
     tally.add_counts(counted.entries())
+    tally.add_fired(counted.fired())
     return tally
 
 

@@ -1,5 +1,8 @@
-"""A turn's opening in one compiled call: the injects due fire, then each open option is its
-actor's choice, drawn against its chance and fired at once when taken (engine.turn._open_turn).
+"""The turns' openings in one compiled call: in each turn the injects due fire, then each open option
+is its actor's choice, drawn against its chance and fired at once when taken (engine.turn._open_turn).
+A turn that made no attack has nothing for its close to do (its cascade is empty, and the options
+that lapse with it lapse as the next turn opens), so the call goes on to the next turn; it returns at
+a turn that made attacks, for the run loop to close, and once the last turn is opened.
 
 The run's state is its arrays (engine.kernel.run_loop.RunState): the version of the setting it is at
 (numbered by the plan), the injects fired (a mask, and a log of (inject, turn) in order), the
@@ -15,8 +18,7 @@ The loop stops, before it changes anything for the step it is at, where the plan
 the step reads (a transition, a table), or where the doctrine reads the option through its case (a
 chance the run loop hands back in `given`); and after an inject that ends a war has fired, for the
 run loop to end the wars by the rule's own reading (`engine.numeric.wars_ended`, compiled in
-`engine.kernel.ceasefire`). Called
-again, it goes on from where it stopped (`cursor`).
+`engine.kernel.ceasefire`). Called again, it goes on from where it stopped (`cursor`).
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from .settle_loop import ATTACKS, COUNTERS, WARS
 
 __all__ = ["ATTACK", "DEPLOYMENT", "SIGNED", "CEASEFIRE", "WITHDRAWAL", "READ_IN_PYTHON", "KIND_CODES",
            "VERSION", "FIRED", "NEW", "DECIDED", "RUN_COUNTERS", "OPENED", "NO_TRANSITION", "NO_TABLE",
-           "ENDS_WAR", "NO_CHANCE", "CURSOR", "open_turn"]
+           "ENDS_WAR", "NO_CHANCE", "PLAYED", "CURSOR", "CLOSED", "TURN", "open_turns"]
 
 # An option's kind, as the loop reads its table: the kinds with a compiled chance, and one the
 # doctrine reads through its case.
@@ -44,13 +46,13 @@ KIND_CODES = {"attack": ATTACK, "deployment": DEPLOYMENT, "treaty-signed": SIGNE
 VERSION, FIRED, NEW, DECIDED = range(COUNTERS, COUNTERS + 4)
 RUN_COUNTERS = COUNTERS + 4
 
-# What `open_turn` returns (with a detail): the opening done; no transition known for (the run's
-# version, inject `detail`); no table for option `detail` at the run's state; inject `detail` fired
-# ends a war; option `detail` has no compiled chance.
-OPENED, NO_TRANSITION, NO_TABLE, ENDS_WAR, NO_CHANCE = range(5)
-# The cursor: the part of the opening (-1 its start, 0 the injects due, 1 the options), where in it, the
-# options open.
-CURSOR = 3
+# What `open_turns` returns (with a detail): a turn opened whose attacks the run loop closes (`detail`: the
+# turn); no transition known for (the run's version, inject `detail`); no table for option `detail` at the
+# run's state; inject `detail` fired ends a war; option `detail` has no compiled chance; every turn opened.
+OPENED, NO_TRANSITION, NO_TABLE, ENDS_WAR, NO_CHANCE, PLAYED = range(6)
+# The cursor: the part of the opening (-1 its start, 0 the injects due, 1 the options, CLOSED its turn
+# opened), where in it, the options open, the turn, the length of its draws' key prefix.
+CURSOR, CLOSED, TURN, PREFIX = 5, 2, 3, 4
 
 _option_chance = NUMERIC["option_chance"]
 _unit_float = NUMERIC["unit_float"]
@@ -187,15 +189,60 @@ def _unpacked(pooled: Any) -> Any:
 unpacked = jit(_unpacked)
 
 
-def _open_turn(turn: int, pooled: Any, store: Any, ints: Any, floats: Any, flags: Any, spans: Any,
-               attack_turn: Any, attack_order: Any, buf: Any, prefix: int, person: Any) -> tuple[int, int]:
-    """The opening of `turn` from where the cursor says it stopped (see the module): (status, detail).
-    The run's arrays of fixed size come in their pools (engine.kernel.run_arrays); at the cursor's
-    start (-1) the options whose window closed with the turn before lapse first (engine.turn's close
-    lapses them after its cascade, and nothing reads them in between)."""
+def _turn_prefix(buf: Any, seed_len: int, turn: int) -> int:
+    """The draws' key prefix of `turn` ("seed|turn|", the seed's part written once a run): its length."""
+    digits, t = 1, turn
+    while t >= 10:
+        t //= 10
+        digits += 1
+    t = turn
+    for d in range(digits):
+        buf[seed_len + digits - 1 - d] = 48 + t % 10
+        t //= 10
+    buf[seed_len + digits] = 124  # "|"
+    return seed_len + digits + 1
+
+
+turn_prefix = jit(_turn_prefix)
+
+
+def _open_turns(last: int, pooled: Any, store: Any, ints: Any, floats: Any, flags: Any, spans: Any,
+                attack_turn: Any, attack_order: Any, buf: Any, seed_len: int, person: Any) -> tuple[int, int]:
+    """The run's turns opened, from where the cursor says it stopped, up to `last`: (status, detail).
+    A turn whose opening made no attack has nothing to close (its cascade is empty), and the next one
+    opens in the same call; the call returns OPENED at a turn that made one, for the run loop to close,
+    and PLAYED once every turn is opened. The cursor holds the turn (TURN). The run's arrays of fixed
+    size come in their pools (engine.kernel.run_arrays)."""
     plan = unpacked(pooled)
+    views = viewed(ints, floats, flags, spans)
+    cursor, at = views[8], views[9]
+    while True:
+        if cursor[0] == CLOSED:
+            if cursor[TURN] >= last:
+                return PLAYED, 0
+            cursor[TURN] += 1
+            cursor[0], cursor[1] = -1, plan[9][cursor[TURN]]
+            at[NEW] = 0
+            cursor[PREFIX] = turn_prefix(buf, seed_len, cursor[TURN])
+        status, detail = opening(cursor[TURN], plan, store, views, attack_turn, attack_order, buf, cursor[PREFIX],
+                                 person)
+        if status != OPENED:
+            return status, detail
+        cursor[0] = CLOSED
+        if at[NEW] > 0:
+            return OPENED, cursor[TURN]
+
+
+open_turns = jit(_open_turns)
+
+
+def _opening(turn: int, plan: Any, store: Any, views: Any, attack_turn: Any, attack_order: Any, buf: Any,
+             prefix: int, person: Any) -> tuple[int, int]:
+    """The opening of `turn` from where the cursor says it stopped (see the module): (status, detail).
+    At the cursor's start (-1) the options whose window closed with the turn before lapse first
+    (engine.turn's close lapses them after its cascade, and nothing reads them in between)."""
     (log, made, new, ranks, began, war_list, enemies, out, cursor, at, reputation, probes, resolves, given,
-     fired, counts, lapsed, adjacent) = viewed(ints, floats, flags, spans)
+     fired, counts, lapsed, adjacent) = views
     run = (fired, log, attack_turn, attack_order, made, new, reputation, ranks, counts, probes, began, war_list,
            resolves, lapsed)
     due_stop, due, req_start, req_stop, requires = plan[10], plan[11], plan[12], plan[13], plan[14]
@@ -257,4 +304,4 @@ def _open_turn(turn: int, pooled: Any, store: Any, ints: Any, floats: Any, flags
     return OPENED, 0
 
 
-open_turn = jit(_open_turn)
+opening = jit(_opening)

@@ -24,14 +24,16 @@ commitments settled and cohesion) is one compiled call (`engine.kernel.settle_lo
 game holds (the wars, attacks and answers as the reference engine's readings and the ceasefire's
 rule take them) are made from them when read, and kept until they change.
 
-Every rule is the reference engine's, read where it lives. A turn's opening is one compiled call
+Every rule is the reference engine's, read where it lives. The turns' openings are one compiled call
 (`engine.kernel.open_loop`): the injects due, the options open, each option's chance and choice
-(`engine.kernel.option_phase`, `engine.kernel.options`), each inject fired; it stops for what the
-plan has not met (a transition, an option's table: read here, kept in `engine.kernel.opening`)
-and for a ceasefire's wars, and goes on. A turn's cascade, its councils' votes, its commitments
-and cohesion are the compiled loops' (`engine.kernel.war`, `engine.kernel.accounts`,
-`engine.kernel.settle_loop`), a ceasefire's wars ended the rule's own `engine.numeric.wars_ended`,
-compiled and asked of the run's wars, attacks and answers (`engine.kernel.ceasefire`).
+(`engine.kernel.option_phase`, `engine.kernel.options`), each inject fired; a turn that made no
+attack has an empty cascade, and the call goes on to the next turn. It stops at a turn that made
+attacks, for its close; for what the plan has not met (a transition, an option's table: read here,
+kept in `engine.kernel.opening`) and for a ceasefire's wars, and goes on. A turn's cascade, its
+councils' votes, its commitments and cohesion are the compiled loops' (`engine.kernel.war`,
+`engine.kernel.accounts`, `engine.kernel.settle_loop`), a ceasefire's wars ended the rule's own
+`engine.numeric.wars_ended`, compiled and asked of the run's wars, attacks and answers
+(`engine.kernel.ceasefire`).
 Tables a run needs and no run has met are read in a game's state made for the run at that point
 (`RunState.state`), as the reference engine would hold it there. What the run loop holds in Python
 is the order of a turn's phases, and the tables' reading. The arrays of fixed size sit in pools
@@ -44,6 +46,7 @@ checks each run's summary against the reference engine's, field for field.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +66,6 @@ from . import war_loop
 from .ceasefire import end_wars, parties
 from .counted import Counted
 from .open_loop import (
-    CURSOR,
     DECIDED,
     ENDS_WAR,
     FIRED,
@@ -72,13 +74,13 @@ from .open_loop import (
     NO_TABLE,
     NO_TRANSITION,
     OPENED,
-    RUN_COUNTERS,
+    PLAYED,
+    TURN,
     VERSION,
     made_attack,
-    open_turn,
+    open_turns,
 )
 from .opening import option_table
-from .run_arrays import Pooled
 from .run_plan import RunLoop
 from .scope import OutOfScope
 from .settle_loop import (
@@ -116,7 +118,7 @@ class RunState:
         self.loop, self.seed, self.ctx, self.resolves = loop, seed, ctx, resolves
         openings = loop.openings
         # The arrays of fixed size, in pools (engine.kernel.run_arrays: as the compiled opening takes them).
-        views, self.pools = (loop.pooled or _pooled(loop)).made()
+        views, self.pools = loop.layout().made()
         (self.log, self.made, self.new, self.ranks, self.began, self.war_list, self.enemy_rows, self.out, self.cursor,
          self.at, self.reputation, self.probes, self.option_resolves, self.given, self.fired_mask, self.counts,
          self.lapsed_mask, self.adjacent) = views
@@ -158,7 +160,11 @@ class RunState:
         # reads them); the attacks made this turn, in order; per option its chance handed to the opening (NaN:
         # none), and its resolve, the run's)
         self.option_resolves[:] = [resolves.get(x, loop.by_option[x].resolve) for x in loop.options.options]
-        self.buf = np.zeros(64 + openings.longest_key, dtype=np.uint8)  # an option's draw's key, "seed|turn|" first
+        # an option's draw's key, "seed|turn|" first: the seed's part written here, the turn's by the opening
+        seed_part = f"{seed}|".encode()
+        self.buf = np.zeros(len(seed_part) + 24 + openings.longest_key, dtype=np.uint8)
+        self.buf[:len(seed_part)] = np.frombuffer(seed_part, dtype=np.uint8)
+        self.seed_len = len(seed_part)
         # each commitment's (attack, ally) pair (RunLoop.pairs) kept (1) or broken (0), -1 none yet, the
         # pairs in the order first accounted, and the commitments tested and honoured
         self.pair_kept = loop.blank(len(loop.pairs) + 16, -1, np.int8)
@@ -347,29 +353,27 @@ class RunState:
 
     # --- a turn ----------------------------------------------------------------------------------------
 
-    def open(self) -> None:
-        """The turn's opening (engine.turn._open_turn), in the compiled loop (`open_turn`): the injects due
-        fire, then each open option is its actor's choice, fired at once when taken. Where the loop stops,
-        what it needs is read here (the reference engine's readings, in the run's state as it stands) and
-        it goes on."""
+    def play(self, last: int) -> None:
+        """The run's turns up to `last`, each opened (engine.turn._open_turn) and closed: the openings in
+        the compiled loop (`open_turns`: the injects due fire, then each open option is its actor's choice,
+        fired at once when taken), which goes on through every turn that made no attack (its close has no
+        cascade) and stops at one that did, for its close. Where the loop stops for what it needs, that is
+        read here (the reference engine's readings, in the run's state as it stands) and it goes on."""
         loop, openings = self.loop, self.loop.openings
-        self.turn += 1
-        turn = self.turn
-        self.at[NEW] = 0
-        self.cursor[0], self.cursor[1] = -1, openings.due_start[turn]  # (-1: the last turn's options lapse first)
-        prefix = f"{self.seed}|{turn}|".encode()
-        self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
         while True:
             self.renumbered()
-            status, detail = open_turn(turn, openings.plan(), openings.store(), *self.pools, self.attack_turn_of,
-                                       self.attack_order, self.buf, len(prefix), _PERSON_BYTES)
-            if status == OPENED:
+            status, detail = open_turns(last, openings.plan(), openings.store(), *self.pools, self.attack_turn_of,
+                                        self.attack_order, self.buf, self.seed_len, _PERSON_BYTES)
+            self.turn = int(self.cursor[TURN])
+            if status == PLAYED:
                 return
-            if status == NO_TRANSITION:
+            if status == OPENED:
+                self.close()
+            elif status == NO_TRANSITION:
                 self._lead(int(detail))
             elif status == ENDS_WAR:
                 self.ceasefire(openings.injects[detail])
-                made_attack(detail, turn, openings.attack_of, openings.probe_of, self.attack_turn_of,
+                made_attack(detail, self.turn, openings.attack_of, openings.probe_of, self.attack_turn_of,
                             self.attack_order, self.made, self.new, self.at)
             elif status == NO_TABLE:
                 self._table(int(detail))
@@ -410,13 +414,12 @@ class RunState:
     # --- the close ----------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """The turn's close (engine.turn._close_turn): the cascade of its attacks, the councils' votes,
-        the wars begun, the commitments accounted and cohesion, in the compiled loops. (The options
+        """The close (engine.turn._close_turn) of a turn that made attacks: their cascade, the councils'
+        votes, the wars begun, the commitments accounted and cohesion, in the compiled loops. (The options
         that lapse with the turn lapse as the next turn opens, in the compiled opening: nothing reads
         them in between.)"""
-        if self.at[NEW]:
-            with self.loop.cascade.lock:
-                self.cascade()
+        with self.loop.cascade.lock:
+            self.cascade()
 
     def cascade(self) -> None:
         loop, tables = self.loop, self.loop.cascade
@@ -431,20 +434,38 @@ class RunState:
                 play = Play(self.state(), self.ctx, own=True)
             return play
 
+        version, generation, first_tables = self.version, tables.generation, loop.first_tables
         first = []
         for a in self.new[:self.at[NEW]].tolist():
-            attack = loop.attack_list[a]
-            counts = loop.counts_wars.get((self.version, attack))
-            if counts is None:
-                if len(loop.counts_wars) >= ROWS_KEPT:
-                    loop.counts_wars.clear()
-                counts = loop.counts_wars[(self.version, attack)] = playing().graph.counts_wars(attack)
-            k = tables.known(self.version, self.turn, attack, _NOBODY, self.wars_of(attack) if counts else None)
-            first.append(tables.table(playing(), attack) if k is None else k)
-        run = self.last = _Run(tables, first, self.numbered(), self.reputation.copy(),
-                               *_constants(self.ctx.doctrine, order), f"{self.seed}|{self.turn}|".encode(), self.last)
+            k = first_tables.get((generation, version, self.turn, a))
+            first.append(self._first_table(a, version, playing) if k is None else k)
+        # (the loop reads the reputations as the turn left them: the close changes them after it)
+        args = (tables, first, self.numbered(), self.reputation, *_constants(self.ctx.doctrine, order),
+                f"{self.seed}|{self.turn}|".encode())
+        run = self.last
+        if run is None or not run.restart(*args):
+            run = self.last = _Run(*args, self.last)
         tables.drive(run, playing, self.counted)
         self.settle(tables, run, powers, in_force)
+
+    def _first_table(self, a: int, version: int, playing: Callable[[], Play]) -> int:
+        """The table of attack `a` (numbered by the plan), made this turn, at the run's version of the setting
+        and wars (built now if no run met it before). A table whose binding counts no adversaries is the
+        same at every wars: its number is kept by the plan's numbers (`RunLoop.first_tables`)."""
+        loop, tables = self.loop, self.loop.cascade
+        attack = loop.attack_list[a]
+        counts = loop.counts_wars.get((version, attack))
+        if counts is None:
+            if len(loop.counts_wars) >= ROWS_KEPT:
+                loop.counts_wars.clear()
+            counts = loop.counts_wars[(version, attack)] = playing().graph.counts_wars(attack)
+        k = tables.known(version, self.turn, attack, _NOBODY, self.wars_of(attack) if counts else None)
+        k = tables.table(playing(), attack) if k is None else k
+        if not counts:
+            if len(loop.first_tables) >= ROWS_KEPT:
+                loop.first_tables.clear()
+            loop.first_tables[(tables.generation, version, self.turn, a)] = k
+        return k
 
     def counted(self, k: int, run: _Run) -> int | None:
         """Table k's attack, whose binding counts adversaries, at the wars as they stand in the cascade
@@ -462,9 +483,7 @@ class RunState:
         loop = self.loop
         self.renumbered()
         n_answers, n_wars = war_loop.answers_and_wars(run.cursor)
-        rows = loop.rows(tables)  # (which numbers the new rows' (attack, state) pairs and attacks)
-        acc = tables.account
-        triggers = loop.triggers(acc)  # (which numbers the new commitments' pairs)
+        rows, read, outs, triggers, room = loop.settling(tables)
         self._room()
         if self.missing.shape[0] < n_answers:
             self.missing = np.zeros(2 * n_answers, dtype=np.int64)
@@ -475,15 +494,14 @@ class RunState:
             grown[:self.pair_kept.shape[0]] = self.pair_kept
             self.pair_kept = grown
             self.pair_order = np.concatenate([self.pair_order, np.zeros_like(grown, dtype=np.int64)])
-        room = max(len(acc.treaty_of), len(acc.triggers))
         answers, examined = run.answers[:n_answers], run.examined[:war_loop.examined(run.cursor)]
         arrays = (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
                   self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
                   self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
         while True:
             status, detail = close_cascade(
-                answers, examined, run.wars[:n_wars], rows.arrays(), len(RESPONSES), rows.attack.view(), self.turn,
-                acc.arrays(), acc.outs(tables, room), triggers, resolve_rules.REPUTATION_GAIN,
+                answers, examined, run.wars[:n_wars], read[0], len(RESPONSES), read[1], self.turn,
+                read[2], outs, triggers, resolve_rules.REPUTATION_GAIN,
                 resolve_rules.REPUTATION_LOSS, powers, in_force, arrays, self.at, self.missing)
             if status == SETTLED:
                 break
@@ -493,6 +511,7 @@ class RunState:
                     rows.given.set(place, loop.answer(tables.drawn(j, level, self.turn)))
             else:
                 room *= 2  # (a turn meets each table once, so its groups and obligations fit: never so far)
+                outs = tables.account.outs(tables, room)
         if detail:
             self._changed()
 
@@ -500,20 +519,23 @@ class RunState:
 
     def summary(self, index: int, drawn: tuple[float, ...], counted: Counted | None = None) -> RunSummary:
         """engine.montecarlo.summarise, read off the run's own state. With `counted` (and no script to
-        match), the answers and commitments are counted there by number, not named in the summary."""
+        match), the answers, commitments and injects fired are counted there by number, not named in the
+        summary."""
         loop = self.loop
         self.renumbered()
         order = self.pair_order[:self.at[PAIRS]]
         keys = self.key_order[:self.at[ANSWERED]]
         honour = 2 * order + self.pair_kept[order]
         script = None
+        fired: tuple[tuple[str, int], ...] = ()
         if counted is not None and not loop.scenario.script:
-            counted.add(loop, self.numbering, self.key_given[keys], honour)
+            counted.add(loop, self.numbering, self.key_given[keys], honour, self.log[:self.at[FIRED]])
             decisions: tuple[tuple[str, str, int, int, bool], ...] = ()
             named: tuple[tuple[str, str, bool], ...] = ()
         else:
             decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
             named = tuple(map(loop.honour.__getitem__, honour.tolist()))
+            fired = tuple(self.fired)
         if loop.scenario.script:
             from ..montecarlo import _script_matches
             asked = [(*loop.keys[k], t) for k, t in self.asked[:self.at[ASKED]].tolist()]
@@ -526,24 +548,7 @@ class RunState:
             cohesion=tuple((loop.treaty_ids[k], float(self.cohesion[k]) / int(self.cases[k]))
                            for k in self.treaty_order[:self.at[TREATIES]].tolist()),
             belligerents=int(np.count_nonzero(self.belligerent)), first_war=first_war if first_war >= 0 else None,
-            script=script, weights=drawn, injects=tuple(self.fired))
-
-
-def _pooled(loop: RunLoop) -> Pooled:
-    """The layout of the plan's runs' pools, made once (engine.kernel.run_arrays), their first values
-    the start's: no answer made or probed (-1), no war begun (-1), no chance handed back (NaN)."""
-    n, openings = len(loop.ids), loop.openings
-    n_probes, n_options, n_injects = len(loop.probes.attacks), len(loop.options.options), len(loop.options.injects)
-    at = np.zeros(RUN_COUNTERS, dtype=np.int64)
-    at[FIRST_WAR] = -1
-    loop.pooled = Pooled({
-        "log": (openings.n_injects + 1, 2), "made": (n_probes,), "new": (openings.n_injects + 1,),
-        "ranks": (n_probes, n), "began": (n, n), "war_list": (n * n + len(loop.start.wars) + 1, 2),
-        "enemy_rows": (n, n), "out": (n_options,), "cursor": (CURSOR,), "at": (RUN_COUNTERS,), "reputation": (n,),
-        "probes": (n_probes * n + 1,), "option_resolves": (n_options,), "given": (openings.n_options,),
-        "fired_mask": (n_injects + 1,), "counts": (n_probes, n), "lapsed_mask": (n_injects,), "adjacent": (n, n)},
-        {"made": -1, "ranks": -1, "began": -1, "given": np.nan, "at": at, "reputation": loop.start_reputation})
-    return loop.pooled
+            script=script, weights=drawn, injects=fired)
 
 
 def warm_up(plan: Plan, loop: RunLoop) -> None:
@@ -565,9 +570,7 @@ def play(plan: Plan, loop: RunLoop, index: int, counted: Counted | None = None) 
     run = RunState(loop, run_seed(plan.seed, index), ctx,
                    {e.inject: e.resolve for e in resolves if isinstance(e, ResolveSet)})
     try:
-        for _ in range(plan.scenario.turns):
-            run.open()
-            run.close()
+        run.play(plan.scenario.turns)
         return run.summary(index, tuple(drawn.values()), counted)
     except Renumbered:
         return play(plan, loop, index, counted)

@@ -28,10 +28,12 @@ from ..turn import made_attack
 from ..world import War, World
 from .close import tables_of
 from .columns import Column
+from .open_loop import CLOSED, CURSOR, RUN_COUNTERS
 from .opening import OpeningTables
 from .option_phase import option_index, probe_index
 from .run_arrays import Pooled
 from .setting import Transitions
+from .settle_loop import FIRST_WAR
 from .war import CascadeTables
 
 if TYPE_CHECKING:
@@ -96,6 +98,7 @@ class RunLoop:
         # per pair, what a run's summary says of it broken and kept (at 2 * pair and 2 * pair + 1)
         self.honour: list[tuple[str, str, bool]] = []
         self._triggers: tuple[object, list[Column]] = (None, [])
+        self._settling: tuple[tuple[int, int, int], Any] | None = None  # (`settling`: its key, what it gives)
         self.numbering = -1
         self._number()
         self.openings = OpeningTables(self)  # (numbered with the plan: `numbers`)
@@ -103,7 +106,30 @@ class RunLoop:
         self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
         self._blanks: dict[tuple[Any, ...], Any] = {}
         self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
-        self.pooled: Pooled | None = None  # the runs' pools' layout (engine.kernel.run_loop: made once)
+        self._layout: Pooled | None = None  # the runs' pools' layout (`layout`: made once)
+
+    def layout(self) -> Pooled:
+        """The layout of the runs' pools (engine.kernel.run_arrays), made once, their first values the
+        start's: no answer made or probed (-1), no war begun (-1), no chance handed back (NaN), turn 0
+        closed (the first call of the compiled opening opens turn 1)."""
+        if self._layout is None:
+            n, openings = len(self.ids), self.openings
+            n_probes, n_options = len(self.probes.attacks), len(self.options.options)
+            n_injects = len(self.options.injects)
+            at = np.zeros(RUN_COUNTERS, dtype=np.int64)
+            at[FIRST_WAR] = -1
+            cursor = np.zeros(CURSOR, dtype=np.int64)
+            cursor[0] = CLOSED
+            self._layout = Pooled({
+                "log": (openings.n_injects + 1, 2), "made": (n_probes,), "new": (openings.n_injects + 1,),
+                "ranks": (n_probes, n), "began": (n, n), "war_list": (n * n + len(self.start.wars) + 1, 2),
+                "enemy_rows": (n, n), "out": (n_options,), "cursor": (CURSOR,), "at": (RUN_COUNTERS,),
+                "reputation": (n,), "probes": (n_probes * n + 1,), "option_resolves": (n_options,),
+                "given": (openings.n_options,), "fired_mask": (n_injects + 1,), "counts": (n_probes, n),
+                "lapsed_mask": (n_injects,), "adjacent": (n, n)},
+                {"made": -1, "ranks": -1, "began": -1, "given": np.nan, "at": at, "cursor": cursor,
+                 "reputation": self.start_reputation})
+        return self._layout
 
     def _number(self) -> None:
         """Number afresh, for the whole plan, as the runs' arrays hold them: each (attack, state) answered,
@@ -128,6 +154,9 @@ class RunLoop:
         self.key_attack, self.key_state, self.given_side = Column(np.int64), Column(np.int64), Column(np.int64)
         self._awaited: dict[str, list[int]] = {}  # the (attack, state) pairs whose attack is not numbered yet
         self._rows = _Rows([], [])  # (the rows' numbers are made again when next read)
+        # per (tables' generation, setting's version, turn, attack number): the table of a turn's attack
+        # whose binding counts no adversaries (found by the Attack itself in the tables, `CascadeTables.known`)
+        self.first_tables: dict[tuple[int, int, int, int], int] = {}
         self.start_keys = [self.key(*key) for key in start.decisions]
         self.start_given = [self.answer(d) for d in start.decisions.values()]
         self.start_attacks = [self.attack(a) for a in start.attacks.values()]
@@ -239,6 +268,20 @@ class RunLoop:
         for k in range(len(rows.attack), len(tables.attacks)):
             rows.attack.append(self.attack(tables.attacks[k]))
         return rows
+
+    def settling(self, tables: CascadeTables) -> tuple[_Rows, tuple[Any, Any, Any], Any, Any, int]:
+        """What a cascade's close reads of the tables (`rows`, `triggers`, the account's arrays and where it
+        writes: engine.kernel.settle_loop.close_cascade), and the room it has for groups and commitments:
+        made again only once a table is built (or the tables or the plan's numbers start afresh)."""
+        key = (tables.generation, tables.changes, self.numbering)
+        if self._settling is None or self._settling[0] != key:
+            rows = self.rows(tables)  # (which numbers the new rows' (attack, state) pairs and attacks)
+            acc = tables.account
+            triggers = self.triggers(acc)  # (which numbers the new commitments' pairs)
+            room = max(len(acc.treaty_of), len(acc.triggers))
+            self._settling = (key, (rows, (rows.arrays(), rows.attack.view(), acc.arrays()), acc.outs(tables, room),
+                                    triggers, room))
+        return self._settling[1]
 
     def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
         """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether

@@ -113,6 +113,7 @@ class CascadeTables:
         self._empty()
 
     def _empty(self) -> None:
+        self.generation = getattr(self, "generation", -1) + 1  # (tables numbered afresh: numbers kept elsewhere lapse)
         self.found: dict[tuple[Any, ...], int] = {}  # each table by its key (-1: declined, `declined` says why)
         self.declined: dict[tuple[Any, ...], str] = {}
         self.attacks: list[Attack] = []
@@ -422,8 +423,6 @@ class _Run:
             self.at_war, self.enemies, self.n_enemies = kept.at_war, kept.enemies, kept.n_enemies
             self.cursor, self.work, self.stands, self.due = kept.cursor, kept.work, kept.stands, kept.due
             self.already, self.said, self.wars, self.buf = kept.already, kept.said, kept.wars, kept.buf
-            if self.buf.shape[0] >= len(prefix) + tables.longest:  # (else made in `go`, the prefix first)
-                self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
         else:
             self.at_war = np.empty((n, n), dtype=np.bool_)
             self.enemies = np.empty((n, n), dtype=np.int64)
@@ -436,11 +435,22 @@ class _Run:
             self.due = np.empty((n, n), dtype=np.bool_)
             self.wars = np.zeros((n * n, 3), dtype=np.int64)
             self.buf = np.zeros(0, dtype=np.uint8)  # the draws' keys, the prefix first
+        self.restart(tables, first, wars, rep, weights, cuts, consts, prefix)
+
+    def restart(self, tables: CascadeTables, first: list[int], wars: npt.NDArray[Any], rep: npt.NDArray[Any],
+                weights: npt.NDArray[Any], cuts: npt.NDArray[Any], consts: npt.NDArray[Any], prefix: bytes) -> bool:
+        """This cascade's arrays taken over by the run's next one (`__init__`'s arguments; False, and nothing
+        changed, where they have too little room for its first round)."""
+        if self.work.shape[1] <= len(first):
+            return False
+        if self.buf.shape[0] >= len(prefix) + tables.longest:  # (else made in `go`, the prefix first)
+            self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
         war_loop.fresh(wars, np.asarray(first, dtype=np.int64), self.cursor, self.work, self.stands, self.already,
                        self.said, self.due, self.at_war, self.enemies, self.n_enemies)
         self.rep, self.weights, self.cuts, self.consts, self.prefix = rep, weights, cuts, consts, prefix
         self.answers = tables._answers
         self.examined = tables._examined
+        return True
 
     @classmethod
     def of(cls, tables: CascadeTables, gs: GameState, ctx: Context, order: rd.IdOrder, first: list[int]) -> _Run:
