@@ -26,7 +26,7 @@ from engine.scenario import load
 
 pytest.importorskip("numba")
 
-from engine.kernel import open_loop, opening, run_arrays, run_loop, run_plan  # noqa: E402
+from engine.kernel import open_loop, opening, run_arrays, run_loop, run_plan, war  # noqa: E402
 from engine.kernel.scope import OutOfScope, loop_scope  # noqa: E402
 from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
@@ -170,13 +170,13 @@ def test_answers_keep_their_numbers_when_the_cascade_tables_start_afresh(monkeyp
     answers a run holds are numbered by the plan, not by the rows, so they stand as they were."""
     monkeypatch.setattr(run_loop, "ROWS_KEPT", 60)
     emptied = []
-    empty = run_loop.CascadeTables._empty
+    empty = war.CascadeTables._empty
 
-    def counted(self: run_loop.CascadeTables) -> None:
+    def counted(self: war.CascadeTables) -> None:
         emptied.append(1)
         empty(self)
 
-    monkeypatch.setattr(run_loop.CascadeTables, "_empty", counted)
+    monkeypatch.setattr(war.CascadeTables, "_empty", counted)
     plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 12, seed=8)
     assert compare(plan) == (plan.runs, 0)
     assert len(emptied) > plan.runs  # (more than once a run, so in the middle of runs)

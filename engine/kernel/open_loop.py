@@ -272,7 +272,8 @@ def _opening(turn: int, plan: Any, store: Any, views: Any, attack_turn: Any, att
         enemies_padded(adjacent, enemies)
         cursor[0], cursor[1] = 1, 0
         cursor[2] = open_at(option_tab, turn, fired, lapsed, enemies, out)
-    enemies_padded(adjacent, enemies)  # (the wars a ceasefire of this turn ended, the last call)
+    else:
+        enemies_padded(adjacent, enemies)  # (called again: the wars a ceasefire of this turn ended, say)
     place = option_tab[0]
     for p in range(cursor[1], cursor[2]):
         o = out[p]

@@ -87,15 +87,17 @@ from .settle_loop import (
     ANSWERED,
     ASKED,
     ATTACKS,
+    CLOSE_NO_ROOM,
+    CLOSE_UNNUMBERED,
+    CLOSED,
     FIRST_WAR,
     PAIRS,
-    SETTLED,
+    RUN_FULL,
     TREATIES,
-    UNNUMBERED,
     WARS,
-    close_cascade,
+    close_turn,
 )
-from .war import _PERSON_BYTES, ROWS_KEPT, CascadeTables, _constants, _Run, parties_wars
+from .war import _PERSON_BYTES, ROWS_KEPT, _constants, _Run, parties_wars
 
 if TYPE_CHECKING:
     from ..montecarlo import Plan
@@ -229,7 +231,7 @@ class RunState:
         return int(self.attack_turn_of[a])
 
     def _room(self) -> None:
-        """Room in the run's arrays for every (attack, state) and attack the plan has numbered."""
+        """Room in the run's arrays for every (attack, state), attack and commitment the plan has numbered."""
         loop = self.loop
         if len(loop.keys) > self.key_given.shape[0]:
             more = len(loop.keys) + 64 - self.key_given.shape[0]
@@ -239,6 +241,11 @@ class RunState:
             more = len(loop.attack_list) + 64 - self.attack_turn_of.shape[0]
             self.attack_turn_of = np.concatenate([self.attack_turn_of, np.full(more, -1, dtype=np.int64)])
             self.attack_order = np.concatenate([self.attack_order, np.zeros(more, dtype=np.int64)])
+        if self.pair_kept.shape[0] < len(loop.pairs):
+            grown = np.full(2 * len(loop.pairs), -1, dtype=np.int8)
+            grown[:self.pair_kept.shape[0]] = self.pair_kept
+            self.pair_kept = grown
+            self.pair_order = np.concatenate([self.pair_order, np.zeros_like(grown, dtype=np.int64)])
 
     # --- the run's state as the reference engine would hold it, for a table no run has met ---------
 
@@ -422,6 +429,12 @@ class RunState:
             self.cascade()
 
     def cascade(self) -> None:
+        """The turn's attacks closed in one compiled call (`close_turn`): their cascade played over the
+        cascade tables (engine.kernel.war_loop: who answers, each answer drawn, the wars begun), then what
+        it leaves (`close_cascade`): the councils' votes and commitments; the answers drawn, which stand;
+        the attacks of its later rounds; the wars begun; the commitments accounted, each moving its ally's
+        reputation; each treaty's cohesion (engine.resolve, in its order). Where the call stops for a table,
+        a reading, a number or room, that is made here (`CascadeTables.stopped`, `_mend`) and it goes on."""
         loop, tables = self.loop, self.loop.cascade
         if len(tables.situations) >= ROWS_KEPT or len(tables.found) >= ROWS_KEPT:
             tables._empty()
@@ -440,13 +453,38 @@ class RunState:
             k = first_tables.get((generation, version, self.turn, a))
             first.append(self._first_table(a, version, playing) if k is None else k)
         # (the loop reads the reputations as the turn left them: the close changes them after it)
-        args = (tables, first, self.numbered(), self.reputation, *_constants(self.ctx.doctrine, order),
-                f"{self.seed}|{self.turn}|".encode())
-        run = self.last
-        if run is None or not run.restart(*args):
-            run = self.last = _Run(*args, self.last)
-        tables.drive(run, playing, self.counted)
-        self.settle(tables, run, powers, in_force)
+        weights, cuts, consts = _constants(self.ctx.doctrine, order)
+        prefix, wars, run = f"{self.seed}|{self.turn}|".encode(), self.numbered(), self.last
+        if run is None or not run.restart(tables, first, self.reputation, weights, cuts, consts, prefix):
+            run = self.last = _Run(tables, first, wars, self.reputation, weights, cuts, consts, prefix, self.last)
+        start, first_at, room = True, np.asarray(first, dtype=np.int64), 0
+        while True:
+            self.renumbered()
+            rows, read, outs, triggers, least = loop.settling(tables)  # (which numbers what tables were built)
+            self._room()
+            arrays = (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
+                      self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
+                      self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
+            status, detail = close_turn(start, first_at, wars, run.ready(tables), read[0], len(RESPONSES), read[1],
+                                        self.turn, read[2], outs, triggers, resolve_rules.REPUTATION_GAIN,
+                                        resolve_rules.REPUTATION_LOSS, powers, in_force, arrays, self.at, self.missing)
+            start = False
+            if status == CLOSED:
+                break
+            if status == CLOSE_UNNUMBERED:  # answers no run gave before: numbered once, shared (a decision is frozen)
+                for place in set(self.missing[:detail].tolist()):
+                    j, level = divmod(place, len(RESPONSES))
+                    rows.given.set(place, loop.answer(tables.drawn(j, level, self.turn)))
+            elif status == CLOSE_NO_ROOM:  # (a turn meets each table once: its groups and obligations fit, so far)
+                room = 2 * max(room, least)
+                tables.account.outs(tables, room)  # (grown: the close's reads made again)
+                loop.settle_afresh()
+            elif status == RUN_FULL:
+                self._fit(int(detail))
+            else:
+                tables.stopped(int(status), int(detail), run, playing, self.counted)
+        if detail:
+            self._changed()
 
     def _first_table(self, a: int, version: int, playing: Callable[[], Play]) -> int:
         """The table of attack `a` (numbered by the plan), made this turn, at the run's version of the setting
@@ -475,45 +513,12 @@ class RunState:
         return tables.known(self.version, self.turn, tables.attacks[k], tables.answered[k],
                             self.wars_of(tables.attacks[k], run.wars[:n_wars].tolist()))
 
-    def settle(self, tables: CascadeTables, run: _Run, powers: Any, in_force: Any) -> None:
-        """What the cascade the loop played leaves, in one compiled call (`close_cascade`): the councils'
-        votes and commitments; the answers drawn, which stand; the attacks of its later rounds; the wars
-        begun; the commitments accounted, each moving its ally's reputation; each treaty's cohesion
-        (engine.resolve, in its order)."""
-        loop = self.loop
-        self.renumbered()
-        n_answers, n_wars = war_loop.answers_and_wars(run.cursor)
-        rows, read, outs, triggers, room = loop.settling(tables)
-        self._room()
-        if self.missing.shape[0] < n_answers:
-            self.missing = np.zeros(2 * n_answers, dtype=np.int64)
-        if self.at[ASKED] + n_answers > self.asked.shape[0]:
-            self.asked = np.concatenate([self.asked, np.zeros((self.asked.shape[0] + n_answers, 2), dtype=np.int64)])
-        if self.pair_kept.shape[0] < len(loop.pairs):
-            grown = np.full(2 * len(loop.pairs), -1, dtype=np.int8)
-            grown[:self.pair_kept.shape[0]] = self.pair_kept
-            self.pair_kept = grown
-            self.pair_order = np.concatenate([self.pair_order, np.zeros_like(grown, dtype=np.int64)])
-        answers, examined = run.answers[:n_answers], run.examined[:war_loop.examined(run.cursor)]
-        arrays = (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
-                  self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
-                  self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
-        while True:
-            status, detail = close_cascade(
-                answers, examined, run.wars[:n_wars], read[0], len(RESPONSES), read[1], self.turn,
-                read[2], outs, triggers, resolve_rules.REPUTATION_GAIN,
-                resolve_rules.REPUTATION_LOSS, powers, in_force, arrays, self.at, self.missing)
-            if status == SETTLED:
-                break
-            if status == UNNUMBERED:  # answers no run gave before: numbered once, shared (a decision is frozen)
-                for place in set(self.missing[:detail].tolist()):
-                    j, level = divmod(place, len(RESPONSES))
-                    rows.given.set(place, loop.answer(tables.drawn(j, level, self.turn)))
-            else:
-                room *= 2  # (a turn meets each table once, so its groups and obligations fit: never so far)
-                outs = tables.account.outs(tables, room)
-        if detail:
-            self._changed()
+    def _fit(self, answers: int) -> None:
+        """Room in the run's arrays for a cascade's `answers` more."""
+        if self.missing.shape[0] < answers:
+            self.missing = np.zeros(2 * answers, dtype=np.int64)
+        if self.at[ASKED] + answers > self.asked.shape[0]:
+            self.asked = np.concatenate([self.asked, np.zeros((self.asked.shape[0] + answers, 2), dtype=np.int64)])
 
     # --- the run's summary ----------------------------------------------------------------------------
 

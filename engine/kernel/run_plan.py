@@ -283,6 +283,10 @@ class RunLoop:
                                     triggers, room))
         return self._settling[1]
 
+    def settle_afresh(self) -> None:
+        """What a cascade's close reads made again when next read (`settling`: the account's outputs grown)."""
+        self._settling = None
+
     def triggers(self, account: Any) -> tuple[Any, Any, Any, Any]:
         """Per commitment the cascade tables know (`account.triggers`), read once each: its ally, whether
         it is a non-aggression pact's, its pair, its treaty (numbered in the scenario's order)."""

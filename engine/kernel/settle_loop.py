@@ -24,11 +24,13 @@ from typing import Any
 
 import numpy as np
 
+from . import war_loop
 from .compiled import NUMERIC, jit
 from .resolve_loop import resolve_turn
 
 __all__ = ["ANSWERED", "ASKED", "ATTACKS", "WARS", "FIRST_WAR", "TREATIES", "PAIRS", "COUNTERS", "SETTLED",
-           "UNNUMBERED", "NO_ROOM", "close_cascade", "take_cascade", "settle_turn", "end_pairs"]
+           "UNNUMBERED", "NO_ROOM", "CLOSED", "CLOSE_UNNUMBERED", "CLOSE_NO_ROOM", "RUN_FULL", "close_cascade",
+           "close_turn", "take_cascade", "settle_turn", "end_pairs"]
 
 _reputation_after = NUMERIC["reputation_after"]
 _cohesion = NUMERIC["cohesion"]
@@ -42,6 +44,10 @@ COUNTERS = 7
 # What `close_cascade` returns: the cascade settled; answers drawn not numbered yet; no room left in
 # the resolution's outputs.
 SETTLED, UNNUMBERED, NO_ROOM = 0, 1, 2
+# What `close_turn` returns besides the cascade loop's stops (engine.kernel.war_loop: MISSING, UNREAD,
+# ASKED_AGAIN, FULL_UP, COUNTS): the turn closed; `close_cascade`'s UNNUMBERED and NO_ROOM; too little
+# room in the run's arrays for the answers the cascade drew (`detail`: how many).
+CLOSED, CLOSE_UNNUMBERED, CLOSE_NO_ROOM, RUN_FULL = 10, 11, 12, 13
 
 
 def _take_cascade(answers: Any, examined: Any, wars: Any, row_probe: Any, row_state: Any, row_counts: Any,
@@ -195,6 +201,39 @@ def _close_cascade(answers: Any, examined: Any, wars: Any, rows: Any, levels: in
 
 
 close_cascade = jit(_close_cascade)
+
+
+def _close_turn(start: bool, first: Any, wars: Any, cascade: Any, rows: Any, levels: int, table_attack: Any,
+                turn: int, account: Any, outs: Any, triggers: Any, gain: float, loss: float, powers: Any,
+                in_force: Any, run: Any, at: Any, missing: Any) -> tuple[int, int]:
+    """A turn's close in one call: its cascade played (`war_loop.play_cascade`, its arguments in `cascade`;
+    at the `start`, made afresh with the run's `wars` and the first round's tables `first`: `war_loop.fresh`)
+    and closed (`close_cascade`, its other arguments). Returns (CLOSED, the wars begun), or where either
+    stops, the cascade loop's status and detail, CLOSE_UNNUMBERED, CLOSE_NO_ROOM or RUN_FULL: called again
+    once the caller has built or numbered what it stopped for, it goes on (a cascade played to its end
+    returns at once from the loop: nothing of the run is changed before the close)."""
+    (cursor, work, stands, already, said, due, at_war, enemies, n_enemies, rep, weights, cuts, consts, buf,
+     prefix, person, max_rounds, tab, out_answers, out_wars, out_attacks) = cascade
+    if start:
+        war_loop.fresh(wars, first, cursor, work, stands, already, said, due, at_war, enemies, n_enemies)
+    status, detail = war_loop.play_cascade(cursor, work, stands, already, said, due, at_war, enemies, n_enemies,
+                                           rep, weights, cuts, consts, buf, prefix, person, max_rounds, tab,
+                                           out_answers, out_wars, out_attacks)
+    if status != war_loop.DONE and status != war_loop.TOO_LONG:
+        return status, detail
+    n_answers = cursor[war_loop.ANSWERS_AT]
+    asked = run[4]
+    if at[ASKED] + n_answers > asked.shape[0] or n_answers > missing.shape[0]:
+        return RUN_FULL, n_answers
+    status, detail = close_cascade(out_answers[:n_answers], out_attacks[:cursor[war_loop.EXAMINED_AT]],
+                                   out_wars[:cursor[war_loop.WARS_AT]], rows, levels, table_attack, turn, account,
+                                   outs, triggers, gain, loss, powers, in_force, run, at, missing)
+    if status == SETTLED:
+        return CLOSED, detail
+    return (CLOSE_UNNUMBERED if status == UNNUMBERED else CLOSE_NO_ROOM), detail
+
+
+close_turn = jit(_close_turn)
 
 
 # --- the run's records read and changed by a ceasefire ------------------------------------------------

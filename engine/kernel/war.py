@@ -337,22 +337,28 @@ class CascadeTables:
             status, detail = run.go(self)
             if status == war_loop.DONE or status == war_loop.TOO_LONG:
                 return run
-            if status == war_loop.MISSING:
-                self._child(playing(), detail)
-            elif status == war_loop.UNREAD:
-                self._read(playing(), *divmod(detail, len(_VARIANTS)))
-            elif status == war_loop.COUNTS:
-                k = counted(detail, run) if counted is not None else None
-                run.work[0, war_loop.slot(run.cursor)] = self._counted(playing(), detail, run) if k is None else k
-                war_loop.found(run.cursor)
-            elif status == war_loop.ASKED_AGAIN:
-                k = self._asked_again_known(detail, run)  # (most often built: no phase made to find it)
-                run.work[0, war_loop.slot(run.cursor)] = self._asked_again(playing(), detail, run) if k is None else k
-            elif status == war_loop.FULL_UP:
-                run.answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
-                run.examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
-            else:
-                raise OutOfScope("a cascade the loop cannot play")
+            self.stopped(status, detail, run, playing, counted)
+
+    def stopped(self, status: int, detail: int, run: _Run, playing: Callable[[], Play],
+                counted: Callable[[int, _Run], int | None] | None = None) -> None:
+        """What the cascade loop stopped for (`status`, `detail`: engine.kernel.war_loop) made, as `drive`
+        makes it, for the loop to go on."""
+        if status == war_loop.MISSING:
+            self._child(playing(), detail)
+        elif status == war_loop.UNREAD:
+            self._read(playing(), *divmod(detail, len(_VARIANTS)))
+        elif status == war_loop.COUNTS:
+            k = counted(detail, run) if counted is not None else None
+            run.work[0, war_loop.slot(run.cursor)] = self._counted(playing(), detail, run) if k is None else k
+            war_loop.found(run.cursor)
+        elif status == war_loop.ASKED_AGAIN:
+            k = self._asked_again_known(detail, run)  # (most often built: no phase made to find it)
+            run.work[0, war_loop.slot(run.cursor)] = self._asked_again(playing(), detail, run) if k is None else k
+        elif status == war_loop.FULL_UP:
+            run.answers = self._answers = np.concatenate([run.answers, np.zeros_like(run.answers)])
+            run.examined = self._examined = np.concatenate([run.examined, np.zeros_like(run.examined)])
+        else:
+            raise OutOfScope("a cascade the loop cannot play")
 
 
 def parties_wars(attack: Attack, enemies: Callable[[str], frozenset[str]]) -> tuple[frozenset[str], ...]:
@@ -435,18 +441,19 @@ class _Run:
             self.due = np.empty((n, n), dtype=np.bool_)
             self.wars = np.zeros((n * n, 3), dtype=np.int64)
             self.buf = np.zeros(0, dtype=np.uint8)  # the draws' keys, the prefix first
-        self.restart(tables, first, wars, rep, weights, cuts, consts, prefix)
-
-    def restart(self, tables: CascadeTables, first: list[int], wars: npt.NDArray[Any], rep: npt.NDArray[Any],
-                weights: npt.NDArray[Any], cuts: npt.NDArray[Any], consts: npt.NDArray[Any], prefix: bytes) -> bool:
-        """This cascade's arrays taken over by the run's next one (`__init__`'s arguments; False, and nothing
-        changed, where they have too little room for its first round)."""
-        if self.work.shape[1] <= len(first):
-            return False
-        if self.buf.shape[0] >= len(prefix) + tables.longest:  # (else made in `go`, the prefix first)
-            self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+        self.restart(tables, first, rep, weights, cuts, consts, prefix)
         war_loop.fresh(wars, np.asarray(first, dtype=np.int64), self.cursor, self.work, self.stands, self.already,
                        self.said, self.due, self.at_war, self.enemies, self.n_enemies)
+
+    def restart(self, tables: CascadeTables, first: list[int], rep: npt.NDArray[Any], weights: npt.NDArray[Any],
+                cuts: npt.NDArray[Any], consts: npt.NDArray[Any], prefix: bytes) -> bool:
+        """This cascade's arrays taken over by the run's next one (`__init__`'s arguments but the wars; False,
+        and nothing changed, where they have too little room for its first round). The caller makes its
+        workspace afresh (`war_loop.fresh`, which `engine.kernel.settle_loop.close_turn` calls)."""
+        if self.work.shape[1] <= len(first):
+            return False
+        if self.buf.shape[0] >= len(prefix) + tables.longest:  # (else made in `ready`, the prefix first)
+            self.buf[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
         self.rep, self.weights, self.cuts, self.consts, self.prefix = rep, weights, cuts, consts, prefix
         self.answers = tables._answers
         self.examined = tables._examined
@@ -463,26 +470,23 @@ class _Run:
 
     def go(self, tables: CascadeTables) -> tuple[int, int]:
         """The loop, from where it stopped, over the tables as they now stand."""
+        status, detail = war_loop.play_cascade(*self.ready(tables))
+        return int(status), int(detail)
+
+    def ready(self, tables: CascadeTables) -> tuple[Any, ...]:
+        """The loop's arguments, over the tables as they now stand (its workspace grown with them)."""
         if len(tables.groups) > self.already.shape[0]:
             grown = np.zeros((2 * len(tables.groups), self.already.shape[1]), dtype=np.bool_)
             grown[:self.already.shape[0]] = self.already
             self.already = grown
         if len(tables.treaties) > self.said.shape[0]:
             self.said = np.concatenate([self.said, np.full(2 * len(tables.treaties), -1, dtype=np.int64)])
-        tab = tables.arrays()
         if self.buf.shape[0] < len(self.prefix) + tables.longest:
             self.buf = np.zeros(2 * (len(self.prefix) + tables.longest), dtype=np.uint8)
             self.buf[:len(self.prefix)] = np.frombuffer(self.prefix, dtype=np.uint8)
-        buf = self.buf
-        status, detail = war_loop.play_cascade(
-            self.cursor, self.work, self.stands, self.already, self.said, self.due, self.at_war, self.enemies,
-            self.n_enemies, self.rep, self.weights, self.cuts, self.consts, buf, len(self.prefix), _PERSON_BYTES,
-            MAX_CASCADE_ROUNDS, tab, self.answers, self.wars, self.examined)
-        if self.answers.shape[0] > tables._answers.shape[0]:
-            tables._answers = self.answers
-        if self.examined.shape[0] > tables._examined.shape[0]:
-            tables._examined = self.examined
-        return int(status), int(detail)
+        return (self.cursor, self.work, self.stands, self.already, self.said, self.due, self.at_war, self.enemies,
+                self.n_enemies, self.rep, self.weights, self.cuts, self.consts, self.buf, len(self.prefix),
+                _PERSON_BYTES, MAX_CASCADE_ROUNDS, tables.arrays(), self.answers, self.wars, self.examined)
 
     def result(self, tables: CascadeTables, play: Play, given: list[Decision] | None = None
                ) -> tuple[list[Event], CascadeResult]:

@@ -28,7 +28,8 @@ import numpy as np
 from .compiled import NUMERIC, jit
 from .loop import draw_rank as _draw_rank
 
-__all__ = ["COLUMNS", "CURSOR", "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP", "COUNTS",
+__all__ = ["COLUMNS", "CURSOR", "ANSWERS_AT", "WARS_AT", "EXAMINED_AT",
+           "OVER", "DONE", "MISSING", "UNREAD", "ASKED_AGAIN", "TOO_LONG", "FULL_UP", "COUNTS",
            "play_cascade", "fresh", "slot", "found", "answers_and_wars", "examined",
            "pending"]
 
@@ -63,6 +64,7 @@ _make_war_jit = jit(_make_war)
 # called again, once it is built, and goes on from where it stopped.
 _PHASE, _ROUNDS, _I, _J, _A, _C, _FIRST, _ANSWERS, _WARS, _COMING, _ATTACKS, _FOUND, _EXAMINED = range(13)
 CURSOR = 13
+ANSWERS_AT, WARS_AT, EXAMINED_AT = _ANSWERS, _WARS, _EXAMINED  # (where a finished cascade's counts are)
 _ROUND, _ATTACK, _ROWS, _BEGUN, OVER = 0, 1, 2, 3, 4
 
 
