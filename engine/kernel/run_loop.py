@@ -130,7 +130,8 @@ class RunState:
         self.turn = 0
         # each answer drawn, with its turn, in the order drawn: a scripted crisis's record is matched
         # against them, and the answers as a game holds them are brought up to date from them
-        self.asked = np.zeros((64, 2), dtype=np.int64)
+        # (room for as many as the plan's runs have drawn so far: grown in the plan's first runs, `_fit`)
+        self.asked = np.zeros((loop.room[0], 2), dtype=np.int64)
         # the answers that stand: per (attack, state) numbered by the plan, its answer's number (-1: none),
         # and the pairs in the order first answered
         self.key_given = loop.blank(len(loop.keys) + 64, -1)
@@ -177,7 +178,7 @@ class RunState:
         self.cohesion = np.zeros(len(loop.treaty_ids), dtype=np.float64)
         self.cases = np.zeros(len(loop.treaty_ids), dtype=np.int64)
         self.treaty_order = np.zeros(len(loop.treaty_ids), dtype=np.int64)
-        self.missing = np.zeros(64, dtype=np.int64)  # answers a cascade drew that are not numbered yet
+        self.missing = np.zeros(loop.room[1], dtype=np.int64)  # answers a cascade drew that are not numbered yet
         self.last: _Run | None = None  # the run's last cascade, whose arrays the next one takes over
         self._changed()
         # the answers that stand as a game holds them, and how many of those asked they have taken
@@ -519,6 +520,8 @@ class RunState:
             self.missing = np.zeros(2 * answers, dtype=np.int64)
         if self.at[ASKED] + answers > self.asked.shape[0]:
             self.asked = np.concatenate([self.asked, np.zeros((self.asked.shape[0] + answers, 2), dtype=np.int64)])
+        room = self.loop.room
+        room[0], room[1] = max(room[0], self.asked.shape[0]), max(room[1], self.missing.shape[0])
 
     # --- the run's summary ----------------------------------------------------------------------------
 

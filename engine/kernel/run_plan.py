@@ -107,6 +107,9 @@ class RunLoop:
         self._blanks: dict[tuple[Any, ...], Any] = {}
         self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
         self._layout: Pooled | None = None  # the runs' pools' layout (`layout`: made once)
+        # the room a run's arrays of answers take at its start (its answers drawn, those not numbered yet):
+        # the most the plan's runs have needed so far (engine.kernel.run_loop.RunState._fit)
+        self.room = [64, 64]
 
     def layout(self) -> Pooled:
         """The layout of the runs' pools (engine.kernel.run_arrays), made once, their first values the
