@@ -5,7 +5,7 @@
     python benchmarks/bench_instructions.py --decisions --instructions [--runs 20]
     python benchmarks/bench_instructions.py --decisions --cold [--runs 200]
     python benchmarks/bench_instructions.py --decisions --kernel [--runs 1000]
-    python benchmarks/bench_instructions.py --kernel [--runs 200]
+    python benchmarks/bench_instructions.py --kernel [--runs 200] [--warm 300]
     python benchmarks/bench_instructions.py --decisions --instructions --cache [--runs 20]
 
 Each takes `--scenario NAME` for another shipped scenario (indo-pacific-2028) in place of the
@@ -34,8 +34,9 @@ also counts the garbage collector's passes that happen to start inside it, so a 
 that keeps more objects alive can move the other kind's span by a few thousand.
 
 `--kernel` counts the instructions of `--runs` kernel runs of the teaching scenario (`casus run`'s
-own path) after 300 in one process, collected inside their `kernel.run_chunk` alone: some 13
-minutes for 200.
+own path) after `--warm` (300) in one process, collected inside their `kernel.run_chunk` alone: some
+13 minutes for 200. A worker's first thousands of runs still read and build tables (runs 300-340
+mostly do); with `--warm 3000` the count is nearer the runs of a long batch.
 
 `--decisions --kernel` times the same option decisions on `casus run`'s own path, the compiled
 kernel (which hands a run's option phases to the reference engine), against each ally's answer
@@ -114,17 +115,18 @@ sys.path.insert(0, {root!r})
 from engine import kernel
 from engine import montecarlo as mc
 from engine.scenario import load
-plan = mc.Plan(load({path!r}), 300 + {runs}, seed=0)
-kernel.run_chunk(plan, 0, 300)
-operator.methodcaller("run_chunk", plan, 300, 300 + {runs})(kernel)
+plan = mc.Plan(load({path!r}), {warm} + {runs}, seed=0)
+kernel.run_chunk(plan, 0, {warm})
+operator.methodcaller("run_chunk", plan, {warm}, {warm} + {runs})(kernel)
 """
 
 
-def kernel_instructions(runs: int) -> int:
-    """The instructions of the teaching scenario's kernel runs 300..300+`runs` of one process (its tables
-    built and its memos filled in the first 300), collected inside their `kernel.run_chunk` alone
-    (called through an `operator.methodcaller`, as `decision_instructions` does)."""
-    code = _KERNEL.format(root=str(ROOT), path=str(TEACHING), runs=runs)
+def kernel_instructions(runs: int, warm: int = 300) -> int:
+    """The instructions of the teaching scenario's kernel runs warm..warm+`runs` of one process (its tables
+    built and its memos filled in the first `warm`: a worker's first runs meet most of them, and read and
+    build the rest), collected inside their `kernel.run_chunk` alone (called through an
+    `operator.methodcaller`, as `decision_instructions` does)."""
+    code = _KERNEL.format(root=str(ROOT), path=str(TEACHING), runs=runs, warm=warm)
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=methodcaller_call",
@@ -264,6 +266,9 @@ def main() -> None:
                         help="with --decisions: count each decision's instructions (callgrind), not its time")
     parser.add_argument("--cache", action="store_true",
                         help="with --decisions --instructions: count the second-level cache misses too")
+    parser.add_argument("--warm", type=int, default=300,
+                        help="with --kernel alone: the runs played before those counted (a worker's first runs "
+                             "build the tables; past some thousands, a run seldom builds one)")
     parser.add_argument("--scenario", default="baltic-2027",
                         help="another shipped scenario with options (indo-pacific-2028) in place of the teaching one")
     args = parser.parse_args()
@@ -276,9 +281,9 @@ def main() -> None:
                         for kind, (n, ir, missed) in counted.items()) + f" ({args.runs} runs after 10)")
         return
     if args.kernel and not args.decisions:
-        counted = kernel_instructions(args.runs)
+        counted = kernel_instructions(args.runs, args.warm)
         print(f"instructions per kernel run of {args.scenario}: {counted / args.runs / 1e6:.2f} M "
-              f"({args.runs} runs after 300, one process)")
+              f"({args.runs} runs after {args.warm}, one process)")
         return
     if args.decisions and args.kernel:
         found = kernel_decisions(args.runs)

@@ -435,7 +435,7 @@ class RunState:
         it leaves (`close_cascade`): the councils' votes and commitments; the answers drawn, which stand;
         the attacks of its later rounds; the wars begun; the commitments accounted, each moving its ally's
         reputation; each treaty's cohesion (engine.resolve, in its order). Where the call stops for a table,
-        a reading, a number or room, that is made here (`CascadeTables.stopped`, `_mend`) and it goes on."""
+        a reading, a number or room, that is made here (`_close`) and it goes on."""
         loop, tables = self.loop, self.loop.cascade
         if len(tables.situations) >= ROWS_KEPT or len(tables.found) >= ROWS_KEPT:
             tables._empty()
@@ -458,7 +458,15 @@ class RunState:
         prefix, wars, run = f"{self.seed}|{self.turn}|".encode(), self.numbered(), self.last
         if run is None or not run.restart(tables, first, self.reputation, weights, cuts, consts, prefix):
             run = self.last = _Run(tables, first, wars, self.reputation, weights, cuts, consts, prefix, self.last)
-        start, first_at, room = True, np.asarray(first, dtype=np.int64), 0
+        self._close(run, np.asarray(first, dtype=np.int64), wars, powers, in_force, playing)
+
+    def _close(self, run: _Run, first: Any, wars: Any, powers: Any, in_force: Any, playing: Callable[[], Play]) -> None:
+        """The compiled close (`close_turn`) of the cascade `run`, its first round's tables `first`, at the run's
+        `wars`, called until it has closed: where it stops, what it stopped for is made here. A cascade that
+        stopped for a table or a reading (a worker's first runs) is played on by its loop alone
+        (`CascadeTables.drive`, whose calls take the cascade's arguments only) and then closed."""
+        loop, tables = self.loop, self.loop.cascade
+        start, room = True, 0
         while True:
             self.renumbered()
             rows, read, outs, triggers, least = loop.settling(tables)  # (which numbers what tables were built)
@@ -466,7 +474,7 @@ class RunState:
             arrays = (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
                       self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
                       self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
-            status, detail = close_turn(start, first_at, wars, run.ready(tables), read[0], len(RESPONSES), read[1],
+            status, detail = close_turn(start, first, wars, run.ready(tables), read[0], len(RESPONSES), read[1],
                                         self.turn, read[2], outs, triggers, resolve_rules.REPUTATION_GAIN,
                                         resolve_rules.REPUTATION_LOSS, powers, in_force, arrays, self.at, self.missing)
             start = False
@@ -484,6 +492,7 @@ class RunState:
                 self._fit(int(detail))
             else:
                 tables.stopped(int(status), int(detail), run, playing, self.counted)
+                tables.drive(run, playing, self.counted)
         if detail:
             self._changed()
 
