@@ -215,13 +215,13 @@ def _open_turns(last: int, pooled: Any, store: Any, ints: Any, floats: Any, flag
     size come in their pools (engine.kernel.run_arrays)."""
     plan = unpacked(pooled)
     views = viewed(ints, floats, flags, spans)
-    cursor, at = views[8], views[9]
+    cursor, at, due_start = views[8], views[9], plan[9]
     while True:
         if cursor[0] == CLOSED:
             if cursor[TURN] >= last:
                 return PLAYED, 0
             cursor[TURN] += 1
-            cursor[0], cursor[1] = -1, plan[9][cursor[TURN]]
+            cursor[0], cursor[1] = -1, due_start[cursor[TURN]]  # (-1: the last turn's options lapse first)
             at[NEW] = 0
             cursor[PREFIX] = turn_prefix(buf, seed_len, cursor[TURN])
         status, detail = opening(cursor[TURN], plan, store, views, attack_turn, attack_order, buf, cursor[PREFIX],

@@ -94,7 +94,6 @@ class OpeningTables:
         self.probe_of = np.asarray([loop.attack_place.get(x.id, -1) if loop.attack_of[x.id] is not None else -1
                                     for x in self.injects] + [-1], dtype=i)
         probes = loop.probes.arrays
-        self.due_start = np.asarray(due_start, dtype=i)  # (where a turn's opening begins: open_loop's cursor)
         # The plan's integer arrays after the attacks each inject makes (numbered with the plan), in the
         # order engine.kernel.open_loop.unpacked views them; then its flags; the probes' strengths; the keys.
         self.kind = np.asarray(kind, dtype=i)  # (per option, its kind's code: open_loop.KIND_CODES)

@@ -1,7 +1,7 @@
 """A run's arrays of fixed size in three pools (integers, floats, flags), each array a view of its pool.
 
 numba reads each array handed to it from Python, some 0.1-0.2 us each, and the compiled opening
-(`engine.kernel.open_loop.open_turn`) is called some fifteen times a run: so it is handed the pools
+(`engine.kernel.open_loop.open_turns`) is called some six times a run: so it is handed the pools
 and the arrays' spans, four arrays, not eighteen, and views them (`viewed`). The run loop
 (engine.kernel.run_loop.RunState) reads and writes the same arrays through its own views, and hands
 them one by one to the loops called less often.
