@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,7 +27,7 @@ from engine.scenario import load
 
 pytest.importorskip("numba")
 
-from engine.kernel import open_loop, opening, run_arrays, run_loop, run_plan, war  # noqa: E402
+from engine.kernel import open_loop, opening, run_arrays, run_loop, run_plan, turn_loop, war  # noqa: E402
 from engine.kernel.scope import OutOfScope, loop_scope  # noqa: E402
 from engine.kernel.setting import Transitions  # noqa: E402
 from tests.test_kernel import LONG, fresh_tables, scenarios  # noqa: E402,F401  (a fixture)
@@ -169,6 +170,7 @@ def test_answers_keep_their_numbers_when_the_cascade_tables_start_afresh(monkeyp
     """Past their bound the cascade tables start afresh, rows numbered anew, in the middle of runs; the
     answers a run holds are numbered by the plan, not by the rows, so they stand as they were."""
     monkeypatch.setattr(run_loop, "ROWS_KEPT", 60)
+    monkeypatch.setattr(turn_loop, "ROWS_KEPT", 60)
     emptied = []
     empty = war.CascadeTables._empty
 
@@ -248,41 +250,43 @@ def test_the_run_loop_is_compiled_where_the_kernels_compile_is_reported() -> Non
 # --- the turn's opening, compiled (engine.kernel.open_loop) --------------------------------------------
 
 def test_the_opening_stops_for_what_the_plan_has_not_met_and_not_once_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The compiled opening stops where the plan has not met a transition of the setting or an option's
-    table, has it read by the reference engine, and goes on; a run played again meets them all."""
+    """The compiled turn loop stops where the plan has not met a transition of the setting or an option's
+    table, has it read by the reference engine, and goes on; a run played again meets them all, and what
+    its closes read is kept: it is played in one call, its ceasefires and closes made in the loop."""
     stops: list[int] = []
-    opening = run_loop.open_turns
+    turns = turn_loop.play_turns
 
     def counted(*args: object) -> tuple[int, int]:
-        status, detail = opening(*args)
-        if status not in (open_loop.OPENED, open_loop.PLAYED):
-            stops.append(status)
+        status, detail = turns(*args)
+        stops.append(status)
         return status, detail
 
-    monkeypatch.setattr(run_loop, "open_turns", counted)
+    monkeypatch.setattr(turn_loop, "play_turns", counted)
     plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 6, seed=9)
     loop = run_loop.RunLoop(plan)
     first = run_loop.play(plan, loop, 0)
-    assert {open_loop.NO_TRANSITION, open_loop.NO_TABLE} <= set(stops)
+    assert {open_loop.NO_TRANSITION, open_loop.NO_TABLE, open_loop.OPENED} <= set(stops)
+    assert {i.id for i in plan.scenario.injects if i.kind.traits.ends_war} & {x for x, _ in first.injects}
     stops.clear()
     assert run_loop.play(plan, loop, 0) == first == mc.play_run(plan, 0)
-    assert set(stops) <= {open_loop.ENDS_WAR}  # (a ceasefire's wars are ended by the rule, in every run)
+    assert stops == [open_loop.PLAYED]
 
 
 def test_the_openings_go_on_through_the_turns_that_made_no_attack(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The compiled opening returns for a close only at a turn that made attacks (a turn that made none has
-    an empty cascade), opens the next turn in the same call, and says when the last turn is opened: the
-    runs are the reference engine's, in fewer calls than turns."""
+    """The compiled turn loop returns a turn opened for a close only at a turn that made attacks (a turn
+    that made none has an empty cascade), opens the next turn in the same call, and says when the last
+    turn is opened: the runs are the reference engine's, with fewer closes made in Python than turns."""
     returned: list[tuple[int, int]] = []
-    opening = run_loop.open_turns
+    turns = turn_loop.play_turns
 
-    def counted(*args: object) -> tuple[int, int]:
-        status, detail = opening(*args)
-        made = int(run_arrays.counters(args[3], args[6])[open_loop.NEW])
+    def counted(*args: Any) -> tuple[int, int]:
+        status, detail = turns(*args)
+        opening = args[1]
+        made = int(run_arrays.counters(opening[2], opening[5])[open_loop.NEW])
         returned.append((status, made))
         return status, detail
 
-    monkeypatch.setattr(run_loop, "open_turns", counted)
+    monkeypatch.setattr(turn_loop, "play_turns", counted)
     plan = mc.Plan(load(ROOT / "scenarios" / "baltic-2027.yaml"), 6, seed=21)
     loop = run_loop.RunLoop(plan)
     assert [run_loop.play(plan, loop, k) for k in range(plan.runs)] == [mc.play_run(plan, k) for k in range(plan.runs)]

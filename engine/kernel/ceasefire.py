@@ -5,9 +5,12 @@ The reference engine asks the same function, its states, attacks and origins num
 game's maps (`engine.options.rules.wars_ended_of`); here they are the plan's numbers
 (`engine.kernel.run_plan.RunLoop`: each attack's row and attackers, each (attack, state)'s attack
 and state, each answer's side), and the origins ended are the run's mask over the plan's origins.
+The compiled turn loop (engine.kernel.turn_loop) makes the same call itself and logs the origins it
+ended, which the run loop notes as ceased after it (`note_logged`), as `end_wars` notes them here.
 """
 from __future__ import annotations
 
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,7 +22,7 @@ from .settle_loop import ANSWERED, ATTACKS, WARS, end_pairs
 if TYPE_CHECKING:
     from .run_loop import RunState
 
-__all__ = ["end_wars", "parties"]
+__all__ = ["ceased_room", "end_wars", "note_ceased", "note_logged", "parties"]
 
 _wars_ended = NUMERIC["wars_ended"]
 
@@ -71,10 +74,7 @@ def end_wars(run: RunState, party: int, other: int) -> None:
     with loop.cascade.lock:  # (the plan's columns grow in a cascade's close, under the lock)
         run.renumbered()
         run._room()
-        if run.ceased_mask.shape[0] < len(loop.origin_of):
-            grown = np.zeros(2 * len(loop.origin_of), dtype=np.bool_)
-            grown[:run.ceased_mask.shape[0]] = run.ceased_mask
-            run.ceased_mask = grown
+        ceased_room(run)
         n = end_wars_of(
             party, other, run.war_list, run.adjacent, run.began, run.at, run.attack_order, run.attack_turn_of,
             loop.attack_rows.view(), loop.attackers.view(), run.key_order, run.key_given, loop.in_arms.view(),
@@ -84,7 +84,29 @@ def end_wars(run: RunState, party: int, other: int) -> None:
             origins, np.empty(n_wars, dtype=np.int64), np.empty((n_wars, 2), dtype=np.int64))
         if n < 0:
             return
-        attack_list = loop.attack_list
-        for origin in sorted({attack_list[x].id for x in origins[:n].tolist()}):
-            run.ceased[origin] = None
+        note_ceased(run, origins[:n].tolist())
     run._changed()
+
+
+def ceased_room(run: RunState) -> None:
+    """Room in the run's mask of origins ceased for every origin the plan has numbered."""
+    if run.ceased_mask.shape[0] < len(run.loop.origin_of):
+        grown = np.zeros(2 * len(run.loop.origin_of), dtype=np.bool_)
+        grown[:run.ceased_mask.shape[0]] = run.ceased_mask
+        run.ceased_mask = grown
+
+
+def note_ceased(run: RunState, origins: list[int]) -> None:
+    """The attacks `origins` (numbered by the plan), whose wars a ceasefire ended, noted as ceased in the
+    order of their ids (as `engine.state`'s fold of its WarEnded events notes them)."""
+    attack_list = run.loop.attack_list
+    for origin in sorted({attack_list[x].id for x in origins}):
+        run.ceased[origin] = None
+
+
+def note_logged(run: RunState) -> None:
+    """The attacks whose wars the turn loop's ceasefires ended (its log: (ceasefire, origin) rows, as many as
+    `run.logged[0]`), noted as ceased, ceasefire by ceasefire (engine.kernel.turn_loop)."""
+    for _, ceased in groupby(run.ceased_log[:run.logged[0]].tolist(), key=lambda row: row[0]):
+        note_ceased(run, [x for _, x in ceased])
+    run.logged[0] = 0

@@ -16,9 +16,10 @@ each kind's chance is `engine.kernel.options`' (the reference engine's readings 
 by `engine.numeric`'s arithmetic), the draw is the option phase's keyed BLAKE2b (`option_taken`).
 The loop stops, before it changes anything for the step it is at, where the plan has not met what
 the step reads (a transition, a table), or where the doctrine reads the option through its case (a
-chance the run loop hands back in `given`); and after an inject that ends a war has fired, for the
-run loop to end the wars by the rule's own reading (`engine.numeric.wars_ended`, compiled in
-`engine.kernel.ceasefire`). Called again, it goes on from where it stopped (`cursor`).
+chance the run loop hands back in `given`); and after an inject that ends a war has fired, for its
+caller to end the wars by the rule's own reading (`engine.numeric.wars_ended`, compiled in
+`engine.kernel.ceasefire`; the turn loop, `engine.kernel.turn_loop`, which calls this one, ends them
+itself). Called again, it goes on from where it stopped (`cursor`).
 """
 from __future__ import annotations
 

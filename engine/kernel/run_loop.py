@@ -27,9 +27,11 @@ rule take them) are made from them when read, and kept until they change.
 Every rule is the reference engine's, read where it lives. The turns' openings are one compiled call
 (`engine.kernel.open_loop`): the injects due, the options open, each option's chance and choice
 (`engine.kernel.option_phase`, `engine.kernel.options`), each inject fired; a turn that made no
-attack has an empty cascade, and the call goes on to the next turn. It stops at a turn that made
-attacks, for its close; for what the plan has not met (a transition, an option's table: read here,
-kept in `engine.kernel.opening`) and for a ceasefire's wars, and goes on. A turn's cascade, its
+attack has an empty cascade, and the call goes on to the next turn. The compiled turn loop
+(`engine.kernel.turn_loop`) calls it, ends each ceasefire's wars, and closes each turn that made
+attacks where what its close reads was looked up before; else it stops for that close (made here,
+which keeps what it looked up), for what the plan has not met (a transition, an option's table:
+read here, kept in `engine.kernel.opening`), and goes on. A turn's cascade, its
 councils' votes, its commitments and cohesion are the compiled loops' (`engine.kernel.war`,
 `engine.kernel.accounts`, `engine.kernel.settle_loop`), a ceasefire's wars ended the rule's own
 `engine.numeric.wars_ended`, compiled and asked of the run's wars, attacks and answers
@@ -40,9 +42,10 @@ is the order of a turn's phases, and the tables' reading. The arrays of fixed si
 (`engine.kernel.run_arrays`), as the compiled opening takes them.
 
 What the runs of one plan share (the scenario laid out, the tables met) is
-`engine.kernel.run_plan`'s. A run the loop does not play to the end (`OutOfScope`: a conditional
-obligation in a cascade, say) is played by the kernel's other path. tests/test_kernel_run_loop.py
-checks each run's summary against the reference engine's, field for field.
+`engine.kernel.run_plan`'s; a run's summary is `engine.kernel.run_summary`'s. A run the loop does
+not play to the end (`OutOfScope`: a conditional obligation in a cascade, say) is played by the
+kernel's other path. tests/test_kernel_run_loop.py checks each run's summary against the reference
+engine's, field for field.
 """
 from __future__ import annotations
 
@@ -75,13 +78,12 @@ from .open_loop import (
     NO_TRANSITION,
     OPENED,
     PLAYED,
-    TURN,
     VERSION,
     made_attack,
-    open_turns,
 )
 from .opening import option_table
 from .run_plan import RunLoop
+from .run_summary import summarise
 from .scope import OutOfScope
 from .settle_loop import (
     ANSWERED,
@@ -90,14 +92,12 @@ from .settle_loop import (
     CLOSE_NO_ROOM,
     CLOSE_UNNUMBERED,
     CLOSED,
-    FIRST_WAR,
-    PAIRS,
     RUN_FULL,
-    TREATIES,
     WARS,
     close_turn,
 )
-from .war import _PERSON_BYTES, ROWS_KEPT, _constants, _Run, parties_wars
+from .turn_loop import turns
+from .war import ROWS_KEPT, _constants, _Run, parties_wars
 
 if TYPE_CHECKING:
     from ..montecarlo import Plan
@@ -180,6 +180,9 @@ class RunState:
         self.treaty_order = np.zeros(len(loop.treaty_ids), dtype=np.int64)
         self.missing = np.zeros(loop.room[1], dtype=np.int64)  # answers a cascade drew that are not numbered yet
         self.last: _Run | None = None  # the run's last cascade, whose arrays the next one takes over
+        self.first = np.zeros(self.new.shape[0], dtype=np.int64)  # (a turn's first tables, as the turn loop finds them)
+        # the origins the turn loop's ceasefires ceased, (ceasefire, origin) rows, and its counters (rows, ceasefires)
+        self.ceased_log, self.logged = np.zeros((loop.room[2], 2), dtype=np.int64), np.zeros(2, dtype=np.int64)
         self._changed()
         # the answers that stand as a game holds them, and how many of those asked they have taken
         self._answers: dict[tuple[str, str], Decision] = {
@@ -365,21 +368,21 @@ class RunState:
         """The run's turns up to `last`, each opened (engine.turn._open_turn) and closed: the openings in
         the compiled loop (`open_turns`: the injects due fire, then each open option is its actor's choice,
         fired at once when taken), which goes on through every turn that made no attack (its close has no
-        cascade) and stops at one that did, for its close. Where the loop stops for what it needs, that is
-        read here (the reference engine's readings, in the run's state as it stands) and it goes on."""
+        cascade) and closes one that did where what its close reads is kept (`turns`), else stops for its
+        close here. Where the loop stops for what it needs, that is read here (the reference engine's
+        readings, in the run's state as it stands) and it goes on."""
         loop, openings = self.loop, self.loop.openings
         while True:
-            self.renumbered()
-            status, detail = open_turns(last, openings.plan(), openings.store(), *self.pools, self.attack_turn_of,
-                                        self.attack_order, self.buf, self.seed_len, _PERSON_BYTES)
-            self.turn = int(self.cursor[TURN])
+            status, detail = turns(self, last)
             if status == PLAYED:
                 return
             if status == OPENED:
                 self.close()
             elif status == NO_TRANSITION:
                 self._lead(int(detail))
-            elif status == ENDS_WAR:
+            elif status == ENDS_WAR:  # (one the turn loop's log had no room for: it has the next time)
+                loop.room[2] = max(loop.room[2], 2 * (self.ceased_log.shape[0] + int(self.at[ATTACKS])))
+                self.ceased_log = np.zeros((loop.room[2], 2), dtype=np.int64)
                 self.ceasefire(openings.injects[detail])
                 made_attack(detail, self.turn, openings.attack_of, openings.probe_of, self.attack_turn_of,
                             self.attack_order, self.made, self.new, self.at)
@@ -390,6 +393,12 @@ class RunState:
                 inject = loop.by_option[loop.options.options[detail]]
                 gs = self.state()  # (a kind the doctrine reads through its case: the engine's own reading)
                 self.given[detail] = probability(gs, inject, gs.played_world())
+
+    def arrays(self) -> tuple[Any, ...]:
+        """The run's arrays a close reads and writes (engine.kernel.settle_loop.close_cascade's `run`)."""
+        return (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
+                self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
+                self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
 
     def _lead(self, place: int) -> None:
         """Where inject `place` leads the run's version of the setting, read (`Transitions.after`)."""
@@ -429,16 +438,16 @@ class RunState:
         with self.loop.cascade.lock:
             self.cascade()
 
-    def cascade(self) -> None:
+    def cascade(self, stopped: tuple[int, int] | None = None) -> None:
         """The turn's attacks closed in one compiled call (`close_turn`): their cascade played over the
         cascade tables (engine.kernel.war_loop: who answers, each answer drawn, the wars begun), then what
         it leaves (`close_cascade`): the councils' votes and commitments; the answers drawn, which stand;
         the attacks of its later rounds; the wars begun; the commitments accounted, each moving its ally's
         reputation; each treaty's cohesion (engine.resolve, in its order). Where the call stops for a table,
-        a reading, a number or room, that is made here (`_close`) and it goes on."""
-        loop, tables = self.loop, self.loop.cascade
-        if len(tables.situations) >= ROWS_KEPT or len(tables.found) >= ROWS_KEPT:
-            tables._empty()
+        a reading, a number or room, that is made here (`_close`) and it goes on. `stopped`: the close's
+        status and detail where the compiled turn loop began it and it stopped (its workspace as the loop
+        left it); what it looked up is kept for that loop (`RunLoop.closes_kept`)."""
+        loop, tables = self.loop, self.loop.cascade  # (started afresh past their bound before: `turns`)
         order, powers, in_force = self.at_version()
         play: Play | None = None
 
@@ -449,34 +458,42 @@ class RunState:
             return play
 
         version, generation, first_tables = self.version, tables.generation, loop.first_tables
-        first = []
+        kept = loop.closes_kept.for_now(generation, self.numbering)
+        slot, first = int(self.at[VERSION]), []
         for a in self.new[:self.at[NEW]].tolist():
             k = first_tables.get((generation, version, self.turn, a))
             first.append(self._first_table(a, version, playing) if k is None else k)
+            if (generation, version, self.turn, a) in first_tables and tables.generation == generation:
+                kept.add_first(slot, self.turn, a, first[-1])
         # (the loop reads the reputations as the turn left them: the close changes them after it)
         weights, cuts, consts = _constants(self.ctx.doctrine, order)
+        if not kept.knows(slot) and tables.generation == generation:
+            kept.add_version(slot, consts, powers, in_force)
         prefix, wars, run = f"{self.seed}|{self.turn}|".encode(), self.numbered(), self.last
         if run is None or not run.restart(tables, first, self.reputation, weights, cuts, consts, prefix):
             run = self.last = _Run(tables, first, wars, self.reputation, weights, cuts, consts, prefix, self.last)
-        self._close(run, np.asarray(first, dtype=np.int64), wars, powers, in_force, playing)
+        self._close(run, np.asarray(first, dtype=np.int64), wars, powers, in_force, playing, stopped)
 
-    def _close(self, run: _Run, first: Any, wars: Any, powers: Any, in_force: Any, playing: Callable[[], Play]) -> None:
+    def _close(self, run: _Run, first: Any, wars: Any, powers: Any, in_force: Any, playing: Callable[[], Play],
+               stopped: tuple[int, int] | None = None) -> None:
         """The compiled close (`close_turn`) of the cascade `run`, its first round's tables `first`, at the run's
-        `wars`, called until it has closed: where it stops, what it stopped for is made here. A cascade that
-        stopped for a table or a reading (a worker's first runs) is played on by its loop alone
-        (`CascadeTables.drive`, whose calls take the cascade's arguments only) and then closed."""
+        `wars`, called until it has closed (`stopped`: where the turn loop's call of it stopped): where it
+        stops, what it stopped for is made here. A cascade that stopped for a table or a reading (a worker's
+        first runs) is played on by its loop alone (`CascadeTables.drive`, whose calls take the cascade's
+        arguments only) and then closed."""
         loop, tables = self.loop, self.loop.cascade
-        start, room = True, 0
+        start, room = stopped is None, 0
         while True:
             self.renumbered()
             rows, read, outs, triggers, least = loop.settling(tables)  # (which numbers what tables were built)
-            self._room()
-            arrays = (self.ranks, self.counts, self.key_given, self.key_order, self.asked, self.attack_turn_of,
-                      self.attack_order, self.adjacent, self.war_list, self.began, self.belligerent, self.reputation,
-                      self.pair_kept, self.pair_order, self.commitments, self.cohesion, self.cases, self.treaty_order)
-            status, detail = close_turn(start, first, wars, run.ready(tables), read[0], len(RESPONSES), read[1],
-                                        self.turn, read[2], outs, triggers, resolve_rules.REPUTATION_GAIN,
-                                        resolve_rules.REPUTATION_LOSS, powers, in_force, arrays, self.at, self.missing)
+            if stopped is None:
+                self._room()
+                status, detail = close_turn(start, first, wars, run.ready(tables), read[0], len(RESPONSES), read[1],
+                                            self.turn, read[2], outs, triggers, resolve_rules.REPUTATION_GAIN,
+                                            resolve_rules.REPUTATION_LOSS, powers, in_force, self.arrays(), self.at,
+                                            self.missing)
+            else:
+                (status, detail), stopped = stopped, None
             start = False
             if status == CLOSED:
                 break
@@ -532,42 +549,6 @@ class RunState:
         room = self.loop.room
         room[0], room[1] = max(room[0], self.asked.shape[0]), max(room[1], self.missing.shape[0])
 
-    # --- the run's summary ----------------------------------------------------------------------------
-
-    def summary(self, index: int, drawn: tuple[float, ...], counted: Counted | None = None) -> RunSummary:
-        """engine.montecarlo.summarise, read off the run's own state. With `counted` (and no script to
-        match), the answers, commitments and injects fired are counted there by number, not named in the
-        summary."""
-        loop = self.loop
-        self.renumbered()
-        order = self.pair_order[:self.at[PAIRS]]
-        keys = self.key_order[:self.at[ANSWERED]]
-        honour = 2 * order + self.pair_kept[order]
-        script = None
-        fired: tuple[tuple[str, int], ...] = ()
-        if counted is not None and not loop.scenario.script:
-            counted.add(loop, self.numbering, self.key_given[keys], honour, self.log[:self.at[FIRED]])
-            decisions: tuple[tuple[str, str, int, int, bool], ...] = ()
-            named: tuple[tuple[str, str, bool], ...] = ()
-        else:
-            decisions = tuple(map(loop.summaries.__getitem__, self.key_given[keys].tolist()))
-            named = tuple(map(loop.honour.__getitem__, honour.tolist()))
-            fired = tuple(self.fired)
-        if loop.scenario.script:
-            from ..montecarlo import _script_matches
-            asked = [(*loop.keys[k], t) for k, t in self.asked[:self.at[ASKED]].tolist()]
-            final = {loop.keys[k]: (t, r, b) for k, (_, _, t, r, b) in zip(keys.tolist(), decisions)}
-            script = _script_matches(loop.scenario, asked, final, {a: x.origin for a, x in self.attacks.items()})
-        first_war = int(self.at[FIRST_WAR])
-        return RunSummary(
-            index=index, decisions=decisions, honour=named,
-            honoured=int(self.commitments[1]), tested=int(self.commitments[0]),
-            cohesion=tuple((loop.treaty_ids[k], float(self.cohesion[k]) / int(self.cases[k]))
-                           for k in self.treaty_order[:self.at[TREATIES]].tolist()),
-            belligerents=int(np.count_nonzero(self.belligerent)), first_war=first_war if first_war >= 0 else None,
-            script=script, weights=drawn, injects=fired)
-
-
 def warm_up(plan: Plan, loop: RunLoop) -> None:
     """The run loop's compiled parts compiled (or loaded from numba's disk cache) where the kernel's
     first compile is timed and reported, before any worker starts (some 8 s cold, not a silent pause
@@ -588,6 +569,9 @@ def play(plan: Plan, loop: RunLoop, index: int, counted: Counted | None = None) 
                    {e.inject: e.resolve for e in resolves if isinstance(e, ResolveSet)})
     try:
         run.play(plan.scenario.turns)
-        return run.summary(index, tuple(drawn.values()), counted)
+        summary = summarise(run, index, tuple(drawn.values()), counted)
     except Renumbered:
         return play(plan, loop, index, counted)
+    if run.last is not None:  # (its cascade's arrays, for the next run)
+        loop.spare_cascades.append(run.last)
+    return summary

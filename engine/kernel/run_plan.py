@@ -26,6 +26,7 @@ from ..options.weights import family
 from ..play import Context, facts
 from ..turn import made_attack
 from ..world import War, World
+from .ceasefire import parties
 from .close import tables_of
 from .columns import Column
 from .open_loop import CLOSED, CURSOR, RUN_COUNTERS
@@ -34,6 +35,7 @@ from .option_phase import option_index, probe_index
 from .run_arrays import Pooled
 from .setting import Transitions
 from .settle_loop import FIRST_WAR
+from .turn_loop import ClosesKept
 from .war import CascadeTables
 
 if TYPE_CHECKING:
@@ -102,14 +104,21 @@ class RunLoop:
         self.numbering = -1
         self._number()
         self.openings = OpeningTables(self)  # (numbered with the plan: `numbers`)
+        # per inject (by place), the parties a ceasefire it fires ends the wars of (engine.kernel.ceasefire)
+        self.ceasefire_parties = np.asarray([parties(i.actors, i.target, self.at) for i in self.openings.injects],
+                                            dtype=np.int64).reshape(-1, 2)
         self._wars: dict[tuple[str, str], War] = {}
         self._foes: dict[tuple[int, bytes], frozenset[str]] = {}
         self._blanks: dict[tuple[Any, ...], Any] = {}
         self.start_reputation = np.asarray([start.reputation[s] for s in self.ids], dtype=np.float64)
         self._layout: Pooled | None = None  # the runs' pools' layout (`layout`: made once)
-        # the room a run's arrays of answers take at its start (its answers drawn, those not numbered yet):
-        # the most the plan's runs have needed so far (engine.kernel.run_loop.RunState._fit)
-        self.room = [64, 64]
+        # the room a run's arrays take at its start (its answers drawn, those not numbered yet; the log of the
+        # attacks its ceasefires ceased): the most the plan's runs have needed so far (engine.kernel.run_loop)
+        self.room = [64, 64, 64]
+        # what the runs' closes looked up, kept for the compiled turn loop (engine.kernel.turn_loop), and the
+        # cascades' arrays of runs played to their end, which the next runs take over
+        self.closes_kept = ClosesKept(len(self.ids), len(self.treaty_ids))
+        self.spare_cascades: list[Any] = []
 
     def layout(self) -> Pooled:
         """The layout of the runs' pools (engine.kernel.run_arrays), made once, their first values the

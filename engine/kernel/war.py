@@ -394,13 +394,27 @@ def _constants(doctrine: Doctrine, order: rd.IdOrder) -> _Constants:
     if found is None or found[0] is not doctrine or found[1] is not order:
         if len(_CONSTANTS) >= _CONSTANTS_KEPT:
             _CONSTANTS.clear()
-        made = (np.asarray([doctrine.weights[f] for f in FACTORS], dtype=np.float64),
-                np.asarray(doctrine.cuts, dtype=np.float64),
+        made = (*doctrine_arrays(doctrine),
                 np.asarray([doctrine_factors.REPUTATION_AT, doctrine_factors.COST_AT,
                             doctrine_factors._SHARE_WEIGHT, doctrine_factors._NUCLEAR_WEIGHT,
                             *order.powers, *(float(x) for x in order.nuclear)], dtype=np.float64))
         found = _CONSTANTS[(id(doctrine), id(order))] = (doctrine, order, made)
     return found[2]
+
+
+_DOCTRINES: dict[int, tuple[Doctrine, tuple[npt.NDArray[Any], npt.NDArray[Any]]]] = {}
+
+
+def doctrine_arrays(doctrine: Doctrine) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """The weights (in the factors' order) and the cut points the loop reads for `doctrine`."""
+    found = _DOCTRINES.get(id(doctrine))
+    if found is None or found[0] is not doctrine:
+        if len(_DOCTRINES) >= _CONSTANTS_KEPT:
+            _DOCTRINES.clear()
+        found = _DOCTRINES[id(doctrine)] = (doctrine, (
+            np.asarray([doctrine.weights[f] for f in FACTORS], dtype=np.float64),
+            np.asarray(doctrine.cuts, dtype=np.float64)))
+    return found[1]
 
 
 class _Run:
@@ -475,6 +489,15 @@ class _Run:
 
     def ready(self, tables: CascadeTables) -> tuple[Any, ...]:
         """The loop's arguments, over the tables as they now stand (its workspace grown with them)."""
+        (cursor, work, stands, already, said, due, at_war, enemies, n_enemies, buf, tab, answers, wars,
+         examined) = self.workspace(tables)
+        return (cursor, work, stands, already, said, due, at_war, enemies, n_enemies, self.rep, self.weights, self.cuts,
+                self.consts, buf, len(self.prefix), _PERSON_BYTES, MAX_CASCADE_ROUNDS, tab, answers, wars, examined)
+
+    def workspace(self, tables: CascadeTables) -> tuple[Any, ...]:
+        """The loop's arguments that are this cascade's and the tables' (grown with the tables as they stand), as
+        the turn loop takes them (engine.kernel.turn_loop: it writes the key prefix, reads the constants)."""
+        self.answers, self.examined = tables._answers, tables._examined  # (as `restart` takes them)
         if len(tables.groups) > self.already.shape[0]:
             grown = np.zeros((2 * len(tables.groups), self.already.shape[1]), dtype=np.bool_)
             grown[:self.already.shape[0]] = self.already
@@ -485,8 +508,7 @@ class _Run:
             self.buf = np.zeros(2 * (len(self.prefix) + tables.longest), dtype=np.uint8)
             self.buf[:len(self.prefix)] = np.frombuffer(self.prefix, dtype=np.uint8)
         return (self.cursor, self.work, self.stands, self.already, self.said, self.due, self.at_war, self.enemies,
-                self.n_enemies, self.rep, self.weights, self.cuts, self.consts, self.buf, len(self.prefix),
-                _PERSON_BYTES, MAX_CASCADE_ROUNDS, tables.arrays(), self.answers, self.wars, self.examined)
+                self.n_enemies, self.buf, tables.arrays(), self.answers, self.wars, self.examined)
 
     def result(self, tables: CascadeTables, play: Play, given: list[Decision] | None = None
                ) -> tuple[list[Event], CascadeResult]:
