@@ -461,9 +461,10 @@ class RunState:
         kept = loop.closes_kept.for_now(generation, self.numbering)
         slot, first = int(self.at[VERSION]), []
         for a in self.new[:self.at[NEW]].tolist():
-            k = first_tables.get((generation, version, self.turn, a))
+            key = (generation, version, self.turn, a)
+            k = first_tables.get(key)
             first.append(self._first_table(a, version, playing) if k is None else k)
-            if (generation, version, self.turn, a) in first_tables and tables.generation == generation:
+            if key in first_tables and tables.generation == generation:  # (kept: its binding counts no adversaries)
                 kept.add_first(slot, self.turn, a, first[-1])
         # (the loop reads the reputations as the turn left them: the close changes them after it)
         weights, cuts, consts = _constants(self.ctx.doctrine, order)

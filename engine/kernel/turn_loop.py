@@ -87,7 +87,7 @@ class ClosesKept:
         self.tables = np.zeros(room, dtype=np.int64)
         self.n_firsts = 0
         self.known = np.zeros(versions, dtype=np.bool_)
-        self.consts = np.zeros((versions, 4 + 2 * self.n_states), dtype=np.float64)
+        self.consts = np.zeros((versions, 0), dtype=np.float64)  # (as wide as the cascade's constants, once met)
         self.powers = np.zeros((versions, self.n_states), dtype=np.float64)
         self.in_force = np.zeros((versions, self.n_treaties), dtype=np.bool_)
 
@@ -115,6 +115,8 @@ class ClosesKept:
 
     def add_version(self, version: int, consts: Any, powers: Any, in_force: Any) -> None:
         """What a close reads of `version` (numbered as the run's arrays)."""
+        if self.consts.shape[1] != len(consts):
+            self.consts = np.zeros((self.consts.shape[0], len(consts)), dtype=np.float64)
         if version >= self.known.shape[0]:
             more = 2 * (version + 1) - self.known.shape[0]
             self.known = np.concatenate([self.known, np.zeros(more, dtype=np.bool_)])
@@ -235,7 +237,7 @@ def _called(run: RunState, last: int) -> tuple[int, int]:
     weights, cuts = doctrine_arrays(run.ctx.doctrine)
     if run.last is None:  # (a run played before gives its cascade's arrays over, else they are made)
         run.last = loop.spare_cascades.pop() if loop.spare_cascades else _Run(
-            tables, [], run.numbered(), run.reputation, weights, cuts, np.zeros(4 + 2 * len(loop.ids)), b"")
+            tables, [], run.numbered(), run.reputation, weights, cuts, np.zeros(0), b"")  # (its constants: the turn's)
     opening = (openings.plan(), openings.store(), *run.pools, run.attack_turn_of, run.attack_order, run.buf,
                run.seed_len, _PERSON_BYTES)
     ending = (loop.ceasefire_parties, loop.attack_rows.view(), loop.attackers.view(), loop.in_arms.view(),
